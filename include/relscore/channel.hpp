@@ -1,0 +1,131 @@
+#pragma once
+/// \file channel.hpp
+/// Channels: how two people interacted (email, call, meeting, ...). Each channel has a
+/// weight w_c (what one interaction is worth when it happens) and a half-life h_c (how
+/// fast that worth fades).
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <relscore/error.hpp>
+#include <relscore/time.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+
+/// Dense index of a channel in a channel_registry.
+using channel_id = std::uint16_t;
+
+/// One channel's definition.
+struct channel {
+    std::string name;
+    double weight = 1.0;                          ///< w_c, finite and >= 0
+    duration half_life = std::chrono::days{60};   ///< h_c, > 0
+
+    friend bool operator==(const channel&, const channel&) = default;
+};
+
+/// The set of channels a scorer knows, in a fixed order (ids are positions).
+///
+/// Channels are few (a handful to a few dozen), so lookup by name is a linear scan.
+/// Adding a channel never changes the id of an existing one.
+class channel_registry {
+public:
+    /// An empty registry: add channels before use.
+    channel_registry() = default;
+
+    /// The documented defaults. Weights make meaningful contact weigh more than small
+    /// talk; half-lives make it last longer:
+    ///
+    /// | channel      | weight | half-life | why                                          |
+    /// |--------------|-------:|----------:|----------------------------------------------|
+    /// | message      | 0.5    | 30d       | chat/SMS/DM: cheap to send, quick to fade    |
+    /// | email        | 1      | 60d       | the unit everything else is measured in      |
+    /// | contact      | 1      | 60d       | generic, used when a log names no channel    |
+    /// | call         | 2      | 90d       | synchronous time given to each other         |
+    /// | meeting      | 3      | 120d      | face to face (or video): the strongest signal|
+    /// | introduction | 5      | 180d      | a favour that spends social capital          |
+    /// | favour       | 5      | 180d      | help given: value that compounds             |
+    [[nodiscard]] static channel_registry defaults() {
+        using std::chrono::days;
+        channel_registry r;
+        r.define({"message", 0.5, days{30}});
+        r.define({"email", 1.0, days{60}});
+        r.define({"contact", 1.0, days{60}});
+        r.define({"call", 2.0, days{90}});
+        r.define({"meeting", 3.0, days{120}});
+        r.define({"introduction", 5.0, days{180}});
+        r.define({"favour", 5.0, days{180}});
+        return r;
+    }
+
+    /// Adds a channel, or redefines the one with the same name (keeping its id).
+    /// Throws invalid_argument_error for an empty name, a weight that is negative or not
+    /// finite, or a half-life that is not positive.
+    channel_id define(channel c) {
+        if (c.name.empty())
+            detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): empty channel name");
+        if (!std::isfinite(c.weight) || c.weight < 0)
+            detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
+                                                        "': weight must be finite and >= 0, got " + std::to_string(c.weight));
+        if (c.half_life.count() <= 0)
+            detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
+                                                        "': half-life must be positive");
+        if (auto id = find(c.name)) {
+            m_channels[*id] = std::move(c);
+            return *id;
+        }
+        if (m_channels.size() >= max_channels)
+            detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): too many channels");
+        m_channels.push_back(std::move(c));
+        return static_cast<channel_id>(m_channels.size() - 1);
+    }
+
+    /// Sets every channel's half-life to `h` (the CLI's --half-life).
+    void set_half_life(duration h) {
+        for (auto c : m_channels) {  // validate all before changing any
+            c.half_life = h;
+            define(c);
+        }
+    }
+
+    /// The id of the channel named `name`, if any.
+    [[nodiscard]] std::optional<channel_id> find(std::string_view name) const noexcept {
+        for (std::size_t i = 0; i < m_channels.size(); ++i)
+            if (m_channels[i].name == name) return static_cast<channel_id>(i);
+        return std::nullopt;
+    }
+
+    /// The id of the channel named `name`; throws invalid_argument_error naming it and the
+    /// known channels if there is none.
+    [[nodiscard]] channel_id id(std::string_view name) const {
+        if (auto found = find(name)) return *found;
+        detail::throw_error<invalid_argument_error>("relscore: unknown channel '" + std::string(name) +
+                                                    "' (known: " + names() + ")");
+    }
+
+    /// The channel names, comma-separated, for messages.
+    [[nodiscard]] std::string names() const {
+        std::string out;
+        for (const auto& c : m_channels) out += (out.empty() ? "" : ", ") + c.name;
+        return out;
+    }
+
+    [[nodiscard]] const channel& operator[](channel_id id) const noexcept { return m_channels[id]; }
+    [[nodiscard]] std::size_t size() const noexcept { return m_channels.size(); }
+    [[nodiscard]] auto begin() const noexcept { return m_channels.begin(); }
+    [[nodiscard]] auto end() const noexcept { return m_channels.end(); }
+
+    friend bool operator==(const channel_registry&, const channel_registry&) = default;
+
+    static constexpr std::size_t max_channels = 1024;
+
+private:
+    std::vector<channel> m_channels;
+};
+
+RELSCORE_END_NAMESPACE

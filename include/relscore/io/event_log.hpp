@@ -1,0 +1,70 @@
+#pragma once
+/// \file io/event_log.hpp
+/// Reading interaction logs from CSV/TSV files with a header row.
+///
+/// Columns (names configurable): `time` (ISO 8601 or UNIX seconds), `source`, `target`,
+/// and optionally `channel` (default: `contact`), `weight` (default: the channel's
+/// weight) and `mutual` (true/false/1/0/yes/no; default false). Every problem in a row is
+/// reported as a parse_error naming file, line, column number, column name and value.
+
+#include <cstddef>
+#include <functional>
+#include <istream>
+#include <string>
+#include <vector>
+
+#include <relscore/channel.hpp>
+#include <relscore/error.hpp>
+#include <relscore/interaction.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace io {
+
+/// Header names of the columns to read.
+struct column_names {
+    std::string time = "time";
+    std::string source = "source";
+    std::string target = "target";
+    std::string channel = "channel";
+    std::string weight = "weight";
+    std::string mutual = "mutual";
+};
+
+/// How far a read has got, for progress displays.
+struct read_progress {
+    std::size_t rows = 0;
+    std::size_t bytes = 0;
+};
+
+struct read_options {
+    column_names columns;
+    char delimiter = 0;  ///< 0: tab for *.tsv files or a header with tabs and no commas, else ','
+    std::string default_channel = "contact";
+    /// Continue past bad rows (they are counted and the first few errors kept) instead of
+    /// throwing on the first.
+    bool skip_invalid = false;
+    std::size_t max_kept_errors = 5;
+    /// Called every `progress_every` rows and once at the end.
+    std::function<void(const read_progress&)> on_progress;
+    std::size_t progress_every = 1 << 16;
+};
+
+/// What a read saw.
+struct read_summary {
+    std::size_t rows = 0;     ///< data rows read (header excluded)
+    std::size_t skipped = 0;  ///< rows skipped as invalid (skip_invalid only)
+    std::vector<parse_error> errors;  ///< the first few errors of skipped rows
+};
+
+/// Streams the log in `in`, calling `sink` for each valid interaction in file order.
+/// `name` is used in messages. Throws parse_error on the first bad row unless
+/// `skip_invalid` is set; a bad header always throws.
+read_summary read_interactions(std::istream& in, const std::string& name, const channel_registry& channels,
+                               const read_options& options, const std::function<void(interaction&&)>& sink);
+
+/// The same for a file path (a `.tsv` suffix selects tab as the delimiter).
+read_summary read_interactions(const std::string& path, const channel_registry& channels,
+                               const read_options& options, const std::function<void(interaction&&)>& sink);
+
+}  // namespace io
+RELSCORE_END_NAMESPACE

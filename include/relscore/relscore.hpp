@@ -1,0 +1,12 @@
+#pragma once
+/// \file relscore.hpp
+/// The umbrella header: everything needed to score relationships.
+/// (Reading logs from files is in <relscore/io/event_log.hpp>.)
+
+#include <relscore/channel.hpp>
+#include <relscore/error.hpp>
+#include <relscore/interaction.hpp>
+#include <relscore/model.hpp>
+#include <relscore/scorer.hpp>
+#include <relscore/time.hpp>
+#include <relscore/version.hpp>

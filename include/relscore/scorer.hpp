@@ -1,0 +1,508 @@
+#pragma once
+/// \file scorer.hpp
+/// relscore::scorer: ingests interactions and answers "how strong is this relationship?"
+/// at any time not earlier than the newest interaction.
+///
+/// Design notes
+/// - People are interned to dense ids (`person_id`); an undirected pair {lo, hi} (lo < hi)
+///   gets a `pair_record` found through one flat hash map keyed by (lo << 32 | hi).
+/// - Each pair keeps a short singly linked list of per-(channel, direction) decayed sums
+///   (detail/decay.hpp). A pair rarely uses more than a few channels, so finding the
+///   right sum is a walk of a few cache-adjacent records, and ingest costs one hash probe
+///   plus O(1) arithmetic whatever the history length.
+/// - Each person keeps the list of their pairs, so a person's top-k never scans the graph.
+/// - Everything is a sum, so two scorers merge exactly (see merge()).
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <numbers>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <relscore/channel.hpp>
+#include <relscore/detail/decay.hpp>
+#include <relscore/error.hpp>
+#include <relscore/interaction.hpp>
+#include <relscore/model.hpp>
+#include <relscore/time.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+
+/// What a scorer is configured with. Two scorers merge only if their configs are equal.
+struct scorer_config {
+    channel_registry channels = channel_registry::defaults();
+    double reciprocity = 0.5;  ///< ρ in the strength formula, in [0, 1]
+
+    friend bool operator==(const scorer_config&, const scorer_config&) = default;
+};
+
+/// One relationship at one time, seen from `a`.
+struct relationship {
+    person_id a = 0;
+    person_id b = 0;
+    double strength = 0;      ///< S_ab
+    double volume_ab = 0;     ///< V_ab: decayed volume of a toward b
+    double volume_ba = 0;     ///< V_ba
+    double reciprocity = 0;   ///< r_ab
+    std::optional<timestamp> last_interaction;  ///< empty if they never interacted
+    std::uint64_t interactions = 0;             ///< count, a mutual interaction once
+};
+
+/// Every relationship at one time, as columns (one row per pair that ever interacted;
+/// `a` is the person first seen). Built with Eigen's vectorized array operations.
+struct relationship_table {
+    using id_column = Eigen::Array<person_id, Eigen::Dynamic, 1>;
+    using int_column = Eigen::Array<std::int64_t, Eigen::Dynamic, 1>;
+
+    timestamp at;
+    id_column a, b;
+    Eigen::ArrayXd strength, volume_ab, volume_ba, reciprocity;
+    int_column last_interaction_us;  ///< microseconds since the epoch
+    int_column interactions;
+
+    [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(a.size()); }
+    /// Row indices ordered strongest first; ties broken by row order.
+    [[nodiscard]] std::vector<std::size_t> strongest_first() const {
+        std::vector<std::size_t> order(size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+            return strength[static_cast<Eigen::Index>(x)] > strength[static_cast<Eigen::Index>(y)];
+        });
+        return order;
+    }
+};
+
+/// Sizes of a scorer's state.
+struct scorer_stats {
+    std::size_t people = 0;
+    std::size_t relationships = 0;  ///< undirected pairs that ever interacted
+    std::size_t decayed_sums = 0;   ///< (pair, direction, channel) states
+    std::optional<timestamp> newest;
+};
+
+/// Scores relationships from interactions. See model.hpp for the formulas.
+///
+/// **Example**:
+///
+///     relscore::scorer s;
+///     s.add({relscore::parse_time("2026-01-05T10:00:00Z"), "ana", "ben", "email"});
+///     s.add({relscore::parse_time("2026-01-06T09:00:00Z"), "ben", "ana", "email"});
+///     auto r = s.between("ana", "ben");   // at the newest interaction
+///
+/// Contracts
+/// - Complexity: add() is O(1) amortized (one hash probe, a walk of the pair's few
+///   channel states); between() is O(channels of the pair); top() is O(degree);
+///   table() is O(states).
+/// - Exceptions: add(), add_batch() and merge() give the strong guarantee for every error
+///   they report (arguments are validated before any state changes); add_batch()
+///   validates the whole batch first. Queries never modify state.
+/// - Thread safety: concurrent const calls are safe; any non-const call needs exclusive
+///   access.
+/// - Times: queries at a time earlier than the newest ingested interaction throw
+///   time_order_error; interactions may arrive in any order.
+class scorer {
+public:
+    /// Earliest and latest accepted interaction times (years 1400 and 9999): keeps every
+    /// time difference far inside int64 microseconds.
+    static constexpr std::int64_t min_time_us = -17987443200LL * 1000000;  // 1400-01-01
+    static constexpr std::int64_t max_time_us = 253402300799999999LL;      // 9999-12-31T23:59:59.999999
+    /// Names longer than this are refused (a guard against a wrong column).
+    static constexpr std::size_t max_name_bytes = 4096;
+    /// Dense person ids must be below this.
+    static constexpr person_id max_person_id = (person_id{1} << 31) - 1;
+
+    explicit scorer(scorer_config config = {}) : m_config(std::move(config)) {
+        if (!(m_config.reciprocity >= 0 && m_config.reciprocity <= 1))
+            detail::throw_error<invalid_argument_error>("relscore::scorer: reciprocity weight must be in [0, 1], got " +
+                                                        std::to_string(m_config.reciprocity));
+        if (m_config.channels.size() == 0)
+            detail::throw_error<invalid_argument_error>("relscore::scorer: the channel registry is empty");
+        cache_half_lives();
+    }
+
+    [[nodiscard]] const scorer_config& config() const noexcept { return m_config; }
+    [[nodiscard]] const channel_registry& channels() const noexcept { return m_config.channels; }
+
+    // ---- people ----------------------------------------------------------------------
+
+    /// The id of `name`, creating the person if new.
+    person_id intern(std::string_view name) {
+        check_name(name, "relscore::scorer::intern()");
+        if (auto it = m_ids.find(name); it != m_ids.end()) return it->second;
+        return new_person(std::string(name));
+    }
+    /// The id of `name`, if known.
+    [[nodiscard]] std::optional<person_id> find_person(std::string_view name) const {
+        if (auto it = m_ids.find(name); it != m_ids.end()) return it->second;
+        return std::nullopt;
+    }
+    /// The id of `name`; throws unknown_person_error if unknown.
+    [[nodiscard]] person_id person(std::string_view name) const {
+        if (auto id = find_person(name)) return *id;
+        detail::throw_error<unknown_person_error>("relscore::scorer: unknown person '" + std::string(name) + "'");
+    }
+    /// The name of person `id` (people added through dense ids are named by their decimal id).
+    [[nodiscard]] const std::string& name(person_id id) const {
+        check_person(id);
+        return m_names[id];
+    }
+    [[nodiscard]] std::size_t people() const noexcept { return m_names.size(); }
+    [[nodiscard]] std::size_t relationships() const noexcept { return m_pairs.size(); }
+    /// The newest interaction time ingested, if any.
+    [[nodiscard]] std::optional<timestamp> newest() const noexcept {
+        if (m_pairs.empty()) return std::nullopt;
+        return from_micros(m_newest_us);
+    }
+    [[nodiscard]] scorer_stats stats() const noexcept { return {people(), relationships(), m_states.size(), newest()}; }
+
+    // ---- ingest ----------------------------------------------------------------------
+
+    /// Adds one interaction named by string ids. Strong exception guarantee.
+    void add(const interaction& e) {
+        const dense_interaction d = resolve_checked(e, "relscore::scorer::add()");
+        apply(intern(e.source), intern(e.target), d);
+    }
+
+    /// Adds one interaction named by dense ids (the fast path). Ids not yet known create
+    /// people named by their decimal value. Strong exception guarantee.
+    void add(const dense_interaction& e) {
+        validate(e, "relscore::scorer::add()");
+        ensure_dense_people(std::max(e.source, e.target));
+        apply(e.source, e.target, e);
+    }
+
+    /// Adds a batch: every interaction is validated before any is applied, so a bad one
+    /// leaves the scorer unchanged. The error names the index of the offending element.
+    void add_batch(std::span<const interaction> batch) {
+        std::vector<dense_interaction> resolved;
+        resolved.reserve(batch.size());
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            resolved.push_back(resolve_checked(batch[i], batch_where(i).c_str()));
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            apply(intern(batch[i].source), intern(batch[i].target), resolved[i]);
+    }
+
+    /// Dense-id batch; validated whole before any is applied.
+    void add_batch(std::span<const dense_interaction> batch) {
+        person_id top = 0;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            validate(batch[i], batch_where(i).c_str());
+            top = std::max({top, batch[i].source, batch[i].target});
+        }
+        if (!batch.empty()) ensure_dense_people(top);
+        for (const auto& e : batch) apply(e.source, e.target, e);
+    }
+
+    /// Folds `other` into this scorer: afterwards this scorer answers as if it had been fed
+    /// the interactions of both (exactly, up to floating-point rounding). People are
+    /// matched by name. Throws config_mismatch_error (and changes nothing) if the configs
+    /// differ.
+    void merge(const scorer& other) {
+        if (&other == this) {
+            const scorer copy = other;
+            merge(copy);
+            return;
+        }
+        if (!(m_config == other.m_config))
+            detail::throw_error<config_mismatch_error>(
+                "relscore::scorer::merge(): the scorers have different configurations (channels or reciprocity)");
+        std::vector<person_id> map(other.m_names.size());
+        for (std::size_t i = 0; i < map.size(); ++i) map[i] = intern(other.m_names[i]);
+        for (const auto& p : other.m_pairs) {
+            const person_id x = map[p.lo], y = map[p.hi];
+            const bool flipped = x > y;
+            const std::uint32_t idx = find_or_add_pair(std::min(x, y), std::max(x, y));
+            pair_record& mine = m_pairs[idx];
+            mine.last_us = std::max(mine.last_us, p.last_us);
+            mine.n_lo_hi += flipped ? p.n_hi_lo : p.n_lo_hi;
+            mine.n_hi_lo += flipped ? p.n_lo_hi : p.n_hi_lo;
+            mine.n_mutual += p.n_mutual;
+            for (std::uint32_t s = p.head; s != no_state; s = other.m_states[s].next) {
+                const state_record& st = other.m_states[s];
+                const std::uint8_t dir = flipped ? static_cast<std::uint8_t>(1 - st.dir) : st.dir;
+                state_for(idx, st.channel, dir).sum.merge(st.sum, m_half_life_us[st.channel]);
+            }
+        }
+        m_newest_us = std::max(m_newest_us, other.m_newest_us);
+    }
+
+    // ---- queries ---------------------------------------------------------------------
+
+    /// The relationship of `a` with `b` at time `at` (default: the newest interaction).
+    /// Both people must be known; a pair that never interacted gives zeros.
+    [[nodiscard]] relationship between(person_id a, person_id b, std::optional<timestamp> at = {}) const {
+        check_person(a);
+        check_person(b);
+        const std::int64_t t = query_time(at, "relscore::scorer::between()");
+        if (a == b)
+            detail::throw_error<invalid_argument_error>("relscore::scorer::between(): a person has no relationship with themself");
+        relationship r;
+        r.a = a;
+        r.b = b;
+        if (auto it = m_pair_index.find(pair_key(std::min(a, b), std::max(a, b))); it != m_pair_index.end())
+            fill(r, it->second, a > b, t);
+        return r;
+    }
+    [[nodiscard]] relationship between(std::string_view a, std::string_view b, std::optional<timestamp> at = {}) const {
+        return between(person(a), person(b), at);
+    }
+
+    /// The k strongest relationships of `p` at `at`, strongest first (ties: by the other
+    /// person's name), each seen from `p`.
+    [[nodiscard]] std::vector<relationship> top(person_id p, std::size_t k, std::optional<timestamp> at = {}) const {
+        check_person(p);
+        const std::int64_t t = query_time(at, "relscore::scorer::top()");
+        const auto& ties = m_ties[p];
+        std::vector<relationship> all(ties.size());
+        for (std::size_t i = 0; i < ties.size(); ++i) {
+            const pair_record& pr = m_pairs[ties[i]];
+            const bool flipped = pr.hi == p;
+            all[i].a = p;
+            all[i].b = flipped ? pr.lo : pr.hi;
+            fill(all[i], ties[i], flipped, t);
+        }
+        const auto stronger = [&](const relationship& x, const relationship& y) {
+            if (x.strength != y.strength) return x.strength > y.strength;
+            return m_names[x.b] < m_names[y.b];
+        };
+        k = std::min(k, all.size());
+        std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), stronger);
+        all.resize(k);
+        return all;
+    }
+    [[nodiscard]] std::vector<relationship> top(std::string_view p, std::size_t k, std::optional<timestamp> at = {}) const {
+        return top(person(p), k, at);
+    }
+
+    /// Every relationship at `at` (default: the newest interaction), as columns.
+    [[nodiscard]] relationship_table table(std::optional<timestamp> at = {}) const {
+        const std::int64_t t = query_time(at, "relscore::scorer::table()");
+        const auto n_pairs = static_cast<Eigen::Index>(m_pairs.size());
+        const auto n_states = static_cast<Eigen::Index>(m_states.size());
+        relationship_table out;
+        out.at = from_micros(t);
+        out.a.resize(n_pairs);
+        out.b.resize(n_pairs);
+        out.last_interaction_us.resize(n_pairs);
+        out.interactions.resize(n_pairs);
+
+        // Gather each state's value, age and half-life into contiguous columns, decay them
+        // all at once, then scatter-add into the two directions of each pair.
+        Eigen::ArrayXd value(n_states), age(n_states), half_life(n_states);
+        std::vector<std::uint32_t> slot(static_cast<std::size_t>(n_states));
+        Eigen::Index k = 0;
+        for (Eigen::Index i = 0; i < n_pairs; ++i) {
+            const pair_record& p = m_pairs[static_cast<std::size_t>(i)];
+            out.a[i] = p.lo;
+            out.b[i] = p.hi;
+            out.last_interaction_us[i] = p.last_us;
+            out.interactions[i] = static_cast<std::int64_t>(p.n_lo_hi) + p.n_hi_lo + p.n_mutual;
+            for (std::uint32_t s = p.head; s != no_state; s = m_states[s].next, ++k) {
+                const state_record& st = m_states[s];
+                value[k] = st.sum.value;
+                age[k] = static_cast<double>(t - st.sum.ref_us);
+                half_life[k] = m_half_life_us[st.channel];
+                slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + st.dir);
+            }
+        }
+        const Eigen::ArrayXd halvings = age / half_life;
+        const Eigen::ArrayXd decayed =
+            (halvings < 1022.0).select(value * (-std::numbers::ln2 * halvings).exp(), 0.0);
+        Eigen::ArrayXd volumes = Eigen::ArrayXd::Zero(2 * n_pairs);
+        for (Eigen::Index s = 0; s < n_states; ++s) volumes[slot[static_cast<std::size_t>(s)]] += decayed[s];
+        using stride = Eigen::InnerStride<2>;
+        out.volume_ab = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data(), n_pairs);
+        out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data() + 1, n_pairs);
+        const double rho = m_config.reciprocity;
+        const Eigen::ArrayXd total = out.volume_ab + out.volume_ba;
+        const Eigen::ArrayXd low = out.volume_ab.min(out.volume_ba);
+        out.strength = (1 - rho) * total + rho * 2 * low;
+        out.reciprocity = (total > 0).select(2 * low / total, 0.0);
+        return out;
+    }
+
+private:
+    static constexpr std::uint32_t no_state = std::numeric_limits<std::uint32_t>::max();
+
+    struct pair_record {
+        person_id lo, hi;                 // lo < hi
+        std::int64_t last_us;             // newest interaction time
+        std::uint32_t n_lo_hi, n_hi_lo, n_mutual;
+        std::uint32_t head;               // first of this pair's states
+    };
+    struct state_record {
+        detail::decayed_sum sum;
+        std::uint32_t next;
+        channel_id channel;
+        std::uint8_t dir;                 // 0: lo→hi, 1: hi→lo
+    };
+    struct string_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+
+    [[nodiscard]] static std::uint64_t pair_key(person_id lo, person_id hi) noexcept {
+        return (std::uint64_t{lo} << 32) | hi;
+    }
+
+    void cache_half_lives() {
+        m_half_life_us.clear();
+        for (const auto& c : m_config.channels) m_half_life_us.push_back(static_cast<double>(c.half_life.count()));
+    }
+
+    static std::string batch_where(std::size_t i) {
+        return "relscore::scorer::add_batch(): interaction #" + std::to_string(i);
+    }
+
+    void check_person(person_id id) const {
+        if (id >= m_names.size())
+            detail::throw_error<unknown_person_error>("relscore::scorer: unknown person id " + std::to_string(id));
+    }
+
+    static void check_name(std::string_view name, const char* where) {
+        if (name.empty()) detail::throw_error<invalid_argument_error>(std::string(where) + ": empty person id");
+        if (name.size() > max_name_bytes)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": person id longer than " +
+                                                        std::to_string(max_name_bytes) + " bytes");
+    }
+
+    void validate(const dense_interaction& e, const char* where) const {
+        if (e.source == e.target)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": self-interaction (source and target are both " +
+                                                        std::to_string(e.source) + ")");
+        if (e.source > max_person_id || e.target > max_person_id)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": person id above " +
+                                                        std::to_string(max_person_id));
+        validate_common(e, where);
+    }
+
+    void validate_common(const dense_interaction& e, const char* where) const {
+        if (e.channel >= m_config.channels.size())
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": unknown channel id " + std::to_string(e.channel));
+        if (e.weight && !(std::isfinite(*e.weight) && *e.weight >= 0))
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": weight must be finite and >= 0, got " +
+                                                        std::to_string(*e.weight));
+        const std::int64_t t = to_micros(e.time);
+        if (t < min_time_us || t > max_time_us)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": time " + std::to_string(t) +
+                                                        "us is outside years 1400..9999");
+    }
+
+    // Validates a named interaction and resolves its channel; people are not interned yet.
+    [[nodiscard]] dense_interaction resolve_checked(const interaction& e, const char* where) const {
+        check_name(e.source, where);
+        check_name(e.target, where);
+        if (e.source == e.target)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": self-interaction ('" + e.source + "')");
+        const auto ch = m_config.channels.find(e.channel);
+        if (!ch)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": unknown channel '" + e.channel +
+                                                        "' (known: " + m_config.channels.names() + ")");
+        dense_interaction d{e.time, 0, 0, *ch, e.weight, e.mutual};
+        validate_common(d, where);
+        return d;
+    }
+
+    person_id new_person(std::string name) {
+        const auto id = static_cast<person_id>(m_names.size());
+        m_names.push_back(name);
+        m_ties.emplace_back();
+        m_ids.emplace(std::move(name), id);
+        return id;
+    }
+
+    void ensure_dense_people(person_id top) {
+        // Validate first: a decimal name already used by another person is a conflict.
+        for (auto id = static_cast<person_id>(m_names.size()); id <= top; ++id) {
+            if (auto it = m_ids.find(std::to_string(id)); it != m_ids.end())
+                detail::throw_error<invalid_argument_error>("relscore::scorer::add(): dense id " + std::to_string(id) +
+                                                            " would be named '" + std::to_string(id) +
+                                                            "', which already names person " + std::to_string(it->second));
+        }
+        while (m_names.size() <= top) new_person(std::to_string(m_names.size()));
+    }
+
+    std::uint32_t find_or_add_pair(person_id lo, person_id hi) {
+        const auto [it, inserted] = m_pair_index.try_emplace(pair_key(lo, hi), static_cast<std::uint32_t>(m_pairs.size()));
+        if (inserted) {
+            m_pairs.push_back({lo, hi, min_time_us, 0, 0, 0, no_state});
+            m_ties[lo].push_back(it->second);
+            m_ties[hi].push_back(it->second);
+        }
+        return it->second;
+    }
+
+    state_record& state_for(std::uint32_t pair, channel_id channel, std::uint8_t dir) {
+        for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next)
+            if (m_states[s].channel == channel && m_states[s].dir == dir) return m_states[s];
+        // A new state starts empty at the oldest time, so the first add() sets it exactly.
+        m_states.push_back({{0.0, min_time_us}, m_pairs[pair].head, channel, dir});
+        m_pairs[pair].head = static_cast<std::uint32_t>(m_states.size() - 1);
+        return m_states.back();
+    }
+
+    void apply(person_id source, person_id target, const dense_interaction& e) {
+        const person_id lo = std::min(source, target), hi = std::max(source, target);
+        const std::uint32_t idx = find_or_add_pair(lo, hi);
+        const std::int64_t t = to_micros(e.time);
+        const double w = e.weight ? *e.weight : m_config.channels[e.channel].weight;
+        const double h = m_half_life_us[e.channel];
+        const auto dir = static_cast<std::uint8_t>(source > target);
+        pair_record& p = m_pairs[idx];
+        p.last_us = std::max(p.last_us, t);
+        if (e.mutual) {
+            ++p.n_mutual;
+            state_for(idx, e.channel, 0).sum.add(w, t, h);
+            state_for(idx, e.channel, 1).sum.add(w, t, h);
+        } else {
+            ++(dir == 0 ? p.n_lo_hi : p.n_hi_lo);
+            state_for(idx, e.channel, dir).sum.add(w, t, h);
+        }
+        m_newest_us = std::max(m_newest_us, t);
+    }
+
+    [[nodiscard]] std::int64_t query_time(std::optional<timestamp> at, const char* where) const {
+        if (!at) return m_pairs.empty() ? 0 : m_newest_us;
+        const std::int64_t t = to_micros(*at);
+        if (!m_pairs.empty() && t < m_newest_us)
+            detail::throw_error<time_order_error>(std::string(where) + ": query time " + format_time(*at) +
+                                                  " is earlier than the newest interaction " +
+                                                  format_time(from_micros(m_newest_us)));
+        return t;
+    }
+
+    void fill(relationship& r, std::uint32_t pair, bool flipped, std::int64_t t) const {
+        const pair_record& p = m_pairs[pair];
+        double v[2] = {0, 0};
+        for (std::uint32_t s = p.head; s != no_state; s = m_states[s].next)
+            v[m_states[s].dir] += m_states[s].sum.at(t, m_half_life_us[m_states[s].channel]);
+        r.volume_ab = v[flipped ? 1 : 0];
+        r.volume_ba = v[flipped ? 0 : 1];
+        r.strength = relscore::strength(r.volume_ab, r.volume_ba, m_config.reciprocity);
+        r.reciprocity = relscore::reciprocity(r.volume_ab, r.volume_ba);
+        r.last_interaction = from_micros(p.last_us);
+        r.interactions = std::uint64_t{p.n_lo_hi} + p.n_hi_lo + p.n_mutual;
+    }
+
+    scorer_config m_config;
+    std::vector<double> m_half_life_us;  // per channel, cached as double
+    std::vector<std::string> m_names;
+    boost::unordered_flat_map<std::string, person_id, string_hash, std::equal_to<>> m_ids;
+    std::vector<std::vector<std::uint32_t>> m_ties;  // person -> their pairs
+    boost::unordered_flat_map<std::uint64_t, std::uint32_t> m_pair_index;
+    std::vector<pair_record> m_pairs;
+    std::vector<state_record> m_states;
+    std::int64_t m_newest_us = min_time_us;
+};
+
+RELSCORE_END_NAMESPACE

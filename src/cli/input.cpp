@@ -1,0 +1,91 @@
+#include "input.hpp"
+
+#include <relscore/time.hpp>
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+namespace relscore::cli {
+
+void add_input_options(CLI::App& app, input_options& opts) {
+    app.add_option("events", opts.events, "Interaction log: CSV or TSV with a header row")->required();
+    app.add_option("--channel", opts.channel_specs,
+                   "Define or override a channel: NAME=WEIGHT[:HALF_LIFE], e.g. coffee=2.5:90d (repeatable)");
+    app.add_option("--half-life", opts.half_life, "Half-life for every channel, e.g. 90d, 12h, 2w");
+    app.add_option("--reciprocity", opts.reciprocity, "Reciprocity weight rho in [0, 1]")
+        ->default_val(0.5)
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--time-col", opts.read.columns.time, "Name of the time column")->default_val("time");
+    app.add_option("--source-col", opts.read.columns.source, "Name of the source column")->default_val("source");
+    app.add_option("--target-col", opts.read.columns.target, "Name of the target column")->default_val("target");
+    app.add_option("--channel-col", opts.read.columns.channel, "Name of the channel column")->default_val("channel");
+    app.add_option("--weight-col", opts.read.columns.weight, "Name of the weight column")->default_val("weight");
+    app.add_option("--mutual-col", opts.read.columns.mutual, "Name of the mutual column")->default_val("mutual");
+    app.add_option("--delimiter", opts.delimiter, "Field delimiter (default: tab for .tsv, else comma; 'tab' for tab)");
+    app.add_flag("--skip-invalid", opts.read.skip_invalid,
+                 "Skip rows that cannot be used (counted and reported on stderr) instead of stopping");
+    app.add_flag("-q,--quiet", opts.quiet, "No progress display");
+}
+
+scorer_config make_config(const input_options& opts) {
+    scorer_config config;
+    config.reciprocity = opts.reciprocity;
+    if (opts.half_life) config.channels.set_half_life(parse_duration(*opts.half_life));
+    for (const auto& spec : opts.channel_specs) {
+        const auto eq = spec.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw invalid_argument_error(fmt::format("--channel '{}': expected NAME=WEIGHT[:HALF_LIFE]", spec));
+        channel c;
+        c.name = spec.substr(0, eq);
+        const std::string rest = spec.substr(eq + 1);
+        const auto colon = rest.find(':');
+        const std::string weight = rest.substr(0, colon);
+        const auto [end, ec] = std::from_chars(weight.data(), weight.data() + weight.size(), c.weight);
+        if (weight.empty() || ec != std::errc{} || end != weight.data() + weight.size())
+            throw invalid_argument_error(fmt::format("--channel '{}': invalid weight '{}'", spec, weight));
+        if (colon != std::string::npos) c.half_life = parse_duration(rest.substr(colon + 1));
+        else if (auto existing = config.channels.find(c.name)) c.half_life = config.channels[*existing].half_life;
+        else if (opts.half_life) c.half_life = parse_duration(*opts.half_life);
+        try {
+            config.channels.define(c);
+        } catch (const invalid_argument_error& e) {
+            throw invalid_argument_error(fmt::format("--channel '{}': {}", spec, e.what()));
+        }
+    }
+    return config;
+}
+
+scorer load_scorer(const input_options& opts) {
+    scorer s(make_config(opts));
+    io::read_options read = opts.read;
+    if (opts.delimiter == "tab" || opts.delimiter == "\\t") read.delimiter = '\t';
+    else if (opts.delimiter.size() == 1) read.delimiter = opts.delimiter[0];
+    else if (!opts.delimiter.empty())
+        throw invalid_argument_error(fmt::format("--delimiter '{}': expected one character or 'tab'", opts.delimiter));
+
+    std::uintmax_t total_bytes = 0;
+    std::error_code ec;
+    total_bytes = std::filesystem::file_size(opts.events, ec);
+    const bool show = !opts.quiet && ::isatty(STDERR_FILENO) && !ec && total_bytes > (1u << 20);
+    if (show)
+        read.on_progress = [&](const io::read_progress& p) {
+            std::fprintf(stderr, "\rreading %s: %3.0f%%  %zu rows", opts.events.c_str(),
+                         100.0 * static_cast<double>(p.bytes) / static_cast<double>(total_bytes), p.rows);
+            std::fflush(stderr);
+        };
+
+    const auto summary = io::read_interactions(opts.events, s.channels(), read, [&](interaction&& e) { s.add(e); });
+    if (show) std::fputs("\r\033[K", stderr);
+    if (summary.skipped > 0) {
+        fmt::print(stderr, "relscore: skipped {} of {} rows as invalid; the first {}:\n", summary.skipped,
+                   summary.rows, summary.errors.size());
+        for (const auto& e : summary.errors) fmt::print(stderr, "  {}\n", e.what());
+    }
+    return s;
+}
+
+}  // namespace relscore::cli

@@ -1,0 +1,40 @@
+#pragma once
+// What every `relscore` subcommand that reads an interaction log shares: the input
+// options (file, column names, channels, half-life, reciprocity) and loading a scorer.
+
+#include <relscore/io/event_log.hpp>
+#include <relscore/scorer.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relscore::cli {
+
+/// Exit status for bad input or arguments; nothing is printed on stdout then.
+inline constexpr int exit_bad_input = 2;
+
+struct input_options {
+    std::string events;
+    std::vector<std::string> channel_specs;  // NAME=WEIGHT[:HALF_LIFE]
+    std::optional<std::string> half_life;
+    double reciprocity = 0.5;
+    io::read_options read;
+    std::string delimiter;
+    bool quiet = false;
+};
+
+/// Registers the input options on a subcommand.
+void add_input_options(CLI::App& app, input_options& opts);
+
+/// Builds the scorer configuration the options describe (throws invalid_argument_error
+/// or parse_error on a bad channel spec or duration).
+scorer_config make_config(const input_options& opts);
+
+/// Reads the log into a new scorer, showing progress on stderr when it is a terminal
+/// and reporting skipped rows. Throws on the first bad row unless --skip-invalid.
+scorer load_scorer(const input_options& opts);
+
+}  // namespace relscore::cli

@@ -1,0 +1,100 @@
+#include "output.hpp"
+
+#include <relscore/time.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace relscore::cli {
+namespace {
+
+constexpr std::array<const char*, 8> columns = {"a",           "b",         "strength",         "volume_ab",
+                                                "volume_ba",   "reciprocity", "last_interaction", "interactions"};
+
+std::string last_of(const relationship& r) { return r.last_interaction ? format_time(*r.last_interaction) : ""; }
+
+// Display width of UTF-8 text: code points, not bytes (good enough for names).
+std::size_t display_width(const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string csv_quote(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+void print_table(std::FILE* out, const scorer& s, const std::vector<relationship>& rows) {
+    std::vector<std::array<std::string, 8>> cells;
+    cells.reserve(rows.size());
+    for (const auto& r : rows)
+        cells.push_back({s.name(r.a), s.name(r.b), fmt::format("{:.4f}", r.strength), fmt::format("{:.4f}", r.volume_ab),
+                         fmt::format("{:.4f}", r.volume_ba), fmt::format("{:.3f}", r.reciprocity), last_of(r),
+                         fmt::format("{}", r.interactions)});
+    std::array<std::size_t, 8> width{};
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        width[c] = std::string_view(columns[c]).size();
+        for (const auto& row : cells) width[c] = std::max(width[c], display_width(row[c]));
+    }
+    const auto line = [&](const auto& get) {
+        std::string text;
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            const std::string cell = get(c);
+            const std::string pad(width[c] - display_width(cell), ' ');
+            const bool left = c < 2 || c == 6;  // names and times left, numbers right
+            text += (c ? "  " : "") + (left ? cell + pad : pad + cell);
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        fmt::print(out, "{}\n", text);
+    };
+    line([&](std::size_t c) { return std::string(columns[c]); });
+    line([&](std::size_t c) { return std::string(width[c], '-'); });
+    for (const auto& row : cells) line([&](std::size_t c) { return row[c]; });
+}
+
+void print_csv(std::FILE* out, const scorer& s, const std::vector<relationship>& rows) {
+    fmt::print(out, "{}\n", fmt::join(columns, ","));
+    // `{}` prints the shortest text that reads back as the same double.
+    for (const auto& r : rows)
+        fmt::print(out, "{},{},{},{},{},{},{},{}\n", csv_quote(s.name(r.a)), csv_quote(s.name(r.b)), r.strength,
+                   r.volume_ab, r.volume_ba, r.reciprocity, last_of(r), r.interactions);
+}
+
+void print_json(std::FILE* out, const scorer& s, const std::vector<relationship>& rows, timestamp at) {
+    nlohmann::ordered_json doc;
+    doc["at"] = format_time(at);
+    doc["relationships"] = nlohmann::ordered_json::array();
+    for (const auto& r : rows) {
+        nlohmann::ordered_json row;
+        row["a"] = s.name(r.a);
+        row["b"] = s.name(r.b);
+        row["strength"] = r.strength;
+        row["volume_ab"] = r.volume_ab;
+        row["volume_ba"] = r.volume_ba;
+        row["reciprocity"] = r.reciprocity;
+        row["last_interaction"] = r.last_interaction ? nlohmann::ordered_json(last_of(r)) : nullptr;
+        row["interactions"] = r.interactions;
+        doc["relationships"].push_back(std::move(row));
+    }
+    fmt::print(out, "{}\n", doc.dump(2));
+}
+
+}  // namespace
+
+void print_relationships(std::FILE* out, const scorer& s, const std::vector<relationship>& rows, timestamp at,
+                         output_format format) {
+    switch (format) {
+        case output_format::table: print_table(out, s, rows); break;
+        case output_format::csv: print_csv(out, s, rows); break;
+        case output_format::json: print_json(out, s, rows, at); break;
+    }
+}
+
+}  // namespace relscore::cli

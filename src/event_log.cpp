@@ -1,0 +1,166 @@
+// Reading interaction logs (see include/relscore/io/event_log.hpp).
+
+#include <relscore/io/csv.hpp>
+#include <relscore/io/event_log.hpp>
+#include <relscore/scorer.hpp>
+#include <relscore/time.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace io {
+namespace {
+
+constexpr std::size_t absent = static_cast<std::size_t>(-1);
+
+struct column_layout {
+    std::size_t time = absent, source = absent, target = absent, channel = absent, weight = absent, mutual = absent;
+    std::vector<std::string> header;
+};
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::optional<bool> parse_bool(const std::string& s) {
+    const std::string v = lower(s);
+    if (v.empty() || v == "0" || v == "false" || v == "no" || v == "f" || v == "n") return false;
+    if (v == "1" || v == "true" || v == "yes" || v == "t" || v == "y") return true;
+    return std::nullopt;
+}
+
+column_layout layout_of(const std::vector<std::string>& header, const column_names& names, const std::string& file) {
+    column_layout l;
+    l.header = header;
+    const auto find = [&](const std::string& name, bool required) {
+        const auto it = std::find(header.begin(), header.end(), name);
+        if (it == header.end()) {
+            if (required)
+                throw parse_error(file, 1, 0, name,
+                                  fmt::format("{}:1: missing required column '{}' (header has: {})", file, name,
+                                              fmt::join(header, ", ")));
+            return absent;
+        }
+        if (std::find(it + 1, header.end(), name) != header.end())
+            throw parse_error(file, 1, 0, name, fmt::format("{}:1: column '{}' appears twice in the header", file, name));
+        return static_cast<std::size_t>(it - header.begin());
+    };
+    l.time = find(names.time, true);
+    l.source = find(names.source, true);
+    l.target = find(names.target, true);
+    l.channel = find(names.channel, false);
+    l.weight = find(names.weight, false);
+    l.mutual = find(names.mutual, false);
+    return l;
+}
+
+char choose_delimiter(std::istream& in, const std::string& name, char requested) {
+    if (requested != 0) return requested;
+    if (name.size() >= 4 && lower(name.substr(name.size() - 4)) == ".tsv") return '\t';
+    // Peek at the header line without consuming it.
+    std::string first;
+    const auto pos = in.tellg();
+    std::getline(in, first);
+    in.clear();
+    if (pos != std::streampos(-1)) in.seekg(pos);
+    else return ',';
+    const bool tabs = first.find('\t') != std::string::npos, commas = first.find(',') != std::string::npos;
+    return tabs && !commas ? '\t' : ',';
+}
+
+}  // namespace
+
+read_summary read_interactions(std::istream& in, const std::string& name, const channel_registry& channels,
+                               const read_options& options, const std::function<void(interaction&&)>& sink) {
+    csv_reader reader(in, name, choose_delimiter(in, name, options.delimiter));
+    std::vector<std::string> fields;
+    if (!reader.next(fields)) throw parse_error(name, 1, 0, "", name + ": empty file (expected a header row)");
+    const column_layout cols = layout_of(fields, options.columns, name);
+    const std::size_t width = fields.size();
+
+    read_summary summary;
+    const auto bad = [&](std::size_t column, const std::string& what) {
+        const std::size_t line = column < width && column < fields.size() ? reader.field_line(column) : reader.line();
+        const std::string field = column < width ? cols.header[column] : "";
+        throw parse_error(name, line, column + 1, field,
+                          fmt::format("{}:{}:{}: column '{}': {}", name, line, column + 1, field, what));
+    };
+
+    while (reader.next(fields)) {
+        ++summary.rows;
+        try {
+            if (fields.size() == 1 && fields[0].empty())  // a blank line, e.g. at the end
+            {
+                --summary.rows;
+                continue;
+            }
+            if (fields.size() != width)
+                throw parse_error(name, reader.line(), std::min(fields.size(), width) + 1, "",
+                                  fmt::format("{}:{}: ragged row: {} fields where the header has {}", name,
+                                              reader.line(), fields.size(), width));
+            interaction e;
+            try {
+                e.time = parse_time(fields[cols.time]);
+            } catch (const parse_error&) {
+                bad(cols.time, fmt::format("invalid time '{}' (expected ISO 8601 such as 2006-12-18T09:30:00Z, or "
+                                           "UNIX seconds)",
+                                           fields[cols.time]));
+            }
+            for (const std::size_t c : {cols.source, cols.target}) {
+                if (fields[c].empty()) bad(c, "empty person id");
+                if (fields[c].size() > scorer::max_name_bytes) bad(c, "person id longer than 4096 bytes");
+            }
+            e.source = std::move(fields[cols.source]);
+            e.target = std::move(fields[cols.target]);
+            if (e.source == e.target) bad(cols.target, fmt::format("self-interaction: source and target are both '{}'", e.source));
+            e.channel = cols.channel != absent && !fields[cols.channel].empty() ? fields[cols.channel]
+                                                                                  : options.default_channel;
+            if (!channels.find(e.channel))
+                bad(cols.channel != absent ? cols.channel : cols.time,
+                    fmt::format("unknown channel '{}' (known: {}; define more with --channel NAME=WEIGHT[:HALF_LIFE])",
+                                e.channel, channels.names()));
+            if (cols.weight != absent && !fields[cols.weight].empty()) {
+                const std::string& w = fields[cols.weight];
+                double v = 0;
+                const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+                if (ec != std::errc{} || end != w.data() + w.size()) bad(cols.weight, fmt::format("invalid weight '{}'", w));
+                if (!std::isfinite(v) || v < 0)
+                    bad(cols.weight, fmt::format("weight must be finite and >= 0, got '{}'", w));
+                e.weight = v;
+            }
+            if (cols.mutual != absent) {
+                const auto m = parse_bool(fields[cols.mutual]);
+                if (!m) bad(cols.mutual, fmt::format("invalid mutual flag '{}' (expected true/false, 1/0, yes/no)",
+                                                     fields[cols.mutual]));
+                e.mutual = *m;
+            }
+            sink(std::move(e));
+        } catch (const parse_error& err) {
+            if (!options.skip_invalid) throw;
+            ++summary.skipped;
+            if (summary.errors.size() < options.max_kept_errors) summary.errors.push_back(err);
+        }
+        if (options.on_progress && summary.rows % options.progress_every == 0)
+            options.on_progress({summary.rows, reader.bytes_read()});
+    }
+    if (options.on_progress) options.on_progress({summary.rows, reader.bytes_read()});
+    return summary;
+}
+
+read_summary read_interactions(const std::string& path, const channel_registry& channels, const read_options& options,
+                               const std::function<void(interaction&&)>& sink) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw parse_error(path, 0, 0, "", fmt::format("{}: cannot open file", path));
+    return read_interactions(in, path, channels, options, sink);
+}
+
+}  // namespace io
+RELSCORE_END_NAMESPACE

@@ -1,0 +1,194 @@
+#include "support/catch.hpp"
+#include "support/random_log.hpp"
+#include "support/reference.hpp"
+
+#include <relscore/relscore.hpp>
+
+#include <set>
+
+using namespace relscore;
+using relscore::test::agrees;
+using relscore::test::message_of;
+
+namespace {
+
+constexpr std::int64_t minute_us = 60'000'000LL;
+
+// Channels with very different half-lives, from an hour to decades.
+channel_registry mixed_channels() {
+    channel_registry r;
+    r.define({"chat", 0.5, std::chrono::hours{1}});
+    r.define({"email", 1.0, std::chrono::days{30}});
+    r.define({"meeting", 3.0, std::chrono::days{365}});
+    r.define({"favour", 5.0, std::chrono::days{365 * 30}});
+    return r;
+}
+
+void check_against_reference(const scorer& s, const std::vector<interaction>& log, timestamp at) {
+    const auto& ch = s.channels();
+    const auto table = s.table(at);
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        const auto row = static_cast<Eigen::Index>(i);
+        const auto ref = test::reference_between(log, ch, s.name(table.a[row]), s.name(table.b[row]), at);
+        INFO(s.name(table.a[row]) << " - " << s.name(table.b[row]));
+        CHECK(agrees(table.volume_ab[row], ref.ab));
+        CHECK(agrees(table.volume_ba[row], ref.ba));
+        CHECK(agrees(table.strength[row], test::reference_strength(ref.ab, ref.ba, s.config().reciprocity)));
+        CHECK(table.interactions[row] == static_cast<std::int64_t>(ref.interactions));
+        CHECK(table.last_interaction_us[row] == ref.last_us);
+        const relationship r = s.between(table.a[row], table.b[row], at);
+        CHECK(agrees(r.volume_ab, ref.ab));
+        CHECK(agrees(r.volume_ba, ref.ba));
+        const long double total = ref.ab + ref.ba;
+        CHECK(agrees(r.reciprocity, total > 0 ? 2 * std::min(ref.ab, ref.ba) / total : 0.0L, 1e-12, 1e-300));
+    }
+    // Every pair in the log is in the table, and nothing else.
+    std::set<std::pair<std::string, std::string>> pairs;
+    for (const auto& e : log) pairs.insert(std::minmax(e.source, e.target));
+    CHECK(pairs.size() == table.size());
+}
+
+}  // namespace
+
+TEST_CASE("scorer agrees with the brute-force reference on random logs", "[scorer][reference]") {
+    const std::int64_t spans[] = {10 * minute_us, 24 * 60 * minute_us, 365LL * 24 * 60 * minute_us,
+                                  100LL * 365 * 24 * 60 * minute_us};
+    for (const double rho : {0.0, 0.5, 1.0}) {
+        for (const std::int64_t span : spans) {
+            for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+                CAPTURE(rho, span, seed);
+                scorer s({mixed_channels(), rho});
+                const auto log = test::random_log(seed, {.people = 7, .interactions = 400, .span_us = span},
+                                                  s.channels());
+                for (const auto& e : log) s.add(e);
+                const timestamp newest = *s.newest();
+                check_against_reference(s, log, newest);
+                check_against_reference(s, log, newest + std::chrono::hours{5});
+            }
+        }
+    }
+}
+
+TEST_CASE("strength is symmetric and equals V_ab + V_ba for a balanced tie", "[scorer]") {
+    scorer s;
+    const auto t0 = parse_time("2026-01-01T00:00:00Z");
+    s.add({t0, "ana", "ben", "email"});
+    s.add({t0, "ben", "ana", "email"});
+    const auto ab = s.between("ana", "ben"), ba = s.between("ben", "ana");
+    CHECK(ab.strength == ba.strength);
+    CHECK(ab.volume_ab == ba.volume_ba);
+    CHECK(ab.reciprocity == 1.0);
+    CHECK(ab.strength == ab.volume_ab + ab.volume_ba);
+    CHECK(ab.interactions == 2);
+}
+
+TEST_CASE("strength is monotone in each direction", "[scorer]") {
+    const auto t0 = parse_time("2026-01-01");
+    for (const double rho : {0.0, 0.3, 0.5, 1.0}) {
+        scorer s({channel_registry::defaults(), rho});
+        s.add({t0, "ana", "ben", "call"});
+        double last = s.between("ana", "ben").strength;
+        for (int i = 0; i < 20; ++i) {
+            s.add({t0, i % 3 ? "ana" : "ben", i % 3 ? "ben" : "ana", "email"});
+            const double now = s.between("ana", "ben").strength;
+            CHECK(now >= last);
+            last = now;
+        }
+    }
+}
+
+TEST_CASE("one-sided outreach counts for less than a two-way tie", "[scorer]") {
+    scorer s;
+    const auto t0 = parse_time("2026-01-01");
+    for (int i = 0; i < 4; ++i) s.add({t0 + std::chrono::days{i}, "me", "recruiter", "email"});
+    for (int i = 0; i < 4; ++i) s.add({t0 + std::chrono::days{i}, i % 2 ? "me" : "mentor", i % 2 ? "mentor" : "me", "email"});
+    const auto one_sided = s.between("me", "recruiter"), two_way = s.between("me", "mentor");
+    CHECK(one_sided.reciprocity == 0.0);
+    CHECK(two_way.strength > one_sided.strength);
+}
+
+TEST_CASE("mutual interactions count in both directions, once in the count", "[scorer]") {
+    scorer s;
+    s.add({parse_time("2026-01-01"), "ana", "ben", "meeting", std::nullopt, true});
+    const auto r = s.between("ana", "ben");
+    CHECK(r.volume_ab == 3.0);
+    CHECK(r.volume_ba == 3.0);
+    CHECK(r.interactions == 1);
+}
+
+TEST_CASE("bad interactions are rejected and leave the scorer unchanged", "[scorer][errors]") {
+    scorer s;
+    const auto t0 = parse_time("2026-01-01");
+    s.add({t0, "ana", "ben", "email"});
+    const auto before = s.between("ana", "ben");
+
+    CHECK(message_of<invalid_argument_error>([&] { s.add({t0, "ana", "ana", "email"}); }).find("self-interaction") !=
+          std::string::npos);
+    CHECK(message_of<invalid_argument_error>([&] { s.add({t0, "ana", "", "email"}); }).find("empty person id") !=
+          std::string::npos);
+    CHECK(message_of<invalid_argument_error>([&] { s.add({t0, "ana", "cy", "telepathy"}); })
+              .find("unknown channel 'telepathy'") != std::string::npos);
+    CHECK(message_of<invalid_argument_error>([&] { s.add({t0, "ana", "cy", "email", std::nan("")}); })
+              .find("weight must be finite") != std::string::npos);
+    CHECK(message_of<invalid_argument_error>([&] { s.add({t0, "ana", "cy", "email", -1.0}); })
+              .find("weight must be finite and >= 0") != std::string::npos);
+
+    SECTION("a batch with one bad interaction applies none of it") {
+        std::vector<interaction> batch = {{t0, "ana", "ben", "email"}, {t0, "cy", "dee", "call"},
+                                          {t0, "ana", "ben", "email", -2.0}};
+        const auto msg = message_of<invalid_argument_error>([&] { s.add_batch(batch); });
+        CHECK(msg.find("interaction #2") != std::string::npos);
+    }
+    CHECK(s.people() == 2);
+    CHECK(s.relationships() == 1);
+    const auto after = s.between("ana", "ben");
+    CHECK(after.strength == before.strength);
+    CHECK(after.interactions == before.interactions);
+}
+
+TEST_CASE("queries before the newest interaction are refused", "[scorer][errors]") {
+    scorer s;
+    s.add({parse_time("2026-03-01"), "ana", "ben", "email"});
+    const auto msg = message_of<time_order_error>([&] { (void)s.between("ana", "ben", parse_time("2026-02-01")); });
+    CHECK(msg.find("earlier than the newest interaction 2026-03-01T00:00:00Z") != std::string::npos);
+    CHECK_THROWS_AS(s.table(parse_time("2026-02-01")), time_order_error);
+    CHECK_THROWS_AS(s.top("ana", 3, parse_time("2026-02-01")), time_order_error);
+    CHECK_THROWS_AS(s.between("ana", "nobody"), unknown_person_error);
+    CHECK_NOTHROW(s.between("ana", "ben", parse_time("2026-03-01")));
+}
+
+TEST_CASE("top-k agrees with sorting the whole table", "[scorer][top]") {
+    scorer s({mixed_channels(), 0.5});
+    const auto log = test::random_log(11, {.people = 30, .interactions = 3000}, s.channels());
+    for (const auto& e : log) s.add(e);
+    const timestamp at = *s.newest() + std::chrono::hours{1};
+    const auto table = s.table(at);
+    for (const char* who : {"p0", "p7", "p29"}) {
+        const person_id p = s.person(who);
+        std::vector<double> expected;
+        for (std::size_t i = 0; i < table.size(); ++i) {
+            const auto row = static_cast<Eigen::Index>(i);
+            if (table.a[row] == p || table.b[row] == p) expected.push_back(table.strength[row]);
+        }
+        std::sort(expected.rbegin(), expected.rend());
+        const auto top = s.top(p, 5, at);
+        REQUIRE(top.size() == std::min<std::size_t>(5, expected.size()));
+        for (std::size_t i = 0; i < top.size(); ++i) {
+            CHECK(top[i].a == p);
+            CHECK(agrees(top[i].strength, expected[i]));
+        }
+    }
+}
+
+TEST_CASE("dense ids are the fast path and name people by their number", "[scorer][dense]") {
+    scorer s;
+    const auto t0 = parse_time("2026-01-01");
+    s.add(dense_interaction{t0, 0, 3, s.channels().id("email")});
+    CHECK(s.people() == 4);
+    CHECK(s.name(3) == "3");
+    CHECK(s.between("0", "3").volume_ab == 1.0);
+    s.add({t0, "0", "3", "email"});  // the same people by name
+    CHECK(s.between(0, 3).volume_ab == 2.0);
+    CHECK_THROWS_AS(s.add(dense_interaction{t0, 1, 1, 0}), invalid_argument_error);
+    CHECK_THROWS_AS(s.add(dense_interaction{t0, 1, 2, 999}), invalid_argument_error);
+}
