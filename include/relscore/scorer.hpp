@@ -170,7 +170,7 @@ public:
     /// Adds one interaction named by string ids. Strong exception guarantee.
     void add(const interaction& e) {
         const dense_interaction d = resolve_checked(e, "relscore::scorer::add()");
-        apply(intern(e.source), intern(e.target), d);
+        apply_named(e, d);
     }
 
     /// Adds one interaction named by dense ids (the fast path). Ids not yet known create
@@ -188,8 +188,7 @@ public:
         resolved.reserve(batch.size());
         for (std::size_t i = 0; i < batch.size(); ++i)
             resolved.push_back(resolve_checked(batch[i], batch_where(i).c_str()));
-        for (std::size_t i = 0; i < batch.size(); ++i)
-            apply(intern(batch[i].source), intern(batch[i].target), resolved[i]);
+        for (std::size_t i = 0; i < batch.size(); ++i) apply_named(batch[i], resolved[i]);
     }
 
     /// Dense-id batch; validated whole before any is applied.
@@ -469,6 +468,14 @@ private:
             state_for(idx, e.channel, dir).sum.add(w, t, h);
         }
         m_newest_us = std::max(m_newest_us, t);
+    }
+
+    void apply_named(const interaction& e, const dense_interaction& resolved) {
+        // Intern in a fixed order (function arguments are evaluated in unspecified order),
+        // so ids, and so table rows, follow first appearance: source before target.
+        const person_id source = intern(e.source);
+        const person_id target = intern(e.target);
+        apply(source, target, resolved);
     }
 
     [[nodiscard]] std::int64_t query_time(std::optional<timestamp> at, const char* where) const {

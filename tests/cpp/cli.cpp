@@ -1,1 +1,182 @@
+// End-to-end tests of the `relscore` command-line tool: golden output on the bundled
+// sample, numbers against the brute-force reference, and every bad-input case.
+
 #include "support/catch.hpp"
+#include "support/reference.hpp"
+
+#include <relscore/io/csv.hpp>
+#include <relscore/io/event_log.hpp>
+#include <relscore/relscore.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace relscore;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct run_result {
+    int status = -1;
+    std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string quote(const std::string& arg) {
+    std::string out = "'";
+    for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+fs::path scratch_dir() {
+    static const fs::path dir = [] {
+        auto d = fs::temp_directory_path() / fmt::format("relscore-cli-test-{}", ::getpid());
+        fs::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+run_result run(const std::vector<std::string>& args) {
+    const fs::path out = scratch_dir() / "stdout", err = scratch_dir() / "stderr";
+    std::string cmd = quote(RELSCORE_CLI_PATH);
+    for (const auto& a : args) cmd += fmt::format(" {}", quote(a));
+    cmd += fmt::format(" >{} 2>{} </dev/null", quote(out.string()), quote(err.string()));
+    const int raw = std::system(cmd.c_str());
+    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+fs::path write_file(const std::string& name, const std::string& content) {
+    const fs::path p = scratch_dir() / name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+}
+
+const std::string sample = std::string(RELSCORE_SOURCE_DIR) + "/examples/data/job_search.csv";
+
+}  // namespace
+
+TEST_CASE("relscore score prints the golden table for the sample", "[cli][golden]") {
+    for (const auto& [golden, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {"score_sam.txt", {"score", sample, "--for", "Sam Rivera", "--top", "12"}},
+             {"score_all_top10.txt", {"score", sample, "--top", "10"}}}) {
+        CAPTURE(golden);
+        const auto r = run(args);
+        CHECK(r.status == 0);
+        CHECK(r.err.empty());
+        CHECK(r.out == slurp(fs::path(RELSCORE_SOURCE_DIR) / "tests/golden" / golden));
+    }
+}
+
+TEST_CASE("relscore score's numbers match the formulas", "[cli][reference]") {
+    // Read the sample ourselves, then compare every printed row with the reference sums.
+    std::vector<interaction> log;
+    (void)io::read_interactions(sample, channel_registry::defaults(), {}, [&](interaction&& e) { log.push_back(e); });
+    const std::string at = "2026-11-15T12:00:00Z";
+    for (const std::string rho : {"0", "0.5", "1"}) {
+        const auto r = run({"score", sample, "--format", "csv", "--at", at, "--reciprocity", rho});
+        REQUIRE(r.status == 0);
+        std::istringstream in(r.out);
+        io::csv_reader reader(in, "output");
+        std::vector<std::string> row;
+        REQUIRE(reader.next(row));
+        CHECK(row == std::vector<std::string>{"a", "b", "strength", "volume_ab", "volume_ba", "reciprocity",
+                                              "last_interaction", "interactions"});
+        std::size_t rows = 0;
+        double previous = 1e300;
+        while (reader.next(row)) {
+            ++rows;
+            const auto ref = test::reference_between(log, channel_registry::defaults(), row[0], row[1], parse_time(at));
+            const double strength = std::stod(row[2]);
+            CHECK(test::agrees(strength, test::reference_strength(ref.ab, ref.ba, std::stod(rho)), 1e-9));
+            CHECK(test::agrees(std::stod(row[3]), ref.ab, 1e-9));
+            CHECK(test::agrees(std::stod(row[4]), ref.ba, 1e-9));
+            CHECK(row[6] == format_time(from_micros(ref.last_us)));
+            CHECK(std::stoul(row[7]) == ref.interactions);
+            CHECK(strength <= previous);  // strongest first
+            previous = strength;
+        }
+        CHECK(rows > 30);
+    }
+}
+
+TEST_CASE("relscore score writes JSON and honours channel options", "[cli]") {
+    const auto log = write_file("chan.csv", "time,source,target,channel\n2026-01-01,a,b,coffee\n2026-01-02,b,a,email\n");
+    const auto r = run({"score", log.string(), "--format", "json", "--channel", "coffee=2.5:30d", "--half-life", "1d",
+                        "--at", "2026-01-03"});
+    REQUIRE(r.status == 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["at"] == "2026-01-03T00:00:00Z");
+    REQUIRE(doc["relationships"].size() == 1);
+    const auto& row = doc["relationships"][0];
+    // a→b: coffee, 2.5 decayed over 2 days at its own 30-day half-life; b→a: email, 1
+    // decayed over 1 day at the --half-life of 1 day.
+    CHECK(test::agrees(row["volume_ab"].get<double>(), 2.5L * std::exp2l(-2.0L / 30)));
+    CHECK(row["volume_ba"].get<double>() == 0.5);
+    CHECK(row["last_interaction"] == "2026-01-02T00:00:00Z");
+    CHECK(row["interactions"] == 2);
+}
+
+TEST_CASE("bad input stops relscore score with a clear error and exit status 2", "[cli][errors]") {
+    const std::string header = "time,source,target,channel,weight\n", good = "2026-01-01T09:00:00Z,a,b,email,1\n";
+    struct bad_case {
+        std::string name, content, expected;
+    };
+    const std::vector<bad_case> cases = {
+        {"bad_time.csv", header + good + "2026-02-30T09:00:00Z,a,b,email,1\n",
+         "bad_time.csv:3:1: column 'time': invalid time '2026-02-30T09:00:00Z'"},
+        {"missing_column.csv", "time,source,channel\n2026-01-01,a,email\n", "missing required column 'target'"},
+        {"nan_weight.csv", header + good + "2026-01-02,a,b,email,NaN\n",
+         "nan_weight.csv:3:5: column 'weight': weight must be finite and >= 0, got 'NaN'"},
+        {"negative_weight.csv", header + good + "2026-01-02,a,b,email,-0.5\n",
+         "negative_weight.csv:3:5: column 'weight': weight must be finite and >= 0, got '-0.5'"},
+        {"empty_id.csv", header + good + "2026-01-02,,b,email,1\n", "empty_id.csv:3:2: column 'source': empty person id"},
+        {"self.csv", header + good + "2026-01-02,b,b,email,1\n",
+         "self.csv:3:3: column 'target': self-interaction: source and target are both 'b'"},
+        {"ragged.csv", header + good + "2026-01-02,a,b,email\n", "ragged.csv:3: ragged row: 4 fields where the header has 5"},
+        {"channel.csv", header + good + "2026-01-02,a,b,pigeon,1\n", "channel.csv:3:4: column 'channel': unknown channel 'pigeon'"},
+        {"quote.csv", header + good + "2026-01-02,\"a,b,email,1\n", "unterminated quoted field"},
+        {"empty.csv", "", "empty file"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        const auto path = write_file(c.name, c.content);
+        const auto r = run({"score", path.string()});
+        CHECK(r.status == 2);
+        CHECK(r.out.empty());  // no partial results
+        CHECK(r.err.find(c.expected) != std::string::npos);
+    }
+    SECTION("a missing file, a bad --at and bad options") {
+        CHECK(run({"score", (scratch_dir() / "nope.csv").string()}).status == 2);
+        const auto early = run({"score", sample, "--at", "2020-01-01"});
+        CHECK(early.status == 2);
+        CHECK(early.err.find("earlier than the newest interaction") != std::string::npos);
+        CHECK(run({"score", sample, "--reciprocity", "1.5"}).status == 2);
+        CHECK(run({"score", sample, "--half-life", "soon"}).status == 2);
+        const auto who = run({"score", sample, "--for", "Nobody"});
+        CHECK(who.status == 2);
+        CHECK(who.err.find("unknown person 'Nobody'") != std::string::npos);
+    }
+    SECTION("--skip-invalid continues and reports") {
+        const auto path = write_file("mixed.csv", header + good + "bad,a,b,email,1\n2026-01-03,b,a,email,-1\n" +
+                                                      "2026-01-04,b,a,call,\n");
+        const auto r = run({"score", path.string(), "--skip-invalid", "--format", "csv"});
+        CHECK(r.status == 0);
+        CHECK(r.err.find("skipped 2 of 4 rows") != std::string::npos);
+        CHECK(r.err.find("mixed.csv:3:1") != std::string::npos);
+        CHECK(r.out.find("a,b,") != std::string::npos);
+    }
+}
