@@ -38,6 +38,10 @@
 
 RELSCORE_BEGIN_NAMESPACE
 
+namespace detail {
+struct snapshot_codec;
+}
+
 /// What a scorer is configured with. Two scorers merge only if their configs are equal.
 struct scorer_config {
     channel_registry channels = channel_registry::defaults();
@@ -80,6 +84,21 @@ struct relationship_table {
         });
         return order;
     }
+};
+
+/// Interactions as columns, for bulk ingest without per-row overhead (the Python
+/// bindings pass numpy arrays straight through). All non-empty columns have one entry
+/// per interaction.
+struct interaction_columns {
+    std::span<const std::int64_t> time_us;   ///< microseconds since the epoch
+    std::span<const std::int64_t> source;    ///< codes into `people`, or dense person ids
+    std::span<const std::int64_t> target;
+    std::span<const std::string> people;     ///< names for the codes; empty: ids are dense person ids
+    std::span<const std::int64_t> channel;   ///< codes into `channel_names`; empty: all `default_channel`
+    std::span<const std::string> channel_names;
+    std::string_view default_channel = "contact";
+    std::span<const double> weight;          ///< empty: each channel's weight
+    std::span<const std::uint8_t> mutual;    ///< nonzero: mutual; empty: all directed
 };
 
 /// Sizes of a scorer's state.
@@ -202,6 +221,69 @@ public:
         for (const auto& e : batch) apply(e.source, e.target, e);
     }
 
+    /// Adds interactions given as columns. The whole batch is validated first (lengths,
+    /// times, ids, channels, weights, self-interactions); an error names the row and the
+    /// column and leaves the scorer unchanged.
+    void add_columns(const interaction_columns& c) {
+        constexpr const char* where = "relscore::scorer::add_columns()";
+        const std::size_t n = c.time_us.size();
+        const auto check_length = [&](std::size_t size, const char* column, bool optional) {
+            if (size != n && !(optional && size == 0))
+                detail::throw_error<invalid_argument_error>(std::string(where) + ": length mismatch: time has " +
+                                                            std::to_string(n) + " rows, " + column + " has " +
+                                                            std::to_string(size));
+        };
+        check_length(c.source.size(), "source", false);
+        check_length(c.target.size(), "target", false);
+        check_length(c.channel.size(), "channel", true);
+        check_length(c.weight.size(), "weight", true);
+        check_length(c.mutual.size(), "mutual", true);
+
+        std::vector<channel_id> channel_of;  // code -> channel id
+        for (const auto& name : c.channel_names) channel_of.push_back(channel_or_throw(name, where));
+        const channel_id fallback = c.channel.empty() ? channel_or_throw(c.default_channel, where) : 0;
+        for (const auto& name : c.people) check_name(name, where);
+        const std::int64_t id_limit = c.people.empty() ? std::int64_t{max_person_id} + 1
+                                                       : static_cast<std::int64_t>(c.people.size());
+        const auto row_error = [&](std::size_t row, const std::string& what) {
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": row " + std::to_string(row) + ": " + what);
+        };
+        std::int64_t top = -1;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int64_t a = c.source[i], b = c.target[i];
+            if (a < 0 || a >= id_limit) row_error(i, "source id " + std::to_string(a) + " out of range");
+            if (b < 0 || b >= id_limit) row_error(i, "target id " + std::to_string(b) + " out of range");
+            if (a == b)
+                row_error(i, "self-interaction (source and target are both " +
+                                 (c.people.empty() ? std::to_string(a) : "'" + c.people[static_cast<std::size_t>(a)] + "'") + ")");
+            top = std::max({top, a, b});
+            if (c.time_us[i] < min_time_us || c.time_us[i] > max_time_us)
+                row_error(i, "time " + std::to_string(c.time_us[i]) + "us is outside years 1400..9999");
+            if (!c.channel.empty() && (c.channel[i] < 0 || c.channel[i] >= static_cast<std::int64_t>(channel_of.size())))
+                row_error(i, "channel code " + std::to_string(c.channel[i]) + " out of range");
+            if (!c.weight.empty() && !(std::isfinite(c.weight[i]) && c.weight[i] >= 0))
+                row_error(i, "weight must be finite and >= 0, got " + std::to_string(c.weight[i]));
+        }
+        // Valid: apply.
+        std::vector<person_id> id_of;
+        if (c.people.empty()) {
+            if (top >= 0) ensure_dense_people(static_cast<person_id>(top));
+        } else {
+            id_of.reserve(c.people.size());
+            for (const auto& name : c.people) id_of.push_back(intern(name));
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto a = static_cast<std::size_t>(c.source[i]), b = static_cast<std::size_t>(c.target[i]);
+            const dense_interaction e{from_micros(c.time_us[i]),
+                                      0,
+                                      0,
+                                      c.channel.empty() ? fallback : channel_of[static_cast<std::size_t>(c.channel[i])],
+                                      c.weight.empty() ? std::optional<double>{} : c.weight[i],
+                                      !c.mutual.empty() && c.mutual[i] != 0};
+            apply(id_of.empty() ? static_cast<person_id>(a) : id_of[a], id_of.empty() ? static_cast<person_id>(b) : id_of[b], e);
+        }
+    }
+
     /// Folds `other` into this scorer: afterwards this scorer answers as if it had been fed
     /// the interactions of both (exactly, up to floating-point rounding). People are
     /// matched by name. Throws config_mismatch_error (and changes nothing) if the configs
@@ -234,6 +316,16 @@ public:
         }
         m_newest_us = std::max(m_newest_us, other.m_newest_us);
     }
+
+    // ---- state ---------------------------------------------------------------------
+
+    /// The complete state (configuration, names, every relationship) in relscore's
+    /// versioned, checksummed binary snapshot format (see src/snapshot.cpp). Loading it
+    /// gives a scorer with bit-identical results; saving that again gives the same bytes.
+    [[nodiscard]] std::string to_bytes() const;
+    /// Rebuilds a scorer from to_bytes() output. Throws parse_error saying whether the
+    /// data is foreign, truncated, corrupted or of an unsupported version.
+    [[nodiscard]] static scorer from_bytes(std::string_view bytes);
 
     // ---- queries ---------------------------------------------------------------------
 
@@ -397,17 +489,19 @@ private:
                                                         "us is outside years 1400..9999");
     }
 
+    [[nodiscard]] channel_id channel_or_throw(std::string_view name, const char* where) const {
+        if (auto id = m_config.channels.find(name)) return *id;
+        detail::throw_error<invalid_argument_error>(std::string(where) + ": unknown channel '" + std::string(name) +
+                                                    "' (known: " + m_config.channels.names() + ")");
+    }
+
     // Validates a named interaction and resolves its channel; people are not interned yet.
     [[nodiscard]] dense_interaction resolve_checked(const interaction& e, const char* where) const {
         check_name(e.source, where);
         check_name(e.target, where);
         if (e.source == e.target)
             detail::throw_error<invalid_argument_error>(std::string(where) + ": self-interaction ('" + e.source + "')");
-        const auto ch = m_config.channels.find(e.channel);
-        if (!ch)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": unknown channel '" + e.channel +
-                                                        "' (known: " + m_config.channels.names() + ")");
-        dense_interaction d{e.time, 0, 0, *ch, e.weight, e.mutual};
+        dense_interaction d{e.time, 0, 0, channel_or_throw(e.channel, where), e.weight, e.mutual};
         validate_common(d, where);
         return d;
     }
@@ -500,6 +594,8 @@ private:
         r.last_interaction = from_micros(p.last_us);
         r.interactions = std::uint64_t{p.n_lo_hi} + p.n_hi_lo + p.n_mutual;
     }
+
+    friend struct detail::snapshot_codec;
 
     scorer_config m_config;
     std::vector<double> m_half_life_us;  // per channel, cached as double

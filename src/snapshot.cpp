@@ -1,0 +1,234 @@
+// The scorer snapshot format.
+//
+// Design notes
+// - Layout (all integers and doubles little-endian, as written by the host; a big-endian
+//   host refuses to write or read rather than produce a file nobody else can load):
+//
+//     magic        8 bytes  "RELSCORE"
+//     version      u32      1
+//     reciprocity  f64
+//     channels     u32 count, then per channel: string name, f64 weight, i64 half-life (us)
+//     newest       i64      newest interaction time (us)
+//     people       u32 count, then per person: string name       (ids are positions)
+//     pairs        u32 count, then per pair:
+//                    u32 lo, u32 hi, i64 last (us), u32 n_lo_hi, u32 n_hi_lo, u32 n_mutual,
+//                    u32 states, then per state: u16 channel, u8 dir, f64 value, i64 ref (us)
+//     crc32        u32      of every byte before it (boost::crc_32_type)
+//
+//   where `string` is a u32 byte length and the bytes.
+// - Pairs and each pair's states are written in the scorer's own order and read back into
+//   the same order, so a loaded scorer computes bit-identical results, and
+//   save -> load -> save gives identical bytes.
+// - Loading checks the size, magic, version and checksum before parsing, bounds-checks
+//   every read, validates every value, and builds a new scorer: nothing is half-loaded.
+
+#include <relscore/scorer.hpp>
+
+#include <boost/crc.hpp>
+#include <fmt/format.h>
+
+#include <bit>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace detail {
+
+namespace {
+
+constexpr std::string_view magic = "RELSCORE";
+constexpr std::uint32_t format_version = 1;
+
+static_assert(std::endian::native == std::endian::little,
+              "the snapshot format is little-endian; add byte swapping before porting to a big-endian host");
+
+class writer {
+public:
+    template <typename T>
+    void put(T v) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        m_out.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    void put_string(std::string_view s) {
+        put(static_cast<std::uint32_t>(s.size()));
+        m_out.append(s);
+    }
+    std::string finish() {
+        boost::crc_32_type crc;
+        crc.process_bytes(m_out.data(), m_out.size());
+        put(static_cast<std::uint32_t>(crc.checksum()));
+        return std::move(m_out);
+    }
+    std::string m_out;
+};
+
+[[noreturn]] void corrupt(const std::string& why) {
+    throw parse_error("relscore::scorer::from_bytes(): corrupted snapshot: " + why);
+}
+
+class reader {
+public:
+    explicit reader(std::string_view bytes) : m_bytes(bytes) {}
+    template <typename T>
+    T get() {
+        T v;
+        if (m_bytes.size() - m_pos < sizeof v) corrupt("a record runs past the end");
+        std::memcpy(&v, m_bytes.data() + m_pos, sizeof v);
+        m_pos += sizeof v;
+        return v;
+    }
+    std::string get_string() {
+        const auto n = get<std::uint32_t>();
+        if (m_bytes.size() - m_pos < n) corrupt("a string runs past the end");
+        std::string s(m_bytes.substr(m_pos, n));
+        m_pos += n;
+        return s;
+    }
+    // A count of records each at least `min_bytes` long: refuse counts the data cannot hold
+    // before reserving memory for them.
+    std::uint32_t get_count(std::size_t min_bytes) {
+        const auto n = get<std::uint32_t>();
+        if (static_cast<std::uint64_t>(n) * min_bytes > m_bytes.size() - m_pos) corrupt("a count exceeds the data");
+        return n;
+    }
+    [[nodiscard]] bool at_end() const { return m_pos == m_bytes.size(); }
+
+private:
+    std::string_view m_bytes;
+    std::size_t m_pos = 0;
+};
+
+}  // namespace
+
+struct snapshot_codec {
+    static std::string save(const scorer& s) {
+        writer w;
+        w.m_out.append(magic);
+        w.put(format_version);
+        w.put(s.m_config.reciprocity);
+        w.put(static_cast<std::uint32_t>(s.m_config.channels.size()));
+        for (const auto& c : s.m_config.channels) {
+            w.put_string(c.name);
+            w.put(c.weight);
+            w.put(static_cast<std::int64_t>(c.half_life.count()));
+        }
+        w.put(s.m_newest_us);
+        w.put(static_cast<std::uint32_t>(s.m_names.size()));
+        for (const auto& name : s.m_names) w.put_string(name);
+        w.put(static_cast<std::uint32_t>(s.m_pairs.size()));
+        for (const auto& p : s.m_pairs) {
+            w.put(p.lo);
+            w.put(p.hi);
+            w.put(p.last_us);
+            w.put(p.n_lo_hi);
+            w.put(p.n_hi_lo);
+            w.put(p.n_mutual);
+            std::uint32_t states = 0;
+            for (auto i = p.head; i != scorer::no_state; i = s.m_states[i].next) ++states;
+            w.put(states);
+            for (auto i = p.head; i != scorer::no_state; i = s.m_states[i].next) {
+                const auto& st = s.m_states[i];
+                w.put(st.channel);
+                w.put(st.dir);
+                w.put(st.sum.value);
+                w.put(st.sum.ref_us);
+            }
+        }
+        return w.finish();
+    }
+
+    static scorer load(std::string_view bytes) {
+        constexpr const char* where = "relscore::scorer::from_bytes()";
+        if (bytes.size() < magic.size() || bytes.substr(0, magic.size()) != magic)
+            throw parse_error(fmt::format("{}: not a relscore snapshot (bad magic bytes)", where));
+        if (bytes.size() < magic.size() + 4 + 4)
+            throw parse_error(fmt::format("{}: truncated snapshot ({} bytes)", where, bytes.size()));
+        std::uint32_t version = 0;
+        std::memcpy(&version, bytes.data() + magic.size(), 4);
+        if (version != format_version)
+            throw parse_error(fmt::format("{}: unsupported snapshot version {} (this build reads version {})", where,
+                                          version, format_version));
+        const std::string_view body = bytes.substr(0, bytes.size() - 4);
+        std::uint32_t stored_crc = 0;
+        std::memcpy(&stored_crc, bytes.data() + body.size(), 4);
+        boost::crc_32_type crc;
+        crc.process_bytes(body.data(), body.size());
+        if (crc.checksum() != stored_crc)
+            throw parse_error(fmt::format("{}: checksum mismatch: the snapshot is truncated or corrupted", where));
+
+        reader r(body.substr(magic.size() + 4));
+        scorer_config config;
+        config.reciprocity = r.get<double>();
+        config.channels = channel_registry();
+        const auto n_channels = r.get_count(4 + 8 + 8);
+        for (std::uint32_t i = 0; i < n_channels; ++i) {
+            channel c;
+            c.name = r.get_string();
+            c.weight = r.get<double>();
+            c.half_life = duration{r.get<std::int64_t>()};
+            try {
+                config.channels.define(c);
+            } catch (const error& e) {
+                corrupt(e.what());
+            }
+        }
+        if (config.channels.size() != n_channels) corrupt("duplicate channel names");
+        scorer s = [&] {
+            try {
+                return scorer(config);
+            } catch (const error& e) {
+                corrupt(e.what());
+            }
+        }();
+        s.m_newest_us = r.get<std::int64_t>();
+        const auto n_people = r.get_count(4);
+        for (std::uint32_t i = 0; i < n_people; ++i) {
+            std::string name = r.get_string();
+            if (name.empty() || s.m_ids.contains(name)) corrupt("empty or duplicate person name");
+            s.new_person(std::move(name));
+        }
+        const auto n_pairs = r.get_count(4 * 7 + 8);
+        s.m_pairs.reserve(n_pairs);
+        for (std::uint32_t i = 0; i < n_pairs; ++i) {
+            scorer::pair_record p{};
+            p.lo = r.get<person_id>();
+            p.hi = r.get<person_id>();
+            p.last_us = r.get<std::int64_t>();
+            p.n_lo_hi = r.get<std::uint32_t>();
+            p.n_hi_lo = r.get<std::uint32_t>();
+            p.n_mutual = r.get<std::uint32_t>();
+            if (p.lo >= p.hi || p.hi >= n_people) corrupt("a pair names unknown people");
+            const std::uint32_t idx = s.find_or_add_pair(p.lo, p.hi);
+            if (idx != i) corrupt("a pair appears twice");
+            p.head = scorer::no_state;
+            s.m_pairs[idx] = p;
+            const auto n_states = r.get_count(2 + 1 + 8 + 8);
+            std::uint32_t previous = scorer::no_state;  // indices, not pointers: m_states grows
+            for (std::uint32_t k = 0; k < n_states; ++k) {
+                scorer::state_record st{};
+                st.channel = r.get<channel_id>();
+                st.dir = r.get<std::uint8_t>();
+                st.sum.value = r.get<double>();
+                st.sum.ref_us = r.get<std::int64_t>();
+                st.next = scorer::no_state;
+                if (st.channel >= n_channels || st.dir > 1 || !(st.sum.value >= 0) || !std::isfinite(st.sum.value))
+                    corrupt("an invalid relationship state");
+                s.m_states.push_back(st);
+                const auto at = static_cast<std::uint32_t>(s.m_states.size() - 1);
+                (previous == scorer::no_state ? s.m_pairs[idx].head : s.m_states[previous].next) = at;
+                previous = at;
+            }
+        }
+        if (!r.at_end()) corrupt("trailing bytes");
+        return s;
+    }
+};
+
+}  // namespace detail
+
+std::string scorer::to_bytes() const { return detail::snapshot_codec::save(*this); }
+
+scorer scorer::from_bytes(std::string_view bytes) { return detail::snapshot_codec::load(bytes); }
+
+RELSCORE_END_NAMESPACE
