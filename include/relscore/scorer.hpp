@@ -242,7 +242,15 @@ public:
         std::vector<channel_id> channel_of;  // code -> channel id
         for (const auto& name : c.channel_names) channel_of.push_back(channel_or_throw(name, where));
         const channel_id fallback = c.channel.empty() ? channel_or_throw(c.default_channel, where) : 0;
-        for (const auto& name : c.people) check_name(name, where);
+        {
+            boost::unordered_flat_map<std::string_view, std::size_t> seen;
+            for (std::size_t i = 0; i < c.people.size(); ++i) {
+                check_name(c.people[i], where);
+                if (!seen.emplace(c.people[i], i).second)
+                    detail::throw_error<invalid_argument_error>(std::string(where) + ": person name '" + c.people[i] +
+                                                                "' appears twice in the names");
+            }
+        }
         const std::int64_t id_limit = c.people.empty() ? std::int64_t{max_person_id} + 1
                                                        : static_cast<std::int64_t>(c.people.size());
         const auto row_error = [&](std::size_t row, const std::string& what) {
@@ -345,7 +353,8 @@ public:
         return r;
     }
     [[nodiscard]] relationship between(std::string_view a, std::string_view b, std::optional<timestamp> at = {}) const {
-        return between(person(a), person(b), at);
+        const person_id first = person(a);  // resolve in order: the error names the first unknown
+        return between(first, person(b), at);
     }
 
     /// The k strongest relationships of `p` at `at`, strongest first (ties: by the other

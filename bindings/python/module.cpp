@@ -1,0 +1,220 @@
+// relscore._core: the private compiled module under the Python package.
+//
+// Design notes
+// - Times cross the boundary as int64 microseconds since the epoch and durations as int64
+//   microseconds; the Python layer (relscore/_convert.py) turns datetime, numpy, pandas
+//   and strings into those, so this file stays a thin, typed wrapper.
+// - Bulk ingest takes numpy arrays without copying when their dtype already matches
+//   (int64, float64, uint8, C-contiguous) and releases the GIL for the C++ work.
+// - Results come back as numpy arrays that own the C++ buffers (no copy).
+// - C++ exceptions map to ValueError / KeyError with the same message.
+
+#include <relscore/relscore.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace py = pybind11;
+using namespace py::literals;
+using namespace relscore;
+
+namespace {
+
+template <typename T>
+using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+using channel_tuple = std::tuple<std::string, double, std::int64_t>;  // name, weight, half-life (us)
+using relationship_tuple =
+    std::tuple<std::string, std::string, double, double, double, double, std::optional<std::int64_t>, std::uint64_t>;
+
+std::optional<timestamp> at_of(std::optional<std::int64_t> at_us) {
+    if (!at_us) return std::nullopt;
+    return from_micros(*at_us);
+}
+
+relationship_tuple to_tuple(const scorer& s, const relationship& r) {
+    std::optional<std::int64_t> last;
+    if (r.last_interaction) last = to_micros(*r.last_interaction);
+    return {s.name(r.a), s.name(r.b), r.strength, r.volume_ab, r.volume_ba, r.reciprocity, last, r.interactions};
+}
+
+// A numpy array that owns an Eigen column (moved, not copied).
+template <typename Column>
+py::array owning_array(Column&& column) {
+    using scalar = typename std::decay_t<Column>::Scalar;
+    auto* heap = new std::decay_t<Column>(std::forward<Column>(column));
+    py::capsule owner(heap, [](void* p) { delete static_cast<std::decay_t<Column>*>(p); });
+    return py::array_t<scalar>(heap->size(), heap->data(), owner);
+}
+
+template <typename T>
+std::span<const T> span_of(const std::optional<carray<T>>& a) {
+    if (!a) return {};
+    return {a->data(), static_cast<std::size_t>(a->size())};
+}
+
+template <typename T>
+std::span<const T> span_of(const carray<T>& a) {
+    return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& channels) {
+    scorer_config config;
+    config.reciprocity = reciprocity;
+    if (!channels.empty()) {
+        config.channels = channel_registry();
+        for (const auto& [name, weight, half_life_us] : channels) config.channels.define({name, weight, duration{half_life_us}});
+    }
+    return config;
+}
+
+void register_scorer(py::module_& m) {
+    py::class_<scorer>(m, "Scorer", "The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.")
+        .def(py::init([](double reciprocity, const std::vector<channel_tuple>& channels) {
+                 return scorer(make_config(reciprocity, channels));
+             }),
+             "reciprocity"_a, "channels"_a,
+             "Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults.")
+        .def_property_readonly("reciprocity", [](const scorer& s) { return s.config().reciprocity; },
+                               "The reciprocity weight rho.")
+        .def_property_readonly(
+            "channels",
+            [](const scorer& s) {
+                std::vector<channel_tuple> out;
+                for (const auto& c : s.channels()) out.emplace_back(c.name, c.weight, c.half_life.count());
+                return out;
+            },
+            "The channels as (name, weight, half-life in microseconds).")
+        .def_property_readonly("people_count", &scorer::people, "Number of people seen.")
+        .def_property_readonly("relationship_count", &scorer::relationships, "Number of pairs that ever interacted.")
+        .def_property_readonly(
+            "newest_us",
+            [](const scorer& s) -> std::optional<std::int64_t> {
+                if (auto t = s.newest()) return to_micros(*t);
+                return std::nullopt;
+            },
+            "The newest interaction time in microseconds since the epoch, or None.")
+        .def(
+            "people",
+            [](const scorer& s) {
+                std::vector<std::string> out;
+                out.reserve(s.people());
+                for (person_id i = 0; i < s.people(); ++i) out.push_back(s.name(i));
+                return out;
+            },
+            "Every person's name, by id.")
+        .def(
+            "add",
+            [](scorer& s, std::int64_t time_us, std::string source, std::string target, std::string channel,
+               std::optional<double> weight, bool mutual) {
+                s.add(interaction{from_micros(time_us), std::move(source), std::move(target), std::move(channel), weight,
+                                  mutual});
+            },
+            "time_us"_a, "source"_a, "target"_a, "channel"_a, "weight"_a, "mutual"_a, "Add one interaction.")
+        .def(
+            "add_columns",
+            [](scorer& s, const carray<std::int64_t>& time_us, const carray<std::int64_t>& source,
+               const carray<std::int64_t>& target, const std::optional<std::vector<std::string>>& people,
+               const std::optional<carray<std::int64_t>>& channel, const std::vector<std::string>& channel_names,
+               const std::string& default_channel, const std::optional<carray<double>>& weight,
+               const std::optional<carray<std::uint8_t>>& mutual) {
+                interaction_columns c;
+                c.time_us = span_of(time_us);
+                c.source = span_of(source);
+                c.target = span_of(target);
+                if (people) c.people = *people;
+                c.channel = span_of(channel);
+                c.channel_names = channel_names;
+                c.default_channel = default_channel;
+                c.weight = span_of(weight);
+                c.mutual = span_of(mutual);
+                py::gil_scoped_release release;
+                s.add_columns(c);
+            },
+            "time_us"_a, "source"_a, "target"_a, "people"_a, "channel"_a, "channel_names"_a, "default_channel"_a,
+            "weight"_a, "mutual"_a,
+            "Add interactions from columns (validated whole first; the GIL is released).")
+        .def(
+            "merge", [](scorer& s, const scorer& other) { s.merge(other); }, "other"_a,
+            "Fold another scorer in exactly.")
+        .def(
+            "between",
+            [](const scorer& s, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+                return to_tuple(s, s.between(a, b, at_of(at_us)));
+            },
+            "a"_a, "b"_a, "at_us"_a, "One relationship as a tuple.")
+        .def(
+            "top",
+            [](const scorer& s, const std::string& person, std::size_t k, std::optional<std::int64_t> at_us) {
+                std::vector<relationship_tuple> out;
+                for (const auto& r : s.top(person, k, at_of(at_us))) out.push_back(to_tuple(s, r));
+                return out;
+            },
+            "person"_a, "k"_a, "at_us"_a, "A person's k strongest relationships as tuples.")
+        .def(
+            "table",
+            [](const scorer& s, std::optional<std::int64_t> at_us) {
+                relationship_table t;
+                {
+                    py::gil_scoped_release release;
+                    t = s.table(at_of(at_us));
+                }
+                py::dict out;
+                out["at_us"] = to_micros(t.at);
+                out["a"] = owning_array(std::move(t.a));
+                out["b"] = owning_array(std::move(t.b));
+                out["strength"] = owning_array(std::move(t.strength));
+                out["volume_ab"] = owning_array(std::move(t.volume_ab));
+                out["volume_ba"] = owning_array(std::move(t.volume_ba));
+                out["reciprocity"] = owning_array(std::move(t.reciprocity));
+                out["last_interaction_us"] = owning_array(std::move(t.last_interaction_us));
+                out["interactions"] = owning_array(std::move(t.interactions));
+                return out;
+            },
+            "at_us"_a, "Every relationship as numpy columns (a and b are person ids).")
+        .def(
+            "to_bytes", [](const scorer& s) { return py::bytes(s.to_bytes()); },
+            "The complete state in relscore's snapshot format.")
+        .def_static(
+            "from_bytes", [](const py::bytes& data) { return scorer::from_bytes(std::string_view(data)); }, "data"_a,
+            "Rebuild a scorer from to_bytes() output.")
+        .def(
+            "copy", [](const scorer& s) { return scorer(s); }, "An independent copy.");
+}
+
+void register_time(py::module_& m) {
+    m.def(
+        "parse_time", [](const std::string& text) { return to_micros(parse_time(text)); }, "text"_a,
+        "Parse ISO 8601 or UNIX seconds into microseconds since the epoch (UTC).");
+    m.def(
+        "parse_duration", [](const std::string& text) { return parse_duration(text).count(); }, "text"_a,
+        "Parse a duration such as '90d', '12h', '2w' or 'HH:MM:SS' into microseconds.");
+    m.def(
+        "format_time", [](std::int64_t us) { return format_time(from_micros(us)); }, "time_us"_a,
+        "Format microseconds since the epoch as ISO 8601 UTC.");
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "relscore's compiled core (private: use the relscore package).";
+    m.attr("__version__") = RELSCORE_VERSION_STRING;
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const unknown_person_error& e) {
+            PyErr_SetString(PyExc_KeyError, e.what());
+        } catch (const relscore::error& e) {
+            PyErr_SetString(PyExc_ValueError, e.what());
+        }
+    });
+    register_time(m);
+    register_scorer(m);
+}

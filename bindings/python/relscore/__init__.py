@@ -1,0 +1,49 @@
+"""relscore: relationship strength from interaction logs.
+
+Time-decaying, reciprocity-weighted, explainable, fast: a C++ core (``relscore._core``)
+under a thin Python layer that takes and gives numpy arrays and pandas DataFrames.
+
+>>> import relscore
+>>> s = relscore.Scorer()
+>>> s.add("2026-01-05", "ana", "ben", channel="email")
+>>> s.top("ana")
+[Relationship('ana' - 'ben': ...)]
+
+Plots live in :mod:`relscore.plot` (needs matplotlib).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import _core
+from ._convert import DurationLike, TimeLike, to_duration_micros, to_micros
+from ._scorer import DEFAULT_CHANNELS, Channel, Relationship, Scorer
+
+__version__: str = _core.__version__
+
+__all__ = [
+    "Channel",
+    "DEFAULT_CHANNELS",
+    "Relationship",
+    "Scorer",
+    "parse_duration",
+    "parse_time",
+    "__version__",
+]
+
+
+def parse_time(value: TimeLike) -> pd.Timestamp:
+    """Parse a time (ISO 8601 string, UNIX seconds, datetime, numpy or pandas) into a UTC
+    pandas Timestamp, exactly as the C++ core and the CLI do."""
+    return pd.Timestamp(to_micros(value), unit="us", tz="UTC")
+
+
+def parse_duration(value: DurationLike) -> pd.Timedelta:
+    """Parse a duration ("90d", "12h", "2w", "30m", timedelta, numpy timedelta64) into a
+    pandas Timedelta."""
+    return pd.Timedelta(microseconds=to_duration_micros(value))
+
+
+for _obj in (Channel, Relationship, Scorer):
+    _obj.__module__ = "relscore"

@@ -1,0 +1,212 @@
+"""Conversions from what analysts hold (datetime, numpy, pandas, strings) to what the
+C++ core takes (int64 microseconds, int64 codes, float64 weights)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+TimeLike = Union[_dt.datetime, _dt.date, np.datetime64, pd.Timestamp, str, int, float]
+DurationLike = Union[_dt.timedelta, np.timedelta64, pd.Timedelta, str, int, float]
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_NAT = np.iinfo(np.int64).min
+
+
+def to_micros(value: TimeLike) -> int:
+    """One point in time as int64 microseconds since the epoch (UTC).
+
+    Naive datetimes are taken as UTC; numbers are UNIX seconds; strings are ISO 8601 or
+    UNIX seconds, parsed by the C++ core (the same parser as the CLI)."""
+    if isinstance(value, bool):
+        raise TypeError("a time cannot be a bool")
+    if isinstance(value, pd.Timestamp):
+        if value is pd.NaT:
+            raise ValueError("time is NaT")
+        if value.tzinfo is not None:
+            value = value.tz_convert("UTC").tz_localize(None)
+        return int(value.value // 1000)
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_dt.timezone.utc)
+        delta = value - _EPOCH
+        return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    if isinstance(value, _dt.date):
+        return to_micros(_dt.datetime(value.year, value.month, value.day))
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise ValueError("time is NaT")
+        return int(value.astype("datetime64[us]").astype(np.int64))
+    if isinstance(value, str):
+        return int(_core.parse_time(value))
+    if isinstance(value, (int, np.integer)):
+        return int(value) * 1_000_000
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            raise ValueError(f"time must be finite, got {value}")
+        return int(round(float(value) * 1_000_000))
+    raise TypeError(f"cannot use {type(value).__name__} as a time")
+
+
+def optional_micros(value: Optional[TimeLike]) -> Optional[int]:
+    return None if value is None else to_micros(value)
+
+
+def to_duration_micros(value: DurationLike) -> int:
+    """A span of time as int64 microseconds: timedelta, numpy/pandas timedelta, a string
+    like "90d" or "12h", or a number of seconds."""
+    if isinstance(value, bool):
+        raise TypeError("a duration cannot be a bool")
+    if isinstance(value, pd.Timedelta):
+        return int(value.value // 1000)
+    if isinstance(value, _dt.timedelta):
+        return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    if isinstance(value, np.timedelta64):
+        if np.isnat(value):
+            raise ValueError("duration is NaT")
+        return int(value.astype("timedelta64[us]").astype(np.int64))
+    if isinstance(value, str):
+        return int(_core.parse_duration(value))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return int(round(float(value) * 1_000_000))
+    raise TypeError(f"cannot use {type(value).__name__} as a duration")
+
+
+def from_micros(us: Optional[int]) -> Optional[pd.Timestamp]:
+    return None if us is None else pd.Timestamp(us, unit="us", tz="UTC")
+
+
+def time_column(values: Any, name: str = "time") -> np.ndarray:
+    """A column of times as a C-contiguous int64 array of microseconds.
+
+    datetime64 of any unit (zero-copy when already microseconds), timezone-aware pandas
+    columns, int64 or float UNIX seconds, and strings (parsed vectorised by pandas)."""
+    if isinstance(values, pd.Series):
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        values = values.to_numpy()
+    elif isinstance(values, pd.DatetimeIndex):
+        values = (values.tz_convert("UTC").tz_localize(None) if values.tz is not None else values).to_numpy()
+    array = np.asarray(values)
+    kind = array.dtype.kind
+    if kind == "M":
+        micros = array.astype("datetime64[us]", copy=False).view(np.int64)
+        if micros.size and (micros == _NAT).any():
+            raise ValueError(f"{name} has NaT at row {int(np.argmax(micros == _NAT))}")
+        return np.ascontiguousarray(micros)
+    if kind in "iu":
+        return np.ascontiguousarray(array.astype(np.int64, copy=False) * 1_000_000)
+    if kind == "f":
+        bad = ~np.isfinite(array)
+        if bad.any():
+            raise ValueError(f"{name} has a NaN or infinite value at row {int(np.argmax(bad))}")
+        return np.ascontiguousarray(np.rint(array * 1e6).astype(np.int64))
+    if kind in "OUS":
+        parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
+        return time_column(parsed, name)
+    raise TypeError(f"{name}: cannot use an array of dtype {array.dtype} as times")
+
+
+def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list]:
+    """Source and target ids as int64 codes into one shared list of names.
+
+    Categorical columns use their codes directly (the fast path); everything else is
+    factorised by pandas (hash-based, no per-row Python). Integer ids are named by their
+    decimal value, so 7 and "7" are the same person."""
+    src, tgt = _as_series(source), _as_series(target)
+    if len(src) != len(tgt):
+        raise ValueError(f"length mismatch: source has {len(src)} rows, target has {len(tgt)}")
+    for name, col in (("source", src), ("target", tgt)):
+        missing = col.isna().to_numpy()
+        if missing.any():
+            raise ValueError(f"{name} has a missing id at row {int(np.argmax(missing))}")
+    if (
+        isinstance(src.dtype, pd.CategoricalDtype)
+        and isinstance(tgt.dtype, pd.CategoricalDtype)
+        and src.cat.categories.equals(tgt.cat.categories)
+    ):
+        names = [str(c) for c in src.cat.categories]
+        return (
+            np.ascontiguousarray(src.cat.codes.to_numpy().astype(np.int64)),
+            np.ascontiguousarray(tgt.cat.codes.to_numpy().astype(np.int64)),
+            names,
+        )
+    both = pd.concat([src.astype(object), tgt.astype(object)] if src.dtype != tgt.dtype else [src, tgt],
+                     ignore_index=True)
+    codes, uniques = pd.factorize(both)
+    codes = np.asarray(codes, dtype=np.int64)
+    names = [str(u) for u in np.asarray(uniques, dtype=object)]
+    if len(set(names)) != len(names):  # e.g. 7 and "7": one person, one code
+        first: dict = {}
+        remap = np.array([first.setdefault(name, len(first)) for name in names], dtype=np.int64)
+        codes, names = remap[codes], list(first)
+    n = len(src)
+    return np.ascontiguousarray(codes[:n]), np.ascontiguousarray(codes[n:]), names
+
+
+def channel_column(values: Any, n: int) -> Tuple[Optional[np.ndarray], list]:
+    """Channels as int64 codes into a list of channel names (None: one for all)."""
+    col = _as_series(values)
+    if len(col) != n:
+        raise ValueError(f"length mismatch: time has {n} rows, channel has {len(col)}")
+    if col.isna().any():
+        raise ValueError(f"channel has a missing value at row {int(np.argmax(col.isna().to_numpy()))}")
+    codes, uniques = pd.factorize(col)
+    return np.ascontiguousarray(np.asarray(codes, dtype=np.int64)), [str(u) for u in np.asarray(uniques, dtype=object)]
+
+
+def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None) -> np.ndarray:
+    """Weights as float64. Missing values (NaN) raise, unless `defaults` (each row's
+    channel weight) is given to fill them."""
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    array = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+    if array.shape != (n,):
+        raise ValueError(f"length mismatch: time has {n} rows, weight has {array.size}")
+    if defaults is not None:
+        missing = np.isnan(array)
+        if missing.any():
+            array = np.where(missing, defaults, array)
+    bad = ~(np.isfinite(array) & (array >= 0))
+    if bad.any():
+        row = int(np.argmax(bad))
+        hint = " (pass missing_weight='default' to use the channel's weight)" if np.isnan(array[row]) else ""
+        raise ValueError(f"weight must be finite and >= 0, got {array[row]} at row {row}{hint}")
+    return array
+
+
+_TRUE = {"1", "true", "t", "yes", "y"}
+_FALSE = {"", "0", "false", "f", "no", "n", "nan", "none"}
+
+
+def mutual_column(values: Any, n: int) -> np.ndarray:
+    """Mutual flags as uint8: bools, integers, or (from CSV files) objects such as
+    True/NaN or "true"/"false"/"1"/"0"/"yes"/"no" (missing means directed)."""
+    array = np.asarray(values)
+    if array.shape != (n,):
+        raise ValueError(f"length mismatch: time has {n} rows, mutual has {array.size}")
+    if array.dtype.kind in "biu":
+        return np.ascontiguousarray(array != 0, dtype=np.uint8)
+    if array.dtype.kind == "f" and np.isin(array[~np.isnan(array)], (0.0, 1.0)).all():
+        return np.ascontiguousarray(array == 1.0, dtype=np.uint8)
+    if array.dtype.kind in "OUS":
+        text = pd.Series(array, dtype=object).map(lambda v: "" if v is None or v is pd.NA else str(v).strip().lower())
+        bad = ~text.isin(_TRUE | _FALSE).to_numpy()
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise ValueError(f"mutual: cannot read {array[row]!r} at row {row} as true/false")
+        return np.ascontiguousarray(text.isin(_TRUE).to_numpy(), dtype=np.uint8)
+    raise TypeError(f"mutual must be bool, integer or true/false text, got dtype {array.dtype}")
+
+
+def _as_series(values: Any) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values.reset_index(drop=True)
+    if isinstance(values, pd.Categorical):
+        return pd.Series(values)
+    return pd.Series(np.asarray(values) if not isinstance(values, Sequence) or isinstance(values, str) else list(values))
