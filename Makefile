@@ -9,12 +9,27 @@ GENERATOR   ?= Ninja
 SAMPLE      := examples/data/job_search.csv
 RELSCORE    := $(BUILD)/relscore
 
-.PHONY: all deps build demo test test-cpp bench sample clean
+VENV        ?= .venv
+PY          := $(VENV)/bin/python
+# Python tools from PyPI, into the project's own virtual environment.
+PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypothesis matplotlib mypy \
+               pybind11-stubgen==2.5.1
+
+.PHONY: all deps build demo test test-cpp test-python python stubs bench sample clean
 
 all: build
 
 deps:
-	@scripts/install-deps.sh --cpp-only
+	@scripts/install-deps.sh
+
+$(VENV)/.deps-installed: Makefile
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check $(PY_DEPS)
+	@touch $@
+
+# Builds and installs the Python package (and its relscore CLI) into .venv.
+python: deps $(VENV)/.deps-installed
+	@$(PY) -m pip install -q --disable-pip-version-check --no-build-isolation .
 
 build: deps
 	@cmake -S . -B $(BUILD) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
@@ -33,7 +48,10 @@ demo: build
 test-cpp: build
 	@ctest --test-dir $(BUILD) --output-on-failure --parallel 2
 
-test: test-cpp
+test-python: python
+	@$(PY) -m pytest -q tests/python
+
+test: test-cpp test-python
 
 bench: build
 	@$(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true
@@ -43,4 +61,4 @@ sample:
 	@python3 examples/data/generate_job_search.py > $(SAMPLE)
 
 clean:
-	@rm -rf $(BUILD)
+	@rm -rf $(BUILD) $(VENV)

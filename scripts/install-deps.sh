@@ -48,5 +48,11 @@ if [ "$want_cpp" = 1 ] && command -v apt-get >/dev/null; then
 fi
 
 if [ "$want_py" = 1 ]; then
-  : # Python dependencies are installed into the project's virtual environment by the Makefile.
+  # Python packages come from PyPI into the project's .venv (see the Makefile); here we only
+  # make sure python3 can create a virtual environment and build extensions.
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'; then
+    echo "install-deps: apt-get install python3-venv python3-dev" >&2
+    $SUDO apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv python3-dev
+  fi
 fi

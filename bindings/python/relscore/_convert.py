@@ -199,7 +199,7 @@ def mutual_column(values: Any, n: int) -> np.ndarray:
         bad = ~text.isin(_TRUE | _FALSE).to_numpy()
         if bad.any():
             row = int(np.argmax(bad))
-            raise ValueError(f"mutual: cannot read {array[row]!r} at row {row} as true/false")
+            raise ValueError(f"mutual: cannot read {str(array[row])!r} at row {row} as true/false")
         return np.ascontiguousarray(text.isin(_TRUE).to_numpy(), dtype=np.uint8)
     raise TypeError(f"mutual must be bool, integer or true/false text, got dtype {array.dtype}")
 
