@@ -48,6 +48,11 @@ demo: build
 test-cpp: build
 	@ctest --test-dir $(BUILD) --output-on-failure --parallel 2
 
+# Regenerates the committed type stubs from the built module (tests check them with stubtest).
+stubs: python
+	@cd /tmp && $(CURDIR)/$(VENV)/bin/pybind11-stubgen relscore._core -o $(CURDIR)/$(BUILD)/stubs
+	@cp $(BUILD)/stubs/relscore/_core.pyi bindings/python/relscore/_core.pyi
+
 test-python: python
 	@$(PY) -m pytest -q tests/python
 

@@ -206,6 +206,7 @@ void register_time(py::module_& m) {
 PYBIND11_MODULE(_core, m) {
     m.doc() = "relscore's compiled core (private: use the relscore package).";
     m.attr("__version__") = RELSCORE_VERSION_STRING;
+    m.attr("__all__") = py::list(py::make_tuple("Scorer", "format_time", "parse_duration", "parse_time"));
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);

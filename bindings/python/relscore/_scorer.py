@@ -162,6 +162,11 @@ class Scorer:
         """An independent copy."""
         return self.__copy__()
 
+    def empty_like(self) -> "Scorer":
+        """A new, empty scorer with the same configuration (channels, reciprocity), so
+        the two can merge."""
+        return self._wrap(_core.Scorer(reciprocity=self.reciprocity, channels=self._core.channels))
+
     # ---- properties -----------------------------------------------------------------
 
     @property

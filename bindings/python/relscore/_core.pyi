@@ -1,0 +1,99 @@
+"""
+relscore's compiled core (private: use the relscore package).
+"""
+from __future__ import annotations
+import collections.abc
+import numpy
+import numpy.typing
+import typing
+__all__ = ['Scorer', 'format_time', 'parse_duration', 'parse_time']
+class Scorer:
+    """
+    The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.
+    """
+    @staticmethod
+    def _pybind11_conduit_v1_(*args, **kwargs):
+        ...
+    @staticmethod
+    def from_bytes(data: bytes) -> Scorer:
+        """
+        Rebuild a scorer from to_bytes() output.
+        """
+    def __init__(self, reciprocity: typing.SupportsFloat | typing.SupportsIndex, channels: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]]) -> None:
+        """
+        Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults.
+        """
+    def add(self, time_us: typing.SupportsInt | typing.SupportsIndex, source: str, target: str, channel: str, weight: typing.SupportsFloat | typing.SupportsIndex | None, mutual: bool) -> None:
+        """
+        Add one interaction.
+        """
+    def add_columns(self, time_us: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], source: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], target: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], people: collections.abc.Sequence[str] | None, channel: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None, channel_names: collections.abc.Sequence[str], default_channel: str, weight: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None, mutual: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8] | None) -> None:
+        """
+        Add interactions from columns (validated whole first; the GIL is released).
+        """
+    def between(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[str, str, float, float, float, float, int | None, int]:
+        """
+        One relationship as a tuple.
+        """
+    def copy(self) -> Scorer:
+        """
+        An independent copy.
+        """
+    def merge(self, other: Scorer) -> None:
+        """
+        Fold another scorer in exactly.
+        """
+    def people(self) -> list[str]:
+        """
+        Every person's name, by id.
+        """
+    def table(self, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
+        """
+        Every relationship as numpy columns (a and b are person ids).
+        """
+    def to_bytes(self) -> bytes:
+        """
+        The complete state in relscore's snapshot format.
+        """
+    def top(self, person: str, k: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list[tuple[str, str, float, float, float, float, int | None, int]]:
+        """
+        A person's k strongest relationships as tuples.
+        """
+    @property
+    def channels(self) -> list[tuple[str, float, int]]:
+        """
+        The channels as (name, weight, half-life in microseconds).
+        """
+    @property
+    def newest_us(self) -> int | None:
+        """
+        The newest interaction time in microseconds since the epoch, or None.
+        """
+    @property
+    def people_count(self) -> int:
+        """
+        Number of people seen.
+        """
+    @property
+    def reciprocity(self) -> float:
+        """
+        The reciprocity weight rho.
+        """
+    @property
+    def relationship_count(self) -> int:
+        """
+        Number of pairs that ever interacted.
+        """
+def format_time(time_us: typing.SupportsInt | typing.SupportsIndex) -> str:
+    """
+    Format microseconds since the epoch as ISO 8601 UTC.
+    """
+def parse_duration(text: str) -> int:
+    """
+    Parse a duration such as '90d', '12h', '2w' or 'HH:MM:SS' into microseconds.
+    """
+def parse_time(text: str) -> int:
+    """
+    Parse ISO 8601 or UNIX seconds into microseconds since the epoch (UTC).
+    """
+__version__: str = '0.1.0'
