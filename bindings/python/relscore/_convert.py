@@ -122,7 +122,7 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list]:
     if len(src) != len(tgt):
         raise ValueError(f"length mismatch: source has {len(src)} rows, target has {len(tgt)}")
     for name, col in (("source", src), ("target", tgt)):
-        missing = col.isna().to_numpy()
+        missing = (col.cat.codes.to_numpy() < 0) if isinstance(col.dtype, pd.CategoricalDtype) else col.isna().to_numpy()
         if missing.any():
             raise ValueError(f"{name} has a missing id at row {int(np.argmax(missing))}")
     if (
@@ -154,6 +154,11 @@ def channel_column(values: Any, n: int) -> Tuple[Optional[np.ndarray], list]:
     col = _as_series(values)
     if len(col) != n:
         raise ValueError(f"length mismatch: time has {n} rows, channel has {len(col)}")
+    if isinstance(col.dtype, pd.CategoricalDtype):  # fast path: the codes as they are
+        codes = col.cat.codes.to_numpy()
+        if (codes < 0).any():
+            raise ValueError(f"channel has a missing value at row {int(np.argmax(codes < 0))}")
+        return np.ascontiguousarray(codes, dtype=np.int64), [str(c) for c in col.cat.categories]
     if col.isna().any():
         raise ValueError(f"channel has a missing value at row {int(np.argmax(col.isna().to_numpy()))}")
     codes, uniques = pd.factorize(col)
