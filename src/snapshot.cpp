@@ -5,17 +5,27 @@
 //   host refuses to write or read rather than produce a file nobody else can load):
 //
 //     magic        8 bytes  "RELSCORE"
-//     version      u32      1
+//     version      u32      2 (1 is still read)
 //     reciprocity  f64
 //     channels     u32 count, then per channel: string name, f64 weight, i64 half-life (us)
+//     insight      (v2) i64 reply window, i64 touch gap, i64 trend horizon, f64 trend
+//                  threshold, i64 new-tie rhythm, i64 min rhythm (all us), u8 conversations,
+//                  u8 retain events
 //     newest       i64      newest interaction time (us)
 //     people       u32 count, then per person: string name       (ids are positions)
 //     pairs        u32 count, then per pair:
-//                    u32 lo, u32 hi, i64 last (us), u32 n_lo_hi, u32 n_hi_lo, u32 n_mutual,
+//                    u32 lo, u32 hi, i64 last (us), [v2: i64 first (us), u32 touches,]
+//                    u32 n_lo_hi, u32 n_hi_lo, u32 n_mutual,
 //                    u32 states, then per state: u16 channel, u8 dir, f64 value, i64 ref (us)
+//                    [v2, if conversations: the pair's history, field by field in the order
+//                     of history_fields() below]
+//                    [v2, if retain events: u32 count, then per event: i64 time, f64 weight,
+//                     u16 channel, u8 dir (0, 1, 2 = mutual)]
 //     crc32        u32      of every byte before it (boost::crc_32_type)
 //
 //   where `string` is a u32 byte length and the bytes.
+// - Version 1 snapshots load with the default insight settings; their pairs start with an
+//   empty history (first interaction = last, one touch).
 // - Pairs and each pair's states are written in the scorer's own order and read back into
 //   the same order, so a loaded scorer computes bit-identical results, and
 //   save -> load -> save gives identical bytes.
@@ -31,6 +41,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 RELSCORE_BEGIN_NAMESPACE
 namespace detail {
@@ -38,7 +49,34 @@ namespace detail {
 namespace {
 
 constexpr std::string_view magic = "RELSCORE";
-constexpr std::uint32_t format_version = 1;
+constexpr std::uint32_t format_version = 2;
+constexpr std::uint32_t oldest_readable_version = 1;
+
+// Every field of a pair's history, in snapshot order; `f` is called with each (a
+// reference, const or not, so one list serves both writing and reading).
+template <typename History, typename F>
+void history_fields(History& h, F&& f) {
+    f(h.conversations);
+    f(h.mutual_initiated);
+    f(h.late);
+    for (auto& c : h.gaps.count) f(c);
+    f(h.recent.value);
+    f(h.recent.ref_us);
+    for (auto& d : h.dir) {
+        f(d.messages);
+        f(d.waits);
+        f(d.answered);
+        f(d.initiated);
+        f(d.streak);
+        f(d.attempts_before_first_answer);
+        f(d.wait_first_us);
+        f(d.wait_last_us);
+        f(d.waiting);
+        f(d.answered_ever);
+        for (auto& c : d.latency.count) f(c);
+        for (auto& c : d.censored.count) f(c);
+    }
+}
 
 static_assert(std::endian::native == std::endian::little,
               "the snapshot format is little-endian; add byte swapping before porting to a big-endian host");
@@ -113,14 +151,26 @@ struct snapshot_codec {
             w.put(c.weight);
             w.put(static_cast<std::int64_t>(c.half_life.count()));
         }
+        const insight_config& ic = s.m_config.insight;
+        w.put(static_cast<std::int64_t>(ic.reply_window.count()));
+        w.put(static_cast<std::int64_t>(ic.touch_gap.count()));
+        w.put(static_cast<std::int64_t>(ic.trend_horizon.count()));
+        w.put(ic.trend_threshold);
+        w.put(static_cast<std::int64_t>(ic.new_tie_rhythm.count()));
+        w.put(static_cast<std::int64_t>(ic.min_rhythm.count()));
+        w.put(static_cast<std::uint8_t>(ic.conversations));
+        w.put(static_cast<std::uint8_t>(ic.retain_events));
         w.put(s.m_newest_us);
         w.put(static_cast<std::uint32_t>(s.m_names.size()));
         for (const auto& name : s.m_names) w.put_string(name);
         w.put(static_cast<std::uint32_t>(s.m_pairs.size()));
-        for (const auto& p : s.m_pairs) {
+        for (std::size_t idx = 0; idx < s.m_pairs.size(); ++idx) {
+            const auto& p = s.m_pairs[idx];
             w.put(p.lo);
             w.put(p.hi);
             w.put(p.last_us);
+            w.put(p.first_us);
+            w.put(p.touches);
             w.put(p.n_lo_hi);
             w.put(p.n_hi_lo);
             w.put(p.n_mutual);
@@ -134,6 +184,17 @@ struct snapshot_codec {
                 w.put(st.sum.value);
                 w.put(st.sum.ref_us);
             }
+            if (ic.conversations)
+                history_fields(s.m_history[idx], [&](const auto& field) { w.put(field); });
+            if (ic.retain_events) {
+                w.put(static_cast<std::uint32_t>(s.m_events[idx].size()));
+                for (const auto& ev : s.m_events[idx]) {
+                    w.put(ev.time_us);
+                    w.put(ev.weight);
+                    w.put(ev.channel);
+                    w.put(ev.dir);
+                }
+            }
         }
         return w.finish();
     }
@@ -146,9 +207,9 @@ struct snapshot_codec {
             throw parse_error(fmt::format("{}: truncated snapshot ({} bytes)", where, bytes.size()));
         std::uint32_t version = 0;
         std::memcpy(&version, bytes.data() + magic.size(), 4);
-        if (version != format_version)
-            throw parse_error(fmt::format("{}: unsupported snapshot version {} (this build reads version {})", where,
-                                          version, format_version));
+        if (version < oldest_readable_version || version > format_version)
+            throw parse_error(fmt::format("{}: unsupported snapshot version {} (this build reads versions {} to {})",
+                                          where, version, oldest_readable_version, format_version));
         const std::string_view body = bytes.substr(0, bytes.size() - 4);
         std::uint32_t stored_crc = 0;
         std::memcpy(&stored_crc, bytes.data() + body.size(), 4);
@@ -174,6 +235,22 @@ struct snapshot_codec {
             }
         }
         if (config.channels.size() != n_channels) corrupt("duplicate channel names");
+        if (version >= 2) {
+            insight_config& ic = config.insight;
+            ic.reply_window = duration{r.get<std::int64_t>()};
+            ic.touch_gap = duration{r.get<std::int64_t>()};
+            ic.trend_horizon = duration{r.get<std::int64_t>()};
+            ic.trend_threshold = r.get<double>();
+            ic.new_tie_rhythm = duration{r.get<std::int64_t>()};
+            ic.min_rhythm = duration{r.get<std::int64_t>()};
+            const auto flag = [&] {
+                const auto v = r.get<std::uint8_t>();
+                if (v > 1) corrupt("an invalid flag");
+                return v == 1;
+            };
+            ic.conversations = flag();
+            ic.retain_events = flag();
+        }
         scorer s = [&] {
             try {
                 return scorer(config);
@@ -195,6 +272,14 @@ struct snapshot_codec {
             p.lo = r.get<person_id>();
             p.hi = r.get<person_id>();
             p.last_us = r.get<std::int64_t>();
+            if (version >= 2) {
+                p.first_us = r.get<std::int64_t>();
+                p.touches = r.get<std::uint32_t>();
+                if (p.first_us > p.last_us) corrupt("a pair's first interaction is after its last");
+            } else {
+                p.first_us = p.last_us;
+                p.touches = 1;
+            }
             p.n_lo_hi = r.get<std::uint32_t>();
             p.n_hi_lo = r.get<std::uint32_t>();
             p.n_mutual = r.get<std::uint32_t>();
@@ -218,6 +303,32 @@ struct snapshot_codec {
                 const auto at = static_cast<std::uint32_t>(s.m_states.size() - 1);
                 (previous == scorer::no_state ? s.m_pairs[idx].head : s.m_states[previous].next) = at;
                 previous = at;
+            }
+            if (version >= 2 && config.insight.conversations)
+                history_fields(s.m_history[idx], [&](auto& field) {
+                    using field_type = std::remove_reference_t<decltype(field)>;
+                    if constexpr (std::is_same_v<field_type, bool>) {
+                        const auto v = r.get<std::uint8_t>();
+                        if (v > 1) corrupt("an invalid flag");
+                        field = v == 1;
+                    } else {
+                        field = r.get<field_type>();
+                    }
+                });
+            if (version >= 2 && config.insight.retain_events) {
+                const auto n_events = r.get_count(8 + 8 + 2 + 1);
+                auto& events = s.m_events[idx];
+                events.reserve(n_events);
+                for (std::uint32_t k = 0; k < n_events; ++k) {
+                    scorer::retained_event ev{};
+                    ev.time_us = r.get<std::int64_t>();
+                    ev.weight = r.get<double>();
+                    ev.channel = r.get<channel_id>();
+                    ev.dir = r.get<std::uint8_t>();
+                    if (ev.channel >= n_channels || ev.dir > 2 || !(ev.weight >= 0) || !std::isfinite(ev.weight))
+                        corrupt("an invalid retained interaction");
+                    events.push_back(ev);
+                }
             }
         }
         if (!r.at_end()) corrupt("trailing bytes");

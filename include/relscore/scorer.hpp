@@ -24,6 +24,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -31,7 +33,9 @@
 
 #include <relscore/channel.hpp>
 #include <relscore/detail/decay.hpp>
+#include <relscore/detail/history.hpp>
 #include <relscore/error.hpp>
+#include <relscore/insight.hpp>
 #include <relscore/interaction.hpp>
 #include <relscore/model.hpp>
 #include <relscore/time.hpp>
@@ -46,6 +50,7 @@ struct snapshot_codec;
 struct scorer_config {
     channel_registry channels = channel_registry::defaults();
     double reciprocity = 0.5;  ///< ρ in the strength formula, in [0, 1]
+    insight_config insight;    ///< replies, rhythm, trend and event retention (insight.hpp)
 
     friend bool operator==(const scorer_config&, const scorer_config&) = default;
 };
@@ -59,7 +64,9 @@ struct relationship {
     double volume_ba = 0;     ///< V_ba
     double reciprocity = 0;   ///< r_ab
     std::optional<timestamp> last_interaction;  ///< empty if they never interacted
+    std::optional<timestamp> first_interaction;
     std::uint64_t interactions = 0;             ///< count, a mutual interaction once
+    std::uint64_t touches = 0;                  ///< interactions after a silence longer than the touch gap
 };
 
 /// Every relationship at one time, as columns (one row per pair that ever interacted;
@@ -72,9 +79,27 @@ struct relationship_table {
     id_column a, b;
     Eigen::ArrayXd strength, volume_ab, volume_ba, reciprocity;
     int_column last_interaction_us;  ///< microseconds since the epoch
+    int_column first_interaction_us;
     int_column interactions;
+    int_column touches;
 
     [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(a.size()); }
+    /// Row `i` as a relationship.
+    [[nodiscard]] relationship row(std::size_t i) const {
+        const auto k = static_cast<Eigen::Index>(i);
+        relationship r;
+        r.a = a[k];
+        r.b = b[k];
+        r.strength = strength[k];
+        r.volume_ab = volume_ab[k];
+        r.volume_ba = volume_ba[k];
+        r.reciprocity = reciprocity[k];
+        r.last_interaction = from_micros(last_interaction_us[k]);
+        r.first_interaction = from_micros(first_interaction_us[k]);
+        r.interactions = static_cast<std::uint64_t>(interactions[k]);
+        r.touches = static_cast<std::uint64_t>(touches[k]);
+        return r;
+    }
     /// Row indices ordered strongest first; ties broken by row order.
     [[nodiscard]] std::vector<std::size_t> strongest_first() const {
         std::vector<std::size_t> order(size());
@@ -146,6 +171,19 @@ public:
                                                         std::to_string(m_config.reciprocity));
         if (m_config.channels.size() == 0)
             detail::throw_error<invalid_argument_error>("relscore::scorer: the channel registry is empty");
+        const insight_config& ic = m_config.insight;
+        const auto require_positive = [](duration d, const char* what) {
+            if (d.count() <= 0)
+                detail::throw_error<invalid_argument_error>(std::string("relscore::scorer: insight.") + what +
+                                                            " must be positive");
+        };
+        require_positive(ic.reply_window, "reply_window");
+        require_positive(ic.touch_gap, "touch_gap");
+        require_positive(ic.trend_horizon, "trend_horizon");
+        require_positive(ic.new_tie_rhythm, "new_tie_rhythm");
+        require_positive(ic.min_rhythm, "min_rhythm");
+        if (!(ic.trend_threshold > 0 && std::isfinite(ic.trend_threshold)))
+            detail::throw_error<invalid_argument_error>("relscore::scorer: insight.trend_threshold must be finite and > 0");
         cache_half_lives();
     }
 
@@ -312,7 +350,17 @@ public:
             const bool flipped = x > y;
             const std::uint32_t idx = find_or_add_pair(std::min(x, y), std::max(x, y));
             pair_record& mine = m_pairs[idx];
+            const std::size_t theirs = static_cast<std::size_t>(&p - other.m_pairs.data());
+            if (m_config.insight.conversations)
+                merge_history(m_history[idx], other.m_history[theirs], flipped, mine.last_us < p.last_us);
+            if (m_config.insight.retain_events)
+                for (retained_event ev : other.m_events[theirs]) {
+                    if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
+                    m_events[idx].push_back(ev);
+                }
             mine.last_us = std::max(mine.last_us, p.last_us);
+            mine.first_us = std::min(mine.first_us, p.first_us);
+            mine.touches += p.touches;
             mine.n_lo_hi += flipped ? p.n_hi_lo : p.n_lo_hi;
             mine.n_hi_lo += flipped ? p.n_lo_hi : p.n_hi_lo;
             mine.n_mutual += p.n_mutual;
@@ -394,7 +442,9 @@ public:
         out.a.resize(n_pairs);
         out.b.resize(n_pairs);
         out.last_interaction_us.resize(n_pairs);
+        out.first_interaction_us.resize(n_pairs);
         out.interactions.resize(n_pairs);
+        out.touches.resize(n_pairs);
 
         // Gather each state's value, age and half-life into contiguous columns, decay them
         // all at once, then scatter-add into the two directions of each pair.
@@ -406,7 +456,9 @@ public:
             out.a[i] = p.lo;
             out.b[i] = p.hi;
             out.last_interaction_us[i] = p.last_us;
+            out.first_interaction_us[i] = p.first_us;
             out.interactions[i] = static_cast<std::int64_t>(p.n_lo_hi) + p.n_hi_lo + p.n_mutual;
+            out.touches[i] = p.touches;
             for (std::uint32_t s = p.head; s != no_state; s = m_states[s].next, ++k) {
                 const state_record& st = m_states[s];
                 value[k] = st.sum.value;
@@ -431,14 +483,265 @@ public:
         return out;
     }
 
+    // ---- insight (definitions in insight.hpp) -----------------------------------------
+
+    /// Replies, persistence and initiation between `a` and `b` at `at`, seen from a.
+    [[nodiscard]] conversation_stats conversation(person_id a, person_id b, std::optional<timestamp> at = {}) const {
+        const auto [pair, flipped, t] = insight_pair(a, b, at, "relscore::scorer::conversation()");
+        conversation_stats c;
+        c.a = a;
+        c.b = b;
+        if (pair == no_pair) return c;
+        const pair_record& p = m_pairs[pair];
+        const detail::pair_history& h = m_history[pair];
+        c.conversations = h.conversations;
+        c.touches = p.touches;
+        c.late = h.late;
+        c.first_interaction = from_micros(p.first_us);
+        c.last_interaction = from_micros(p.last_us);
+        const double total = h.conversations;
+        const auto side = [&](const detail::direction_history& d) {
+            reply_stats r;
+            r.messages = d.messages;
+            r.waits = d.waits;
+            r.answered = d.answered;
+            detail::direction_history::latency_histogram censored = d.censored;
+            r.resolved = d.answered + censored.total();
+            if (d.waiting) {  // the open wait: censored at how long it has been watched so far
+                const std::int64_t watched = std::min(t - d.wait_first_us, d.wait_last_us + m_reply_window_us - d.wait_first_us);
+                censored.add(watched, detail::direction_history::latency_base_us);
+                if (t - d.wait_last_us > m_reply_window_us) ++r.resolved;
+                r.waiting_since = from_micros(d.wait_first_us);
+            }
+            r.reply_rate = r.resolved ? static_cast<double>(r.answered) / static_cast<double>(r.resolved) : 0.0;
+            const auto quantile = [&](double q) -> std::optional<duration> {
+                if (auto v = detail::km_quantile(d.latency, censored, detail::direction_history::latency_base_us, q))
+                    return duration{static_cast<duration::rep>(std::llround(*v))};
+                return std::nullopt;
+            };
+            r.latency_p25 = quantile(0.25);
+            r.latency_median = quantile(0.5);
+            r.latency_p75 = quantile(0.75);
+            r.initiated = d.initiated;
+            r.initiated_share = total > 0 ? (d.initiated + 0.5 * h.mutual_initiated) / total : 0.0;
+            r.unanswered_streak = d.streak;
+            r.attempts_before_first_answer = d.attempts_before_first_answer;
+            r.ever_answered = d.answered_ever && d.messages > 0;
+            return r;
+        };
+        c.a_to_b = side(h.dir[flipped ? 1 : 0]);
+        c.b_to_a = side(h.dir[flipped ? 0 : 1]);
+        return c;
+    }
+    [[nodiscard]] conversation_stats conversation(std::string_view a, std::string_view b,
+                                                  std::optional<timestamp> at = {}) const {
+        const person_id first = person(a);
+        return conversation(first, person(b), at);
+    }
+
+    /// Where the relationship of `a` and `b` is heading at `at` (see relscore::trend).
+    [[nodiscard]] relscore::trend trend_of(person_id a, person_id b, std::optional<timestamp> at = {}) const {
+        const auto [pair, flipped, t] = insight_pair(a, b, at, "relscore::scorer::trend_of()");
+        (void)flipped;
+        return pair == no_pair ? relscore::trend{} : trend_at(pair, t);
+    }
+    [[nodiscard]] relscore::trend trend_of(std::string_view a, std::string_view b, std::optional<timestamp> at = {}) const {
+        const person_id first = person(a);
+        return trend_of(first, person(b), at);
+    }
+
+    /// The rhythm of the relationship of `a` and `b` and how overdue it is at `at`.
+    /// Throws invalid_argument_error if they never interacted.
+    [[nodiscard]] relscore::rhythm rhythm_of(person_id a, person_id b, std::optional<timestamp> at = {}) const {
+        const auto [pair, flipped, t] = insight_pair(a, b, at, "relscore::scorer::rhythm_of()");
+        (void)flipped;
+        if (pair == no_pair)
+            detail::throw_error<invalid_argument_error>("relscore::scorer::rhythm_of(): '" + m_names[a] + "' and '" +
+                                                        m_names[b] + "' never interacted");
+        return rhythm_at(pair, t);
+    }
+    [[nodiscard]] relscore::rhythm rhythm_of(std::string_view a, std::string_view b, std::optional<timestamp> at = {}) const {
+        const person_id first = person(a);
+        return rhythm_of(first, person(b), at);
+    }
+
+    /// The relationships of `p` due a touch at `at` (overdue ≥ 1), highest strength ×
+    /// overdue first, at most k. Any interaction resets a relationship's clock.
+    [[nodiscard]] std::vector<due_item> due(person_id p, std::size_t k, std::optional<timestamp> at = {}) const {
+        check_person(p);
+        require_conversations("relscore::scorer::due()");
+        const std::int64_t t = query_time(at, "relscore::scorer::due()");
+        std::vector<due_item> out;
+        for (const std::uint32_t pair : m_ties[p]) add_if_due(out, pair, m_pairs[pair].hi == p, t);
+        return rank_due(std::move(out), k);
+    }
+    [[nodiscard]] std::vector<due_item> due(std::string_view p, std::size_t k, std::optional<timestamp> at = {}) const {
+        return due(person(p), k, at);
+    }
+    /// Every relationship due a touch at `at`, highest priority first, at most k.
+    [[nodiscard]] std::vector<due_item> due_all(std::size_t k, std::optional<timestamp> at = {}) const {
+        require_conversations("relscore::scorer::due_all()");
+        const std::int64_t t = query_time(at, "relscore::scorer::due_all()");
+        std::vector<due_item> out;
+        for (std::uint32_t pair = 0; pair < m_pairs.size(); ++pair) add_if_due(out, pair, false, t);
+        return rank_due(std::move(out), k);
+    }
+
+    /// An exact breakdown of the strength of `a` and `b` at `at` by channel and direction,
+    /// and (with insight_config::retain_events) the `receipts` interactions that
+    /// contribute most.
+    [[nodiscard]] explanation explain(person_id a, person_id b, std::size_t receipts = 10,
+                                      std::optional<timestamp> at = {}) const {
+        const relationship r = between(a, b, at);
+        const std::int64_t t = query_time(at, "relscore::scorer::explain()");
+        explanation out;
+        out.a = a;
+        out.b = b;
+        out.at = from_micros(t);
+        out.strength = r.strength;
+        const auto it = m_pair_index.find(pair_key(std::min(a, b), std::max(a, b)));
+        if (it == m_pair_index.end()) return out;
+        const std::uint32_t pair = it->second;
+        const bool flipped = a > b;
+        // Per stored direction (0: lo→hi), the factor each unit of its volume contributes.
+        const double rho = m_config.reciprocity;
+        const double v_lo_hi = flipped ? r.volume_ba : r.volume_ab, v_hi_lo = flipped ? r.volume_ab : r.volume_ba;
+        const double weaker_lo_hi = v_lo_hi < v_hi_lo ? 1.0 : v_lo_hi > v_hi_lo ? 0.0 : 0.5;
+        const double factor[2] = {(1 - rho) + 2 * rho * weaker_lo_hi, (1 - rho) + 2 * rho * (1 - weaker_lo_hi)};
+        for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next) {
+            const state_record& st = m_states[s];
+            const double v = st.sum.at(t, m_half_life_us[st.channel]);
+            out.parts.push_back({st.channel, (st.dir == 1) == flipped, v, v * factor[st.dir]});
+        }
+        std::sort(out.parts.begin(), out.parts.end(), [](const strength_part& x, const strength_part& y) {
+            if (x.contribution != y.contribution) return x.contribution > y.contribution;
+            return std::pair(x.channel, !x.from_a) < std::pair(y.channel, !y.from_a);
+        });
+        if (m_config.insight.retain_events) {
+            const auto& events = m_events[pair];
+            out.receipts_total = events.size();
+            out.receipts.reserve(events.size());
+            for (const retained_event& ev : events) {
+                const double kept = detail::decay_factor(t - ev.time_us, m_half_life_us[ev.channel]);
+                const double f = ev.dir == 2 ? factor[0] + factor[1] : factor[ev.dir];
+                const person_id source = ev.dir == 2 ? a : (ev.dir == 0 ? m_pairs[pair].lo : m_pairs[pair].hi);
+                out.receipts.push_back({from_micros(ev.time_us), ev.channel, source, ev.dir == 2, ev.weight,
+                                        ev.weight * kept * f});
+            }
+            const auto larger = [](const receipt& x, const receipt& y) {
+                if (x.contribution != y.contribution) return x.contribution > y.contribution;
+                return x.time > y.time;
+            };
+            const std::size_t k = std::min(receipts, out.receipts.size());
+            std::partial_sort(out.receipts.begin(), out.receipts.begin() + static_cast<std::ptrdiff_t>(k),
+                              out.receipts.end(), larger);
+            out.receipts.resize(k);
+        }
+        return out;
+    }
+    [[nodiscard]] explanation explain(std::string_view a, std::string_view b, std::size_t receipts = 10,
+                                      std::optional<timestamp> at = {}) const {
+        const person_id first = person(a);
+        return explain(first, person(b), receipts, at);
+    }
+
 private:
+    static constexpr std::uint32_t no_pair = std::numeric_limits<std::uint32_t>::max();
+
+    struct pair_lookup {
+        std::uint32_t pair;  // no_pair if they never interacted
+        bool flipped;        // a is the pair's hi
+        std::int64_t t;
+    };
+    void require_conversations(const char* where) const {
+        if (!m_config.insight.conversations)
+            detail::throw_error<invalid_argument_error>(std::string(where) +
+                                                        ": conversation tracking is off (insight_config::conversations)");
+    }
+    [[nodiscard]] pair_lookup insight_pair(person_id a, person_id b, std::optional<timestamp> at, const char* where) const {
+        check_person(a);
+        check_person(b);
+        require_conversations(where);
+        if (a == b) detail::throw_error<invalid_argument_error>(std::string(where) + ": a person has no relationship with themself");
+        const std::int64_t t = query_time(at, where);
+        const auto it = m_pair_index.find(pair_key(std::min(a, b), std::max(a, b)));
+        return {it == m_pair_index.end() ? no_pair : it->second, a > b, t};
+    }
+
+    [[nodiscard]] relscore::trend trend_at(std::uint32_t pair, std::int64_t t) const {
+        double volume = 0, fading = 0;  // fading: Σ_c V_c·ln2/h_c, per microsecond
+        for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next) {
+            const double h = m_half_life_us[m_states[s].channel];
+            const double v = m_states[s].sum.at(t, h);
+            volume += v;
+            fading += v * std::numbers::ln2 / h;
+        }
+        relscore::trend out;
+        if (volume <= 0) return out;
+        const double arriving = m_history[pair].recent.at(t, m_trend_horizon_us) * std::numbers::ln2 / m_trend_horizon_us;
+        const double rate_us = (arriving - fading) / volume;
+        out.rate_per_day = rate_us * 86400e6;
+        out.change_over_horizon = rate_us * m_trend_horizon_us;
+        const double threshold = m_config.insight.trend_threshold;
+        out.direction = out.change_over_horizon > threshold    ? trend_direction::rising
+                        : out.change_over_horizon < -threshold ? trend_direction::cooling
+                                                               : trend_direction::steady;
+        return out;
+    }
+
+    [[nodiscard]] relscore::rhythm rhythm_at(std::uint32_t pair, std::int64_t t) const {
+        const pair_record& p = m_pairs[pair];
+        const auto& gaps = m_history[pair].gaps;
+        relscore::rhythm out;
+        out.gaps = gaps.total();
+        out.learned = out.gaps > 0;
+        const double typical = out.learned ? *detail::binned_quantile(gaps, m_touch_gap_us, 0.5)
+                                           : static_cast<double>(m_config.insight.new_tie_rhythm.count());
+        const auto gap_us = std::max(static_cast<std::int64_t>(std::llround(typical)), m_config.insight.min_rhythm.count());
+        out.typical_gap = duration{gap_us};
+        out.last_contact = from_micros(p.last_us);
+        out.due = from_micros(std::min(p.last_us + gap_us, max_time_us));
+        out.overdue = static_cast<double>(t - p.last_us) / static_cast<double>(gap_us);
+        return out;
+    }
+
+    void add_if_due(std::vector<due_item>& out, std::uint32_t pair, bool flipped, std::int64_t t) const {
+        const relscore::rhythm when = rhythm_at(pair, t);
+        if (when.overdue < 1) return;
+        const pair_record& p = m_pairs[pair];
+        relationship r;
+        fill(r, pair, flipped, t);
+        if (r.strength <= 0) return;
+        out.push_back({flipped ? p.hi : p.lo, flipped ? p.lo : p.hi, r.strength, when, r.strength * when.overdue});
+    }
+
+    [[nodiscard]] std::vector<due_item> rank_due(std::vector<due_item> items, std::size_t k) const {
+        const auto first = [&](const due_item& x, const due_item& y) {
+            if (x.priority != y.priority) return x.priority > y.priority;
+            return std::tie(m_names[x.a], m_names[x.b]) < std::tie(m_names[y.a], m_names[y.b]);
+        };
+        k = std::min(k, items.size());
+        std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(k), items.end(), first);
+        items.resize(k);
+        return items;
+    }
+
     static constexpr std::uint32_t no_state = std::numeric_limits<std::uint32_t>::max();
 
     struct pair_record {
         person_id lo, hi;                 // lo < hi
         std::int64_t last_us;             // newest interaction time
+        std::int64_t first_us;            // oldest interaction time
         std::uint32_t n_lo_hi, n_hi_lo, n_mutual;
+        std::uint32_t touches;            // interactions after a silence > touch gap (arrival order)
         std::uint32_t head;               // first of this pair's states
+    };
+    /// A retained interaction (insight_config::retain_events).
+    struct retained_event {
+        std::int64_t time_us;
+        double weight;
+        channel_id channel;
+        std::uint8_t dir;                 // 0: lo→hi, 1: hi→lo, 2: mutual
     };
     struct state_record {
         detail::decayed_sum sum;
@@ -458,6 +761,60 @@ private:
     void cache_half_lives() {
         m_half_life_us.clear();
         for (const auto& c : m_config.channels) m_half_life_us.push_back(static_cast<double>(c.half_life.count()));
+        m_reply_window_us = m_config.insight.reply_window.count();
+        m_touch_gap_us = m_config.insight.touch_gap.count();
+        m_trend_horizon_us = static_cast<double>(m_config.insight.trend_horizon.count());
+    }
+
+    // ---- conversation statistics (definitions in insight.hpp) ----
+
+    // An unanswered wait leaves the window: censored at how long it was watched.
+    void expire_wait(detail::direction_history& d) const {
+        d.censored.add(d.wait_last_us + m_reply_window_us - d.wait_first_us, detail::direction_history::latency_base_us);
+        d.waiting = false;
+    }
+
+    // The other side got in touch with the one whose outreach `d` records, at t.
+    void got_in_touch(detail::direction_history& d, std::int64_t t) const {
+        if (d.waiting) {
+            if (t - d.wait_last_us <= m_reply_window_us) {
+                ++d.answered;
+                d.latency.add(t - d.wait_first_us, detail::direction_history::latency_base_us);
+                d.waiting = false;
+            } else {
+                expire_wait(d);
+            }
+        }
+        d.streak = 0;
+        d.answered_ever = true;
+    }
+
+    // One interaction in arrival order (not late): dir 0 lo→hi, 1 hi→lo, 2 mutual.
+    void record_conversation(detail::pair_history& h, std::uint8_t dir, std::int64_t t, bool first,
+                             std::int64_t previous) const {
+        if (first || t - previous > m_reply_window_us) {
+            ++h.conversations;
+            ++(dir == 2 ? h.mutual_initiated : h.dir[dir].initiated);
+        }
+        if (!first && t - previous > m_touch_gap_us) h.gaps.add(t - previous, m_touch_gap_us);
+        if (dir == 2) {
+            got_in_touch(h.dir[0], t);
+            got_in_touch(h.dir[1], t);
+            return;
+        }
+        detail::direction_history& mine = h.dir[dir];
+        got_in_touch(h.dir[1 - dir], t);
+        ++mine.messages;
+        ++mine.streak;
+        if (!mine.answered_ever) ++mine.attempts_before_first_answer;
+        if (mine.waiting && t - mine.wait_last_us <= m_reply_window_us) {
+            mine.wait_last_us = t;  // a follow-up extends the wait
+        } else {
+            if (mine.waiting) expire_wait(mine);
+            mine.waiting = true;
+            ++mine.waits;
+            mine.wait_first_us = mine.wait_last_us = t;
+        }
     }
 
     static std::string batch_where(std::size_t i) {
@@ -537,7 +894,9 @@ private:
     std::uint32_t find_or_add_pair(person_id lo, person_id hi) {
         const auto [it, inserted] = m_pair_index.try_emplace(pair_key(lo, hi), static_cast<std::uint32_t>(m_pairs.size()));
         if (inserted) {
-            m_pairs.push_back({lo, hi, min_time_us, 0, 0, 0, no_state});
+            m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, no_state});
+            if (m_config.insight.conversations) m_history.emplace_back();
+            if (m_config.insight.retain_events) m_events.emplace_back();
             m_ties[lo].push_back(it->second);
             m_ties[hi].push_back(it->second);
         }
@@ -561,7 +920,21 @@ private:
         const double h = m_half_life_us[e.channel];
         const auto dir = static_cast<std::uint8_t>(source > target);
         pair_record& p = m_pairs[idx];
+        const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
+        const std::int64_t previous = p.last_us;
+        const bool late = !first && t < previous;
+        if (!late && (first || t - previous > m_touch_gap_us)) ++p.touches;
+        p.first_us = std::min(p.first_us, t);
         p.last_us = std::max(p.last_us, t);
+        if (m_config.insight.conversations) {
+            detail::pair_history& hist = m_history[idx];
+            hist.recent.add(e.mutual ? 2 * w : w, t, m_trend_horizon_us);
+            if (late)
+                ++hist.late;
+            else
+                record_conversation(hist, e.mutual ? 2 : dir, t, first, previous);
+        }
+        if (m_config.insight.retain_events) m_events[idx].push_back({t, w, e.channel, static_cast<std::uint8_t>(e.mutual ? 2 : dir)});
         if (e.mutual) {
             ++p.n_mutual;
             state_for(idx, e.channel, 0).sum.add(w, t, h);
@@ -601,7 +974,41 @@ private:
         r.strength = relscore::strength(r.volume_ab, r.volume_ba, m_config.reciprocity);
         r.reciprocity = relscore::reciprocity(r.volume_ab, r.volume_ba);
         r.last_interaction = from_micros(p.last_us);
+        r.first_interaction = from_micros(p.first_us);
         r.interactions = std::uint64_t{p.n_lo_hi} + p.n_hi_lo + p.n_mutual;
+        r.touches = p.touches;
+    }
+
+    // Counts and histograms add; the open waits and streaks come from the newer side.
+    void merge_history(detail::pair_history& mine, const detail::pair_history& theirs, bool flipped,
+                       bool theirs_newer) const {
+        mine.conversations += theirs.conversations;
+        mine.mutual_initiated += theirs.mutual_initiated;
+        mine.late += theirs.late;
+        mine.gaps.merge(theirs.gaps);
+        mine.recent.merge(theirs.recent, m_trend_horizon_us);
+        for (int d = 0; d < 2; ++d) {
+            detail::direction_history& x = mine.dir[d];
+            const detail::direction_history& y = theirs.dir[flipped ? 1 - d : d];
+            x.messages += y.messages;
+            x.waits += y.waits;
+            x.answered += y.answered;
+            x.initiated += y.initiated;
+            x.attempts_before_first_answer += x.answered_ever ? 0 : y.attempts_before_first_answer;
+            x.answered_ever = x.answered_ever || y.answered_ever;
+            x.latency.merge(y.latency);
+            x.censored.merge(y.censored);
+            if (theirs_newer) {
+                if (x.waiting) expire_wait(x);
+                x.streak = y.streak;
+                x.waiting = y.waiting;
+                x.wait_first_us = y.wait_first_us;
+                x.wait_last_us = y.wait_last_us;
+            } else if (y.waiting) {  // the older side's open wait: unanswered as far as we know
+                x.censored.add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
+                               detail::direction_history::latency_base_us);
+            }
+        }
     }
 
     friend struct detail::snapshot_codec;
@@ -615,6 +1022,10 @@ private:
     std::vector<pair_record> m_pairs;
     std::vector<state_record> m_states;
     std::int64_t m_newest_us = min_time_us;
+    std::int64_t m_reply_window_us = 0, m_touch_gap_us = 0;  // cached from m_config.insight
+    double m_trend_horizon_us = 0;
+    std::vector<detail::pair_history> m_history;             // per pair, if insight.conversations
+    std::vector<std::vector<retained_event>> m_events;       // per pair, if insight.retain_events
 };
 
 RELSCORE_END_NAMESPACE

@@ -53,12 +53,7 @@ void add_score_command(CLI::App& app, score_options& opts, std::function<int()>&
                 const auto order = t.strongest_first();
                 const std::size_t n = std::min(order.size(), opts.top.value_or(order.size()));
                 rows.reserve(n);
-                for (std::size_t k = 0; k < n; ++k) {
-                    const auto i = static_cast<Eigen::Index>(order[k]);
-                    rows.push_back({t.a[i], t.b[i], t.strength[i], t.volume_ab[i], t.volume_ba[i], t.reciprocity[i],
-                                    from_micros(t.last_interaction_us[i]),
-                                    static_cast<std::uint64_t>(t.interactions[i])});
-                }
+                for (std::size_t k = 0; k < n; ++k) rows.push_back(t.row(order[k]));
             }
             print_relationships(stdout, s, rows, when, opts.format);
             return 0;

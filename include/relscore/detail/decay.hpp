@@ -53,6 +53,8 @@ struct decayed_sum {
     [[nodiscard]] double at(std::int64_t t_us, double half_life_us) const noexcept {
         return flush_denormal(value * decay_factor(t_us - ref_us, half_life_us));
     }
+
+    friend bool operator==(const decayed_sum&, const decayed_sum&) = default;
 };
 
 }  // namespace detail

@@ -1,0 +1,138 @@
+#pragma once
+/// \file detail/history.hpp
+/// Design notes: the per-pair conversation history behind replies, persistence,
+/// initiation, rhythm and trend — O(1) memory per pair and O(1) work per interaction.
+///
+/// Latencies and gaps are kept as counts in logarithmic bins (factor 2 per bin), so a
+/// history never grows with the number of interactions and two histories add exactly.
+/// Quantiles come from the binned distribution, interpolated geometrically inside a bin
+/// (a latency quantile is exact to within its bin, a factor of 2, and usually far closer).
+/// Reply latencies are survival data: an attempt that has not been answered (yet, or
+/// within the reply window) is *censored*, not dropped, and the quantiles come from the
+/// actuarial (life-table) Kaplan–Meier estimator over the bins.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+
+#include <relscore/detail/decay.hpp>
+#include <relscore/version.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace detail {
+
+/// Counts in bins [0, base), [base, 2·base), [2·base, 4·base), ... (the last bin is open).
+template <std::size_t Bins>
+struct log2_bins {
+    std::array<std::uint32_t, Bins> count{};
+
+    [[nodiscard]] static std::size_t bin_of(std::int64_t value, std::int64_t base) noexcept {
+        if (value < base) return 0;
+        const auto k = static_cast<std::size_t>(std::floor(std::log2(static_cast<double>(value) / static_cast<double>(base)))) + 1;
+        return std::min(k, Bins - 1);
+    }
+    /// Lower and upper edge of bin k (the first bin starts at base/2 for interpolation:
+    /// nothing meaningful happens in the first fraction of the base unit).
+    [[nodiscard]] static double lower(std::size_t k, std::int64_t base) noexcept {
+        return k == 0 ? static_cast<double>(base) / 2 : static_cast<double>(base) * std::exp2(static_cast<double>(k) - 1);
+    }
+    [[nodiscard]] static double upper(std::size_t k, std::int64_t base) noexcept {
+        return static_cast<double>(base) * std::exp2(static_cast<double>(k));
+    }
+    void add(std::int64_t value, std::int64_t base) noexcept { ++count[bin_of(value, base)]; }
+    void merge(const log2_bins& o) noexcept {
+        for (std::size_t k = 0; k < Bins; ++k) count[k] += o.count[k];
+    }
+    [[nodiscard]] std::uint64_t total() const noexcept {
+        std::uint64_t n = 0;
+        for (auto c : count) n += c;
+        return n;
+    }
+    friend bool operator==(const log2_bins&, const log2_bins&) = default;
+};
+
+/// Geometric interpolation inside [lo, hi] at fraction f.
+[[nodiscard]] inline double geometric_between(double lo, double hi, double f) noexcept {
+    return lo * std::pow(hi / lo, std::clamp(f, 0.0, 1.0));
+}
+
+/// The value below which a fraction q of the binned sample lies (nullopt if empty).
+template <std::size_t Bins>
+[[nodiscard]] std::optional<double> binned_quantile(const log2_bins<Bins>& h, std::int64_t base, double q) {
+    const auto n = static_cast<double>(h.total());
+    if (n == 0) return std::nullopt;
+    const double target = q * n;
+    double below = 0;
+    for (std::size_t k = 0; k < Bins; ++k) {
+        const double c = h.count[k];
+        if (c > 0 && below + c >= target)
+            return geometric_between(log2_bins<Bins>::lower(k, base), log2_bins<Bins>::upper(k, base), (target - below) / c);
+        below += c;
+    }
+    return log2_bins<Bins>::upper(Bins - 1, base);
+}
+
+/// Actuarial Kaplan–Meier: the time by which a fraction p of attempts is answered, from
+/// binned event times and binned censoring times; nullopt if fewer than p are ever
+/// answered by the estimate (e.g. most attempts are never answered).
+template <std::size_t Bins>
+[[nodiscard]] std::optional<double> km_quantile(const log2_bins<Bins>& events, const log2_bins<Bins>& censored,
+                                                std::int64_t base, double p) {
+    double at_risk = static_cast<double>(events.total() + censored.total());
+    double survival = 1.0;
+    const double target = 1.0 - p;
+    for (std::size_t k = 0; k < Bins && at_risk > 0; ++k) {
+        const double d = events.count[k], c = censored.count[k];
+        const double exposed = at_risk - c / 2;  // censored ones are at risk half the bin
+        const double next = exposed > 0 ? survival * (1 - d / exposed) : survival;
+        if (next <= target && d > 0) {
+            const double f = (survival - target) / (survival - next);
+            return geometric_between(log2_bins<Bins>::lower(k, base), log2_bins<Bins>::upper(k, base), f);
+        }
+        survival = next;
+        at_risk -= d + c;
+    }
+    return std::nullopt;
+}
+
+/// One direction of a pair (a toward b): a's outreach and how b answers it.
+struct direction_history {
+    static constexpr std::size_t latency_bins = 16;  // 1 minute .. 2^14 minutes (11 days), then open
+    static constexpr std::int64_t latency_base_us = 60'000'000;
+    using latency_histogram = log2_bins<latency_bins>;
+
+    std::uint32_t messages = 0;        ///< directed interactions a→b (mutual ones excluded)
+    std::uint32_t waits = 0;           ///< waits for an answer (runs of a→b messages)
+    std::uint32_t answered = 0;        ///< waits answered within the reply window
+    std::uint32_t initiated = 0;       ///< conversations a started
+    std::uint32_t streak = 0;          ///< a's messages since b last got in touch
+    std::uint32_t attempts_before_first_answer = 0;  ///< a's messages before b first got in touch
+    std::int64_t wait_first_us = 0;    ///< the open wait: its first and newest message
+    std::int64_t wait_last_us = 0;
+    bool waiting = false;
+    bool answered_ever = false;
+    latency_histogram latency;         ///< answered waits, by time to the answer
+    latency_histogram censored;        ///< unanswered waits, by how long they were watched
+
+    friend bool operator==(const direction_history&, const direction_history&) = default;
+};
+
+/// Everything a pair remembers beyond its decayed volumes.
+struct pair_history {
+    static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
+    using gap_histogram = log2_bins<gap_bins>;
+
+    std::uint32_t conversations = 0; ///< runs of interactions with gaps within the reply window
+    std::uint32_t mutual_initiated = 0;  ///< conversations opened by a mutual interaction
+    std::uint32_t late = 0;          ///< interactions older than the pair's newest (volumes only)
+    std::array<direction_history, 2> dir;  ///< 0: lo→hi, 1: hi→lo
+    gap_histogram gaps;              ///< gaps between consecutive touches
+    decayed_sum recent;              ///< both directions' volume, decayed with the trend horizon
+
+    friend bool operator==(const pair_history&, const pair_history&) = default;
+};
+
+}  // namespace detail
+RELSCORE_END_NAMESPACE

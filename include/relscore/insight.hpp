@@ -1,0 +1,158 @@
+#pragma once
+/// \file insight.hpp
+/// What a person acts on, beyond the strength: replies and persistence, who initiates,
+/// trend, keep-in-touch rhythm, and explanations. The scorer maintains all of it in O(1)
+/// per interaction (detail/history.hpp); this header holds the settings and the results.
+///
+/// Definitions (one pair a, b; "a→b" is a directed interaction from a to b):
+/// - *Conversation*: a run of the pair's interactions with gaps no longer than the reply
+///   window. Its *initiator* is the source of its first interaction (a mutual interaction
+///   opens it jointly).
+/// - *Wait*: a run of a→b messages with no b→a (or mutual) interaction in between and no
+///   gap longer than the reply window; a follow-up inside the window extends the wait.
+///   It is *answered* if b gets in touch (b→a or mutual) within the reply window after a's
+///   newest message of the wait. Its *latency* is the time from its first message to the
+///   answer. An unanswered wait is right-censored at the time it was watched (the open
+///   wait: until the query time; an expired one: until its last message + the window).
+/// - *Reply rate*: answered waits / waits whose outcome is known (the open wait counts
+///   once its window has passed).
+/// - *Unanswered streak*: a's messages to b since b last got in touch with a.
+/// - *Touch*: an interaction more than the touch gap after the pair's previous one; the
+///   *rhythm* is the median gap between touches.
+///
+/// Order: the volumes (and so the strength) are exact for interactions in any order.
+/// The conversation statistics replay the pair's interactions in arrival order; an
+/// interaction older than the pair's newest is counted in `late` and in the volumes, not
+/// in the conversation statistics. Merged scorers add their counts and histograms; a
+/// reply that spans the two inputs is not detected.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <relscore/channel.hpp>
+#include <relscore/interaction.hpp>
+#include <relscore/time.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+
+/// Settings of the conversation statistics, trend and rhythm.
+struct insight_config {
+    /// An answer later than this after a's newest message is not a reply (and a gap longer
+    /// than this ends a conversation).
+    duration reply_window = std::chrono::days{14};
+    /// Interactions closer together than this are one touch (a day of emails is one contact).
+    duration touch_gap = std::chrono::days{1};
+    /// The horizon of the trend: recent activity is measured with this half-life.
+    duration trend_horizon = std::chrono::days{30};
+    /// A projected relative change of strength over one horizon beyond ±this is rising or cooling.
+    double trend_threshold = 0.2;
+    /// The rhythm of a tie with a single touch (no gap to learn from yet): follow up after this.
+    duration new_tie_rhythm = std::chrono::days{30};
+    /// Rhythms are never shorter than this: a daily chat needs no reminder after a day.
+    duration min_rhythm = std::chrono::days{7};
+    /// Track replies, initiation, rhythm and trend (about 460 bytes per pair). Switch off for
+    /// volume-only scoring of very many pairs; the insight queries then throw.
+    bool conversations = true;
+    /// Keep every interaction for receipts (explain()); costs 24 bytes per interaction.
+    bool retain_events = false;
+
+    friend bool operator==(const insight_config&, const insight_config&) = default;
+};
+
+/// a's outreach toward b, and how b answers it.
+struct reply_stats {
+    std::uint64_t messages = 0;        ///< directed a→b interactions
+    std::uint64_t waits = 0;           ///< runs of a→b messages awaiting an answer
+    std::uint64_t answered = 0;        ///< waits answered within the reply window
+    std::uint64_t resolved = 0;        ///< waits whose outcome is known at the query time
+    double reply_rate = 0;             ///< answered / resolved (0 if none resolved)
+    std::optional<duration> latency_p25;     ///< Kaplan–Meier quartiles of the time to an answer;
+    std::optional<duration> latency_median;  ///< empty when fewer than that share is ever answered
+    std::optional<duration> latency_p75;
+    std::uint64_t initiated = 0;       ///< conversations a started
+    double initiated_share = 0;        ///< a's share of the conversations (mutual openings: half each)
+    std::uint64_t unanswered_streak = 0;  ///< a's messages since b last got in touch
+    std::uint64_t attempts_before_first_answer = 0;  ///< a's messages before b first got in touch
+    bool ever_answered = false;        ///< b ever got in touch after a message of a's
+    std::optional<timestamp> waiting_since;  ///< first message of a's open wait, if a is waiting
+};
+
+/// The conversation statistics of one pair, seen from a.
+struct conversation_stats {
+    person_id a = 0, b = 0;
+    reply_stats a_to_b, b_to_a;
+    std::uint64_t conversations = 0;
+    std::uint64_t touches = 0;
+    std::uint64_t late = 0;  ///< interactions that arrived after newer ones (volumes only)
+    std::optional<timestamp> first_interaction, last_interaction;
+};
+
+enum class trend_direction { cooling, steady, rising };
+
+/// Where a relationship is heading if the recent pace of contact continues.
+///
+/// With V the pair's volume (both directions), V_c its part on channel c, and R the volume
+/// decayed with the trend horizon H as half-life, the recent contact rate is R·ln2/H and
+/// the relative rate of change of V is
+///     rate = (R·ln2/H − Σ_c V_c·ln2/h_c) / V        (per unit of time);
+/// a steady rhythm gives 0, silence gives −ln2/h, a burst of contact a positive rate.
+struct trend {
+    double rate_per_day = 0;       ///< relative change of volume per day
+    double change_over_horizon = 0;///< rate × H: the projected relative change over the horizon
+    trend_direction direction = trend_direction::steady;
+};
+
+/// A relationship's own rhythm and whether it is due a touch.
+struct rhythm {
+    duration typical_gap{};        ///< median gap between touches (or the new-tie rhythm)
+    bool learned = false;          ///< true if from the pair's own gaps, false if the default
+    std::uint64_t gaps = 0;        ///< gaps it was learned from
+    timestamp last_contact;
+    timestamp due;                 ///< last contact + typical gap
+    double overdue = 0;            ///< (query time − last contact) / typical gap; ≥ 1 means due
+};
+
+/// One entry of due(): a relationship worth a touch now.
+struct due_item {
+    person_id a = 0, b = 0;
+    double strength = 0;
+    rhythm when;
+    double priority = 0;           ///< strength × overdue
+};
+
+/// One channel and direction's share of a strength.
+struct strength_part {
+    channel_id channel = 0;
+    bool from_a = true;            ///< a→b volume (true) or b→a (false); mutual interactions feed both
+    double volume = 0;             ///< this part's decayed volume
+    double contribution = 0;       ///< its share of the strength; the shares sum to the strength
+};
+
+/// One retained interaction and what it contributes to the strength now.
+struct receipt {
+    timestamp time;
+    channel_id channel = 0;
+    person_id source = 0;          ///< a or b (for mutual: a)
+    bool mutual = false;
+    double weight = 0;
+    double contribution = 0;
+};
+
+/// An exact additive breakdown of a strength.
+///
+/// S = (1−ρ)(V_ab + V_ba) + 2ρ·min(V_ab, V_ba) is split over the parts: a part of
+/// direction d with volume v contributes v·((1−ρ) + 2ρ·m_d), where m_d is 1 if d is the
+/// weaker direction, 0 if the stronger, ½ each if they are equal. The parts sum to S (up
+/// to rounding). Receipts split each part further over the retained interactions.
+struct explanation {
+    person_id a = 0, b = 0;
+    timestamp at;
+    double strength = 0;
+    std::vector<strength_part> parts;   ///< largest contribution first
+    std::vector<receipt> receipts;      ///< largest contribution first (retained events only)
+    std::uint64_t receipts_total = 0;   ///< how many interactions the receipts were chosen from
+};
+
+RELSCORE_END_NAMESPACE
