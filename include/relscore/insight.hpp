@@ -75,7 +75,7 @@ struct reply_stats {
     double initiated_share = 0;        ///< a's share of the conversations (mutual openings: half each)
     std::uint64_t unanswered_streak = 0;  ///< a's messages since b last got in touch
     std::uint64_t attempts_before_first_answer = 0;  ///< a's messages before b first got in touch
-    bool ever_answered = false;        ///< b ever got in touch after a message of a's
+    bool ever_answered = false;        ///< b has been in touch with a (b→a or mutual) at least once
     std::optional<timestamp> waiting_since;  ///< first message of a's open wait, if a is waiting
 };
 

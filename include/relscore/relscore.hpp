@@ -7,6 +7,8 @@
 #include <relscore/error.hpp>
 #include <relscore/interaction.hpp>
 #include <relscore/model.hpp>
+#include <relscore/insight.hpp>
 #include <relscore/scorer.hpp>
+#include <relscore/stars.hpp>
 #include <relscore/time.hpp>
 #include <relscore/version.hpp>

@@ -526,7 +526,7 @@ public:
             r.initiated_share = total > 0 ? (d.initiated + 0.5 * h.mutual_initiated) / total : 0.0;
             r.unanswered_streak = d.streak;
             r.attempts_before_first_answer = d.attempts_before_first_answer;
-            r.ever_answered = d.answered_ever && d.messages > 0;
+            r.ever_answered = d.answered_ever;
             return r;
         };
         c.a_to_b = side(h.dir[flipped ? 1 : 0]);

@@ -1,0 +1,196 @@
+#pragma once
+/// \file stars.hpp
+/// Stars (0–5), as CRM users rate contacts, from a relationship's state, and the fit of
+/// the thresholds to how one user rates.
+///
+/// Why these defaults: strength is measured in "fresh emails" (an email weighs 1 on the
+/// day it is sent). A relationship earns star k only if it also holds every lower star, so
+/// stars build slowly and need more than volume:
+///
+/// | stars | strength ≥ | reciprocity ≥ | known for ≥ | touches ≥ | meaning                          |
+/// |------:|-----------:|--------------:|------------:|----------:|----------------------------------|
+/// | 1     | 0.25       | 0             | 0           | 1         | in touch at all (one exchange)   |
+/// | 2     | 3          | 0             | 0           | 2         | more than a single exchange      |
+/// | 3     | 6          | 0.4           | 14 days     | 3         | repeated and two-way             |
+/// | 4     | 12         | 0.5           | 60 days     | 5         | a working relationship           |
+/// | 5     | 20         | 0.6           | 120 days    | 8         | sustained two-way contact, months|
+///
+/// "Known for" is the time from the first to the newest interaction; a touch is contact
+/// after a silence longer than insight_config::touch_gap (a day), so a burst of emails on
+/// one day is one touch. A relationship that fades loses its stars as its strength decays.
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include <relscore/error.hpp>
+#include <relscore/scorer.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+
+/// What one star needs.
+struct star_level {
+    double min_strength = 0;
+    double min_reciprocity = 0;
+    duration min_span{};           ///< first to newest interaction
+    std::uint64_t min_touches = 0;
+
+    friend bool operator==(const star_level&, const star_level&) = default;
+};
+
+/// The thresholds of stars 1..5 (levels[k] is star k+1).
+struct stars_config {
+    std::array<star_level, 5> levels{{
+        {0.25, 0.0, duration{0}, 1},
+        {3.0, 0.0, duration{0}, 2},
+        {6.0, 0.4, std::chrono::days{14}, 3},
+        {12.0, 0.5, std::chrono::days{60}, 5},
+        {20.0, 0.6, std::chrono::days{120}, 8},
+    }};
+
+    friend bool operator==(const stars_config&, const stars_config&) = default;
+};
+
+namespace detail {
+// The highest star whose gates other than strength pass (each star needs the lower ones).
+[[nodiscard]] inline int star_cap(const relationship& r, const stars_config& c) {
+    const duration span = r.first_interaction && r.last_interaction ? *r.last_interaction - *r.first_interaction : duration{0};
+    int cap = 0;
+    for (const star_level& l : c.levels) {
+        if (r.reciprocity < l.min_reciprocity || span < l.min_span || r.touches < l.min_touches) break;
+        ++cap;
+    }
+    return cap;
+}
+[[nodiscard]] inline int star_by_strength(double strength, const stars_config& c) {
+    int s = 0;
+    for (const star_level& l : c.levels) {
+        if (!(strength >= l.min_strength) || strength <= 0) break;
+        ++s;
+    }
+    return s;
+}
+}  // namespace detail
+
+/// The stars of a relationship: the highest k such that it meets every gate of stars 1..k.
+/// Non-decreasing in strength when the rest is fixed.
+[[nodiscard]] inline int stars(const relationship& r, const stars_config& c = {}) {
+    return std::min(detail::star_by_strength(r.strength, c), detail::star_cap(r, c));
+}
+
+/// How well a mapping reproduces a user's stars.
+struct star_agreement {
+    std::size_t rated = 0;
+    double exact = 0;       ///< share rated exactly as the user did
+    double within_one = 0;  ///< share off by at most one star
+    double mean_abs_error = 0;
+};
+
+[[nodiscard]] inline star_agreement agreement(std::span<const relationship> rs, std::span<const int> user_stars,
+                                              const stars_config& c) {
+    star_agreement a;
+    a.rated = rs.size();
+    if (rs.empty()) return a;
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+        const int diff = std::abs(stars(rs[i], c) - user_stars[i]);
+        a.exact += diff == 0;
+        a.within_one += diff <= 1;
+        a.mean_abs_error += diff;
+    }
+    const auto n = static_cast<double>(rs.size());
+    a.exact /= n;
+    a.within_one /= n;
+    a.mean_abs_error /= n;
+    return a;
+}
+
+/// The result of calibrate_stars().
+struct star_calibration {
+    stars_config config;        ///< the fitted thresholds
+    star_agreement before;      ///< agreement of the starting config
+    star_agreement after;       ///< agreement of the fitted one
+};
+
+/// Fits the strength thresholds of `start` to the stars a user gave (0–5) to some
+/// relationships, keeping the other gates: an ordinal fit that maximizes the number of
+/// relationships rated exactly as the user did (then fewer stars, on ties), found
+/// exactly by dynamic programming over the relationships ordered by strength. Each
+/// threshold lands halfway between the strengths it separates.
+[[nodiscard]] inline star_calibration calibrate_stars(std::span<const relationship> rs, std::span<const int> user_stars,
+                                                     const stars_config& start = {}) {
+    if (rs.size() != user_stars.size())
+        detail::throw_error<invalid_argument_error>("relscore::calibrate_stars(): " + std::to_string(rs.size()) +
+                                                    " relationships but " + std::to_string(user_stars.size()) + " ratings");
+    for (std::size_t i = 0; i < user_stars.size(); ++i)
+        if (user_stars[i] < 0 || user_stars[i] > 5)
+            detail::throw_error<invalid_argument_error>("relscore::calibrate_stars(): rating #" + std::to_string(i) +
+                                                        " is " + std::to_string(user_stars[i]) + ", not 0..5");
+    star_calibration out;
+    out.before = agreement(rs, user_stars, start);
+    out.config = start;
+    if (rs.empty()) {
+        out.after = out.before;
+        return out;
+    }
+    // Groups of equal strength, weakest first: a threshold cannot split a group.
+    std::vector<std::size_t> order(rs.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return rs[x].strength < rs[y].strength; });
+    std::vector<std::size_t> group_start{0};
+    for (std::size_t i = 1; i < order.size(); ++i)
+        if (rs[order[i]].strength != rs[order[i - 1]].strength) group_start.push_back(i);
+    group_start.push_back(order.size());
+    const std::size_t groups = group_start.size() - 1;
+
+    // best[g][L]: most exact matches for groups 0..g with group g at strength level L (levels
+    // non-decreasing); the predicted star of a member is min(L, its cap from the other gates).
+    constexpr int levels = 6;
+    std::vector<std::array<long, levels>> best(groups);
+    std::vector<std::array<int, levels>> from(groups);
+    for (std::size_t g = 0; g < groups; ++g) {
+        for (int L = 0; L < levels; ++L) {
+            long gain = 0;
+            for (std::size_t i = group_start[g]; i < group_start[g + 1]; ++i) {
+                const relationship& r = rs[order[i]];
+                const int predicted = r.strength > 0 ? std::min(L, detail::star_cap(r, start)) : 0;
+                gain += predicted == user_stars[order[i]];
+            }
+            long prev = 0;
+            int arg = 0;
+            if (g > 0) {
+                prev = -1;
+                for (int P = 0; P <= L; ++P)
+                    if (best[g - 1][P] > prev) prev = best[g - 1][P], arg = P;
+            }
+            best[g][L] = prev + gain;
+            from[g][L] = arg;
+        }
+    }
+    std::vector<int> level(groups);
+    int L = 0;
+    for (int k = 1; k < levels; ++k)
+        if (best[groups - 1][k] > best[groups - 1][L]) L = k;
+    for (std::size_t g = groups; g-- > 0;) {
+        level[g] = L;
+        L = from[g][L];
+    }
+    // Thresholds: star k starts halfway between the last group below it and the first at it.
+    for (int k = 1; k < levels; ++k) {
+        double threshold = std::numeric_limits<double>::infinity();
+        for (std::size_t g = 0; g < groups; ++g)
+            if (level[g] >= k) {
+                const double here = rs[order[group_start[g]]].strength;
+                threshold = g == 0 ? here : (rs[order[group_start[g] - 1]].strength + here) / 2;
+                break;
+            }
+        out.config.levels[static_cast<std::size_t>(k - 1)].min_strength = threshold;
+    }
+    out.after = agreement(rs, user_stars, out.config);
+    return out;
+}
+
+RELSCORE_END_NAMESPACE

@@ -1,0 +1,442 @@
+// Replies, persistence, initiation, rhythm, due lists, trend and explanations, each against
+// a brute-force reference that reads the definitions in insight.hpp off the whole sorted log.
+
+#include "support/catch.hpp"
+#include "support/random_log.hpp"
+#include "support/reference.hpp"
+
+#include <relscore/relscore.hpp>
+
+#include <algorithm>
+#include <map>
+#include <numbers>
+
+using namespace relscore;
+using relscore::test::agrees;
+using relscore::test::message_of;
+
+namespace {
+
+constexpr std::int64_t hour_us = 3'600'000'000LL;
+constexpr std::int64_t day_us = 24 * hour_us;
+
+// A log of a few people with bursty timing (replies within hours to weeks), in time order.
+std::vector<interaction> bursty_log(std::uint64_t seed, std::size_t n, std::size_t people = 5) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> unit(0, 1);
+    std::uniform_int_distribution<std::size_t> who(0, people - 1);
+    std::int64_t t = 1'700'000'000LL * 1'000'000;
+    std::vector<interaction> log;
+    const char* channels[] = {"email", "message", "call", "meeting"};
+    for (std::size_t i = 0; i < n; ++i) {
+        const double gap = unit(rng);
+        // minutes, hours, days or weeks apart; sometimes the same instant
+        t += gap < 0.1 ? 0 : gap < 0.4 ? static_cast<std::int64_t>(unit(rng) * 5 * hour_us)
+                         : gap < 0.8 ? static_cast<std::int64_t>(unit(rng) * 4 * day_us)
+                                     : static_cast<std::int64_t>(unit(rng) * 40 * day_us);
+        interaction e;
+        const std::size_t a = who(rng);
+        std::size_t b = who(rng);
+        while (b == a) b = who(rng);
+        e.source = relscore::test::person_name(a);
+        e.target = relscore::test::person_name(b);
+        e.time = from_micros(t);
+        e.channel = channels[std::uniform_int_distribution<int>(0, 3)(rng)];
+        e.mutual = e.channel == std::string("meeting") || unit(rng) < 0.05;
+        log.push_back(e);
+    }
+    return log;
+}
+
+// The reference: every statistic straight from its definition over the pair's sorted events.
+struct reference_direction {
+    std::uint64_t messages = 0, waits = 0, answered = 0, resolved = 0, initiated = 0, streak = 0, before_first = 0;
+    bool ever_answered = false;
+    std::vector<std::int64_t> latencies, censored;
+};
+struct reference_pair {
+    reference_direction ab, ba;
+    std::uint64_t conversations = 0, touches = 0, mutual_initiated = 0;
+    std::vector<std::int64_t> gaps;
+};
+
+reference_pair reference_conversation(const std::vector<interaction>& log, const std::string& a, const std::string& b,
+                                      std::int64_t t_query, const insight_config& ic) {
+    struct ev {
+        std::int64_t t;
+        int dir;  // 0 a→b, 1 b→a, 2 mutual
+    };
+    std::vector<ev> evs;
+    for (const auto& e : log) {
+        if (!((e.source == a && e.target == b) || (e.source == b && e.target == a))) continue;
+        evs.push_back({to_micros(e.time), e.mutual ? 2 : (e.source == a ? 0 : 1)});
+    }
+    const std::int64_t W = ic.reply_window.count(), G = ic.touch_gap.count();
+    reference_pair r;
+    for (std::size_t i = 0; i < evs.size(); ++i) {
+        const bool starts = i == 0 || evs[i].t - evs[i - 1].t > W;
+        if (starts) {
+            ++r.conversations;
+            if (evs[i].dir == 2) ++r.mutual_initiated;
+            else ++(evs[i].dir == 0 ? r.ab : r.ba).initiated;
+        }
+        if (i == 0 || evs[i].t - evs[i - 1].t > G) {
+            ++r.touches;
+            if (i > 0) r.gaps.push_back(evs[i].t - evs[i - 1].t);
+        }
+    }
+    for (int d = 0; d < 2; ++d) {
+        reference_direction& out = d == 0 ? r.ab : r.ba;
+        bool other_seen = false;
+        for (std::size_t i = 0; i < evs.size(); ++i) {
+            if (evs[i].dir != d) {
+                other_seen = true;
+                out.streak = 0;
+                continue;
+            }
+            ++out.messages;
+            ++out.streak;
+            if (!other_seen) ++out.before_first;
+        }
+        out.ever_answered = other_seen;
+        // Waits: maximal runs of d-messages with no other event between and gaps <= W.
+        std::size_t i = 0;
+        while (i < evs.size()) {
+            if (evs[i].dir != d) {
+                ++i;
+                continue;
+            }
+            const std::int64_t first = evs[i].t;
+            std::int64_t last = first;
+            std::size_t j = i + 1;
+            while (j < evs.size() && evs[j].dir == d && evs[j].t - last <= W) last = evs[j++].t;
+            ++out.waits;
+            if (j == evs.size()) {  // open at the query time
+                out.censored.push_back(std::min(t_query - first, last + W - first));
+                if (t_query - last > W) ++out.resolved;
+            } else if (evs[j].dir != d && evs[j].t - last <= W) {
+                out.latencies.push_back(evs[j].t - first);
+                ++out.answered;
+                ++out.resolved;
+            } else {
+                out.censored.push_back(last + W - first);
+                ++out.resolved;
+            }
+            i = j;
+        }
+    }
+    return r;
+}
+
+std::optional<duration> binned_km(const std::vector<std::int64_t>& events, const std::vector<std::int64_t>& censored, double q) {
+    detail::direction_history::latency_histogram e, c;
+    for (auto v : events) e.add(v, detail::direction_history::latency_base_us);
+    for (auto v : censored) c.add(v, detail::direction_history::latency_base_us);
+    if (auto v = detail::km_quantile(e, c, detail::direction_history::latency_base_us, q))
+        return duration{std::llround(*v)};
+    return std::nullopt;
+}
+
+void check_direction(const reply_stats& got, const reference_direction& ref, std::uint64_t conversations,
+                     std::uint64_t mutual_initiated) {
+    CHECK(got.messages == ref.messages);
+    CHECK(got.waits == ref.waits);
+    CHECK(got.answered == ref.answered);
+    CHECK(got.resolved == ref.resolved);
+    CHECK(got.initiated == ref.initiated);
+    CHECK(got.unanswered_streak == ref.streak);
+    CHECK(got.attempts_before_first_answer == ref.before_first);
+    CHECK(got.ever_answered == ref.ever_answered);
+    if (ref.resolved) CHECK(got.reply_rate == static_cast<double>(ref.answered) / static_cast<double>(ref.resolved));
+    if (conversations)
+        CHECK(agrees(got.initiated_share, (ref.initiated + 0.5L * mutual_initiated) / conversations, 1e-15));
+    CHECK(got.latency_p25 == binned_km(ref.latencies, ref.censored, 0.25));
+    CHECK(got.latency_median == binned_km(ref.latencies, ref.censored, 0.5));
+    CHECK(got.latency_p75 == binned_km(ref.latencies, ref.censored, 0.75));
+}
+
+}  // namespace
+
+TEST_CASE("conversation statistics equal their definitions on random chronological logs", "[insight]") {
+    for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+        const auto log = bursty_log(seed, 300);
+        scorer s;
+        s.add_batch(log);
+        const std::int64_t t = to_micros(*s.newest()) + (seed % 3) * 10 * day_us;
+        for (std::size_t x = 0; x < s.people(); ++x)
+            for (std::size_t y = 0; y < s.people(); ++y) {
+                if (x == y) continue;
+                const auto a = static_cast<person_id>(x), b = static_cast<person_id>(y);
+                const auto ref = reference_conversation(log, s.name(a), s.name(b), t, s.config().insight);
+                const conversation_stats c = s.conversation(a, b, from_micros(t));
+                INFO("seed " << seed << " pair " << s.name(a) << "-" << s.name(b));
+                CHECK(c.conversations == ref.conversations);
+                CHECK(c.touches == ref.touches);
+                CHECK(c.late == 0);
+                check_direction(c.a_to_b, ref.ab, ref.conversations, ref.mutual_initiated);
+                check_direction(c.b_to_a, ref.ba, ref.conversations, ref.mutual_initiated);
+            }
+    }
+}
+
+TEST_CASE("the persistence story: four unanswered emails, then an answer", "[insight]") {
+    scorer s;
+    const std::int64_t t0 = to_micros(parse_time("2026-01-05T09:00:00Z"));
+    for (int k = 0; k < 4; ++k) s.add({from_micros(t0 + k * 20 * day_us), "sam", "recruiter", "email"});
+    auto c = s.conversation("sam", "recruiter");
+    CHECK(c.a_to_b.unanswered_streak == 4);
+    CHECK(c.a_to_b.waits == 4);            // 20 days apart: each follow-up is a new wait
+    CHECK(c.a_to_b.answered == 0);
+    CHECK(c.a_to_b.resolved == 3);         // the newest is still inside its window
+    CHECK(c.a_to_b.reply_rate == 0);
+    CHECK_FALSE(c.a_to_b.latency_median);  // nothing answered: no median
+    CHECK(c.a_to_b.waiting_since == from_micros(t0 + 60 * day_us));
+    CHECK(c.a_to_b.initiated == 4);
+    // The recruiter answers two days after the fourth email.
+    s.add({from_micros(t0 + 62 * day_us), "recruiter", "sam", "email"});
+    c = s.conversation("sam", "recruiter");
+    CHECK(c.a_to_b.unanswered_streak == 0);
+    CHECK(c.a_to_b.attempts_before_first_answer == 4);
+    CHECK(c.a_to_b.answered == 1);
+    CHECK(c.a_to_b.reply_rate == 0.25);
+    CHECK(c.a_to_b.ever_answered);
+    CHECK_FALSE(c.a_to_b.waiting_since);
+    CHECK(c.b_to_a.initiated == 0);        // the answer came inside the conversation
+    CHECK(c.a_to_b.initiated_share == 1.0);
+}
+
+TEST_CASE("Kaplan-Meier quartiles: uncensored data give the binned quantiles, censoring pushes them later", "[insight]") {
+    using H = detail::direction_history;
+    H::latency_histogram events, none;
+    std::vector<std::int64_t> sample;
+    std::mt19937_64 rng(7);
+    std::lognormal_distribution<double> lat(std::log(3.0 * hour_us), 1.5);
+    for (int i = 0; i < 501; ++i) {
+        const auto v = static_cast<std::int64_t>(lat(rng));
+        sample.push_back(v);
+        events.add(v, H::latency_base_us);
+    }
+    std::sort(sample.begin(), sample.end());
+    for (double q : {0.25, 0.5, 0.75}) {
+        const auto km = detail::km_quantile(events, none, H::latency_base_us, q);
+        REQUIRE(km);
+        // Without censoring KM is the empirical distribution: within the bin (a factor 2)
+        // of the exact order statistic.
+        const double exact = static_cast<double>(sample[static_cast<std::size_t>(q * 500)]);
+        CHECK(*km / exact < 2.0);
+        CHECK(exact / *km < 2.0);
+    }
+    // Censoring half the attempts at a short time leaves the median later than ignoring them
+    // would, and never earlier than the uncensored one of the answered.
+    H::latency_histogram censored;
+    for (int i = 0; i < 300; ++i) censored.add(10 * 60'000'000LL, H::latency_base_us);
+    const double plain = *detail::km_quantile(events, none, H::latency_base_us, 0.5);
+    const auto with = detail::km_quantile(events, censored, H::latency_base_us, 0.5);
+    REQUIRE(with);
+    CHECK(*with >= plain * 0.999);
+    // Most attempts never answered: no median.
+    H::latency_histogram many_censored;
+    for (int i = 0; i < 2000; ++i) many_censored.add(20 * day_us, H::latency_base_us);
+    CHECK_FALSE(detail::km_quantile(events, many_censored, H::latency_base_us, 0.5));
+}
+
+TEST_CASE("late interactions count in the volumes but not in the conversation statistics", "[insight]") {
+    scorer s;
+    const std::int64_t t0 = to_micros(parse_time("2026-03-01T00:00:00Z"));
+    s.add({from_micros(t0), "a", "b", "email"});
+    s.add({from_micros(t0 + day_us), "b", "a", "email"});
+    s.add({from_micros(t0 - 5 * day_us), "b", "a", "email"});  // late
+    const auto c = s.conversation("a", "b");
+    CHECK(c.late == 1);
+    CHECK(c.b_to_a.messages == 1);
+    CHECK(c.first_interaction == from_micros(t0 - 5 * day_us));
+    CHECK(s.between("a", "b").interactions == 3);
+}
+
+TEST_CASE("rhythm: the median gap between touches, due when overdue, reset by any contact", "[insight]") {
+    scorer s;
+    const std::int64_t t0 = to_micros(parse_time("2026-01-01T12:00:00Z"));
+    // Every 14 days, with a same-day follow-up that is not a separate touch.
+    for (int k = 0; k < 6; ++k) {
+        s.add({from_micros(t0 + k * 14 * day_us), "ana", "ben", "call", {}, true});
+        s.add({from_micros(t0 + k * 14 * day_us + hour_us), "ben", "ana", "email"});
+    }
+    s.add({from_micros(t0), "ana", "cy", "email"});  // a single touch: the new-tie rhythm
+    const std::int64_t last = t0 + 70 * day_us + hour_us;
+    auto r = s.rhythm_of("ana", "ben");
+    CHECK(r.learned);
+    CHECK(r.gaps == 5);
+    // All gaps are 14 days minus an hour: the median lies in the bin [8 d, 16 d).
+    CHECK(r.typical_gap >= std::chrono::days{8});
+    CHECK(r.typical_gap < std::chrono::days{16});
+    CHECK(to_micros(r.due) == last + r.typical_gap.count());
+    CHECK(s.rhythm_of("ana", "cy").typical_gap == std::chrono::days{30});
+    CHECK_FALSE(s.rhythm_of("ana", "cy").learned);
+
+    const timestamp later = from_micros(last + 40 * day_us);
+    const auto due = s.due("ana", 10, later);
+    REQUIRE(due.size() == 2);
+    for (const auto& d : due) {
+        CHECK(d.when.overdue >= 1);
+        CHECK(d.priority == d.strength * d.when.overdue);
+        CHECK(d.a == s.person("ana"));
+    }
+    CHECK(due[0].priority >= due[1].priority);
+    // A call resets ben's clock: ben is no longer due.
+    s.add({later, "ana", "ben", "call"});
+    const auto after = s.due("ana", 10, later);
+    REQUIRE(after.size() == 1);
+    CHECK(s.name(after[0].b) == "cy");
+}
+
+TEST_CASE("due lists equal a brute-force filter and sort over every pair", "[insight]") {
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+        const auto log = bursty_log(seed * 31, 200, 7);
+        scorer s;
+        s.add_batch(log);
+        const timestamp at = from_micros(to_micros(*s.newest()) + 20 * day_us);
+        std::vector<std::pair<double, std::string>> expected;
+        for (person_id b = 0; b < s.people(); ++b) {
+            if (b == 0 || s.between(0u, b, at).interactions == 0) continue;
+            const auto r = s.rhythm_of(0u, b, at);
+            const double strength = s.between(0u, b, at).strength;
+            if (r.overdue >= 1 && strength > 0) expected.emplace_back(strength * r.overdue, s.name(b));
+        }
+        std::sort(expected.begin(), expected.end(), [](const auto& x, const auto& y) {
+            return x.first != y.first ? x.first > y.first : x.second < y.second;
+        });
+        const auto got = s.due(0u, 100, at);
+        REQUIRE(got.size() == expected.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            CHECK(s.name(got[i].b) == expected[i].second);
+            CHECK(got[i].priority == expected[i].first);
+        }
+        const auto all = s.due_all(1000, at);
+        for (std::size_t i = 1; i < all.size(); ++i) CHECK(all[i - 1].priority >= all[i].priority);
+    }
+}
+
+TEST_CASE("trend: the relative rate of change of the volume, from its definition", "[insight]") {
+    for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+        const auto log = bursty_log(seed, 150, 4);
+        scorer s;
+        s.add_batch(log);
+        const std::int64_t t = to_micros(*s.newest()) + static_cast<std::int64_t>(seed) * day_us;
+        const auto& ic = s.config().insight;
+        const long double H = static_cast<long double>(ic.trend_horizon.count());
+        for (person_id b = 1; b < s.people(); ++b) {
+            long double volume = 0, fading = 0, recent = 0;
+            for (const auto& e : log) {
+                if (!((e.source == s.name(0) && e.target == s.name(b)) || (e.source == s.name(b) && e.target == s.name(0))))
+                    continue;
+                const channel& c = s.channels()[s.channels().id(e.channel)];
+                const long double w = (e.weight ? *e.weight : c.weight) * (e.mutual ? 2 : 1);
+                const long double age = static_cast<long double>(t - to_micros(e.time));
+                const long double h = static_cast<long double>(c.half_life.count());
+                volume += w * std::exp2l(-age / h);
+                fading += w * std::exp2l(-age / h) * std::numbers::ln2_v<long double> / h;
+                recent += w * std::exp2l(-age / H);
+            }
+            const trend tr = s.trend_of(0u, b, from_micros(t));
+            if (volume == 0) continue;
+            const long double rate = (recent * std::numbers::ln2_v<long double> / H - fading) / volume;
+            CHECK(agrees(tr.rate_per_day, rate * 86400e6L, 1e-9, 1e-15));
+            CHECK(tr.direction == (tr.change_over_horizon > ic.trend_threshold    ? trend_direction::rising
+                                   : tr.change_over_horizon < -ic.trend_threshold ? trend_direction::cooling
+                                                                                 : trend_direction::steady));
+        }
+    }
+    // Silence: the volume fades at exactly its half-life's rate.
+    scorer quiet;
+    quiet.add({parse_time("2026-01-01T00:00:00Z"), "a", "b", "email"});
+    const trend tr = quiet.trend_of("a", "b", parse_time("2029-01-01T00:00:00Z"));
+    CHECK(tr.direction == trend_direction::cooling);
+    CHECK(agrees(tr.rate_per_day, -std::numbers::ln2_v<long double> / 60, 0.01));
+}
+
+TEST_CASE("explanations: the parts and the receipts add up to the strength", "[insight]") {
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        scorer_config config;
+        config.reciprocity = 0.05 * static_cast<double>(seed % 21);
+        config.insight.retain_events = true;
+        scorer s(config);
+        const auto log = relscore::test::random_log(seed, {6, 300});
+        s.add_batch(log);
+        const timestamp at = from_micros(to_micros(*s.newest()) + 3 * day_us);
+        for (person_id a = 0; a < s.people(); ++a)
+            for (person_id b = 0; b < s.people(); ++b) {
+                if (a == b) continue;
+                const explanation x = s.explain(a, b, 1'000'000, at);
+                const relationship r = s.between(a, b, at);
+                CHECK(x.strength == r.strength);
+                double parts = 0, receipts = 0;
+                for (const auto& p : x.parts) parts += p.contribution;
+                for (const auto& rc : x.receipts) receipts += rc.contribution;
+                CHECK(agrees(parts, r.strength, 1e-12, 1e-300));
+                CHECK(agrees(receipts, r.strength, 1e-9, 1e-300));
+                CHECK(x.receipts_total == r.interactions);
+                for (std::size_t i = 1; i < x.parts.size(); ++i)
+                    CHECK(x.parts[i - 1].contribution >= x.parts[i].contribution);
+                // The directions of the parts match the volumes.
+                double from_a = 0;
+                for (const auto& p : x.parts) from_a += p.from_a ? p.volume : 0;
+                CHECK(agrees(from_a, r.volume_ab, 1e-12, 1e-300));
+            }
+    }
+    scorer plain;
+    plain.add({parse_time("2026-01-01T00:00:00Z"), "a", "b", "email"});
+    const auto x = plain.explain("a", "b");
+    CHECK(x.receipts.empty());  // retention is off by default
+    CHECK(x.parts.size() == 1);
+}
+
+TEST_CASE("insight state survives merge and snapshots", "[insight]") {
+    scorer_config config;
+    config.insight.retain_events = true;
+    const auto log = bursty_log(99, 400);
+    scorer whole(config);
+    whole.add_batch(log);
+    const scorer loaded = scorer::from_bytes(whole.to_bytes());
+    CHECK(loaded.to_bytes() == whole.to_bytes());
+    CHECK(loaded.config() == whole.config());
+    for (person_id b = 1; b < whole.people(); ++b) {
+        const auto x = whole.conversation(0u, b), y = loaded.conversation(0u, b);
+        CHECK(x.a_to_b.latency_median == y.a_to_b.latency_median);
+        CHECK(x.b_to_a.unanswered_streak == y.b_to_a.unanswered_streak);
+        CHECK(whole.explain(0u, b).receipts.size() == loaded.explain(0u, b).receipts.size());
+    }
+    // Split in time: counts add up exactly except across the boundary.
+    const std::size_t half = log.size() / 2;
+    scorer first(config), second(config);
+    first.add_batch(std::span(log).first(half));
+    second.add_batch(std::span(log).subspan(half));
+    first.merge(second);
+    for (person_id b = 1; b < whole.people(); ++b) {
+        const std::string& name = whole.name(b);
+        const auto x = whole.conversation(whole.name(0), name), y = first.conversation(whole.name(0), name);
+        CHECK(x.a_to_b.messages == y.a_to_b.messages);
+        CHECK(x.b_to_a.messages == y.b_to_a.messages);
+        CHECK(x.touches <= y.touches + 1);
+        CHECK(first.explain(whole.name(0), name, 1000).receipts_total == whole.explain(whole.name(0), name, 1000).receipts_total);
+    }
+}
+
+TEST_CASE("insight queries refuse bad arguments and switched-off tracking", "[insight]") {
+    scorer s;
+    s.add({parse_time("2026-01-01T00:00:00Z"), "a", "b", "email"});
+    s.add({parse_time("2026-01-01T00:00:00Z"), "c", "d", "email"});
+    CHECK(message_of([&] { (void)s.conversation("a", "zed"); }).find("unknown person 'zed'") != std::string::npos);
+    CHECK(message_of([&] { (void)s.rhythm_of("a", "c"); }).find("never interacted") != std::string::npos);
+    CHECK(message_of([&] { (void)s.due("a", 3, parse_time("2025-01-01T00:00:00Z")); }).find("earlier than the newest") !=
+          std::string::npos);
+    CHECK(s.conversation("a", "c").conversations == 0);
+    scorer_config off;
+    off.insight.conversations = false;
+    scorer volumes_only(off);
+    volumes_only.add({parse_time("2026-01-01T00:00:00Z"), "a", "b", "email"});
+    CHECK(message_of([&] { (void)volumes_only.due("a", 3); }).find("conversation tracking is off") != std::string::npos);
+    CHECK(volumes_only.between("a", "b").strength == 0.5);
+    scorer_config bad;
+    bad.insight.reply_window = duration{0};
+    CHECK(message_of([&] { scorer x(bad); }).find("reply_window must be positive") != std::string::npos);
+}

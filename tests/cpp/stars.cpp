@@ -1,0 +1,137 @@
+// Stars: the default mapping's promises, monotonicity, and the calibration's optimality.
+
+#include "support/catch.hpp"
+#include "support/reference.hpp"
+
+#include <relscore/relscore.hpp>
+
+#include <functional>
+#include <random>
+
+using namespace relscore;
+using relscore::test::message_of;
+
+namespace {
+
+constexpr std::int64_t day_us = 86'400'000'000LL;
+
+relationship random_relationship(std::mt19937_64& rng) {
+    std::uniform_real_distribution<double> unit(0, 1);
+    relationship r;
+    r.strength = std::exp(unit(rng) * 5) - 1;  // 0 .. 147
+    r.reciprocity = unit(rng);
+    const std::int64_t t0 = 1'700'000'000LL * 1'000'000;
+    r.first_interaction = from_micros(t0);
+    r.last_interaction = from_micros(t0 + static_cast<std::int64_t>(unit(rng) * 300) * day_us);
+    r.touches = static_cast<std::uint64_t>(unit(rng) * 12);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("default stars: one exchange is one star, five need sustained two-way contact", "[stars]") {
+    scorer s;
+    const std::int64_t t0 = to_micros(parse_time("2026-01-05T09:00:00Z"));
+    s.add({from_micros(t0), "sam", "kim", "email"});
+    s.add({from_micros(t0 + 3'600'000'000LL), "kim", "sam", "email"});
+    CHECK(stars(s.between("sam", "kim")) == 1);
+
+    // A weekly two-way call for eight months.
+    for (int week = 0; week < 35; ++week) {
+        s.add({from_micros(t0 + week * 7 * day_us), "sam", "mentor", "call"});
+        s.add({from_micros(t0 + week * 7 * day_us + day_us / 2), "mentor", "sam", "call"});
+    }
+    CHECK(stars(s.between("sam", "mentor")) == 5);
+    // The same volume in a single week is not five stars: it has not lasted.
+    for (int k = 0; k < 35; ++k) {
+        s.add({from_micros(t0 + 34 * 7 * day_us - k * 3'600'000'000LL), "sam", "burst", "call"});
+        s.add({from_micros(t0 + 34 * 7 * day_us - k * 3'600'000'000LL), "burst", "sam", "call"});
+    }
+    CHECK(s.between("sam", "burst").strength > s.between("sam", "mentor").strength * 0.9);
+    CHECK(stars(s.between("sam", "burst")) <= 2);
+    // One-sided outreach stays below three stars however much of it there is.
+    for (int week = 0; week < 35; ++week) s.add({from_micros(t0 + week * 7 * day_us), "sam", "ceo", "meeting"});
+    CHECK(stars(s.between("sam", "ceo")) == 2);
+    // Neglect: five years later the mentor has faded to nothing.
+    CHECK(stars(s.between("sam", "mentor", from_micros(t0 + 5 * 365 * day_us))) == 0);
+}
+
+TEST_CASE("stars never decrease as strength grows, all else equal", "[stars]") {
+    std::mt19937_64 rng(3);
+    for (int i = 0; i < 2000; ++i) {
+        relationship r = random_relationship(rng);
+        int previous = 0;
+        for (double s : {0.0, 0.1, 0.3, 1.0, 2.9, 3.0, 5.0, 6.0, 11.0, 12.0, 19.0, 20.0, 100.0}) {
+            r.strength = s;
+            const int now = stars(r);
+            CHECK(now >= previous);
+            CHECK(now <= 5);
+            previous = now;
+        }
+    }
+}
+
+TEST_CASE("calibration recovers the thresholds a user rates by", "[stars]") {
+    std::mt19937_64 rng(11);
+    for (int trial = 0; trial < 20; ++trial) {
+        stars_config user;  // the user's own strength thresholds, same other gates
+        double th = 0.1;
+        std::uniform_real_distribution<double> step(0.5, 15);
+        for (auto& l : user.levels) l.min_strength = th += step(rng);
+        std::vector<relationship> rs;
+        std::vector<int> given;
+        for (int i = 0; i < 300; ++i) {
+            rs.push_back(random_relationship(rng));
+            given.push_back(stars(rs.back(), user));
+        }
+        const star_calibration fit = calibrate_stars(rs, given);
+        CHECK(fit.after.exact == 1.0);
+        CHECK(fit.after.exact >= fit.before.exact);
+        CHECK(fit.after.within_one == 1.0);
+        CHECK(fit.after.rated == 300);
+    }
+}
+
+TEST_CASE("calibration is optimal: no choice of thresholds matches more ratings", "[stars]") {
+    std::mt19937_64 rng(5);
+    for (int trial = 0; trial < 200; ++trial) {
+        const int n = 1 + static_cast<int>(rng() % 6);
+        std::vector<relationship> rs;
+        std::vector<int> given;
+        for (int i = 0; i < n; ++i) {
+            rs.push_back(random_relationship(rng));
+            if (rng() % 4 == 0 && i > 0) rs.back().strength = rs[static_cast<std::size_t>(i) - 1].strength;  // ties
+            given.push_back(static_cast<int>(rng() % 6));
+        }
+        const star_calibration fit = calibrate_stars(rs, given);
+        // Brute force: thresholds from the candidate cut points (each strength, and never).
+        std::vector<double> cuts;
+        for (const auto& r : rs) cuts.push_back(r.strength);
+        cuts.push_back(std::numeric_limits<double>::infinity());
+        std::size_t best = 0;
+        stars_config c;
+        std::function<void(std::size_t, std::size_t)> choose = [&](std::size_t level, std::size_t from) {
+            if (level == 5) {
+                std::size_t hits = 0;
+                for (int i = 0; i < n; ++i) hits += stars(rs[static_cast<std::size_t>(i)], c) == given[static_cast<std::size_t>(i)];
+                best = std::max(best, hits);
+                return;
+            }
+            for (std::size_t k = 0; k < cuts.size(); ++k) {
+                if (level > 0 && cuts[k] < c.levels[level - 1].min_strength) continue;
+                c.levels[level].min_strength = cuts[k];
+                choose(level + 1, from);
+            }
+        };
+        choose(0, 0);
+        CHECK(static_cast<std::size_t>(std::llround(fit.after.exact * n)) == best);
+    }
+}
+
+TEST_CASE("calibration refuses mismatched or out-of-range ratings", "[stars]") {
+    std::vector<relationship> rs(2);
+    std::vector<int> one{3};
+    std::vector<int> bad{3, 6};
+    CHECK(message_of([&] { (void)calibrate_stars(rs, one); }).find("2 relationships but 1 ratings") != std::string::npos);
+    CHECK(message_of([&] { (void)calibrate_stars(rs, bad); }).find("rating #1 is 6") != std::string::npos);
+}
