@@ -60,8 +60,10 @@ void history_fields(History& h, F&& f) {
     f(h.mutual_initiated);
     f(h.late);
     for (auto& c : h.gaps.count) f(c);
-    f(h.recent.value);
-    f(h.recent.ref_us);
+    f(h.pace_recent.value);
+    f(h.pace_recent.ref_us);
+    f(h.pace_long.value);
+    f(h.pace_long.ref_us);
     for (auto& d : h.dir) {
         f(d.messages);
         f(d.waits);

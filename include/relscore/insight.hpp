@@ -44,10 +44,11 @@ struct insight_config {
     duration reply_window = std::chrono::days{14};
     /// Interactions closer together than this are one touch (a day of emails is one contact).
     duration touch_gap = std::chrono::days{1};
-    /// The horizon of the trend: recent activity is measured with this half-life.
+    /// The horizon of the trend: the recent pace is measured with this half-life, the
+    /// long-run pace with four times it.
     duration trend_horizon = std::chrono::days{30};
-    /// A projected relative change of strength over one horizon beyond ±this is rising or cooling.
-    double trend_threshold = 0.2;
+    /// A relative change of pace beyond ±this is rising or cooling.
+    double trend_threshold = 0.3;
     /// The rhythm of a tie with a single touch (no gap to learn from yet): follow up after this.
     duration new_tie_rhythm = std::chrono::days{30};
     /// Rhythms are never shorter than this: a daily chat needs no reminder after a day.
@@ -91,16 +92,20 @@ struct conversation_stats {
 
 enum class trend_direction { cooling, steady, rising };
 
-/// Where a relationship is heading if the recent pace of contact continues.
+/// Where a relationship is heading: the pace of contact lately against its long-run pace.
 ///
-/// With V the pair's volume (both directions), V_c its part on channel c, and R the volume
-/// decayed with the trend horizon H as half-life, the recent contact rate is R·ln2/H and
-/// the relative rate of change of V is
-///     rate = (R·ln2/H − Σ_c V_c·ln2/h_c) / V        (per unit of time);
-/// a steady rhythm gives 0, silence gives −ln2/h, a burst of contact a positive rate.
+/// Strength follows the pace of contact (the weight of interactions per unit of time): at
+/// a steady pace it holds, above it grows, below it fades. With R_H and R_4H the pair's
+/// interaction weights (both directions) decayed with half-lives H (the trend horizon) and
+/// 4H, the paces are R_H·ln2/H and R_4H·ln2/(4H), and
+///     change_over_horizon = pace_H / pace_4H − 1 = 4·R_H/R_4H − 1.
+/// A steady rhythm gives about 0 (within ±25% right after and before a contact), a new or
+/// intensifying tie a positive change (a single contact: +300%), silence for a time T
+/// after a steady rhythm 2^(−0.75·T/H) − 1 (−41% after one horizon). Unlike comparing the
+/// strength with itself, this does not depend on the channels' half-lives.
 struct trend {
-    double rate_per_day = 0;       ///< relative change of volume per day
-    double change_over_horizon = 0;///< rate × H: the projected relative change over the horizon
+    double rate_per_day = 0;       ///< change_over_horizon per day of the horizon
+    double change_over_horizon = 0;///< relative change of the pace over the horizon
     trend_direction direction = trend_direction::steady;
 };
 

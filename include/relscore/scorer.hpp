@@ -669,19 +669,13 @@ private:
     }
 
     [[nodiscard]] relscore::trend trend_at(std::uint32_t pair, std::int64_t t) const {
-        double volume = 0, fading = 0;  // fading: Σ_c V_c·ln2/h_c, per microsecond
-        for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next) {
-            const double h = m_half_life_us[m_states[s].channel];
-            const double v = m_states[s].sum.at(t, h);
-            volume += v;
-            fading += v * std::numbers::ln2 / h;
-        }
+        const detail::pair_history& h = m_history[pair];
         relscore::trend out;
-        if (volume <= 0) return out;
-        const double arriving = m_history[pair].recent.at(t, m_trend_horizon_us) * std::numbers::ln2 / m_trend_horizon_us;
-        const double rate_us = (arriving - fading) / volume;
-        out.rate_per_day = rate_us * 86400e6;
-        out.change_over_horizon = rate_us * m_trend_horizon_us;
+        // Paces (weight per unit of time): 4·recent/long is the ratio of the two averages.
+        const double recent = h.pace_recent.at(t, m_trend_horizon_us), long_run = h.pace_long.at(t, 4 * m_trend_horizon_us);
+        if (long_run <= 0) return out;
+        out.change_over_horizon = 4 * recent / long_run - 1;
+        out.rate_per_day = out.change_over_horizon / (m_trend_horizon_us / 86400e6);
         const double threshold = m_config.insight.trend_threshold;
         out.direction = out.change_over_horizon > threshold    ? trend_direction::rising
                         : out.change_over_horizon < -threshold ? trend_direction::cooling
@@ -928,7 +922,8 @@ private:
         p.last_us = std::max(p.last_us, t);
         if (m_config.insight.conversations) {
             detail::pair_history& hist = m_history[idx];
-            hist.recent.add(e.mutual ? 2 * w : w, t, m_trend_horizon_us);
+            hist.pace_recent.add(e.mutual ? 2 * w : w, t, m_trend_horizon_us);
+            hist.pace_long.add(e.mutual ? 2 * w : w, t, 4 * m_trend_horizon_us);
             if (late)
                 ++hist.late;
             else
@@ -986,7 +981,8 @@ private:
         mine.mutual_initiated += theirs.mutual_initiated;
         mine.late += theirs.late;
         mine.gaps.merge(theirs.gaps);
-        mine.recent.merge(theirs.recent, m_trend_horizon_us);
+        mine.pace_recent.merge(theirs.pace_recent, m_trend_horizon_us);
+        mine.pace_long.merge(theirs.pace_long, 4 * m_trend_horizon_us);
         for (int d = 0; d < 2; ++d) {
             detail::direction_history& x = mine.dir[d];
             const detail::direction_history& y = theirs.dir[flipped ? 1 - d : d];

@@ -29,11 +29,17 @@ void add_input_options(CLI::App& app, input_options& opts) {
     app.add_flag("--skip-invalid", opts.read.skip_invalid,
                  "Skip rows that cannot be used (counted and reported on stderr) instead of stopping");
     app.add_flag("-q,--quiet", opts.quiet, "No progress display");
+    app.add_option("--reply-window", opts.reply_window,
+                   "An answer later than this is not a reply; a longer silence ends a conversation (default 14d)");
+    app.add_option("--touch-gap", opts.touch_gap, "Contacts closer than this are one touch (default 1d)");
 }
 
 scorer_config make_config(const input_options& opts) {
     scorer_config config;
     config.reciprocity = opts.reciprocity;
+    config.insight.retain_events = opts.retain_events;
+    if (opts.reply_window) config.insight.reply_window = parse_duration(*opts.reply_window);
+    if (opts.touch_gap) config.insight.touch_gap = parse_duration(*opts.touch_gap);
     if (opts.half_life) config.channels.set_half_life(parse_duration(*opts.half_life));
     for (const auto& spec : opts.channel_specs) {
         const auto eq = spec.find('=');

@@ -24,6 +24,8 @@ struct input_options {
     io::read_options read;
     std::string delimiter;
     bool quiet = false;
+    std::optional<std::string> reply_window, touch_gap;
+    bool retain_events = false;  // set by commands that show receipts
 };
 
 /// Registers the input options on a subcommand.

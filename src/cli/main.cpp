@@ -6,6 +6,7 @@
 // Exit status: 0 on success, 2 on bad input or arguments (nothing on stdout then).
 
 #include "input.hpp"
+#include "insight_commands.hpp"
 #include "output.hpp"
 
 #include <relscore/relscore.hpp>
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
     std::function<int()> run;
     cli::score_options score;
     cli::add_score_command(app, score, run);
+    cli::add_insight_commands(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -3,6 +3,7 @@
 #include <relscore/time.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -87,6 +88,42 @@ void print_json(std::FILE* out, const scorer& s, const std::vector<relationship>
 }
 
 }  // namespace
+
+void print_table(std::FILE* out, const table& t, output_format format, const nlohmann::ordered_json& doc) {
+    if (format == output_format::json) {
+        fmt::print(out, "{}\n", doc.dump(2));
+        return;
+    }
+    if (format == output_format::csv) {
+        std::vector<std::string> quoted;
+        for (const auto& h : t.header) quoted.push_back(csv_quote(h));
+        fmt::print(out, "{}\n", fmt::join(quoted, ","));
+        for (const auto& row : t.rows) {
+            quoted.clear();
+            for (const auto& cell : row) quoted.push_back(csv_quote(cell));
+            fmt::print(out, "{}\n", fmt::join(quoted, ","));
+        }
+        return;
+    }
+    std::vector<std::size_t> width(t.header.size());
+    for (std::size_t c = 0; c < width.size(); ++c) {
+        width[c] = display_width(t.header[c]);
+        for (const auto& row : t.rows) width[c] = std::max(width[c], display_width(row[c]));
+    }
+    const auto line = [&](const auto& get) {
+        std::string text;
+        for (std::size_t c = 0; c < width.size(); ++c) {
+            const std::string cell = get(c);
+            const std::string pad(width[c] - display_width(cell), ' ');
+            text += (c ? "  " : "") + (c < t.left_columns ? cell + pad : pad + cell);
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        fmt::print(out, "{}\n", text);
+    };
+    line([&](std::size_t c) { return t.header[c]; });
+    line([&](std::size_t c) { return std::string(width[c], '-'); });
+    for (const auto& row : t.rows) line([&](std::size_t c) { return row[c]; });
+}
 
 void print_relationships(std::FILE* out, const scorer& s, const std::vector<relationship>& rows, timestamp at,
                          output_format format) {

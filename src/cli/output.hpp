@@ -3,6 +3,8 @@
 
 #include <relscore/scorer.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -14,5 +16,16 @@ enum class output_format { table, csv, json };
 /// Prints `rows` (already ordered) in `format` to `out`.
 void print_relationships(std::FILE* out, const scorer& s, const std::vector<relationship>& rows, timestamp at,
                          output_format format);
+
+/// Rows of text cells under a header; the first `left_columns` are left-aligned (names),
+/// the rest right-aligned (numbers).
+struct table {
+    std::vector<std::string> header;
+    std::size_t left_columns = 0;
+    std::vector<std::vector<std::string>> rows;
+};
+
+/// Prints `t` aligned (table) or as CSV, or prints `doc` (json).
+void print_table(std::FILE* out, const table& t, output_format format, const nlohmann::ordered_json& doc);
 
 }  // namespace relscore::cli

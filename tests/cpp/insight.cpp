@@ -316,7 +316,7 @@ TEST_CASE("due lists equal a brute-force filter and sort over every pair", "[ins
     }
 }
 
-TEST_CASE("trend: the relative rate of change of the volume, from its definition", "[insight]") {
+TEST_CASE("trend: the recent pace of contact against the long-run pace, from its definition", "[insight]") {
     for (std::uint64_t seed = 1; seed <= 10; ++seed) {
         const auto log = bursty_log(seed, 150, 4);
         scorer s;
@@ -325,33 +325,39 @@ TEST_CASE("trend: the relative rate of change of the volume, from its definition
         const auto& ic = s.config().insight;
         const long double H = static_cast<long double>(ic.trend_horizon.count());
         for (person_id b = 1; b < s.people(); ++b) {
-            long double volume = 0, fading = 0, recent = 0;
+            long double recent = 0, long_run = 0;
             for (const auto& e : log) {
                 if (!((e.source == s.name(0) && e.target == s.name(b)) || (e.source == s.name(b) && e.target == s.name(0))))
                     continue;
                 const channel& c = s.channels()[s.channels().id(e.channel)];
                 const long double w = (e.weight ? *e.weight : c.weight) * (e.mutual ? 2 : 1);
                 const long double age = static_cast<long double>(t - to_micros(e.time));
-                const long double h = static_cast<long double>(c.half_life.count());
-                volume += w * std::exp2l(-age / h);
-                fading += w * std::exp2l(-age / h) * std::numbers::ln2_v<long double> / h;
                 recent += w * std::exp2l(-age / H);
+                long_run += w * std::exp2l(-age / (4 * H));
             }
             const trend tr = s.trend_of(0u, b, from_micros(t));
-            if (volume == 0) continue;
-            const long double rate = (recent * std::numbers::ln2_v<long double> / H - fading) / volume;
-            CHECK(agrees(tr.rate_per_day, rate * 86400e6L, 1e-9, 1e-15));
+            if (long_run == 0) continue;
+            const long double change = 4 * recent / long_run - 1;
+            CHECK(agrees(tr.change_over_horizon, change, 1e-9, 1e-12));
+            CHECK(agrees(tr.rate_per_day, change / (H / 86400e6L), 1e-9, 1e-12));
             CHECK(tr.direction == (tr.change_over_horizon > ic.trend_threshold    ? trend_direction::rising
                                    : tr.change_over_horizon < -ic.trend_threshold ? trend_direction::cooling
                                                                                  : trend_direction::steady));
         }
     }
-    // Silence: the volume fades at exactly its half-life's rate.
+    // A new tie starts rising (its recent pace is all there is); after silence for a time T
+    // the change is 4·2^(-0.75·T/H) - 1: -50% after four horizons.
     scorer quiet;
     quiet.add({parse_time("2026-01-01T00:00:00Z"), "a", "b", "email"});
-    const trend tr = quiet.trend_of("a", "b", parse_time("2029-01-01T00:00:00Z"));
+    CHECK(quiet.trend_of("a", "b").direction == trend_direction::rising);
+    CHECK(quiet.trend_of("a", "b").change_over_horizon == 3.0);
+    const trend tr = quiet.trend_of("a", "b", parse_time("2026-05-01T00:00:00Z"));  // 120 days
     CHECK(tr.direction == trend_direction::cooling);
-    CHECK(agrees(tr.rate_per_day, -std::numbers::ln2_v<long double> / 60, 0.01));
+    CHECK(agrees(tr.change_over_horizon, -0.5L, 1e-12));
+    // A steady weekly rhythm for two years is steady.
+    scorer weekly;
+    for (int k = 0; k < 104; ++k) weekly.add({from_micros(1'700'000'000LL * 1'000'000 + k * 7 * day_us), "a", "b", "call", {}, true});
+    CHECK(weekly.trend_of("a", "b").direction == trend_direction::steady);
 }
 
 TEST_CASE("explanations: the parts and the receipts add up to the strength", "[insight]") {

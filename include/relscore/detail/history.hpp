@@ -129,7 +129,8 @@ struct pair_history {
     std::uint32_t late = 0;          ///< interactions older than the pair's newest (volumes only)
     std::array<direction_history, 2> dir;  ///< 0: lo→hi, 1: hi→lo
     gap_histogram gaps;              ///< gaps between consecutive touches
-    decayed_sum recent;              ///< both directions' volume, decayed with the trend horizon
+    decayed_sum pace_recent;         ///< both directions' weight, decayed with the trend horizon H
+    decayed_sum pace_long;           ///< the same, decayed with 4·H
 
     friend bool operator==(const pair_history&, const pair_history&) = default;
 };

@@ -1,0 +1,353 @@
+// The `stars`, `due` and `explain` subcommands: what to act on, and why.
+
+#include "insight_commands.hpp"
+
+#include "input.hpp"
+#include "output.hpp"
+
+#include <relscore/io/csv.hpp>
+#include <relscore/relscore.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relscore::cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Durations for people: "42m", "7.5h", "12.3d".
+std::string human(duration d) {
+    const double minutes = static_cast<double>(d.count()) / 60e6;
+    if (minutes < 60) return fmt::format("{:.0f}m", minutes);
+    if (minutes < 48 * 60) return fmt::format("{:.1f}h", minutes / 60);
+    return fmt::format("{:.1f}d", minutes / (24 * 60));
+}
+std::string human(const std::optional<duration>& d) { return d ? human(*d) : "-"; }
+std::string date_of(timestamp t) { return format_time(t).substr(0, 10); }
+double days_of(duration d) { return static_cast<double>(d.count()) / 86400e6; }
+
+const char* trend_name(trend_direction d) {
+    switch (d) {
+        case trend_direction::rising: return "rising";
+        case trend_direction::cooling: return "cooling";
+        case trend_direction::steady: break;
+    }
+    return "steady";
+}
+std::string trend_text(const trend& t) {
+    return fmt::format("{} ({:+.0f}%)", trend_name(t.direction), 100 * t.change_over_horizon);
+}
+std::string star_text(int n) { return std::string(static_cast<std::size_t>(n), '*') + std::string(static_cast<std::size_t>(5 - n), '.'); }
+
+std::optional<timestamp> query_at(const std::optional<std::string>& at) {
+    if (at) return parse_time(*at);
+    return std::nullopt;
+}
+
+void add_format_option(CLI::App& cmd, output_format& format) {
+    const std::map<std::string, output_format> formats = {
+        {"table", output_format::table}, {"csv", output_format::csv}, {"json", output_format::json}};
+    cmd.add_option("--format", format, "Output format: table, csv or json")
+        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+}
+
+// Ratings a user gave: CSV with columns a, b, stars (a header row names them).
+struct rating {
+    std::string a, b;
+    int stars;
+    std::size_t line;
+};
+std::vector<rating> read_ratings(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw invalid_argument_error(fmt::format("{}: cannot open the ratings file", path));
+    const auto bad = [&](std::size_t line, std::size_t column, const std::string& field, const std::string& what) {
+        return parse_error(path, line, column, field, fmt::format("{}:{}:{}: {}", path, line, column, what));
+    };
+    io::csv_reader reader(in, path);
+    std::vector<std::string> row;
+    if (!reader.next(row)) throw bad(1, 1, "", "empty ratings file (expected a header a,b,stars)");
+    std::map<std::string, std::size_t> col;
+    for (std::size_t i = 0; i < row.size(); ++i) col[row[i]] = i;
+    for (const char* name : {"a", "b", "stars"})
+        if (!col.contains(name)) throw bad(1, 1, name, fmt::format("the header has no '{}' column (expected a,b,stars)", name));
+    const std::size_t needed = std::max({col["a"], col["b"], col["stars"]}) + 1;
+    std::vector<rating> out;
+    while (reader.next(row)) {
+        const std::size_t line = reader.line();
+        if (row.size() < needed) throw bad(line, row.size(), "", fmt::format("expected {} fields, got {}", needed, row.size()));
+        const std::string& text = row[col["stars"]];
+        if (!(text.size() == 1 && text[0] >= '0' && text[0] <= '5'))
+            throw bad(line, col["stars"] + 1, "stars", fmt::format("column 'stars': '{}' is not a whole number 0..5", text));
+        out.push_back({row[col["a"]], row[col["b"]], text[0] - '0', line});
+    }
+    return out;
+}
+
+// ---- stars ---------------------------------------------------------------------------
+
+struct stars_options {
+    input_options input;
+    std::optional<std::string> at, person, calibrate;
+    std::optional<std::size_t> top;
+    output_format format = output_format::table;
+};
+
+int run_stars(const stars_options& o) {
+    const scorer s = load_scorer(o.input);
+    const auto at = query_at(o.at);
+    stars_config config;
+    if (o.calibrate) {
+        const auto ratings = read_ratings(*o.calibrate);
+        std::vector<relationship> rs;
+        std::vector<int> given;
+        for (const auto& r : ratings) {
+            const auto a = s.find_person(r.a), b = s.find_person(r.b);
+            if (!a || !b)
+                throw invalid_argument_error(fmt::format("{}:{}: unknown person '{}' (not in {})", *o.calibrate, r.line,
+                                                         a ? r.b : r.a, o.input.events));
+            rs.push_back(s.between(*a, *b, at));
+            given.push_back(r.stars);
+        }
+        const star_calibration fit = calibrate_stars(rs, given);
+        config = fit.config;
+        fmt::print(stderr, "calibrated on {} ratings: exact agreement {:.0f}% -> {:.0f}%, within one star {:.0f}% -> {:.0f}%\n",
+                   fit.after.rated, 100 * fit.before.exact, 100 * fit.after.exact, 100 * fit.before.within_one,
+                   100 * fit.after.within_one);
+        for (std::size_t k = 0; k < config.levels.size(); ++k)
+            fmt::print(stderr, "  {} star{}: strength >= {:.4g}\n", k + 1, k ? "s" : "", config.levels[k].min_strength);
+    }
+    std::vector<relationship> rows;
+    if (o.person) {
+        rows = s.top(*o.person, o.top.value_or(s.relationships()), at);
+    } else {
+        const relationship_table t = s.table(at);
+        const auto order = t.strongest_first();
+        for (std::size_t k = 0; k < std::min(order.size(), o.top.value_or(order.size())); ++k) rows.push_back(t.row(order[k]));
+    }
+    table out{{"a", "b", "stars", "strength", "reciprocity", "touches", "known_days", "trend"}, 2};
+    json doc{{"at", format_time(at ? *at : s.newest().value_or(timestamp{}))}, {"relationships", json::array()}};
+    for (const auto& r : rows) {
+        const int n = stars(r, config);
+        const trend tr = s.trend_of(r.a, r.b, at);
+        const double known = r.first_interaction ? days_of(*r.last_interaction - *r.first_interaction) : 0;
+        out.rows.push_back({s.name(r.a), s.name(r.b), o.format == output_format::table ? star_text(n) : std::to_string(n),
+                            fmt::format("{:.4f}", r.strength), fmt::format("{:.3f}", r.reciprocity),
+                            std::to_string(r.touches), fmt::format("{:.0f}", known), trend_text(tr)});
+        doc["relationships"].push_back({{"a", s.name(r.a)},
+                                        {"b", s.name(r.b)},
+                                        {"stars", n},
+                                        {"strength", r.strength},
+                                        {"reciprocity", r.reciprocity},
+                                        {"touches", r.touches},
+                                        {"known_days", known},
+                                        {"trend", trend_name(tr.direction)},
+                                        {"trend_change", tr.change_over_horizon}});
+    }
+    print_table(stdout, out, o.format, doc);
+    return 0;
+}
+
+// ---- due -----------------------------------------------------------------------------
+
+struct due_options {
+    input_options input;
+    std::optional<std::string> at, person;
+    std::size_t top = 20;
+    output_format format = output_format::table;
+};
+
+int run_due(const due_options& o) {
+    const scorer s = load_scorer(o.input);
+    const auto at = query_at(o.at);
+    const auto items = o.person ? s.due(*o.person, o.top, at) : s.due_all(o.top, at);
+    table out{{"person", "contact", "priority", "strength", "stars", "last_contact", "typical_gap", "due", "overdue", "trend"}, 2};
+    json doc{{"at", format_time(at ? *at : s.newest().value_or(timestamp{}))}, {"due", json::array()}};
+    for (const auto& d : items) {
+        const relationship r = s.between(d.a, d.b, at);
+        const int n = stars(r);
+        const trend tr = s.trend_of(d.a, d.b, at);
+        const std::string gap = human(d.when.typical_gap) + (d.when.learned ? "" : " (new)");
+        out.rows.push_back({s.name(d.a), s.name(d.b), fmt::format("{:.3f}", d.priority), fmt::format("{:.4f}", d.strength),
+                            o.format == output_format::table ? star_text(n) : std::to_string(n),
+                            date_of(d.when.last_contact), gap, date_of(d.when.due), fmt::format("{:.1f}x", d.when.overdue),
+                            trend_text(tr)});
+        doc["due"].push_back({{"person", s.name(d.a)},
+                              {"contact", s.name(d.b)},
+                              {"priority", d.priority},
+                              {"strength", d.strength},
+                              {"stars", n},
+                              {"last_contact", format_time(d.when.last_contact)},
+                              {"typical_gap_days", days_of(d.when.typical_gap)},
+                              {"rhythm_learned", d.when.learned},
+                              {"due", format_time(d.when.due)},
+                              {"overdue", d.when.overdue},
+                              {"trend", trend_name(tr.direction)}});
+    }
+    print_table(stdout, out, o.format, doc);
+    return 0;
+}
+
+// ---- explain -------------------------------------------------------------------------
+
+struct explain_options {
+    input_options input;
+    std::string a, b;
+    std::optional<std::string> at;
+    std::size_t receipts = 10;
+    output_format format = output_format::table;
+};
+
+json reply_json(const reply_stats& r) {
+    const auto opt = [](const std::optional<duration>& d) { return d ? json(days_of(*d)) : json(nullptr); };
+    return {{"messages", r.messages},
+            {"waits", r.waits},
+            {"answered", r.answered},
+            {"resolved", r.resolved},
+            {"reply_rate", r.reply_rate},
+            {"latency_p25_days", opt(r.latency_p25)},
+            {"latency_median_days", opt(r.latency_median)},
+            {"latency_p75_days", opt(r.latency_p75)},
+            {"initiated", r.initiated},
+            {"initiated_share", r.initiated_share},
+            {"unanswered_streak", r.unanswered_streak},
+            {"attempts_before_first_answer", r.attempts_before_first_answer},
+            {"waiting_since", r.waiting_since ? json(format_time(*r.waiting_since)) : json(nullptr)}};
+}
+
+int run_explain(explain_options o) {
+    o.input.retain_events = o.receipts > 0;
+    const scorer s = load_scorer(o.input);
+    const auto at = query_at(o.at);
+    const person_id a = s.person(o.a);
+    const person_id b = s.person(o.b);
+    const relationship r = s.between(a, b, at);
+    const explanation x = s.explain(a, b, o.receipts, at);
+    const conversation_stats c = s.conversation(a, b, at);
+    const trend tr = s.trend_of(a, b, at);
+    const int n = stars(r);
+    std::optional<rhythm> rh;
+    if (r.interactions > 0) rh = s.rhythm_of(a, b, at);
+    const std::string& na = s.name(a);
+    const std::string& nb = s.name(b);
+
+    if (o.format == output_format::json) {
+        json doc{{"a", na},     {"b", nb},         {"at", format_time(x.at)},       {"strength", r.strength},
+                 {"stars", n},  {"volume_ab", r.volume_ab}, {"volume_ba", r.volume_ba}, {"reciprocity", r.reciprocity},
+                 {"interactions", r.interactions}, {"touches", r.touches},
+                 {"trend", {{"direction", trend_name(tr.direction)}, {"rate_per_day", tr.rate_per_day},
+                            {"change_over_horizon", tr.change_over_horizon}}}};
+        doc["rhythm"] = rh ? json{{"typical_gap_days", days_of(rh->typical_gap)}, {"learned", rh->learned},
+                                  {"last_contact", format_time(rh->last_contact)}, {"due", format_time(rh->due)},
+                                  {"overdue", rh->overdue}}
+                           : json(nullptr);
+        doc["replies"] = {{"a_to_b", reply_json(c.a_to_b)}, {"b_to_a", reply_json(c.b_to_a)}};
+        doc["parts"] = json::array();
+        for (const auto& p : x.parts)
+            doc["parts"].push_back({{"channel", s.channels()[p.channel].name},
+                                    {"from", p.from_a ? na : nb},
+                                    {"volume", p.volume},
+                                    {"contribution", p.contribution}});
+        doc["receipts"] = json::array();
+        for (const auto& rc : x.receipts)
+            doc["receipts"].push_back({{"time", format_time(rc.time)},
+                                       {"channel", s.channels()[rc.channel].name},
+                                       {"from", rc.mutual ? json(nullptr) : json(s.name(rc.source))},
+                                       {"mutual", rc.mutual},
+                                       {"weight", rc.weight},
+                                       {"contribution", rc.contribution}});
+        fmt::print("{}\n", doc.dump(2));
+        return 0;
+    }
+    if (o.format == output_format::csv)
+        throw invalid_argument_error("relscore explain: --format csv is not supported (use table or json)");
+
+    fmt::print("{} and {} at {}\n", na, nb, format_time(x.at));
+    fmt::print("  strength {:.4f}  {}  reciprocity {:.3f}  trend {}\n", r.strength, star_text(n), r.reciprocity,
+               trend_text(tr));
+    fmt::print("  {} interactions in {} touches", r.interactions, r.touches);
+    if (r.first_interaction) fmt::print(", known since {}", date_of(*r.first_interaction));
+    fmt::print("\n");
+    if (rh)
+        fmt::print("  rhythm: every {}{}; last contact {}, due {} ({:.1f}x)\n", human(rh->typical_gap),
+                   rh->learned ? "" : " (new tie: default)", date_of(rh->last_contact), date_of(rh->due), rh->overdue);
+
+    fmt::print("\nwhere the strength comes from\n");
+    table parts{{"channel", "from", "volume", "contribution", "share"}, 2};
+    for (const auto& p : x.parts)
+        parts.rows.push_back({s.channels()[p.channel].name, p.from_a ? na : nb, fmt::format("{:.4f}", p.volume),
+                              fmt::format("{:.4f}", p.contribution),
+                              r.strength > 0 ? fmt::format("{:.0f}%", 100 * p.contribution / r.strength) : "-"});
+    print_table(stdout, parts, output_format::table, {});
+
+    fmt::print("\nreplies\n");
+    table replies{{"from", "messages", "answered", "reply_rate", "median_reply", "quartiles", "initiated", "streak",
+                   "tries_before_first_answer"},
+                  1};
+    for (const auto* side : {&c.a_to_b, &c.b_to_a}) {
+        const reply_stats& rs = *side;
+        replies.rows.push_back({side == &c.a_to_b ? na : nb, std::to_string(rs.messages),
+                                fmt::format("{}/{}", rs.answered, rs.resolved),
+                                rs.resolved ? fmt::format("{:.0f}%", 100 * rs.reply_rate) : "-", human(rs.latency_median),
+                                fmt::format("{}..{}", human(rs.latency_p25), human(rs.latency_p75)),
+                                fmt::format("{:.0f}%", 100 * rs.initiated_share), std::to_string(rs.unanswered_streak),
+                                std::to_string(rs.attempts_before_first_answer)});
+    }
+    print_table(stdout, replies, output_format::table, {});
+
+    if (!x.receipts.empty()) {
+        fmt::print("\nthe {} interactions that count most now (of {})\n", x.receipts.size(), x.receipts_total);
+        table receipts{{"time", "channel", "from", "weight", "contribution"}, 3};
+        for (const auto& rc : x.receipts)
+            receipts.rows.push_back({format_time(rc.time), s.channels()[rc.channel].name,
+                                     rc.mutual ? "(both)" : s.name(rc.source), fmt::format("{:g}", rc.weight),
+                                     fmt::format("{:.4f}", rc.contribution)});
+        print_table(stdout, receipts, output_format::table, {});
+    }
+    return 0;
+}
+
+}  // namespace
+
+void add_insight_commands(CLI::App& app, std::function<int()>& run) {
+    static stars_options stars_opts;
+    static due_options due_opts;
+    static explain_options explain_opts;
+
+    auto* st = app.add_subcommand("stars", "Rate every relationship 0-5 stars (optionally calibrated to your own ratings)");
+    add_input_options(*st, stars_opts.input);
+    st->add_option("--at", stars_opts.at, "Rate at this time (default: the newest interaction)");
+    st->add_option("--for", stars_opts.person, "Only this person's relationships");
+    st->add_option("--top", stars_opts.top, "Print at most K rows")->check(CLI::PositiveNumber);
+    st->add_option("--calibrate", stars_opts.calibrate,
+                   "CSV of your ratings (columns a,b,stars): fit the thresholds to them and report the agreement");
+    add_format_option(*st, stars_opts.format);
+    st->callback([&run] { run = [] { return run_stars(stars_opts); }; });
+
+    auto* du = app.add_subcommand("due", "Who is due a touch: overdue against each relationship's own rhythm");
+    add_input_options(*du, due_opts.input);
+    du->add_option("--at", due_opts.at, "As of this time (default: the newest interaction)");
+    du->add_option("--for", due_opts.person, "Only this person's relationships");
+    du->add_option("--top", due_opts.top, "Print at most K rows")->default_val(20)->check(CLI::PositiveNumber);
+    add_format_option(*du, due_opts.format);
+    du->callback([&run] { run = [] { return run_due(due_opts); }; });
+
+    auto* ex = app.add_subcommand("explain", "Why a relationship is as strong as it is: channels, replies, receipts");
+    add_input_options(*ex, explain_opts.input);
+    ex->add_option("a", explain_opts.a, "One person")->required();
+    ex->add_option("b", explain_opts.b, "The other person")->required();
+    ex->add_option("--at", explain_opts.at, "As of this time (default: the newest interaction)");
+    ex->add_option("--receipts", explain_opts.receipts, "Show the N interactions that count most (0: none)")
+        ->default_val(10);
+    add_format_option(*ex, explain_opts.format);
+    ex->callback([&run] { run = [] { return run_explain(explain_opts); }; });
+}
+
+}  // namespace relscore::cli
