@@ -37,8 +37,15 @@ build: deps
 
 demo: build
 	@echo
-	@echo "== Sam Rivera's relationships after a year of job hunting (strongest first) =="
-	@$(RELSCORE) score $(SAMPLE) --for "Sam Rivera" --top 15
+	@echo "== Sam Rivera's relationships after a year of job hunting, rated (strongest first) =="
+	@echo "   (stars build slowly: five need months of two-way contact)"
+	@$(RELSCORE) stars $(SAMPLE) --for "Sam Rivera" --top 12
+	@echo
+	@echo "== Persistence: the hiring manager who answered only after five emails =="
+	@$(RELSCORE) explain $(SAMPLE) "Sam Rivera" "Daniel Okafor" --receipts 3
+	@echo
+	@echo "== Drifting: who is due a touch, against each relationship's own rhythm =="
+	@$(RELSCORE) due $(SAMPLE) --for "Sam Rivera" --top 6
 	@echo
 	@echo "== The strongest ties in the whole network =="
 	@$(RELSCORE) score $(SAMPLE) --top 8

@@ -147,10 +147,12 @@ struct receipt {
 
 /// An exact additive breakdown of a strength.
 ///
-/// S = (1−ρ)(V_ab + V_ba) + 2ρ·min(V_ab, V_ba) is split over the parts: a part of
-/// direction d with volume v contributes v·((1−ρ) + 2ρ·m_d), where m_d is 1 if d is the
-/// weaker direction, 0 if the stronger, ½ each if they are equal. The parts sum to S (up
-/// to rounding). Receipts split each part further over the retained interactions.
+/// S = (1−ρ)(V_ab + V_ba) + 2ρ·min(V_ab, V_ba) = V_ab + V_ba − ρ·|V_ab − V_ba|: all volume
+/// counts, minus ρ times the one-sided excess. So a part of the weaker direction counts in
+/// full (its volume), and a part of the stronger direction with volume v counts
+/// v·(1 − ρ·(V_s − V_w)/V_s), its share of the excess discounted. The parts sum to S (up to
+/// rounding), and the split is continuous: a balanced tie counts every part in full.
+/// Receipts split each part further over the retained interactions.
 struct explanation {
     person_id a = 0, b = 0;
     timestamp at;

@@ -603,11 +603,12 @@ public:
         if (it == m_pair_index.end()) return out;
         const std::uint32_t pair = it->second;
         const bool flipped = a > b;
-        // Per stored direction (0: lo→hi), the factor each unit of its volume contributes.
+        // Per stored direction (0: lo→hi), what each unit of its volume contributes (see
+        // explanation): the weaker direction counts in full, the stronger one is discounted.
         const double rho = m_config.reciprocity;
         const double v_lo_hi = flipped ? r.volume_ba : r.volume_ab, v_hi_lo = flipped ? r.volume_ab : r.volume_ba;
-        const double weaker_lo_hi = v_lo_hi < v_hi_lo ? 1.0 : v_lo_hi > v_hi_lo ? 0.0 : 0.5;
-        const double factor[2] = {(1 - rho) + 2 * rho * weaker_lo_hi, (1 - rho) + 2 * rho * (1 - weaker_lo_hi)};
+        const double factor[2] = {v_lo_hi > v_hi_lo ? 1 - rho * (v_lo_hi - v_hi_lo) / v_lo_hi : 1.0,
+                                  v_hi_lo > v_lo_hi ? 1 - rho * (v_hi_lo - v_lo_hi) / v_hi_lo : 1.0};
         for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next) {
             const state_record& st = m_states[s];
             const double v = st.sum.at(t, m_half_life_us[st.channel]);

@@ -180,3 +180,98 @@ TEST_CASE("bad input stops relscore score with a clear error and exit status 2",
         CHECK(r.out.find("a,b,") != std::string::npos);
     }
 }
+
+// ---- stars, due, explain --------------------------------------------------------------
+
+namespace {
+scorer sample_scorer(bool retain = false) {
+    scorer_config config;
+    config.insight.retain_events = retain;
+    scorer s(config);
+    (void)io::read_interactions(sample, s.channels(), {}, [&](interaction&& e) { s.add(e); });
+    return s;
+}
+}  // namespace
+
+TEST_CASE("relscore stars and due agree with the library on the sample", "[cli][insight]") {
+    const scorer s = sample_scorer();
+    const auto stars_run = run({"stars", sample, "--for", "Sam Rivera", "--format", "json"});
+    REQUIRE(stars_run.status == 0);
+    const auto doc = nlohmann::json::parse(stars_run.out);
+    const auto expected = s.top("Sam Rivera", s.relationships());
+    REQUIRE(doc["relationships"].size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        CHECK(doc["relationships"][i]["b"] == s.name(expected[i].b));
+        CHECK(doc["relationships"][i]["stars"] == stars(expected[i]));
+        CHECK(doc["relationships"][i]["strength"].get<double>() == expected[i].strength);
+    }
+    const auto due_run = run({"due", sample, "--for", "Sam Rivera", "--top", "5", "--format", "json"});
+    REQUIRE(due_run.status == 0);
+    const auto due = nlohmann::json::parse(due_run.out)["due"];
+    const auto want = s.due("Sam Rivera", 5);
+    REQUIRE(due.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        CHECK(due[i]["contact"] == s.name(want[i].b));
+        CHECK(due[i]["priority"].get<double>() == want[i].priority);
+    }
+    // The story: Jordan drifted and is the most overdue of Sam's ties worth keeping.
+    CHECK(due[0]["contact"] == "Jordan Kim");
+    CHECK(due[0]["trend"] == "cooling");
+}
+
+TEST_CASE("relscore explain: parts and receipts add up, replies tell the persistence story", "[cli][insight]") {
+    const auto r = run({"explain", sample, "Sam Rivera", "Daniel Okafor", "--receipts", "1000", "--format", "json"});
+    REQUIRE(r.status == 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    double parts = 0, receipts = 0;
+    for (const auto& p : doc["parts"]) parts += p["contribution"].get<double>();
+    for (const auto& p : doc["receipts"]) receipts += p["contribution"].get<double>();
+    const double strength = doc["strength"].get<double>();
+    CHECK(test::agrees(parts, strength, 1e-12));
+    CHECK(test::agrees(receipts, strength, 1e-9));
+    CHECK(doc["receipts"].size() == doc["interactions"].get<std::size_t>());
+    CHECK(doc["replies"]["a_to_b"]["attempts_before_first_answer"] == 5);  // five emails before Daniel answered
+    const scorer s = sample_scorer(true);
+    CHECK(strength == s.between("Sam Rivera", "Daniel Okafor").strength);
+
+    const auto table = run({"explain", sample, "Sam Rivera", "Daniel Okafor"});
+    REQUIRE(table.status == 0);
+    CHECK(table.out.find("where the strength comes from") != std::string::npos);
+    CHECK(table.out.find("the 10 interactions that count most now (of 20)") != std::string::npos);
+}
+
+TEST_CASE("relscore stars --calibrate fits a user's ratings and reports the agreement", "[cli][insight]") {
+    const scorer s = sample_scorer();
+    // A strict rater: one star fewer than the defaults for everyone (never below 0).
+    std::string ratings = "a,b,stars\n";
+    for (const auto& r : s.top("Sam Rivera", 40))
+        ratings += fmt::format("Sam Rivera,{},{}\n", s.name(r.b), std::max(0, stars(r) - 1));
+    const fs::path file = write_file("ratings.csv", ratings);
+    const auto fit = run({"stars", sample, "--for", "Sam Rivera", "--calibrate", file.string(), "--format", "csv"});
+    REQUIRE(fit.status == 0);
+    CHECK(fit.err.find("calibrated on") != std::string::npos);
+    CHECK(fit.err.find("-> 100%") != std::string::npos);
+
+    const auto bad = run({"stars", sample, "--calibrate", write_file("bad.csv", "a,b,stars\nSam Rivera,Priya Shah,7\n").string()});
+    CHECK(bad.status == 2);
+    CHECK(bad.out.empty());
+    CHECK(bad.err.find("bad.csv:2:3: column 'stars': '7' is not a whole number 0..5") != std::string::npos);
+    const auto unknown = run({"stars", sample, "--calibrate", write_file("who.csv", "a,b,stars\nSam Rivera,Nobody,3\n").string()});
+    CHECK(unknown.status == 2);
+    CHECK(unknown.err.find("who.csv:2: unknown person 'Nobody'") != std::string::npos);
+}
+
+TEST_CASE("stars, due and explain refuse bad arguments with exit status 2 and nothing on stdout", "[cli][insight][errors]") {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"explain", sample, "Sam Rivera", "Nobody"},
+             {"due", sample, "--for", "Nobody"},
+             {"due", sample, "--at", "2020-01-01"},
+             {"explain", sample, "Sam Rivera", "Priya Shah", "--format", "csv"},
+             {"stars", sample, "--reply-window", "soon"}}) {
+        const auto r = run(args);
+        INFO(args[0] << " " << args.back());
+        CHECK(r.status == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find("relscore: error: ") != std::string::npos);
+    }
+}
