@@ -15,7 +15,7 @@ PY          := $(VENV)/bin/python
 PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypothesis matplotlib mypy \
                pybind11-stubgen==2.5.1
 
-.PHONY: all deps build demo test test-cpp test-python python stubs bench sample clean
+.PHONY: all deps build demo test test-cpp test-python python stubs bench sample docs clean
 
 all: build
 
@@ -60,13 +60,22 @@ stubs: python
 	@cd /tmp && $(CURDIR)/$(VENV)/bin/pybind11-stubgen relscore._core -o $(CURDIR)/$(BUILD)/stubs
 	@cp $(BUILD)/stubs/relscore/_core.pyi bindings/python/relscore/_core.pyi
 
-test-python: python
-	@$(PY) -m pytest -q tests/python
+# build: the ctypes tests load the C API's shared library from $(BUILD).
+test-python: python build
+	@RELSCORE_BUILD_DIR=$(BUILD) $(PY) -m pytest -q tests/python
 
 test: test-cpp test-python
 
 bench: build
 	@$(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true
+
+# Reference docs: C++ and C from the header comments (Doxygen; a warning fails), Python from
+# the docstrings (pydoc), and docs/concepts.md as the main page.
+docs: deps python
+	@mkdir -p $(BUILD)/docs/python
+	@RELSCORE_DOCS_OUT=$(BUILD)/docs RELSCORE_VERSION=$$($(PY) -c 'import relscore; print(relscore.__version__)') doxygen docs/Doxyfile
+	@cd $(BUILD)/docs/python && $(CURDIR)/$(PY) -m pydoc -w relscore relscore.plot >/dev/null
+	@echo "docs: $(BUILD)/docs/html/index.html (C++, C, concepts) and $(BUILD)/docs/python/relscore.html (Python)"
 
 # Regenerates the bundled sample (seeded: the file only changes if the script does).
 sample:

@@ -1,0 +1,503 @@
+// The C API (include/relscore/relscore.h) over the C++ scorer.
+//
+// Design notes
+// - Every entry point runs its body through `guarded()`, which turns each relscore
+//   exception into a status code and a thread-local message: no exception crosses into C.
+// - The C++ calls used here give the strong guarantee, and outputs are written only after
+//   the work succeeded, so a failed call changes nothing the caller can see.
+// - Handles are plain structs wrapping C++ objects; the C side only ever sees pointers.
+
+#include <relscore/relscore.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <relscore/relscore.hpp>
+
+struct relscore_config {
+    relscore::scorer_config config;
+};
+struct relscore_scorer {
+    relscore::scorer scorer;
+};
+struct relscore_table {
+    relscore::relationship_table table;
+    std::vector<std::string> names;   // copies, so rows outlive changes to the scorer
+    std::vector<std::size_t> order;   // row order to present
+};
+
+namespace {
+
+thread_local std::string last_error;  // NOLINT: the documented per-thread message
+
+// An error raised by this file (NULL handles, I/O), carrying its status.
+struct c_api_error {
+    relscore_status status;
+    std::string message;
+};
+
+[[noreturn]] void fail(relscore_status status, std::string message) {
+    throw c_api_error{status, std::move(message)};
+}
+
+template <typename T>
+void require(const T* pointer, const char* function, const char* argument) {
+    if (pointer == nullptr) fail(RELSCORE_ERROR_INVALID_ARGUMENT, fmt::format("{}(): {} is NULL", function, argument));
+}
+
+relscore_status record(relscore_status status, std::string message) noexcept {
+    try {
+        last_error = std::move(message);
+    } catch (...) {  // no memory for the message: keep the status
+    }
+    return status;
+}
+
+// Runs `body`, mapping every exception to a status and a message.
+template <typename Body>
+relscore_status guarded(Body&& body) noexcept {
+    try {
+        body();
+        return RELSCORE_OK;
+    } catch (const c_api_error& e) {
+        return record(e.status, e.message);
+    } catch (const relscore::parse_error& e) {
+        return record(RELSCORE_ERROR_PARSE, e.what());
+    } catch (const relscore::invalid_argument_error& e) {
+        return record(RELSCORE_ERROR_INVALID_ARGUMENT, e.what());
+    } catch (const relscore::unknown_person_error& e) {
+        return record(RELSCORE_ERROR_UNKNOWN_PERSON, e.what());
+    } catch (const relscore::time_order_error& e) {
+        return record(RELSCORE_ERROR_TIME_ORDER, e.what());
+    } catch (const relscore::config_mismatch_error& e) {
+        return record(RELSCORE_ERROR_CONFIG_MISMATCH, e.what());
+    } catch (const std::bad_alloc&) {
+        return record(RELSCORE_ERROR_OUT_OF_MEMORY, "relscore: out of memory");
+    } catch (const std::exception& e) {
+        return record(RELSCORE_ERROR_INTERNAL, std::string("relscore: internal error: ") + e.what());
+    } catch (...) {
+        return record(RELSCORE_ERROR_INTERNAL, "relscore: internal error: unknown exception");
+    }
+}
+
+std::optional<relscore::timestamp> query_time(int64_t at_us) {
+    if (at_us == RELSCORE_AT_NEWEST) return std::nullopt;
+    return relscore::from_micros(at_us);
+}
+
+relscore::interaction to_interaction(const relscore_interaction& in, const char* function) {
+    require(in.source, function, "interaction source");
+    require(in.target, function, "interaction target");
+    relscore::interaction out;
+    out.time = in.time_text != nullptr ? relscore::parse_time(in.time_text) : relscore::from_micros(in.time_us);
+    out.source = in.source;
+    out.target = in.target;
+    if (in.channel != nullptr) out.channel = in.channel;
+    if (in.has_weight != 0) out.weight = in.weight;
+    out.mutual = in.mutual != 0;
+    return out;
+}
+
+void fill(relscore_relationship& out, const relscore::relationship& r, const std::string& a, const std::string& b) {
+    out.a = a.c_str();
+    out.b = b.c_str();
+    out.a_id = r.a;
+    out.b_id = r.b;
+    out.strength = r.strength;
+    out.volume_ab = r.volume_ab;
+    out.volume_ba = r.volume_ba;
+    out.reciprocity = r.reciprocity;
+    out.last_interaction_us = r.last_interaction ? relscore::to_micros(*r.last_interaction) : 0;
+    out.interactions = r.interactions;
+}
+
+std::vector<std::string> copy_strings(const char* const* strings, std::size_t n, const char* function,
+                                      const char* what) {
+    std::vector<std::string> out;
+    if (n == 0) return out;
+    require(strings, function, what);
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (strings[i] == nullptr)
+            fail(RELSCORE_ERROR_INVALID_ARGUMENT, fmt::format("{}(): {}[{}] is NULL", function, what, i));
+        out.emplace_back(strings[i]);
+    }
+    return out;
+}
+
+// Writes `bytes` to `path` so that readers see the old file or the new one, never a part:
+// write a temporary in the same directory, fsync it, rename it over `path`.
+void write_file_atomically(const std::string& path, const std::string& bytes, const char* function) {
+    const std::string temporary = path + ".tmp";
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail(RELSCORE_ERROR_IO, fmt::format("{}(): cannot create '{}': {}", function, temporary, std::strerror(errno)));
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int saved = errno;
+            ::close(fd);
+            ::unlink(temporary.c_str());
+            fail(RELSCORE_ERROR_IO, fmt::format("{}(): cannot write '{}': {}", function, temporary, std::strerror(saved)));
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const int saved = errno;
+        ::unlink(temporary.c_str());
+        fail(RELSCORE_ERROR_IO, fmt::format("{}(): cannot flush '{}': {}", function, temporary, std::strerror(saved)));
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int saved = errno;
+        ::unlink(temporary.c_str());
+        fail(RELSCORE_ERROR_IO, fmt::format("{}(): cannot rename '{}' to '{}': {}", function, temporary, path,
+                                            std::strerror(saved)));
+    }
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* relscore_version(void) { return RELSCORE_VERSION_STRING; }
+
+const char* relscore_last_error(void) { return last_error.c_str(); }
+
+const char* relscore_status_name(relscore_status status) {
+    switch (status) {
+        case RELSCORE_OK: return "RELSCORE_OK";
+        case RELSCORE_ERROR_INVALID_ARGUMENT: return "RELSCORE_ERROR_INVALID_ARGUMENT";
+        case RELSCORE_ERROR_UNKNOWN_PERSON: return "RELSCORE_ERROR_UNKNOWN_PERSON";
+        case RELSCORE_ERROR_TIME_ORDER: return "RELSCORE_ERROR_TIME_ORDER";
+        case RELSCORE_ERROR_CONFIG_MISMATCH: return "RELSCORE_ERROR_CONFIG_MISMATCH";
+        case RELSCORE_ERROR_PARSE: return "RELSCORE_ERROR_PARSE";
+        case RELSCORE_ERROR_IO: return "RELSCORE_ERROR_IO";
+        case RELSCORE_ERROR_OUT_OF_MEMORY: return "RELSCORE_ERROR_OUT_OF_MEMORY";
+        case RELSCORE_ERROR_INTERNAL: return "RELSCORE_ERROR_INTERNAL";
+    }
+    return "RELSCORE_UNKNOWN_STATUS";
+}
+
+relscore_status relscore_parse_time(const char* text, int64_t* out_us) {
+    return guarded([&] {
+        require(text, "relscore_parse_time", "text");
+        require(out_us, "relscore_parse_time", "out_us");
+        *out_us = relscore::to_micros(relscore::parse_time(text));
+    });
+}
+
+relscore_status relscore_parse_duration(const char* text, int64_t* out_us) {
+    return guarded([&] {
+        require(text, "relscore_parse_duration", "text");
+        require(out_us, "relscore_parse_duration", "out_us");
+        *out_us = relscore::parse_duration(text).count();
+    });
+}
+
+relscore_status relscore_format_time(int64_t time_us, char* buffer, size_t size, size_t* needed) {
+    return guarded([&] {
+        if (size > 0) require(buffer, "relscore_format_time", "buffer");
+        const std::string text = relscore::format_time(relscore::from_micros(time_us));
+        if (needed != nullptr) *needed = text.size();
+        if (size > 0) {
+            const std::size_t n = std::min(size - 1, text.size());
+            std::memcpy(buffer, text.data(), n);
+            buffer[n] = '\0';
+        }
+    });
+}
+
+// ---- configuration ----------------------------------------------------------------------
+
+relscore_status relscore_config_new(relscore_config** out) {
+    return guarded([&] {
+        require(out, "relscore_config_new", "out");
+        *out = new relscore_config{};
+    });
+}
+
+void relscore_config_free(relscore_config* config) { delete config; }
+
+relscore_status relscore_config_set_reciprocity(relscore_config* config, double reciprocity) {
+    return guarded([&] {
+        require(config, "relscore_config_set_reciprocity", "config");
+        if (!(reciprocity >= 0 && reciprocity <= 1))
+            fail(RELSCORE_ERROR_INVALID_ARGUMENT,
+                 fmt::format("relscore_config_set_reciprocity(): reciprocity weight must be in [0, 1], got {}", reciprocity));
+        config->config.reciprocity = reciprocity;
+    });
+}
+
+relscore_status relscore_config_define_channel(relscore_config* config, const char* name, double weight,
+                                               int64_t half_life_us) {
+    return guarded([&] {
+        require(config, "relscore_config_define_channel", "config");
+        require(name, "relscore_config_define_channel", "name");
+        config->config.channels.define({name, weight, relscore::duration{half_life_us}});
+    });
+}
+
+relscore_status relscore_config_set_half_life(relscore_config* config, int64_t half_life_us) {
+    return guarded([&] {
+        require(config, "relscore_config_set_half_life", "config");
+        config->config.channels.set_half_life(relscore::duration{half_life_us});
+    });
+}
+
+// ---- scorers ----------------------------------------------------------------------------
+
+relscore_status relscore_scorer_new(const relscore_config* config, relscore_scorer** out) {
+    return guarded([&] {
+        require(out, "relscore_scorer_new", "out");
+        *out = new relscore_scorer{relscore::scorer(config != nullptr ? config->config : relscore::scorer_config{})};
+    });
+}
+
+void relscore_scorer_free(relscore_scorer* scorer) { delete scorer; }
+
+relscore_status relscore_add(relscore_scorer* scorer, const relscore_interaction* interaction) {
+    return guarded([&] {
+        require(scorer, "relscore_add", "scorer");
+        require(interaction, "relscore_add", "interaction");
+        scorer->scorer.add(to_interaction(*interaction, "relscore_add"));
+    });
+}
+
+relscore_status relscore_add_batch(relscore_scorer* scorer, const relscore_interaction* interactions, size_t count) {
+    return guarded([&] {
+        require(scorer, "relscore_add_batch", "scorer");
+        if (count > 0) require(interactions, "relscore_add_batch", "interactions");
+        std::vector<relscore::interaction> batch;
+        batch.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            try {
+                batch.push_back(to_interaction(interactions[i], "relscore_add_batch"));
+            } catch (const relscore::parse_error& e) {  // say which one, as the C++ batch check does
+                fail(RELSCORE_ERROR_PARSE, fmt::format("relscore_add_batch(): interaction #{}: {}", i, e.what()));
+            } catch (const c_api_error& e) {
+                fail(e.status, fmt::format("{} (interaction #{})", e.message, i));
+            }
+        }
+        scorer->scorer.add_batch(batch);
+    });
+}
+
+relscore_status relscore_add_columns(relscore_scorer* scorer, const relscore_columns* columns) {
+    return guarded([&] {
+        constexpr const char* function = "relscore_add_columns";
+        require(scorer, function, "scorer");
+        require(columns, function, "columns");
+        const relscore_columns& c = *columns;
+        const std::size_t n = c.rows;
+        if (n > 0) {
+            require(c.time_us, function, "columns->time_us");
+            require(c.source, function, "columns->source");
+            require(c.target, function, "columns->target");
+        }
+        const std::vector<std::string> people = copy_strings(c.people, c.n_people, function, "columns->people");
+        const std::vector<std::string> channel_names =
+            copy_strings(c.channel_names, c.n_channel_names, function, "columns->channel_names");
+        relscore::interaction_columns cols;
+        cols.time_us = {c.time_us, n};
+        cols.source = {c.source, n};
+        cols.target = {c.target, n};
+        cols.people = people;
+        if (c.channel != nullptr) cols.channel = {c.channel, n};
+        cols.channel_names = channel_names;
+        if (c.default_channel != nullptr) cols.default_channel = c.default_channel;
+        if (c.weight != nullptr) cols.weight = {c.weight, n};
+        if (c.mutual != nullptr) cols.mutual = {c.mutual, n};
+        scorer->scorer.add_columns(cols);
+    });
+}
+
+relscore_status relscore_merge(relscore_scorer* scorer, const relscore_scorer* other) {
+    return guarded([&] {
+        require(scorer, "relscore_merge", "scorer");
+        require(other, "relscore_merge", "other");
+        scorer->scorer.merge(other->scorer);
+    });
+}
+
+relscore_status relscore_people_count(const relscore_scorer* scorer, size_t* out) {
+    return guarded([&] {
+        require(scorer, "relscore_people_count", "scorer");
+        require(out, "relscore_people_count", "out");
+        *out = scorer->scorer.people();
+    });
+}
+
+relscore_status relscore_relationship_count(const relscore_scorer* scorer, size_t* out) {
+    return guarded([&] {
+        require(scorer, "relscore_relationship_count", "scorer");
+        require(out, "relscore_relationship_count", "out");
+        *out = scorer->scorer.relationships();
+    });
+}
+
+relscore_status relscore_newest(const relscore_scorer* scorer, int64_t* out_us, int* has_newest) {
+    return guarded([&] {
+        require(scorer, "relscore_newest", "scorer");
+        require(out_us, "relscore_newest", "out_us");
+        require(has_newest, "relscore_newest", "has_newest");
+        const auto newest = scorer->scorer.newest();
+        *has_newest = newest ? 1 : 0;
+        if (newest) *out_us = relscore::to_micros(*newest);
+    });
+}
+
+relscore_status relscore_person_name(const relscore_scorer* scorer, uint32_t id, const char** out) {
+    return guarded([&] {
+        require(scorer, "relscore_person_name", "scorer");
+        require(out, "relscore_person_name", "out");
+        *out = scorer->scorer.name(id).c_str();
+    });
+}
+
+relscore_status relscore_between(const relscore_scorer* scorer, const char* a, const char* b, int64_t at_us,
+                                 relscore_relationship* out) {
+    return guarded([&] {
+        require(scorer, "relscore_between", "scorer");
+        require(a, "relscore_between", "a");
+        require(b, "relscore_between", "b");
+        require(out, "relscore_between", "out");
+        const relscore::scorer& s = scorer->scorer;
+        const relscore::relationship r = s.between(a, b, query_time(at_us));
+        fill(*out, r, s.name(r.a), s.name(r.b));
+    });
+}
+
+relscore_status relscore_top(const relscore_scorer* scorer, const char* person, size_t k, int64_t at_us,
+                             relscore_relationship* out, size_t* count) {
+    return guarded([&] {
+        require(scorer, "relscore_top", "scorer");
+        require(person, "relscore_top", "person");
+        require(count, "relscore_top", "count");
+        if (k > 0) require(out, "relscore_top", "out");
+        const relscore::scorer& s = scorer->scorer;
+        const std::vector<relscore::relationship> top = s.top(person, k, query_time(at_us));
+        for (std::size_t i = 0; i < top.size(); ++i) fill(out[i], top[i], s.name(top[i].a), s.name(top[i].b));
+        *count = top.size();
+    });
+}
+
+// ---- tables -----------------------------------------------------------------------------
+
+relscore_status relscore_table_new(const relscore_scorer* scorer, int64_t at_us, int strongest_first,
+                                   relscore_table** out) {
+    return guarded([&] {
+        require(scorer, "relscore_table_new", "scorer");
+        require(out, "relscore_table_new", "out");
+        const relscore::scorer& s = scorer->scorer;
+        auto table = std::make_unique<relscore_table>();
+        table->table = s.table(query_time(at_us));
+        table->names.reserve(s.people());
+        for (relscore::person_id id = 0; id < s.people(); ++id) table->names.push_back(s.name(id));
+        if (strongest_first != 0) {
+            table->order = table->table.strongest_first();
+        } else {
+            table->order.resize(table->table.size());
+            for (std::size_t i = 0; i < table->order.size(); ++i) table->order[i] = i;
+        }
+        *out = table.release();
+    });
+}
+
+void relscore_table_free(relscore_table* table) { delete table; }
+
+size_t relscore_table_size(const relscore_table* table) { return table != nullptr ? table->order.size() : 0; }
+
+int64_t relscore_table_at(const relscore_table* table) {
+    return table != nullptr ? relscore::to_micros(table->table.at) : 0;
+}
+
+relscore_status relscore_table_row(const relscore_table* table, size_t row, relscore_relationship* out) {
+    return guarded([&] {
+        require(table, "relscore_table_row", "table");
+        require(out, "relscore_table_row", "out");
+        if (row >= table->order.size())
+            fail(RELSCORE_ERROR_INVALID_ARGUMENT,
+                 fmt::format("relscore_table_row(): row {} out of range (the table has {} rows)", row, table->order.size()));
+        const relscore::relationship_table& t = table->table;
+        const auto i = static_cast<Eigen::Index>(table->order[row]);
+        relscore::relationship r;
+        r.a = t.a[i];
+        r.b = t.b[i];
+        r.strength = t.strength[i];
+        r.volume_ab = t.volume_ab[i];
+        r.volume_ba = t.volume_ba[i];
+        r.reciprocity = t.reciprocity[i];
+        r.last_interaction = relscore::from_micros(t.last_interaction_us[i]);
+        r.interactions = static_cast<std::uint64_t>(t.interactions[i]);
+        fill(*out, r, table->names[r.a], table->names[r.b]);
+    });
+}
+
+// ---- snapshots --------------------------------------------------------------------------
+
+relscore_status relscore_save_bytes(const relscore_scorer* scorer, unsigned char** data, size_t* size) {
+    return guarded([&] {
+        require(scorer, "relscore_save_bytes", "scorer");
+        require(data, "relscore_save_bytes", "data");
+        require(size, "relscore_save_bytes", "size");
+        const std::string bytes = scorer->scorer.to_bytes();
+        auto* buffer = static_cast<unsigned char*>(std::malloc(bytes.empty() ? 1 : bytes.size()));
+        if (buffer == nullptr) throw std::bad_alloc();
+        std::memcpy(buffer, bytes.data(), bytes.size());
+        *data = buffer;
+        *size = bytes.size();
+    });
+}
+
+relscore_status relscore_load_bytes(const void* data, size_t size, relscore_scorer** out) {
+    return guarded([&] {
+        if (size > 0) require(data, "relscore_load_bytes", "data");
+        require(out, "relscore_load_bytes", "out");
+        const std::string_view bytes(static_cast<const char*>(data), size);
+        *out = new relscore_scorer{relscore::scorer::from_bytes(bytes)};
+    });
+}
+
+relscore_status relscore_save_file(const relscore_scorer* scorer, const char* path) {
+    return guarded([&] {
+        require(scorer, "relscore_save_file", "scorer");
+        require(path, "relscore_save_file", "path");
+        write_file_atomically(path, scorer->scorer.to_bytes(), "relscore_save_file");
+    });
+}
+
+relscore_status relscore_load_file(const char* path, relscore_scorer** out) {
+    return guarded([&] {
+        require(path, "relscore_load_file", "path");
+        require(out, "relscore_load_file", "out");
+        std::ifstream in(path, std::ios::binary);
+        if (!in) fail(RELSCORE_ERROR_IO, fmt::format("relscore_load_file(): cannot open '{}': {}", path, std::strerror(errno)));
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in.bad()) fail(RELSCORE_ERROR_IO, fmt::format("relscore_load_file(): cannot read '{}'", path));
+        try {
+            *out = new relscore_scorer{relscore::scorer::from_bytes(bytes)};
+        } catch (const relscore::parse_error& e) {
+            fail(RELSCORE_ERROR_PARSE, fmt::format("relscore_load_file(): '{}': {}", path, e.what()));
+        }
+    });
+}
+
+void relscore_free(void* memory) { std::free(memory); }
+
+}  // extern "C"

@@ -1,0 +1,293 @@
+/* The C API from C (compiled as C11): results against hand-computed values, error codes
+ * and messages, ownership (tables outlive changes, snapshots round-trip). Exits nonzero
+ * and names the failed check on any failure. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <relscore/relscore.h>
+
+static int failures = 0;
+
+#define CHECK(cond)                                                              \
+    do {                                                                         \
+        if (!(cond)) {                                                           \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            ++failures;                                                          \
+        }                                                                        \
+    } while (0)
+#define CHECK_OK(call)                                                                              \
+    do {                                                                                            \
+        relscore_status status_ = (call);                                                           \
+        if (status_ != RELSCORE_OK) {                                                               \
+            fprintf(stderr, "%s:%d: %s returned %s: %s\n", __FILE__, __LINE__, #call,              \
+                    relscore_status_name(status_), relscore_last_error());                          \
+            ++failures;                                                                             \
+        }                                                                                           \
+    } while (0)
+#define CHECK_FAILS(call, expected_status, message_part)                                             \
+    do {                                                                                             \
+        relscore_status status_ = (call);                                                            \
+        if (status_ != (expected_status) || strstr(relscore_last_error(), (message_part)) == NULL) { \
+            fprintf(stderr, "%s:%d: %s returned %s (\"%s\"), expected %s with \"%s\"\n", __FILE__,   \
+                    __LINE__, #call, relscore_status_name(status_), relscore_last_error(),          \
+                    relscore_status_name(expected_status), (message_part));                          \
+            ++failures;                                                                              \
+        }                                                                                            \
+    } while (0)
+
+static int close_to(double x, double y) { return fabs(x - y) <= 1e-12 * (1 + fabs(y)); }
+
+static const int64_t day_us = 86400LL * 1000000LL;
+
+static void test_scoring_by_hand(void) {
+    relscore_scorer* s = NULL;
+    relscore_interaction e = {0};
+    relscore_relationship r;
+    relscore_relationship top[4];
+    size_t n = 99, people = 0, pairs = 0;
+    int64_t t0 = 0, newest = 0;
+    int has_newest = -1;
+
+    CHECK_OK(relscore_scorer_new(NULL, &s));
+    CHECK_OK(relscore_newest(s, &newest, &has_newest));
+    CHECK(has_newest == 0);
+    CHECK_OK(relscore_parse_time("2026-01-01T00:00:00Z", &t0));
+    CHECK(t0 == 1767225600LL * 1000000LL);
+
+    /* ana -> ben email at t0; ben -> ana email 60 days later (email: weight 1, half-life 60d). */
+    e.time_us = t0;
+    e.source = "ana";
+    e.target = "ben";
+    e.channel = "email";
+    CHECK_OK(relscore_add(s, &e));
+    e.time_us = t0 + 60 * day_us;
+    e.source = "ben";
+    e.target = "ana";
+    CHECK_OK(relscore_add(s, &e));
+    /* ana and cy met (meeting: weight 3, half-life 120d, mutual) with an explicit weight 2. */
+    e.time_text = "2026-03-02T00:00:00Z";
+    e.source = "ana";
+    e.target = "cy";
+    e.channel = "meeting";
+    e.weight = 2.0;
+    e.has_weight = 1;
+    e.mutual = 1;
+    CHECK_OK(relscore_add(s, &e));
+
+    CHECK_OK(relscore_between(s, "ana", "ben", RELSCORE_AT_NEWEST, &r));
+    CHECK(strcmp(r.a, "ana") == 0 && strcmp(r.b, "ben") == 0);
+    CHECK(close_to(r.volume_ab, 0.5) && close_to(r.volume_ba, 1.0));
+    CHECK(close_to(r.strength, 0.5 * 1.5 + 0.5 * 2 * 0.5));
+    CHECK(close_to(r.reciprocity, 2 * 0.5 / 1.5));
+    CHECK(r.interactions == 2 && r.last_interaction_us == t0 + 60 * day_us);
+
+    /* 120 days after the meeting: each direction of ana-cy has 2 * 2^-1 = 1, so S = 2. */
+    CHECK_OK(relscore_top(s, "ana", 4, t0 + 180 * day_us, top, &n));
+    CHECK(n == 2);
+    CHECK(strcmp(top[0].b, "cy") == 0 && close_to(top[0].strength, 2.0));
+    CHECK(strcmp(top[1].b, "ben") == 0 && close_to(top[1].volume_ab, 0.5 * pow(2, -2.0)));
+
+    CHECK_OK(relscore_people_count(s, &people));
+    CHECK_OK(relscore_relationship_count(s, &pairs));
+    CHECK(people == 3 && pairs == 2);
+    CHECK_OK(relscore_newest(s, &newest, &has_newest));
+    CHECK(has_newest == 1 && newest == t0 + 60 * day_us);
+    relscore_scorer_free(s);
+}
+
+static void test_errors(void) {
+    relscore_scorer* s = NULL;
+    relscore_config* config = NULL;
+    relscore_interaction e = {0};
+    relscore_interaction batch[3];
+    relscore_relationship r;
+    size_t people = 0;
+    int64_t t = 0;
+
+    CHECK_OK(relscore_scorer_new(NULL, &s));
+    e.time_text = "2026-01-01";
+    e.source = "ana";
+    e.target = "ana";
+    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "self-interaction");
+    e.target = "ben";
+    e.channel = "carrier pigeon";
+    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "unknown channel 'carrier pigeon'");
+    e.channel = NULL;
+    e.weight = -1;
+    e.has_weight = 1;
+    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "weight must be finite and >= 0");
+    e.has_weight = 0;
+    e.time_text = "yesterday";
+    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_PARSE, "yesterday");
+    CHECK_FAILS(relscore_add(NULL, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "relscore_add(): scorer is NULL");
+    CHECK_OK(relscore_people_count(s, &people));
+    CHECK(people == 0); /* nothing above changed the scorer */
+
+    /* A batch with one bad element adds nothing, and the message names its index. */
+    memset(batch, 0, sizeof batch);
+    for (int i = 0; i < 3; ++i) {
+        batch[i].time_us = 1000000LL * (1767225600LL + i);
+        batch[i].source = "ana";
+        batch[i].target = "ben";
+    }
+    batch[2].target = "ana";
+    CHECK_FAILS(relscore_add_batch(s, batch, 3), RELSCORE_ERROR_INVALID_ARGUMENT, "#2");
+    CHECK_OK(relscore_people_count(s, &people));
+    CHECK(people == 0);
+    batch[2].target = "cy";
+    CHECK_OK(relscore_add_batch(s, batch, 3));
+
+    CHECK_FAILS(relscore_between(s, "ana", "zed", RELSCORE_AT_NEWEST, &r), RELSCORE_ERROR_UNKNOWN_PERSON, "'zed'");
+    CHECK_OK(relscore_parse_time("2025-01-01", &t));
+    CHECK_FAILS(relscore_between(s, "ana", "ben", t, &r), RELSCORE_ERROR_TIME_ORDER, "earlier than the newest");
+    CHECK_FAILS(relscore_parse_duration("3 fortnights", &t), RELSCORE_ERROR_PARSE, "3 fortnights");
+
+    CHECK_OK(relscore_config_new(&config));
+    CHECK_FAILS(relscore_config_set_reciprocity(config, 1.5), RELSCORE_ERROR_INVALID_ARGUMENT, "[0, 1]");
+    CHECK_FAILS(relscore_config_define_channel(config, "coffee", 2, 0), RELSCORE_ERROR_INVALID_ARGUMENT,
+                "half-life must be positive");
+    CHECK_OK(relscore_config_set_reciprocity(config, 0.8));
+    {
+        relscore_scorer* other = NULL;
+        CHECK_OK(relscore_scorer_new(config, &other));
+        CHECK_FAILS(relscore_merge(s, other), RELSCORE_ERROR_CONFIG_MISMATCH, "different configurations");
+        relscore_scorer_free(other);
+    }
+    relscore_config_free(config);
+    /* The message stays until the next failure, and *_free accepts NULL. */
+    CHECK_OK(relscore_people_count(s, &people));
+    CHECK(strstr(relscore_last_error(), "different configurations") != NULL);
+    relscore_scorer_free(NULL);
+    relscore_table_free(NULL);
+    relscore_config_free(NULL);
+    relscore_free(NULL);
+    relscore_scorer_free(s);
+}
+
+static void test_columns_table_snapshots(const char* scratch_path) {
+    /* Custom config: a "coffee" channel (weight 2.5, half-life 10 days), rho = 1. */
+    relscore_config* config = NULL;
+    relscore_scorer* s = NULL;
+    relscore_scorer* loaded = NULL;
+    relscore_scorer* from_file = NULL;
+    relscore_table* table = NULL;
+    relscore_relationship row, again;
+    unsigned char* bytes = NULL;
+    size_t size = 0, rows = 0;
+    const int64_t t0 = 1767225600LL * 1000000LL;
+    const int64_t time_us[4] = {t0, t0 + 10 * day_us, t0, t0 + 5 * day_us};
+    const int64_t source[4] = {0, 1, 0, 2};
+    const int64_t target[4] = {1, 0, 2, 1};
+    const char* people[3] = {"ana", "ben", "cy"};
+    const int64_t channel[4] = {0, 0, 1, 1};
+    const char* channel_names[2] = {"coffee", "email"};
+    const uint8_t mutual[4] = {0, 0, 1, 0};
+    relscore_columns c = {0};
+    char text[64];
+    size_t needed = 0;
+
+    CHECK_OK(relscore_config_new(&config));
+    CHECK_OK(relscore_config_define_channel(config, "coffee", 2.5, 10 * day_us));
+    CHECK_OK(relscore_config_set_reciprocity(config, 1.0));
+    CHECK_OK(relscore_scorer_new(config, &s));
+    relscore_config_free(config); /* the scorer keeps its own copy */
+
+    c.rows = 4;
+    c.time_us = time_us;
+    c.source = source;
+    c.target = target;
+    c.people = people;
+    c.n_people = 3;
+    c.channel = channel;
+    c.channel_names = channel_names;
+    c.n_channel_names = 2;
+    c.mutual = mutual;
+    CHECK_OK(relscore_add_columns(s, &c));
+
+    /* At the newest time (t0 + 10d), rho = 1 so S = 2 min(V_ab, V_ba):
+     *   ana-ben: V = 2.5 * 2^-1 and 2.5        -> S = 2.5
+     *   ana-cy:  mutual email, 2^(-10/60) each  -> S = 2 * 2^(-1/6)
+     *   cy-ben:  one-sided                       -> S = 0 */
+    CHECK_OK(relscore_table_new(s, RELSCORE_AT_NEWEST, 1, &table));
+    rows = relscore_table_size(table);
+    CHECK(rows == 3);
+    CHECK(relscore_table_at(table) == t0 + 10 * day_us);
+    CHECK_OK(relscore_table_row(table, 0, &row));
+    CHECK(strcmp(row.a, "ana") == 0 && strcmp(row.b, "ben") == 0 && close_to(row.strength, 2.5));
+    CHECK(close_to(row.volume_ab, 1.25) && row.interactions == 2);
+    CHECK_OK(relscore_table_row(table, 1, &row));
+    CHECK(strcmp(row.b, "cy") == 0 && close_to(row.strength, 2 * pow(2, -1.0 / 6)) && close_to(row.reciprocity, 1));
+    CHECK_OK(relscore_table_row(table, 2, &row));
+    CHECK(strcmp(row.a, "ben") == 0 && strcmp(row.b, "cy") == 0 && row.strength == 0 && close_to(row.volume_ba, pow(2, -5.0 / 60)));
+    CHECK_FAILS(relscore_table_row(table, 3, &row), RELSCORE_ERROR_INVALID_ARGUMENT, "row 3 out of range");
+
+    /* Bad columns: an out-of-range code is named with its row; nothing changes. */
+    {
+        const int64_t bad_target[4] = {1, 0, 2, 7};
+        size_t pairs = 0;
+        c.target = bad_target;
+        CHECK_FAILS(relscore_add_columns(s, &c), RELSCORE_ERROR_INVALID_ARGUMENT, "row 3: target id 7 out of range");
+        CHECK_OK(relscore_relationship_count(s, &pairs));
+        CHECK(pairs == 3);
+        c.target = target;
+    }
+
+    /* Snapshots: bytes and files round-trip to identical answers. */
+    CHECK_OK(relscore_save_bytes(s, &bytes, &size));
+    CHECK(size > 0);
+    CHECK_OK(relscore_load_bytes(bytes, size, &loaded));
+    CHECK_OK(relscore_between(loaded, "ana", "cy", t0 + 30 * day_us, &again));
+    CHECK_OK(relscore_between(s, "ana", "cy", t0 + 30 * day_us, &row));
+    CHECK(again.strength == row.strength && again.volume_ab == row.volume_ab);
+    bytes[size / 2] ^= 0x5a;
+    CHECK_FAILS(relscore_load_bytes(bytes, size, &from_file), RELSCORE_ERROR_PARSE, "");
+    CHECK(from_file == NULL);
+    relscore_free(bytes);
+
+    CHECK_OK(relscore_save_file(s, scratch_path));
+    CHECK_OK(relscore_load_file(scratch_path, &from_file));
+    CHECK_OK(relscore_between(from_file, "ben", "cy", RELSCORE_AT_NEWEST, &again));
+    CHECK_OK(relscore_between(s, "ben", "cy", RELSCORE_AT_NEWEST, &row));
+    CHECK(again.volume_ba == row.volume_ba && again.last_interaction_us == row.last_interaction_us);
+    remove(scratch_path);
+    CHECK_FAILS(relscore_load_file(scratch_path, &loaded), RELSCORE_ERROR_IO, "cannot open");
+
+    /* The table owns its names: still readable after the scorer grows and is freed. */
+    {
+        relscore_interaction e = {0};
+        e.time_us = t0 + 20 * day_us;
+        for (int i = 0; i < 50; ++i) {
+            char name[32];
+            snprintf(name, sizeof name, "a rather long person name #%d", i);
+            e.source = name;
+            e.target = "ana";
+            CHECK_OK(relscore_add(s, &e));
+        }
+    }
+    relscore_scorer_free(s);
+    CHECK_OK(relscore_table_row(table, 0, &row));
+    CHECK(strcmp(row.a, "ana") == 0 && strcmp(row.b, "ben") == 0);
+    relscore_table_free(table);
+    relscore_scorer_free(loaded);
+    relscore_scorer_free(from_file);
+
+    CHECK_OK(relscore_format_time(t0 + 1, text, sizeof text, &needed));
+    CHECK(strcmp(text, "2026-01-01T00:00:00.000001Z") == 0 && needed == strlen(text));
+    CHECK_OK(relscore_format_time(t0, text, 5, &needed));
+    CHECK(strcmp(text, "2026") == 0 && needed == 20);
+}
+
+int main(int argc, char** argv) {
+    const char* scratch = argc > 1 ? argv[1] : "relscore_c_api_test.snapshot";
+    test_scoring_by_hand();
+    test_errors();
+    test_columns_table_snapshots(scratch);
+    if (failures != 0) {
+        fprintf(stderr, "%d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("relscore %s: C API checks passed\n", relscore_version());
+    return 0;
+}
