@@ -44,13 +44,24 @@ long days_between(relscore::timestamp from, relscore::timestamp to) {
     return static_cast<long>(std::chrono::floor<std::chrono::days>(to - from).count());
 }
 
+std::string star_text(int n) { return std::string(static_cast<std::size_t>(n), '*') + std::string(static_cast<std::size_t>(5 - n), '.'); }
+
 void print_ties(const relscore::scorer& s, const std::vector<relscore::relationship>& ties, relscore::timestamp at) {
-    fmt::print("  {:<24} {:>9} {:>11} {:>12} {:>6} {:>12}\n", "person", "strength", "reciprocity", "last contact",
-               "days", "interactions");
+    fmt::print("  {:<24} {:>9} {:>11} {:>12} {:>6} {:>12}  {}\n", "person", "strength", "reciprocity", "last contact",
+               "days", "interactions", "stars");
     for (const auto& r : ties)
-        fmt::print("  {:<24} {:>9.4f} {:>11.3f} {:>12} {:>6} {:>12}\n", s.name(r.b), r.strength, r.reciprocity,
+        fmt::print("  {:<24} {:>9.4f} {:>11.3f} {:>12} {:>6} {:>12}  {}\n", s.name(r.b), r.strength, r.reciprocity,
                    day(r.last_interaction), r.last_interaction ? days_between(*r.last_interaction, at) : 0,
-                   r.interactions);
+                   r.interactions, star_text(relscore::stars(r)));
+}
+
+void print_due(const relscore::scorer& s, const std::vector<relscore::due_item>& due, relscore::timestamp at) {
+    fmt::print("  {:<24} {:>9} {:>12} {:>11} {:>8}  {}\n", "person", "strength", "last contact", "rhythm", "overdue",
+               "stars");
+    for (const auto& d : due)
+        fmt::print("  {:<24} {:>9.4f} {:>12} {:>10.0f}d {:>7.1f}x  {}\n", s.name(d.b), d.strength,
+                   day(d.when.last_contact), static_cast<double>(d.when.typical_gap.count()) / 86400e6, d.when.overdue,
+                   star_text(relscore::stars(s.between(d.a, d.b, at))));
 }
 
 std::string describe(const relscore::interaction& e, const std::string& person) {
@@ -145,7 +156,7 @@ int main(int argc, char** argv) {
             const relscore::scorer& s = db.scores();
             const relscore::timestamp when = query_time(s, at);
             fmt::print("{} — {}\n\n{}:\n", me, crm::day(when), reach_out_heading);
-            print_ties(s, reach_out(s, me, when), when);
+            print_due(s, reach_out(s, me, when), when);
             fmt::print("\nStrongest relationships:\n");
             if (s.find_person(me)) print_ties(s, s.top(me, top, when), when);
             return 0;

@@ -22,7 +22,7 @@ checked=0
 while IFS=, read -r a b strength _; do
   [ "$a" = "Sam Rivera" ] || continue
   want=$(printf '%.4f' "$strength")
-  got=$(grep -E "^  $b +[0-9]" "$scratch/show_sam.txt" | awk '{print $(NF-4)}')
+  got=$(grep -E "^  $b +[0-9]" "$scratch/show_sam.txt" | awk '{print $(NF-5)}')
   [ "$got" = "$want" ] || fail "strength of $b: crm says '$got', relscore says '$want'"
   checked=$((checked + 1))
 done < <("$relscore" score "$sample" --for "Sam Rivera" --at "$at" --format csv)
@@ -30,7 +30,8 @@ done < <("$relscore" score "$sample" --for "Sam Rivera" --at "$at" --format csv)
 echo "crm agrees with relscore on $checked relationships"
 
 "$crm" today --at "$at" > "$scratch/today_before.txt"
-grep -q "placeholder ranking" "$scratch/today_before.txt" || fail "today does not label its placeholder ranking"
+grep -q "Due a touch" "$scratch/today_before.txt" || fail "today does not list who is due a touch"
+grep -A3 "Due a touch" "$scratch/today_before.txt" | grep -q "Jordan Kim" || fail "Jordan Kim (drifting) is not due"
 
 # Logging updates the scores incrementally: a new meeting with Jordan Kim strengthens the tie.
 "$crm" log "Jordan Kim" -c meeting --mutual --at 2026-10-30T18:00:00Z --note "coffee, finally"
