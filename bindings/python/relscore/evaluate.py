@@ -41,7 +41,11 @@ __all__ = [
     "load_event_log",
     "split",
     "evaluate_link_prediction",
+    "make_plan",
+    "run_plan",
+    "Plan",
     "batch_metrics",
+    "average_precision",
 ]
 
 SETTINGS = ("transductive", "inductive")
@@ -358,34 +362,123 @@ def batches(data: Split, setting: str = "transductive", stage: str = "test",
         known = upto
 
 
-def evaluate_link_prediction(model: LinkModel, data: Split, setting: str = "transductive",
-                             strategy: str = "random", stage: str = "test", batch_size: int = 200,
-                             sampler: Optional[NegativeSampler] = None) -> LinkPredictionResult:
-    """Run DyGLib's evaluation loop on ``model`` (a fresh one: it is fed the history here).
+@dataclass
+class Plan:
+    """One evaluation, ready to run on any number of models: the edges to learn before each
+    batch, the batches and their negatives (drawn once, as DyGLib draws them)."""
+
+    data: Split
+    setting: str
+    strategy: str
+    stage: str
+    learn_index: np.ndarray
+    learn_offset: np.ndarray
+    batch_index: np.ndarray
+    batch_offset: np.ndarray
+    neg_src: np.ndarray
+    neg_dst: np.ndarray
+    sampling_seconds: float
+
+    @property
+    def batch_count(self) -> int:
+        return len(self.batch_offset) - 1
+
+
+def make_plan(data: Split, setting: str = "transductive", strategy: str = "random", stage: str = "test",
+              batch_size: int = 200) -> Plan:
+    """Cut the batches of one evaluation and sample their negatives.
 
     ``setting``: "transductive" (every edge of the stage) or "inductive" (edges with a node
     unseen in training); ``strategy``: "random", "historical" or "inductive" negatives;
     ``stage``: "test" (history = train + validation) or "val" (history = train; for fitting)."""
     started = time.perf_counter()
     plan = _stage(data, setting, stage)
+    sampler = NegativeSampler(plan.sampler_edges, strategy, plan.seed, plan.last_observed_time)
     full = data.full
-    if sampler is None:
-        sampler = NegativeSampler(plan.sampler_edges, strategy, plan.seed, plan.last_observed_time)
+    learn: List[np.ndarray] = []
+    evaluated: List[np.ndarray] = []
+    neg_src: List[np.ndarray] = []
+    neg_dst: List[np.ndarray] = []
+    for known, batch in batches(data, setting, stage, batch_size):
+        if not len(batch):  # the history, learnt before the first batch
+            history = known
+            continue
+        if not evaluated:
+            known = np.concatenate([history, known])
+        ts = full.ts[batch]
+        ns, nd = sampler.sample(len(batch), full.src[batch], full.dst[batch], float(ts[0]), float(ts[-1]))
+        learn.append(known)
+        evaluated.append(batch)
+        neg_src.append(ns)
+        neg_dst.append(nd)
+
+    def offsets(parts: Sequence[np.ndarray]) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64)
+
+    def joined(parts: Sequence[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+
+    return Plan(data, setting, strategy, stage, joined(learn), offsets(learn), joined(evaluated), offsets(evaluated),
+                joined(neg_src), joined(neg_dst), time.perf_counter() - started)
+
+
+def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredictionResult:
+    """Score a plan with a fresh model: a compiled ``relscore._core.LinkModel`` (the whole
+    stream runs in C++) or any object with ``observe`` and ``score`` (a Python loop).
+    ``fast_metrics`` uses :func:`average_precision` (same definition, no scikit-learn call,
+    no AUC) for fitting."""
+    from . import _core
+
+    started = time.perf_counter()
+    full = plan.data.full
+    if isinstance(model, _core.LinkModel):
+        positive, negative = _core.run_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
+                                              plan.batch_index, plan.batch_offset, plan.neg_src, plan.neg_dst)
     else:
-        sampler.reset()
+        positive = np.zeros(len(plan.batch_index))
+        negative = np.zeros(len(plan.batch_index))
+        for b in range(plan.batch_count):
+            learn = plan.learn_index[plan.learn_offset[b]:plan.learn_offset[b + 1]]
+            model.observe(full.src[learn], full.dst[learn], full.ts[learn])
+            part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+            batch = plan.batch_index[part]
+            positive[part] = model.score(full.src[batch], full.dst[batch], full.ts[batch])
+            negative[part] = model.score(plan.neg_src[part], plan.neg_dst[part], full.ts[batch])
     batch_ap: List[float] = []
     batch_auc: List[float] = []
-    for learn, batch in batches(data, setting, stage, batch_size):
-        if len(learn):
-            model.observe(full.src[learn], full.dst[learn], full.ts[learn])
-        if not len(batch):
-            continue
-        src, dst, ts = full.src[batch], full.dst[batch], full.ts[batch]
-        neg_src, neg_dst = sampler.sample(len(batch), src, dst, float(ts[0]), float(ts[-1]))
-        positive = model.score(src, dst, ts)
-        negative = model.score(neg_src, neg_dst, ts)
-        ap, auc = batch_metrics(positive, negative)
-        batch_ap.append(ap)
-        batch_auc.append(auc)
+    for b in range(plan.batch_count):
+        part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+        if fast_metrics:
+            batch_ap.append(average_precision(positive[part], negative[part]))
+            batch_auc.append(float("nan"))
+        else:
+            ap, auc = batch_metrics(positive[part], negative[part])
+            batch_ap.append(ap)
+            batch_auc.append(auc)
     return LinkPredictionResult(100 * float(np.mean(batch_ap)), 100 * float(np.mean(batch_auc)), batch_ap, batch_auc,
-                                time.perf_counter() - started, setting, strategy, stage)
+                                time.perf_counter() - started, plan.setting, plan.strategy, plan.stage)
+
+
+def average_precision(positive: np.ndarray, negative: np.ndarray) -> float:
+    """scikit-learn's average precision of one batch (float32 scores, ties grouped), in numpy:
+    Σ over distinct thresholds of (recall step) x precision."""
+    scores = np.concatenate([positive, negative]).astype(np.float32)
+    labels = np.concatenate([np.ones(len(positive)), np.zeros(len(negative))])
+    order = np.argsort(-scores, kind="mergesort")
+    scores, labels = scores[order], labels[order]
+    last_of_group = np.flatnonzero(np.r_[scores[1:] != scores[:-1], True])
+    true_positives = np.cumsum(labels)[last_of_group]
+    predicted = last_of_group + 1
+    precision = true_positives / predicted
+    recall_step = np.diff(np.r_[0.0, true_positives]) / max(len(positive), 1)
+    return float(np.sum(recall_step * precision))
+
+
+def evaluate_link_prediction(model: Any, data: Split, setting: str = "transductive", strategy: str = "random",
+                             stage: str = "test", batch_size: int = 200) -> LinkPredictionResult:
+    """Run DyGLib's evaluation loop on a fresh ``model`` (see :func:`make_plan` for the
+    arguments and :func:`run_plan` for the models accepted)."""
+    plan = make_plan(data, setting, strategy, stage, batch_size)
+    result = run_plan(plan, model)
+    result.seconds += plan.sampling_seconds
+    return result
