@@ -482,3 +482,185 @@ def evaluate_link_prediction(model: Any, data: Split, setting: str = "transducti
     result = run_plan(plan, model)
     result.seconds += plan.sampling_seconds
     return result
+
+
+# ----------------------------------------------------------------------------- scores and fitting
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A fitted parameter: its default and how the optimizer sees it (``positive``: fitted
+    as its log; ``unit``: in [0, 1], fitted as its logit; ``real``: as is)."""
+
+    name: str
+    default: float
+    kind: str = "positive"
+
+    def to_free(self, value: float) -> float:
+        if self.kind == "positive":
+            return math.log(max(value, 1e-300))
+        if self.kind == "unit":
+            v = min(max(value, 1e-9), 1 - 1e-9)
+            return math.log(v / (1 - v))
+        return value
+
+    def from_free(self, z: float) -> float:
+        if self.kind == "positive":
+            return math.exp(min(z, 700.0))
+        if self.kind == "unit":
+            return 1 / (1 + math.exp(-z))
+        return z
+
+
+@dataclass(frozen=True)
+class ScoreSpec:
+    name: str
+    description: str
+    parameters: Tuple[Parameter, ...]
+    factory: Callable[..., Any]
+
+
+def _core_factory(name: str) -> Callable[..., Any]:
+    def make(**params: float) -> Any:
+        from . import _core
+
+        return getattr(_core, name)(**params)
+
+    return make
+
+
+def _edgebank(mode: str) -> Callable[..., Any]:
+    def make() -> Any:
+        from . import _core
+
+        return _core.make_edgebank(mode)
+
+    return make
+
+
+SCORES: Dict[str, ScoreSpec] = {spec.name: spec for spec in [
+    ScoreSpec("edgebank_unlimited", "EdgeBank, unlimited memory", (), _edgebank("unlimited")),
+    ScoreSpec("edgebank_time_window", "EdgeBank, time window (last 15 % of history times)", (),
+              _edgebank("time_window")),
+    ScoreSpec("edgebank_repeat_interval", "EdgeBank, average repeat interval window", (),
+              _edgebank("repeat_interval")),
+    ScoreSpec("edgebank_repeat_threshold", "EdgeBank, pairs seen at least the average number of times", (),
+              _edgebank("repeat_threshold")),
+    ScoreSpec("count", "number of u -> v interactions", (), _core_factory("make_count")),
+    ScoreSpec("recency", "1 / (1 + days since the last u -> v interaction)", (), _core_factory("make_recency")),
+    ScoreSpec("decay", "exponentially decayed u -> v volume (no reciprocity)",
+              (Parameter("half_life", 7 * DAY),), _core_factory("make_decay")),
+    ScoreSpec("decay_reciprocal", "relscore's strength: decayed volume both ways with reciprocity",
+              (Parameter("half_life", 7 * DAY), Parameter("reciprocity", 0.5, "unit")),
+              _core_factory("make_decay_reciprocal")),
+    ScoreSpec("power_law", "power-law kernel sum over u -> v interactions",
+              (Parameter("tau", DAY), Parameter("exponent", 1.0)), _core_factory("make_power_law")),
+    ScoreSpec("hawkes", "Hawkes intensity: popularity base rate, self and reciprocal excitation",
+              (Parameter("base_rate", 1.0), Parameter("decay_rate", 1 / (7 * DAY)),
+               Parameter("reciprocal_excitation", 0.5)), _core_factory("make_hawkes")),
+    ScoreSpec("relscore", "relscore's link score (tie both ways, reciprocity, activity, two-hop)",
+              (Parameter("tie_half_life", 7 * DAY), Parameter("reciprocity", 0.5, "unit"),
+               Parameter("direction", 1.0), Parameter("two_hop", 0.1),
+               Parameter("activity_half_life", 7 * DAY), Parameter("destination_activity", 0.5, "real"),
+               Parameter("source_activity", 0.0, "real"), Parameter("floor", 1e-3)),
+              _core_factory("make_relscore_link")),
+]}
+
+
+@dataclass
+class FittedModel:
+    """A score with its parameters, and where they were fitted. Saves to and loads from JSON."""
+
+    score: str
+    params: Dict[str, float]
+    fitted_on: Dict[str, Any] = field(default_factory=dict)
+
+    def make(self) -> Any:
+        """A fresh compiled model (relscore._core.LinkModel)."""
+        spec = _spec(self.score)
+        unknown = set(self.params) - {p.name for p in spec.parameters}
+        if unknown:
+            raise ValueError(f"score {self.score!r} has no parameter(s) {sorted(unknown)}")
+        values = {p.name: float(self.params.get(p.name, p.default)) for p in spec.parameters}
+        return spec.factory(**values)
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps({"score": self.score, "params": self.params, "fitted_on": self.fitted_on}, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "<json>") -> "FittedModel":
+        import json
+
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{source}: line {e.lineno}, column {e.colno}: {e.msg}") from None
+        if not isinstance(doc, dict) or "score" not in doc:
+            raise ValueError(f"{source}: expected an object with a 'score' field")
+        params = doc.get("params", {})
+        if not isinstance(params, dict) or not all(isinstance(v, (int, float)) for v in params.values()):
+            raise ValueError(f"{source}: 'params' must map parameter names to numbers")
+        model = cls(str(doc["score"]), {k: float(v) for k, v in params.items()}, dict(doc.get("fitted_on", {})))
+        model.make()  # validates the score name and the parameters now, not at first use
+        return model
+
+    def save(self, path: str) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.to_json() + "\n")
+
+    @classmethod
+    def load(cls, path: str) -> "FittedModel":
+        with open(path, encoding="utf-8") as f:
+            return cls.from_json(f.read(), path)
+
+
+def _spec(score: str) -> ScoreSpec:
+    if score not in SCORES:
+        raise ValueError(f"unknown score {score!r}; known: {', '.join(SCORES)}")
+    return SCORES[score]
+
+
+def default_model(score: str) -> FittedModel:
+    """A score with its default parameters (not fitted)."""
+    return FittedModel(score, {p.name: p.default for p in _spec(score).parameters}, {"fitted": False})
+
+
+def fit(score: str, data: Split, setting: str = "transductive", strategy: str = "random",
+        max_evaluations: int = 300, plan: Optional[Plan] = None) -> FittedModel:
+    """Fit a score's parameters on the validation stage (history = train, batches = the
+    validation edges, negatives drawn as DyGLib draws validation negatives) by maximizing the
+    mean per-batch average precision with scipy's Nelder-Mead. The test edges are never seen."""
+    from scipy.optimize import minimize
+
+    spec = _spec(score)
+    plan = plan or make_plan(data, setting, strategy, stage="val")
+    if plan.stage != "val":
+        raise ValueError("fit() only fits on a validation plan")
+    started = time.perf_counter()
+    if not spec.parameters:
+        ap = run_plan(plan, spec.factory(), fast_metrics=True).ap
+        return FittedModel(score, {}, {"fitted": True, "data": data.full.name, "setting": setting,
+                                       "negatives": strategy, "validation_ap": ap, "evaluations": 1})
+
+    def params_of(z: np.ndarray) -> Dict[str, float]:
+        return {p.name: p.from_free(float(v)) for p, v in zip(spec.parameters, z)}
+
+    evaluations = 0
+
+    def loss(z: np.ndarray) -> float:
+        nonlocal evaluations
+        evaluations += 1
+        return -run_plan(plan, spec.factory(**params_of(z)), fast_metrics=True).ap
+
+    z0 = np.array([p.to_free(p.default) for p in spec.parameters])
+    # Steps of one unit in the free space: a factor e in a half-life, a logit step of 1.
+    simplex = np.vstack([z0] + [z0 + np.eye(len(z0))[k] for k in range(len(z0))])
+    best = minimize(loss, z0, method="Nelder-Mead",
+                    options={"initial_simplex": simplex, "maxfev": max_evaluations, "xatol": 1e-3, "fatol": 1e-4})
+    return FittedModel(score, params_of(best.x), {
+        "fitted": True, "data": data.full.name, "setting": setting, "negatives": strategy, "stage": "val",
+        "validation_ap": -float(best.fun), "evaluations": evaluations, "seconds": time.perf_counter() - started})
