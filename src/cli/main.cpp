@@ -5,6 +5,7 @@
 //
 // Exit status: 0 on success, 2 on bad input or arguments (nothing on stdout then).
 
+#include "evaluate_command.hpp"
 #include "input.hpp"
 #include "output.hpp"
 
@@ -77,6 +78,8 @@ int main(int argc, char** argv) {
     std::function<int()> run;
     cli::score_options score;
     cli::add_score_command(app, score, run);
+    std::vector<std::string> evaluate_args;
+    cli::add_evaluate_command(app, evaluate_args, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -664,3 +664,11 @@ def fit(score: str, data: Split, setting: str = "transductive", strategy: str = 
     return FittedModel(score, params_of(best.x), {
         "fitted": True, "data": data.full.name, "setting": setting, "negatives": strategy, "stage": "val",
         "validation_ap": -float(best.fun), "evaluations": evaluations, "seconds": time.perf_counter() - started})
+
+
+if __name__ == "__main__":  # python -m relscore.evaluate (what `relscore evaluate` runs)
+    import sys
+
+    from ._results import main
+
+    sys.exit(main())
