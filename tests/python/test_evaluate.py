@@ -195,3 +195,37 @@ def test_relscore_score_beats_edgebank_on_synthetic_favourites():
     relscore_ap = ev.run_plan(plan, ev.default_model("relscore").make()).ap
     edgebank_ap = ev.run_plan(plan, _core.make_edgebank("unlimited")).ap
     assert relscore_ap > edgebank_ap
+
+
+def test_label_metrics_ignore_unlabelled_pairs():
+    import pandas as pd
+
+    strengths = pd.DataFrame({"a": ["x", "x", "y", "z"], "b": ["y", "z", "z", "w"], "strength": [5.0, 1.0, 3.0, 9.0]})
+    # (z, w) is unlabelled: its large strength must not matter. (x, q) never met: strength 0.
+    labels = pd.DataFrame({"a": ["y", "z", "x", "x"], "b": ["x", "y", "z", "q"], "strong": [True, True, False, False]})
+    m = ev.label_metrics(strengths, labels)
+    assert m == {"auc": 1.0, "ap": 1.0, "strong": 2, "weak": 2}
+    labels.loc[0, "strong"] = False  # now strong = {(z, y): 3}, weak = {5, 1, 0}: one weak above it
+    m = ev.label_metrics(strengths, labels)
+    assert m["auc"] == pytest.approx(2 / 3) and m["ap"] == pytest.approx(1 / 2)
+
+
+def test_group_labels_mark_same_group_pairs_strong():
+    import pandas as pd
+
+    strengths = pd.DataFrame({"a": [1, 1, 2], "b": [2, 3, 4], "strength": [1.0, 2.0, 3.0]})
+    labels = ev.group_labels(strengths, {1: "A", 2: "A", 3: "B"})  # 4 has no group: unlabelled
+    assert labels.values.tolist() == [[1, 2, True], [1, 3, False]]
+
+
+def test_ranking_metrics_match_hand_computed_values():
+    import pandas as pd
+
+    strengths = pd.DataFrame({"a": ["p", "p", "p", "q"], "b": ["a", "b", "c", "a"], "strength": [3.0, 2.0, 1.0, 5.0]})
+    # p ranks a, b, c and then contacts b and z (z is new: never ranked); q ranks a and contacts a.
+    m = ev.ranking_metrics(strengths, {"p": {"b", "z"}, "q": {"a"}, "r": set()}, k=2)
+    assert m["people"] == 2
+    assert m["precision@2"] == pytest.approx((1 / 2 + 1 / 2) / 2)
+    ndcg_p = (1 / np.log2(3)) / (1 + 1 / np.log2(3))
+    assert m["ndcg@2"] == pytest.approx((ndcg_p + 1.0) / 2)
+    assert m["mrr"] == pytest.approx((1 / 2 + 1) / 2)

@@ -32,6 +32,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set,
 import numpy as np
 import pandas as pd
 
+from ._labels import group_labels, label_metrics, ranking_metrics
+
 __all__ = [
     "TemporalEdges",
     "Split",
@@ -46,6 +48,9 @@ __all__ = [
     "Plan",
     "batch_metrics",
     "average_precision",
+    "label_metrics",
+    "group_labels",
+    "ranking_metrics",
 ]
 
 SETTINGS = ("transductive", "inductive")
