@@ -53,8 +53,8 @@ __all__ = [
     "ranking_metrics",
 ]
 
-SETTINGS = ("transductive", "inductive")
-STRATEGIES = ("random", "historical", "inductive")
+SETTINGS: Tuple[str, ...] = ("transductive", "inductive")
+STRATEGIES: Tuple[str, ...] = ("random", "historical", "inductive")
 
 
 # ----------------------------------------------------------------------------- data
