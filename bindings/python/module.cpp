@@ -22,6 +22,8 @@
 #include <vector>
 
 namespace py = pybind11;
+
+void bind_evaluate(py::module_& m);  // evaluate.cpp: relscore.evaluate's link predictors
 using namespace py::literals;
 using namespace relscore;
 
@@ -218,4 +220,5 @@ PYBIND11_MODULE(_core, m) {
     });
     register_time(m);
     register_scorer(m);
+    bind_evaluate(m);
 }

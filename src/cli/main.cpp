@@ -5,6 +5,7 @@
 //
 // Exit status: 0 on success, 2 on bad input or arguments (nothing on stdout then).
 
+#include "evaluate_command.hpp"
 #include "input.hpp"
 #include "insight_commands.hpp"
 #include "output.hpp"
@@ -74,6 +75,8 @@ int main(int argc, char** argv) {
     cli::score_options score;
     cli::add_score_command(app, score, run);
     cli::add_insight_commands(app, run);
+    std::vector<std::string> evaluate_args;
+    cli::add_evaluate_command(app, evaluate_args, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

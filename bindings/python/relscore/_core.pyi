@@ -6,7 +6,28 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__ = ['Scorer', 'format_time', 'parse_duration', 'parse_time']
+__all__: list = ['Scorer', 'format_time', 'parse_duration', 'parse_time']
+class LinkModel:
+    """
+    A streaming link predictor: score() a batch without learning from it, then observe() edges in time order.
+    """
+    @staticmethod
+    def _pybind11_conduit_v1_(*args, **kwargs):
+        ...
+    def __repr__(self) -> str:
+        ...
+    def describe(self) -> str:
+        """
+        The model and its parameters.
+        """
+    def observe(self, src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], time: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> None:
+        """
+        Learn edges src -> dst at time (seconds), in time order.
+        """
+    def score(self, src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], time: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Scores of src -> dst at time (higher = more likely); learns nothing.
+        """
 class Scorer:
     """
     The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.
@@ -88,6 +109,38 @@ def format_time(time_us: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Format microseconds since the epoch as ISO 8601 UTC.
     """
+def make_count() -> LinkModel:
+    """
+    Number of observed src -> dst edges.
+    """
+def make_decay(half_life: typing.SupportsFloat | typing.SupportsIndex) -> LinkModel:
+    """
+    Directed decayed volume V_uv (half-life in seconds).
+    """
+def make_decay_reciprocal(half_life: typing.SupportsFloat | typing.SupportsIndex, reciprocity: typing.SupportsFloat | typing.SupportsIndex) -> LinkModel:
+    """
+    relscore's strength (1 - rho)(V_uv + V_vu) + rho * 2 min(V_uv, V_vu).
+    """
+def make_edgebank(mode: str, proportion: typing.SupportsFloat | typing.SupportsIndex = 0.15) -> LinkModel:
+    """
+    EdgeBank: unlimited, time_window, repeat_interval or repeat_threshold memory.
+    """
+def make_hawkes(base_rate: typing.SupportsFloat | typing.SupportsIndex, decay_rate: typing.SupportsFloat | typing.SupportsIndex, reciprocal_excitation: typing.SupportsFloat | typing.SupportsIndex) -> LinkModel:
+    """
+    Hawkes intensity with a popularity base rate and exponential (self and reciprocal) excitation.
+    """
+def make_power_law(tau: typing.SupportsFloat | typing.SupportsIndex, exponent: typing.SupportsFloat | typing.SupportsIndex) -> LinkModel:
+    """
+    Power-law kernel: sum over src -> dst edges of (1 + dt / tau)^(-exponent).
+    """
+def make_recency() -> LinkModel:
+    """
+    1 / (1 + days since the newest src -> dst edge), 0 if none.
+    """
+def make_relscore_link(tie_half_life: typing.SupportsFloat | typing.SupportsIndex, reciprocity: typing.SupportsFloat | typing.SupportsIndex, direction: typing.SupportsFloat | typing.SupportsIndex, two_hop: typing.SupportsFloat | typing.SupportsIndex, activity_half_life: typing.SupportsFloat | typing.SupportsIndex, destination_activity: typing.SupportsFloat | typing.SupportsIndex, source_activity: typing.SupportsFloat | typing.SupportsIndex, floor: typing.SupportsFloat | typing.SupportsIndex) -> LinkModel:
+    """
+    relscore's link score (see relscore.evaluate).
+    """
 def parse_duration(text: str) -> int:
     """
     Parse a duration such as '90d', '12h', '2w' or 'HH:MM:SS' into microseconds.
@@ -95,5 +148,9 @@ def parse_duration(text: str) -> int:
 def parse_time(text: str) -> int:
     """
     Parse ISO 8601 or UNIX seconds into microseconds since the epoch (UTC).
+    """
+def run_stream(model: LinkModel, src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], time: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], learn_index: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], learn_offset: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], batch_index: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], batch_offset: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], neg_src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], neg_dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+    """
+    For each batch: observe the learn edges, then score the batch's positives and negatives. Returns (positive scores, negative scores).
     """
 __version__: str = '0.1.0'

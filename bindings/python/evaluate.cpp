@@ -1,0 +1,113 @@
+// relscore._core's link predictors (include/relscore/eval/link_models.hpp), driven by the
+// Python harness relscore.evaluate. Arrays come in as numpy int64 / float64 without a copy
+// when they already have that dtype; the C++ work runs without the GIL.
+
+#include <relscore/eval/link_models.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <span>
+#include <string>
+#include <tuple>
+
+namespace py = pybind11;
+using namespace py::literals;
+
+namespace {
+
+using relscore::eval::link_model;
+using relscore::eval::node_id;
+
+template <typename T>
+using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+template <typename T>
+std::span<const T> view(const carray<T>& a) {
+    return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+template <typename T>
+std::span<T> view_mut(carray<T>& a) {
+    return {a.mutable_data(), static_cast<std::size_t>(a.size())};
+}
+
+}  // namespace
+
+void bind_evaluate(py::module_& m) {
+    namespace ev = relscore::eval;
+    py::class_<link_model, std::unique_ptr<link_model>>(
+        m, "LinkModel",
+        "A streaming link predictor: score() a batch without learning from it, then observe() edges in time order.")
+        .def(
+            "observe",
+            [](link_model& model, const carray<node_id>& src, const carray<node_id>& dst, const carray<double>& time) {
+                py::gil_scoped_release release;
+                model.observe(view(src), view(dst), view(time));
+            },
+            "src"_a, "dst"_a, "time"_a, "Learn edges src -> dst at time (seconds), in time order.")
+        .def(
+            "score",
+            [](const link_model& model, const carray<node_id>& src, const carray<node_id>& dst,
+               const carray<double>& time) {
+                carray<double> out(time.size());
+                auto out_view = view_mut(out);
+                {
+                    py::gil_scoped_release release;
+                    model.score(view(src), view(dst), view(time), out_view);
+                }
+                return out;
+            },
+            "src"_a, "dst"_a, "time"_a, "Scores of src -> dst at time (higher = more likely); learns nothing.")
+        .def("describe", &link_model::describe, "The model and its parameters.")
+        .def("__repr__", [](const link_model& model) { return "<LinkModel " + model.describe() + ">"; });
+
+    m.def(
+        "make_edgebank",
+        [](const std::string& mode, double proportion) { return ev::make_edgebank(ev::parse_edgebank_mode(mode), proportion); },
+        "mode"_a, "proportion"_a = 0.15,
+        "EdgeBank: unlimited, time_window, repeat_interval or repeat_threshold memory.");
+    m.def("make_count", &ev::make_count, "Number of observed src -> dst edges.");
+    m.def("make_recency", &ev::make_recency, "1 / (1 + days since the newest src -> dst edge), 0 if none.");
+    m.def("make_decay", &ev::make_decay, "half_life"_a, "Directed decayed volume V_uv (half-life in seconds).");
+    m.def("make_decay_reciprocal", &ev::make_decay_reciprocal, "half_life"_a, "reciprocity"_a,
+          "relscore's strength (1 - rho)(V_uv + V_vu) + rho * 2 min(V_uv, V_vu).");
+    m.def("make_power_law", &ev::make_power_law, "tau"_a, "exponent"_a,
+          "Power-law kernel: sum over src -> dst edges of (1 + dt / tau)^(-exponent).");
+    m.def("make_hawkes", &ev::make_hawkes, "base_rate"_a, "decay_rate"_a, "reciprocal_excitation"_a,
+          "Hawkes intensity with a popularity base rate and exponential (self and reciprocal) excitation.");
+    m.def(
+        "make_relscore_link",
+        [](double tie_half_life, double reciprocity, double direction, double two_hop, double activity_half_life,
+           double destination_activity, double source_activity, double floor) {
+            return ev::make_relscore_link({tie_half_life, reciprocity, direction, two_hop, activity_half_life,
+                                           destination_activity, source_activity, floor});
+        },
+        "tie_half_life"_a, "reciprocity"_a, "direction"_a, "two_hop"_a, "activity_half_life"_a,
+        "destination_activity"_a, "source_activity"_a, "floor"_a, "relscore's link score (see relscore.evaluate).");
+    m.def(
+        "run_stream",
+        [](link_model& model, const carray<node_id>& src, const carray<node_id>& dst, const carray<double>& time,
+           const carray<std::int64_t>& learn_index, const carray<std::int64_t>& learn_offset,
+           const carray<std::int64_t>& batch_index, const carray<std::int64_t>& batch_offset,
+           const carray<node_id>& neg_src, const carray<node_id>& neg_dst) {
+            carray<double> positive(batch_index.size());
+            carray<double> negative(batch_index.size());
+            auto pos_view = view_mut(positive);
+            auto neg_view = view_mut(negative);
+            {
+                py::gil_scoped_release release;
+                ev::run_stream(model,
+                               {view(src), view(dst), view(time), view(learn_index), view(learn_offset),
+                                view(batch_index), view(batch_offset), view(neg_src), view(neg_dst)},
+                               pos_view, neg_view);
+            }
+            return std::make_tuple(positive, negative);
+        },
+        "model"_a, "src"_a, "dst"_a, "time"_a, "learn_index"_a, "learn_offset"_a, "batch_index"_a, "batch_offset"_a,
+        "neg_src"_a, "neg_dst"_a,
+        "For each batch: observe the learn edges, then score the batch's positives and negatives. "
+        "Returns (positive scores, negative scores).");
+}

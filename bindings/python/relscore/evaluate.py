@@ -1,0 +1,679 @@
+"""relscore.evaluate: dynamic link prediction exactly as DyGLib (Yu et al., NeurIPS 2023)
+and DGB (Poursafaei et al., NeurIPS 2022) evaluate it, so relscore's scores stand in the same
+table as trained temporal graph networks.
+
+Design notes
+- This module only orchestrates: it splits the data, samples the negatives, cuts the batches
+  and computes the metrics. Every score is computed in C++ (``relscore._core``) by a streaming
+  model that is *queried* for a batch and only then *told* the batch's edges.
+- The split and the negative samplers replicate DyGLib's code (commit 3aacc36) call for call,
+  including its random number generators: Python's ``random`` (seed 2020) picks the new
+  nodes, and ``numpy.random.RandomState`` (seed 0/1 for validation, 2/3 for test) draws the
+  negatives. The historical and inductive pools are Python sets whose iteration order decides
+  which negatives are drawn, so they are built with the same expressions DyGLib uses. That is
+  why negatives are sampled here, in Python, and not in C++.
+- Metrics are scikit-learn's ``average_precision_score`` and ``roc_auc_score`` per batch,
+  on scores rounded to float32 as DyGLib's ``torch.Tensor.float()`` does, averaged over batches.
+- What a model knows when it scores a batch: the training edges (new nodes masked), then the
+  evaluated stage's edges (validation or test, all of them) that come before the batch's first
+  edge in file order. In the transductive setting that is exactly DyGLib's EdgeBank history;
+  in the inductive setting the model also sees the earlier test edges that touch no new node,
+  as DyGLib's neighbour samplers do.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+import numpy as np
+import pandas as pd
+
+from ._labels import group_labels, label_metrics, ranking_metrics
+
+__all__ = [
+    "TemporalEdges",
+    "Split",
+    "NegativeSampler",
+    "LinkPredictionResult",
+    "load_benchmark",
+    "load_event_log",
+    "split",
+    "evaluate_link_prediction",
+    "make_plan",
+    "run_plan",
+    "Plan",
+    "batch_metrics",
+    "average_precision",
+    "label_metrics",
+    "group_labels",
+    "ranking_metrics",
+]
+
+SETTINGS: Tuple[str, ...] = ("transductive", "inductive")
+STRATEGIES: Tuple[str, ...] = ("random", "historical", "inductive")
+
+
+# ----------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class TemporalEdges:
+    """A chronological edge list: edge k goes from ``src[k]`` to ``dst[k]`` at ``ts[k]``
+    (seconds since the first edge). Node ids are the data set's own integers."""
+
+    src: np.ndarray
+    dst: np.ndarray
+    ts: np.ndarray
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not (len(self.src) == len(self.dst) == len(self.ts)):
+            raise ValueError(f"{self.name or 'edges'}: src, dst and ts must have the same length")
+        if len(self.ts) > 1 and np.any(np.diff(self.ts) < 0):
+            k = int(np.argmax(np.diff(self.ts) < 0)) + 1
+            raise ValueError(f"{self.name or 'edges'}: edges must be in time order (edge {k} is older than edge {k - 1})")
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    def take(self, index: np.ndarray) -> "TemporalEdges":
+        return TemporalEdges(self.src[index], self.dst[index], self.ts[index], self.name)
+
+
+def load_benchmark(path: str, name: str = "") -> TemporalEdges:
+    """Load DyGLib/DGB's benchmark format (``ml_<name>.csv``: columns ``u,i,ts,label,idx``,
+    sorted by time)."""
+    frame = pd.read_csv(path)
+    missing = {"u", "i", "ts"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{path}: not the benchmark format, missing column(s) {sorted(missing)}")
+    return TemporalEdges(frame["u"].to_numpy(np.int64), frame["i"].to_numpy(np.int64),
+                         frame["ts"].to_numpy(np.float64), name or path)
+
+
+def load_event_log(path: str, order: str = "src,dst,time", name: str = "") -> TemporalEdges:
+    """Load a whitespace-separated event log (``SRC DST TIME`` per line, as SNAP's
+    CollegeMsg and email-Eu-core; ``order="time,src,dst"`` for SocioPatterns' ``t i j``).
+    A first line that is not numeric is a header and skipped. Times become seconds since
+    the first row, as in DyGLib's ``ml_uci.csv``; the row order is kept (it must be
+    chronological; a stable sort is applied when it is not, which is reported in ``name``)."""
+    fields = order.split(",")
+    if sorted(fields) != ["dst", "src", "time"]:
+        raise ValueError(f"order must name src, dst and time once each, got {order!r}")
+    frame = pd.read_csv(path, sep=r"\s+", header=None, dtype=str, usecols=[0, 1, 2])
+    if len(frame) and not _is_number(frame.iat[0, 0]):
+        frame = frame.iloc[1:]
+    try:
+        columns = {f: pd.to_numeric(frame.iloc[:, k], errors="raise") for k, f in enumerate(fields)}
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
+    ts = columns["time"].to_numpy(np.float64)
+    src = columns["src"].to_numpy(np.int64)
+    dst = columns["dst"].to_numpy(np.int64)
+    label = name or path
+    if len(ts) > 1 and np.any(np.diff(ts) < 0):
+        order_index = np.argsort(ts, kind="stable")
+        src, dst, ts = src[order_index], dst[order_index], ts[order_index]
+        label += " (sorted by time)"
+    if len(ts):
+        ts = ts - ts[0]
+    return TemporalEdges(src, dst, ts, label)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+# ----------------------------------------------------------------------------- split
+
+
+@dataclass
+class Split:
+    """DyGLib's chronological split (``get_link_prediction_data``)."""
+
+    full: TemporalEdges
+    val_time: float
+    test_time: float
+    train_mask: np.ndarray
+    val_mask: np.ndarray
+    test_mask: np.ndarray
+    new_node_val_mask: np.ndarray
+    new_node_test_mask: np.ndarray
+    new_test_nodes: Set[int] = field(repr=False)
+    new_nodes: Set[int] = field(repr=False)
+
+    def indices(self, mask: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(mask)
+
+
+def split(edges: TemporalEdges, val_ratio: float = 0.15, test_ratio: float = 0.15, seed: int = 2020) -> Split:
+    """70/15/15 by event quantiles of time; 10 % of the nodes active after ``val_time`` are
+    held out of training as new nodes (``random.seed(2020)``, then ``random.sample``)."""
+    src, dst, ts = edges.src, edges.dst, edges.ts
+    val_time, test_time = list(np.quantile(ts, [(1 - val_ratio - test_ratio), (1 - test_ratio)]))
+    node_set = set(src) | set(dst)
+    num_total_unique_node_ids = len(node_set)
+    # The same expression as DyGLib: the set's iteration order decides the sample.
+    test_node_set = set(src[ts > val_time]).union(set(dst[ts > val_time]))
+    sampler = random.Random(seed)  # identical to random.seed(seed) then random.sample(...)
+    new_test_node_set = set(sampler.sample(tuple(test_node_set), int(0.1 * num_total_unique_node_ids)))
+    new_test_nodes = np.array(sorted(new_test_node_set), dtype=np.int64)
+    observed = ~np.isin(src, new_test_nodes) & ~np.isin(dst, new_test_nodes)
+    train_mask = (ts <= val_time) & observed
+    train_node_set = set(src[train_mask]).union(dst[train_mask])
+    new_node_set = node_set - train_node_set
+    new_nodes = np.array(sorted(new_node_set), dtype=np.int64)
+    val_mask = (ts <= test_time) & (ts > val_time)
+    test_mask = ts > test_time
+    has_new_node = np.isin(src, new_nodes) | np.isin(dst, new_nodes)
+    return Split(edges, float(val_time), float(test_time), train_mask, val_mask, test_mask, val_mask & has_new_node,
+                 test_mask & has_new_node, {int(n) for n in new_test_node_set}, {int(n) for n in new_node_set})
+
+
+# ----------------------------------------------------------------------------- negatives
+
+
+class NegativeSampler:
+    """DyGLib's ``NegativeEdgeSampler``, call for call (same RNG draws, same set arithmetic),
+    so that the same seed gives the same negatives.
+
+    ``edges`` is the data the sampler knows (the full data in the transductive setting, the
+    new-node edges of the evaluated stage in the inductive one); ``last_observed_time`` is the
+    newest time before the evaluated stage (for the inductive strategy)."""
+
+    def __init__(self, edges: TemporalEdges, strategy: str = "random", seed: int = 2,
+                 last_observed_time: Optional[float] = None) -> None:
+        if strategy not in STRATEGIES:
+            raise ValueError(f"negative sampling strategy must be one of {STRATEGIES}, got {strategy!r}")
+        self.strategy = strategy
+        self.seed = seed
+        self.src_node_ids = edges.src
+        self.dst_node_ids = edges.dst
+        self.interact_times = edges.ts
+        self.unique_src_node_ids = np.unique(edges.src)
+        self.unique_dst_node_ids = np.unique(edges.dst)
+        self.earliest_time = float(np.min(edges.ts)) if len(edges) else 0.0
+        self.last_observed_time = last_observed_time
+        self._possible_edges: Optional[Set[Tuple[Any, Any]]] = None
+        # Python ints hash as numpy's int64 do, so sets of them iterate in the same order.
+        self._src_list: List[int] = edges.src.tolist()
+        self._dst_list: List[int] = edges.dst.tolist()
+        self._historical: Set[Tuple[int, int]] = set()
+        self._historical_end = 0  # edges [0, _historical_end) are in _historical
+        if strategy == "inductive":
+            if last_observed_time is None:
+                raise ValueError("the inductive strategy needs last_observed_time")
+            self.observed_edges = self._edges_between(self.earliest_time, last_observed_time)
+        self.random_state = np.random.RandomState(seed)
+
+    def reset(self) -> None:
+        self.random_state = np.random.RandomState(self.seed)
+        self._historical = set()
+        self._historical_end = 0
+
+    @property
+    def possible_edges(self) -> Set[Tuple[Any, Any]]:
+        # Every (src, dst) of unique sources x unique destinations: millions of tuples, so
+        # built only when a batch needs it (DyGLib builds it eagerly; the set is the same).
+        if self._possible_edges is None:
+            self._possible_edges = set((s, d) for s in self.unique_src_node_ids.tolist()
+                                       for d in self.unique_dst_node_ids.tolist())
+        return self._possible_edges
+
+    def _edges_between(self, start_time: float, end_time: float) -> Set[Tuple[Any, Any]]:
+        selected = np.flatnonzero(np.logical_and(self.interact_times >= start_time, self.interact_times <= end_time))
+        return set(zip(self.src_node_ids[selected].tolist(), self.dst_node_ids[selected].tolist()))
+
+    def _historical_edges(self, end_time: float) -> Set[Tuple[int, int]]:
+        # DyGLib rebuilds {edges with earliest <= ts <= end_time} for every batch. The edges
+        # are in time order, so that is a prefix: adding the new part of the prefix, in order,
+        # to the previous batch's set inserts the same tuples in the same order and gives the
+        # same set (same iteration order), in time linear in the data instead of quadratic.
+        end = int(np.searchsorted(self.interact_times, end_time, side="right"))
+        if end < self._historical_end:  # time went backwards (a new loop without reset)
+            self._historical, self._historical_end = set(), 0
+        self._historical.update(zip(self._src_list[self._historical_end:end], self._dst_list[self._historical_end:end]))
+        self._historical_end = end
+        return self._historical
+
+    def sample(self, size: int, batch_src: np.ndarray, batch_dst: np.ndarray, batch_start_time: float,
+               batch_end_time: float) -> Tuple[np.ndarray, np.ndarray]:
+        """Negatives for one batch of ``size`` positives (random: the positives' sources)."""
+        if self.strategy == "random":
+            self.random_state.randint(0, len(self.unique_src_node_ids), size)  # drawn and discarded, as DyGLib
+            dst = self.unique_dst_node_ids[self.random_state.randint(0, len(self.unique_dst_node_ids), size)]
+            return np.asarray(batch_src, dtype=np.int64), dst.astype(np.int64)
+        historical = self._historical_edges(batch_start_time)
+        current = self._edges_between(batch_start_time, batch_end_time)
+        if self.strategy == "historical":
+            pool = historical - current
+        else:
+            pool = historical - self.observed_edges - current
+        pool_src = np.array([e[0] for e in pool])
+        pool_dst = np.array([e[1] for e in pool])
+        if size > len(pool):
+            fill_src, fill_dst = self._random_with_collision_check(size - len(pool), batch_src, batch_dst)
+            neg_src = np.concatenate([fill_src, pool_src])
+            neg_dst = np.concatenate([fill_dst, pool_dst])
+        else:
+            chosen = self.random_state.choice(len(pool), size=size, replace=False)
+            neg_src, neg_dst = pool_src[chosen], pool_dst[chosen]
+        return neg_src.astype(np.int64), neg_dst.astype(np.int64)
+
+    def _random_with_collision_check(self, size: int, batch_src: np.ndarray,
+                                     batch_dst: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        batch_edges = set(zip(np.asarray(batch_src).tolist(), np.asarray(batch_dst).tolist()))
+        candidates = list(self.possible_edges - batch_edges)
+        chosen = self.random_state.choice(len(candidates), size=size, replace=len(candidates) < size)
+        return (np.array([candidates[k][0] for k in chosen]), np.array([candidates[k][1] for k in chosen]))
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def batch_metrics(positive: np.ndarray, negative: np.ndarray) -> Tuple[float, float]:
+    """(average precision, ROC AUC) of one batch, as DyGLib computes them: scikit-learn on
+    float32 scores, positives labelled 1 and negatives 0."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    scores = np.concatenate([positive, negative]).astype(np.float32)
+    labels = np.concatenate([np.ones(len(positive)), np.zeros(len(negative))])
+    return float(average_precision_score(labels, scores)), float(roc_auc_score(labels, scores))
+
+
+# ----------------------------------------------------------------------------- loop
+
+
+@dataclass
+class LinkPredictionResult:
+    """Mean per-batch AP and AUC (x100), and the per-batch values."""
+
+    ap: float
+    auc: float
+    batch_ap: List[float]
+    batch_auc: List[float]
+    seconds: float
+    setting: str
+    strategy: str
+    stage: str
+
+    def __repr__(self) -> str:
+        return (f"LinkPredictionResult({self.stage}, {self.setting}, {self.strategy} negatives: AP {self.ap:.2f}, "
+                f"AUC {self.auc:.2f}, {len(self.batch_ap)} batches, {self.seconds:.2f} s)")
+
+
+@dataclass
+class _Stage:
+    history: np.ndarray  # what is known before the first batch (indices into the full data)
+    stage_all: np.ndarray  # every edge of the stage, in file order
+    evaluated: np.ndarray  # the edges to predict, in file order
+    sampler_edges: TemporalEdges
+    seed: int
+    last_observed_time: float
+
+
+def _stage(data: Split, setting: str, stage: str) -> _Stage:
+    if setting not in SETTINGS:
+        raise ValueError(f"setting must be one of {SETTINGS}, got {setting!r}")
+    full = data.full
+    train = data.indices(data.train_mask)
+    if stage == "test":
+        history = np.flatnonzero(data.train_mask | data.val_mask)
+        stage_all = data.indices(data.test_mask)
+        new_mask, seeds = data.new_node_test_mask, (2, 3)
+        last_observed = float(full.ts[data.indices(data.val_mask)[-1]])
+    elif stage == "val":
+        history = train
+        stage_all = data.indices(data.val_mask)
+        new_mask, seeds = data.new_node_val_mask, (0, 1)
+        last_observed = float(full.ts[train[-1]])
+    else:
+        raise ValueError(f"stage must be 'val' or 'test', got {stage!r}")
+    if setting == "transductive":
+        return _Stage(history, stage_all, stage_all, full, seeds[0], last_observed)
+    evaluated = data.indices(new_mask)
+    return _Stage(history, stage_all, evaluated, full.take(evaluated), seeds[1], last_observed)
+
+
+class LinkModel:
+    """What the loop needs from a model: ``score`` a batch of (src, dst, ts) without
+    learning from it, then ``observe`` edges (always in chronological order)."""
+
+    def score(self, src: np.ndarray, dst: np.ndarray, ts: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def observe(self, src: np.ndarray, dst: np.ndarray, ts: np.ndarray) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+def batches(data: Split, setting: str = "transductive", stage: str = "test",
+            batch_size: int = 200) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
+    """Yield (edges the model must learn first, edges of the batch), as indices into the full data."""
+    plan = _stage(data, setting, stage)
+    yield plan.history, plan.evaluated[:0]
+    known = 0  # position in plan.stage_all of the first edge not yet observed
+    for start in range(0, len(plan.evaluated), batch_size):
+        batch = plan.evaluated[start:start + batch_size]
+        upto = int(np.searchsorted(plan.stage_all, batch[0]))
+        yield plan.stage_all[known:upto], batch
+        known = upto
+
+
+@dataclass
+class Plan:
+    """One evaluation, ready to run on any number of models: the edges to learn before each
+    batch, the batches and their negatives (drawn once, as DyGLib draws them)."""
+
+    data: Split
+    setting: str
+    strategy: str
+    stage: str
+    learn_index: np.ndarray
+    learn_offset: np.ndarray
+    batch_index: np.ndarray
+    batch_offset: np.ndarray
+    neg_src: np.ndarray
+    neg_dst: np.ndarray
+    sampling_seconds: float
+
+    @property
+    def batch_count(self) -> int:
+        return len(self.batch_offset) - 1
+
+
+def make_plan(data: Split, setting: str = "transductive", strategy: str = "random", stage: str = "test",
+              batch_size: int = 200) -> Plan:
+    """Cut the batches of one evaluation and sample their negatives.
+
+    ``setting``: "transductive" (every edge of the stage) or "inductive" (edges with a node
+    unseen in training); ``strategy``: "random", "historical" or "inductive" negatives;
+    ``stage``: "test" (history = train + validation) or "val" (history = train; for fitting)."""
+    started = time.perf_counter()
+    plan = _stage(data, setting, stage)
+    sampler = NegativeSampler(plan.sampler_edges, strategy, plan.seed, plan.last_observed_time)
+    full = data.full
+    learn: List[np.ndarray] = []
+    evaluated: List[np.ndarray] = []
+    neg_src: List[np.ndarray] = []
+    neg_dst: List[np.ndarray] = []
+    for known, batch in batches(data, setting, stage, batch_size):
+        if not len(batch):  # the history, learnt before the first batch
+            history = known
+            continue
+        if not evaluated:
+            known = np.concatenate([history, known])
+        ts = full.ts[batch]
+        ns, nd = sampler.sample(len(batch), full.src[batch], full.dst[batch], float(ts[0]), float(ts[-1]))
+        learn.append(known)
+        evaluated.append(batch)
+        neg_src.append(ns)
+        neg_dst.append(nd)
+
+    def offsets(parts: Sequence[np.ndarray]) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum([len(p) for p in parts])]).astype(np.int64)
+
+    def joined(parts: Sequence[np.ndarray]) -> np.ndarray:
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+
+    return Plan(data, setting, strategy, stage, joined(learn), offsets(learn), joined(evaluated), offsets(evaluated),
+                joined(neg_src), joined(neg_dst), time.perf_counter() - started)
+
+
+def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredictionResult:
+    """Score a plan with a fresh model: a compiled ``relscore._core.LinkModel`` (the whole
+    stream runs in C++) or any object with ``observe`` and ``score`` (a Python loop).
+    ``fast_metrics`` uses :func:`average_precision` (same definition, no scikit-learn call,
+    no AUC) for fitting."""
+    from . import _core
+
+    started = time.perf_counter()
+    full = plan.data.full
+    if isinstance(model, _core.LinkModel):
+        positive, negative = _core.run_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
+                                              plan.batch_index, plan.batch_offset, plan.neg_src, plan.neg_dst)
+    else:
+        positive = np.zeros(len(plan.batch_index))
+        negative = np.zeros(len(plan.batch_index))
+        for b in range(plan.batch_count):
+            learn = plan.learn_index[plan.learn_offset[b]:plan.learn_offset[b + 1]]
+            model.observe(full.src[learn], full.dst[learn], full.ts[learn])
+            part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+            batch = plan.batch_index[part]
+            positive[part] = model.score(full.src[batch], full.dst[batch], full.ts[batch])
+            negative[part] = model.score(plan.neg_src[part], plan.neg_dst[part], full.ts[batch])
+    batch_ap: List[float] = []
+    batch_auc: List[float] = []
+    for b in range(plan.batch_count):
+        part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+        if fast_metrics:
+            batch_ap.append(average_precision(positive[part], negative[part]))
+            batch_auc.append(float("nan"))
+        else:
+            ap, auc = batch_metrics(positive[part], negative[part])
+            batch_ap.append(ap)
+            batch_auc.append(auc)
+    return LinkPredictionResult(100 * float(np.mean(batch_ap)), 100 * float(np.mean(batch_auc)), batch_ap, batch_auc,
+                                time.perf_counter() - started, plan.setting, plan.strategy, plan.stage)
+
+
+def average_precision(positive: np.ndarray, negative: np.ndarray) -> float:
+    """scikit-learn's average precision of one batch (float32 scores, ties grouped), in numpy:
+    Σ over distinct thresholds of (recall step) x precision."""
+    scores = np.concatenate([positive, negative]).astype(np.float32)
+    labels = np.concatenate([np.ones(len(positive)), np.zeros(len(negative))])
+    order = np.argsort(-scores, kind="mergesort")
+    scores, labels = scores[order], labels[order]
+    last_of_group = np.flatnonzero(np.r_[scores[1:] != scores[:-1], True])
+    true_positives = np.cumsum(labels)[last_of_group]
+    predicted = last_of_group + 1
+    precision = true_positives / predicted
+    recall_step = np.diff(np.r_[0.0, true_positives]) / max(len(positive), 1)
+    return float(np.sum(recall_step * precision))
+
+
+def evaluate_link_prediction(model: Any, data: Split, setting: str = "transductive", strategy: str = "random",
+                             stage: str = "test", batch_size: int = 200) -> LinkPredictionResult:
+    """Run DyGLib's evaluation loop on a fresh ``model`` (see :func:`make_plan` for the
+    arguments and :func:`run_plan` for the models accepted)."""
+    plan = make_plan(data, setting, strategy, stage, batch_size)
+    result = run_plan(plan, model)
+    result.seconds += plan.sampling_seconds
+    return result
+
+
+# ----------------------------------------------------------------------------- scores and fitting
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A fitted parameter: its default and how the optimizer sees it (``positive``: fitted
+    as its log; ``unit``: in [0, 1], fitted as its logit; ``real``: as is)."""
+
+    name: str
+    default: float
+    kind: str = "positive"
+
+    def to_free(self, value: float) -> float:
+        if self.kind == "positive":
+            return math.log(max(value, 1e-300))
+        if self.kind == "unit":
+            v = min(max(value, 1e-9), 1 - 1e-9)
+            return math.log(v / (1 - v))
+        return value
+
+    def from_free(self, z: float) -> float:
+        if self.kind == "positive":
+            return math.exp(min(z, 700.0))
+        if self.kind == "unit":
+            return 1 / (1 + math.exp(-z))
+        return z
+
+
+@dataclass(frozen=True)
+class ScoreSpec:
+    name: str
+    description: str
+    parameters: Tuple[Parameter, ...]
+    factory: Callable[..., Any]
+
+
+def _core_factory(name: str) -> Callable[..., Any]:
+    def make(**params: float) -> Any:
+        from . import _core
+
+        return getattr(_core, name)(**params)
+
+    return make
+
+
+def _edgebank(mode: str) -> Callable[..., Any]:
+    def make() -> Any:
+        from . import _core
+
+        return _core.make_edgebank(mode)
+
+    return make
+
+
+SCORES: Dict[str, ScoreSpec] = {spec.name: spec for spec in [
+    ScoreSpec("edgebank_unlimited", "EdgeBank, unlimited memory", (), _edgebank("unlimited")),
+    ScoreSpec("edgebank_time_window", "EdgeBank, time window (last 15 % of history times)", (),
+              _edgebank("time_window")),
+    ScoreSpec("edgebank_repeat_interval", "EdgeBank, average repeat interval window", (),
+              _edgebank("repeat_interval")),
+    ScoreSpec("edgebank_repeat_threshold", "EdgeBank, pairs seen at least the average number of times", (),
+              _edgebank("repeat_threshold")),
+    ScoreSpec("count", "number of u -> v interactions", (), _core_factory("make_count")),
+    ScoreSpec("recency", "1 / (1 + days since the last u -> v interaction)", (), _core_factory("make_recency")),
+    ScoreSpec("decay", "exponentially decayed u -> v volume (no reciprocity)",
+              (Parameter("half_life", 7 * DAY),), _core_factory("make_decay")),
+    ScoreSpec("decay_reciprocal", "relscore's strength: decayed volume both ways with reciprocity",
+              (Parameter("half_life", 7 * DAY), Parameter("reciprocity", 0.5, "unit")),
+              _core_factory("make_decay_reciprocal")),
+    ScoreSpec("power_law", "power-law kernel sum over u -> v interactions",
+              (Parameter("tau", DAY), Parameter("exponent", 1.0)), _core_factory("make_power_law")),
+    ScoreSpec("hawkes", "Hawkes intensity: popularity base rate, self and reciprocal excitation",
+              (Parameter("base_rate", 1.0), Parameter("decay_rate", 1 / (7 * DAY)),
+               Parameter("reciprocal_excitation", 0.5)), _core_factory("make_hawkes")),
+    ScoreSpec("relscore", "relscore's link score (tie both ways, reciprocity, activity, two-hop)",
+              (Parameter("tie_half_life", 7 * DAY), Parameter("reciprocity", 0.5, "unit"),
+               Parameter("direction", 1.0), Parameter("two_hop", 0.1),
+               Parameter("activity_half_life", 7 * DAY), Parameter("destination_activity", 0.5, "real"),
+               Parameter("source_activity", 0.0, "real"), Parameter("floor", 1e-3)),
+              _core_factory("make_relscore_link")),
+]}
+
+
+@dataclass
+class FittedModel:
+    """A score with its parameters, and where they were fitted. Saves to and loads from JSON."""
+
+    score: str
+    params: Dict[str, float]
+    fitted_on: Dict[str, Any] = field(default_factory=dict)
+
+    def make(self) -> Any:
+        """A fresh compiled model (relscore._core.LinkModel)."""
+        spec = _spec(self.score)
+        unknown = set(self.params) - {p.name for p in spec.parameters}
+        if unknown:
+            raise ValueError(f"score {self.score!r} has no parameter(s) {sorted(unknown)}")
+        values = {p.name: float(self.params.get(p.name, p.default)) for p in spec.parameters}
+        return spec.factory(**values)
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps({"score": self.score, "params": self.params, "fitted_on": self.fitted_on}, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "<json>") -> "FittedModel":
+        import json
+
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{source}: line {e.lineno}, column {e.colno}: {e.msg}") from None
+        if not isinstance(doc, dict) or "score" not in doc:
+            raise ValueError(f"{source}: expected an object with a 'score' field")
+        params = doc.get("params", {})
+        if not isinstance(params, dict) or not all(isinstance(v, (int, float)) for v in params.values()):
+            raise ValueError(f"{source}: 'params' must map parameter names to numbers")
+        model = cls(str(doc["score"]), {k: float(v) for k, v in params.items()}, dict(doc.get("fitted_on", {})))
+        model.make()  # validates the score name and the parameters now, not at first use
+        return model
+
+    def save(self, path: str) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.to_json() + "\n")
+
+    @classmethod
+    def load(cls, path: str) -> "FittedModel":
+        with open(path, encoding="utf-8") as f:
+            return cls.from_json(f.read(), path)
+
+
+def _spec(score: str) -> ScoreSpec:
+    if score not in SCORES:
+        raise ValueError(f"unknown score {score!r}; known: {', '.join(SCORES)}")
+    return SCORES[score]
+
+
+def default_model(score: str) -> FittedModel:
+    """A score with its default parameters (not fitted)."""
+    return FittedModel(score, {p.name: p.default for p in _spec(score).parameters}, {"fitted": False})
+
+
+def fit(score: str, data: Split, setting: str = "transductive", strategy: str = "random",
+        max_evaluations: int = 300, plan: Optional[Plan] = None) -> FittedModel:
+    """Fit a score's parameters on the validation stage (history = train, batches = the
+    validation edges, negatives drawn as DyGLib draws validation negatives) by maximizing the
+    mean per-batch average precision with scipy's Nelder-Mead. The test edges are never seen."""
+    from scipy.optimize import minimize
+
+    spec = _spec(score)
+    plan = plan or make_plan(data, setting, strategy, stage="val")
+    if plan.stage != "val":
+        raise ValueError("fit() only fits on a validation plan")
+    started = time.perf_counter()
+    if not spec.parameters:
+        ap = run_plan(plan, spec.factory(), fast_metrics=True).ap
+        return FittedModel(score, {}, {"fitted": True, "data": data.full.name, "setting": setting,
+                                       "negatives": strategy, "validation_ap": ap, "evaluations": 1})
+
+    def params_of(z: np.ndarray) -> Dict[str, float]:
+        return {p.name: p.from_free(float(v)) for p, v in zip(spec.parameters, z)}
+
+    evaluations = 0
+
+    def loss(z: np.ndarray) -> float:
+        nonlocal evaluations
+        evaluations += 1
+        return -run_plan(plan, spec.factory(**params_of(z)), fast_metrics=True).ap
+
+    z0 = np.array([p.to_free(p.default) for p in spec.parameters])
+    # Steps of one unit in the free space: a factor e in a half-life, a logit step of 1.
+    simplex = np.vstack([z0] + [z0 + np.eye(len(z0))[k] for k in range(len(z0))])
+    best = minimize(loss, z0, method="Nelder-Mead",
+                    options={"initial_simplex": simplex, "maxfev": max_evaluations, "xatol": 1e-3, "fatol": 1e-4})
+    return FittedModel(score, params_of(best.x), {
+        "fitted": True, "data": data.full.name, "setting": setting, "negatives": strategy, "stage": "val",
+        "validation_ap": -float(best.fun), "evaluations": evaluations, "seconds": time.perf_counter() - started})
+
+
+if __name__ == "__main__":  # python -m relscore.evaluate (what `relscore evaluate` runs)
+    import sys
+
+    from ._results import main
+
+    sys.exit(main())

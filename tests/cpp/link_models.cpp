@@ -1,0 +1,218 @@
+// Each streaming link predictor against a brute-force recomputation from the whole history,
+// on small random logs (repeated pairs, equal timestamps, reciprocal edges).
+
+#include "support/catch.hpp"
+
+#include <relscore/error.hpp>
+#include <relscore/eval/link_models.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <vector>
+
+using namespace relscore::eval;
+
+namespace {
+
+struct edge {
+    node_id u, v;
+    double t;
+};
+
+std::vector<edge> random_log(std::mt19937_64& rng, std::size_t n, int nodes) {
+    std::uniform_int_distribution<int> node(1, nodes);
+    std::uniform_int_distribution<int> gap(0, 3);  // 0: equal timestamps are common
+    std::vector<edge> log;
+    double t = 1000;
+    for (std::size_t k = 0; k < n; ++k) {
+        t += gap(rng) * 3600.0;
+        node_id u = node(rng);
+        node_id v = node(rng);
+        if (u == v) v = v % nodes + 1;
+        log.push_back({u, v, t});
+    }
+    return log;
+}
+
+// Feeds the first `known` edges in batches of 7, then scores every pair of nodes at `at`.
+std::vector<double> stream_scores(link_model& model, const std::vector<edge>& log, std::size_t known, double at,
+                                  int nodes) {
+    for (std::size_t start = 0; start < known; start += 7) {
+        std::vector<node_id> s, d;
+        std::vector<double> t;
+        for (std::size_t k = start; k < std::min(known, start + 7); ++k) s.push_back(log[k].u), d.push_back(log[k].v), t.push_back(log[k].t);
+        model.observe(s, d, t);
+    }
+    std::vector<node_id> s, d;
+    std::vector<double> t;
+    for (int u = 1; u <= nodes; ++u)
+        for (int v = 1; v <= nodes; ++v) s.push_back(u), d.push_back(v), t.push_back(at);
+    std::vector<double> out(s.size());
+    model.score(s, d, t, out);
+    return out;
+}
+
+using reference_fn = std::function<double(const std::vector<edge>& history, node_id u, node_id v, double at)>;
+
+void check_against(const std::function<std::unique_ptr<link_model>()>& make, const reference_fn& reference,
+                   double tolerance = 1e-9) {
+    std::mt19937_64 rng(42);
+    constexpr int nodes = 6;
+    for (int trial = 0; trial < 20; ++trial) {
+        const auto log = random_log(rng, 60, nodes);
+        const std::size_t known = 10 + static_cast<std::size_t>(trial) * 2;
+        const double at = log[known - 1].t + (trial % 3) * 5000.0;
+        const std::vector<edge> history(log.begin(), log.begin() + static_cast<std::ptrdiff_t>(known));
+        auto model = make();
+        const auto got = stream_scores(*model, log, known, at, nodes);
+        std::size_t k = 0;
+        for (int u = 1; u <= nodes; ++u)
+            for (int v = 1; v <= nodes; ++v, ++k) {
+                const double want = reference(history, u, v, at);
+                INFO(model->describe() << " trial " << trial << " pair " << u << "->" << v);
+                CHECK(std::abs(got[k] - want) <= tolerance * std::max(1.0, std::abs(want)));
+            }
+    }
+}
+
+double directed_decay(const std::vector<edge>& h, node_id u, node_id v, double at, double half_life) {
+    long double sum = 0;
+    for (const auto& e : h)
+        if (e.u == u && e.v == v) sum += std::exp2(-static_cast<long double>(at - e.t) / half_life);
+    return static_cast<double>(sum);
+}
+
+double strength(double a, double b, double rho) { return (1 - rho) * (a + b) + rho * 2 * std::min(a, b); }
+
+// numpy.quantile(values, q), 'linear', by its textbook definition.
+double quantile(std::vector<double> values, double q) {
+    std::sort(values.begin(), values.end());
+    const double pos = q * static_cast<double>(values.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const auto hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (values[hi] - values[lo]) * (pos - static_cast<double>(lo));
+}
+
+}  // namespace
+
+TEST_CASE("EdgeBank memories match their definitions", "[link_models]") {
+    check_against([] { return make_edgebank(edgebank_mode::unlimited); },
+                  [](const auto& h, node_id u, node_id v, double) {
+                      return std::any_of(h.begin(), h.end(), [&](const edge& e) { return e.u == u && e.v == v; }) ? 1.0 : 0.0;
+                  });
+    check_against([] { return make_edgebank(edgebank_mode::time_window, 0.15); },
+                  [](const auto& h, node_id u, node_id v, double) {
+                      std::vector<double> times;
+                      for (const auto& e : h) times.push_back(e.t);
+                      const double start = quantile(times, 0.85);
+                      return std::any_of(h.begin(), h.end(),
+                                         [&](const edge& e) { return e.u == u && e.v == v && e.t >= start; })
+                                 ? 1.0
+                                 : 0.0;
+                  });
+    check_against([] { return make_edgebank(edgebank_mode::repeat_interval); },
+                  [](const auto& h, node_id u, node_id v, double) {
+                      std::map<std::pair<node_id, node_id>, std::vector<double>> times;
+                      for (const auto& e : h) times[{e.u, e.v}].push_back(e.t);
+                      double sum = 0;
+                      for (const auto& [pair, ts] : times) {
+                          if (ts.size() < 2) continue;
+                          double gaps = 0;
+                          for (std::size_t k = 1; k < ts.size(); ++k) gaps += ts[k] - ts[k - 1];
+                          sum += gaps / static_cast<double>(ts.size() - 1);
+                      }
+                      const double start = h.back().t - sum / static_cast<double>(times.size());
+                      const auto it = times.find({u, v});
+                      return it != times.end() && it->second.back() >= start ? 1.0 : 0.0;
+                  });
+    check_against([] { return make_edgebank(edgebank_mode::repeat_threshold); },
+                  [](const auto& h, node_id u, node_id v, double) {
+                      std::map<std::pair<node_id, node_id>, int> count;
+                      for (const auto& e : h) ++count[{e.u, e.v}];
+                      const double mean = static_cast<double>(h.size()) / static_cast<double>(count.size());
+                      const auto it = count.find({u, v});
+                      return it != count.end() && it->second >= mean ? 1.0 : 0.0;
+                  });
+}
+
+TEST_CASE("count, recency, decay, power law and Hawkes match brute force", "[link_models]") {
+    check_against([] { return make_count(); }, [](const auto& h, node_id u, node_id v, double) {
+        return static_cast<double>(std::count_if(h.begin(), h.end(), [&](const edge& e) { return e.u == u && e.v == v; }));
+    });
+    check_against([] { return make_recency(); }, [](const auto& h, node_id u, node_id v, double at) {
+        double last = -1;
+        for (const auto& e : h)
+            if (e.u == u && e.v == v) last = e.t;
+        return last < 0 ? 0.0 : 1.0 / (1.0 + (at - last) / 86400.0);
+    });
+    check_against([] { return make_decay(7200); },
+                  [](const auto& h, node_id u, node_id v, double at) { return directed_decay(h, u, v, at, 7200); });
+    check_against([] { return make_decay_reciprocal(7200, 0.3); }, [](const auto& h, node_id u, node_id v, double at) {
+        return strength(directed_decay(h, u, v, at, 7200), directed_decay(h, v, u, at, 7200), 0.3);
+    });
+    check_against([] { return make_power_law(3600, 1.5); }, [](const auto& h, node_id u, node_id v, double at) {
+        double sum = 0;
+        for (const auto& e : h)
+            if (e.u == u && e.v == v) sum += std::pow(1 + (at - e.t) / 3600, -1.5);
+        return sum;
+    });
+    check_against([] { return make_hawkes(2.0, 1e-4, 0.4); }, [](const auto& h, node_id u, node_id v, double at) {
+        double self = 0, reciprocal = 0, into_v = 0;
+        for (const auto& e : h) {
+            if (e.u == u && e.v == v) self += std::exp(-1e-4 * (at - e.t));
+            if (e.u == v && e.v == u) reciprocal += std::exp(-1e-4 * (at - e.t));
+            if (e.v == v) into_v += 1;
+        }
+        return 2.0 * into_v / static_cast<double>(h.size()) + self + 0.4 * reciprocal;
+    });
+}
+
+TEST_CASE("relscore's link score matches its documented formula", "[link_models]") {
+    const link_score_params p{5000, 0.4, 0.7, 0.3, 9000, 0.6, 0.2, 1e-3};
+    check_against([&] { return make_relscore_link(p); }, [&](const auto& h, node_id u, node_id v, double at) {
+        const auto tie = [&](node_id a, node_id b) {
+            return strength(directed_decay(h, a, b, at, p.tie_half_life), directed_decay(h, b, a, at, p.tie_half_life),
+                            p.reciprocity);
+        };
+        const auto met = [&](node_id a, node_id b) {
+            return std::any_of(h.begin(), h.end(),
+                               [&](const edge& e) { return (e.u == a && e.v == b) || (e.u == b && e.v == a); });
+        };
+        const auto activity = [&](node_id x) {
+            double sum = 0;
+            for (const auto& e : h)
+                if (e.u == x || e.v == x) sum += std::exp2(-(at - e.t) / p.activity_half_life);
+            return sum;
+        };
+        double t = tie(u, v) + p.direction * directed_decay(h, u, v, at, p.tie_half_life);
+        if (!met(u, v)) {
+            std::set<node_id> nodes;
+            for (const auto& e : h) nodes.insert(e.u), nodes.insert(e.v);
+            for (const node_id w : nodes)
+                if (w != u && w != v && met(u, w) && met(w, v)) t += p.two_hop * std::min(tie(u, w), tie(w, v));
+        }
+        return std::log(t + p.floor) + p.destination_activity * std::log(activity(v) + p.floor) +
+               p.source_activity * std::log(activity(u) + p.floor);
+    }, 1e-7);
+}
+
+TEST_CASE("link models refuse edges out of time order and bad parameters", "[link_models]") {
+    auto model = make_decay(3600);
+    const std::vector<node_id> s{1, 2}, d{2, 1};
+    const std::vector<double> t{10, 20};
+    model->observe(s, d, t);
+    const std::vector<double> older{15, 16};
+    CHECK_THROWS_AS(model->observe(s, d, older), relscore::time_order_error);
+    std::vector<double> out(2);
+    CHECK_THROWS_AS(model->score(s, d, older, out), relscore::time_order_error);
+    const std::vector<double> later{30, 30};
+    model->score(s, d, later, out);
+    CHECK(std::abs(out[0] - std::exp2(-20.0 / 3600)) < 1e-12);
+    CHECK_THROWS_AS(make_decay(0), relscore::invalid_argument_error);
+    CHECK_THROWS_AS(make_edgebank(edgebank_mode::time_window, 1.5), relscore::invalid_argument_error);
+    CHECK_THROWS_AS(parse_edgebank_mode("forever"), relscore::invalid_argument_error);
+}

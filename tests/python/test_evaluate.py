@@ -1,0 +1,231 @@
+"""relscore.evaluate: the DyGLib protocol (exactness on UCI when ../shared/data is present),
+negative samplers, metrics against hand-computed values, JSON models and fitting."""
+
+import os
+
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score
+
+import relscore.evaluate as ev
+from relscore import _core
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA = os.environ.get("RELSCORE_DATA", os.path.join(ROOT, "..", "shared", "data"))
+COLLEGE_MSG = os.path.join(DATA, "snap-collegemsg", "CollegeMsg.txt.gz")
+needs_uci = pytest.mark.skipif(not os.path.exists(COLLEGE_MSG), reason=f"real data not found at {COLLEGE_MSG}")
+
+
+def synthetic(n=3000, nodes=60, seed=7):
+    """A chronological log where people mostly write to a few favourite contacts."""
+    rng = np.random.default_rng(seed)
+    favourites = {u: rng.choice(nodes, size=4, replace=False) for u in range(nodes)}
+    src = rng.integers(0, nodes, n)
+    dst = np.array([rng.choice(favourites[u]) if rng.random() < 0.8 else rng.integers(0, nodes) for u in src])
+    dst = np.where(dst == src, (dst + 1) % nodes, dst)
+    ts = np.cumsum(rng.integers(0, 600, n)).astype(float)
+    return ev.TemporalEdges(src.astype(np.int64), dst.astype(np.int64), ts - ts[0], "synthetic")
+
+
+class PythonEdgeBank:
+    """The unlimited EdgeBank, written plainly, to check the compiled one and the loop."""
+
+    def __init__(self):
+        self.memory = set()
+
+    def observe(self, src, dst, ts):
+        self.memory.update(zip(src.tolist(), dst.tolist()))
+
+    def score(self, src, dst, ts):
+        return np.array([1.0 if p in self.memory else 0.0 for p in zip(src.tolist(), dst.tolist())])
+
+
+@needs_uci
+def test_edgebank_unlimited_on_uci_reproduces_the_published_numbers():
+    data = ev.split(ev.load_event_log(COLLEGE_MSG, name="UCI"))
+    result = ev.evaluate_link_prediction(_core.make_edgebank("unlimited"), data, "transductive", "random")
+    assert (round(result.ap, 2), round(result.auc, 2)) == (76.20, 77.30)
+    assert len(result.batch_ap) == 45
+
+
+@needs_uci
+def test_uci_split_matches_dyglib():
+    data = ev.split(ev.load_event_log(COLLEGE_MSG))
+    assert (data.train_mask.sum(), data.val_mask.sum(), data.test_mask.sum()) == (34352, 8975, 8976)
+    assert len(data.new_test_nodes) == 189  # int(0.1 * 1899)
+
+
+def test_split_proportions_and_new_nodes():
+    edges = synthetic()
+    data = ev.split(edges)
+    assert data.val_time <= data.test_time
+    assert not (set(edges.src[data.train_mask]) | set(edges.dst[data.train_mask])) & data.new_test_nodes
+    assert abs(data.test_mask.mean() - 0.15) < 0.02
+    inductive = data.indices(data.new_node_test_mask)
+    assert all(s in data.new_nodes or d in data.new_nodes for s, d in zip(edges.src[inductive], edges.dst[inductive]))
+
+
+def test_compiled_and_python_edgebank_agree_on_every_batch():
+    data = ev.split(synthetic())
+    for strategy in ev.STRATEGIES:
+        plan = ev.make_plan(data, "transductive", strategy)
+        compiled = ev.run_plan(plan, _core.make_edgebank("unlimited"))
+        plain = ev.run_plan(plan, PythonEdgeBank())
+        assert compiled.batch_ap == plain.batch_ap and compiled.batch_auc == plain.batch_auc
+
+
+def test_random_negatives_keep_sources_and_use_seeded_draws():
+    edges = synthetic()
+    data = ev.split(edges)
+    plan = ev.make_plan(data, "transductive", "random")
+    assert np.array_equal(plan.neg_src, edges.src[plan.batch_index])
+    rng = np.random.RandomState(2)
+    unique_dst = np.unique(edges.dst)
+    first = plan.batch_offset[1]
+    rng.randint(0, len(np.unique(edges.src)), first)
+    assert np.array_equal(plan.neg_dst[:first], unique_dst[rng.randint(0, len(unique_dst), first)])
+
+
+def test_historical_negatives_come_from_the_past_and_avoid_the_batch():
+    edges = synthetic()
+    data = ev.split(edges)
+    plan = ev.make_plan(data, "transductive", "historical")
+    for b in range(plan.batch_count):
+        part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+        batch = plan.batch_index[part]
+        start, end = edges.ts[batch[0]], edges.ts[batch[-1]]
+        past = set(zip(edges.src[edges.ts <= start].tolist(), edges.dst[edges.ts <= start].tolist()))
+        now = set(zip(edges.src[(edges.ts >= start) & (edges.ts <= end)].tolist(),
+                      edges.dst[(edges.ts >= start) & (edges.ts <= end)].tolist()))
+        negatives = list(zip(plan.neg_src[part].tolist(), plan.neg_dst[part].tolist()))
+        assert len(set(negatives)) == len(negatives)  # drawn without replacement
+        assert all(n in past and n not in now for n in negatives)
+
+
+def test_inductive_negatives_were_never_seen_before_the_test():
+    edges = synthetic()
+    data = ev.split(edges)
+    plan = ev.make_plan(data, "transductive", "inductive")
+    last_val = edges.ts[data.indices(data.val_mask)[-1]]
+    seen = set(zip(edges.src[edges.ts <= last_val].tolist(), edges.dst[edges.ts <= last_val].tolist()))
+    for b in range(plan.batch_count):
+        part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+        batch = plan.batch_index[part]
+        start, end = edges.ts[batch[0]], edges.ts[batch[-1]]
+        now = set(zip(edges.src[(edges.ts >= start) & (edges.ts <= end)].tolist(),
+                      edges.dst[(edges.ts >= start) & (edges.ts <= end)].tolist()))
+        past = set(zip(edges.src[edges.ts <= start].tolist(), edges.dst[edges.ts <= start].tolist()))
+        pool = past - seen - now
+        negatives = set(zip(plan.neg_src[part].tolist(), plan.neg_dst[part].tolist()))
+        if len(pool) >= len(batch):
+            assert negatives <= pool
+        else:  # the whole pool, topped up with random pairs that are not in the batch
+            assert pool <= negatives
+            positives = set(zip(edges.src[batch].tolist(), edges.dst[batch].tolist()))
+            assert not (negatives - pool) & positives
+
+
+def test_models_never_learn_a_batch_before_scoring_it():
+    edges = synthetic()
+    data = ev.split(edges)
+    plan = ev.make_plan(data, "inductive", "random")
+    learnt = set(plan.learn_index[:plan.learn_offset[1]].tolist())
+    for b in range(plan.batch_count):
+        learnt |= set(plan.learn_index[plan.learn_offset[b]:plan.learn_offset[b + 1]].tolist())
+        batch = plan.batch_index[plan.batch_offset[b]:plan.batch_offset[b + 1]]
+        assert not learnt & set(batch.tolist())
+        assert max(learnt) < batch[0]
+
+
+def test_metrics_match_hand_computed_values():
+    # Ranking: p(0.9) n(0.8) p(0.7) n(0.1): precision at the positives 1 and 2/3.
+    ap, auc = ev.batch_metrics(np.array([0.9, 0.7]), np.array([0.8, 0.1]))
+    assert ap == pytest.approx((1 + 2 / 3) / 2)
+    assert auc == pytest.approx(3 / 4)
+    # Ties are grouped: everything at one threshold gives precision 1/2 and AUC 1/2.
+    assert ev.batch_metrics(np.ones(3), np.ones(3)) == (pytest.approx(0.5), pytest.approx(0.5))
+    # EdgeBank-like 0/1 scores: 2 of 3 positives and 1 of 3 negatives remembered.
+    ap, auc = ev.batch_metrics(np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.0]))
+    assert ap == pytest.approx(2 / 3 * 2 / 3 + 1 / 3 * 1 / 2)
+    assert auc == pytest.approx((2 * 2 + 0.5 * 2 + 0.5 * 1 * 2) / 9)
+
+
+def test_fast_average_precision_equals_scikit_learn():
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        pos = rng.integers(0, 5, 20).astype(float)
+        neg = rng.integers(0, 5, 20).astype(float)
+        labels = np.r_[np.ones(20), np.zeros(20)]
+        expected = average_precision_score(labels, np.r_[pos, neg].astype(np.float32))
+        assert ev.average_precision(pos, neg) == pytest.approx(expected, abs=1e-12)
+
+
+def test_fitted_model_round_trips_through_json(tmp_path):
+    data = ev.split(synthetic())
+    model = ev.fit("decay", data, max_evaluations=15)
+    assert model.fitted_on["stage"] == "val" and model.params["half_life"] > 0
+    path = tmp_path / "model.json"
+    model.save(str(path))
+    loaded = ev.FittedModel.load(str(path))
+    assert loaded.params == model.params
+    plan = ev.make_plan(data, "transductive", "random")
+    assert ev.run_plan(plan, loaded.make()).batch_ap == ev.run_plan(plan, model.make()).batch_ap
+
+
+def test_bad_models_and_inputs_are_reported():
+    with pytest.raises(ValueError, match="unknown score 'magic'"):
+        ev.FittedModel.from_json('{"score": "magic"}')
+    with pytest.raises(ValueError, match="no parameter"):
+        ev.FittedModel.from_json('{"score": "decay", "params": {"speed": 1}}')
+    with pytest.raises(ValueError, match="line 1, column"):
+        ev.FittedModel.from_json("{score")
+    with pytest.raises(ValueError, match="half_life must be positive"):
+        ev.FittedModel("decay", {"half_life": -1.0}).make()
+    with pytest.raises(ValueError, match="time order"):
+        ev.TemporalEdges(np.array([1, 2]), np.array([2, 1]), np.array([5.0, 1.0]))
+    model = _core.make_decay(10.0)
+    model.observe(np.array([1]), np.array([2]), np.array([100.0]))
+    with pytest.raises(ValueError, match="older than"):
+        model.score(np.array([1]), np.array([2]), np.array([50.0]))
+
+
+def test_relscore_score_beats_edgebank_on_synthetic_favourites():
+    data = ev.split(synthetic())
+    plan = ev.make_plan(data, "transductive", "random")
+    relscore_ap = ev.run_plan(plan, ev.default_model("relscore").make()).ap
+    edgebank_ap = ev.run_plan(plan, _core.make_edgebank("unlimited")).ap
+    assert relscore_ap > edgebank_ap
+
+
+def test_label_metrics_ignore_unlabelled_pairs():
+    import pandas as pd
+
+    strengths = pd.DataFrame({"a": ["x", "x", "y", "z"], "b": ["y", "z", "z", "w"], "strength": [5.0, 1.0, 3.0, 9.0]})
+    # (z, w) is unlabelled: its large strength must not matter. (x, q) never met: strength 0.
+    labels = pd.DataFrame({"a": ["y", "z", "x", "x"], "b": ["x", "y", "z", "q"], "strong": [True, True, False, False]})
+    m = ev.label_metrics(strengths, labels)
+    assert m == {"auc": 1.0, "ap": 1.0, "strong": 2, "weak": 2}
+    labels.loc[0, "strong"] = False  # now strong = {(z, y): 3}, weak = {5, 1, 0}: one weak above it
+    m = ev.label_metrics(strengths, labels)
+    assert m["auc"] == pytest.approx(2 / 3) and m["ap"] == pytest.approx(1 / 2)
+
+
+def test_group_labels_mark_same_group_pairs_strong():
+    import pandas as pd
+
+    strengths = pd.DataFrame({"a": [1, 1, 2], "b": [2, 3, 4], "strength": [1.0, 2.0, 3.0]})
+    labels = ev.group_labels(strengths, {1: "A", 2: "A", 3: "B"})  # 4 has no group: unlabelled
+    assert labels.values.tolist() == [[1, 2, True], [1, 3, False]]
+
+
+def test_ranking_metrics_match_hand_computed_values():
+    import pandas as pd
+
+    strengths = pd.DataFrame({"a": ["p", "p", "p", "q"], "b": ["a", "b", "c", "a"], "strength": [3.0, 2.0, 1.0, 5.0]})
+    # p ranks a, b, c and then contacts b and z (z is new: never ranked); q ranks a and contacts a.
+    m = ev.ranking_metrics(strengths, {"p": {"b", "z"}, "q": {"a"}, "r": set()}, k=2)
+    assert m["people"] == 2
+    assert m["precision@2"] == pytest.approx((1 / 2 + 1 / 2) / 2)
+    ndcg_p = (1 / np.log2(3)) / (1 + 1 / np.log2(3))
+    assert m["ndcg@2"] == pytest.approx((ndcg_p + 1.0) / 2)
+    assert m["mrr"] == pytest.approx((1 / 2 + 1) / 2)
