@@ -24,6 +24,7 @@
 namespace py = pybind11;
 
 void bind_evaluate(py::module_& m);  // evaluate.cpp: relscore.evaluate's link predictors
+void bind_insight(py::module_& m);   // insight.cpp: replies, trend, rhythm, due, explain, stars
 using namespace py::literals;
 using namespace relscore;
 
@@ -67,9 +68,26 @@ std::span<const T> span_of(const carray<T>& a) {
     return {a.data(), static_cast<std::size_t>(a.size())};
 }
 
-scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& channels) {
+// Insight settings by name (durations in microseconds); unknown names are refused.
+void apply_insight(insight_config& c, const py::dict& settings) {
+    for (const auto& [key, value] : settings) {
+        const auto name = py::cast<std::string>(key);
+        if (name == "reply_window_us") c.reply_window = duration{py::cast<std::int64_t>(value)};
+        else if (name == "touch_gap_us") c.touch_gap = duration{py::cast<std::int64_t>(value)};
+        else if (name == "trend_horizon_us") c.trend_horizon = duration{py::cast<std::int64_t>(value)};
+        else if (name == "trend_threshold") c.trend_threshold = py::cast<double>(value);
+        else if (name == "new_tie_rhythm_us") c.new_tie_rhythm = duration{py::cast<std::int64_t>(value)};
+        else if (name == "min_rhythm_us") c.min_rhythm = duration{py::cast<std::int64_t>(value)};
+        else if (name == "conversations") c.conversations = py::cast<bool>(value);
+        else if (name == "retain_events") c.retain_events = py::cast<bool>(value);
+        else throw invalid_argument_error("relscore.Scorer: unknown insight setting '" + name + "'");
+    }
+}
+
+scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& channels, const py::dict& insight) {
     scorer_config config;
     config.reciprocity = reciprocity;
+    apply_insight(config.insight, insight);
     if (!channels.empty()) {
         config.channels = channel_registry();
         for (const auto& [name, weight, half_life_us] : channels) config.channels.define({name, weight, duration{half_life_us}});
@@ -79,11 +97,12 @@ scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& 
 
 void register_scorer(py::module_& m) {
     py::class_<scorer>(m, "Scorer", "The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.")
-        .def(py::init([](double reciprocity, const std::vector<channel_tuple>& channels) {
-                 return scorer(make_config(reciprocity, channels));
+        .def(py::init([](double reciprocity, const std::vector<channel_tuple>& channels, const py::dict& insight) {
+                 return scorer(make_config(reciprocity, channels, insight));
              }),
-             "reciprocity"_a, "channels"_a,
-             "Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults.")
+             "reciprocity"_a, "channels"_a, "insight"_a = py::dict(),
+             "Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults; "
+             "insight settings by name (see insight_settings).")
         .def_property_readonly("reciprocity", [](const scorer& s) { return s.config().reciprocity; },
                                "The reciprocity weight rho.")
         .def_property_readonly(
@@ -208,7 +227,7 @@ void register_time(py::module_& m) {
 PYBIND11_MODULE(_core, m) {
     m.doc() = "relscore's compiled core (private: use the relscore package).";
     m.attr("__version__") = RELSCORE_VERSION_STRING;
-    m.attr("__all__") = py::list(py::make_tuple("Scorer", "format_time", "parse_duration", "parse_time"));
+    m.attr("__all__") = py::list(py::make_tuple("Scorer", "calibrate_stars", "format_time", "parse_duration", "parse_time"));
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);
@@ -221,4 +240,5 @@ PYBIND11_MODULE(_core, m) {
     register_time(m);
     register_scorer(m);
     bind_evaluate(m);
+    bind_insight(m);
 }

@@ -607,8 +607,9 @@ public:
         // explanation): the weaker direction counts in full, the stronger one is discounted.
         const double rho = m_config.reciprocity;
         const double v_lo_hi = flipped ? r.volume_ba : r.volume_ab, v_hi_lo = flipped ? r.volume_ab : r.volume_ba;
-        const double factor[2] = {v_lo_hi > v_hi_lo ? 1 - rho * (v_lo_hi - v_hi_lo) / v_lo_hi : 1.0,
-                                  v_hi_lo > v_lo_hi ? 1 - rho * (v_hi_lo - v_lo_hi) / v_hi_lo : 1.0};
+        // 1 − ρ(V_s − V_w)/V_s, written as (1 − ρ) + ρ·V_w/V_s: no cancellation when V_w ≪ V_s.
+        const double factor[2] = {v_lo_hi > v_hi_lo ? (1 - rho) + rho * (v_hi_lo / v_lo_hi) : 1.0,
+                                  v_hi_lo > v_lo_hi ? (1 - rho) + rho * (v_lo_hi / v_hi_lo) : 1.0};
         for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next) {
             const state_record& st = m_states[s];
             const double v = st.sum.at(t, m_half_life_us[st.channel]);

@@ -44,7 +44,8 @@ def test_agrees_with_reference(log, rho, later):
         vab, vba = volumes(absolute(log), row.a, row.b, at)
         assert close(row.volume_ab, vab) and close(row.volume_ba, vba)
         assert close(row.strength, strength(vab, vba, rho))
-        assert close(row.reciprocity, reciprocity(vab, vba))
+        if vab + vba > 1e-300:  # a ratio of subnormal volumes is below the flush (README: guarantees)
+            assert close(row.reciprocity, reciprocity(vab, vba))
         r = s.between(row.a, row.b, at=at)
         assert close(r.strength, strength(vab, vba, rho))
 

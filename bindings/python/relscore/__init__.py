@@ -18,15 +18,22 @@ import pandas as pd
 
 from . import _core
 from ._convert import DurationLike, TimeLike, to_duration_micros, to_micros
+from ._insight import Conversation, Explanation, Replies, Rhythm, StarCalibration, Trend
 from ._scorer import DEFAULT_CHANNELS, Channel, Relationship, Scorer
 
 __version__: str = _core.__version__
 
 __all__ = [
     "Channel",
+    "Conversation",
     "DEFAULT_CHANNELS",
+    "Explanation",
     "Relationship",
+    "Replies",
+    "Rhythm",
     "Scorer",
+    "StarCalibration",
+    "Trend",
     "parse_duration",
     "parse_time",
     "__version__",
@@ -45,5 +52,5 @@ def parse_duration(value: DurationLike) -> pd.Timedelta:
     return pd.Timedelta(microseconds=to_duration_micros(value))
 
 
-for _obj in (Channel, Relationship, Scorer):
+for _obj in (Channel, Conversation, Explanation, Relationship, Replies, Rhythm, Scorer, StarCalibration, Trend):
     _obj.__module__ = "relscore"

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list = ['Scorer', 'format_time', 'parse_duration', 'parse_time']
+__all__: list = ['Scorer', 'calibrate_stars', 'format_time', 'parse_duration', 'parse_time']
 class LinkModel:
     """
     A streaming link predictor: score() a batch without learning from it, then observe() edges in time order.
@@ -40,9 +40,9 @@ class Scorer:
         """
         Rebuild a scorer from to_bytes() output.
         """
-    def __init__(self, reciprocity: typing.SupportsFloat | typing.SupportsIndex, channels: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]]) -> None:
+    def __init__(self, reciprocity: typing.SupportsFloat | typing.SupportsIndex, channels: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], insight: dict = {}) -> None:
         """
-        Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults.
+        Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults; insight settings by name (see insight_settings).
         """
     def add(self, time_us: typing.SupportsInt | typing.SupportsIndex, source: str, target: str, channel: str, weight: typing.SupportsFloat | typing.SupportsIndex | None, mutual: bool) -> None:
         """
@@ -56,9 +56,25 @@ class Scorer:
         """
         One relationship as a tuple.
         """
+    def conversation(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
+        """
+        Replies, persistence and initiation as a dict.
+        """
     def copy(self) -> Scorer:
         """
         An independent copy.
+        """
+    def due(self, person: str | None, k: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list:
+        """
+        Relationships due a touch (of one person, or all), as dicts.
+        """
+    def explain(self, a: str, b: str, receipts: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
+        """
+        The exact breakdown of a strength (and receipts) as a dict.
+        """
+    def insight_columns(self, at_us: typing.SupportsInt | typing.SupportsIndex | None, thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None) -> dict:
+        """
+        Per table() row: stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising) and its change, rhythm, due time and overdue factor, as numpy columns.
         """
     def merge(self, other: Scorer) -> None:
         """
@@ -67,6 +83,14 @@ class Scorer:
     def people(self) -> list[str]:
         """
         Every person's name, by id.
+        """
+    def rhythm_of(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
+        """
+        The rhythm of a relationship as a dict.
+        """
+    def stars_of(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None, thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None) -> int:
+        """
+        Stars (0-5) of one relationship.
         """
     def table(self, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
         """
@@ -80,10 +104,19 @@ class Scorer:
         """
         A person's k strongest relationships as tuples.
         """
+    def trend_of(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
+        """
+        The trend of a relationship as a dict.
+        """
     @property
     def channels(self) -> list[tuple[str, float, int]]:
         """
         The channels as (name, weight, half-life in microseconds).
+        """
+    @property
+    def insight_settings(self) -> dict:
+        """
+        The insight settings (durations in microseconds).
         """
     @property
     def newest_us(self) -> int | None:
@@ -105,6 +138,10 @@ class Scorer:
         """
         Number of pairs that ever interacted.
         """
+def calibrate_stars(scorer: Scorer, a: collections.abc.Sequence[str], b: collections.abc.Sequence[str], stars: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
+    """
+    Fit the star thresholds to a user's ratings; returns the thresholds and the agreement before and after.
+    """
 def format_time(time_us: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Format microseconds since the epoch as ISO 8601 UTC.

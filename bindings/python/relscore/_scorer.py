@@ -8,8 +8,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _convert, _core
+from . import _convert, _core, _insight
 from ._convert import DurationLike, TimeLike
+from ._insight import Conversation, Explanation, Rhythm, StarCalibration, Trend
 
 __all__ = ["Channel", "Relationship", "Scorer", "DEFAULT_CHANNELS"]
 
@@ -88,6 +89,15 @@ class Scorer:
         If given, every channel's half-life (before ``channels`` overrides).
     defaults:
         Start from the default channels (True) or from none (False).
+    reply_window, touch_gap, trend_horizon, trend_threshold, new_tie_rhythm, min_rhythm:
+        Settings of the conversation statistics, trend and keep-in-touch rhythm (defaults
+        14d, 1d, 30d, 0.3, 30d, 7d; see :meth:`conversation`, :meth:`trend`,
+        :meth:`rhythm`).
+    conversations:
+        Track replies, rhythm and trend (about 460 bytes per pair); False for
+        volume-only scoring of very many pairs.
+    retain_events:
+        Keep every interaction (24 bytes each) so :meth:`explain` can list receipts.
 
     Example
     -------
@@ -107,6 +117,14 @@ class Scorer:
         channels: Optional[Mapping[str, ChannelSpec]] = None,
         half_life: Optional[DurationLike] = None,
         defaults: bool = True,
+        reply_window: Optional[DurationLike] = None,
+        touch_gap: Optional[DurationLike] = None,
+        trend_horizon: Optional[DurationLike] = None,
+        trend_threshold: Optional[float] = None,
+        new_tie_rhythm: Optional[DurationLike] = None,
+        min_rhythm: Optional[DurationLike] = None,
+        conversations: bool = True,
+        retain_events: bool = False,
     ) -> None:
         specs: Dict[str, Tuple[float, int]] = {}
         if defaults:
@@ -127,7 +145,17 @@ class Scorer:
             specs[name] = (float(weight), hl)
         if not specs:
             raise ValueError("relscore.Scorer: no channels (defaults=False needs channels=...)")
-        self._core = _core.Scorer(reciprocity=reciprocity, channels=[(n, w, h) for n, (w, h) in specs.items()])
+        insight: Dict[str, Any] = {"conversations": bool(conversations), "retain_events": bool(retain_events)}
+        for key, value in (("reply_window_us", reply_window), ("touch_gap_us", touch_gap),
+                           ("trend_horizon_us", trend_horizon), ("new_tie_rhythm_us", new_tie_rhythm),
+                           ("min_rhythm_us", min_rhythm)):
+            if value is not None:
+                insight[key] = _convert.to_duration_micros(value)
+        if trend_threshold is not None:
+            insight["trend_threshold"] = float(trend_threshold)
+        self._core = _core.Scorer(
+            reciprocity=reciprocity, channels=[(n, w, h) for n, (w, h) in specs.items()], insight=insight
+        )
 
     # ---- construction helpers --------------------------------------------------------
 
@@ -165,7 +193,9 @@ class Scorer:
     def empty_like(self) -> "Scorer":
         """A new, empty scorer with the same configuration (channels, reciprocity), so
         the two can merge."""
-        return self._wrap(_core.Scorer(reciprocity=self.reciprocity, channels=self._core.channels))
+        return self._wrap(
+            _core.Scorer(reciprocity=self.reciprocity, channels=self._core.channels, insight=self._core.insight_settings)
+        )
 
     # ---- properties -----------------------------------------------------------------
 
@@ -363,6 +393,80 @@ class Scorer:
                 "interactions": t["interactions"],
             }
         )
+        if sort:
+            frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
+        return frame
+
+
+    # ---- insight: replies, trend, rhythm, due, explanations, stars ------------------------
+
+    def conversation(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> Conversation:
+        """Replies, persistence and initiation between ``a`` and ``b``, seen from ``a``:
+        per direction the reply rate, Kaplan–Meier reply-latency quartiles (unanswered
+        attempts censored), the unanswered streak and the share of conversations started."""
+        return Conversation._from(self._core.conversation(a=str(a), b=str(b), at_us=_convert.optional_micros(at)))
+
+    def trend(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> Trend:
+        """Rising, steady or cooling: the recent pace of contact against the long-run pace."""
+        return Trend._from(self._core.trend_of(a=str(a), b=str(b), at_us=_convert.optional_micros(at)))
+
+    def rhythm(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> Rhythm:
+        """The relationship's typical gap between touches, its due date and how overdue it is."""
+        return Rhythm._from(self._core.rhythm_of(a=str(a), b=str(b), at_us=_convert.optional_micros(at)))
+
+    def due(self, person: Any = None, k: int = 20, *, at: Optional[TimeLike] = None) -> pd.DataFrame:
+        """The relationships (of ``person``, or of everyone) due a touch: past their own
+        rhythm, ranked by strength × overdue. Any interaction resets a relationship's clock."""
+        rows = self._core.due(person=None if person is None else str(person), k=int(k),
+                              at_us=_convert.optional_micros(at))
+        return _insight.due_frame(rows)
+
+    def explain(self, a: Any, b: Any, *, receipts: int = 10, at: Optional[TimeLike] = None) -> Explanation:
+        """The exact breakdown of the strength of ``a`` and ``b`` by channel and direction
+        (the parts sum to the strength) and, with ``retain_events=True``, the ``receipts``
+        interactions that contribute most."""
+        return Explanation._from(
+            self._core.explain(a=str(a), b=str(b), receipts=int(receipts), at_us=_convert.optional_micros(at))
+        )
+
+    def stars(self, a: Any, b: Any, *, at: Optional[TimeLike] = None,
+              thresholds: Optional[List[float]] = None) -> int:
+        """Stars (0–5) of a relationship: the default mapping (docs/concepts.md), or the
+        strength thresholds of :meth:`calibrate_stars`."""
+        return int(self._core.stars_of(a=str(a), b=str(b), at_us=_convert.optional_micros(at),
+                                       thresholds=None if thresholds is None else [float(x) for x in thresholds]))
+
+    def calibrate_stars(self, ratings: pd.DataFrame, *, at: Optional[TimeLike] = None) -> StarCalibration:
+        """Fit the star thresholds to a user's own ratings (a DataFrame with columns ``a``,
+        ``b``, ``stars``): an exact ordinal fit maximizing the share rated alike. Returns
+        the thresholds and the agreement before and after."""
+        missing = {"a", "b", "stars"} - set(ratings.columns)
+        if missing:
+            raise ValueError(f"relscore.Scorer.calibrate_stars(): ratings lack column(s) {sorted(missing)}")
+        given = ratings["stars"].to_numpy()
+        if not np.issubdtype(given.dtype, np.integer):
+            raise ValueError("relscore.Scorer.calibrate_stars(): 'stars' must hold whole numbers 0..5")
+        fit = _core.calibrate_stars(self._core, a=[str(x) for x in ratings["a"]], b=[str(x) for x in ratings["b"]],
+                                    stars=[int(x) for x in given], at_us=_convert.optional_micros(at))
+        return StarCalibration(thresholds=list(fit["thresholds"]), before=dict(fit["before"]), after=dict(fit["after"]))
+
+    def insight_frame(self, *, at: Optional[TimeLike] = None, star_thresholds: Optional[List[float]] = None,
+                      sort: bool = True) -> pd.DataFrame:
+        """:meth:`to_pandas` plus, per relationship: ``stars``, ``first_interaction``,
+        ``touches``, ``trend`` (cooling/steady/rising) and ``trend_change``,
+        ``typical_gap``, ``due`` and ``overdue``."""
+        frame = self.to_pandas(at=at, sort=False)
+        cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
+                                          thresholds=None if star_thresholds is None else list(star_thresholds))
+        frame["stars"] = cols["stars"]
+        frame["first_interaction"] = pd.to_datetime(cols["first_interaction_us"], unit="us", utc=True)
+        frame["touches"] = cols["touches"]
+        frame["trend"] = pd.Categorical.from_codes(cols["trend"].astype(np.int64) + 1,
+                                                   categories=["cooling", "steady", "rising"])
+        frame["trend_change"] = cols["trend_change"]
+        frame["typical_gap"] = pd.to_timedelta(cols["typical_gap_us"], unit="us")
+        frame["due"] = pd.to_datetime(cols["due_us"], unit="us", utc=True)
+        frame["overdue"] = cols["overdue"]
         if sort:
             frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
         return frame

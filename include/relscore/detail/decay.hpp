@@ -40,6 +40,7 @@ struct decayed_sum {
     std::int64_t ref_us = 0;
 
     void add(double weight, std::int64_t t_us, double half_life_us) noexcept {
+        weight = flush_denormal(weight);  // a weight below DBL_MIN counts as 0, in every direction alike
         if (t_us >= ref_us) {
             value = flush_denormal(value * decay_factor(t_us - ref_us, half_life_us)) + weight;
             ref_us = t_us;
