@@ -14,6 +14,8 @@ PY          := $(VENV)/bin/python
 # Python tools from PyPI, into the project's own virtual environment.
 PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypothesis matplotlib mypy \
                pybind11-stubgen==2.5.1
+# Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
+PY_DEPS     += dask distributed pyarrow
 
 .PHONY: all deps build demo test test-cpp test-python python stubs bench sample clean
 
