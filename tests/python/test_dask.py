@@ -90,7 +90,7 @@ def test_two_million_interactions_in_shuffled_overlapping_partitions(client):
     whole = pd.concat([synthetic_log(s, people=people, seed=7, part=k) for s, k, _ in specs], ignore_index=True)
     reference = single_machine(whole)
     assert merged.newest == reference.newest
-    assert sorted(merged.people) == sorted(reference.people)
+    assert set(merged.people) == set(whole["source"]) | set(whole["target"])
     assert_same_relationships(merged.to_pandas(), reference.to_pandas())
     assert merged.to_pandas()["interactions"].sum() == n
 
@@ -103,8 +103,8 @@ def test_two_million_interactions_in_shuffled_overlapping_partitions(client):
 
 
 def test_time_partitioned_log_in_reverse_order_with_a_deep_tree(client):
-    parts, people = 24, 2_000
-    specs = [(10_000, k, (k / parts, (k + 1) / parts)) for k in range(parts)]
+    parts, people = 16, 2_000
+    specs = [(5_000, k, (k / parts, (k + 1) / parts)) for k in range(parts)]
     frame = shuffled_partitions(specs[::-1], people, seed=11)
     merged = relscore.dask.score(frame, split_every=2, missing_weight="default")
     whole = pd.concat([synthetic_log(s, people=people, seed=11, part=k, window=w) for s, k, w in specs])
@@ -190,7 +190,7 @@ def test_bad_input_in_one_partition_names_the_partition_and_row(client):
 
 
 def test_sharded_relationships_never_merge_but_agree(client):
-    specs = [(20_000, k, None) for k in range(8)]
+    specs = [(8_000, k, None) for k in range(8)]
     frame = shuffled_partitions(specs, people=1_000)
     merged = relscore.dask.score(frame, missing_weight="default")
     sharded = relscore.dask.relationships(frame, shards=5, missing_weight="default")

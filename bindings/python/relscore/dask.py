@@ -27,6 +27,8 @@ Design notes
   scorer's snapshot; merge() refuses scorers whose configurations differ anyway.
 - People are matched by name when scorers merge, so partitions may intern people in any
   order; integer ids are named by their decimal value, Categoricals by their categories.
+  A partition keeps only the categories it uses (dask gives every partition all of them),
+  so people who appear in no interaction at all are not in the result's ``people``.
 - Errors in a partition are raised as the original exception type, prefixed with the
   partition number and, where the core names a row, that row's index label.
 
@@ -195,10 +197,37 @@ _ROW = re.compile(r"\brow (\d+)\b")  # "at row 12" (Python layer), "row 12:" (C+
 def _score_partition(part: pd.DataFrame, config: bytes, index: int, columns: Dict[str, Any]) -> bytes:
     scorer = Scorer.from_bytes(config)
     try:
-        scorer.add_dataframe(part, **columns)
+        scorer.add_dataframe(_without_unused_people(part, columns.get("source", "source"),
+                                                    columns.get("target", "target")), **columns)
     except (ValueError, KeyError, TypeError) as exc:
         raise _located(exc, part, index) from exc
     return scorer.to_bytes()
+
+
+def _without_unused_people(part: pd.DataFrame, source: str, target: str) -> pd.DataFrame:
+    # A dask Categorical carries every category in every partition. The scorer interns
+    # each category as a person, so a partition with 100 k rows of a 1 M-person
+    # Categorical would ship and merge 1 M names; keep only the people it mentions.
+    if source not in part.columns or target not in part.columns:
+        return part  # add_dataframe names the missing column
+    src, tgt = part[source], part[target]
+    if not (isinstance(src.dtype, pd.CategoricalDtype) and isinstance(tgt.dtype, pd.CategoricalDtype)
+            and src.cat.categories.equals(tgt.cat.categories)):
+        return part
+    categories = src.cat.categories
+    codes = np.concatenate([src.cat.codes.to_numpy(np.int64), tgt.cat.codes.to_numpy(np.int64)])
+    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    if used.all():
+        return part
+    renumber = np.cumsum(used) - 1
+    dtype = pd.CategoricalDtype(categories[used])
+
+    def recode(column: pd.Series) -> pd.Series:
+        old = column.cat.codes.to_numpy(np.int64)
+        new = np.where(old >= 0, renumber[np.maximum(old, 0)], -1)
+        return pd.Series(pd.Categorical.from_codes(new, dtype=dtype), index=column.index)
+
+    return part.assign(**{source: recode(src), target: recode(tgt)})
 
 
 def _merge_group(*snapshots: bytes) -> bytes:
