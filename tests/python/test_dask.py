@@ -139,9 +139,12 @@ def test_configuration_comes_from_the_template(client):
     specs = [(5_000, k, None) for k in range(6)]
     frame = shuffled_partitions(specs, people=300)
     merged = relscore.dask.score(frame, template=template, missing_weight="default")
+    plain = relscore.dask.score(frame, missing_weight="default")  # same data, other config: other tasks
     assert merged.reciprocity == 0.9 and merged.channels == template.channels
+    assert plain.reciprocity == 0.5 and plain.channels == relscore.Scorer().channels
     whole = pd.concat([synthetic_log(s, people=300, seed=7, part=k) for s, k, _ in specs])
     assert_same_relationships(merged.to_pandas(), single_machine(whole, template).to_pandas())
+    assert_same_relationships(plain.to_pandas(), single_machine(whole).to_pandas())
 
 
 def test_parquet_and_csv_inputs(client, tmp_path):
@@ -166,10 +169,13 @@ def test_integer_ids_name_people_the_same_in_every_partition(client):
     frame = pd.DataFrame({"time": rng.integers(1_700_000_000, 1_730_000_000, n), "source": rng.integers(0, 300, n),
                           "target": rng.integers(0, 300, n)})
     frame = frame[frame["source"] != frame["target"]]
-    merged = relscore.dask.score(dd.from_pandas(frame, npartitions=9))
+    lazy = dd.from_pandas(frame, npartitions=9)
+    merged = relscore.dask.score(lazy)
     reference = relscore.Scorer()
     reference.add_dataframe(frame)
     assert_same_relationships(merged.to_pandas(), reference.to_pandas())
+    # Times as UNIX seconds: the sharded table is taken at the newest one, as to_pandas() is.
+    assert_same_relationships(relscore.dask.relationships(lazy, shards=3).compute(), reference.to_pandas())
 
 
 def test_bad_input_in_one_partition_names_the_partition_and_row(client):

@@ -89,7 +89,10 @@ def partial_snapshots(
                    default_channel=default_channel, missing_weight=missing_weight)
     parts = _partitions(frame)
     score_one = dask.delayed(_score_partition, pure=True)
-    return [score_one(part, config, index, columns, dask_key_name=f"relscore-partial-{_token(part)}-{index}")
+    # Keys name what is computed (data, configuration, columns), so Dask can reuse results
+    # across calls but never confuse two scorings of the same data.
+    return [score_one(part, config, index, columns,
+                      dask_key_name=f"relscore-partial-{_token((part, config, columns))}-{index}")
             for index, part in enumerate(parts)]
 
 
@@ -154,8 +157,8 @@ def relationships(
     ``to_pandas(at=at)``. Person columns are strings; rows are not sorted."""
     template = template if template is not None else Scorer()
     config = template.empty_like().to_bytes()
-    if at is None:
-        at = pd.Timestamp(frame[time].max().compute())
+    if at is None:  # a datetime64 or a number of UNIX seconds, as Scorer's at= takes it
+        at = frame[time].max().compute()
     shards = shards or frame.npartitions
     pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
     shuffled = frame.assign(_relscore_shard=pair_key % np.uint64(shards)).shuffle(
