@@ -7,7 +7,10 @@ reciprocity) and exactly on counts and times: merging adds the same decayed term
 another order, and floating-point sums in another order may differ in the last bits.
 """
 
+import os
 import pickle
+import subprocess
+import sys
 
 import dask
 import dask.dataframe as dd
@@ -220,3 +223,16 @@ def test_merge_snapshots_rejects_a_bad_split_and_an_empty_list():
         relscore.dask.merge_snapshots([b""], split_every=1)
     with pytest.raises(ValueError, match="nothing to merge"):
         relscore.dask.merge_snapshots([])
+
+
+def test_the_scale_example_runs_and_checks_itself(tmp_path):
+    """examples/python/dask_scale.py, small: its own LocalCluster, every stage, and --check
+    (the same log scored in one process, compared to 1e-12)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    script = os.path.join(root, "examples", "python", "dask_scale.py")
+    result = subprocess.run([sys.executable, script, "--events", "200000", "--people", "5000", "--partitions", "8",
+                             "--workers", "2", "--memory-limit", "1GiB", "--top", "3", "--check"],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "largest relative difference in strength" in result.stdout
+    assert "the 3 strongest relationships" in result.stdout
