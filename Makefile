@@ -16,6 +16,8 @@ PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypoth
                pybind11-stubgen==2.5.1
 # relscore.evaluate: metrics as DyGLib computes them, and the parameter fits.
 PY_DEPS     += scipy scikit-learn
+# Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
+PY_DEPS     += dask distributed pyarrow
 
 .PHONY: all deps build demo test test-cpp test-python python stubs bench sample docs clean
 

@@ -1,0 +1,238 @@
+"""relscore.dask on a real distributed.LocalCluster (2 worker processes): scoring in
+partitions and merging by a tree equals one single-machine ingest, whatever the
+partitioning and the order; errors inside a partition come back clearly.
+
+Equality is checked to 1e-12 relative on every float (strength, both volumes,
+reciprocity) and exactly on counts and times: merging adds the same decayed terms in
+another order, and floating-point sums in another order may differ in the last bits.
+"""
+
+import os
+import pickle
+import subprocess
+import sys
+
+import dask
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+from distributed import Client, LocalCluster, get_task_stream
+
+import relscore
+import relscore.dask
+from relscore.datasets import synthetic_log
+
+# dask's read_parquet still passes inplace= to pandas' set_index/reset_index, which
+# pandas 3.1 deprecates (and dask re-raises the warning wrapped); theirs, not ours.
+pytestmark = pytest.mark.filterwarnings(r"ignore:(?s).*The inplace keyword in DataFrame\.\w+ is deprecated")
+
+FLOATS = ["strength", "volume_ab", "volume_ba", "reciprocity"]
+
+
+@pytest.fixture(scope="module")
+def client():
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.5GiB",
+                      dashboard_address=None) as cluster, Client(cluster) as c:
+        yield c
+
+
+def canonical(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows keyed by the pair in name order (merge may store a pair either way round)."""
+    t = table.copy()
+    t["a"], t["b"] = t["a"].astype(str), t["b"].astype(str)
+    swap = (t["a"] > t["b"]).to_numpy()
+    t.loc[swap, ["a", "b"]] = t.loc[swap, ["b", "a"]].to_numpy()
+    t.loc[swap, ["volume_ab", "volume_ba"]] = t.loc[swap, ["volume_ba", "volume_ab"]].to_numpy()
+    return t.sort_values(["a", "b"]).reset_index(drop=True)
+
+
+def assert_same_relationships(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    got, want = canonical(got), canonical(want)
+    assert len(got) == len(want)
+    assert (got["a"].to_numpy() == want["a"].to_numpy()).all()
+    assert (got["b"].to_numpy() == want["b"].to_numpy()).all()
+    assert (got["interactions"].to_numpy() == want["interactions"].to_numpy()).all()
+    assert (got["last_interaction"].to_numpy() == want["last_interaction"].to_numpy()).all()
+    for column in FLOATS:
+        np.testing.assert_allclose(got[column].to_numpy(), want[column].to_numpy(), rtol=1e-12, atol=0,
+                                   err_msg=column)
+
+
+def single_machine(frame: pd.DataFrame, template=None) -> relscore.Scorer:
+    s = (template if template is not None else relscore.Scorer()).empty_like()
+    s.add_dataframe(frame.sort_values("time", kind="stable"), missing_weight="default")
+    return s
+
+
+def shuffled_partitions(specs, people, seed=7):
+    """A dask DataFrame whose partitions (generated on the workers) come in the order of
+    `specs`, each with its rows shuffled."""
+
+    def make(spec):
+        size, part, window = spec
+        frame = synthetic_log(size, people=people, seed=seed, part=part, window=window)
+        return frame.sample(frac=1.0, random_state=part)
+
+    return dd.from_map(make, specs, meta=synthetic_log(0, people=people), enforce_metadata=False)
+
+
+def test_two_million_interactions_in_shuffled_overlapping_partitions(client):
+    n, parts, people = 2_000_000, 48, 20_000
+    sizes = np.random.default_rng(1).multinomial(n, np.full(parts, 1 / parts))  # uneven sizes
+    specs = [(int(size), k, None) for k, size in enumerate(sizes)]
+    order = np.random.default_rng(2).permutation(parts)
+    frame = shuffled_partitions([specs[k] for k in order], people)
+    assert frame.npartitions == parts
+
+    with get_task_stream(client) as stream:
+        merged = relscore.dask.score(frame, split_every=4, missing_weight="default")
+    workers = {task["worker"] for task in stream.data}
+    assert len(workers) == 2, "both worker processes should have scored partitions"
+
+    whole = pd.concat([synthetic_log(s, people=people, seed=7, part=k) for s, k, _ in specs], ignore_index=True)
+    reference = single_machine(whole)
+    assert merged.newest == reference.newest
+    assert set(merged.people) == set(whole["source"]) | set(whole["target"])
+    assert_same_relationships(merged.to_pandas(), reference.to_pandas())
+    assert merged.to_pandas()["interactions"].sum() == n
+
+    # The case merge exists for: most relationships were seen by several partitions.
+    src, tgt = whole["source"].cat.codes.to_numpy(np.int64), whole["target"].cat.codes.to_numpy(np.int64)
+    pair = np.minimum(src, tgt) * people + np.maximum(src, tgt)
+    partition_of = np.repeat(np.arange(parts), sizes)
+    partitions_per_pair = pd.DataFrame({"pair": pair, "part": partition_of}).groupby("pair")["part"].nunique()
+    assert (partitions_per_pair > 1).mean() > 0.3
+
+
+def test_time_partitioned_log_in_reverse_order_with_a_deep_tree(client):
+    parts, people = 16, 2_000
+    specs = [(5_000, k, (k / parts, (k + 1) / parts)) for k in range(parts)]
+    frame = shuffled_partitions(specs[::-1], people, seed=11)
+    merged = relscore.dask.score(frame, split_every=2, missing_weight="default")
+    whole = pd.concat([synthetic_log(s, people=people, seed=11, part=k, window=w) for s, k, w in specs])
+    assert_same_relationships(merged.to_pandas(), single_machine(whole).to_pandas())
+
+
+def test_one_pair_split_across_partitions_and_channels(client):
+    rows = [
+        ("2026-01-05", "ana", "ben", "email", False),
+        ("2026-03-01", "ben", "ana", "call", False),
+        ("2026-02-01", "ana", "ben", "meeting", True),
+        ("2026-01-20", "cy", "ana", "message", False),
+        ("2026-04-01", "ana", "ben", "email", False),
+    ]
+    frame = pd.DataFrame(rows, columns=["time", "source", "target", "channel", "mutual"])
+    frame["time"] = pd.to_datetime(frame["time"])
+    pieces = [frame.iloc[[3, 1]], frame.iloc[[4]], frame.iloc[[0, 2]]]  # ben→ana before ana→ben
+    lazy = dd.from_delayed([dask.delayed(p) for p in pieces], meta=frame.iloc[:0], verify_meta=False)
+    merged = relscore.dask.score(lazy)
+    reference = relscore.Scorer()
+    reference.add_dataframe(frame)
+    for a, b in (("ana", "ben"), ("ana", "cy")):
+        got, want = merged.between(a, b), reference.between(a, b)
+        assert got.interactions == want.interactions and got.last_interaction == want.last_interaction
+        assert got.strength == pytest.approx(want.strength, rel=1e-12)
+        assert got.volume_ab == pytest.approx(want.volume_ab, rel=1e-12)
+        assert got.volume_ba == pytest.approx(want.volume_ba, rel=1e-12)
+
+
+def test_configuration_comes_from_the_template(client):
+    template = relscore.Scorer(reciprocity=0.9, half_life="7d", channels={"email": (1.5, "3d")})
+    specs = [(5_000, k, None) for k in range(6)]
+    frame = shuffled_partitions(specs, people=300)
+    merged = relscore.dask.score(frame, template=template, missing_weight="default")
+    plain = relscore.dask.score(frame, missing_weight="default")  # same data, other config: other tasks
+    assert merged.reciprocity == 0.9 and merged.channels == template.channels
+    assert plain.reciprocity == 0.5 and plain.channels == relscore.Scorer().channels
+    whole = pd.concat([synthetic_log(s, people=300, seed=7, part=k) for s, k, _ in specs])
+    assert_same_relationships(merged.to_pandas(), single_machine(whole, template).to_pandas())
+    assert_same_relationships(plain.to_pandas(), single_machine(whole).to_pandas())
+
+
+def test_parquet_and_csv_inputs(client, tmp_path):
+    whole = synthetic_log(30_000, people=500, seed=3)
+    whole["source"], whole["target"] = whole["source"].astype(str), whole["target"].astype(str)
+    whole["channel"] = whole["channel"].astype(str)
+    reference = single_machine(whole).to_pandas()
+
+    dd.from_pandas(whole, npartitions=7).to_parquet(tmp_path / "events.parquet")
+    from_parquet = dd.read_parquet(tmp_path / "events.parquet")
+    assert_same_relationships(relscore.dask.score(from_parquet, missing_weight="default").to_pandas(), reference)
+
+    dd.from_pandas(whole, npartitions=5).to_csv(tmp_path / "events-*.csv", index=False)
+    from_csv = dd.read_csv(tmp_path / "events-*.csv", parse_dates=["time"], blocksize=100_000)
+    assert from_csv.npartitions > 5  # CSV blocks split files: more partitions, same answer
+    assert_same_relationships(relscore.dask.score(from_csv, missing_weight="default").to_pandas(), reference)
+
+
+def test_integer_ids_name_people_the_same_in_every_partition(client):
+    rng = np.random.default_rng(5)
+    n = 20_000
+    frame = pd.DataFrame({"time": rng.integers(1_700_000_000, 1_730_000_000, n), "source": rng.integers(0, 300, n),
+                          "target": rng.integers(0, 300, n)})
+    frame = frame[frame["source"] != frame["target"]]
+    lazy = dd.from_pandas(frame, npartitions=9)
+    merged = relscore.dask.score(lazy)
+    reference = relscore.Scorer()
+    reference.add_dataframe(frame)
+    assert_same_relationships(merged.to_pandas(), reference.to_pandas())
+    # Times as UNIX seconds: the sharded table is taken at the newest one, as to_pandas() is.
+    assert_same_relationships(relscore.dask.relationships(lazy, shards=3).compute(), reference.to_pandas())
+
+
+def test_bad_input_in_one_partition_names_the_partition_and_row(client):
+    frame = synthetic_log(4_000, people=100, seed=9).fillna({"weight": 1.0})
+    frame.index = pd.RangeIndex(100_000, 104_000)  # labels differ from positions
+    bad = frame.copy()
+    bad.loc[102_345, "weight"] = -0.5  # in partition 2 of 4
+    with pytest.raises(ValueError, match=r"relscore\.dask: partition 2, index label 102345: weight must be finite"):
+        relscore.dask.score(dd.from_pandas(bad, npartitions=4, sort=False))
+
+    selfie = frame.copy()
+    selfie.loc[100_010, "target"] = selfie.loc[100_010, "source"]
+    with pytest.raises(ValueError, match=r"relscore\.dask: partition 0, index label 100010: .*self-interaction"):
+        relscore.dask.score(dd.from_pandas(selfie, npartitions=4, sort=False))
+
+    with pytest.raises(KeyError, match="no column 'sender'"):
+        relscore.dask.score(dd.from_pandas(frame, npartitions=2), source="sender")
+
+
+def test_sharded_relationships_never_merge_but_agree(client):
+    specs = [(8_000, k, None) for k in range(8)]
+    frame = shuffled_partitions(specs, people=1_000)
+    merged = relscore.dask.score(frame, missing_weight="default")
+    sharded = relscore.dask.relationships(frame, shards=5, missing_weight="default")
+    assert sharded.npartitions == 5
+    assert_same_relationships(sharded.compute(), merged.to_pandas(at=merged.newest))
+
+
+def test_results_as_dask_dataframe_and_snapshots_on_the_wire(client):
+    frame = synthetic_log(10_000, people=200, seed=4)
+    merged = relscore.dask.score(dd.from_pandas(frame, npartitions=3), missing_weight="default")
+    lazy = relscore.dask.to_dask_dataframe(merged, npartitions=4)
+    assert lazy.npartitions == 4
+    pd.testing.assert_frame_equal(lazy.compute().reset_index(drop=True), merged.to_pandas())
+    # Scorers pickle as their snapshot, so even a Scorer sent by Dask travels compactly.
+    assert merged.to_bytes() in pickle.dumps(merged)
+    assert len(pickle.dumps(merged)) < len(merged.to_bytes()) + 200
+
+
+def test_merge_snapshots_rejects_a_bad_split_and_an_empty_list():
+    with pytest.raises(ValueError, match="split_every"):
+        relscore.dask.merge_snapshots([b""], split_every=1)
+    with pytest.raises(ValueError, match="nothing to merge"):
+        relscore.dask.merge_snapshots([])
+
+
+def test_the_scale_example_runs_and_checks_itself(tmp_path):
+    """examples/python/dask_scale.py, small: its own LocalCluster, every stage, and --check
+    (the same log scored in one process, compared to 1e-12)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    script = os.path.join(root, "examples", "python", "dask_scale.py")
+    result = subprocess.run([sys.executable, script, "--events", "200000", "--people", "5000", "--partitions", "8",
+                             "--workers", "2", "--memory-limit", "1GiB", "--top", "3", "--check"],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "largest relative difference in strength" in result.stdout
+    assert "the 3 strongest relationships" in result.stdout
