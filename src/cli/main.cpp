@@ -6,6 +6,7 @@
 // Exit status: 0 on success, 2 on bad input or arguments (nothing on stdout then).
 
 #include "input.hpp"
+#include "network_commands.hpp"
 #include "output.hpp"
 
 #include <relscore/relscore.hpp>
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
     std::function<int()> run;
     cli::score_options score;
     cli::add_score_command(app, score, run);
+    cli::add_network_commands(app, run);  // intro, suggest
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
