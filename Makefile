@@ -14,6 +14,7 @@ PY          := $(VENV)/bin/python
 # Python tools from PyPI, into the project's own virtual environment.
 PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypothesis matplotlib mypy \
                pybind11-stubgen==2.5.1
+PY_DEPS     += scipy  # relscore.network.strength_matrix
 
 .PHONY: all deps build demo test test-cpp test-python python stubs bench sample clean
 

@@ -25,6 +25,8 @@ namespace py = pybind11;
 using namespace py::literals;
 using namespace relscore;
 
+void bind_network(py::module_& m);  // network.cpp
+
 namespace {
 
 template <typename T>
@@ -218,4 +220,5 @@ PYBIND11_MODULE(_core, m) {
     });
     register_time(m);
     register_scorer(m);
+    bind_network(m);  // after Scorer: its functions take one
 }

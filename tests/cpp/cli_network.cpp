@@ -136,7 +136,7 @@ TEST_CASE("relscore intro --avoid and --format json", "[cli][network]") {
     }
 }
 
-TEST_CASE("relscore intro: bad input exits 2 with nothing on stdout; no chain exits 1", "[cli][network][errors]") {
+TEST_CASE("relscore intro exits 2 on bad input with nothing on stdout, and 1 when no chain exists", "[cli][network][errors]") {
     const auto log = write_file("islands.csv",
                                 "time,source,target\n2026-01-01,ana,ben\n2026-01-02,ben,cleo\n2026-01-03,dev,eve\n");
     for (const auto& [args, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{

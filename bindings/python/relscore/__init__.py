@@ -9,7 +9,8 @@ under a thin Python layer that takes and gives numpy arrays and pandas DataFrame
 >>> s.top("ana")
 [Relationship('ana' - 'ben': ...)]
 
-Plots live in :mod:`relscore.plot` (needs matplotlib).
+Plots live in :mod:`relscore.plot` (needs matplotlib); warm introductions, who should meet
+whom and the strength graph as a scipy.sparse matrix in :mod:`relscore.network`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import pandas as pd
 from . import _core
 from ._convert import DurationLike, TimeLike, to_duration_micros, to_micros
 from ._scorer import DEFAULT_CHANNELS, Channel, Relationship, Scorer
+from . import network
+from .network import intro, strength_matrix, suggest
 
 __version__: str = _core.__version__
 
@@ -27,8 +30,12 @@ __all__ = [
     "DEFAULT_CHANNELS",
     "Relationship",
     "Scorer",
+    "intro",
+    "network",
     "parse_duration",
     "parse_time",
+    "strength_matrix",
+    "suggest",
     "__version__",
 ]
 

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__ = ['Scorer', 'format_time', 'parse_duration', 'parse_time']
+__all__: list = ['Scorer', 'format_time', 'introductions', 'parse_duration', 'parse_time', 'strength_matrix', 'suggest_meetings']
 class Scorer:
     """
     The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.
@@ -88,6 +88,10 @@ def format_time(time_us: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Format microseconds since the epoch as ISO 8601 UTC.
     """
+def introductions(scorer: Scorer, a: str, z: str, paths: typing.SupportsInt | typing.SupportsIndex, avoid: collections.abc.Sequence[str], at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[list[tuple[list[str], list[float], float]], float]:
+    """
+    The best chains from a to z: ([(people, strengths, product)], strongest tie).
+    """
 def parse_duration(text: str) -> int:
     """
     Parse a duration such as '90d', '12h', '2w' or 'HH:MM:SS' into microseconds.
@@ -95,5 +99,13 @@ def parse_duration(text: str) -> int:
 def parse_time(text: str) -> int:
     """
     Parse ISO 8601 or UNIX seconds into microseconds since the epoch (UTC).
+    """
+def strength_matrix(scorer: Scorer, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.int32], int]:
+    """
+    The strength graph in CSR form: (data, indices, indptr, n); rows and columns are person ids.
+    """
+def suggest_meetings(scorer: Scorer, person: str | None, top: typing.SupportsInt | typing.SupportsIndex, max_intermediary_degree: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list[tuple[str, str, float, int, str, float]]:
+    """
+    Pairs with no tie ranked by the sum over common contacts of the weaker tie: (a, b, score, common, via, via_strength).
     """
 __version__: str = '0.1.0'
