@@ -4,14 +4,13 @@
 
 #include <fmt/format.h>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <queue>
 #include <set>
+#include <span>
 #include <utility>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -211,16 +210,67 @@ bool ranks_before(const meeting_suggestion& x, const meeting_suggestion& y) {
     return x.b < y.b;
 }
 
-std::vector<meeting_suggestion> keep_top(std::vector<meeting_suggestion> all, std::size_t k) {
-    k = std::min(k, all.size());
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), ranks_before);
-    all.resize(k);
-    return all;
-}
+// Finds, person by person, the people two hops away with no tie, and keeps the best
+// `opts.top` pairs seen so far in a bounded heap. Dense per-person arrays (reset through
+// the list of people touched) instead of one hash map of every pair: the work is still
+// Σ_z deg(z)², but memory is O(n + top) and each update is an array access.
+class suggestion_finder {
+public:
+    suggestion_finder(const adjacency& g, const suggest_options& opts)
+        : m_g(g), m_opts(opts), m_tally(g.size()), m_tied(g.size(), 0) {}
 
-bool counts_as_intermediary(const adjacency& g, person_id z, const suggest_options& opts) {
-    return opts.max_intermediary_degree == 0 || g.degree(z) <= opts.max_intermediary_degree;
-}
+    // The pairs (x, y) with no tie and a common neighbour; with later_only, only y > x.
+    // For each pair the intermediaries z come in increasing id order (x's neighbours are
+    // sorted), so the sums do not depend on anything but the graph.
+    void collect(person_id x, bool later_only) {
+        if (m_opts.top == 0) return;
+        const auto ties_of_x = std::span(m_g.neighbour).subspan(m_g.offset[x], m_g.degree(x));
+        for (person_id y : ties_of_x) m_tied[y] = 1;
+        for (std::size_t e = m_g.offset[x]; e < m_g.offset[x + 1]; ++e) {
+            const person_id z = m_g.neighbour[e];
+            if (m_opts.max_intermediary_degree != 0 && m_g.degree(z) > m_opts.max_intermediary_degree) continue;
+            for (std::size_t f = m_g.offset[z]; f < m_g.offset[z + 1]; ++f) {
+                const person_id y = m_g.neighbour[f];
+                if (y == x || m_tied[y] || (later_only && y < x)) continue;
+                if (m_tally[y].common == 0) m_touched.push_back(y);
+                m_tally[y].add(z, std::min(m_g.strength[e], m_g.strength[f]));
+            }
+        }
+        for (person_id y : m_touched) {
+            const tally& t = m_tally[y];
+            offer({x, y, t.score, t.common, t.via, t.via_strength});
+            m_tally[y] = {};
+        }
+        m_touched.clear();
+        for (person_id y : ties_of_x) m_tied[y] = 0;
+    }
+
+    // The kept suggestions, best first.
+    [[nodiscard]] std::vector<meeting_suggestion> best() {
+        std::sort(m_heap.begin(), m_heap.end(), ranks_before);
+        return std::move(m_heap);
+    }
+
+private:
+    // A heap whose front is the worst kept suggestion.
+    void offer(const meeting_suggestion& m) {
+        if (m_heap.size() < m_opts.top) {
+            m_heap.push_back(m);
+            std::push_heap(m_heap.begin(), m_heap.end(), ranks_before);
+        } else if (ranks_before(m, m_heap.front())) {
+            std::pop_heap(m_heap.begin(), m_heap.end(), ranks_before);
+            m_heap.back() = m;
+            std::push_heap(m_heap.begin(), m_heap.end(), ranks_before);
+        }
+    }
+
+    const adjacency& m_g;
+    const suggest_options& m_opts;
+    std::vector<tally> m_tally;
+    std::vector<char> m_tied;
+    std::vector<person_id> m_touched;
+    std::vector<meeting_suggestion> m_heap;
+};
 
 }  // namespace
 
@@ -279,43 +329,17 @@ std::vector<meeting_suggestion> suggest_meetings(const Eigen::SparseMatrix<doubl
     constexpr const char* where = "relscore::suggest_meetings()";
     const adjacency g(graph, where);
     g.check(person, where, "person");
-    boost::unordered_flat_map<person_id, tally> found;
-    for (std::size_t e = g.offset[person]; e < g.offset[person + 1]; ++e) {
-        const person_id z = g.neighbour[e];
-        if (!counts_as_intermediary(g, z, opts)) continue;
-        for (std::size_t f = g.offset[z]; f < g.offset[z + 1]; ++f) {
-            const person_id y = g.neighbour[f];
-            if (y == person || g.tied(person, y)) continue;
-            found[y].add(z, std::min(g.strength[e], g.strength[f]));
-        }
-    }
-    std::vector<meeting_suggestion> all;
-    all.reserve(found.size());
-    for (const auto& [y, t] : found) all.push_back({person, y, t.score, t.common, t.via, t.via_strength});
-    return keep_top(std::move(all), opts.top);
+    suggestion_finder finder(g, opts);
+    finder.collect(person, /*later_only=*/false);
+    return finder.best();
 }
 
 std::vector<meeting_suggestion> suggest_meetings(const Eigen::SparseMatrix<double>& graph, const suggest_options& opts) {
     const adjacency g(graph, "relscore::suggest_meetings()");
-    boost::unordered_flat_map<std::uint64_t, tally> found;
-    // Intermediaries in increasing id order, so each pair's sum and `via` do not depend on
-    // hash order (the same order as suggest_meetings(graph, person)).
-    for (person_id z = 0; z < g.size(); ++z) {
-        if (!counts_as_intermediary(g, z, opts)) continue;
-        for (std::size_t e = g.offset[z]; e < g.offset[z + 1]; ++e) {
-            for (std::size_t f = e + 1; f < g.offset[z + 1]; ++f) {
-                const person_id x = g.neighbour[e], y = g.neighbour[f];  // x < y: neighbours are sorted
-                if (g.tied(x, y)) continue;
-                found[(std::uint64_t{x} << 32) | y].add(z, std::min(g.strength[e], g.strength[f]));
-            }
-        }
-    }
-    std::vector<meeting_suggestion> all;
-    all.reserve(found.size());
-    for (const auto& [key, t] : found)
-        all.push_back({static_cast<person_id>(key >> 32), static_cast<person_id>(key & 0xffffffffu), t.score, t.common,
-                       t.via, t.via_strength});
-    return keep_top(std::move(all), opts.top);
+    suggestion_finder finder(g, opts);
+    // Each pair once, from its smaller id.
+    for (person_id x = 0; x < g.size(); ++x) finder.collect(x, /*later_only=*/true);
+    return finder.best();
 }
 
 std::vector<meeting_suggestion> suggest_meetings(const scorer& s, const suggest_options& opts) {

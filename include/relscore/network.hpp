@@ -107,7 +107,8 @@ struct suggest_options {
 
 /// The pairs (a < b by id) with no tie ranked by W_ab, highest first (ties: by a, then
 /// b). Only pairs with a common neighbour appear. Complexity: Σ_z deg(z)² over the
-/// intermediaries counted, memory for each distinct pair found.
+/// intermediaries counted (so hubs dominate: see max_intermediary_degree); memory
+/// O(people + top).
 [[nodiscard]] std::vector<meeting_suggestion> suggest_meetings(const Eigen::SparseMatrix<double>& graph,
                                                                const suggest_options& opts = {});
 /// The people `person` has no tie with, ranked by W (ties: by id), each with a = person.
