@@ -69,8 +69,8 @@ struct intro_options {
 };
 
 /// The `opts.paths` best chains from `from` to `to` (fewer if fewer exist; none if `to`
-/// cannot be reached), best first: highest product, ties broken by the person ids along
-/// the chain. Chains visit nobody twice. If `from` and `to` are tied, the direct tie is
+/// cannot be reached), best first: highest product (equally good chains come in an
+/// unspecified but deterministic order). Chains visit nobody twice. If `from` and `to` are tied, the direct tie is
 /// a one-hop chain and competes with the others.
 ///
 /// Throws invalid_argument_error if from == to, if `from` or `to` is in `avoid`, or if
