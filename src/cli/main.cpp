@@ -6,8 +6,9 @@
 // Exit status: 0 on success, 2 on bad input or arguments (nothing on stdout then).
 
 #include "input.hpp"
-#include "network_commands.hpp"
 #include "output.hpp"
+
+#include "network_commands.hpp"
 
 #include <relscore/relscore.hpp>
 
@@ -77,8 +78,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::function<int()> run;
     cli::score_options score;
-    cli::add_score_command(app, score, run);
     cli::add_network_commands(app, run);  // intro, suggest
+    cli::add_score_command(app, score, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
