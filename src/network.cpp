@@ -54,11 +54,6 @@ struct adjacency {
 
     [[nodiscard]] std::size_t size() const noexcept { return offset.size() - 1; }
     [[nodiscard]] std::size_t degree(person_id v) const noexcept { return offset[v + 1] - offset[v]; }
-    [[nodiscard]] bool tied(person_id x, person_id y) const {
-        const auto first = neighbour.begin() + static_cast<std::ptrdiff_t>(offset[x]);
-        const auto last = neighbour.begin() + static_cast<std::ptrdiff_t>(offset[x + 1]);
-        return std::binary_search(first, last, y);
-    }
     void check(person_id v, const char* where, const char* what) const {
         if (v >= size())
             throw invalid_argument_error(
