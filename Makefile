@@ -14,7 +14,6 @@ PY          := $(VENV)/bin/python
 # Python tools from PyPI, into the project's own virtual environment.
 PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypothesis matplotlib mypy \
                pybind11-stubgen==2.5.1
-PY_DEPS     += scipy  # relscore.network.strength_matrix
 
 .PHONY: all deps build demo test test-cpp test-python python stubs bench sample clean
 
@@ -22,6 +21,9 @@ all: build
 
 deps:
 	@scripts/install-deps.sh
+
+# relscore.network.strength_matrix returns a scipy.sparse matrix (added once, whoever else needs it).
+PY_DEPS     += $(filter-out $(PY_DEPS),scipy)
 
 $(VENV)/.deps-installed: Makefile
 	@test -x $(PY) || python3 -m venv $(VENV)
