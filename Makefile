@@ -26,6 +26,9 @@ all: build
 deps:
 	@scripts/install-deps.sh
 
+# relscore.network.strength_matrix returns a scipy.sparse matrix (added once, whoever else needs it).
+PY_DEPS     += $(filter-out $(PY_DEPS),scipy)
+
 $(VENV)/.deps-installed: Makefile
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check $(PY_DEPS)
@@ -50,6 +53,9 @@ demo: build
 	@echo
 	@echo "== Drifting: who is due a touch, against each relationship's own rhythm =="
 	@$(RELSCORE) due $(SAMPLE) --for "Sam Rivera" --top 6
+	@echo
+	@echo "== A warm introduction: who can introduce Sam to Grace Liu at the target company =="
+	@$(RELSCORE) intro $(SAMPLE) "Sam Rivera" "Grace Liu"
 	@echo
 	@echo "== The strongest ties in the whole network =="
 	@$(RELSCORE) score $(SAMPLE) --top 8

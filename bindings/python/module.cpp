@@ -28,6 +28,8 @@ void bind_insight(py::module_& m);   // insight.cpp: replies, trend, rhythm, due
 using namespace py::literals;
 using namespace relscore;
 
+void bind_network(py::module_& m);  // network.cpp
+
 namespace {
 
 template <typename T>
@@ -241,4 +243,5 @@ PYBIND11_MODULE(_core, m) {
     register_scorer(m);
     bind_evaluate(m);
     bind_insight(m);
+    bind_network(m);  // after Scorer: its functions take one
 }

@@ -12,6 +12,8 @@ The story (seeded, so the file is reproducible byte for byte):
   then there is a call and an interview.
 - Jordan was close early on (calls, lunches) and then drifted: no contact since spring.
 - Meetups are mutual interactions with several people at once.
+- Sam's target company: Grace Liu leads the team there; Sam has never been in touch with
+  her, but Aisha, Marcus and Tomás know her (`relscore intro` finds the warm way in).
 
 Usage: python3 examples/data/generate_job_search.py > examples/data/job_search.csv
 Only the Python standard library is used.
@@ -127,6 +129,20 @@ for day in range(0, 360, 25):
 for day in range(30, 360, 40):
     add(at(day), "Aisha Rahman", "Tomás Ortega", "message")
     add(at(day + 1), "Tomás Ortega", "Aisha Rahman", "message")
+
+# The company Sam most wants to join, Lumen Labs: Sam has never been in touch with Grace Liu,
+# who leads the team there, but people Sam knows do. Aisha worked with Grace for years and
+# they still write every couple of months; Marcus, Sam's closest tie, met her once at a conference;
+# Tomás chats with her now and then. (Kept after every other random draw, so the rows
+# above are the same as without it.)
+for day in range(10, 330, 60):
+    sent = at(day + rng.randint(0, 10))
+    add(sent, "Aisha Rahman", "Grace Liu", "email")
+    add(sent + timedelta(days=rng.uniform(0.5, 3)), "Grace Liu", "Aisha Rahman", "email")
+add(at(150, 17), "Marcus Lee", "Grace Liu", "meeting", weight="1.5", mutual=True)
+for day in range(40, 330, 60):
+    add(at(day + rng.randint(0, 20)), "Tomás Ortega", "Grace Liu", "message")
+    add(at(day + rng.randint(21, 25)), "Grace Liu", "Tomás Ortega", "message")
 
 rows.sort(key=lambda r: (r[0], r[1], r[2]))
 out = csv.writer(sys.stdout, lineterminator="\n")

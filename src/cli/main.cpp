@@ -10,6 +10,8 @@
 #include "insight_commands.hpp"
 #include "output.hpp"
 
+#include "network_commands.hpp"
+
 #include <relscore/relscore.hpp>
 
 #include <CLI/CLI.hpp>
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::function<int()> run;
     cli::score_options score;
+    cli::add_network_commands(app, run);  // intro, suggest
     cli::add_score_command(app, score, run);
     cli::add_insight_commands(app, run);
     std::vector<std::string> evaluate_args;

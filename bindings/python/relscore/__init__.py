@@ -9,7 +9,8 @@ under a thin Python layer that takes and gives numpy arrays and pandas DataFrame
 >>> s.top("ana")
 [Relationship('ana' - 'ben': ...)]
 
-Plots live in :mod:`relscore.plot` (needs matplotlib).
+Plots live in :mod:`relscore.plot` (needs matplotlib); warm introductions, who should meet
+whom and the strength graph as a scipy.sparse matrix in :mod:`relscore.network`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from . import _core
 from ._convert import DurationLike, TimeLike, to_duration_micros, to_micros
 from ._insight import Conversation, Explanation, Replies, Rhythm, StarCalibration, Trend
 from ._scorer import DEFAULT_CHANNELS, Channel, Relationship, Scorer
+from . import network
+from .network import intro, strength_matrix, suggest
 
 __version__: str = _core.__version__
 
@@ -34,8 +37,12 @@ __all__ = [
     "Scorer",
     "StarCalibration",
     "Trend",
+    "intro",
+    "network",
     "parse_duration",
     "parse_time",
+    "strength_matrix",
+    "suggest",
     "__version__",
 ]
 

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list = ['Scorer', 'calibrate_stars', 'format_time', 'parse_duration', 'parse_time']
+__all__: list = ['Scorer', 'calibrate_stars', 'format_time', 'introductions', 'parse_duration', 'parse_time', 'strength_matrix', 'suggest_meetings']
 class LinkModel:
     """
     A streaming link predictor: score() a batch without learning from it, then observe() edges in time order.
@@ -146,6 +146,10 @@ def format_time(time_us: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Format microseconds since the epoch as ISO 8601 UTC.
     """
+def introductions(scorer: Scorer, a: str, z: str, paths: typing.SupportsInt | typing.SupportsIndex, avoid: collections.abc.Sequence[str], at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[list[tuple[list[str], list[float], float]], float]:
+    """
+    The best chains from a to z: ([(people, strengths, product)], strongest tie).
+    """
 def make_count() -> LinkModel:
     """
     Number of observed src -> dst edges.
@@ -189,5 +193,13 @@ def parse_time(text: str) -> int:
 def run_stream(model: LinkModel, src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], time: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], learn_index: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], learn_offset: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], batch_index: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], batch_offset: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], neg_src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], neg_dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
     """
     For each batch: observe the learn edges, then score the batch's positives and negatives. Returns (positive scores, negative scores).
+    """
+def strength_matrix(scorer: Scorer, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.int32], int]:
+    """
+    The strength graph in CSR form: (data, indices, indptr, n); rows and columns are person ids.
+    """
+def suggest_meetings(scorer: Scorer, person: str | None, top: typing.SupportsInt | typing.SupportsIndex, max_intermediary_degree: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list[tuple[str, str, float, int, str, float]]:
+    """
+    Pairs with no tie ranked by the sum over common contacts of the weaker tie: (a, b, score, common, via, via_strength).
     """
 __version__: str = '0.1.0'

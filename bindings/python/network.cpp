@@ -1,0 +1,107 @@
+// relscore._core's network functions: the strength graph as CSR arrays, warm
+// introductions and meeting suggestions (relscore/network.py wraps them in scipy.sparse
+// and pandas). They take the C++ Scorer and release the GIL for the graph work.
+
+#include <relscore/network.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace py = pybind11;
+using namespace py::literals;
+using namespace relscore;
+
+namespace {
+
+std::optional<timestamp> at_of(std::optional<std::int64_t> at_us) {
+    if (!at_us) return std::nullopt;
+    return from_micros(*at_us);
+}
+
+template <typename T>
+py::array_t<T> to_numpy(const T* data, Eigen::Index size) {
+    return py::array_t<T>(static_cast<py::ssize_t>(size), data);  // copies
+}
+
+// (people, strengths, product) per chain; people by name.
+using chain_tuple = std::tuple<std::vector<std::string>, std::vector<double>, double>;
+// (a, b, score, common, via, via_strength)
+using suggestion_tuple = std::tuple<std::string, std::string, double, std::size_t, std::string, double>;
+
+}  // namespace
+
+void bind_network(py::module_& m) {
+    m.def(
+        "strength_matrix",
+        [](const scorer& s, std::optional<std::int64_t> at_us) {
+            Eigen::SparseMatrix<double, Eigen::RowMajor> g;
+            {
+                py::gil_scoped_release release;
+                g = strength_matrix(s, at_of(at_us));  // symmetric: row-major is the same matrix
+                g.makeCompressed();
+            }
+            const auto n = g.rows();
+            return py::make_tuple(to_numpy(g.valuePtr(), g.nonZeros()), to_numpy(g.innerIndexPtr(), g.nonZeros()),
+                                  to_numpy(g.outerIndexPtr(), n + 1), n);
+        },
+        "scorer"_a, "at_us"_a,
+        "The strength graph in CSR form: (data, indices, indptr, n); rows and columns are person ids.");
+    m.def(
+        "introductions",
+        [](const scorer& s, const std::string& a, const std::string& z, std::size_t paths,
+           const std::vector<std::string>& avoid, std::optional<std::int64_t> at_us) {
+            intro_options o;
+            o.paths = paths;
+            o.at = at_of(at_us);
+            const person_id from = s.person(a), to = s.person(z);
+            for (const auto& name : avoid) o.avoid.push_back(s.person(name));
+            std::vector<intro_path> found;
+            {
+                py::gil_scoped_release release;
+                found = introductions(strength_matrix(s, o.at), from, to, o);
+            }
+            std::vector<chain_tuple> out;
+            for (const auto& p : found) {
+                std::vector<std::string> names;
+                for (person_id v : p.people) names.push_back(s.name(v));
+                out.emplace_back(std::move(names), p.strengths, p.product);
+            }
+            return py::make_tuple(out, found.empty() ? 0.0 : found[0].strongest_tie);
+        },
+        "scorer"_a, "a"_a, "z"_a, "paths"_a, "avoid"_a, "at_us"_a,
+        "The best chains from a to z: ([(people, strengths, product)], strongest tie).");
+    m.def(
+        "suggest_meetings",
+        [](const scorer& s, std::optional<std::string> person, std::size_t top, std::size_t max_intermediary_degree,
+           std::optional<std::int64_t> at_us) {
+            suggest_options o;
+            o.top = top;
+            o.max_intermediary_degree = max_intermediary_degree;
+            o.at = at_of(at_us);
+            std::optional<person_id> who;
+            if (person) who = s.person(*person);
+            std::vector<meeting_suggestion> found;
+            {
+                py::gil_scoped_release release;
+                const auto g = strength_matrix(s, o.at);
+                found = who ? suggest_meetings(g, *who, o) : suggest_meetings(g, o);
+            }
+            std::vector<suggestion_tuple> out;
+            for (const auto& r : found)
+                out.emplace_back(s.name(r.a), s.name(r.b), r.score, r.common, s.name(r.via), r.via_strength);
+            return out;
+        },
+        "scorer"_a, "person"_a, "top"_a, "max_intermediary_degree"_a, "at_us"_a,
+        "Pairs with no tie ranked by the sum over common contacts of the weaker tie: (a, b, score, common, via, via_strength).");
+
+    py::list names = m.attr("__all__");
+    for (const char* name : {"introductions", "strength_matrix", "suggest_meetings"}) names.append(name);
+    names.attr("sort")();
+}

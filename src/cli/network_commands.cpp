@@ -1,0 +1,263 @@
+// relscore intro EVENTS.csv A Z [--alternatives K] [--avoid PERSON]... [--at TIME] [--format table|csv|json]
+// relscore suggest EVENTS.csv [--for PERSON] [--top K] [--max-degree D] [--at TIME] [--format table|csv|json]
+//
+// Same input options and error behaviour as `relscore score`: bad input or arguments
+// exit with status 2 and print nothing on stdout.
+
+#include "network_commands.hpp"
+
+#include "input.hpp"
+#include "output.hpp"
+
+#include <relscore/network.hpp>
+#include <relscore/time.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relscore::cli {
+namespace {
+
+const std::map<std::string, output_format> format_names = {
+    {"table", output_format::table}, {"csv", output_format::csv}, {"json", output_format::json}};
+
+void add_format_option(CLI::App& cmd, output_format& format) {
+    cmd.add_option("--format", format, "Output format: table, csv or json")
+        ->transform(CLI::CheckedTransformer(format_names, CLI::ignore_case));
+}
+
+// Display width of UTF-8 text: code points, not bytes (good enough for names).
+std::size_t display_width(const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string csv_quote(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+// An aligned table: text columns left, numbers right, two spaces between columns.
+void print_aligned(std::FILE* out, const std::vector<std::string>& header, const std::vector<bool>& left,
+                   const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width(header.size());
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        width[c] = display_width(header[c]);
+        for (const auto& row : rows) width[c] = std::max(width[c], display_width(row[c]));
+    }
+    const auto line = [&](const std::vector<std::string>& cells) {
+        std::string text;
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            const std::string pad(width[c] - display_width(cells[c]), ' ');
+            if (c) text += "  ";
+            text += left[c] ? cells[c] + pad : pad + cells[c];
+        }
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        fmt::print(out, "{}\n", text);
+    };
+    line(header);
+    std::vector<std::string> rule;
+    for (std::size_t w : width) rule.emplace_back(w, '-');
+    line(rule);
+    for (const auto& row : rows) line(row);
+}
+
+// ---- intro -------------------------------------------------------------------------------
+
+struct intro_command {
+    input_options input;
+    std::string from, to;
+    std::size_t alternatives = 2;
+    std::vector<std::string> avoid;
+    std::optional<std::string> at;
+    output_format format = output_format::table;
+};
+
+void print_intro(const scorer& s, const intro_command& opts, const std::vector<intro_path>& paths, timestamp at) {
+    switch (opts.format) {
+        case output_format::table: {
+            std::vector<std::vector<std::string>> rows;
+            for (std::size_t k = 0; k < paths.size(); ++k) {
+                const auto& p = paths[k];
+                std::string chain = s.name(p.people[0]);
+                for (std::size_t i = 0; i < p.strengths.size(); ++i)
+                    chain += fmt::format(" -[{:.2f}]- {}", p.strengths[i], s.name(p.people[i + 1]));
+                rows.push_back({fmt::format("{}", k + 1), fmt::format("{:.4g}", p.product),
+                                fmt::format("{}", p.strengths.size()),
+                                fmt::format("{:.4f}", *std::min_element(p.strengths.begin(), p.strengths.end())),
+                                chain});
+            }
+            print_aligned(stdout, {"rank", "product", "hops", "weakest", "chain"}, {false, false, false, false, true},
+                          rows);
+            if (!paths.empty())
+                fmt::print(stdout, "\nproduct: each tie's strength divided by the strongest tie in the network ({:.4f}), "
+                                   "multiplied along the chain\n",
+                           paths[0].strongest_tie);
+            break;
+        }
+        case output_format::csv:
+            fmt::print(stdout, "path,hop,from,to,strength,normalized,product\n");
+            for (std::size_t k = 0; k < paths.size(); ++k) {
+                const auto& p = paths[k];
+                for (std::size_t i = 0; i < p.strengths.size(); ++i)
+                    fmt::print(stdout, "{},{},{},{},{},{},{}\n", k + 1, i + 1, csv_quote(s.name(p.people[i])),
+                               csv_quote(s.name(p.people[i + 1])), p.strengths[i], p.strengths[i] / p.strongest_tie,
+                               p.product);
+            }
+            break;
+        case output_format::json: {
+            nlohmann::ordered_json doc;
+            doc["at"] = format_time(at);
+            doc["from"] = opts.from;
+            doc["to"] = opts.to;
+            doc["strongest_tie"] = paths.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(paths[0].strongest_tie);
+            doc["paths"] = nlohmann::ordered_json::array();
+            for (const auto& p : paths) {
+                nlohmann::ordered_json path;
+                path["product"] = p.product;
+                path["cost"] = p.cost;
+                path["people"] = nlohmann::ordered_json::array();
+                for (person_id v : p.people) path["people"].push_back(s.name(v));
+                path["strengths"] = p.strengths;
+                doc["paths"].push_back(std::move(path));
+            }
+            fmt::print(stdout, "{}\n", doc.dump(2));
+            break;
+        }
+    }
+}
+
+void add_intro_command(CLI::App& app, std::function<int()>& run) {
+    auto opts = std::make_shared<intro_command>();
+    auto* cmd = app.add_subcommand(
+        "intro", "Warm introductions: the chains of ties from A to Z whose normalized strengths have the largest product");
+    add_input_options(*cmd, opts->input);  // the log is the first positional, as for `score`
+    cmd->add_option("from", opts->from, "Who wants the introduction (A)")->required();
+    cmd->add_option("to", opts->to, "Who A wants to reach (Z)")->required();
+    cmd->add_option("--alternatives", opts->alternatives, "Also show the K next best chains (default 2)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--avoid", opts->avoid, "A person the chains must not go through (repeatable)");
+    cmd->add_option("--at", opts->at, "Use strengths at this time (default: the newest interaction)");
+    add_format_option(*cmd, opts->format);
+    cmd->callback([opts, &run] {
+        run = [opts] {
+            const scorer s = load_scorer(opts->input);
+            intro_options o;
+            o.paths = opts->alternatives + 1;
+            if (opts->at) o.at = parse_time(*opts->at);
+            const person_id a = s.person(opts->from), z = s.person(opts->to);
+            for (const auto& name : opts->avoid) o.avoid.push_back(s.person(name));
+            if (a == z) throw invalid_argument_error(fmt::format("intro: '{}' is both ends of the chain", opts->from));
+            for (const auto& name : opts->avoid)
+                if (name == opts->from || name == opts->to)
+                    throw invalid_argument_error(fmt::format("--avoid '{}': an end of the chain cannot be avoided", name));
+            const auto paths = introductions(strength_matrix(s, o.at), a, z, o);
+            const timestamp when = o.at ? *o.at : s.newest().value_or(timestamp{});
+            print_intro(s, *opts, paths, when);
+            if (paths.empty()) {
+                std::fflush(stdout);
+                fmt::print(stderr, "relscore: no chain of ties links '{}' to '{}' at {}\n", opts->from, opts->to,
+                           format_time(when));
+                return exit_no_path;
+            }
+            return 0;
+        };
+    });
+}
+
+// ---- suggest -----------------------------------------------------------------------------
+
+struct suggest_command {
+    input_options input;
+    std::optional<std::string> person;
+    std::size_t top = 10;
+    std::size_t max_degree = 0;
+    std::optional<std::string> at;
+    output_format format = output_format::table;
+};
+
+void print_suggestions(const scorer& s, const suggest_command& opts, const std::vector<meeting_suggestion>& rows,
+                       timestamp at) {
+    switch (opts.format) {
+        case output_format::table: {
+            std::vector<std::vector<std::string>> cells;
+            for (const auto& r : rows)
+                cells.push_back({s.name(r.a), s.name(r.b), fmt::format("{:.4f}", r.score), fmt::format("{}", r.common),
+                                 s.name(r.via), fmt::format("{:.4f}", r.via_strength)});
+            print_aligned(stdout, {"a", "b", "score", "common", "via", "via_strength"},
+                          {true, true, false, false, true, false}, cells);
+            break;
+        }
+        case output_format::csv:
+            fmt::print(stdout, "a,b,score,common,via,via_strength\n");
+            for (const auto& r : rows)
+                fmt::print(stdout, "{},{},{},{},{},{}\n", csv_quote(s.name(r.a)), csv_quote(s.name(r.b)), r.score,
+                           r.common, csv_quote(s.name(r.via)), r.via_strength);
+            break;
+        case output_format::json: {
+            nlohmann::ordered_json doc;
+            doc["at"] = format_time(at);
+            doc["for"] = opts.person ? nlohmann::ordered_json(*opts.person) : nlohmann::ordered_json(nullptr);
+            doc["suggestions"] = nlohmann::ordered_json::array();
+            for (const auto& r : rows) {
+                nlohmann::ordered_json row;
+                row["a"] = s.name(r.a);
+                row["b"] = s.name(r.b);
+                row["score"] = r.score;
+                row["common"] = r.common;
+                row["via"] = s.name(r.via);
+                row["via_strength"] = r.via_strength;
+                doc["suggestions"].push_back(std::move(row));
+            }
+            fmt::print(stdout, "{}\n", doc.dump(2));
+            break;
+        }
+    }
+}
+
+void add_suggest_command(CLI::App& app, std::function<int()>& run) {
+    auto opts = std::make_shared<suggest_command>();
+    auto* cmd = app.add_subcommand(
+        "suggest", "Who should meet whom: pairs with no tie ranked by the sum, over common contacts, of the weaker of the two ties");
+    add_input_options(*cmd, opts->input);
+    cmd->add_option("--for", opts->person, "Only people this person has no tie with (a = PERSON)");
+    cmd->add_option("--top", opts->top, "Print at most K pairs (default 10)")->check(CLI::PositiveNumber);
+    cmd->add_option("--max-degree", opts->max_degree,
+                    "Ignore common contacts with more than D ties (hubs; bounds the work on big graphs); 0: no cap")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--at", opts->at, "Use strengths at this time (default: the newest interaction)");
+    add_format_option(*cmd, opts->format);
+    cmd->callback([opts, &run] {
+        run = [opts] {
+            const scorer s = load_scorer(opts->input);
+            suggest_options o;
+            o.top = opts->top;
+            o.max_intermediary_degree = opts->max_degree;
+            if (opts->at) o.at = parse_time(*opts->at);
+            const auto rows = opts->person ? suggest_meetings(s, *opts->person, o) : suggest_meetings(s, o);
+            print_suggestions(s, *opts, rows, o.at ? *o.at : s.newest().value_or(timestamp{}));
+            return 0;
+        };
+    });
+}
+
+}  // namespace
+
+void add_network_commands(CLI::App& app, std::function<int()>& run) {
+    add_intro_command(app, run);
+    add_suggest_command(app, run);
+}
+
+}  // namespace relscore::cli
