@@ -7,7 +7,9 @@
 //     magic        8 bytes  "RELSCORE"
 //     version      u32      2 (1 is still read)
 //     reciprocity  f64
-//     channels     u32 count, then per channel: string name, f64 weight, i64 half-life (us)
+//     channels     u32 count, then per channel: string name, f64 weight, i64 half-life (us),
+//                  [v2: u8 kernel (0 exponential, 1 power law, 2 window), i64 scale (us),
+//                   f64 exponent, i64 range (us)]
 //     insight      (v2) i64 reply window, i64 touch gap, i64 trend horizon, f64 trend
 //                  threshold, i64 new-tie rhythm, i64 min rhythm (all us), u8 conversations,
 //                  u8 retain events
@@ -16,11 +18,14 @@
 //     pairs        u32 count, then per pair:
 //                    u32 lo, u32 hi, i64 last (us), [v2: i64 first (us), u32 touches,]
 //                    u32 n_lo_hi, u32 n_hi_lo, u32 n_mutual,
-//                    u32 states, then per state: u16 channel, u8 dir, f64 value, i64 ref (us)
+//                    u32 states, then per state: u16 component (v1: channel), u8 dir,
+//                    f64 value, i64 ref (us)
 //                    [v2, if conversations: the pair's history, field by field in the order
 //                     of history_fields() below]
 //                    [v2, if retain events: u32 count, then per event: i64 time, f64 weight,
 //                     u16 channel, u8 dir (0, 1, 2 = mutual)]
+//                    [v2, if a channel has a window kernel: its interactions still in the
+//                     window, in the same form]
 //     crc32        u32      of every byte before it (boost::crc_32_type)
 //
 //   where `string` is a u32 byte length and the bytes.
@@ -152,6 +157,10 @@ struct snapshot_codec {
             w.put_string(c.name);
             w.put(c.weight);
             w.put(static_cast<std::int64_t>(c.half_life.count()));
+            w.put(static_cast<std::uint8_t>(c.kernel.kind));
+            w.put(static_cast<std::int64_t>(c.kernel.scale.count()));
+            w.put(c.kernel.exponent);
+            w.put(static_cast<std::int64_t>(c.kernel.range.count()));
         }
         const insight_config& ic = s.m_config.insight;
         w.put(static_cast<std::int64_t>(ic.reply_window.count()));
@@ -181,22 +190,24 @@ struct snapshot_codec {
             w.put(states);
             for (auto i = p.head; i != scorer::no_state; i = s.m_states[i].next) {
                 const auto& st = s.m_states[i];
-                w.put(st.channel);
+                w.put(st.component);
                 w.put(st.dir);
                 w.put(st.sum.value);
                 w.put(st.sum.ref_us);
             }
             if (ic.conversations)
                 history_fields(s.m_history[idx], [&](const auto& field) { w.put(field); });
-            if (ic.retain_events) {
-                w.put(static_cast<std::uint32_t>(s.m_events[idx].size()));
-                for (const auto& ev : s.m_events[idx]) {
+            const auto put_events = [&](const std::vector<scorer::retained_event>& events) {
+                w.put(static_cast<std::uint32_t>(events.size()));
+                for (const auto& ev : events) {
                     w.put(ev.time_us);
                     w.put(ev.weight);
                     w.put(ev.channel);
                     w.put(ev.dir);
                 }
-            }
+            };
+            if (ic.retain_events) put_events(s.m_events[idx]);
+            if (s.m_has_windows) put_events(s.m_windows[idx]);
         }
         return w.finish();
     }
@@ -230,6 +241,14 @@ struct snapshot_codec {
             c.name = r.get_string();
             c.weight = r.get<double>();
             c.half_life = duration{r.get<std::int64_t>()};
+            if (version >= 2) {
+                const auto kind = r.get<std::uint8_t>();
+                if (kind > 2) corrupt("an unknown decay kernel");
+                c.kernel.kind = static_cast<decay_kernel::shape>(kind);
+                c.kernel.scale = duration{r.get<std::int64_t>()};
+                c.kernel.exponent = r.get<double>();
+                c.kernel.range = duration{r.get<std::int64_t>()};
+            }
             try {
                 config.channels.define(c);
             } catch (const error& e) {
@@ -294,12 +313,12 @@ struct snapshot_codec {
             std::uint32_t previous = scorer::no_state;  // indices, not pointers: m_states grows
             for (std::uint32_t k = 0; k < n_states; ++k) {
                 scorer::state_record st{};
-                st.channel = r.get<channel_id>();
+                st.component = r.get<std::uint16_t>();
                 st.dir = r.get<std::uint8_t>();
                 st.sum.value = r.get<double>();
                 st.sum.ref_us = r.get<std::int64_t>();
                 st.next = scorer::no_state;
-                if (st.channel >= n_channels || st.dir > 1 || !(st.sum.value >= 0) || !std::isfinite(st.sum.value))
+                if (st.component >= s.m_half_life_us.size() || st.dir > 1 || !(st.sum.value >= 0) || !std::isfinite(st.sum.value))
                     corrupt("an invalid relationship state");
                 s.m_states.push_back(st);
                 const auto at = static_cast<std::uint32_t>(s.m_states.size() - 1);
@@ -317,9 +336,8 @@ struct snapshot_codec {
                         field = r.get<field_type>();
                     }
                 });
-            if (version >= 2 && config.insight.retain_events) {
+            const auto get_events = [&](std::vector<scorer::retained_event>& events) {
                 const auto n_events = r.get_count(8 + 8 + 2 + 1);
-                auto& events = s.m_events[idx];
                 events.reserve(n_events);
                 for (std::uint32_t k = 0; k < n_events; ++k) {
                     scorer::retained_event ev{};
@@ -331,7 +349,9 @@ struct snapshot_codec {
                         corrupt("an invalid retained interaction");
                     events.push_back(ev);
                 }
-            }
+            };
+            if (version >= 2 && config.insight.retain_events) get_events(s.m_events[idx]);
+            if (version >= 2 && s.m_has_windows) get_events(s.m_windows[idx]);
         }
         if (!r.at_end()) corrupt("trailing bytes");
         return s;

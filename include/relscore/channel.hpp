@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <relscore/error.hpp>
+#include <relscore/kernel.hpp>
 #include <relscore/time.hpp>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -24,7 +25,8 @@ using channel_id = std::uint16_t;
 struct channel {
     std::string name;
     double weight = 1.0;                          ///< w_c, finite and >= 0
-    duration half_life = std::chrono::days{60};   ///< h_c, > 0
+    duration half_life = std::chrono::days{60};   ///< h_c, > 0 (the exponential kernel's)
+    decay_kernel kernel{};                        ///< how it fades: exponential (default), power law, window
 
     friend bool operator==(const channel&, const channel&) = default;
 };
@@ -75,6 +77,18 @@ public:
         if (c.half_life.count() <= 0)
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
                                                         "': half-life must be positive");
+        const decay_kernel& k = c.kernel;
+        const auto bad_kernel = [&](const char* what) {
+            detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
+                                                        "': " + what);
+        };
+        if (k.kind == decay_kernel::shape::power_law &&
+            !(k.scale.count() > 0 && std::isfinite(k.exponent) && k.exponent > 0 && k.exponent <= 100 && k.range >= k.scale))
+            bad_kernel("power-law kernel needs tau > 0, 0 < beta <= 100 and range >= tau");
+        if (k.kind == decay_kernel::shape::window && k.scale.count() <= 0) bad_kernel("window kernel needs a positive length");
+        if (k.kind != decay_kernel::shape::exponential && k.kind != decay_kernel::shape::power_law &&
+            k.kind != decay_kernel::shape::window)
+            bad_kernel("unknown kernel kind");
         if (auto id = find(c.name)) {
             m_channels[*id] = std::move(c);
             return *id;

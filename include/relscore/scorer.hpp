@@ -14,6 +14,8 @@
 /// - Everything is a sum, so two scorers merge exactly (see merge()).
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -367,7 +369,14 @@ public:
             for (std::uint32_t s = p.head; s != no_state; s = other.m_states[s].next) {
                 const state_record& st = other.m_states[s];
                 const std::uint8_t dir = flipped ? static_cast<std::uint8_t>(1 - st.dir) : st.dir;
-                state_for(idx, st.channel, dir).sum.merge(st.sum, m_half_life_us[st.channel]);
+                state_for(idx, st.component, dir).sum.merge(st.sum, m_half_life_us[st.component]);
+            }
+            if (m_has_windows) {
+                for (retained_event ev : other.m_windows[theirs]) {
+                    if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
+                    m_windows[idx].push_back(ev);
+                }
+                prune_window(idx);
             }
         }
         m_newest_us = std::max(m_newest_us, other.m_newest_us);
@@ -463,7 +472,7 @@ public:
                 const state_record& st = m_states[s];
                 value[k] = st.sum.value;
                 age[k] = static_cast<double>(t - st.sum.ref_us);
-                half_life[k] = m_half_life_us[st.channel];
+                half_life[k] = m_half_life_us[st.component];
                 slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + st.dir);
             }
         }
@@ -472,6 +481,13 @@ public:
             (halvings < 1022.0).select(value * (-std::numbers::ln2 * halvings).exp(), 0.0);
         Eigen::ArrayXd volumes = Eigen::ArrayXd::Zero(2 * n_pairs);
         for (Eigen::Index s = 0; s < n_states; ++s) volumes[slot[static_cast<std::size_t>(s)]] += decayed[s];
+        if (m_has_windows)
+            for (Eigen::Index i = 0; i < n_pairs; ++i) {
+                double v[2] = {0, 0};
+                add_window_volumes(static_cast<std::uint32_t>(i), t, v);
+                volumes[2 * i] += v[0];
+                volumes[2 * i + 1] += v[1];
+            }
         using stride = Eigen::InnerStride<2>;
         out.volume_ab = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data(), n_pairs);
         out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data() + 1, n_pairs);
@@ -610,11 +626,27 @@ public:
         // 1 − ρ(V_s − V_w)/V_s, written as (1 − ρ) + ρ·V_w/V_s: no cancellation when V_w ≪ V_s.
         const double factor[2] = {v_lo_hi > v_hi_lo ? (1 - rho) + rho * (v_hi_lo / v_lo_hi) : 1.0,
                                   v_hi_lo > v_lo_hi ? (1 - rho) + rho * (v_lo_hi / v_hi_lo) : 1.0};
+        // Volumes by (channel, stored direction): a channel's kernel terms add up to one part.
+        std::vector<std::array<double, 2>> volume(m_config.channels.size(), {0.0, 0.0});
+        std::vector<std::array<bool, 2>> present(m_config.channels.size(), {false, false});
         for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next) {
             const state_record& st = m_states[s];
-            const double v = st.sum.at(t, m_half_life_us[st.channel]);
-            out.parts.push_back({st.channel, (st.dir == 1) == flipped, v, v * factor[st.dir]});
+            const channel_id c = m_component_channel[st.component];
+            volume[c][st.dir] += st.sum.at(t, m_half_life_us[st.component]);
+            present[c][st.dir] = true;
         }
+        if (m_has_windows)
+            for (const retained_event& ev : m_windows[pair]) {
+                const double w = kernel_value(ev.channel, t - ev.time_us) * ev.weight;
+                for (std::uint8_t d = 0; d < 2; ++d)
+                    if (ev.dir == 2 || ev.dir == d) {
+                        volume[ev.channel][d] += w;
+                        present[ev.channel][d] = true;
+                    }
+            }
+        for (channel_id c = 0; c < volume.size(); ++c)
+            for (std::uint8_t d = 0; d < 2; ++d)
+                if (present[c][d]) out.parts.push_back({c, (d == 1) == flipped, volume[c][d], volume[c][d] * factor[d]});
         std::sort(out.parts.begin(), out.parts.end(), [](const strength_part& x, const strength_part& y) {
             if (x.contribution != y.contribution) return x.contribution > y.contribution;
             return std::pair(x.channel, !x.from_a) < std::pair(y.channel, !y.from_a);
@@ -624,7 +656,7 @@ public:
             out.receipts_total = events.size();
             out.receipts.reserve(events.size());
             for (const retained_event& ev : events) {
-                const double kept = detail::decay_factor(t - ev.time_us, m_half_life_us[ev.channel]);
+                const double kept = kernel_value(ev.channel, t - ev.time_us);
                 const double f = ev.dir == 2 ? factor[0] + factor[1] : factor[ev.dir];
                 const person_id source = ev.dir == 2 ? a : (ev.dir == 0 ? m_pairs[pair].lo : m_pairs[pair].hi);
                 out.receipts.push_back({from_micros(ev.time_us), ev.channel, source, ev.dir == 2, ev.weight,
@@ -742,7 +774,7 @@ private:
     struct state_record {
         detail::decayed_sum sum;
         std::uint32_t next;
-        channel_id channel;
+        std::uint16_t component;          // an exponential term of a channel's kernel (kernel.hpp)
         std::uint8_t dir;                 // 0: lo→hi, 1: hi→lo
     };
     struct string_hash {
@@ -754,9 +786,38 @@ private:
         return (std::uint64_t{lo} << 32) | hi;
     }
 
+    // Each channel's kernel as exponential components (one for the exponential kernel, a
+    // few dozen for a power law, none for a window), and the window lengths.
     void cache_half_lives() {
         m_half_life_us.clear();
-        for (const auto& c : m_config.channels) m_half_life_us.push_back(static_cast<double>(c.half_life.count()));
+        m_component_weight.clear();
+        m_component_channel.clear();
+        m_channel_components.clear();
+        m_window_us.assign(m_config.channels.size(), 0);
+        for (channel_id c = 0; c < m_config.channels.size(); ++c) {
+            const channel& ch = m_config.channels[c];
+            const auto first = static_cast<std::uint32_t>(m_half_life_us.size());
+            const auto add = [&](double coefficient, double half_life_us) {
+                m_half_life_us.push_back(half_life_us);
+                m_component_weight.push_back(coefficient);
+                m_component_channel.push_back(c);
+            };
+            switch (ch.kernel.kind) {
+                case decay_kernel::shape::exponential: add(1.0, static_cast<double>(ch.half_life.count())); break;
+                case decay_kernel::shape::power_law:
+                    for (const auto& term : detail::power_law_terms(static_cast<double>(ch.kernel.scale.count()),
+                                                                    ch.kernel.exponent,
+                                                                    static_cast<double>(ch.kernel.range.count()))
+                                                .terms)
+                        add(term.coefficient, term.half_life_us);
+                    break;
+                case decay_kernel::shape::window: m_window_us[c] = ch.kernel.scale.count(); break;
+            }
+            m_channel_components.push_back({first, static_cast<std::uint32_t>(m_half_life_us.size())});
+        }
+        if (m_half_life_us.size() > std::numeric_limits<std::uint16_t>::max())
+            detail::throw_error<invalid_argument_error>("relscore::scorer: the channels' kernels need more than 65535 terms");
+        m_has_windows = std::any_of(m_window_us.begin(), m_window_us.end(), [](std::int64_t w) { return w > 0; });
         m_reply_window_us = m_config.insight.reply_window.count();
         m_touch_gap_us = m_config.insight.touch_gap.count();
         m_trend_horizon_us = static_cast<double>(m_config.insight.trend_horizon.count());
@@ -893,17 +954,18 @@ private:
             m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, no_state});
             if (m_config.insight.conversations) m_history.emplace_back();
             if (m_config.insight.retain_events) m_events.emplace_back();
+            if (m_has_windows) m_windows.emplace_back();
             m_ties[lo].push_back(it->second);
             m_ties[hi].push_back(it->second);
         }
         return it->second;
     }
 
-    state_record& state_for(std::uint32_t pair, channel_id channel, std::uint8_t dir) {
+    state_record& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
         for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next)
-            if (m_states[s].channel == channel && m_states[s].dir == dir) return m_states[s];
+            if (m_states[s].component == component && m_states[s].dir == dir) return m_states[s];
         // A new state starts empty at the oldest time, so the first add() sets it exactly.
-        m_states.push_back({{0.0, min_time_us}, m_pairs[pair].head, channel, dir});
+        m_states.push_back({{0.0, min_time_us}, m_pairs[pair].head, component, dir});
         m_pairs[pair].head = static_cast<std::uint32_t>(m_states.size() - 1);
         return m_states.back();
     }
@@ -913,7 +975,6 @@ private:
         const std::uint32_t idx = find_or_add_pair(lo, hi);
         const std::int64_t t = to_micros(e.time);
         const double w = e.weight ? *e.weight : m_config.channels[e.channel].weight;
-        const double h = m_half_life_us[e.channel];
         const auto dir = static_cast<std::uint8_t>(source > target);
         pair_record& p = m_pairs[idx];
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
@@ -932,15 +993,52 @@ private:
                 record_conversation(hist, e.mutual ? 2 : dir, t, first, previous);
         }
         if (m_config.insight.retain_events) m_events[idx].push_back({t, w, e.channel, static_cast<std::uint8_t>(e.mutual ? 2 : dir)});
-        if (e.mutual) {
-            ++p.n_mutual;
-            state_for(idx, e.channel, 0).sum.add(w, t, h);
-            state_for(idx, e.channel, 1).sum.add(w, t, h);
-        } else {
-            ++(dir == 0 ? p.n_lo_hi : p.n_hi_lo);
-            state_for(idx, e.channel, dir).sum.add(w, t, h);
+        ++(e.mutual ? p.n_mutual : dir == 0 ? p.n_lo_hi : p.n_hi_lo);
+        const auto [first_component, end_component] = m_channel_components[e.channel];
+        for (std::uint32_t k = first_component; k < end_component; ++k) {
+            const double wk = w * m_component_weight[k], h = m_half_life_us[k];
+            const auto component = static_cast<std::uint16_t>(k);
+            if (e.mutual) {
+                state_for(idx, component, 0).sum.add(wk, t, h);
+                state_for(idx, component, 1).sum.add(wk, t, h);
+            } else {
+                state_for(idx, component, dir).sum.add(wk, t, h);
+            }
         }
+        if (m_window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, static_cast<std::uint8_t>(e.mutual ? 2 : dir)});
         m_newest_us = std::max(m_newest_us, t);
+    }
+
+    // A window channel's interaction; ones that can never count again (older than the
+    // pair's newest interaction by their window: queries are never earlier) are dropped
+    // whenever the list doubles, so the work stays O(1) amortized.
+    void add_to_window(std::uint32_t pair, const retained_event& ev) {
+        auto& events = m_windows[pair];
+        events.push_back(ev);
+        if (events.size() >= 8 && std::has_single_bit(events.size())) prune_window(pair);
+    }
+    void prune_window(std::uint32_t pair) {
+        const std::int64_t last = m_pairs[pair].last_us;
+        std::erase_if(m_windows[pair], [&](const retained_event& ev) { return last - ev.time_us >= m_window_us[ev.channel]; });
+    }
+    // Window kernels' volumes of a pair at t, by stored direction.
+    void add_window_volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
+        if (!m_has_windows) return;
+        for (const retained_event& ev : m_windows[pair]) {
+            if (t - ev.time_us >= m_window_us[ev.channel] || ev.time_us > t) continue;
+            if (ev.dir != 1) v[0] += ev.weight;
+            if (ev.dir != 0) v[1] += ev.weight;
+        }
+    }
+    // What one interaction of `channel` of age `age_us` is worth now, per unit weight, as
+    // the state represents it (the sum of the kernel's terms, or the window's 0 or 1).
+    [[nodiscard]] double kernel_value(channel_id channel, std::int64_t age_us) const {
+        if (m_window_us[channel] > 0) return age_us >= 0 && age_us < m_window_us[channel] ? 1.0 : 0.0;
+        double v = 0;
+        const auto [first_component, end_component] = m_channel_components[channel];
+        for (std::uint32_t k = first_component; k < end_component; ++k)
+            v += m_component_weight[k] * detail::decay_factor(age_us, m_half_life_us[k]);
+        return v;
     }
 
     void apply_named(const interaction& e, const dense_interaction& resolved) {
@@ -965,7 +1063,8 @@ private:
         const pair_record& p = m_pairs[pair];
         double v[2] = {0, 0};
         for (std::uint32_t s = p.head; s != no_state; s = m_states[s].next)
-            v[m_states[s].dir] += m_states[s].sum.at(t, m_half_life_us[m_states[s].channel]);
+            v[m_states[s].dir] += m_states[s].sum.at(t, m_half_life_us[m_states[s].component]);
+        add_window_volumes(pair, t, v);
         r.volume_ab = v[flipped ? 1 : 0];
         r.volume_ba = v[flipped ? 0 : 1];
         r.strength = relscore::strength(r.volume_ab, r.volume_ba, m_config.reciprocity);
@@ -1012,7 +1111,16 @@ private:
     friend struct detail::snapshot_codec;
 
     scorer_config m_config;
-    std::vector<double> m_half_life_us;  // per channel, cached as double
+    std::vector<double> m_half_life_us;         // per kernel component (state_record::component)
+    std::vector<double> m_component_weight;     // per component: its coefficient in the kernel
+    std::vector<channel_id> m_component_channel;
+    struct component_range {
+        std::uint32_t first, end;
+    };
+    std::vector<component_range> m_channel_components;  // per channel
+    std::vector<std::int64_t> m_window_us;      // per channel: the window length, 0 if not a window kernel
+    bool m_has_windows = false;
+    std::vector<std::vector<retained_event>> m_windows;  // per pair, if a channel has a window kernel
     std::vector<std::string> m_names;
     boost::unordered_flat_map<std::string, person_id, string_hash, std::equal_to<>> m_ids;
     std::vector<std::vector<std::uint32_t>> m_ties;  // person -> their pairs
