@@ -15,6 +15,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,7 +87,24 @@ void apply_insight(insight_config& c, const py::dict& settings) {
     }
 }
 
-scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& channels, const py::dict& insight) {
+// Kernels by channel name: ("power_law", tau_us, beta, range_us) or ("window", length_us, 0, 0).
+using kernel_tuple = std::tuple<std::string, std::int64_t, double, std::int64_t>;
+
+void apply_kernels(channel_registry& channels, const std::map<std::string, kernel_tuple>& kernels) {
+    for (const auto& [name, spec] : kernels) {
+        channel c = channels[channels.id(name)];
+        const auto& [kind, scale_us, exponent, range_us] = spec;
+        if (kind == "power_law") c.kernel = decay_kernel::power_law(duration{scale_us}, exponent, duration{range_us});
+        else if (kind == "window") c.kernel = decay_kernel::window(duration{scale_us});
+        else if (kind == "exponential") c.kernel = {};
+        else throw invalid_argument_error("relscore.Scorer: channel '" + name + "': unknown kernel '" + kind +
+                                          "' (power_law, window or exponential)");
+        channels.define(c);
+    }
+}
+
+scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& channels, const py::dict& insight,
+                          const std::map<std::string, kernel_tuple>& kernels) {
     scorer_config config;
     config.reciprocity = reciprocity;
     apply_insight(config.insight, insight);
@@ -94,15 +112,17 @@ scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& 
         config.channels = channel_registry();
         for (const auto& [name, weight, half_life_us] : channels) config.channels.define({name, weight, duration{half_life_us}});
     }
+    apply_kernels(config.channels, kernels);
     return config;
 }
 
 void register_scorer(py::module_& m) {
     py::class_<scorer>(m, "Scorer", "The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.")
-        .def(py::init([](double reciprocity, const std::vector<channel_tuple>& channels, const py::dict& insight) {
-                 return scorer(make_config(reciprocity, channels, insight));
+        .def(py::init([](double reciprocity, const std::vector<channel_tuple>& channels, const py::dict& insight,
+                         const std::map<std::string, kernel_tuple>& kernels) {
+                 return scorer(make_config(reciprocity, channels, insight, kernels));
              }),
-             "reciprocity"_a, "channels"_a, "insight"_a = py::dict(),
+             "reciprocity"_a, "channels"_a, "insight"_a = py::dict(), "kernels"_a = std::map<std::string, kernel_tuple>(),
              "Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults; "
              "insight settings by name (see insight_settings).")
         .def_property_readonly("reciprocity", [](const scorer& s) { return s.config().reciprocity; },
@@ -115,6 +135,19 @@ void register_scorer(py::module_& m) {
                 return out;
             },
             "The channels as (name, weight, half-life in microseconds).")
+        .def_property_readonly(
+            "kernels",
+            [](const scorer& s) {
+                std::map<std::string, kernel_tuple> out;
+                for (const auto& c : s.channels()) {
+                    if (c.kernel.kind == decay_kernel::shape::power_law)
+                        out[c.name] = {"power_law", c.kernel.scale.count(), c.kernel.exponent, c.kernel.range.count()};
+                    else if (c.kernel.kind == decay_kernel::shape::window)
+                        out[c.name] = {"window", c.kernel.scale.count(), 0.0, 0};
+                }
+                return out;
+            },
+            "The channels whose kernel is not exponential: name -> (kind, scale us, exponent, range us).")
         .def_property_readonly("people_count", &scorer::people, "Number of people seen.")
         .def_property_readonly("relationship_count", &scorer::relationships, "Number of pairs that ever interacted.")
         .def_property_readonly(

@@ -15,6 +15,9 @@ void add_input_options(CLI::App& app, input_options& opts) {
     app.add_option("events", opts.events, "Interaction log: CSV or TSV with a header row")->required();
     app.add_option("--channel", opts.channel_specs,
                    "Define or override a channel: NAME=WEIGHT[:HALF_LIFE], e.g. coffee=2.5:90d (repeatable)");
+    app.add_option("--kernel", opts.kernel_specs,
+                   "A channel's decay kernel: NAME=power:TAU:BETA[:RANGE] ((1 + age/TAU)^-BETA) or "
+                   "NAME=window:LENGTH (counts for LENGTH, then nothing); default exponential (repeatable)");
     app.add_option("--half-life", opts.half_life, "Half-life for every channel, e.g. 90d, 12h, 2w");
     app.add_option("--reciprocity", opts.reciprocity, "Reciprocity weight rho in [0, 1]")
         ->default_val(0.5)
@@ -60,6 +63,42 @@ scorer_config make_config(const input_options& opts) {
             config.channels.define(c);
         } catch (const invalid_argument_error& e) {
             throw invalid_argument_error(fmt::format("--channel '{}': {}", spec, e.what()));
+        }
+    }
+    for (const auto& spec : opts.kernel_specs) {
+        const auto eq = spec.find('=');
+        const auto fail = [&](const std::string& why) {
+            throw invalid_argument_error(fmt::format("--kernel '{}': {} (expected NAME=power:TAU:BETA[:RANGE] or "
+                                                     "NAME=window:LENGTH)", spec, why));
+        };
+        if (eq == std::string::npos || eq == 0) fail("no NAME=");
+        const std::string name = spec.substr(0, eq);
+        std::vector<std::string> parts;
+        for (std::size_t from = eq + 1;;) {
+            const auto colon = spec.find(':', from);
+            parts.push_back(spec.substr(from, colon == std::string::npos ? std::string::npos : colon - from));
+            if (colon == std::string::npos) break;
+            from = colon + 1;
+        }
+        const auto id = config.channels.find(name);
+        if (!id) fail(fmt::format("unknown channel '{}' (known: {})", name, config.channels.names()));
+        channel c = config.channels[*id];
+        if (parts[0] == "power" && (parts.size() == 3 || parts.size() == 4)) {
+            double beta = 0;
+            const auto [end, ec] = std::from_chars(parts[2].data(), parts[2].data() + parts[2].size(), beta);
+            if (parts[2].empty() || ec != std::errc{} || end != parts[2].data() + parts[2].size())
+                fail(fmt::format("invalid exponent '{}'", parts[2]));
+            c.kernel = decay_kernel::power_law(parse_duration(parts[1]), beta,
+                                               parts.size() == 4 ? parse_duration(parts[3]) : duration{});
+        } else if (parts[0] == "window" && parts.size() == 2) {
+            c.kernel = decay_kernel::window(parse_duration(parts[1]));
+        } else {
+            fail(fmt::format("unknown kernel '{}'", parts[0]));
+        }
+        try {
+            config.channels.define(c);
+        } catch (const invalid_argument_error& e) {
+            fail(e.what());
         }
     }
     return config;

@@ -19,6 +19,7 @@ inline constexpr int exit_bad_input = 2;
 struct input_options {
     std::string events;
     std::vector<std::string> channel_specs;  // NAME=WEIGHT[:HALF_LIFE]
+    std::vector<std::string> kernel_specs;   // NAME=power:TAU:BETA[:RANGE] or NAME=window:LENGTH
     std::optional<std::string> half_life;
     double reciprocity = 0.5;
     io::read_options read;

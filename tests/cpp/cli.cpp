@@ -275,3 +275,25 @@ TEST_CASE("stars, due and explain refuse bad arguments with exit status 2 and no
         CHECK(r.err.find("relscore: error: ") != std::string::npos);
     }
 }
+
+TEST_CASE("relscore --kernel sets power-law and window kernels as the library does", "[cli][kernels]") {
+    const auto r = run({"score", sample, "--kernel", "message=power:2d:1.2", "--kernel", "meeting=window:30d", "--format", "json"});
+    REQUIRE(r.status == 0);
+    scorer_config config;
+    channel msg = config.channels[config.channels.id("message")];
+    msg.kernel = decay_kernel::power_law(std::chrono::days{2}, 1.2);
+    config.channels.define(msg);
+    channel meeting = config.channels[config.channels.id("meeting")];
+    meeting.kernel = decay_kernel::window(std::chrono::days{30});
+    config.channels.define(meeting);
+    scorer s(config);
+    (void)io::read_interactions(sample, s.channels(), {}, [&](interaction&& e) { s.add(e); });
+    for (const auto& row : nlohmann::json::parse(r.out)["relationships"])
+        CHECK(row["strength"].get<double>() == s.between(row["a"].get<std::string>(), row["b"].get<std::string>()).strength);
+    for (const auto& bad : {"message=power:2d", "nochannel=window:3d", "message=window:0s", "message"}) {
+        const auto e = run({"score", sample, "--kernel", bad});
+        CHECK(e.status == 2);
+        CHECK(e.out.empty());
+        CHECK(e.err.find(fmt::format("--kernel '{}'", bad)) != std::string::npos);
+    }
+}

@@ -145,3 +145,37 @@ def test_bad_settings_and_queries_are_refused():
     assert s.between("ana", "ben").strength == 0.5
     with pytest.raises(KeyError, match="unknown person 'zed'"):
         s.conversation("ana", "zed")
+
+
+@settings(max_examples=60, deadline=None)
+@given(log=logs, later=st.integers(0, 100 * 86400))
+def test_power_law_and_window_kernels_against_brute_force(log, later):
+    tau, beta, window = 2 * 86400, 1.2, 30 * 86400
+    s = relscore.Scorer(kernels={"message": ("power_law", "2d", beta), "meeting": ("window", "30d")})
+    for t, a, b, ch, w, m in log:
+        s.add(T0 + t, a, b, channel=ch, weight=w, mutual=m)
+    at = T0 + max(e[0] for e in log) + later
+    weights = {"message": 0.5, "email": 1.0, "call": 2.0, "meeting": 3.0}
+    half = {"email": 60 * 86400, "call": 90 * 86400}
+    for row in s.to_pandas(at=at).itertuples():
+        vab = vba = 0.0
+        for t, a, b, ch, w, m in log:
+            if {a, b} != {row.a, row.b}:
+                continue
+            age = at - (T0 + t)
+            if ch == "message":
+                k = (1 + age / tau) ** -beta
+            elif ch == "meeting":
+                k = 1.0 if age < window else 0.0
+            else:
+                k = 2.0 ** (-age / half[ch])
+            term = (weights[ch] if w is None else w) * k
+            vab += term if (m or a == row.a) else 0.0
+            vba += term if (m or a == row.b) else 0.0
+        assert row.volume_ab == pytest.approx(vab, rel=1e-3, abs=1e-300)  # the power law's stated error
+        assert row.volume_ba == pytest.approx(vba, rel=1e-3, abs=1e-300)
+    assert s.empty_like()._core.kernels == s._core.kernels
+    with pytest.raises(ValueError, match="unknown kernel"):
+        relscore.Scorer(kernels={"message": ("cubic", "1d")})
+    with pytest.raises(ValueError, match="0 < beta"):
+        relscore.Scorer(kernels={"message": ("power_law", "1d", -2)})

@@ -40,7 +40,7 @@ class Scorer:
         """
         Rebuild a scorer from to_bytes() output.
         """
-    def __init__(self, reciprocity: typing.SupportsFloat | typing.SupportsIndex, channels: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], insight: dict = {}) -> None:
+    def __init__(self, reciprocity: typing.SupportsFloat | typing.SupportsIndex, channels: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], insight: dict = {}, kernels: collections.abc.Mapping[str, tuple[str, typing.SupportsInt | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]] = {}) -> None:
         """
         Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults; insight settings by name (see insight_settings).
         """
@@ -117,6 +117,11 @@ class Scorer:
     def insight_settings(self) -> dict:
         """
         The insight settings (durations in microseconds).
+        """
+    @property
+    def kernels(self) -> dict[str, tuple[str, int, float, int]]:
+        """
+        The channels whose kernel is not exponential: name -> (kind, scale us, exponent, range us).
         """
     @property
     def newest_us(self) -> int | None:

@@ -98,6 +98,11 @@ class Scorer:
         volume-only scoring of very many pairs.
     retain_events:
         Keep every interaction (24 bytes each) so :meth:`explain` can list receipts.
+    kernels:
+        Decay kernels other than the exponential, by channel name:
+        ``{"message": ("power_law", "2d", 1.2)}`` for ``(1 + age/2d)^-1.2`` (an optional
+        fourth item sets the range the approximation holds over, default 1000·τ), or
+        ``{"meeting": ("window", "30d")}`` to count each meeting for 30 days, then nothing.
 
     Example
     -------
@@ -125,6 +130,7 @@ class Scorer:
         min_rhythm: Optional[DurationLike] = None,
         conversations: bool = True,
         retain_events: bool = False,
+        kernels: Optional[Mapping[str, Tuple[Any, ...]]] = None,
     ) -> None:
         specs: Dict[str, Tuple[float, int]] = {}
         if defaults:
@@ -153,8 +159,24 @@ class Scorer:
                 insight[key] = _convert.to_duration_micros(value)
         if trend_threshold is not None:
             insight["trend_threshold"] = float(trend_threshold)
+        kernel_specs: Dict[str, Tuple[str, int, float, int]] = {}
+        for name, given in (kernels or {}).items():
+            parts: List[Any] = list(given)
+            kind = str(parts[0])
+            if kind == "power_law":
+                if len(parts) not in (3, 4):
+                    raise ValueError(f"relscore.Scorer: kernel of '{name}': expected ('power_law', tau, beta[, range])")
+                kernel_specs[name] = (kind, _convert.to_duration_micros(parts[1]), float(parts[2]),
+                                      _convert.to_duration_micros(parts[3]) if len(parts) == 4 else 0)
+            elif kind == "window":
+                if len(parts) != 2:
+                    raise ValueError(f"relscore.Scorer: kernel of '{name}': expected ('window', length)")
+                kernel_specs[name] = (kind, _convert.to_duration_micros(parts[1]), 0.0, 0)
+            else:
+                raise ValueError(f"relscore.Scorer: kernel of '{name}': unknown kernel '{kind}' (power_law or window)")
         self._core = _core.Scorer(
-            reciprocity=reciprocity, channels=[(n, w, h) for n, (w, h) in specs.items()], insight=insight
+            reciprocity=reciprocity, channels=[(n, w, h) for n, (w, h) in specs.items()], insight=insight,
+            kernels=kernel_specs,
         )
 
     # ---- construction helpers --------------------------------------------------------
@@ -194,7 +216,8 @@ class Scorer:
         """A new, empty scorer with the same configuration (channels, reciprocity), so
         the two can merge."""
         return self._wrap(
-            _core.Scorer(reciprocity=self.reciprocity, channels=self._core.channels, insight=self._core.insight_settings)
+            _core.Scorer(reciprocity=self.reciprocity, channels=self._core.channels,
+                         insight=self._core.insight_settings, kernels=self._core.kernels)
         )
 
     # ---- properties -----------------------------------------------------------------
