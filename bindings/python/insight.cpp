@@ -3,6 +3,8 @@
 // microseconds, None when absent); relscore/_insight.py turns them into dataclasses and
 // DataFrames.
 
+#include "convert.hpp"
+
 #include <relscore/relscore.hpp>
 
 #include <pybind11/numpy.h>
@@ -20,21 +22,9 @@ using namespace relscore;
 
 namespace {
 
-std::optional<timestamp> at_of(std::optional<std::int64_t> at_us) {
-    if (!at_us) return std::nullopt;
-    return from_micros(*at_us);
-}
+using bindings::at_of;
 py::object micros(const std::optional<timestamp>& t) { return t ? py::cast(to_micros(*t)) : py::none(); }
 py::object micros(const std::optional<duration>& d) { return d ? py::cast(d->count()) : py::none(); }
-
-const char* trend_name(trend_direction d) {
-    switch (d) {
-        case trend_direction::rising: return "rising";
-        case trend_direction::cooling: return "cooling";
-        case trend_direction::steady: break;
-    }
-    return "steady";
-}
 
 py::dict reply_dict(const reply_stats& r) {
     return py::dict("messages"_a = r.messages, "waits"_a = r.waits, "answered"_a = r.answered, "resolved"_a = r.resolved,
@@ -52,7 +42,7 @@ py::dict rhythm_dict(const rhythm& r) {
 }
 
 py::dict trend_dict(const trend& t) {
-    return py::dict("direction"_a = trend_name(t.direction), "rate_per_day"_a = t.rate_per_day,
+    return py::dict("direction"_a = to_string(t.direction), "rate_per_day"_a = t.rate_per_day,
                     "change_over_horizon"_a = t.change_over_horizon);
 }
 

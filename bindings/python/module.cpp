@@ -9,6 +9,8 @@
 // - Results come back as numpy arrays that own the C++ buffers (no copy).
 // - C++ exceptions map to ValueError / KeyError with the same message.
 
+#include "convert.hpp"
+
 #include <relscore/relscore.hpp>
 
 #include <pybind11/numpy.h>
@@ -40,10 +42,7 @@ using channel_tuple = std::tuple<std::string, double, std::int64_t>;  // name, w
 using relationship_tuple =
     std::tuple<std::string, std::string, double, double, double, double, std::optional<std::int64_t>, std::uint64_t>;
 
-std::optional<timestamp> at_of(std::optional<std::int64_t> at_us) {
-    if (!at_us) return std::nullopt;
-    return from_micros(*at_us);
-}
+using bindings::at_of;
 
 relationship_tuple to_tuple(const scorer& s, const relationship& r) {
     std::optional<std::int64_t> last;

@@ -2,6 +2,8 @@
 // introductions and meeting suggestions (relscore/network.py wraps them in scipy.sparse
 // and pandas). They take the C++ Scorer and release the GIL for the graph work.
 
+#include "convert.hpp"
+
 #include <relscore/network.hpp>
 
 #include <pybind11/numpy.h>
@@ -20,10 +22,7 @@ using namespace relscore;
 
 namespace {
 
-std::optional<timestamp> at_of(std::optional<std::int64_t> at_us) {
-    if (!at_us) return std::nullopt;
-    return from_micros(*at_us);
-}
+using bindings::at_of;
 
 template <typename T>
 py::array_t<T> to_numpy(const T* data, Eigen::Index size) {

@@ -92,6 +92,16 @@ struct conversation_stats {
 
 enum class trend_direction { cooling, steady, rising };
 
+/// "cooling", "steady" or "rising".
+[[nodiscard]] constexpr const char* to_string(trend_direction d) noexcept {
+    switch (d) {
+        case trend_direction::cooling: return "cooling";
+        case trend_direction::rising: return "rising";
+        case trend_direction::steady: break;
+    }
+    return "steady";
+}
+
 /// Where a relationship is heading: the pace of contact lately against its long-run pace.
 ///
 /// Strength follows the pace of contact (the weight of interactions per unit of time): at

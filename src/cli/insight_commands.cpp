@@ -34,29 +34,14 @@ std::string human(const std::optional<duration>& d) { return d ? human(*d) : "-"
 std::string date_of(timestamp t) { return format_time(t).substr(0, 10); }
 double days_of(duration d) { return static_cast<double>(d.count()) / 86400e6; }
 
-const char* trend_name(trend_direction d) {
-    switch (d) {
-        case trend_direction::rising: return "rising";
-        case trend_direction::cooling: return "cooling";
-        case trend_direction::steady: break;
-    }
-    return "steady";
-}
 std::string trend_text(const trend& t) {
-    return fmt::format("{} ({:+.0f}%)", trend_name(t.direction), 100 * t.change_over_horizon);
+    return fmt::format("{} ({:+.0f}%)", to_string(t.direction), 100 * t.change_over_horizon);
 }
 std::string star_text(int n) { return std::string(static_cast<std::size_t>(n), '*') + std::string(static_cast<std::size_t>(5 - n), '.'); }
 
 std::optional<timestamp> query_at(const std::optional<std::string>& at) {
     if (at) return parse_time(*at);
     return std::nullopt;
-}
-
-void add_format_option(CLI::App& cmd, output_format& format) {
-    const std::map<std::string, output_format> formats = {
-        {"table", output_format::table}, {"csv", output_format::csv}, {"json", output_format::json}};
-    cmd.add_option("--format", format, "Output format: table, csv or json")
-        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
 }
 
 // Ratings a user gave: CSV with columns a, b, stars (a header row names them).
@@ -148,7 +133,7 @@ int run_stars(const stars_options& o) {
                                         {"reciprocity", r.reciprocity},
                                         {"touches", r.touches},
                                         {"known_days", known},
-                                        {"trend", trend_name(tr.direction)},
+                                        {"trend", to_string(tr.direction)},
                                         {"trend_change", tr.change_over_horizon}});
     }
     print_table(stdout, out, o.format, doc);
@@ -189,7 +174,7 @@ int run_due(const due_options& o) {
                               {"rhythm_learned", d.when.learned},
                               {"due", format_time(d.when.due)},
                               {"overdue", d.when.overdue},
-                              {"trend", trend_name(tr.direction)}});
+                              {"trend", to_string(tr.direction)}});
     }
     print_table(stdout, out, o.format, doc);
     return 0;
@@ -242,7 +227,7 @@ int run_explain(explain_options o) {
         json doc{{"a", na},     {"b", nb},         {"at", format_time(x.at)},       {"strength", r.strength},
                  {"stars", n},  {"volume_ab", r.volume_ab}, {"volume_ba", r.volume_ba}, {"reciprocity", r.reciprocity},
                  {"interactions", r.interactions}, {"touches", r.touches},
-                 {"trend", {{"direction", trend_name(tr.direction)}, {"rate_per_day", tr.rate_per_day},
+                 {"trend", {{"direction", to_string(tr.direction)}, {"rate_per_day", tr.rate_per_day},
                             {"change_over_horizon", tr.change_over_horizon}}}};
         doc["rhythm"] = rh ? json{{"typical_gap_days", days_of(rh->typical_gap)}, {"learned", rh->learned},
                                   {"last_contact", format_time(rh->last_contact)}, {"due", format_time(rh->due)},

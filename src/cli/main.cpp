@@ -39,10 +39,7 @@ void add_score_command(CLI::App& app, score_options& opts, std::function<int()>&
     cmd->add_option("--at", opts.at, "Score at this time (default: the newest interaction)");
     cmd->add_option("--for", opts.person, "Only this person's relationships (a = PERSON)");
     cmd->add_option("--top", opts.top, "Print at most K rows")->check(CLI::PositiveNumber);
-    const std::map<std::string, output_format> formats = {
-        {"table", output_format::table}, {"csv", output_format::csv}, {"json", output_format::json}};
-    cmd->add_option("--format", opts.format, "Output format: table, csv or json")
-        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+    add_format_option(*cmd, opts.format);
     cmd->callback([&] {
         run = [&] {
             const scorer s = load_scorer(opts.input);

@@ -26,54 +26,6 @@
 namespace relscore::cli {
 namespace {
 
-const std::map<std::string, output_format> format_names = {
-    {"table", output_format::table}, {"csv", output_format::csv}, {"json", output_format::json}};
-
-void add_format_option(CLI::App& cmd, output_format& format) {
-    cmd.add_option("--format", format, "Output format: table, csv or json")
-        ->transform(CLI::CheckedTransformer(format_names, CLI::ignore_case));
-}
-
-// Display width of UTF-8 text: code points, not bytes (good enough for names).
-std::size_t display_width(const std::string& s) {
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-std::string csv_quote(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
-
-// An aligned table: text columns left, numbers right, two spaces between columns.
-void print_aligned(std::FILE* out, const std::vector<std::string>& header, const std::vector<bool>& left,
-                   const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> width(header.size());
-    for (std::size_t c = 0; c < header.size(); ++c) {
-        width[c] = display_width(header[c]);
-        for (const auto& row : rows) width[c] = std::max(width[c], display_width(row[c]));
-    }
-    const auto line = [&](const std::vector<std::string>& cells) {
-        std::string text;
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            const std::string pad(width[c] - display_width(cells[c]), ' ');
-            if (c) text += "  ";
-            text += left[c] ? cells[c] + pad : pad + cells[c];
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        fmt::print(out, "{}\n", text);
-    };
-    line(header);
-    std::vector<std::string> rule;
-    for (std::size_t w : width) rule.emplace_back(w, '-');
-    line(rule);
-    for (const auto& row : rows) line(row);
-}
-
 // ---- intro -------------------------------------------------------------------------------
 
 struct intro_command {
@@ -99,8 +51,8 @@ void print_intro(const scorer& s, const intro_command& opts, const std::vector<i
                                 fmt::format("{:.4f}", *std::min_element(p.strengths.begin(), p.strengths.end())),
                                 chain});
             }
-            print_aligned(stdout, {"rank", "product", "hops", "weakest", "chain"}, {false, false, false, false, true},
-                          rows);
+            print_table(stdout, {{"rank", "product", "hops", "weakest", "chain"}, 0, rows, {false, false, false, false, true}},
+                        output_format::table, {});
             if (!paths.empty())
                 fmt::print(stdout, "\nproduct: each tie's strength divided by the strongest tie in the network ({:.4f}), "
                                    "multiplied along the chain\n",
@@ -196,8 +148,9 @@ void print_suggestions(const scorer& s, const suggest_command& opts, const std::
             for (const auto& r : rows)
                 cells.push_back({s.name(r.a), s.name(r.b), fmt::format("{:.4f}", r.score), fmt::format("{}", r.common),
                                  s.name(r.via), fmt::format("{:.4f}", r.via_strength)});
-            print_aligned(stdout, {"a", "b", "score", "common", "via", "via_strength"},
-                          {true, true, false, false, true, false}, cells);
+            print_table(stdout, {{"a", "b", "score", "common", "via", "via_strength"}, 0, cells,
+                                 {true, true, false, false, true, false}},
+                        output_format::table, {});
             break;
         }
         case output_format::csv:

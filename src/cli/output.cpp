@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 namespace relscore::cli {
 namespace {
@@ -20,16 +21,6 @@ std::string last_of(const relationship& r) { return r.last_interaction ? format_
 // Display width of UTF-8 text: code points, not bytes (good enough for names).
 std::size_t display_width(const std::string& s) {
     return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-std::string csv_quote(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
 }
 
 void print_table(std::FILE* out, const scorer& s, const std::vector<relationship>& rows) {
@@ -89,6 +80,23 @@ void print_json(std::FILE* out, const scorer& s, const std::vector<relationship>
 
 }  // namespace
 
+std::string csv_quote(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+void add_format_option(CLI::App& cmd, output_format& format) {
+    const std::map<std::string, output_format> formats = {
+        {"table", output_format::table}, {"csv", output_format::csv}, {"json", output_format::json}};
+    cmd.add_option("--format", format, "Output format: table, csv or json")
+        ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+}
+
 void print_table(std::FILE* out, const table& t, output_format format, const nlohmann::ordered_json& doc) {
     if (format == output_format::json) {
         fmt::print(out, "{}\n", doc.dump(2));
@@ -115,7 +123,8 @@ void print_table(std::FILE* out, const table& t, output_format format, const nlo
         for (std::size_t c = 0; c < width.size(); ++c) {
             const std::string cell = get(c);
             const std::string pad(width[c] - display_width(cell), ' ');
-            text += (c ? "  " : "") + (c < t.left_columns ? cell + pad : pad + cell);
+            const bool left = t.left.empty() ? c < t.left_columns : t.left[c];
+            text += (c ? "  " : "") + (left ? cell + pad : pad + cell);
         }
         while (!text.empty() && text.back() == ' ') text.pop_back();
         fmt::print(out, "{}\n", text);

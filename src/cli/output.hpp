@@ -3,6 +3,7 @@
 
 #include <relscore/scorer.hpp>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -23,7 +24,14 @@ struct table {
     std::vector<std::string> header;
     std::size_t left_columns = 0;
     std::vector<std::vector<std::string>> rows;
+    std::vector<bool> left = {};  ///< per column, if given: overrides left_columns
 };
+
+/// A CSV field, quoted if it needs to be (RFC 4180).
+std::string csv_quote(const std::string& s);
+
+/// Registers `--format table|csv|json` on a subcommand.
+void add_format_option(CLI::App& cmd, output_format& format);
 
 /// Prints `t` aligned (table) or as CSV, or prints `doc` (json).
 void print_table(std::FILE* out, const table& t, output_format format, const nlohmann::ordered_json& doc);

@@ -2,6 +2,7 @@
 // bundled sample, every printed number against the library, and the error cases.
 
 #include "support/catch.hpp"
+#include "support/cli_runner.hpp"
 #include "support/reference.hpp"
 
 #include <relscore/io/csv.hpp>
@@ -24,47 +25,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct run_result {
-    int status = -1;
-    std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string quote(const std::string& arg) {
-    std::string out = "'";
-    for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-fs::path scratch_dir() {
-    static const fs::path dir = [] {
-        auto d = fs::temp_directory_path() / fmt::format("relscore-cli-network-test-{}", ::getpid());
-        fs::create_directories(d);
-        return d;
-    }();
-    return dir;
-}
-
-run_result run(const std::vector<std::string>& args) {
-    const fs::path out = scratch_dir() / "stdout", err = scratch_dir() / "stderr";
-    std::string cmd = quote(RELSCORE_CLI_PATH);
-    for (const auto& a : args) cmd += fmt::format(" {}", quote(a));
-    cmd += fmt::format(" >{} 2>{} </dev/null", quote(out.string()), quote(err.string()));
-    const int raw = std::system(cmd.c_str());
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
-
-fs::path write_file(const std::string& name, const std::string& content) {
-    const fs::path p = scratch_dir() / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-}
+using test::run;
+using test::scratch_dir;
+using test::run_result;
+using test::slurp;
+using test::write_file;
 
 std::vector<std::vector<std::string>> read_csv(const std::string& text) {
     std::istringstream in(text);
