@@ -1,5 +1,6 @@
 // Reading interaction logs (see include/relscore/io/event_log.hpp).
 
+#include <relscore/detail/utf8.hpp>
 #include <relscore/io/csv.hpp>
 #include <relscore/io/event_log.hpp>
 #include <relscore/scorer.hpp>
@@ -117,13 +118,15 @@ read_summary read_interactions(std::istream& in, const std::string& name, const 
             for (const std::size_t c : {cols.source, cols.target}) {
                 if (fields[c].empty()) bad(c, "empty person id");
                 if (fields[c].size() > scorer::max_name_bytes) bad(c, "person id longer than 4096 bytes");
+                if (auto at = detail::invalid_utf8_at(fields[c]))
+                    bad(c, fmt::format("person id is not valid UTF-8 (byte {} of the field)", *at + 1));
             }
             e.source = std::move(fields[cols.source]);
             e.target = std::move(fields[cols.target]);
             if (e.source == e.target) bad(cols.target, fmt::format("self-interaction: source and target are both '{}'", e.source));
             e.channel = cols.channel != absent && !fields[cols.channel].empty() ? fields[cols.channel]
                                                                                   : options.default_channel;
-            if (!channels.find(e.channel))
+            if (!options.accept_unknown_channels && !channels.find(e.channel))
                 bad(cols.channel != absent ? cols.channel : cols.time,
                     fmt::format("unknown channel '{}' (known: {}; define more with --channel NAME=WEIGHT[:HALF_LIFE])",
                                 e.channel, channels.names()));
