@@ -106,5 +106,17 @@ fuzz: deps
 	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" build-fuzz/$$f.log | tr '\n' ' '; echo; \
 	done
 
+# Streams SOAK_INTERACTIONS synthetic interactions through the library, then through the
+# CLI (generated into a pipe), reporting peak RSS and checking sampled relationships
+# against a brute-force sum. Slow (minutes); not part of `make test` or CI.
+SOAK_AT := 1815363600# = the query time in tests/soak/soak.cpp (query_us)
+soak: build
+	@cmake --build $(BUILD) --parallel 2 --target relscore_soak
+	@$(BUILD)/tests/relscore_soak library $(SOAK_INTERACTIONS) 1
+	@$(BUILD)/tests/relscore_soak generate $(SOAK_INTERACTIONS) 1 \
+	  | /usr/bin/time -f "soak cli: %e s, peak RSS %M KiB" $(RELSCORE) score /dev/stdin --format csv -q \
+	      --at $(SOAK_AT) > $(BUILD)/soak-cli.csv
+	@$(BUILD)/tests/relscore_soak check $(SOAK_INTERACTIONS) 1 $(BUILD)/soak-cli.csv
+
 clean:
 	@rm -rf $(BUILD) $(VENV) build-asan build-tsan build-fuzz

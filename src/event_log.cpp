@@ -66,13 +66,16 @@ column_layout layout_of(const std::vector<std::string>& header, const column_nam
 char choose_delimiter(std::istream& in, const std::string& name, char requested) {
     if (requested != 0) return requested;
     if (name.size() >= 4 && lower(name.substr(name.size() - 4)) == ".tsv") return '\t';
-    // Peek at the header line without consuming it.
-    std::string first;
+    // Peek at the header line without consuming it. A pipe cannot seek back: comma.
     const auto pos = in.tellg();
+    if (pos == std::streampos(-1)) {
+        in.clear();
+        return ',';
+    }
+    std::string first;
     std::getline(in, first);
     in.clear();
-    if (pos != std::streampos(-1)) in.seekg(pos);
-    else return ',';
+    in.seekg(pos);
     const bool tabs = first.find('\t') != std::string::npos, commas = first.find(',') != std::string::npos;
     return tabs && !commas ? '\t' : ',';
 }

@@ -1,11 +1,15 @@
-// Inputs the fuzzers (fuzz/) found, kept as ordinary tests. Each was a crash or a broken
-// property (parse -> format -> parse must give the same value) before its fix; the input
-// is also in the fuzzer's seed corpus.
+// Bugs found by the fuzzers (fuzz/) and while building the soak test, kept as ordinary
+// tests. Each was a crash or a broken property (parse -> format -> parse must give the same
+// value) before its fix; fuzzer inputs are also in the seed corpora.
 
 #include "support/catch.hpp"
 #include "support/reference.hpp"
 
+#include <relscore/io/event_log.hpp>
 #include <relscore/relscore.hpp>
+
+#include <istream>
+#include <streambuf>
 
 using namespace relscore;
 using relscore::test::message_of;
@@ -28,5 +32,24 @@ TEST_CASE("fuzz: whole-number durations are exact beyond 2^53 microseconds", "[f
     CHECK(parse_duration("104166d").count() == 104166LL * 86'400'000'000);
     CHECK(message_of<parse_error>([] { (void)parse_duration("99999999999999999999us"); }).find("too long") !=
           std::string::npos);
-    CHECK(message_of<parse_error>([] { (void)parse_duration("106752d"); }).find("too long") != std::string::npos);
+    CHECK(message_of<parse_error>([] { (void)parse_duration("106752000d"); }).find("too long") != std::string::npos);
+}
+
+namespace {
+// A stream that cannot seek, like a pipe.
+struct pipe_buffer : std::streambuf {
+    std::string data;
+    explicit pipe_buffer(std::string d) : data(std::move(d)) { setg(data.data(), data.data(), data.data() + data.size()); }
+};
+}  // namespace
+
+TEST_CASE("a log read from a pipe keeps its header row", "[csv][log]") {
+    // Guessing the delimiter used to read the header line to peek at it, and lost it when
+    // the stream could not seek back (relscore score /dev/stdin).
+    pipe_buffer buffer("time,source,target\n2026-01-01,a,b\n2026-01-02,b,a\n");
+    std::istream in(&buffer);
+    REQUIRE(in.tellg() == std::streampos(-1));
+    std::size_t rows = 0;
+    io::read_interactions(in, "<stdin>", channel_registry::defaults(), {}, [&](interaction&&) { ++rows; });
+    CHECK(rows == 2);
 }
