@@ -9,6 +9,11 @@
 /// std::shared_mutex: writers take it exclusively, readers share it. Each call is atomic:
 /// a reader sees a batch entirely or not at all.
 ///
+/// Writers do not starve: glibc's shared mutex prefers readers, so a steady stream of
+/// queries could hold off ingest forever. A writer therefore first takes a turnstile mutex
+/// that every reader passes through before taking its shared lock; while a writer waits,
+/// new readers queue behind it and the readers already inside drain out.
+///
 /// Readers that pass an explicit query time can get time_order_error when a writer has
 /// meanwhile ingested a newer interaction; readers that want "now" should omit the time
 /// (the newest interaction) or pass a time they know is ahead of the data.
@@ -68,20 +73,25 @@ public:
 
     /// Runs `f(const scorer&)` under the shared lock and returns a copy of its result
     /// (never a reference into the scorer, which a writer may change once the lock is
-    /// released); several queries in one call see the same state.
+    /// released); several queries in one call see the same state. `f` must not call this
+    /// concurrent_scorer again (that could deadlock behind a waiting writer).
     template <typename F>
     auto read(F&& f) const -> std::decay_t<std::invoke_result_t<F, const scorer&>> {
+        { std::lock_guard wait_for_writers(m_turnstile); }
         std::shared_lock lock(m_mutex);
         return std::forward<F>(f)(std::as_const(m_scorer));
     }
     /// Runs `f(scorer&)` under the exclusive lock and returns a copy of its result.
     template <typename F>
     auto write(F&& f) -> std::decay_t<std::invoke_result_t<F, scorer&>> {
-        std::unique_lock lock(m_mutex);
+        std::unique_lock turn(m_turnstile);  // no new readers from here on
+        std::unique_lock lock(m_mutex);      // wait for the readers inside to leave
+        turn.unlock();
         return std::forward<F>(f)(m_scorer);
     }
 
 private:
+    mutable std::mutex m_turnstile;
     mutable std::shared_mutex m_mutex;
     scorer m_scorer;
 };
