@@ -441,7 +441,8 @@ public:
         for (Eigen::Index s = 0; s < n_states; ++s) volumes[slot[static_cast<std::size_t>(s)]] += decayed[s];
         using stride = Eigen::InnerStride<2>;
         out.volume_ab = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data(), n_pairs);
-        out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data() + 1, n_pairs);
+        // No pairs: data() is null, and null + 1 is undefined behaviour (found by fuzzing).
+        out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(n_pairs > 0 ? volumes.data() + 1 : nullptr, n_pairs);
         const double rho = m_config.reciprocity;
         const Eigen::ArrayXd total = out.volume_ab + out.volume_ba;
         const Eigen::ArrayXd low = out.volume_ab.min(out.volume_ba);

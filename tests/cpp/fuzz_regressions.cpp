@@ -53,3 +53,15 @@ TEST_CASE("a log read from a pipe keeps its header row", "[csv][log]") {
     io::read_interactions(in, "<stdin>", channel_registry::defaults(), {}, [&](interaction&&) { ++rows; });
     CHECK(rows == 2);
 }
+
+TEST_CASE("fuzz: the table of a scorer without relationships is empty, without undefined behaviour", "[fuzz][table]") {
+    // table() offset a null pointer when there were no pairs (UBSan, snapshot_loader fuzzer:
+    // a snapshot with people but no pairs). Under `make test-asan` this fails loudly.
+    scorer s;
+    CHECK(s.table().size() == 0);
+    (void)s.intern("ana");
+    const scorer loaded = scorer::from_bytes(s.to_bytes());
+    const auto t = loaded.table(parse_time("2026-01-01"));
+    CHECK(t.size() == 0);
+    CHECK(t.volume_ba.size() == 0);
+}
