@@ -19,7 +19,8 @@ PY_DEPS     += scipy scikit-learn
 # Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
 PY_DEPS     += dask distributed pyarrow
 
-.PHONY: all deps build demo test test-cpp test-python python stubs bench sample docs clean
+.PHONY: all deps build demo test test-cpp test-python python stubs bench sample docs clean \
+        test-asan test-tsan fuzz soak
 
 all: build
 
@@ -91,5 +92,57 @@ docs: deps python
 sample:
 	@python3 examples/data/generate_job_search.py > $(SAMPLE)
 
+# ---- reliability: sanitizers, fuzzing, soak (docs/guarantees.md) --------------------------
+# Each in its own build directory; only the targets they need are built.
+SANITIZE_COMMON := -O1 -g1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SECONDS    ?= 30
+FUZZERS         := csv_log time_duration snapshot_loader
+SOAK_INTERACTIONS ?= 100000000
+
+# The whole C++ suite (CTest) under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	@cmake -S . -B build-asan -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Debug -DRELSCORE_BUILD_BENCH=OFF \
+	  -DCMAKE_CXX_FLAGS_DEBUG="$(SANITIZE_COMMON) -fsanitize=address,undefined" >/dev/null
+	@cmake --build build-asan --parallel 2 --target relscore_tests relscore_cli relscore_concurrency_tests
+	@ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir build-asan --output-on-failure --parallel 2
+
+# The concurrency tests under ThreadSanitizer.
+test-tsan: deps
+	@cmake -S . -B build-tsan -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Debug -DRELSCORE_BUILD_BENCH=OFF \
+	  -DCMAKE_CXX_FLAGS_DEBUG="$(SANITIZE_COMMON) -fsanitize=thread" >/dev/null
+	@cmake --build build-tsan --parallel 2 --target relscore_concurrency_tests
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build-tsan/tests/relscore_concurrency_tests
+
+# libFuzzer targets (clang), each run for FUZZ_SECONDS from its committed seed corpus in
+# fuzz/corpus/; new inputs go to build-fuzz/corpus/, crashes to build-fuzz/artifacts/.
+fuzz: deps
+	@CXX=clang++ cmake -S . -B build-fuzz -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Debug -DRELSCORE_BUILD_FUZZERS=ON \
+	  -DRELSCORE_BUILD_TESTS=OFF -DRELSCORE_BUILD_BENCH=OFF -DRELSCORE_BUILD_CLI=OFF \
+	  -DCMAKE_CXX_FLAGS_DEBUG="$(SANITIZE_COMMON) -fsanitize=address,undefined,fuzzer-no-link" >/dev/null
+	@cmake --build build-fuzz --parallel 2 $(addprefix --target fuzz_,$(FUZZERS))
+	@mkdir -p build-fuzz/artifacts
+	@set -e; for f in $(FUZZERS); do \
+	  mkdir -p build-fuzz/corpus/$$f; \
+	  echo "fuzz: $$f for $(FUZZ_SECONDS)s"; \
+	  build-fuzz/fuzz/fuzz_$$f build-fuzz/corpus/$$f fuzz/corpus/$$f -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=16384 -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/artifacts/$$f- 2>build-fuzz/$$f.log \
+	    || { tail -40 build-fuzz/$$f.log; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" build-fuzz/$$f.log | tr '\n' ' '; echo; \
+	done
+
+# Streams SOAK_INTERACTIONS synthetic interactions through the library, then through the
+# CLI (generated into a pipe), reporting peak RSS and checking sampled relationships
+# against a brute-force sum. Slow (minutes); not part of `make test` or CI.
+SOAK_AT := 1815363600# = the query time in tests/soak/soak.cpp (query_us)
+soak: build
+	@cmake --build $(BUILD) --parallel 2 --target relscore_soak
+	@$(BUILD)/tests/relscore_soak library $(SOAK_INTERACTIONS) 1
+	@$(BUILD)/tests/relscore_soak generate $(SOAK_INTERACTIONS) 1 \
+	  | /usr/bin/time -f "soak cli: %e s, peak RSS %M KiB" $(RELSCORE) score /dev/stdin --format csv -q \
+	      --at $(SOAK_AT) > $(BUILD)/soak-cli.csv
+	@$(BUILD)/tests/relscore_soak check $(SOAK_INTERACTIONS) 1 $(BUILD)/soak-cli.csv
+
 clean:
-	@rm -rf $(BUILD) $(VENV)
+	@rm -rf $(BUILD) $(VENV) build-asan build-tsan build-fuzz

@@ -1,5 +1,6 @@
 // Reading interaction logs (see include/relscore/io/event_log.hpp).
 
+#include <relscore/detail/utf8.hpp>
 #include <relscore/io/csv.hpp>
 #include <relscore/io/event_log.hpp>
 #include <relscore/scorer.hpp>
@@ -65,13 +66,16 @@ column_layout layout_of(const std::vector<std::string>& header, const column_nam
 char choose_delimiter(std::istream& in, const std::string& name, char requested) {
     if (requested != 0) return requested;
     if (name.size() >= 4 && lower(name.substr(name.size() - 4)) == ".tsv") return '\t';
-    // Peek at the header line without consuming it.
-    std::string first;
+    // Peek at the header line without consuming it. A pipe cannot seek back: comma.
     const auto pos = in.tellg();
+    if (pos == std::streampos(-1)) {
+        in.clear();
+        return ',';
+    }
+    std::string first;
     std::getline(in, first);
     in.clear();
-    if (pos != std::streampos(-1)) in.seekg(pos);
-    else return ',';
+    in.seekg(pos);
     const bool tabs = first.find('\t') != std::string::npos, commas = first.find(',') != std::string::npos;
     return tabs && !commas ? '\t' : ',';
 }
@@ -117,13 +121,15 @@ read_summary read_interactions(std::istream& in, const std::string& name, const 
             for (const std::size_t c : {cols.source, cols.target}) {
                 if (fields[c].empty()) bad(c, "empty person id");
                 if (fields[c].size() > scorer::max_name_bytes) bad(c, "person id longer than 4096 bytes");
+                if (auto at = detail::invalid_utf8_at(fields[c]))
+                    bad(c, fmt::format("person id is not valid UTF-8 (byte {} of the field)", *at + 1));
             }
             e.source = std::move(fields[cols.source]);
             e.target = std::move(fields[cols.target]);
             if (e.source == e.target) bad(cols.target, fmt::format("self-interaction: source and target are both '{}'", e.source));
             e.channel = cols.channel != absent && !fields[cols.channel].empty() ? fields[cols.channel]
                                                                                   : options.default_channel;
-            if (!channels.find(e.channel))
+            if (!options.accept_unknown_channels && !channels.find(e.channel))
                 bad(cols.channel != absent ? cols.channel : cols.time,
                     fmt::format("unknown channel '{}' (known: {}; define more with --channel NAME=WEIGHT[:HALF_LIFE])",
                                 e.channel, channels.names()));

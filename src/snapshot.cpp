@@ -112,20 +112,26 @@ public:
     throw parse_error("relscore::scorer::from_bytes(): corrupted snapshot: " + why);
 }
 
+// A read past the end of the data: the mark of a truncated snapshot.
+struct record_past_end : parse_error {
+    explicit record_past_end(const std::string& what)
+        : parse_error("relscore::scorer::from_bytes(): corrupted snapshot: " + what) {}
+};
+
 class reader {
 public:
     explicit reader(std::string_view bytes) : m_bytes(bytes) {}
     template <typename T>
     T get() {
         T v;
-        if (m_bytes.size() - m_pos < sizeof v) corrupt("a record runs past the end");
+        if (m_bytes.size() - m_pos < sizeof v) throw record_past_end("a record runs past the end");
         std::memcpy(&v, m_bytes.data() + m_pos, sizeof v);
         m_pos += sizeof v;
         return v;
     }
     std::string get_string() {
         const auto n = get<std::uint32_t>();
-        if (m_bytes.size() - m_pos < n) corrupt("a string runs past the end");
+        if (m_bytes.size() - m_pos < n) throw record_past_end("a string runs past the end");
         std::string s(m_bytes.substr(m_pos, n));
         m_pos += n;
         return s;
@@ -134,10 +140,12 @@ public:
     // before reserving memory for them.
     std::uint32_t get_count(std::size_t min_bytes) {
         const auto n = get<std::uint32_t>();
-        if (static_cast<std::uint64_t>(n) * min_bytes > m_bytes.size() - m_pos) corrupt("a count exceeds the data");
+        if (static_cast<std::uint64_t>(n) * min_bytes > m_bytes.size() - m_pos)
+            throw record_past_end("a count exceeds the data");
         return n;
     }
     [[nodiscard]] bool at_end() const { return m_pos == m_bytes.size(); }
+    [[nodiscard]] std::size_t remaining() const { return m_bytes.size() - m_pos; }
 
 private:
     std::string_view m_bytes;
@@ -214,6 +222,8 @@ struct snapshot_codec {
 
     static scorer load(std::string_view bytes) {
         constexpr const char* where = "relscore::scorer::from_bytes()";
+        if (bytes.size() < magic.size() && magic.starts_with(bytes))
+            throw parse_error(fmt::format("{}: truncated snapshot ({} bytes)", where, bytes.size()));
         if (bytes.size() < magic.size() || bytes.substr(0, magic.size()) != magic)
             throw parse_error(fmt::format("{}: not a relscore snapshot (bad magic bytes)", where));
         if (bytes.size() < magic.size() + 4 + 4)
@@ -228,10 +238,28 @@ struct snapshot_codec {
         std::memcpy(&stored_crc, bytes.data() + body.size(), 4);
         boost::crc_32_type crc;
         crc.process_bytes(body.data(), body.size());
-        if (crc.checksum() != stored_crc)
-            throw parse_error(fmt::format("{}: checksum mismatch: the snapshot is truncated or corrupted", where));
+        if (crc.checksum() != stored_crc) {
+            // Tell a cut-off file from a damaged one: in a truncated file the records run
+            // past the end (or leave no room for the checksum).
+            bool runs_past_end = false;
+            try {
+                (void)parse(bytes.substr(magic.size() + 4), true, version);
+            } catch (const record_past_end&) {
+                runs_past_end = true;
+            } catch (const parse_error&) {
+            }
+            if (runs_past_end)
+                throw parse_error(fmt::format("{}: truncated snapshot ({} bytes): its records run past the end", where,
+                                              bytes.size()));
+            throw parse_error(fmt::format("{}: corrupted snapshot: checksum mismatch", where));
+        }
+        return parse(body.substr(magic.size() + 4), false, version);
+    }
 
-        reader r(body.substr(magic.size() + 4));
+    // Parses the records after the header. `with_checksum`: `records` still ends with the
+    // 4-byte checksum (used only to diagnose a checksum mismatch).
+    static scorer parse(std::string_view records, bool with_checksum, std::uint32_t version) {
+        reader r(records);
         scorer_config config;
         config.reciprocity = r.get<double>();
         config.channels = channel_registry();
@@ -280,10 +308,16 @@ struct snapshot_codec {
             }
         }();
         s.m_newest_us = r.get<std::int64_t>();
+        // Times outside the accepted range would overflow the decay arithmetic of queries.
+        const auto valid_time = [&](std::int64_t us) { return us >= scorer::min_time_us && us <= s.m_newest_us; };
+        if (s.m_newest_us < scorer::min_time_us || s.m_newest_us > scorer::max_time_us)
+            corrupt("the newest interaction time is out of range");
         const auto n_people = r.get_count(4);
         for (std::uint32_t i = 0; i < n_people; ++i) {
             std::string name = r.get_string();
             if (name.empty() || s.m_ids.contains(name)) corrupt("empty or duplicate person name");
+            if (name.size() > scorer::max_name_bytes || detail::invalid_utf8_at(name))
+                corrupt("a person name is too long or not valid UTF-8");
             s.new_person(std::move(name));
         }
         const auto n_pairs = r.get_count(4 * 7 + 8);
@@ -305,6 +339,7 @@ struct snapshot_codec {
             p.n_hi_lo = r.get<std::uint32_t>();
             p.n_mutual = r.get<std::uint32_t>();
             if (p.lo >= p.hi || p.hi >= n_people) corrupt("a pair names unknown people");
+            if (!valid_time(p.last_us)) corrupt("a relationship's last interaction time is out of range");
             const std::uint32_t idx = s.find_or_add_pair(p.lo, p.hi);
             if (idx != i) corrupt("a pair appears twice");
             p.head = scorer::no_state;
@@ -318,8 +353,12 @@ struct snapshot_codec {
                 st.sum.value = r.get<double>();
                 st.sum.ref_us = r.get<std::int64_t>();
                 st.next = scorer::no_state;
-                if (st.component >= s.m_half_life_us.size() || st.dir > 1 || !(st.sum.value >= 0) || !std::isfinite(st.sum.value))
+                if (st.component >= s.m_half_life_us.size() || st.dir > 1 || !(st.sum.value >= 0) ||
+                    !std::isfinite(st.sum.value) || !valid_time(st.sum.ref_us))
                     corrupt("an invalid relationship state");
+                for (auto seen = s.m_pairs[idx].head; seen != scorer::no_state; seen = s.m_states[seen].next)
+                    if (s.m_states[seen].component == st.component && s.m_states[seen].dir == st.dir)
+                        corrupt("a relationship state appears twice");
                 s.m_states.push_back(st);
                 const auto at = static_cast<std::uint32_t>(s.m_states.size() - 1);
                 (previous == scorer::no_state ? s.m_pairs[idx].head : s.m_states[previous].next) = at;
@@ -353,7 +392,11 @@ struct snapshot_codec {
             if (version >= 2 && config.insight.retain_events) get_events(s.m_events[idx]);
             if (version >= 2 && s.m_has_windows) get_events(s.m_windows[idx]);
         }
-        if (!r.at_end()) corrupt("trailing bytes");
+        if (with_checksum) {
+            if (r.remaining() < 4) throw record_past_end("no room for the checksum");
+        } else if (!r.at_end()) {
+            corrupt("trailing bytes");
+        }
         return s;
     }
 };

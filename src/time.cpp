@@ -175,13 +175,18 @@ duration parse_duration(std::string_view text) {
     if (s.empty()) bad_duration(text, "empty");
     if (s.front() == '-') bad_duration(text, "must not be negative");
     if (s.find(':') != std::string_view::npos) {
-        // Boost's HH:MM:SS[.fff] form; check the shape first (Boost accepts "1:2:3").
-        std::string_view rest = s;
+        // Boost's HH:MM:SS[.ffffff] form; check the whole shape first (Boost also accepts
+        // "1:2:3" and ignores trailing junk such as "01:30:00::99").
         std::size_t h = 0;
-        while (h < rest.size() && std::isdigit(static_cast<unsigned char>(rest[h]))) ++h;
-        if (h == 0 || rest.size() < h + 6 || rest[h] != ':' || rest[h + 3] != ':' ||
-            !all_digits(rest.substr(h + 1, 2)) || !all_digits(rest.substr(h + 4, 2)))
+        while (h < s.size() && std::isdigit(static_cast<unsigned char>(s[h]))) ++h;
+        const auto two_digits_below_60 = [&](std::size_t at) {
+            return all_digits(s.substr(at, 2)) && s.substr(at, 2) < "60";
+        };
+        if (h == 0 || s.size() < h + 6 || s[h] != ':' || s[h + 3] != ':' || !two_digits_below_60(h + 1) ||
+            !two_digits_below_60(h + 4))
             bad_duration(text);
+        if (s.size() > h + 6 && (s[h + 6] != '.' || s.size() == h + 7 || !all_digits(s.substr(h + 7))))
+            bad_duration(text, "unexpected characters after HH:MM:SS");
         try {
             return duration{pt::duration_from_string(std::string(s)).total_microseconds()};
         } catch (const std::exception& e) {
@@ -191,19 +196,30 @@ duration parse_duration(std::string_view text) {
     std::size_t n = 0;
     while (n < s.size() && (std::isdigit(static_cast<unsigned char>(s[n])) || s[n] == '.')) ++n;
     const std::string_view number = s.substr(0, n), unit = trim(s.substr(n));
+    std::int64_t unit_us = 0;
+    if (unit == "us") unit_us = 1;
+    else if (unit == "ms") unit_us = 1'000;
+    else if (unit == "s" || unit.empty()) unit_us = 1'000'000;
+    else if (unit == "m" || unit == "min") unit_us = 60'000'000;
+    else if (unit == "h") unit_us = 3'600'000'000;
+    else if (unit == "d") unit_us = 86'400'000'000;
+    else if (unit == "w") unit_us = 7 * 86'400'000'000LL;
+    else bad_duration(text, "unknown unit");
+    if (number.find('.') == std::string_view::npos) {
+        // Whole numbers exactly, in integers: a double would round above 2^53 us.
+        std::int64_t whole = 0, us = 0;
+        const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), whole);
+        if (number.empty() || (ec != std::errc{} && ec != std::errc::result_out_of_range) ||
+            end != number.data() + number.size())
+            bad_duration(text);
+        if (ec == std::errc::result_out_of_range || __builtin_mul_overflow(whole, unit_us, &us) || us >= 9'000'000'000'000'000'000LL)
+            bad_duration(text, "too long");
+        return duration{us};
+    }
     double value = 0;
     const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-    if (number.empty() || ec != std::errc{} || end != number.data() + number.size()) bad_duration(text);
-    double unit_us = 0;
-    if (unit == "us") unit_us = 1;
-    else if (unit == "ms") unit_us = 1e3;
-    else if (unit == "s" || unit.empty()) unit_us = 1e6;
-    else if (unit == "m" || unit == "min") unit_us = 60e6;
-    else if (unit == "h") unit_us = 3600e6;
-    else if (unit == "d") unit_us = 86400e6;
-    else if (unit == "w") unit_us = 7 * 86400e6;
-    else bad_duration(text, "unknown unit");
-    const double us = std::round(value * unit_us);
+    if (ec != std::errc{} || end != number.data() + number.size()) bad_duration(text);
+    const double us = std::round(value * static_cast<double>(unit_us));
     if (!(us < 9e18)) bad_duration(text, "too long");
     return duration{static_cast<std::int64_t>(us)};
 }

@@ -67,6 +67,13 @@ private:
     std::string m_field;
 };
 
+/// A file that could not be opened, written, synced or renamed (snapshot files). The
+/// message names the path and the operating system's reason. Maps to Python's OSError.
+class file_error : public error {
+public:
+    using error::error;
+};
+
 namespace detail {
 // Cold, out-of-line throw helpers keep the hot paths small (as unordered_dense does).
 template <typename Error>

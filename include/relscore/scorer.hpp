@@ -36,6 +36,7 @@
 #include <relscore/channel.hpp>
 #include <relscore/detail/decay.hpp>
 #include <relscore/detail/history.hpp>
+#include <relscore/detail/utf8.hpp>
 #include <relscore/error.hpp>
 #include <relscore/insight.hpp>
 #include <relscore/interaction.hpp>
@@ -53,8 +54,15 @@ struct scorer_config {
     channel_registry channels = channel_registry::defaults();
     double reciprocity = 0.5;  ///< ρ in the strength formula, in [0, 1]
     insight_config insight;    ///< replies, rhythm, trend and event retention (insight.hpp)
+    /// Channel names ingest does not know: rejected (nullopt, the default), or registered
+    /// on first use with this channel's weight and half-life (its name is ignored), e.g.
+    /// `config.register_unknown_channels = relscore::channel{};` (weight 1, 60 days).
+    /// A policy, not state: snapshots do not store it and merge() does not compare it.
+    std::optional<channel> register_unknown_channels;
 
-    friend bool operator==(const scorer_config&, const scorer_config&) = default;
+    friend bool operator==(const scorer_config& x, const scorer_config& y) {
+        return x.channels == y.channels && x.reciprocity == y.reciprocity && x.insight == y.insight;
+    }
 };
 
 /// One relationship at one time, seen from `a`.
@@ -186,6 +194,11 @@ public:
         require_positive(ic.min_rhythm, "min_rhythm");
         if (!(ic.trend_threshold > 0 && std::isfinite(ic.trend_threshold)))
             detail::throw_error<invalid_argument_error>("relscore::scorer: insight.trend_threshold must be finite and > 0");
+        if (m_config.register_unknown_channels) {  // refuse a bad template now, not at first use
+            channel probe = *m_config.register_unknown_channels;
+            probe.name = "probe";
+            channel_registry().define(probe);
+        }
         cache_half_lives();
     }
 
@@ -228,7 +241,9 @@ public:
 
     /// Adds one interaction named by string ids. Strong exception guarantee.
     void add(const interaction& e) {
-        const dense_interaction d = resolve_checked(e, "relscore::scorer::add()");
+        std::vector<std::string> new_channels;
+        const dense_interaction d = resolve_checked(e, "relscore::scorer::add()", new_channels);
+        register_channels(new_channels);
         apply_named(e, d);
     }
 
@@ -245,8 +260,10 @@ public:
     void add_batch(std::span<const interaction> batch) {
         std::vector<dense_interaction> resolved;
         resolved.reserve(batch.size());
+        std::vector<std::string> new_channels;
         for (std::size_t i = 0; i < batch.size(); ++i)
-            resolved.push_back(resolve_checked(batch[i], batch_where(i).c_str()));
+            resolved.push_back(resolve_checked(batch[i], batch_where(i).c_str(), new_channels));
+        register_channels(new_channels);
         for (std::size_t i = 0; i < batch.size(); ++i) apply_named(batch[i], resolved[i]);
     }
 
@@ -280,8 +297,9 @@ public:
         check_length(c.mutual.size(), "mutual", true);
 
         std::vector<channel_id> channel_of;  // code -> channel id
-        for (const auto& name : c.channel_names) channel_of.push_back(channel_or_throw(name, where));
-        const channel_id fallback = c.channel.empty() ? channel_or_throw(c.default_channel, where) : 0;
+        std::vector<std::string> new_channels;
+        for (const auto& name : c.channel_names) channel_of.push_back(channel_or_register(name, where, new_channels));
+        const channel_id fallback = c.channel.empty() ? channel_or_register(c.default_channel, where, new_channels) : 0;
         {
             boost::unordered_flat_map<std::string_view, std::size_t> seen;
             for (std::size_t i = 0; i < c.people.size(); ++i) {
@@ -313,6 +331,7 @@ public:
                 row_error(i, "weight must be finite and >= 0, got " + std::to_string(c.weight[i]));
         }
         // Valid: apply.
+        register_channels(new_channels);
         std::vector<person_id> id_of;
         if (c.people.empty()) {
             if (top >= 0) ensure_dense_people(static_cast<person_id>(top));
@@ -490,7 +509,8 @@ public:
             }
         using stride = Eigen::InnerStride<2>;
         out.volume_ab = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data(), n_pairs);
-        out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data() + 1, n_pairs);
+        // No pairs: data() is null, and null + 1 is undefined behaviour (found by fuzzing).
+        out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(n_pairs > 0 ? volumes.data() + 1 : nullptr, n_pairs);
         const double rho = m_config.reciprocity;
         const Eigen::ArrayXd total = out.volume_ab + out.volume_ba;
         const Eigen::ArrayXd low = out.volume_ab.min(out.volume_ba);
@@ -888,6 +908,9 @@ private:
         if (name.size() > max_name_bytes)
             detail::throw_error<invalid_argument_error>(std::string(where) + ": person id longer than " +
                                                         std::to_string(max_name_bytes) + " bytes");
+        if (auto bad = detail::invalid_utf8_at(name))
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": person id is not valid UTF-8 (byte " +
+                                                        std::to_string(*bad) + ")");
     }
 
     void validate(const dense_interaction& e, const char* where) const {
@@ -900,8 +923,9 @@ private:
         validate_common(e, where);
     }
 
-    void validate_common(const dense_interaction& e, const char* where) const {
-        if (e.channel >= m_config.channels.size())
+    // `new_channels`: channels registered by the batch being validated (ids past the registry's).
+    void validate_common(const dense_interaction& e, const char* where, std::size_t new_channels = 0) const {
+        if (e.channel >= m_config.channels.size() + new_channels)
             detail::throw_error<invalid_argument_error>(std::string(where) + ": unknown channel id " + std::to_string(e.channel));
         if (e.weight && !(std::isfinite(*e.weight) && *e.weight >= 0))
             detail::throw_error<invalid_argument_error>(std::string(where) + ": weight must be finite and >= 0, got " +
@@ -918,14 +942,45 @@ private:
                                                     "' (known: " + m_config.channels.names() + ")");
     }
 
+    // The id of channel `name`. An unknown name is an error, or, if the config registers
+    // unknown channels, gets the next free id and is appended to `new_channels`: the caller
+    // registers them (register_channels()) only once its whole batch is valid.
+    [[nodiscard]] channel_id channel_or_register(std::string_view name, const char* where,
+                                                 std::vector<std::string>& new_channels) const {
+        if (!m_config.register_unknown_channels) return channel_or_throw(name, where);
+        if (auto id = m_config.channels.find(name)) return *id;
+        for (std::size_t i = 0; i < new_channels.size(); ++i)
+            if (new_channels[i] == name) return static_cast<channel_id>(m_config.channels.size() + i);
+        if (name.empty()) detail::throw_error<invalid_argument_error>(std::string(where) + ": empty channel name");
+        if (name.size() > max_name_bytes || detail::invalid_utf8_at(name))
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": channel name is too long or not valid UTF-8");
+        if (m_config.channels.size() + new_channels.size() >= channel_registry::max_channels)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": cannot register channel '" + std::string(name) + "': " +
+                                                        std::to_string(channel_registry::max_channels) +
+                                                        " channels is the limit");
+        new_channels.emplace_back(name);
+        return static_cast<channel_id>(m_config.channels.size() + new_channels.size() - 1);
+    }
+
+    void register_channels(const std::vector<std::string>& new_channels) {
+        if (new_channels.empty()) return;
+        for (const auto& name : new_channels) {
+            channel c = *m_config.register_unknown_channels;
+            c.name = name;
+            m_config.channels.define(std::move(c));
+        }
+        cache_half_lives();
+    }
+
     // Validates a named interaction and resolves its channel; people are not interned yet.
-    [[nodiscard]] dense_interaction resolve_checked(const interaction& e, const char* where) const {
+    [[nodiscard]] dense_interaction resolve_checked(const interaction& e, const char* where,
+                                                    std::vector<std::string>& new_channels) const {
         check_name(e.source, where);
         check_name(e.target, where);
         if (e.source == e.target)
             detail::throw_error<invalid_argument_error>(std::string(where) + ": self-interaction ('" + e.source + "')");
-        dense_interaction d{e.time, 0, 0, channel_or_throw(e.channel, where), e.weight, e.mutual};
-        validate_common(d, where);
+        dense_interaction d{e.time, 0, 0, channel_or_register(e.channel, where, new_channels), e.weight, e.mutual};
+        validate_common(d, where, new_channels.size());
         return d;
     }
 

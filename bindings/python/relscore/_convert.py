@@ -81,6 +81,27 @@ def from_micros(us: Optional[int]) -> Optional[pd.Timestamp]:
     return None if us is None else pd.Timestamp(us, unit="us", tz="UTC")
 
 
+# The range of times the C++ core accepts (scorer::min_time_us, scorer::max_time_us): years
+# 1400..9999. Checked here before unit conversions, which would otherwise overflow int64
+# silently (numpy wraps) and could land a wrong time inside the range.
+_MIN_US = -17987443200 * 1_000_000
+_MAX_US = 253402300799999999
+
+
+def _range_error(name: str, bad: np.ndarray, values: np.ndarray) -> ValueError:
+    row = int(np.argmax(bad))
+    return ValueError(f"{name} at row {row} is outside years 1400..9999 (got {values[row]!r})")
+
+
+def check_text(value: str, what: str) -> str:
+    """`value`, if it can be encoded as UTF-8 (no lone surrogates); else ValueError."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(f"{what} {value!r} is not valid Unicode ({e.reason})") from None
+    return value
+
+
 def time_column(values: Any, name: str = "time") -> np.ndarray:
     """A column of times as a C-contiguous int64 array of microseconds.
 
@@ -95,17 +116,31 @@ def time_column(values: Any, name: str = "time") -> np.ndarray:
     array = np.asarray(values)
     kind = array.dtype.kind
     if kind == "M":
+        nat = np.isnat(array)
+        if nat.any():
+            raise ValueError(f"{name} has NaT at row {int(np.argmax(nat))}")
+        unit = array.dtype
+        if np.datetime_data(unit)[0] not in ("ns", "ps", "fs", "as"):  # finer units cannot leave the range
+            low, high = np.datetime64(_MIN_US, "us").astype(unit), np.datetime64(_MAX_US, "us").astype(unit)
+            bad = (array < low) | (array > high)
+            if bad.any():
+                raise _range_error(name, bad, array)
         micros = array.astype("datetime64[us]", copy=False).view(np.int64)
-        if micros.size and (micros == _NAT).any():
-            raise ValueError(f"{name} has NaT at row {int(np.argmax(micros == _NAT))}")
         return np.ascontiguousarray(micros)
     if kind in "iu":
+        bad = (array < -(-_MIN_US // 1_000_000)) | (array > _MAX_US // 1_000_000)
+        if bad.any():
+            raise _range_error(name, bad, array)
         return np.ascontiguousarray(array.astype(np.int64, copy=False) * 1_000_000)
     if kind == "f":
         bad = ~np.isfinite(array)
         if bad.any():
             raise ValueError(f"{name} has a NaN or infinite value at row {int(np.argmax(bad))}")
-        return np.ascontiguousarray(np.rint(array * 1e6).astype(np.int64))
+        micros = np.rint(array * 1e6)
+        bad = (micros < _MIN_US) | (micros > _MAX_US)
+        if bad.any():
+            raise _range_error(name, bad, array)
+        return np.ascontiguousarray(micros.astype(np.int64))
     if kind in "OUS":
         parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
         return time_column(parsed, name)
@@ -146,7 +181,25 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list]:
         remap = np.array([first.setdefault(name, len(first)) for name in names], dtype=np.int64)
         codes, names = remap[codes], list(first)
     n = len(src)
+    _check_names(names, codes, n)
     return np.ascontiguousarray(codes[:n]), np.ascontiguousarray(codes[n:]), names
+
+
+def _check_names(names: list, codes: np.ndarray, n: int) -> None:
+    """Names must encode as UTF-8 (Python strings may hold lone surrogates); the error
+    names the first row that uses a bad one. One C-level encode in the usual case."""
+    try:
+        "\n".join(names).encode("utf-8")
+        return
+    except UnicodeEncodeError:
+        pass
+    for k, name in enumerate(names):
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError as e:
+            row = int(np.argmax(codes == k))
+            column = "source" if row < n else "target"
+            raise ValueError(f"{column} at row {row % n}: person id {name!r} is not valid Unicode ({e.reason})") from None
 
 
 def channel_column(values: Any, n: int) -> Tuple[Optional[np.ndarray], list]:

@@ -268,8 +268,8 @@ class Scorer:
         """Add one interaction (``mutual=True`` counts it in both directions)."""
         self._core.add(
             time_us=_convert.to_micros(time),
-            source=str(source),
-            target=str(target),
+            source=_convert.check_text(str(source), "source"),
+            target=_convert.check_text(str(target), "target"),
             channel=channel,
             weight=None if weight is None else float(weight),
             mutual=bool(mutual),

@@ -43,6 +43,9 @@ struct read_options {
     /// Continue past bad rows (they are counted and the first few errors kept) instead of
     /// throwing on the first.
     bool skip_invalid = false;
+    /// Pass channel names the registry lacks on to the sink instead of rejecting the row
+    /// (for a scorer whose config registers unknown channels; see io::ingest()).
+    bool accept_unknown_channels = false;
     std::size_t max_kept_errors = 5;
     /// Called every `progress_every` rows and once at the end.
     std::function<void(const read_progress&)> on_progress;

@@ -1,0 +1,30 @@
+#pragma once
+/// \file io/ingest.hpp
+/// All-or-nothing ingest of a log file into a scorer.
+///
+/// read_interactions() streams rows to a callback, so a bad row in the middle of a file
+/// stops it after the rows before it were used. ingest() instead applies the whole file
+/// or nothing: it ingests into a copy of the scorer and swaps the copy in only when every
+/// row was read and accepted (strong exception guarantee). The cost is one copy of the
+/// scorer's state, not a copy of the file.
+
+#include <istream>
+#include <string>
+
+#include <relscore/io/event_log.hpp>
+#include <relscore/scorer.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace io {
+
+/// Adds every interaction of the log in `in` to `s`, or none: on any error (a parse_error
+/// naming file, line, column and field) `s` is unchanged. With `options.skip_invalid`,
+/// bad rows are skipped and counted instead. Channels unknown to `s` are errors unless
+/// its config registers unknown channels.
+read_summary ingest(scorer& s, std::istream& in, const std::string& name, const read_options& options = {});
+
+/// The same for a file path (a `.tsv` suffix selects tab as the delimiter).
+read_summary ingest(scorer& s, const std::string& path, const read_options& options = {});
+
+}  // namespace io
+RELSCORE_END_NAMESPACE

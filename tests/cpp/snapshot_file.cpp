@@ -1,0 +1,264 @@
+// Snapshot files: atomic saves that survive a crash at every step, loads that refuse
+// foreign, truncated, corrupted and future data with a reason, and the committed
+// snapshots of each released format version.
+
+#include "support/catch.hpp"
+#include "support/random_log.hpp"
+#include "support/reference.hpp"
+
+#include <relscore/io/event_log.hpp>
+#include <relscore/relscore.hpp>
+#include <relscore/snapshot.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace relscore;
+using relscore::test::message_of;
+namespace fs = std::filesystem;
+
+namespace {
+
+scorer random_scorer(std::uint64_t seed, std::size_t interactions = 800) {
+    scorer s({channel_registry::defaults(), 0.3});
+    for (const auto& e : test::random_log(seed, {.people = 12, .interactions = interactions})) s.add(e);
+    return s;
+}
+
+// A fresh empty directory under the system's temporary directory, removed afterwards.
+struct temp_dir {
+    fs::path path;
+    temp_dir() {
+        std::string pattern = (fs::temp_directory_path() / "relscore-test-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path = pattern;
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    [[nodiscard]] std::size_t entries() const {
+        return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
+    }
+};
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_file(const fs::path& p, const std::string& bytes) {
+    std::ofstream out(p, std::ios::binary);
+    out << bytes;
+}
+
+// The step at which the forked child dies.
+detail::save_step crash_at;
+
+}  // namespace
+
+TEST_CASE("save_snapshot then load_snapshot gives the same scorer", "[snapshot][file]") {
+    temp_dir dir;
+    const scorer s = random_scorer(11);
+    const fs::path file = dir.path / "state.relscore";
+    save_snapshot(s, file);
+    CHECK(read_file(file) == s.to_bytes());
+    CHECK(load_snapshot(file).to_bytes() == s.to_bytes());
+    CHECK(dir.entries() == 1);  // no temporary file left behind
+    // Overwrite with a different state.
+    const scorer t = random_scorer(12);
+    save_snapshot(t, file);
+    CHECK(load_snapshot(file).to_bytes() == t.to_bytes());
+    CHECK(dir.entries() == 1);
+    // New files are private; a replaced file keeps its mode.
+    CHECK((fs::status(file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+    fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    save_snapshot(s, file);
+    CHECK((fs::status(file).permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+}
+
+TEST_CASE("a crash at any step of a save leaves the old or the new snapshot, never a torn one",
+          "[snapshot][file][crash]") {
+    using detail::save_step;
+    const scorer old_state = random_scorer(21), new_state = random_scorer(22, 3000);
+    REQUIRE(old_state.to_bytes() != new_state.to_bytes());
+    for (const save_step step : {save_step::temp_opened, save_step::half_written, save_step::written,
+                                 save_step::file_synced, save_step::renamed, save_step::dir_synced}) {
+        CAPTURE(static_cast<int>(step));
+        temp_dir dir;
+        const fs::path file = dir.path / "state.relscore";
+        save_snapshot(old_state, file);
+
+        // The child starts saving the new state and dies abruptly (no destructors, no
+        // unlink of the temporary file) right after `step`.
+        crash_at = step;
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            detail::save_snapshot_hook = [](save_step s) {
+                if (s == crash_at) ::_exit(42);
+            };
+            try {
+                save_snapshot(new_state, file);
+            } catch (...) {
+                ::_exit(1);
+            }
+            ::_exit(0);  // not reached when the hook fires
+        }
+        int status = 0;
+        REQUIRE(::waitpid(child, &status, 0) == child);
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 42);
+
+        const std::string expected =
+            step >= save_step::renamed ? new_state.to_bytes() : old_state.to_bytes();
+        CHECK(read_file(file) == expected);
+        CHECK(load_snapshot(file).to_bytes() == expected);
+        // A crash before the rename may leave the temporary file; it never replaces `file`,
+        // and the next save still works.
+        save_snapshot(new_state, file);
+        CHECK(load_snapshot(file).to_bytes() == new_state.to_bytes());
+    }
+}
+
+TEST_CASE("a save that fails removes its temporary file and keeps the old snapshot", "[snapshot][file][errors]") {
+    using detail::save_step;
+    temp_dir dir;
+    const fs::path file = dir.path / "state.relscore";
+    const scorer old_state = random_scorer(31);
+    save_snapshot(old_state, file);
+    for (const save_step step : {save_step::temp_opened, save_step::half_written, save_step::written,
+                                 save_step::file_synced}) {
+        crash_at = step;
+        detail::save_snapshot_hook = [](save_step s) {
+            if (s == crash_at) throw file_error("injected failure");
+        };
+        CHECK(message_of<file_error>([&] { save_snapshot(random_scorer(32), file); }) == "injected failure");
+        detail::save_snapshot_hook = nullptr;
+        CHECK(dir.entries() == 1);
+        CHECK(read_file(file) == old_state.to_bytes());
+    }
+    // A directory that does not exist: the error names the path and the reason.
+    const std::string missing = (dir.path / "no-such-dir" / "state.relscore").string();
+    const std::string msg = message_of<file_error>([&] { save_snapshot(old_state, missing); });
+    CHECK(msg.find(missing) != std::string::npos);
+    CHECK(msg.find("No such file or directory") != std::string::npos);
+}
+
+TEST_CASE("loading a bad snapshot file says what is wrong and leaves the target untouched", "[snapshot][file][errors]") {
+    temp_dir dir;
+    const std::string good = random_scorer(41).to_bytes();
+    scorer target = random_scorer(42);
+    const std::string before = target.to_bytes();
+    const auto load_error = [&](const std::string& bytes) {
+        const fs::path file = dir.path / "bad.relscore";
+        write_file(file, bytes);
+        const std::string msg = message_of<parse_error>([&] { target = load_snapshot(file); });
+        CHECK(msg.find(file.string()) != std::string::npos);  // names the file
+        CHECK(target.to_bytes() == before);                   // and changes nothing
+        return msg;
+    };
+    const auto contains = [](const std::string& msg, const char* what) {
+        INFO(msg);
+        CHECK(msg.find(what) != std::string::npos);
+    };
+
+    contains(load_error("time,source,target\n2026-01-01,a,b\n"), "not a relscore snapshot");
+    contains(load_error("SQLite format 3"), "not a relscore snapshot");
+    contains(load_error(""), "truncated snapshot (0 bytes)");
+    contains(load_error("RELS"), "truncated snapshot (4 bytes)");
+    // Cut anywhere after the header: named as truncated, not as corrupted.
+    for (const std::size_t keep : {std::size_t{10}, std::size_t{13}, std::size_t{40}, good.size() / 3, good.size() / 2,
+                                   good.size() - 5, good.size() - 1}) {
+        CAPTURE(keep);
+        contains(load_error(good.substr(0, keep)), "truncated snapshot");
+    }
+    // A flipped bit in a value: corrupted (the checksum catches it).
+    std::string flipped = good;
+    flipped[good.size() - 12] = static_cast<char>(flipped[good.size() - 12] ^ 0x04);
+    contains(load_error(flipped), "corrupted snapshot: checksum mismatch");
+    std::string version = good;
+    version[8] = 7;
+    contains(load_error(version), "unsupported snapshot version 7 (this build reads version");
+    contains(load_error(good + "x"), "corrupted snapshot");
+
+    // A file that cannot be opened is a file_error naming it.
+    const std::string msg = message_of<file_error>([&] { target = load_snapshot(dir.path / "absent.relscore"); });
+    CHECK(msg.find("absent.relscore") != std::string::npos);
+    CHECK(target.to_bytes() == before);
+}
+
+// ---- snapshots of released format versions ----------------------------------------------
+//
+// tests/data/snapshots/v<N>.relscore was written by the code of format version N from the
+// seeded log v<N>-log.csv beside it. Every later build must load it and answer exactly as
+// a scorer fed that log does. To add a version: run `relscore_tests "[.write-snapshot-fixture]"`
+// once with the new format, and add a TEST_CASE like the one below.
+
+namespace {
+const fs::path fixtures = fs::path(RELSCORE_SOURCE_DIR) / "tests" / "data" / "snapshots";
+
+scorer_config fixture_config() { return {channel_registry::defaults(), 0.4}; }
+
+std::vector<interaction> read_log(const fs::path& file) {
+    std::vector<interaction> log;
+    io::read_interactions(file.string(), channel_registry::defaults(), {}, [&](interaction&& e) { log.push_back(e); });
+    return log;
+}
+}  // namespace
+
+TEST_CASE("write the snapshot fixture of the current format", "[.write-snapshot-fixture]") {
+    const auto log = test::random_log(2026, {.people = 7, .interactions = 120});
+    std::ofstream csv(fixtures / "current-log.csv", std::ios::binary);
+    csv << "time,source,target,channel,weight,mutual\n";
+    for (const auto& e : log)
+        csv << fmt::format("{},{},{},{},{},{}\n", format_time(e.time), e.source, e.target, e.channel,
+                           e.weight ? fmt::format("{}", *e.weight) : "", e.mutual ? "true" : "false");
+    csv.close();
+    scorer s(fixture_config());
+    for (const auto& e : read_log(fixtures / "current-log.csv")) s.add(e);
+    save_snapshot(s, fixtures / "current.relscore");
+}
+
+TEST_CASE("format version 1 snapshots still load and answer exactly", "[snapshot][compat]") {
+    const auto log = read_log(fixtures / "v1-log.csv");
+    REQUIRE(log.size() == 120);
+    const scorer loaded = load_snapshot(fixtures / "v1.relscore");
+    scorer fresh(fixture_config());
+    for (const auto& e : log) fresh.add(e);
+
+    CHECK(loaded.config() == fresh.config());
+    CHECK(loaded.people() == fresh.people());
+    CHECK(loaded.relationships() == fresh.relationships());
+    REQUIRE(loaded.newest() == fresh.newest());
+    const timestamp later = *fresh.newest() + std::chrono::days{45};
+    for (const auto at : {*fresh.newest(), later}) {
+        const auto x = loaded.table(at), y = fresh.table(at);
+        REQUIRE(x.size() == y.size());
+        CHECK((x.a == y.a).all());
+        CHECK((x.b == y.b).all());
+        CHECK((x.strength == y.strength).all());  // bit-identical
+        CHECK((x.volume_ab == y.volume_ab).all());
+        CHECK((x.volume_ba == y.volume_ba).all());
+        CHECK((x.last_interaction_us == y.last_interaction_us).all());
+        CHECK((x.interactions == y.interactions).all());
+    }
+    // And against the brute-force reference, pair by pair.
+    for (std::size_t i = 0; i < 7; ++i)
+        for (std::size_t j = i + 1; j < 7; ++j) {
+            const std::string a = test::person_name(i), b = test::person_name(j);
+            if (!loaded.find_person(a) || !loaded.find_person(b)) continue;
+            const auto ref = test::reference_between(log, loaded.channels(), a, b, later);
+            const auto r = loaded.between(a, b, later);
+            CHECK(test::agrees(r.volume_ab, ref.ab));
+            CHECK(test::agrees(r.volume_ba, ref.ba));
+            CHECK(test::agrees(r.strength, test::reference_strength(ref.ab, ref.ba, 0.4)));
+            CHECK(r.interactions == ref.interactions);
+        }
+}
