@@ -28,6 +28,7 @@
 #include <fmt/format.h>
 
 #include <relscore/relscore.hpp>
+#include <relscore/snapshot.hpp>
 
 struct relscore_config {
     relscore::scorer_config config;
@@ -138,37 +139,6 @@ std::vector<std::string> copy_strings(const char* const* strings, std::size_t n,
         out.emplace_back(strings[i]);
     }
     return out;
-}
-
-// Writes `bytes` to `path` so that readers see the old file or the new one, never a part:
-// write a temporary in the same directory, fsync it, rename it over `path`.
-void write_file_atomically(const std::string& path, const std::string& bytes, const char* function) {
-    const std::string temporary = path + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail(RELSCORE_ERROR_IO, fmt::format("{}(): cannot create '{}': {}", function, temporary, std::strerror(errno)));
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int saved = errno;
-            ::close(fd);
-            ::unlink(temporary.c_str());
-            fail(RELSCORE_ERROR_IO, fmt::format("{}(): cannot write '{}': {}", function, temporary, std::strerror(saved)));
-        }
-        written += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const int saved = errno;
-        ::unlink(temporary.c_str());
-        fail(RELSCORE_ERROR_IO, fmt::format("{}(): cannot flush '{}': {}", function, temporary, std::strerror(saved)));
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        const int saved = errno;
-        ::unlink(temporary.c_str());
-        fail(RELSCORE_ERROR_IO, fmt::format("{}(): cannot rename '{}' to '{}': {}", function, temporary, path,
-                                            std::strerror(saved)));
-    }
 }
 
 }  // namespace
@@ -478,7 +448,11 @@ relscore_status relscore_save_file(const relscore_scorer* scorer, const char* pa
     return guarded([&] {
         require(scorer, "relscore_save_file", "scorer");
         require(path, "relscore_save_file", "path");
-        write_file_atomically(path, scorer->scorer.to_bytes(), "relscore_save_file");
+        try {
+            relscore::save_snapshot(scorer->scorer, path);  // atomic: temp file, fsync, rename
+        } catch (const relscore::file_error& e) {
+            fail(RELSCORE_ERROR_IO, fmt::format("relscore_save_file(): {}", e.what()));
+        }
     });
 }
 
@@ -486,14 +460,12 @@ relscore_status relscore_load_file(const char* path, relscore_scorer** out) {
     return guarded([&] {
         require(path, "relscore_load_file", "path");
         require(out, "relscore_load_file", "out");
-        std::ifstream in(path, std::ios::binary);
-        if (!in) fail(RELSCORE_ERROR_IO, fmt::format("relscore_load_file(): cannot open '{}': {}", path, std::strerror(errno)));
-        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (in.bad()) fail(RELSCORE_ERROR_IO, fmt::format("relscore_load_file(): cannot read '{}'", path));
         try {
-            *out = new relscore_scorer{relscore::scorer::from_bytes(bytes)};
+            *out = new relscore_scorer{relscore::load_snapshot(path)};
+        } catch (const relscore::file_error& e) {
+            fail(RELSCORE_ERROR_IO, fmt::format("relscore_load_file(): {}", e.what()));
         } catch (const relscore::parse_error& e) {
-            fail(RELSCORE_ERROR_PARSE, fmt::format("relscore_load_file(): '{}': {}", path, e.what()));
+            fail(RELSCORE_ERROR_PARSE, fmt::format("relscore_load_file(): {}", e.what()));
         }
     });
 }

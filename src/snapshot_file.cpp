@@ -56,8 +56,9 @@ void write_all(int fd, const char* data, std::size_t size, const std::filesystem
 
 }  // namespace
 
-void save_snapshot(const scorer& s, const std::filesystem::path& path) {
-    const std::string bytes = s.to_bytes();
+void save_snapshot(const scorer& s, const std::filesystem::path& path) { write_file_atomically(path, s.to_bytes()); }
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
     const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 
     temp_file tmp;

@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include <relscore/snapshot.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -47,30 +49,6 @@ END;
 )sql";
 
 constexpr std::string_view snapshot_magic = "relscore-crm-scores v1 interactions_version=";
-
-// Readers see the old file or the new one, never a part of either.
-void write_atomically(const std::string& path, const std::string& bytes) {
-    const std::string temporary = path + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw std::runtime_error(fmt::format("cannot create '{}': {}", temporary, std::strerror(errno)));
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int saved = errno;
-            ::close(fd);
-            ::unlink(temporary.c_str());
-            throw std::runtime_error(fmt::format("cannot write '{}': {}", temporary, std::strerror(saved)));
-        }
-        written += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0 || std::rename(temporary.c_str(), path.c_str()) != 0) {
-        const int saved = errno;
-        ::unlink(temporary.c_str());
-        throw std::runtime_error(fmt::format("cannot save '{}': {}", path, std::strerror(saved)));
-    }
-}
 
 }  // namespace
 
@@ -161,7 +139,7 @@ void store::save_snapshot(const relscore::scorer& s, std::int64_t version) {
     contents += std::to_string(version);
     contents += '\n';
     contents += s.to_bytes();
-    write_atomically(m_snapshot_path, contents);
+    relscore::write_file_atomically(m_snapshot_path, contents);  // old or new file, never a torn one
 }
 
 relscore::scorer store::rebuild() {

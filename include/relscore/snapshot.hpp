@@ -21,6 +21,10 @@
 
 RELSCORE_BEGIN_NAMESPACE
 
+/// Writes `bytes` to `path` atomically, as save_snapshot() does (for files that carry a
+/// snapshot with more, such as an application's own header). Throws file_error.
+void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+
 /// Writes `s` to `path` atomically (see above). Throws file_error naming the path and the
 /// system's reason; on error `path` is unchanged and the temporary file is removed.
 void save_snapshot(const scorer& s, const std::filesystem::path& path);
