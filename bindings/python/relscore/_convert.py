@@ -153,7 +153,7 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list]:
     Categorical columns use their codes directly (the fast path); everything else is
     factorised by pandas (hash-based, no per-row Python). Integer ids are named by their
     decimal value, so 7 and "7" are the same person."""
-    src, tgt = _as_series(source), _as_series(target)
+    src, tgt = _as_id_series(source), _as_id_series(target)
     if len(src) != len(tgt):
         raise ValueError(f"length mismatch: source has {len(src)} rows, target has {len(tgt)}")
     for name, col in (("source", src), ("target", tgt)):
@@ -260,6 +260,16 @@ def mutual_column(values: Any, n: int) -> np.ndarray:
             raise ValueError(f"mutual: cannot read {str(array[row])!r} at row {row} as true/false")
         return np.ascontiguousarray(text.isin(_TRUE).to_numpy(), dtype=np.uint8)
     raise TypeError(f"mutual must be bool, integer or true/false text, got dtype {array.dtype}")
+
+
+def _as_id_series(values: Any) -> pd.Series:
+    """Like _as_series, but a name that is not valid Unicode (a lone surrogate) must reach
+    the check that names its row: pandas' Arrow-backed strings (with pyarrow installed)
+    refuse it while building the Series, so fall back to plain objects then."""
+    try:
+        return _as_series(values)
+    except UnicodeEncodeError:
+        return pd.Series(list(values), dtype=object)
 
 
 def _as_series(values: Any) -> pd.Series:
