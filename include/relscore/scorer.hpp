@@ -523,7 +523,12 @@ public:
 
     /// Replies, persistence and initiation between `a` and `b` at `at`, seen from a.
     [[nodiscard]] conversation_stats conversation(person_id a, person_id b, std::optional<timestamp> at = {}) const {
-        const auto [pair, flipped, t] = insight_pair(a, b, at, "relscore::scorer::conversation()");
+        // Not a structured binding: the lambdas below use t, and clang before 16 cannot
+        // capture structured bindings.
+        const pair_lookup look = insight_pair(a, b, at, "relscore::scorer::conversation()");
+        const std::uint32_t pair = look.pair;
+        const bool flipped = look.flipped;
+        const std::int64_t t = look.t;
         conversation_stats c;
         c.a = a;
         c.b = b;
