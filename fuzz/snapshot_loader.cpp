@@ -17,7 +17,13 @@ namespace {
 void exercise(const std::string& bytes) {
     try {
         const relscore::scorer s = relscore::scorer::from_bytes(bytes);
-        if (s.to_bytes() != bytes) std::abort();  // save -> load -> save is byte-identical
+        const std::string saved = s.to_bytes();
+        // save -> load -> save is byte-identical; an older version is saved in the current
+        // one, which then loads and saves back to itself.
+        std::uint32_t version = 0;
+        std::memcpy(&version, bytes.data() + 8, 4);  // from_bytes checked the header
+        if (version == 2 && saved != bytes) std::abort();
+        if (relscore::scorer::from_bytes(saved).to_bytes() != saved) std::abort();
         const auto table = s.table();
         if (table.size() != s.relationships()) std::abort();
         const auto later = s.newest().value_or(relscore::from_micros(0)) + std::chrono::days{3650};

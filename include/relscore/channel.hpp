@@ -82,9 +82,11 @@ public:
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
                                                         "': " + what);
         };
+        // Bounds keep the sum of exponentials short (kernel.hpp): at most a few hundred terms.
         if (k.kind == decay_kernel::shape::power_law &&
-            !(k.scale.count() > 0 && std::isfinite(k.exponent) && k.exponent > 0 && k.exponent <= 100 && k.range >= k.scale))
-            bad_kernel("power-law kernel needs tau > 0, 0 < beta <= 100 and range >= tau");
+            !(k.scale.count() > 0 && std::isfinite(k.exponent) && k.exponent >= 0.05 && k.exponent <= 100 &&
+              k.range >= k.scale && k.range / k.scale <= 1'000'000'000))
+            bad_kernel("power-law kernel needs tau > 0, 0.05 <= beta <= 100 and tau <= range <= 1e9 tau");
         if (k.kind == decay_kernel::shape::window && k.scale.count() <= 0) bad_kernel("window kernel needs a positive length");
         if (k.kind != decay_kernel::shape::exponential && k.kind != decay_kernel::shape::power_law &&
             k.kind != decay_kernel::shape::window)

@@ -165,7 +165,12 @@ TEST_CASE("kernels survive merge and snapshots, and bad kernels are refused", "[
     CHECK(message_of([&] { r.define({"x", 1, std::chrono::days{1}, decay_kernel::power_law(duration{0}, 1)}); })
               .find("power-law kernel needs tau > 0") != std::string::npos);
     CHECK(message_of([&] { r.define({"x", 1, std::chrono::days{1}, decay_kernel::power_law(std::chrono::days{1}, -1)}); })
-              .find("0 < beta") != std::string::npos);
+              .find("0.05 <= beta") != std::string::npos);
+    CHECK(message_of([&] { r.define({"x", 1, std::chrono::days{1}, decay_kernel::power_law(std::chrono::days{1}, 1e-9)}); })
+              .find("0.05 <= beta") != std::string::npos);
+    CHECK(message_of([&] {
+              r.define({"x", 1, std::chrono::days{1}, decay_kernel::power_law(duration{1}, 1, std::chrono::days{36500})});
+          }).find("range <= 1e9 tau") != std::string::npos);
     CHECK(message_of([&] { r.define({"x", 1, std::chrono::days{1}, decay_kernel::window(duration{0})}); })
               .find("window kernel needs a positive length") != std::string::npos);
     CHECK(r.size() == 0);

@@ -177,5 +177,5 @@ def test_power_law_and_window_kernels_against_brute_force(log, later):
     assert s.empty_like()._core.kernels == s._core.kernels
     with pytest.raises(ValueError, match="unknown kernel"):
         relscore.Scorer(kernels={"message": ("cubic", "1d")})
-    with pytest.raises(ValueError, match="0 < beta"):
+    with pytest.raises(ValueError, match="0.05 <= beta"):
         relscore.Scorer(kernels={"message": ("power_law", "1d", -2)})
