@@ -19,7 +19,7 @@ PY_DEPS     += scipy scikit-learn
 # Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
 PY_DEPS     += dask distributed pyarrow
 
-.PHONY: all deps build demo test test-cpp test-python python stubs bench sample docs clean \
+.PHONY: all deps build demo test test-cpp test-python python stubs bench bench-large sample docs clean \
         test-asan test-tsan fuzz soak
 
 all: build
@@ -79,6 +79,10 @@ test: test-cpp test-python
 
 bench: build
 	@$(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true
+
+# 100 M interactions (10 k and 10 M pairs): about 20 minutes and 15 GiB; not in `make bench`.
+bench-large: build
+	@RELSCORE_BENCH_LARGE=1 $(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true
 
 # Reference docs: C++ and C from the header comments (Doxygen; a warning fails), Python from
 # the docstrings (pydoc), and docs/concepts.md as the main page.

@@ -1,99 +1,183 @@
 // Ingest and query benchmarks. Every benchmark checks its answer against an independent
-// computation, so a fast but wrong change fails instead of looking good.
+// computation (bench/synthetic.hpp), so a fast but wrong change fails instead of looking
+// good.
 //
-//   make bench          (or: build/bench/relscore_bench)
+//   make bench         1 M and 10 M interactions over 10 k and 1 M pairs, and the real logs
+//   make bench-large   adds 100 M interactions (10 k and 10 M pairs) and reports peak RSS
+//
+// Arguments of the ingest benchmarks: /interactions/pairs in the pool/conversations (1: the
+// per-pair conversation history is kept, the default; 0: volumes only).
+//
+// Memory is measured warm: freed memory stays in the process (see main()), so repeated
+// runs do not pay the virtual machine's first touch of fresh pages (about 12 µs per 4 KiB
+// here). Each ingest benchmark runs once untimed first.
+
+#include "synthetic.hpp"
 
 #include <relscore/relscore.hpp>
 
 #include <benchmark/benchmark.h>
 #include <boost/unordered/unordered_flat_map.hpp>
 
+#include <malloc.h>
+#include <sys/resource.h>
+
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
-#include <random>
+#include <memory>
 #include <stdexcept>
+#include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
 
 using namespace relscore;
+using bench::synthetic_log;
 
-// A seeded log with heavy-tailed degrees (Zipf-like person popularity) and bursty gaps.
-struct synthetic_log {
-    std::vector<dense_interaction> events;
-    person_id people = 0;
-};
+const synthetic_log& cached_log(std::size_t n, std::size_t pairs) {
+    static std::map<std::pair<std::size_t, std::size_t>, std::unique_ptr<synthetic_log>> logs;
+    auto& slot = logs[{n, pairs}];
+    if (!slot) slot = std::make_unique<synthetic_log>(bench::make_log(n, pairs));
+    return *slot;
+}
 
-synthetic_log make_log(std::size_t n, person_id people, std::uint64_t seed = 42) {
-    std::mt19937_64 rng(seed);
-    std::vector<double> popularity(people);
-    for (person_id i = 0; i < people; ++i) popularity[i] = 1.0 / std::pow(i + 1.0, 0.8);
-    std::discrete_distribution<person_id> who(popularity.begin(), popularity.end());
-    std::exponential_distribution<double> gap(1.0 / 600.0);  // seconds; bursty mixture below
-    std::uniform_real_distribution<double> unit(0, 1);
-    synthetic_log log;
-    log.people = people;
-    log.events.reserve(n);
-    double t = 1.6e9;
-    while (log.events.size() < n) {
-        t += unit(rng) < 0.9 ? gap(rng) * 0.05 : gap(rng) * 20;
-        const person_id a = who(rng);
-        person_id b = who(rng);
-        if (a == b) continue;
-        log.events.push_back({from_micros(static_cast<std::int64_t>(t * 1e6)), a, b,
-                              static_cast<channel_id>(rng() % 5), std::nullopt, unit(rng) < 0.1});
+void fail(const std::string& what) { throw std::runtime_error("benchmark check failed: " + what); }
+
+// The scorer must hold every interaction, every pair, and the reference's total volume.
+void check_scorer(const scorer& s, const synthetic_log& log) {
+    const auto t = s.table(from_micros(log.newest_us));
+    if (static_cast<std::size_t>(t.interactions.sum()) != log.size()) fail("interaction counts do not add up");
+    if (s.relationships() != log.distinct_pairs) fail("wrong number of relationships");
+    const long double total = t.volume_ab.sum() + t.volume_ba.sum();
+    if (std::abs(total - log.total_volume) > 1e-9L * log.total_volume) fail("total volume differs from the reference");
+}
+
+scorer_config config_for(bool conversations) {
+    scorer_config c;
+    c.insight.conversations = conversations;
+    return c;
+}
+
+// Bytes the allocator holds for live objects (malloc arena and mmapped blocks).
+std::size_t heap_in_use() {
+    const auto m = mallinfo2();
+    return m.uordblks + m.hblkhd;
+}
+
+void report(benchmark::State& state, const synthetic_log& log, std::size_t bytes, std::size_t states) {
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * log.size()));
+    state.counters["pairs"] = static_cast<double>(log.distinct_pairs);
+    if (bytes > 0) {
+        state.counters["B/pair"] = static_cast<double>(bytes) / static_cast<double>(log.distinct_pairs);
+        state.counters["B/state"] = static_cast<double>(bytes) / static_cast<double>(states);
     }
-    return log;
 }
 
-const synthetic_log& cached_log(std::size_t n) {
-    static std::map<std::size_t, synthetic_log> logs;
-    auto it = logs.find(n);
-    if (it == logs.end()) it = logs.emplace(n, make_log(n, 20'000)).first;
-    return it->second;
-}
+// ---- the floor: a plain hash map += loop, no decay ----------------------------------
 
-// The total interaction count over all pairs must equal the log length.
-void check_counts(const scorer& s, std::size_t expected) {
-    const auto t = s.table();
-    if (static_cast<std::size_t>(t.interactions.sum()) != expected)
-        throw std::runtime_error("benchmark checksum failed: interaction counts do not add up");
-}
-
-void BM_ingest_dense(benchmark::State& state) {
-    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)));
-    for (auto _ : state) {
-        scorer s;
-        for (const auto& e : log.events) s.add(e);
-        benchmark::DoNotOptimize(s.relationships());
-        state.PauseTiming();
-        check_counts(s, log.events.size());
-        state.ResumeTiming();
-    }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * log.events.size()));
-}
-BENCHMARK(BM_ingest_dense)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
-
-// The hash-probe-bound floor: a plain flat map += loop with no decay.
 void BM_reference_flat_map_sum(benchmark::State& state) {
-    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)));
+    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
     for (auto _ : state) {
         boost::unordered_flat_map<std::uint64_t, double> sums;
-        for (const auto& e : log.events) sums[(std::uint64_t{e.source} << 32) | e.target] += 1.0;
+        for (std::size_t i = 0; i < log.size(); ++i)
+            sums[(static_cast<std::uint64_t>(log.source[i]) << 32) | static_cast<std::uint64_t>(log.target[i])] += 1.0;
+        state.PauseTiming();
         double total = 0;
         for (const auto& [k, v] : sums) total += v;
-        if (total != static_cast<double>(log.events.size())) throw std::runtime_error("reference checksum failed");
-        benchmark::DoNotOptimize(total);
+        if (total != static_cast<double>(log.size())) fail("reference sum");
+        state.ResumeTiming();
     }
-    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * log.events.size()));
+    report(state, log, 0, 0);
 }
-BENCHMARK(BM_reference_flat_map_sum)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
-scorer& cached_scorer() {
-    static scorer s = [] {
+// ---- ingest ---------------------------------------------------------------------------
+
+void BM_stream_dense(benchmark::State& state) {
+    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
+    std::size_t bytes = 0, states = 0;
+    for (auto _ : state) {
+        const std::size_t before = heap_in_use();
+        scorer s(config_for(state.range(2) != 0));
+        for (std::size_t i = 0; i < log.size(); ++i) s.add(log.dense(i));
+        state.PauseTiming();
+        bytes = heap_in_use() - before;
+        states = s.stats().decayed_sums;
+        check_scorer(s, log);
+        state.ResumeTiming();
+    }
+    report(state, log, bytes, states);
+}
+
+void BM_stream_names(benchmark::State& state) {
+    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
+    std::vector<std::string> names(log.people);
+    for (person_id i = 0; i < log.people; ++i) names[i] = "person-" + std::to_string(i);
+    for (auto _ : state) {
+        scorer s(config_for(state.range(2) != 0));
+        interaction e;
+        for (std::size_t i = 0; i < log.size(); ++i) {
+            e.time = from_micros(log.time_us[i]);
+            e.source = names[static_cast<std::size_t>(log.source[i])];
+            e.target = names[static_cast<std::size_t>(log.target[i])];
+            e.channel = log.channel_names[static_cast<std::size_t>(log.channel[i])];
+            e.mutual = log.mutual[i] != 0;
+            s.add(e);
+        }
+        state.PauseTiming();
+        check_scorer(s, log);
+        state.ResumeTiming();
+    }
+    report(state, log, 0, 0);
+}
+
+void BM_bulk_columns(benchmark::State& state) {
+    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
+    std::size_t bytes = 0, states = 0;
+    for (auto _ : state) {
+        const std::size_t before = heap_in_use();
+        scorer s(config_for(state.range(2) != 0));
+        s.add_columns(log.columns());
+        state.PauseTiming();
+        bytes = heap_in_use() - before;
+        states = s.stats().decayed_sums;
+        check_scorer(s, log);
+        state.ResumeTiming();
+    }
+    report(state, log, bytes, states);
+}
+
+void ingest_args(benchmark::internal::Benchmark* b) {
+    for (const auto& [n, pairs] : {std::pair{1'000'000, 10'000}, {1'000'000, 1'000'000}, {10'000'000, 10'000},
+                                   {10'000'000, 1'000'000}})
+        for (const int conversations : {1, 0}) b->Args({n, pairs, conversations});
+    b->ArgNames({"n", "pairs", "conv"})->Unit(benchmark::kMillisecond)->MinWarmUpTime(0.1);
+}
+void large_args(benchmark::internal::Benchmark* b) {
+    for (const auto& [n, pairs] : {std::pair{100'000'000, 10'000}, {100'000'000, 10'000'000}})
+        for (const int conversations : {1, 0}) b->Args({n, pairs, conversations});
+    b->ArgNames({"n", "pairs", "conv"})->Unit(benchmark::kMillisecond)->Iterations(1);
+}
+void reference_args(benchmark::internal::Benchmark* b, bool large) {
+    if (large)
+        for (const auto& [n, pairs] : {std::pair{100'000'000, 10'000}, {100'000'000, 10'000'000}}) b->Args({n, pairs});
+    else
+        for (const auto& [n, pairs] : {std::pair{1'000'000, 10'000}, {1'000'000, 1'000'000}, {10'000'000, 10'000},
+                                       {10'000'000, 1'000'000}})
+            b->Args({n, pairs});
+    b->ArgNames({"n", "pairs"})->Unit(benchmark::kMillisecond)->MinWarmUpTime(large ? 0 : 0.1);
+}
+
+// ---- queries, on 1 M interactions over 1 M pairs in the pool --------------------------
+
+const scorer& cached_scorer() {
+    static const scorer s = [] {
         scorer out;
-        for (const auto& e : cached_log(1'000'000).events) out.add(e);
+        out.add_columns(cached_log(1'000'000, 1'000'000).columns());
         return out;
     }();
     return s;
@@ -101,59 +185,211 @@ scorer& cached_scorer() {
 
 void BM_query_between(benchmark::State& state) {
     const scorer& s = cached_scorer();
-    const auto& log = cached_log(1'000'000);
+    const auto& log = cached_log(1'000'000, 1'000'000);
     std::size_t i = 0;
     for (auto _ : state) {
-        const auto& e = log.events[i++ % log.events.size()];
-        const auto r = s.between(e.source, e.target);
-        if (!(r.strength > 0) && r.interactions == 0) throw std::runtime_error("a pair from the log has no interactions");
+        const auto r = s.between(static_cast<person_id>(log.source[i]), static_cast<person_id>(log.target[i]));
+        if (r.interactions == 0) fail("a pair from the log has no interactions");
         benchmark::DoNotOptimize(r);
+        i = (i + 7919) % log.size();  // hop around the log: mostly cache misses, as in a server
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK(BM_query_between);
+
+// The person whose number of ties is closest to `degree`.
+person_id person_with_degree(const scorer& s, std::size_t degree) {
+    std::vector<std::size_t> ties(s.people(), 0);
+    const auto t = s.table();
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        ++ties[t.a[static_cast<Eigen::Index>(i)]];
+        ++ties[t.b[static_cast<Eigen::Index>(i)]];
+    }
+    person_id best = 0;
+    for (person_id p = 0; p < ties.size(); ++p)
+        if (std::llabs(static_cast<long long>(ties[p]) - static_cast<long long>(degree)) <
+            std::llabs(static_cast<long long>(ties[best]) - static_cast<long long>(degree)))
+            best = p;
+    return best;
+}
 
 void BM_query_top10(benchmark::State& state) {
     const scorer& s = cached_scorer();
-    const auto reference = s.top(0, 10);  // person 0 is the most connected
+    const person_id p = person_with_degree(s, static_cast<std::size_t>(state.range(0)));
+    const auto all = s.top(p, s.relationships());
+    // The reference: the ten largest strengths among all ties, from between().
+    std::vector<double> strengths;
+    for (const auto& r : all) strengths.push_back(s.between(p, r.b).strength);
+    std::sort(strengths.rbegin(), strengths.rend());
     for (auto _ : state) {
-        const auto top = s.top(0, 10);
-        if (top.size() != reference.size() || top.front().strength != reference.front().strength)
-            throw std::runtime_error("top-k changed between runs");
-        benchmark::DoNotOptimize(top);
+        const auto top = s.top(p, 10);
+        state.PauseTiming();
+        for (std::size_t k = 0; k < top.size(); ++k)
+            if (top[k].strength != strengths[k]) fail("top-10 differs from the sorted strengths");
+        state.ResumeTiming();
     }
-    state.counters["degree"] = static_cast<double>(s.top(0, s.relationships()).size());
+    state.counters["ties"] = static_cast<double>(all.size());
 }
-BENCHMARK(BM_query_top10)->Unit(benchmark::kMicrosecond);
 
 void BM_table(benchmark::State& state) {
     const scorer& s = cached_scorer();
+    const auto& log = cached_log(1'000'000, 1'000'000);
     for (auto _ : state) {
-        const auto t = s.table();
-        benchmark::DoNotOptimize(t.strength.data());
+        const auto t = s.table(from_micros(log.newest_us));
         state.PauseTiming();
-        if (static_cast<std::size_t>(t.interactions.sum()) != 1'000'000) throw std::runtime_error("table checksum failed");
+        const long double total = t.volume_ab.sum() + t.volume_ba.sum();
+        if (std::abs(total - log.total_volume) > 1e-9L * log.total_volume) fail("table total volume");
         state.ResumeTiming();
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * s.relationships()));
 }
-BENCHMARK(BM_table)->Unit(benchmark::kMillisecond);
 
 void BM_merge(benchmark::State& state) {
-    const auto& log = cached_log(1'000'000);
+    const auto& log = cached_log(1'000'000, 1'000'000);
     scorer left, right;
-    for (std::size_t i = 0; i < log.events.size(); ++i) (i % 2 ? left : right).add(log.events[i]);
+    for (std::size_t i = 0; i < log.size(); ++i) (i % 2 ? left : right).add(log.dense(i));
     for (auto _ : state) {
         scorer merged = left;
         merged.merge(right);
         state.PauseTiming();
-        check_counts(merged, log.events.size());
+        check_scorer(merged, log);
         state.ResumeTiming();
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * right.relationships()));
 }
-BENCHMARK(BM_merge)->Unit(benchmark::kMillisecond);
+
+void BM_save(benchmark::State& state) {
+    const scorer& s = cached_scorer();
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        const std::string b = s.to_bytes();
+        bytes = b.size();
+        benchmark::DoNotOptimize(b.data());
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * s.relationships()));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+}
+
+void BM_load(benchmark::State& state) {
+    const scorer& s = cached_scorer();
+    const std::string bytes = s.to_bytes();
+    for (auto _ : state) {
+        const scorer loaded = scorer::from_bytes(bytes);
+        state.PauseTiming();
+        if (loaded.to_bytes() != bytes) fail("load then save changed the snapshot");
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * s.relationships()));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
+}
+
+// ---- the real logs in ../shared/data (skipped when absent) ----------------------------
+
+// A SNAP temporal edge list (gzip; "source target seconds" per line; self-loops dropped).
+std::optional<synthetic_log> read_snap(const std::filesystem::path& file) {
+    if (!std::filesystem::exists(file)) return std::nullopt;
+    const std::string command = "gzip -dc '" + file.string() + "'";
+    FILE* in = popen(command.c_str(), "r");
+    if (!in) return std::nullopt;
+    synthetic_log log;
+    log.channel_names = {"contact"};
+    long long a = 0, b = 0, t = 0;
+    char line[256];
+    while (std::fgets(line, sizeof line, in)) {
+        if (std::sscanf(line, "%lld %lld %lld", &a, &b, &t) != 3 || a == b) continue;
+        log.time_us.push_back(t * 1'000'000);
+        log.source.push_back(a);
+        log.target.push_back(b);
+        log.channel.push_back(0);
+        log.mutual.push_back(0);
+        log.people = std::max<person_id>(log.people, static_cast<person_id>(std::max(a, b) + 1));
+        log.newest_us = std::max<std::int64_t>(log.newest_us, t * 1'000'000);
+    }
+    pclose(in);
+    boost::unordered_flat_set<std::uint64_t> seen;
+    for (std::size_t i = 0; i < log.size(); ++i) seen.insert(bench::undirected_key(log.source[i], log.target[i]));
+    log.distinct_pairs = seen.size();
+    channel_registry contact;
+    contact.define({"contact", 1.0, std::chrono::days{60}});
+    log.total_volume = bench::reference_total_volume(log, contact);
+    return log;
+}
+
+scorer_config contact_config() {
+    scorer_config c;
+    c.channels = channel_registry();
+    c.channels.define({"contact", 1.0, std::chrono::days{60}});
+    return c;
+}
+
+void register_real_log(const std::string& name, const std::filesystem::path& file) {
+    static std::vector<std::unique_ptr<synthetic_log>> kept;
+    auto log = read_snap(file);
+    if (!log) {
+        std::fprintf(stderr, "note: %s not found; its benchmarks are skipped\n", file.c_str());
+        return;
+    }
+    kept.push_back(std::make_unique<synthetic_log>(std::move(*log)));
+    const synthetic_log* l = kept.back().get();
+    benchmark::RegisterBenchmark(("BM_real_stream/" + name).c_str(), [l](benchmark::State& state) {
+        for (auto _ : state) {
+            scorer s(contact_config());
+            for (std::size_t i = 0; i < l->size(); ++i) s.add(l->dense(i));
+            state.PauseTiming();
+            check_scorer(s, *l);
+            state.ResumeTiming();
+        }
+        report(state, *l, 0, 0);
+    })->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_real_bulk/" + name).c_str(), [l](benchmark::State& state) {
+        for (auto _ : state) {
+            scorer s(contact_config());
+            s.add_columns(l->columns());
+            state.PauseTiming();
+            check_scorer(s, *l);
+            state.ResumeTiming();
+        }
+        report(state, *l, 0, 0);
+    })->Unit(benchmark::kMillisecond);
+}
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    // Warm memory: keep freed memory in the process instead of returning it to the system,
+    // so each run reuses pages already touched.
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, -1);
+
+    const bool large = std::getenv("RELSCORE_BENCH_LARGE") != nullptr;
+    if (large) {
+        benchmark::RegisterBenchmark("BM_reference_flat_map_sum", BM_reference_flat_map_sum)->Apply([](auto* b) { reference_args(b, true); });
+        benchmark::RegisterBenchmark("BM_stream_dense", BM_stream_dense)->Apply(large_args);
+        benchmark::RegisterBenchmark("BM_bulk_columns", BM_bulk_columns)->Apply(large_args);
+    } else {
+        benchmark::RegisterBenchmark("BM_reference_flat_map_sum", BM_reference_flat_map_sum)->Apply([](auto* b) { reference_args(b, false); });
+        benchmark::RegisterBenchmark("BM_stream_dense", BM_stream_dense)->Apply(ingest_args);
+        benchmark::RegisterBenchmark("BM_stream_names", BM_stream_names)
+            ->Args({1'000'000, 10'000, 1})->Args({1'000'000, 1'000'000, 1})
+            ->ArgNames({"n", "pairs", "conv"})->Unit(benchmark::kMillisecond)->MinWarmUpTime(0.1);
+        benchmark::RegisterBenchmark("BM_bulk_columns", BM_bulk_columns)->Apply(ingest_args);
+        benchmark::RegisterBenchmark("BM_query_between", BM_query_between);
+        benchmark::RegisterBenchmark("BM_query_top10", BM_query_top10)->Arg(1000)->ArgName("ties")->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark("BM_table", BM_table)->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark("BM_merge", BM_merge)->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark("BM_save", BM_save)->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark("BM_load", BM_load)->Unit(benchmark::kMillisecond);
+        const char* env = std::getenv("RELSCORE_DATA");
+        const std::filesystem::path data = env ? env : RELSCORE_DEFAULT_DATA;
+        register_real_log("CollegeMsg", data / "snap-collegemsg/CollegeMsg.txt.gz");
+        register_real_log("email-Eu-core", data / "snap-email-eu-core-temporal/email-Eu-core-temporal.txt.gz");
+    }
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf("peak RSS: %.0f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
+    return 0;
+}

@@ -193,15 +193,16 @@ struct snapshot_codec {
             w.put(p.n_lo_hi);
             w.put(p.n_hi_lo);
             w.put(p.n_mutual);
-            std::uint32_t states = 0;
-            for (auto i = p.head; i != scorer::no_state; i = s.m_states[i].next) ++states;
-            w.put(states);
-            for (auto i = p.head; i != scorer::no_state; i = s.m_states[i].next) {
-                const auto& st = s.m_states[i];
-                w.put(st.component);
-                w.put(st.dir);
-                w.put(st.sum.value);
-                w.put(st.sum.ref_us);
+            const auto keys = s.m_states.keys(p.states);
+            const auto sums = s.m_states.sums(p.states);
+            w.put(static_cast<std::uint32_t>(keys.size()));
+            // Newest-created first, the order of formats 1 and 2 (which kept a linked list):
+            // the order in which the volumes are summed, so results stay bit-identical.
+            for (std::size_t k = keys.size(); k-- > 0;) {
+                w.put(detail::state_blocks::component_of(keys[k]));
+                w.put(detail::state_blocks::dir_of(keys[k]));
+                w.put(sums[k].value);
+                w.put(sums[k].ref_us);
             }
             if (ic.conversations)
                 history_fields(s.m_history[idx], [&](const auto& field) { w.put(field); });
@@ -342,28 +343,25 @@ struct snapshot_codec {
             if (!valid_time(p.last_us)) corrupt("a relationship's last interaction time is out of range");
             const std::uint32_t idx = s.find_or_add_pair(p.lo, p.hi);
             if (idx != i) corrupt("a pair appears twice");
-            p.head = scorer::no_state;
+            p.states = {};
             s.m_pairs[idx] = p;
             const auto n_states = r.get_count(2 + 1 + 8 + 8);
-            std::uint32_t previous = scorer::no_state;  // indices, not pointers: m_states grows
+            if (n_states > 2 * s.m_half_life_us.size()) corrupt("a relationship has more states than its kernels allow");
+            s.m_states.make_room(s.m_pairs[idx].states, n_states);
             for (std::uint32_t k = 0; k < n_states; ++k) {
-                scorer::state_record st{};
-                st.component = r.get<std::uint16_t>();
-                st.dir = r.get<std::uint8_t>();
-                st.sum.value = r.get<double>();
-                st.sum.ref_us = r.get<std::int64_t>();
-                st.next = scorer::no_state;
-                if (st.component >= s.m_half_life_us.size() || st.dir > 1 || !(st.sum.value >= 0) ||
-                    !std::isfinite(st.sum.value) || !valid_time(st.sum.ref_us))
+                const auto component = r.get<std::uint16_t>();
+                const auto dir = r.get<std::uint8_t>();
+                detail::decayed_sum sum;
+                sum.value = r.get<double>();
+                sum.ref_us = r.get<std::int64_t>();
+                if (component >= s.m_half_life_us.size() || dir > 1 || !(sum.value >= 0) || !std::isfinite(sum.value) ||
+                    !valid_time(sum.ref_us))
                     corrupt("an invalid relationship state");
-                for (auto seen = s.m_pairs[idx].head; seen != scorer::no_state; seen = s.m_states[seen].next)
-                    if (s.m_states[seen].component == st.component && s.m_states[seen].dir == st.dir)
-                        corrupt("a relationship state appears twice");
-                s.m_states.push_back(st);
-                const auto at = static_cast<std::uint32_t>(s.m_states.size() - 1);
-                (previous == scorer::no_state ? s.m_pairs[idx].head : s.m_states[previous].next) = at;
-                previous = at;
+                const std::uint32_t key = detail::state_blocks::key(component, dir);
+                if (s.m_states.find(s.m_pairs[idx].states, key)) corrupt("a relationship state appears twice");
+                s.m_states.add(s.m_pairs[idx].states, key, sum);
             }
+            s.m_states.reverse(s.m_pairs[idx].states);  // back to creation order
             if (version >= 2 && config.insight.conversations)
                 history_fields(s.m_history[idx], [&](auto& field) {
                     using field_type = std::remove_reference_t<decltype(field)>;

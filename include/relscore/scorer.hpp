@@ -6,10 +6,12 @@
 /// Design notes
 /// - People are interned to dense ids (`person_id`); an undirected pair {lo, hi} (lo < hi)
 ///   gets a `pair_record` found through one flat hash map keyed by (lo << 32 | hi).
-/// - Each pair keeps a short singly linked list of per-(channel, direction) decayed sums
-///   (detail/decay.hpp). A pair rarely uses more than a few channels, so finding the
-///   right sum is a walk of a few cache-adjacent records, and ingest costs one hash probe
-///   plus O(1) arithmetic whatever the history length.
+/// - Each pair keeps its per-(kernel component, direction) decayed sums (detail/decay.hpp)
+///   in one contiguous block (detail/state_blocks.hpp). A pair rarely uses more than a few
+///   channels, so finding the right sum is a scan of a few adjacent keys, and ingest costs
+///   one hash probe plus O(1) arithmetic whatever the history length.
+/// - Bulk ingest sorts a batch by pair first (detail/pair_grouping.hpp), so each pair is
+///   looked up once per batch and its records are touched while hot.
 /// - Each person keeps the list of their pairs, so a person's top-k never scans the graph.
 /// - Everything is a sum, so two scorers merge exactly (see merge()).
 
@@ -36,6 +38,8 @@
 #include <relscore/channel.hpp>
 #include <relscore/detail/decay.hpp>
 #include <relscore/detail/history.hpp>
+#include <relscore/detail/pair_grouping.hpp>
+#include <relscore/detail/state_blocks.hpp>
 #include <relscore/detail/utf8.hpp>
 #include <relscore/error.hpp>
 #include <relscore/insight.hpp>
@@ -257,25 +261,45 @@ public:
 
     /// Adds a batch: every interaction is validated before any is applied, so a bad one
     /// leaves the scorer unchanged. The error names the index of the offending element.
+    /// The batch is applied grouped by pair (see detail/pair_grouping.hpp), with the same
+    /// result as adding its interactions one by one in order.
     void add_batch(std::span<const interaction> batch) {
         std::vector<dense_interaction> resolved;
         resolved.reserve(batch.size());
         std::vector<std::string> new_channels;
         for (std::size_t i = 0; i < batch.size(); ++i)
-            resolved.push_back(resolve_checked(batch[i], batch_where(i).c_str(), new_channels));
+            resolved.push_back(resolve_checked(batch[i], batch_position(i), new_channels));
         register_channels(new_channels);
-        for (std::size_t i = 0; i < batch.size(); ++i) apply_named(batch[i], resolved[i]);
+        // Intern in batch order, source before target, so ids follow first appearance.
+        std::vector<std::pair<person_id, person_id>> ends(batch.size());
+        person_id top = 0;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            ends[i].first = intern(batch[i].source);
+            ends[i].second = intern(batch[i].target);
+            top = std::max({top, ends[i].first, ends[i].second});
+        }
+        apply_grouped(batch.size(), top, [&](std::size_t i) { return ends[i]; },
+                      [&](std::size_t i) -> const dense_interaction& { return resolved[i]; });
     }
 
-    /// Dense-id batch; validated whole before any is applied.
+    /// Dense-id batch; validated whole before any is applied, then applied grouped by pair.
     void add_batch(std::span<const dense_interaction> batch) {
         person_id top = 0;
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            validate(batch[i], batch_where(i).c_str());
+            validate(batch[i], batch_position(i));
             top = std::max({top, batch[i].source, batch[i].target});
         }
         if (!batch.empty()) ensure_dense_people(top);
-        for (const auto& e : batch) apply(e.source, e.target, e);
+        apply_grouped(batch.size(), top, [&](std::size_t i) { return std::pair{batch[i].source, batch[i].target}; },
+                      [&](std::size_t i) -> const dense_interaction& { return batch[i]; });
+    }
+
+    /// Room for `relationships` pairs without rehashing or reallocation (a hint, like
+    /// std::vector::reserve).
+    void reserve(std::size_t relationships) {
+        m_pair_index.reserve(relationships);
+        m_pairs.reserve(relationships);
+        if (m_config.insight.conversations) m_history.reserve(relationships);
     }
 
     /// Adds interactions given as columns. The whole batch is validated first (lengths,
@@ -339,16 +363,22 @@ public:
             id_of.reserve(c.people.size());
             for (const auto& name : c.people) id_of.push_back(intern(name));
         }
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto a = static_cast<std::size_t>(c.source[i]), b = static_cast<std::size_t>(c.target[i]);
-            const dense_interaction e{from_micros(c.time_us[i]),
-                                      0,
-                                      0,
-                                      c.channel.empty() ? fallback : channel_of[static_cast<std::size_t>(c.channel[i])],
-                                      c.weight.empty() ? std::optional<double>{} : c.weight[i],
-                                      !c.mutual.empty() && c.mutual[i] != 0};
-            apply(id_of.empty() ? static_cast<person_id>(a) : id_of[a], id_of.empty() ? static_cast<person_id>(b) : id_of[b], e);
-        }
+        const auto person_of = [&](std::int64_t code) {
+            return id_of.empty() ? static_cast<person_id>(code) : id_of[static_cast<std::size_t>(code)];
+        };
+        person_id top_id = 0;
+        if (!id_of.empty()) top_id = *std::max_element(id_of.begin(), id_of.end());
+        else if (top >= 0) top_id = static_cast<person_id>(top);
+        dense_interaction e;  // reused: the accessor returns a reference to it
+        apply_grouped(
+            n, top_id, [&](std::size_t i) { return std::pair{person_of(c.source[i]), person_of(c.target[i])}; },
+            [&](std::size_t i) -> const dense_interaction& {
+                e.time = from_micros(c.time_us[i]);
+                e.channel = c.channel.empty() ? fallback : channel_of[static_cast<std::size_t>(c.channel[i])];
+                e.weight = c.weight.empty() ? std::optional<double>{} : c.weight[i];
+                e.mutual = !c.mutual.empty() && c.mutual[i] != 0;
+                return e;
+            });
     }
 
     /// Folds `other` into this scorer: afterwards this scorer answers as if it had been fed
@@ -385,10 +415,13 @@ public:
             mine.n_lo_hi += flipped ? p.n_hi_lo : p.n_lo_hi;
             mine.n_hi_lo += flipped ? p.n_lo_hi : p.n_hi_lo;
             mine.n_mutual += p.n_mutual;
-            for (std::uint32_t s = p.head; s != no_state; s = other.m_states[s].next) {
-                const state_record& st = other.m_states[s];
-                const std::uint8_t dir = flipped ? static_cast<std::uint8_t>(1 - st.dir) : st.dir;
-                state_for(idx, st.component, dir).sum.merge(st.sum, m_half_life_us[st.component]);
+            const auto keys = other.m_states.keys(p.states);
+            const auto sums = other.m_states.sums(p.states);
+            for (std::size_t s = 0; s < keys.size(); ++s) {
+                const std::uint16_t component = detail::state_blocks::component_of(keys[s]);
+                const std::uint8_t dir = detail::state_blocks::dir_of(keys[s]);
+                state_for(idx, component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir)
+                    .merge(sums[s], m_half_life_us[component]);
             }
             if (m_has_windows) {
                 for (retained_event ev : other.m_windows[theirs]) {
@@ -439,22 +472,32 @@ public:
         check_person(p);
         const std::int64_t t = query_time(at, "relscore::scorer::top()");
         const auto& ties = m_ties[p];
-        std::vector<relationship> all(ties.size());
+        // Rank by strength alone, then build the k relationships that are returned.
+        struct ranked_tie {
+            double strength;
+            person_id other;
+            std::uint32_t pair;
+        };
+        std::vector<ranked_tie> ranked(ties.size());
         for (std::size_t i = 0; i < ties.size(); ++i) {
             const pair_record& pr = m_pairs[ties[i]];
-            const bool flipped = pr.hi == p;
-            all[i].a = p;
-            all[i].b = flipped ? pr.lo : pr.hi;
-            fill(all[i], ties[i], flipped, t);
+            double v[2];
+            volumes(ties[i], t, v);
+            ranked[i] = {relscore::strength(v[0], v[1], m_config.reciprocity), pr.hi == p ? pr.lo : pr.hi, ties[i]};
         }
-        const auto stronger = [&](const relationship& x, const relationship& y) {
+        const auto stronger = [&](const ranked_tie& x, const ranked_tie& y) {
             if (x.strength != y.strength) return x.strength > y.strength;
-            return m_names[x.b] < m_names[y.b];
+            return m_names[x.other] < m_names[y.other];
         };
-        k = std::min(k, all.size());
-        std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k), all.end(), stronger);
-        all.resize(k);
-        return all;
+        k = std::min(k, ranked.size());
+        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), stronger);
+        std::vector<relationship> out(k);
+        for (std::size_t i = 0; i < k; ++i) {
+            out[i].a = p;
+            out[i].b = ranked[i].other;
+            fill(out[i], ranked[i].pair, m_pairs[ranked[i].pair].hi == p, t);
+        }
+        return out;
     }
     [[nodiscard]] std::vector<relationship> top(std::string_view p, std::size_t k, std::optional<timestamp> at = {}) const {
         return top(person(p), k, at);
@@ -487,12 +530,13 @@ public:
             out.first_interaction_us[i] = p.first_us;
             out.interactions[i] = static_cast<std::int64_t>(p.n_lo_hi) + p.n_hi_lo + p.n_mutual;
             out.touches[i] = p.touches;
-            for (std::uint32_t s = p.head; s != no_state; s = m_states[s].next, ++k) {
-                const state_record& st = m_states[s];
-                value[k] = st.sum.value;
-                age[k] = static_cast<double>(t - st.sum.ref_us);
-                half_life[k] = m_half_life_us[st.component];
-                slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + st.dir);
+            const auto keys = m_states.keys(p.states);
+            const auto sums = m_states.sums(p.states);
+            for (std::size_t s = 0; s < keys.size(); ++s, ++k) {
+                value[k] = sums[s].value;
+                age[k] = static_cast<double>(t - sums[s].ref_us);
+                half_life[k] = m_half_life_us[detail::state_blocks::component_of(keys[s])];
+                slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + detail::state_blocks::dir_of(keys[s]));
             }
         }
         const Eigen::ArrayXd halvings = age / half_life;
@@ -654,11 +698,14 @@ public:
         // Volumes by (channel, stored direction): a channel's kernel terms add up to one part.
         std::vector<std::array<double, 2>> volume(m_config.channels.size(), {0.0, 0.0});
         std::vector<std::array<bool, 2>> present(m_config.channels.size(), {false, false});
-        for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next) {
-            const state_record& st = m_states[s];
-            const channel_id c = m_component_channel[st.component];
-            volume[c][st.dir] += st.sum.at(t, m_half_life_us[st.component]);
-            present[c][st.dir] = true;
+        const auto keys = m_states.keys(m_pairs[pair].states);
+        const auto sums = m_states.sums(m_pairs[pair].states);
+        for (std::size_t s = 0; s < keys.size(); ++s) {
+            const std::uint16_t component = detail::state_blocks::component_of(keys[s]);
+            const std::uint8_t dir = detail::state_blocks::dir_of(keys[s]);
+            const channel_id c = m_component_channel[component];
+            volume[c][dir] += sums[s].at(t, m_half_life_us[component]);
+            present[c][dir] = true;
         }
         if (m_has_windows)
             for (const retained_event& ev : m_windows[pair]) {
@@ -787,7 +834,7 @@ private:
         std::int64_t first_us;            // oldest interaction time
         std::uint32_t n_lo_hi, n_hi_lo, n_mutual;
         std::uint32_t touches;            // interactions after a silence > touch gap (arrival order)
-        std::uint32_t head;               // first of this pair's states
+        detail::state_blocks::block states;  // this pair's decayed sums
     };
     /// A retained interaction (insight_config::retain_events).
     struct retained_event {
@@ -795,12 +842,6 @@ private:
         double weight;
         channel_id channel;
         std::uint8_t dir;                 // 0: lo→hi, 1: hi→lo, 2: mutual
-    };
-    struct state_record {
-        detail::decayed_sum sum;
-        std::uint32_t next;
-        std::uint16_t component;          // an exponential term of a channel's kernel (kernel.hpp)
-        std::uint8_t dir;                 // 0: lo→hi, 1: hi→lo
     };
     struct string_hash {
         using is_transparent = void;
@@ -840,8 +881,10 @@ private:
             }
             m_channel_components.push_back({first, static_cast<std::uint32_t>(m_half_life_us.size())});
         }
-        if (m_half_life_us.size() > std::numeric_limits<std::uint16_t>::max())
-            detail::throw_error<invalid_argument_error>("relscore::scorer: the channels' kernels need more than 65535 terms");
+        if (m_half_life_us.size() > detail::state_blocks::max_components)
+            detail::throw_error<invalid_argument_error>(
+                "relscore::scorer: the channels' kernels need more than " +
+                std::to_string(detail::state_blocks::max_components) + " terms");
         m_has_windows = std::any_of(m_window_us.begin(), m_window_us.end(), [](std::int64_t w) { return w > 0; });
         m_reply_window_us = m_config.insight.reply_window.count();
         m_touch_gap_us = m_config.insight.touch_gap.count();
@@ -899,68 +942,80 @@ private:
         }
     }
 
-    static std::string batch_where(std::size_t i) {
-        return "relscore::scorer::add_batch(): interaction #" + std::to_string(i);
-    }
+    // Where an error happened: a call, and for batches the element. Formatted only when an
+    // error is reported, so validating a batch costs no string work per element.
+    struct error_site {
+        static constexpr std::size_t no_index = static_cast<std::size_t>(-1);
+        const char* call;
+        std::size_t index = no_index;
+        error_site(const char* c) : call(c) {}  // NOLINT(google-explicit-constructor): a call's name is a site
+        error_site(const char* c, std::size_t i) : call(c), index(i) {}
+        [[nodiscard]] std::string str() const {
+            std::string out = call;
+            if (index != no_index) out += ": interaction #" + std::to_string(index);
+            return out;
+        }
+    };
+    static error_site batch_position(std::size_t i) { return {"relscore::scorer::add_batch()", i}; }
 
     void check_person(person_id id) const {
         if (id >= m_names.size())
             detail::throw_error<unknown_person_error>("relscore::scorer: unknown person id " + std::to_string(id));
     }
 
-    static void check_name(std::string_view name, const char* where) {
-        if (name.empty()) detail::throw_error<invalid_argument_error>(std::string(where) + ": empty person id");
+    static void check_name(std::string_view name, const error_site& where) {
+        if (name.empty()) detail::throw_error<invalid_argument_error>(where.str() + ": empty person id");
         if (name.size() > max_name_bytes)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": person id longer than " +
+            detail::throw_error<invalid_argument_error>(where.str() + ": person id longer than " +
                                                         std::to_string(max_name_bytes) + " bytes");
         if (auto bad = detail::invalid_utf8_at(name))
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": person id is not valid UTF-8 (byte " +
+            detail::throw_error<invalid_argument_error>(where.str() + ": person id is not valid UTF-8 (byte " +
                                                         std::to_string(*bad) + ")");
     }
 
-    void validate(const dense_interaction& e, const char* where) const {
+    void validate(const dense_interaction& e, const error_site& where) const {
         if (e.source == e.target)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": self-interaction (source and target are both " +
+            detail::throw_error<invalid_argument_error>(where.str() + ": self-interaction (source and target are both " +
                                                         std::to_string(e.source) + ")");
         if (e.source > max_person_id || e.target > max_person_id)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": person id above " +
+            detail::throw_error<invalid_argument_error>(where.str() + ": person id above " +
                                                         std::to_string(max_person_id));
         validate_common(e, where);
     }
 
     // `new_channels`: channels registered by the batch being validated (ids past the registry's).
-    void validate_common(const dense_interaction& e, const char* where, std::size_t new_channels = 0) const {
+    void validate_common(const dense_interaction& e, const error_site& where, std::size_t new_channels = 0) const {
         if (e.channel >= m_config.channels.size() + new_channels)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": unknown channel id " + std::to_string(e.channel));
+            detail::throw_error<invalid_argument_error>(where.str() + ": unknown channel id " + std::to_string(e.channel));
         if (e.weight && !(std::isfinite(*e.weight) && *e.weight >= 0))
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": weight must be finite and >= 0, got " +
+            detail::throw_error<invalid_argument_error>(where.str() + ": weight must be finite and >= 0, got " +
                                                         std::to_string(*e.weight));
         const std::int64_t t = to_micros(e.time);
         if (t < min_time_us || t > max_time_us)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": time " + std::to_string(t) +
+            detail::throw_error<invalid_argument_error>(where.str() + ": time " + std::to_string(t) +
                                                         "us is outside years 1400..9999");
     }
 
-    [[nodiscard]] channel_id channel_or_throw(std::string_view name, const char* where) const {
+    [[nodiscard]] channel_id channel_or_throw(std::string_view name, const error_site& where) const {
         if (auto id = m_config.channels.find(name)) return *id;
-        detail::throw_error<invalid_argument_error>(std::string(where) + ": unknown channel '" + std::string(name) +
+        detail::throw_error<invalid_argument_error>(where.str() + ": unknown channel '" + std::string(name) +
                                                     "' (known: " + m_config.channels.names() + ")");
     }
 
     // The id of channel `name`. An unknown name is an error, or, if the config registers
     // unknown channels, gets the next free id and is appended to `new_channels`: the caller
     // registers them (register_channels()) only once its whole batch is valid.
-    [[nodiscard]] channel_id channel_or_register(std::string_view name, const char* where,
+    [[nodiscard]] channel_id channel_or_register(std::string_view name, const error_site& where,
                                                  std::vector<std::string>& new_channels) const {
         if (!m_config.register_unknown_channels) return channel_or_throw(name, where);
         if (auto id = m_config.channels.find(name)) return *id;
         for (std::size_t i = 0; i < new_channels.size(); ++i)
             if (new_channels[i] == name) return static_cast<channel_id>(m_config.channels.size() + i);
-        if (name.empty()) detail::throw_error<invalid_argument_error>(std::string(where) + ": empty channel name");
+        if (name.empty()) detail::throw_error<invalid_argument_error>(where.str() + ": empty channel name");
         if (name.size() > max_name_bytes || detail::invalid_utf8_at(name))
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": channel name is too long or not valid UTF-8");
+            detail::throw_error<invalid_argument_error>(where.str() + ": channel name is too long or not valid UTF-8");
         if (m_config.channels.size() + new_channels.size() >= channel_registry::max_channels)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": cannot register channel '" + std::string(name) + "': " +
+            detail::throw_error<invalid_argument_error>(where.str() + ": cannot register channel '" + std::string(name) + "': " +
                                                         std::to_string(channel_registry::max_channels) +
                                                         " channels is the limit");
         new_channels.emplace_back(name);
@@ -978,12 +1033,12 @@ private:
     }
 
     // Validates a named interaction and resolves its channel; people are not interned yet.
-    [[nodiscard]] dense_interaction resolve_checked(const interaction& e, const char* where,
+    [[nodiscard]] dense_interaction resolve_checked(const interaction& e, const error_site& where,
                                                     std::vector<std::string>& new_channels) const {
         check_name(e.source, where);
         check_name(e.target, where);
         if (e.source == e.target)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": self-interaction ('" + e.source + "')");
+            detail::throw_error<invalid_argument_error>(where.str() + ": self-interaction ('" + e.source + "')");
         dense_interaction d{e.time, 0, 0, channel_or_register(e.channel, where, new_channels), e.weight, e.mutual};
         validate_common(d, where, new_channels.size());
         return d;
@@ -1011,7 +1066,7 @@ private:
     std::uint32_t find_or_add_pair(person_id lo, person_id hi) {
         const auto [it, inserted] = m_pair_index.try_emplace(pair_key(lo, hi), static_cast<std::uint32_t>(m_pairs.size()));
         if (inserted) {
-            m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, no_state});
+            m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
             if (m_config.insight.conversations) m_history.emplace_back();
             if (m_config.insight.retain_events) m_events.emplace_back();
             if (m_has_windows) m_windows.emplace_back();
@@ -1021,21 +1076,107 @@ private:
         return it->second;
     }
 
-    state_record& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
-        for (std::uint32_t s = m_pairs[pair].head; s != no_state; s = m_states[s].next)
-            if (m_states[s].component == component && m_states[s].dir == dir) return m_states[s];
-        // A new state starts empty at the oldest time, so the first add() sets it exactly.
-        m_states.push_back({{0.0, min_time_us}, m_pairs[pair].head, component, dir});
-        m_pairs[pair].head = static_cast<std::uint32_t>(m_states.size() - 1);
-        return m_states.back();
+    // The decayed sum of (component, dir) of `pair`; a new one starts empty at the oldest
+    // time, so the first add() sets it exactly.
+    detail::decayed_sum& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
+        detail::state_blocks::block& b = m_pairs[pair].states;
+        const std::uint32_t key = detail::state_blocks::key(component, dir);
+        if (detail::decayed_sum* found = m_states.find(b, key)) return *found;
+        if (b.count == b.capacity && m_states.wasteful())
+            m_states.compact([&](auto&& f) {
+                for (pair_record& p : m_pairs) f(p.states);
+            });
+        return m_states.add(b, key, {0.0, min_time_us});
     }
 
     void apply(person_id source, person_id target, const dense_interaction& e) {
-        const person_id lo = std::min(source, target), hi = std::max(source, target);
-        const std::uint32_t idx = find_or_add_pair(lo, hi);
+        apply_to_pair(find_or_add_pair(std::min(source, target), std::max(source, target)), source > target, e);
+    }
+
+    // Applies a validated batch grouped by pair (detail/pair_grouping.hpp): one hash probe
+    // per pair and chunk, each pair's records touched while hot. Each pair still sees its
+    // interactions in batch order and new pairs are created in order of first appearance,
+    // so the state is bit-identical to applying the batch one by one.
+    // `endpoints(i)`: (source, target) of interaction i; `interaction(i)`: the interaction
+    // (its source and target fields are ignored); `top`: the largest person id involved.
+    template <class Endpoints, class Interaction>
+    void apply_grouped(std::size_t n, person_id top, Endpoints&& endpoints, Interaction&& interaction) {
+        constexpr std::size_t worth_grouping = 64;  // below this, sorting costs more than it saves
+        if (n < worth_grouping) {
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto [source, target] = endpoints(i);
+                apply(source, target, interaction(i));
+            }
+            return;
+        }
+        const std::size_t chunk = detail::pair_grouping::chunk_size(top);
+        detail::pair_grouping order;
+        struct run {
+            std::size_t begin;      // into order
+            std::uint32_t pair;     // the pair's index, no_state until known
+        };
+        std::vector<run> runs;
+        std::vector<std::uint32_t> new_run_at;  // chunk index -> the new run starting there
+        for (std::size_t base = 0; base < n; base += chunk) {
+            const std::size_t m = std::min(chunk, n - base);
+            order.sort(m, top, [&](std::size_t i) {
+                const auto [source, target] = endpoints(base + i);
+                return std::pair{std::min(source, target), std::max(source, target)};
+            });
+            runs.clear();
+            new_run_at.assign(m, no_state);
+            std::size_t new_pairs = 0;
+            for (std::size_t k = 0; k < m; ++k) {
+                const std::uint64_t key = order.pair_key(k);
+                if (k > 0 && key == order.pair_key(k - 1)) continue;
+                const auto it = m_pair_index.find(key);
+                if (it == m_pair_index.end()) {
+                    new_run_at[order.index(k)] = static_cast<std::uint32_t>(runs.size());
+                    ++new_pairs;
+                }
+                runs.push_back({k, it == m_pair_index.end() ? no_state : it->second});
+            }
+            // New pairs in order of first appearance (a run starts at its pair's first
+            // index), with room made once rather than by repeated doubling.
+            grow_pairs(m_pairs.size() + new_pairs);
+            for (const std::uint32_t r : new_run_at) {
+                if (r == no_state) continue;
+                const std::uint64_t key = order.pair_key(runs[r].begin);
+                runs[r].pair = find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
+            }
+            constexpr std::size_t lookahead = 4;  // runs ahead whose records are prefetched
+            for (std::size_t r = 0; r < runs.size(); ++r) {
+                if (r + lookahead < runs.size()) prefetch_pair(runs[r + lookahead].pair);
+                const std::size_t end = r + 1 < runs.size() ? runs[r + 1].begin : m;
+                for (std::size_t k = runs[r].begin; k < end; ++k) {
+                    const std::size_t i = base + order.index(k);
+                    const auto [source, target] = endpoints(i);
+                    apply_to_pair(runs[r].pair, source > target, interaction(i));
+                }
+            }
+        }
+    }
+
+    // Capacity for `pairs` pairs, growing geometrically so repeated batches stay amortized O(1).
+    void grow_pairs(std::size_t pairs) {
+        if (pairs <= m_pairs.capacity()) return;
+        reserve(std::max(pairs, m_pairs.capacity() + m_pairs.capacity() / 2));
+    }
+
+    void prefetch_pair(std::uint32_t pair) const noexcept {
+        __builtin_prefetch(&m_pairs[pair]);
+        if (m_config.insight.conversations) {
+            const auto* h = reinterpret_cast<const char*>(&m_history[pair]);
+            __builtin_prefetch(h);
+            __builtin_prefetch(h + 64);
+        }
+    }
+
+    // One validated interaction of pair `idx`; `flipped`: its source is the pair's hi.
+    void apply_to_pair(std::uint32_t idx, bool flipped, const dense_interaction& e) {
         const std::int64_t t = to_micros(e.time);
         const double w = e.weight ? *e.weight : m_config.channels[e.channel].weight;
-        const auto dir = static_cast<std::uint8_t>(source > target);
+        const auto dir = static_cast<std::uint8_t>(flipped);
         pair_record& p = m_pairs[idx];
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
         const std::int64_t previous = p.last_us;
@@ -1059,10 +1200,10 @@ private:
             const double wk = w * m_component_weight[k], h = m_half_life_us[k];
             const auto component = static_cast<std::uint16_t>(k);
             if (e.mutual) {
-                state_for(idx, component, 0).sum.add(wk, t, h);
-                state_for(idx, component, 1).sum.add(wk, t, h);
+                state_for(idx, component, 0).add(wk, t, h);
+                state_for(idx, component, 1).add(wk, t, h);
             } else {
-                state_for(idx, component, dir).sum.add(wk, t, h);
+                state_for(idx, component, dir).add(wk, t, h);
             }
         }
         if (m_window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, static_cast<std::uint8_t>(e.mutual ? 2 : dir)});
@@ -1112,19 +1253,32 @@ private:
     [[nodiscard]] std::int64_t query_time(std::optional<timestamp> at, const char* where) const {
         if (!at) return m_pairs.empty() ? 0 : m_newest_us;
         const std::int64_t t = to_micros(*at);
-        if (!m_pairs.empty() && t < m_newest_us)
-            detail::throw_error<time_order_error>(std::string(where) + ": query time " + format_time(*at) +
-                                                  " is earlier than the newest interaction " +
-                                                  format_time(from_micros(m_newest_us)));
+        if (!m_pairs.empty() && t < m_newest_us) throw_query_too_early(where, *at);
         return t;
+    }
+    // Out of line: keeps the error's string building out of every query's inlined code.
+    [[noreturn, gnu::noinline, gnu::cold]] void throw_query_too_early(const char* where, timestamp at) const {
+        std::string message = where;
+        message += ": query time " + format_time(at) + " is earlier than the newest interaction " +
+                   format_time(from_micros(m_newest_us));
+        detail::throw_error<time_order_error>(message);
+    }
+
+    // The pair's volumes at t by stored direction (0: lo→hi).
+    void volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
+        v[0] = v[1] = 0;
+        const auto keys = m_states.keys(m_pairs[pair].states);
+        const auto sums = m_states.sums(m_pairs[pair].states);
+        for (std::size_t s = 0; s < keys.size(); ++s)
+            v[detail::state_blocks::dir_of(keys[s])] +=
+                sums[s].at(t, m_half_life_us[detail::state_blocks::component_of(keys[s])]);
+        add_window_volumes(pair, t, v);
     }
 
     void fill(relationship& r, std::uint32_t pair, bool flipped, std::int64_t t) const {
         const pair_record& p = m_pairs[pair];
-        double v[2] = {0, 0};
-        for (std::uint32_t s = p.head; s != no_state; s = m_states[s].next)
-            v[m_states[s].dir] += m_states[s].sum.at(t, m_half_life_us[m_states[s].component]);
-        add_window_volumes(pair, t, v);
+        double v[2];
+        volumes(pair, t, v);
         r.volume_ab = v[flipped ? 1 : 0];
         r.volume_ba = v[flipped ? 0 : 1];
         r.strength = relscore::strength(r.volume_ab, r.volume_ba, m_config.reciprocity);
@@ -1186,7 +1340,7 @@ private:
     std::vector<std::vector<std::uint32_t>> m_ties;  // person -> their pairs
     boost::unordered_flat_map<std::uint64_t, std::uint32_t> m_pair_index;
     std::vector<pair_record> m_pairs;
-    std::vector<state_record> m_states;
+    detail::state_blocks m_states;
     std::int64_t m_newest_us = min_time_us;
     std::int64_t m_reply_window_us = 0, m_touch_gap_us = 0;  // cached from m_config.insight
     double m_trend_horizon_us = 0;

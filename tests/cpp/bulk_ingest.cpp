@@ -1,0 +1,165 @@
+// Bulk ingest applies a batch grouped by pair (detail/pair_grouping.hpp). It must give
+// the very same scorer, byte for byte, as adding the interactions one by one in order.
+
+#include "support/catch.hpp"
+#include "support/random_log.hpp"
+
+#include <relscore/relscore.hpp>
+
+#include <algorithm>
+#include <random>
+
+using namespace relscore;
+
+namespace {
+
+// The reference order: a stable sort of the indices by pair key.
+std::vector<std::uint32_t> stable_pair_order(const std::vector<std::pair<person_id, person_id>>& ends) {
+    std::vector<std::uint32_t> order(ends.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return ends[x] < ends[y]; });
+    return order;
+}
+
+void check_grouping(std::uint64_t seed, person_id max_id, std::size_t n) {
+    std::mt19937_64 rng(seed);
+    // Few distinct ids (so pairs repeat), spread up to max_id.
+    std::vector<person_id> ids(16);
+    for (auto& id : ids) id = std::uniform_int_distribution<person_id>(0, max_id)(rng);
+    ids[0] = max_id;
+    std::vector<std::pair<person_id, person_id>> ends;
+    while (ends.size() < n) {
+        const person_id a = ids[rng() % ids.size()], b = ids[rng() % ids.size()];
+        if (a != b) ends.emplace_back(std::min(a, b), std::max(a, b));
+    }
+    detail::pair_grouping grouping;
+    grouping.sort(n, max_id, [&](std::size_t i) { return ends[i]; });
+    const auto expected = stable_pair_order(ends);
+    REQUIRE(grouping.size() == n);
+    for (std::size_t k = 0; k < n; ++k) {
+        REQUIRE(grouping.index(k) == expected[k]);
+        REQUIRE(grouping.pair_key(k) == ((std::uint64_t{ends[expected[k]].first} << 32) | ends[expected[k]].second));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("pair grouping is a stable sort by pair, for small, packed and wide id spaces", "[bulk]") {
+    // max id 40: 6 bits each, all the index bits. 2^25: 26 bits each, 12 index bits (4,096 per
+    // chunk). 2^28: too wide to pack, the comparison sort.
+    for (const person_id max_id : {person_id{40}, person_id{1} << 25, person_id{1} << 28, scorer::max_person_id}) {
+        const std::size_t n = std::min<std::size_t>(detail::pair_grouping::chunk_size(max_id), 20'000);
+        for (std::uint64_t seed = 1; seed <= 3; ++seed) check_grouping(seed, max_id, n);
+    }
+    constexpr std::size_t full = std::size_t{1} << detail::pair_grouping::max_index_bits;
+    CHECK(detail::pair_grouping::chunk_size(40) == full);
+    CHECK(detail::pair_grouping::chunk_size(person_id{1} << 25) == 4096);
+    CHECK(detail::pair_grouping::chunk_size(person_id{1} << 28) == full);
+}
+
+namespace {
+
+channel_registry kernel_channels() {
+    channel_registry r = channel_registry::defaults();
+    r.define({"chat", 0.5, std::chrono::days{30}, decay_kernel::power_law(std::chrono::days{2}, 1.2)});
+    r.define({"meeting", 3.0, std::chrono::days{1}, decay_kernel::window(std::chrono::days{30})});
+    return r;
+}
+
+std::vector<scorer_config> configs() {
+    std::vector<scorer_config> out(4);
+    out[1].channels = kernel_channels();
+    out[2].insight.retain_events = true;
+    out[3].insight.conversations = false;
+    out[3].reciprocity = 1;
+    return out;
+}
+
+// Cuts [0, n) into batches of random sizes: some below the grouping threshold, some above.
+std::vector<std::size_t> random_cuts(std::mt19937_64& rng, std::size_t n) {
+    std::vector<std::size_t> cuts = {0};
+    while (cuts.back() < n) {
+        const std::size_t size = rng() % 3 == 0 ? rng() % 64 : rng() % 3000;
+        cuts.push_back(std::min(n, cuts.back() + size));
+    }
+    return cuts;
+}
+
+}  // namespace
+
+TEST_CASE("batches of every kind equal one-by-one ingest, byte for byte", "[bulk]") {
+    for (const auto& config : configs()) {
+        for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+            const auto log = test::random_log(seed, {.people = 40, .interactions = 6000,
+                                                     .span_us = seed == 4 ? std::int64_t{86400} * 1'000'000 * 36500
+                                                                          : std::int64_t{86400} * 1'000'000 * 365},
+                                              config.channels);
+            scorer one_by_one(config);
+            for (const auto& e : log) one_by_one.add(e);
+            const std::string expected = one_by_one.to_bytes();
+
+            std::mt19937_64 rng(seed);
+            const auto cuts = random_cuts(rng, log.size());
+
+            scorer named(config);
+            for (std::size_t c = 1; c < cuts.size(); ++c)
+                named.add_batch(std::span(log).subspan(cuts[c - 1], cuts[c] - cuts[c - 1]));
+            CHECK(named.to_bytes() == expected);
+
+            // Columns with codes in order of first appearance, so ids match the named path.
+            std::vector<std::string> people;
+            std::vector<std::int64_t> t, src, dst, ch;
+            std::vector<double> w;
+            std::vector<std::uint8_t> mutual;
+            std::vector<std::string> channel_names;
+            for (channel_id i = 0; i < config.channels.size(); ++i) channel_names.push_back(config.channels[i].name);
+            const auto code = [&](const std::string& name) {
+                auto it = std::find(people.begin(), people.end(), name);
+                if (it == people.end()) it = people.insert(people.end(), name);
+                return static_cast<std::int64_t>(it - people.begin());
+            };
+            for (const auto& e : log) {
+                t.push_back(to_micros(e.time));
+                src.push_back(code(e.source));
+                dst.push_back(code(e.target));
+                ch.push_back(*config.channels.find(e.channel));
+                w.push_back(e.weight ? *e.weight : config.channels[*config.channels.find(e.channel)].weight);
+                mutual.push_back(e.mutual);
+            }
+            scorer columns(config);
+            columns.add_columns({t, src, dst, people, ch, channel_names, "contact", w, mutual});
+            CHECK(columns.to_bytes() == expected);
+
+            // Dense ids: the same log with people as their codes.
+            std::vector<dense_interaction> dense;
+            scorer dense_one_by_one(config), dense_batched(config);
+            for (std::size_t i = 0; i < log.size(); ++i)
+                dense.push_back({log[i].time, static_cast<person_id>(src[i]), static_cast<person_id>(dst[i]),
+                                 static_cast<channel_id>(ch[i]), log[i].weight, log[i].mutual});
+            for (const auto& e : dense) dense_one_by_one.add(e);
+            for (std::size_t c = 1; c < cuts.size(); ++c)
+                dense_batched.add_batch(std::span<const dense_interaction>(dense).subspan(cuts[c - 1], cuts[c] - cuts[c - 1]));
+            CHECK(dense_batched.to_bytes() == dense_one_by_one.to_bytes());
+        }
+    }
+}
+
+TEST_CASE("a batch longer than one chunk equals one-by-one ingest", "[bulk]") {
+    // A full chunk for small ids: this batch spans several chunks, and pairs
+    // continue across the boundary.
+    const std::size_t n = 3 * detail::pair_grouping::chunk_size(100) + 5000;
+    std::mt19937_64 rng(7);
+    std::vector<dense_interaction> batch;
+    batch.reserve(n);
+    std::int64_t t = 1'600'000'000LL * 1'000'000;
+    while (batch.size() < n) {
+        const auto a = static_cast<person_id>(rng() % 100), b = static_cast<person_id>(rng() % 100);
+        if (a == b) continue;
+        t += static_cast<std::int64_t>(rng() % 4'000'000'000) - 1'000'000'000;  // mostly forward, some late
+        batch.push_back({from_micros(t), a, b, static_cast<channel_id>(rng() % 5), std::nullopt, rng() % 10 == 0});
+    }
+    scorer one_by_one, batched;
+    for (const auto& e : batch) one_by_one.add(e);
+    batched.add_batch(batch);
+    CHECK(batched.to_bytes() == one_by_one.to_bytes());
+}
