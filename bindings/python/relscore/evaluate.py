@@ -51,6 +51,9 @@ __all__ = [
     "label_metrics",
     "group_labels",
     "ranking_metrics",
+    "LINK_FEATURES",
+    "link_features",
+    "fit_link_score",
 ]
 
 SETTINGS: Tuple[str, ...] = ("transductive", "inductive")
@@ -545,6 +548,83 @@ def _edgebank(mode: str) -> Callable[..., Any]:
     return make
 
 
+# The features of relscore's link score, in the order of its weights (the C++ list,
+# relscore::eval::link_feature_names(); a test checks that the two agree). Their formulas are
+# documented in include/relscore/eval/link_models.hpp.
+LINK_FEATURES: Tuple[str, ...] = (
+    "tie_out_1h", "tie_out_1d", "tie_out_7d", "tie_out_30d",
+    "tie_in_1h", "tie_in_1d", "tie_in_7d", "tie_in_30d",
+    "reciprocated_7d", "pair_count", "since_out", "since_in",
+    "dst_in_1h", "dst_in_1d", "dst_in_7d", "dst_in_30d",
+    "dst_out_1h", "dst_out_1d", "dst_out_7d", "dst_out_30d",
+    "dst_since_active", "dst_was_destination",
+    "src_out_1d", "src_out_7d", "src_in_1d", "src_in_7d",
+    "two_hop_7d", "common_neighbours",
+    "last_from_dst", "overdue_out", "src_novelty_7d", "dst_new_in_7d")
+
+# Unfitted weights: a week-scale tie both ways, its reciprocated part, the pair's recency,
+# the destination's recent activity, and two-hop strength. Fitting replaces all of them.
+LINK_DEFAULT_WEIGHTS: Dict[str, float] = {
+    "tie_out_7d": 1.0, "tie_in_7d": 0.5, "reciprocated_7d": 0.5, "since_out": 0.1,
+    "dst_in_1d": 0.5, "dst_out_1d": 0.5, "dst_since_active": 0.1, "two_hop_7d": 0.5}
+
+
+def _relscore_link(**weights: float) -> Any:
+    from . import _core
+
+    return _core.make_relscore_link(np.array([weights[name] for name in LINK_FEATURES], dtype=np.float64))
+
+
+def link_features(plan: "Plan") -> Tuple[np.ndarray, np.ndarray]:
+    """The feature matrices (positives, negatives; one row per entry of the plan, columns
+    :data:`LINK_FEATURES`) of relscore's link score over a plan, computed in C++ by the same
+    stream as :func:`run_plan` (a batch's features use only what was known before it)."""
+    from . import _core
+
+    full = plan.data.full
+    model = _core.make_relscore_link(np.zeros(len(LINK_FEATURES)))
+    return _core.run_feature_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
+                                    plan.batch_index, plan.batch_offset, plan.neg_src, plan.neg_dst)
+
+
+def fit_link_score(plan: "Plan", l2: float = 1.0) -> Tuple[Dict[str, float], Dict[str, Any]]:
+    """Fit relscore's link score on a validation plan: L2-regularized logistic regression of
+    "positive or negative" on the standardized features (scipy's L-BFGS; ``l2`` as
+    scikit-learn's 1/C). Returns the weights on the raw features and the fit's record,
+    including the validation AP of the fitted score. Only the plan's edges are used."""
+    from scipy.optimize import minimize
+    from threadpoolctl import threadpool_limits
+
+    positive, negative = link_features(plan)
+    x = np.vstack([positive, negative])
+    y = np.r_[np.ones(len(positive)), np.zeros(len(negative))]
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    usable = scale > 1e-12  # a constant feature cannot be fitted: weight 0
+    z = np.zeros_like(x)
+    z[:, usable] = (x[:, usable] - mean[usable]) / scale[usable]
+    sign = 2 * y - 1
+
+    def loss(theta: np.ndarray) -> Tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        margin = sign * (z @ w + b)
+        value = float(np.sum(np.logaddexp(0.0, -margin)) + 0.5 * l2 * (w @ w))
+        slope = -sign * 0.5 * (1 - np.tanh(margin / 2))  # d/dmargin log(1 + e^-margin), without overflow
+        return value, np.r_[z.T @ slope + l2 * w, slope.sum()]
+
+    with threadpool_limits(1):  # one core: threaded BLAS only slows a problem this small down
+        best = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 1000})
+    standardized = best.x[:-1]
+    raw = np.where(usable, standardized / np.where(usable, scale, 1.0), 0.0)
+    weights = {name: float(w) for name, w in zip(LINK_FEATURES, raw)}
+    ap = 100 * float(np.mean([average_precision(positive[part] @ raw, negative[part] @ raw)
+                              for part in (slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+                                           for b in range(plan.batch_count))]))
+    ranked = sorted(zip(LINK_FEATURES, standardized), key=lambda t: -abs(t[1]))
+    return weights, {"validation_ap": ap, "optimizer": "L-BFGS-B logistic regression", "l2": l2,
+                     "iterations": int(best.nit), "converged": bool(best.success),
+                     "standardized_weights": {name: float(w) for name, w in ranked}}
+
+
 SCORES: Dict[str, ScoreSpec] = {spec.name: spec for spec in [
     ScoreSpec("edgebank_unlimited", "EdgeBank, unlimited memory", (), _edgebank("unlimited")),
     ScoreSpec("edgebank_time_window", "EdgeBank, time window (last 15 % of history times)", (),
@@ -565,12 +645,10 @@ SCORES: Dict[str, ScoreSpec] = {spec.name: spec for spec in [
     ScoreSpec("hawkes", "Hawkes intensity: popularity base rate, self and reciprocal excitation",
               (Parameter("base_rate", 1.0), Parameter("decay_rate", 1 / (7 * DAY)),
                Parameter("reciprocal_excitation", 0.5)), _core_factory("make_hawkes")),
-    ScoreSpec("relscore", "relscore's link score (tie both ways, reciprocity, activity, two-hop)",
-              (Parameter("tie_half_life", 7 * DAY), Parameter("reciprocity", 0.5, "unit"),
-               Parameter("direction", 1.0), Parameter("two_hop", 0.1),
-               Parameter("activity_half_life", 7 * DAY), Parameter("destination_activity", 0.5, "real"),
-               Parameter("source_activity", 0.0, "real"), Parameter("floor", 1e-3)),
-              _core_factory("make_relscore_link")),
+    ScoreSpec("relscore", "relscore's link score: weighted sum of tie, reciprocity, recency, activity and "
+              "two-hop features (fitted by logistic regression)",
+              tuple(Parameter(name, LINK_DEFAULT_WEIGHTS.get(name, 0.0), "real") for name in LINK_FEATURES),
+              _relscore_link),
 ]}
 
 
@@ -646,6 +724,11 @@ def fit(score: str, data: Split, setting: str = "transductive", strategy: str = 
     if plan.stage != "val":
         raise ValueError("fit() only fits on a validation plan")
     started = time.perf_counter()
+    if score == "relscore":  # linear in its weights: a convex fit, no search over a simplex
+        weights, record = fit_link_score(plan)
+        return FittedModel(score, weights, {"fitted": True, "data": data.full.name, "setting": setting,
+                                            "negatives": strategy, "stage": "val", **record,
+                                            "seconds": time.perf_counter() - started})
     if not spec.parameters:
         ap = run_plan(plan, spec.factory(), fast_metrics=True).ap
         return FittedModel(score, {}, {"fitted": True, "data": data.full.name, "setting": setting,
