@@ -229,3 +229,40 @@ def test_ranking_metrics_match_hand_computed_values():
     ndcg_p = (1 / np.log2(3)) / (1 + 1 / np.log2(3))
     assert m["ndcg@2"] == pytest.approx((ndcg_p + 1.0) / 2)
     assert m["mrr"] == pytest.approx((1 / 2 + 1) / 2)
+
+
+@pytest.mark.parametrize("setting", ev.SETTINGS)
+@pytest.mark.parametrize("strategy", ["historical", "inductive"])
+def test_fast_top_up_draws_exactly_dyglibs_pairs(setting, strategy):
+    # Few nodes, so that the pools run dry and batches are topped up with random pairs.
+    data = ev.split(synthetic(n=4000, nodes=40, seed=11))
+    fast = ev.make_plan(data, setting, strategy)
+    literal = ev.make_plan(data, setting, strategy, literal_sampler=True)
+    assert np.array_equal(fast.neg_src, literal.neg_src) and np.array_equal(fast.neg_dst, literal.neg_dst)
+
+
+def test_top_up_happens_on_the_synthetic_log():
+    # The test above only means something if some batches are topped up.
+    data = ev.split(synthetic(n=4000, nodes=40, seed=11))
+    sampler = ev.NegativeSampler(data.full, "inductive", 2, float(data.full.ts[data.indices(data.val_mask)[-1]]))
+    calls = []
+    original = sampler._random_with_collision_check
+    sampler._random_with_collision_check = lambda *a: calls.append(1) or original(*a)
+    for known, batch in ev.batches(data):
+        if len(batch):
+            ts = data.full.ts[batch]
+            sampler.sample(len(batch), data.full.src[batch], data.full.dst[batch], float(ts[0]), float(ts[-1]))
+    assert calls
+
+
+@needs_uci
+def test_fast_top_up_matches_dyglibs_expression_on_uci():
+    data = ev.split(ev.load_event_log(COLLEGE_MSG))
+    fast = ev.make_plan(data, "transductive", "inductive")
+    literal = ev.make_plan(data, "transductive", "inductive", literal_sampler=True)
+    assert np.array_equal(fast.neg_src, literal.neg_src) and np.array_equal(fast.neg_dst, literal.neg_dst)
+
+
+def test_link_feature_names_agree_with_the_compiled_score():
+    assert tuple(_core.link_feature_names()) == ev.LINK_FEATURES
+    assert set(ev.LINK_DEFAULT_WEIGHTS) <= set(ev.LINK_FEATURES)

@@ -23,6 +23,7 @@ Design notes
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import time
@@ -193,7 +194,7 @@ class NegativeSampler:
     newest time before the evaluated stage (for the inductive strategy)."""
 
     def __init__(self, edges: TemporalEdges, strategy: str = "random", seed: int = 2,
-                 last_observed_time: Optional[float] = None) -> None:
+                 last_observed_time: Optional[float] = None, literal: bool = False) -> None:
         if strategy not in STRATEGIES:
             raise ValueError(f"negative sampling strategy must be one of {STRATEGIES}, got {strategy!r}")
         self.strategy = strategy
@@ -216,6 +217,9 @@ class NegativeSampler:
                 raise ValueError("the inductive strategy needs last_observed_time")
             self.observed_edges = self._edges_between(self.earliest_time, last_observed_time)
         self.random_state = np.random.RandomState(seed)
+        # literal: top up with DyGLib's own expression (slow); otherwise with _CandidatePairs,
+        # which gives the same pairs (tests/python/test_evaluate.py checks it).
+        self.literal = literal
 
     def reset(self) -> None:
         self.random_state = np.random.RandomState(self.seed)
@@ -274,9 +278,75 @@ class NegativeSampler:
     def _random_with_collision_check(self, size: int, batch_src: np.ndarray,
                                      batch_dst: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         batch_edges = set(zip(np.asarray(batch_src).tolist(), np.asarray(batch_dst).tolist()))
+        if not self.literal:
+            pairs = _CandidatePairs.of(self.unique_src_node_ids, self.unique_dst_node_ids)
+            if pairs.exact_for(len(batch_edges)):
+                removed = pairs.positions(batch_edges)
+                count = pairs.size - len(removed)
+                chosen = self.random_state.choice(count, size=size, replace=count < size)
+                return pairs.pick(chosen, removed)
         candidates = list(self.possible_edges - batch_edges)
         chosen = self.random_state.choice(len(candidates), size=size, replace=len(candidates) < size)
         return (np.array([candidates[k][0] for k in chosen]), np.array([candidates[k][1] for k in chosen]))
+
+
+class _CandidatePairs:
+    """DyGLib's ``list(possible_edges - batch_edges)`` without building it for every batch.
+
+    ``possible_edges`` is every (source, destination) of the unique sources x destinations
+    (millions of pairs on UCI). For a small right-hand side, CPython computes ``a - b`` by
+    copying ``a`` (a copy's layout depends on ``a`` alone) and deleting ``b``'s elements from
+    the copy, which leaves the others where they are. So the difference lists the pairs in
+    the order of ``list(a - set())``, minus the batch's: that order is built once per pair
+    of unique-node arrays (and shared by the validation and test samplers), and the k-th
+    candidate is found by skipping the removed positions. ``exact_for`` says when CPython
+    takes that path (``len(a) >> 2 > len(b)``); otherwise the sampler uses the literal
+    expression."""
+
+    _cache: Dict[Tuple[bytes, bytes], "_CandidatePairs"] = {}
+
+    def __init__(self, unique_src: np.ndarray, unique_dst: np.ndarray) -> None:
+        possible = set(itertools.product(unique_src.tolist(), unique_dst.tolist()))  # DyGLib's order
+        ordered = list(possible - set())
+        del possible
+        self.size = len(ordered)
+        self.unique_src, self.unique_dst = unique_src, unique_dst
+        flat = np.fromiter(itertools.chain.from_iterable(ordered), np.int64, 2 * self.size)
+        del ordered
+        self.src, self.dst = flat[0::2].copy(), flat[1::2].copy()
+        # position_of[rank of src * number of destinations + rank of dst] = place in the order
+        keys = np.searchsorted(unique_src, self.src) * len(unique_dst) + np.searchsorted(unique_dst, self.dst)
+        self.position_of = np.empty(self.size, np.int64)
+        self.position_of[keys] = np.arange(self.size)
+
+    @classmethod
+    def of(cls, unique_src: np.ndarray, unique_dst: np.ndarray) -> "_CandidatePairs":
+        key = (unique_src.tobytes(), unique_dst.tobytes())
+        if key not in cls._cache:
+            cls._cache.clear()  # one data set at a time: keep the memory of one order only
+            cls._cache[key] = cls(unique_src, unique_dst)
+        return cls._cache[key]
+
+    def exact_for(self, removed: int) -> bool:
+        return (self.size >> 2) > removed
+
+    def positions(self, batch_edges: Set[Tuple[int, int]]) -> np.ndarray:
+        """Where the given pairs are in the order (sorted; pairs not in it are ignored)."""
+        if not batch_edges:
+            return np.zeros(0, np.int64)
+        src = np.fromiter((e[0] for e in batch_edges), np.int64, len(batch_edges))
+        dst = np.fromiter((e[1] for e in batch_edges), np.int64, len(batch_edges))
+        rs = np.searchsorted(self.unique_src, src)
+        rd = np.searchsorted(self.unique_dst, dst)
+        ok = (rs < len(self.unique_src)) & (rd < len(self.unique_dst))
+        ok[ok] &= (self.unique_src[rs[ok]] == src[ok]) & (self.unique_dst[rd[ok]] == dst[ok])
+        return np.sort(self.position_of[rs[ok] * len(self.unique_dst) + rd[ok]])
+
+    def pick(self, chosen: np.ndarray, removed: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """The pairs at places ``chosen`` of the order without the ``removed`` positions."""
+        kept_before = removed - np.arange(len(removed))  # kept pairs before each removed one
+        place = chosen + np.searchsorted(kept_before, chosen, side="right")
+        return self.src[place], self.dst[place]
 
 
 # ----------------------------------------------------------------------------- metrics
@@ -393,15 +463,16 @@ class Plan:
 
 
 def make_plan(data: Split, setting: str = "transductive", strategy: str = "random", stage: str = "test",
-              batch_size: int = 200) -> Plan:
+              batch_size: int = 200, literal_sampler: bool = False) -> Plan:
     """Cut the batches of one evaluation and sample their negatives.
 
     ``setting``: "transductive" (every edge of the stage) or "inductive" (edges with a node
     unseen in training); ``strategy``: "random", "historical" or "inductive" negatives;
-    ``stage``: "test" (history = train + validation) or "val" (history = train; for fitting)."""
+    ``stage``: "test" (history = train + validation) or "val" (history = train; for fitting);
+    ``literal_sampler``: draw the random top-up pairs with DyGLib's literal (slow) expression."""
     started = time.perf_counter()
     plan = _stage(data, setting, stage)
-    sampler = NegativeSampler(plan.sampler_edges, strategy, plan.seed, plan.last_observed_time)
+    sampler = NegativeSampler(plan.sampler_edges, strategy, plan.seed, plan.last_observed_time, literal_sampler)
     full = data.full
     learn: List[np.ndarray] = []
     evaluated: List[np.ndarray] = []
