@@ -377,7 +377,7 @@ void add_at_every_scale(decayed_scales& sums, std::int64_t t_us) noexcept {
     return sums[h].at(t_us, feature_half_lives[h] * 1e6);
 }
 
-[[nodiscard]] double since(double then, double now) noexcept { return -std::log1p((now - then) / 3600.0); }
+[[nodiscard]] double since(double then, double now) noexcept { return -std::log1p((now - then) / 60.0); }
 
 class relscore_link_model final : public streaming_model<relscore_link> {
 public:

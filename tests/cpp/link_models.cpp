@@ -191,7 +191,7 @@ std::vector<double> link_features_by_definition(const std::vector<edge>& h, node
             if (keep(e)) last = e.t;
         return last;
     };
-    const auto since = [&](double last) { return last < 0 ? -20.0 : -std::log1p((at - last) / hour); };
+    const auto since = [&](double last) { return last < 0 ? -20.0 : -std::log1p((at - last) / 60); };
     std::vector<double> f;
     for (const double s : scales) f.push_back(std::log1p(tie(u, v, s)));
     for (const double s : scales) f.push_back(std::log1p(tie(v, u, s)));

@@ -266,3 +266,26 @@ def test_fast_top_up_matches_dyglibs_expression_on_uci():
 def test_link_feature_names_agree_with_the_compiled_score():
     assert tuple(_core.link_feature_names()) == ev.LINK_FEATURES
     assert set(ev.LINK_DEFAULT_WEIGHTS) <= set(ev.LINK_FEATURES)
+
+
+@pytest.mark.parametrize("setting", ev.SETTINGS)
+def test_event_knowledge_learns_exactly_the_older_edges(setting):
+    edges = synthetic()
+    data = ev.split(edges)
+    batch_plan = ev.make_plan(data, setting, "historical")
+    plan = ev.make_plan(data, setting, "historical", knowledge="event")
+    # Same queries, same negatives, same metric batches; only what is known differs.
+    for name in ("batch_index", "batch_offset", "neg_src", "neg_dst"):
+        assert np.array_equal(getattr(plan, name), getattr(batch_plan, name))
+    history = set(plan.learn_index[:plan.learn_offset[1]].tolist()) - set(np.flatnonzero(data.test_mask).tolist())
+    learnt = set()
+    for g in range(plan.group_count):
+        learnt |= set(plan.learn_index[plan.learn_offset[g]:plan.learn_offset[g + 1]].tolist())
+        queries = plan.batch_index[plan.stream_offset[g]:plan.stream_offset[g + 1]]
+        t = edges.ts[queries]
+        assert np.all(t == t[0])
+        older = set(np.flatnonzero(data.test_mask & (edges.ts < t[0])).tolist()) | history
+        assert learnt == older
+    compiled = ev.run_plan(plan, _core.make_edgebank("unlimited"))
+    assert compiled.batch_ap == ev.run_plan(plan, PythonEdgeBank()).batch_ap
+    assert len(compiled.batch_ap) == batch_plan.batch_count

@@ -456,20 +456,45 @@ class Plan:
     neg_src: np.ndarray
     neg_dst: np.ndarray
     sampling_seconds: float
+    # How the stream is fed: the learn edges learn_index[learn_offset[g]:learn_offset[g + 1]]
+    # come before the queries batch_index[stream_offset[g]:stream_offset[g + 1]]. With
+    # knowledge "batch" the groups are the batches (stream_offset is batch_offset); with
+    # "event" they are the runs of equal timestamps, so that every query knows every edge
+    # strictly older than itself. Metrics are always averaged over the batches.
+    knowledge: str = "batch"
+    stream_offset: Optional[np.ndarray] = None
+
+    def __post_init__(self) -> None:
+        if self.stream_offset is None:
+            self.stream_offset = self.batch_offset
 
     @property
     def batch_count(self) -> int:
         return len(self.batch_offset) - 1
 
+    @property
+    def group_count(self) -> int:
+        assert self.stream_offset is not None
+        return len(self.stream_offset) - 1
+
+
+KNOWLEDGE: Tuple[str, ...] = ("batch", "event")
+
 
 def make_plan(data: Split, setting: str = "transductive", strategy: str = "random", stage: str = "test",
-              batch_size: int = 200, literal_sampler: bool = False) -> Plan:
+              batch_size: int = 200, literal_sampler: bool = False, knowledge: str = "batch") -> Plan:
     """Cut the batches of one evaluation and sample their negatives.
 
     ``setting``: "transductive" (every edge of the stage) or "inductive" (edges with a node
     unseen in training); ``strategy``: "random", "historical" or "inductive" negatives;
     ``stage``: "test" (history = train + validation) or "val" (history = train; for fitting);
-    ``literal_sampler``: draw the random top-up pairs with DyGLib's literal (slow) expression."""
+    ``literal_sampler``: draw the random top-up pairs with DyGLib's literal (slow) expression;
+    ``knowledge``: what a query may know. "batch" (the protocol, and DyGLib's EdgeBank): the
+    edges before its batch. "event": every edge strictly older than the query itself, which
+    is what the temporal neighbour samplers of DyGLib's neural models give them (they read
+    the full edge list up to each query's timestamp). The negatives are the same in both."""
+    if knowledge not in KNOWLEDGE:
+        raise ValueError(f"knowledge must be one of {KNOWLEDGE}, got {knowledge!r}")
     started = time.perf_counter()
     plan = _stage(data, setting, stage)
     sampler = NegativeSampler(plan.sampler_edges, strategy, plan.seed, plan.last_observed_time, literal_sampler)
@@ -497,8 +522,25 @@ def make_plan(data: Split, setting: str = "transductive", strategy: str = "rando
     def joined(parts: Sequence[np.ndarray]) -> np.ndarray:
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
 
-    return Plan(data, setting, strategy, stage, joined(learn), offsets(learn), joined(evaluated), offsets(evaluated),
-                joined(neg_src), joined(neg_dst), time.perf_counter() - started)
+    if knowledge == "batch":
+        return Plan(data, setting, strategy, stage, joined(learn), offsets(learn), joined(evaluated),
+                    offsets(evaluated), joined(neg_src), joined(neg_dst), time.perf_counter() - started)
+    # Event knowledge: one group per run of equal timestamps; before it, every stage edge
+    # strictly older than that timestamp (in file order, which is time order).
+    batch_index = joined(evaluated)
+    stage_times = full.ts[plan.stage_all]
+    query_times = full.ts[batch_index]
+    starts = np.flatnonzero(np.r_[True, query_times[1:] != query_times[:-1]])
+    batch_starts = offsets(evaluated)[:-1]
+    starts = np.union1d(starts, batch_starts)  # a group never spans two batches
+    upto = np.searchsorted(stage_times, query_times[starts], side="left")
+    upto = np.maximum.accumulate(upto)
+    known_before = np.r_[0, upto]
+    groups = [plan.history] + [plan.stage_all[known_before[g]:known_before[g + 1]] for g in range(1, len(starts))]
+    groups[0] = np.concatenate([plan.history, plan.stage_all[:upto[0]]])
+    return Plan(data, setting, strategy, stage, joined(groups), offsets(groups), batch_index, offsets(evaluated),
+                joined(neg_src), joined(neg_dst), time.perf_counter() - started, knowledge,
+                np.r_[starts, len(batch_index)].astype(np.int64))
 
 
 def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredictionResult:
@@ -512,14 +554,15 @@ def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredicti
     full = plan.data.full
     if isinstance(model, _core.LinkModel):
         positive, negative = _core.run_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
-                                              plan.batch_index, plan.batch_offset, plan.neg_src, plan.neg_dst)
+                                              plan.batch_index, plan.stream_offset, plan.neg_src, plan.neg_dst)
     else:
         positive = np.zeros(len(plan.batch_index))
         negative = np.zeros(len(plan.batch_index))
-        for b in range(plan.batch_count):
+        assert plan.stream_offset is not None
+        for b in range(plan.group_count):
             learn = plan.learn_index[plan.learn_offset[b]:plan.learn_offset[b + 1]]
             model.observe(full.src[learn], full.dst[learn], full.ts[learn])
-            part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+            part = slice(plan.stream_offset[b], plan.stream_offset[b + 1])
             batch = plan.batch_index[part]
             positive[part] = model.score(full.src[batch], full.dst[batch], full.ts[batch])
             negative[part] = model.score(plan.neg_src[part], plan.neg_dst[part], full.ts[batch])
@@ -554,10 +597,10 @@ def average_precision(positive: np.ndarray, negative: np.ndarray) -> float:
 
 
 def evaluate_link_prediction(model: Any, data: Split, setting: str = "transductive", strategy: str = "random",
-                             stage: str = "test", batch_size: int = 200) -> LinkPredictionResult:
+                             stage: str = "test", batch_size: int = 200, knowledge: str = "batch") -> LinkPredictionResult:
     """Run DyGLib's evaluation loop on a fresh ``model`` (see :func:`make_plan` for the
     arguments and :func:`run_plan` for the models accepted)."""
-    plan = make_plan(data, setting, strategy, stage, batch_size)
+    plan = make_plan(data, setting, strategy, stage, batch_size, knowledge=knowledge)
     result = run_plan(plan, model)
     result.seconds += plan.sampling_seconds
     return result
@@ -655,7 +698,7 @@ def link_features(plan: "Plan") -> Tuple[np.ndarray, np.ndarray]:
     full = plan.data.full
     model = _core.make_relscore_link(np.zeros(len(LINK_FEATURES)))
     return _core.run_feature_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
-                                    plan.batch_index, plan.batch_offset, plan.neg_src, plan.neg_dst)
+                                    plan.batch_index, plan.stream_offset, plan.neg_src, plan.neg_dst)
 
 
 def fit_link_score(plan: "Plan", l2: float = 1.0) -> Tuple[Dict[str, float], Dict[str, Any]]:
@@ -784,14 +827,14 @@ def default_model(score: str) -> FittedModel:
 
 
 def fit(score: str, data: Split, setting: str = "transductive", strategy: str = "random",
-        max_evaluations: int = 300, plan: Optional[Plan] = None) -> FittedModel:
+        max_evaluations: int = 300, plan: Optional[Plan] = None, knowledge: str = "batch") -> FittedModel:
     """Fit a score's parameters on the validation stage (history = train, batches = the
     validation edges, negatives drawn as DyGLib draws validation negatives) by maximizing the
     mean per-batch average precision with scipy's Nelder-Mead. The test edges are never seen."""
     from scipy.optimize import minimize
 
     spec = _spec(score)
-    plan = plan or make_plan(data, setting, strategy, stage="val")
+    plan = plan or make_plan(data, setting, strategy, stage="val", knowledge=knowledge)
     if plan.stage != "val":
         raise ValueError("fit() only fits on a validation plan")
     started = time.perf_counter()

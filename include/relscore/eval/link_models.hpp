@@ -85,10 +85,10 @@ enum class edgebank_mode {
 /// | tie_in_{h}            | log(1 + V_vu(h)): the tie the other way (u answers v)            |
 /// | reciprocated_7d       | log(1 + 2 min(V_uv, V_vu)) at 7 days: the reciprocated part      |
 /// | pair_count            | log(1 + number of u -> v edges)                                  |
-/// | since_out, since_in   | -log(1 + hours since the newest u -> v / v -> u edge); -20 never |
+/// | since_out, since_in   | -log(1 + minutes since the newest u -> v / v -> u edge); -20 never |
 /// | dst_in_{h}            | log(1 + decayed number of edges into v)                          |
 /// | dst_out_{h}           | log(1 + decayed number of edges out of v)                        |
-/// | dst_since_active      | -log(1 + hours since v's newest edge, either way); -20 never     |
+/// | dst_since_active      | -log(1 + minutes since v's newest edge, either way); -20 never   |
 /// | dst_was_destination   | 1 if v ever received an edge, else 0                             |
 /// | src_out_{1d,7d}       | log(1 + decayed number of edges out of u)                        |
 /// | src_in_{1d,7d}        | log(1 + decayed number of edges into u)                          |
