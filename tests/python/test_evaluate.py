@@ -289,3 +289,26 @@ def test_event_knowledge_learns_exactly_the_older_edges(setting):
     compiled = ev.run_plan(plan, _core.make_edgebank("unlimited"))
     assert compiled.batch_ap == ev.run_plan(plan, PythonEdgeBank()).batch_ap
     assert len(compiled.batch_ap) == batch_plan.batch_count
+
+
+def test_label_section_on_a_small_contact_log(tmp_path):
+    # Two classes of five; pupils meet their own class far more often than the other one.
+    from relscore import _label_results as lr
+
+    rng = np.random.default_rng(5)
+    folder = tmp_path / "sociopatterns-highschool-2012"
+    folder.mkdir()
+    rows = []
+    for k in range(3000):
+        a = int(rng.integers(0, 10))
+        same = rng.random() < 0.8
+        b = int(rng.choice([x for x in range(10) if x != a and ((x < 5) == (a < 5)) == same]))
+        rows.append(f"{20 * k}\t{a}\t{b}")
+    (folder / "tij_thiers12.dat").write_text("\n".join(rows) + "\n")
+    (folder / "metadata_thiers12.dat").write_text("".join(f"{p}\t{'A' if p < 5 else 'B'}\tF\n" for p in range(10)))
+    text = lr.label_section(str(tmp_path), "relscore evaluate --results x.md")
+    assert "SocioPatterns high school 2011" in text and "skipped" in text  # absent data sets are skipped
+    table = [line for line in text.splitlines() if line.startswith("| relscore strength (default")]
+    auc = float(table[0].split("|")[2])
+    assert auc > 90  # a same-class pair meets about 5 times as often as a cross-class one
+    assert "20 same-class and 25 cross-class pairs met" in text

@@ -462,11 +462,11 @@ class Plan:
     # "event" they are the runs of equal timestamps, so that every query knows every edge
     # strictly older than itself. Metrics are always averaged over the batches.
     knowledge: str = "batch"
-    stream_offset: Optional[np.ndarray] = None
+    group_offset: Optional[np.ndarray] = None  # None: the groups are the batches
 
-    def __post_init__(self) -> None:
-        if self.stream_offset is None:
-            self.stream_offset = self.batch_offset
+    @property
+    def stream_offset(self) -> np.ndarray:
+        return self.batch_offset if self.group_offset is None else self.group_offset
 
     @property
     def batch_count(self) -> int:
@@ -474,7 +474,6 @@ class Plan:
 
     @property
     def group_count(self) -> int:
-        assert self.stream_offset is not None
         return len(self.stream_offset) - 1
 
 
@@ -558,7 +557,6 @@ def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredicti
     else:
         positive = np.zeros(len(plan.batch_index))
         negative = np.zeros(len(plan.batch_index))
-        assert plan.stream_offset is not None
         for b in range(plan.group_count):
             learn = plan.learn_index[plan.learn_offset[b]:plan.learn_offset[b + 1]]
             model.observe(full.src[learn], full.dst[learn], full.ts[learn])
