@@ -323,7 +323,10 @@ class _CandidatePairs:
     def of(cls, unique_src: np.ndarray, unique_dst: np.ndarray) -> "_CandidatePairs":
         key = (unique_src.tobytes(), unique_dst.tobytes())
         if key not in cls._cache:
-            cls._cache.clear()  # one data set at a time: keep the memory of one order only
+            # A few orders (one evaluation alternates between its validation and test
+            # samplers); the oldest goes first.
+            while len(cls._cache) >= 4:
+                del cls._cache[next(iter(cls._cache))]
             cls._cache[key] = cls(unique_src, unique_dst)
         return cls._cache[key]
 
