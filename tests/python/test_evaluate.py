@@ -312,3 +312,39 @@ def test_label_section_on_a_small_contact_log(tmp_path):
     auc = float(table[0].split("|")[2])
     assert auc > 90  # a same-class pair meets about 5 times as often as a cross-class one
     assert "20 same-class and 25 cross-class pairs met" in text
+
+
+@pytest.mark.parametrize("knowledge", ev.KNOWLEDGE)
+def test_link_score_is_its_features_times_its_weights_over_a_whole_plan(knowledge):
+    data = ev.split(synthetic())
+    plan = ev.make_plan(data, "transductive", "historical", knowledge=knowledge)
+    positive, negative = ev.link_features(plan)
+    assert positive.shape == (len(plan.batch_index), len(ev.LINK_FEATURES))
+    weights = np.linspace(-1, 1, len(ev.LINK_FEATURES))
+    model = ev.FittedModel("relscore", dict(zip(ev.LINK_FEATURES, weights.tolist()))).make()
+    full = data.full
+    pos_scores, neg_scores = _core.run_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
+                                              plan.batch_index, plan.stream_offset, plan.neg_src, plan.neg_dst)
+    assert np.allclose(pos_scores, positive @ weights) and np.allclose(neg_scores, negative @ weights)
+
+
+def test_relscore_fit_is_logistic_regression_on_validation_only(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    data = ev.split(synthetic())
+    plan = ev.make_plan(data, "transductive", "random", "val")
+    model = ev.fit("relscore", data, plan=plan)
+    assert model.fitted_on["stage"] == "val" and model.fitted_on["converged"]
+    # The same fit by scikit-learn (C = 1 / l2), on the same standardized features.
+    positive, negative = ev.link_features(plan)
+    x = np.vstack([positive, negative])
+    usable = x.std(axis=0) > 1e-12
+    z = (x[:, usable] - x[:, usable].mean(axis=0)) / x[:, usable].std(axis=0)
+    y = np.r_[np.ones(len(positive)), np.zeros(len(negative))]
+    reference = LogisticRegression(C=1.0, tol=1e-10, max_iter=10000).fit(z, y).coef_[0] / x[:, usable].std(axis=0)
+    ours = np.array([model.params[name] for name in ev.LINK_FEATURES])[usable]
+    assert np.allclose(ours, reference, rtol=1e-3, atol=1e-4)
+    path = tmp_path / "relscore.json"
+    model.save(str(path))
+    test_plan = ev.make_plan(data, "transductive", "random")
+    assert ev.run_plan(test_plan, ev.FittedModel.load(str(path)).make()).ap == ev.run_plan(test_plan, model.make()).ap

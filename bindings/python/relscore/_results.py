@@ -167,7 +167,7 @@ def _params_text(row: Row) -> str:
 def _data_section(ds: DataSet, edges: ev.TemporalEdges, rows: List[Row]) -> str:
     lines = [f"### {ds.name}", "",
              f"`{ds.path}`: {len(edges):,} edges. Parameters fitted on validation: relscore's weights by "
-             f"logistic regression (L-BFGS), the other scores' parameters by Nelder-Mead (at most "
+             f"logistic regression (scipy trust-region Newton), the other scores' parameters by Nelder-Mead (at most "
              f"{ds.max_evaluations} evaluations). Knowledge \"batch\" is the protocol; \"event\" is explained above.",
              "",
              "| score | setting | negatives | knowledge | test AP | test AUC | validation AP | wall s | parameters |",
