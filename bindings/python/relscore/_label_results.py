@@ -138,7 +138,10 @@ def label_section(data_dir: str, command: str) -> str:
              "AUC and average precision of each score for telling same-group pairs (strong) from cross-group pairs "
              "(weak); unlabelled pairs are left out. Ranking: scores at 70 % of the events (from the events before), "
              "each person's relationships ranked, relevant = the people they meet after the cut; precision@10, "
-             "NDCG@10 and MRR averaged over people with a later contact. No parameter is fitted here.", ""]
+             "NDCG@10 and MRR averaged over people with a later contact. No parameter is fitted here. Each data "
+             "set also gives the share of same-group pairs among the pairs that met, beside the share expected "
+             "if people met at random: when the two are equal the groups say nothing about who meets, and "
+             "AUCs near 50 follow.", ""]
     for ds in LABELLED:
         events, labels = os.path.join(data_dir, ds.events), os.path.join(data_dir, ds.labels)
         if not (os.path.exists(events) and os.path.exists(labels)):

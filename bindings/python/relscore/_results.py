@@ -137,7 +137,7 @@ def write_results(out: str, data_dir: str, command: str) -> None:
                      f"{time.process_time() - cpu0:.1f} s CPU** on one thread "
                      f"(`{UCI_SPEED_COMMAND.format(path='../shared/data/' + ds.path)}` does the same, plus the "
                      f"interpreter's start-up). The wall time exceeds the CPU time by the time other jobs held the "
-                     f"core. Half of it is DyGLib's inductive negative sampler, which must build the set of every "
+                     f"core. About half of it is DyGLib's inductive negative sampler, which must build the set of every "
                      f"source x destination pair (2.5 million Python tuples) to reproduce its draws.")
         edges = load(path, ds.order, ds.name)
         rows = evaluate_scores(edges, all_scores, ds.settings, ds.strategies, True, ds.max_evaluations)
