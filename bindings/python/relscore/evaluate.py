@@ -18,7 +18,12 @@ Design notes
   evaluated stage's edges (validation or test, all of them) that come before the batch's first
   edge in file order. In the transductive setting that is exactly DyGLib's EdgeBank history;
   in the inductive setting the model also sees the earlier test edges that touch no new node,
-  as DyGLib's neighbour samplers do.
+  as DyGLib's neighbour samplers do. ``knowledge="event"`` (not the protocol's default) lets
+  each query see every edge strictly older than itself, which is what DyGLib's neural models
+  get from their neighbour samplers; the negatives and the metric batches do not change.
+- relscore's own link score is a weighted sum of features computed in C++ (LINK_FEATURES,
+  formulas in include/relscore/eval/link_models.hpp); fit() fits its weights by logistic
+  regression on the validation stage, the other scores' parameters by Nelder-Mead.
 """
 
 from __future__ import annotations
