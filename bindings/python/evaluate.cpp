@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <vector>
 
 namespace py = pybind11;
 using namespace py::literals;
@@ -78,15 +79,54 @@ void bind_evaluate(py::module_& m) {
           "Power-law kernel: sum over src -> dst edges of (1 + dt / tau)^(-exponent).");
     m.def("make_hawkes", &ev::make_hawkes, "base_rate"_a, "decay_rate"_a, "reciprocal_excitation"_a,
           "Hawkes intensity with a popularity base rate and exponential (self and reciprocal) excitation.");
+    py::class_<ev::relscore_link, link_model, std::unique_ptr<ev::relscore_link>>(
+        m, "RelscoreLink", "relscore's link score: a weighted sum of features (relscore.evaluate.LINK_FEATURES).")
+        .def(
+            "features",
+            [](const ev::relscore_link& model, const carray<node_id>& src, const carray<node_id>& dst,
+               const carray<double>& time) {
+                carray<double> out({static_cast<py::ssize_t>(time.size()), static_cast<py::ssize_t>(ev::link_feature_count)});
+                std::span<double> out_view{out.mutable_data(), static_cast<std::size_t>(out.size())};
+                {
+                    py::gil_scoped_release release;
+                    model.features(view(src), view(dst), view(time), out_view);
+                }
+                return out;
+            },
+            "src"_a, "dst"_a, "time"_a, "The feature vectors (one row per query); learns nothing.");
+    m.def("link_feature_names", [] {
+        std::vector<std::string> names;
+        for (const auto name : ev::link_feature_names()) names.emplace_back(name);
+        return names;
+    }, "The features of relscore's link score, in the order of its weights.");
     m.def(
         "make_relscore_link",
-        [](double tie_half_life, double reciprocity, double direction, double two_hop, double activity_half_life,
-           double destination_activity, double source_activity, double floor) {
-            return ev::make_relscore_link({tie_half_life, reciprocity, direction, two_hop, activity_half_life,
-                                           destination_activity, source_activity, floor});
+        [](const carray<double>& weights) { return ev::make_relscore_link(view(weights)); }, "weights"_a,
+        "relscore's link score with one weight per feature (see link_feature_names()).");
+    m.def(
+        "run_feature_stream",
+        [](ev::relscore_link& model, const carray<node_id>& src, const carray<node_id>& dst, const carray<double>& time,
+           const carray<std::int64_t>& learn_index, const carray<std::int64_t>& learn_offset,
+           const carray<std::int64_t>& batch_index, const carray<std::int64_t>& batch_offset,
+           const carray<node_id>& neg_src, const carray<node_id>& neg_dst) {
+            const auto rows = static_cast<py::ssize_t>(batch_index.size());
+            const auto cols = static_cast<py::ssize_t>(ev::link_feature_count);
+            carray<double> positive({rows, cols});
+            carray<double> negative({rows, cols});
+            std::span<double> pos_view{positive.mutable_data(), static_cast<std::size_t>(positive.size())};
+            std::span<double> neg_view{negative.mutable_data(), static_cast<std::size_t>(negative.size())};
+            {
+                py::gil_scoped_release release;
+                ev::run_feature_stream(model,
+                                       {view(src), view(dst), view(time), view(learn_index), view(learn_offset),
+                                        view(batch_index), view(batch_offset), view(neg_src), view(neg_dst)},
+                                       pos_view, neg_view);
+            }
+            return std::make_tuple(positive, negative);
         },
-        "tie_half_life"_a, "reciprocity"_a, "direction"_a, "two_hop"_a, "activity_half_life"_a,
-        "destination_activity"_a, "source_activity"_a, "floor"_a, "relscore's link score (see relscore.evaluate).");
+        "model"_a, "src"_a, "dst"_a, "time"_a, "learn_index"_a, "learn_offset"_a, "batch_index"_a, "batch_offset"_a,
+        "neg_src"_a, "neg_dst"_a,
+        "As run_stream, but returns the feature matrices (positives, negatives) of relscore's link score.");
     m.def(
         "run_stream",
         [](link_model& model, const carray<node_id>& src, const carray<node_id>& dst, const carray<double>& time,

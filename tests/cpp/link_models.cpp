@@ -171,33 +171,118 @@ TEST_CASE("count, recency, decay, power law and Hawkes match brute force", "[lin
     });
 }
 
-TEST_CASE("relscore's link score matches its documented formula", "[link_models]") {
-    const link_score_params p{5000, 0.4, 0.7, 0.3, 9000, 0.6, 0.2, 1e-3};
-    check_against([&] { return make_relscore_link(p); }, [&](const auto& h, node_id u, node_id v, double at) {
-        const auto tie = [&](node_id a, node_id b) {
-            return strength(directed_decay(h, a, b, at, p.tie_half_life), directed_decay(h, b, a, at, p.tie_half_life),
-                            p.reciprocity);
-        };
-        const auto met = [&](node_id a, node_id b) {
-            return std::any_of(h.begin(), h.end(),
-                               [&](const edge& e) { return (e.u == a && e.v == b) || (e.u == b && e.v == a); });
-        };
-        const auto activity = [&](node_id x) {
-            double sum = 0;
-            for (const auto& e : h)
-                if (e.u == x || e.v == x) sum += std::exp2(-(at - e.t) / p.activity_half_life);
-            return sum;
-        };
-        double t = tie(u, v) + p.direction * directed_decay(h, u, v, at, p.tie_half_life);
-        if (!met(u, v)) {
-            std::set<node_id> nodes;
-            for (const auto& e : h) nodes.insert(e.u), nodes.insert(e.v);
-            for (const node_id w : nodes)
-                if (w != u && w != v && met(u, w) && met(w, v)) t += p.two_hop * std::min(tie(u, w), tie(w, v));
+// Every feature of relscore's link score, recomputed from the whole history by its
+// documented definition (eval/link_models.hpp).
+std::vector<double> link_features_by_definition(const std::vector<edge>& h, node_id u, node_id v, double at) {
+    const double hour = 3600, day = 86400, week = 7 * day;
+    const std::vector<double> scales{hour, day, week, 30 * day};
+    const auto decayed = [&](auto&& keep, double half_life) {
+        double sum = 0;
+        for (const auto& e : h)
+            if (keep(e)) sum += std::exp2(-(at - e.t) / half_life);
+        return sum;
+    };
+    const auto tie = [&](node_id x, node_id y, double half_life) {
+        return decayed([&](const edge& e) { return e.u == x && e.v == y; }, half_life);
+    };
+    const auto last_of = [&](auto&& keep) {
+        double last = -1;
+        for (const auto& e : h)
+            if (keep(e)) last = e.t;
+        return last;
+    };
+    const auto since = [&](double last) { return last < 0 ? -20.0 : -std::log1p((at - last) / 60); };
+    std::vector<double> f;
+    for (const double s : scales) f.push_back(std::log1p(tie(u, v, s)));
+    for (const double s : scales) f.push_back(std::log1p(tie(v, u, s)));
+    f.push_back(std::log1p(2 * std::min(tie(u, v, week), tie(v, u, week))));
+    const auto out_edges = std::count_if(h.begin(), h.end(), [&](const edge& e) { return e.u == u && e.v == v; });
+    f.push_back(std::log1p(static_cast<double>(out_edges)));
+    const double last_out = last_of([&](const edge& e) { return e.u == u && e.v == v; });
+    const double last_in = last_of([&](const edge& e) { return e.u == v && e.v == u; });
+    f.push_back(since(last_out));
+    f.push_back(since(last_in));
+    for (const double s : scales) f.push_back(std::log1p(decayed([&](const edge& e) { return e.v == v; }, s)));
+    for (const double s : scales) f.push_back(std::log1p(decayed([&](const edge& e) { return e.u == v; }, s)));
+    f.push_back(since(last_of([&](const edge& e) { return e.u == v || e.v == v; })));
+    f.push_back(std::any_of(h.begin(), h.end(), [&](const edge& e) { return e.v == v; }) ? 1.0 : 0.0);
+    for (const double s : {day, week}) f.push_back(std::log1p(decayed([&](const edge& e) { return e.u == u; }, s)));
+    for (const double s : {day, week}) f.push_back(std::log1p(decayed([&](const edge& e) { return e.v == u; }, s)));
+    const auto met = [&](node_id a, node_id b) {
+        return std::any_of(h.begin(), h.end(), [&](const edge& e) { return (e.u == a && e.v == b) || (e.u == b && e.v == a); });
+    };
+    std::set<node_id> nodes;
+    for (const auto& e : h) nodes.insert(e.u), nodes.insert(e.v);
+    double two_hop = 0, common = 0;
+    if (u != v)
+        for (const node_id w : nodes)
+            if (w != u && w != v && met(u, w) && met(w, v)) {
+                ++common;
+                if (!met(u, v))
+                    two_hop += std::min(tie(u, w, week) + tie(w, u, week), tie(w, v, week) + tie(v, w, week));
+            }
+    f.push_back(std::log1p(two_hop));
+    f.push_back(std::log1p(common));
+    f.push_back(last_in >= 0 && last_in > last_out ? 1.0 : 0.0);
+    double first_out = -1;
+    for (const auto& e : h)
+        if (e.u == u && e.v == v && first_out < 0) first_out = e.t;
+    const double mean_gap = out_edges > 1 ? (last_out - first_out) / static_cast<double>(out_edges - 1) : 0.0;
+    f.push_back(mean_gap > 0 ? std::log1p((at - last_out) / mean_gap) : 0.0);
+    // Pairs opened by u / towards v: the first edge of each ordered pair.
+    std::set<std::pair<node_id, node_id>> seen;
+    double opened_by_u = 0, opened_to_v = 0;
+    for (const auto& e : h)
+        if (seen.insert({e.u, e.v}).second) {
+            if (e.u == u) opened_by_u += std::exp2(-(at - e.t) / week);
+            if (e.v == v) opened_to_v += std::exp2(-(at - e.t) / week);
         }
-        return std::log(t + p.floor) + p.destination_activity * std::log(activity(v) + p.floor) +
-               p.source_activity * std::log(activity(u) + p.floor);
-    }, 1e-7);
+    const double out_of_u = decayed([&](const edge& e) { return e.u == u; }, week);
+    f.push_back(out_of_u > 0 ? opened_by_u / out_of_u : 0.0);
+    f.push_back(std::log1p(opened_to_v));
+    return f;
+}
+
+TEST_CASE("relscore's link features match their documented definitions", "[link_models]") {
+    REQUIRE(link_feature_names().size() == link_feature_count);
+    for (std::size_t j = 0; j < link_feature_count; ++j) {
+        std::vector<double> unit(link_feature_count, 0.0);
+        unit[j] = 1.0;  // the score is then feature j itself
+        INFO("feature " << link_feature_names()[j]);
+        check_against([&] { return make_relscore_link(unit); }, [&](const auto& h, node_id u, node_id v, double at) {
+            const auto f = link_features_by_definition(h, u, v, at);
+            REQUIRE(f.size() == link_feature_count);
+            return f[j];
+        }, 1e-9);
+    }
+}
+
+TEST_CASE("relscore's link score is the weighted sum of its features", "[link_models]") {
+    std::vector<double> weights(link_feature_count);
+    for (std::size_t j = 0; j < weights.size(); ++j) weights[j] = std::sin(static_cast<double>(j) + 1.0);
+    check_against([&] { return make_relscore_link(weights); }, [&](const auto& h, node_id u, node_id v, double at) {
+        const auto f = link_features_by_definition(h, u, v, at);
+        double s = 0;
+        for (std::size_t j = 0; j < f.size(); ++j) s += weights[j] * f[j];
+        return s;
+    }, 1e-9);
+    auto model = make_relscore_link(weights);
+    const std::vector<node_id> s{1, 2}, d{2, 1};
+    const std::vector<double> t{10, 20};
+    model->observe(s, d, t);
+    const std::vector<double> later{30, 40};
+    std::vector<double> rows(2 * link_feature_count), scores(2);
+    model->features(d, s, later, rows);
+    model->score(d, s, later, scores);
+    for (std::size_t k = 0; k < 2; ++k) {
+        double sum = 0;
+        for (std::size_t j = 0; j < link_feature_count; ++j) sum += weights[j] * rows[k * link_feature_count + j];
+        CHECK(std::abs(sum - scores[k]) < 1e-12);
+    }
+    CHECK_THROWS_AS(make_relscore_link(std::vector<double>(3, 1.0)), relscore::invalid_argument_error);
+    std::vector<double> bad(link_feature_count, 0.0);
+    bad[4] = std::nan("");
+    CHECK_THROWS_AS(make_relscore_link(bad), relscore::invalid_argument_error);
 }
 
 TEST_CASE("link models refuse edges out of time order and bad parameters", "[link_models]") {

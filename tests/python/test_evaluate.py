@@ -229,3 +229,122 @@ def test_ranking_metrics_match_hand_computed_values():
     ndcg_p = (1 / np.log2(3)) / (1 + 1 / np.log2(3))
     assert m["ndcg@2"] == pytest.approx((ndcg_p + 1.0) / 2)
     assert m["mrr"] == pytest.approx((1 / 2 + 1) / 2)
+
+
+@pytest.mark.parametrize("setting", ev.SETTINGS)
+@pytest.mark.parametrize("strategy", ["historical", "inductive"])
+def test_fast_top_up_draws_exactly_dyglibs_pairs(setting, strategy):
+    # Few nodes, so that the pools run dry and batches are topped up with random pairs.
+    data = ev.split(synthetic(n=4000, nodes=40, seed=11))
+    fast = ev.make_plan(data, setting, strategy)
+    literal = ev.make_plan(data, setting, strategy, literal_sampler=True)
+    assert np.array_equal(fast.neg_src, literal.neg_src) and np.array_equal(fast.neg_dst, literal.neg_dst)
+
+
+def test_top_up_happens_on_the_synthetic_log():
+    # The test above only means something if some batches are topped up.
+    data = ev.split(synthetic(n=4000, nodes=40, seed=11))
+    sampler = ev.NegativeSampler(data.full, "inductive", 2, float(data.full.ts[data.indices(data.val_mask)[-1]]))
+    calls = []
+    original = sampler._random_with_collision_check
+    sampler._random_with_collision_check = lambda *a: calls.append(1) or original(*a)
+    for known, batch in ev.batches(data):
+        if len(batch):
+            ts = data.full.ts[batch]
+            sampler.sample(len(batch), data.full.src[batch], data.full.dst[batch], float(ts[0]), float(ts[-1]))
+    assert calls
+
+
+@needs_uci
+def test_fast_top_up_matches_dyglibs_expression_on_uci():
+    data = ev.split(ev.load_event_log(COLLEGE_MSG))
+    fast = ev.make_plan(data, "transductive", "inductive")
+    literal = ev.make_plan(data, "transductive", "inductive", literal_sampler=True)
+    assert np.array_equal(fast.neg_src, literal.neg_src) and np.array_equal(fast.neg_dst, literal.neg_dst)
+
+
+def test_link_feature_names_agree_with_the_compiled_score():
+    assert tuple(_core.link_feature_names()) == ev.LINK_FEATURES
+    assert set(ev.LINK_DEFAULT_WEIGHTS) <= set(ev.LINK_FEATURES)
+
+
+@pytest.mark.parametrize("setting", ev.SETTINGS)
+def test_event_knowledge_learns_exactly_the_older_edges(setting):
+    edges = synthetic()
+    data = ev.split(edges)
+    batch_plan = ev.make_plan(data, setting, "historical")
+    plan = ev.make_plan(data, setting, "historical", knowledge="event")
+    # Same queries, same negatives, same metric batches; only what is known differs.
+    for name in ("batch_index", "batch_offset", "neg_src", "neg_dst"):
+        assert np.array_equal(getattr(plan, name), getattr(batch_plan, name))
+    history = set(plan.learn_index[:plan.learn_offset[1]].tolist()) - set(np.flatnonzero(data.test_mask).tolist())
+    learnt = set()
+    for g in range(plan.group_count):
+        learnt |= set(plan.learn_index[plan.learn_offset[g]:plan.learn_offset[g + 1]].tolist())
+        queries = plan.batch_index[plan.stream_offset[g]:plan.stream_offset[g + 1]]
+        t = edges.ts[queries]
+        assert np.all(t == t[0])
+        older = set(np.flatnonzero(data.test_mask & (edges.ts < t[0])).tolist()) | history
+        assert learnt == older
+    compiled = ev.run_plan(plan, _core.make_edgebank("unlimited"))
+    assert compiled.batch_ap == ev.run_plan(plan, PythonEdgeBank()).batch_ap
+    assert len(compiled.batch_ap) == batch_plan.batch_count
+
+
+def test_label_section_on_a_small_contact_log(tmp_path):
+    # Two classes of five; pupils meet their own class far more often than the other one.
+    from relscore import _label_results as lr
+
+    rng = np.random.default_rng(5)
+    folder = tmp_path / "sociopatterns-highschool-2012"
+    folder.mkdir()
+    rows = []
+    for k in range(3000):
+        a = int(rng.integers(0, 10))
+        same = rng.random() < 0.8
+        b = int(rng.choice([x for x in range(10) if x != a and ((x < 5) == (a < 5)) == same]))
+        rows.append(f"{20 * k}\t{a}\t{b}")
+    (folder / "tij_thiers12.dat").write_text("\n".join(rows) + "\n")
+    (folder / "metadata_thiers12.dat").write_text("".join(f"{p}\t{'A' if p < 5 else 'B'}\tF\n" for p in range(10)))
+    text = lr.label_section(str(tmp_path), "relscore evaluate --results x.md")
+    assert "SocioPatterns high school 2011" in text and "skipped" in text  # absent data sets are skipped
+    table = [line for line in text.splitlines() if line.startswith("| relscore strength (default")]
+    auc = float(table[0].split("|")[2])
+    assert auc > 90  # a same-class pair meets about 5 times as often as a cross-class one
+    assert "20 same-class and 25 cross-class pairs met" in text
+
+
+@pytest.mark.parametrize("knowledge", ev.KNOWLEDGE)
+def test_link_score_is_its_features_times_its_weights_over_a_whole_plan(knowledge):
+    data = ev.split(synthetic())
+    plan = ev.make_plan(data, "transductive", "historical", knowledge=knowledge)
+    positive, negative = ev.link_features(plan)
+    assert positive.shape == (len(plan.batch_index), len(ev.LINK_FEATURES))
+    weights = np.linspace(-1, 1, len(ev.LINK_FEATURES))
+    model = ev.FittedModel("relscore", dict(zip(ev.LINK_FEATURES, weights.tolist()))).make()
+    full = data.full
+    pos_scores, neg_scores = _core.run_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
+                                              plan.batch_index, plan.stream_offset, plan.neg_src, plan.neg_dst)
+    assert np.allclose(pos_scores, positive @ weights) and np.allclose(neg_scores, negative @ weights)
+
+
+def test_relscore_fit_is_logistic_regression_on_validation_only(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    data = ev.split(synthetic())
+    plan = ev.make_plan(data, "transductive", "random", "val")
+    model = ev.fit("relscore", data, plan=plan)
+    assert model.fitted_on["stage"] == "val" and model.fitted_on["converged"]
+    # The same fit by scikit-learn (C = 1 / l2), on the same standardized features.
+    positive, negative = ev.link_features(plan)
+    x = np.vstack([positive, negative])
+    usable = x.std(axis=0) > 1e-12
+    z = (x[:, usable] - x[:, usable].mean(axis=0)) / x[:, usable].std(axis=0)
+    y = np.r_[np.ones(len(positive)), np.zeros(len(negative))]
+    reference = LogisticRegression(C=1.0, tol=1e-10, max_iter=10000).fit(z, y).coef_[0] / x[:, usable].std(axis=0)
+    ours = np.array([model.params[name] for name in ev.LINK_FEATURES])[usable]
+    assert np.allclose(ours, reference, rtol=1e-3, atol=1e-4)
+    path = tmp_path / "relscore.json"
+    model.save(str(path))
+    test_plan = ev.make_plan(data, "transductive", "random")
+    assert ev.run_plan(test_plan, ev.FittedModel.load(str(path)).make()).ap == ev.run_plan(test_plan, model.make()).ap

@@ -28,6 +28,17 @@ class LinkModel:
         """
         Scores of src -> dst at time (higher = more likely); learns nothing.
         """
+class RelscoreLink(LinkModel):
+    """
+    relscore's link score: a weighted sum of features (relscore.evaluate.LINK_FEATURES).
+    """
+    @staticmethod
+    def _pybind11_conduit_v1_(*args, **kwargs):
+        ...
+    def features(self, src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], time: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        The feature vectors (one row per query); learns nothing.
+        """
 class Scorer:
     """
     The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.
@@ -155,6 +166,10 @@ def introductions(scorer: Scorer, a: str, z: str, paths: typing.SupportsInt | ty
     """
     The best chains from a to z: ([(people, strengths, product)], strongest tie).
     """
+def link_feature_names() -> list[str]:
+    """
+    The features of relscore's link score, in the order of its weights.
+    """
 def make_count() -> LinkModel:
     """
     Number of observed src -> dst edges.
@@ -183,9 +198,9 @@ def make_recency() -> LinkModel:
     """
     1 / (1 + days since the newest src -> dst edge), 0 if none.
     """
-def make_relscore_link(tie_half_life: typing.SupportsFloat | typing.SupportsIndex, reciprocity: typing.SupportsFloat | typing.SupportsIndex, direction: typing.SupportsFloat | typing.SupportsIndex, two_hop: typing.SupportsFloat | typing.SupportsIndex, activity_half_life: typing.SupportsFloat | typing.SupportsIndex, destination_activity: typing.SupportsFloat | typing.SupportsIndex, source_activity: typing.SupportsFloat | typing.SupportsIndex, floor: typing.SupportsFloat | typing.SupportsIndex) -> LinkModel:
+def make_relscore_link(weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> RelscoreLink:
     """
-    relscore's link score (see relscore.evaluate).
+    relscore's link score with one weight per feature (see link_feature_names()).
     """
 def parse_duration(text: str) -> int:
     """
@@ -194,6 +209,10 @@ def parse_duration(text: str) -> int:
 def parse_time(text: str) -> int:
     """
     Parse ISO 8601 or UNIX seconds into microseconds since the epoch (UTC).
+    """
+def run_feature_stream(model: RelscoreLink, src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], time: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], learn_index: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], learn_offset: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], batch_index: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], batch_offset: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], neg_src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], neg_dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
+    """
+    As run_stream, but returns the feature matrices (positives, negatives) of relscore's link score.
     """
 def run_stream(model: LinkModel, src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], time: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], learn_index: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], learn_offset: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], batch_index: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], batch_offset: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], neg_src: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], neg_dst: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.float64]]:
     """

@@ -17,6 +17,7 @@
 /// - Thread safety: none; one model per thread. Exception guarantee: basic for observe()
 ///   (a bad argument is reported before anything changes), score() changes nothing.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -55,18 +56,6 @@ enum class edgebank_mode {
 [[nodiscard]] edgebank_mode parse_edgebank_mode(std::string_view name);
 [[nodiscard]] std::string_view to_string(edgebank_mode mode) noexcept;
 
-/// Parameters of relscore's link score (see make_relscore_link() for the formula).
-struct link_score_params {
-    double tie_half_life = 7 * 86400.0;       ///< h: half-life of the decayed tie, seconds
-    double reciprocity = 0.5;                 ///< ρ: weight of the reciprocated part of the tie
-    double direction = 1.0;                   ///< δ: extra weight of the u -> v direction itself
-    double two_hop = 0.1;                     ///< γ: weight of decayed common-neighbour strength
-    double activity_half_life = 7 * 86400.0;  ///< h_a: half-life of each node's decayed activity
-    double destination_activity = 0.5;        ///< a_v: exponent of the destination's activity
-    double source_activity = 0.0;             ///< a_u: exponent of the source's activity
-    double floor = 1e-3;                      ///< ε: keeps log finite for pairs with nothing
-};
-
 /// EdgeBank: 1 if (src, dst) is in memory, else 0. `proportion` is the time-window share
 /// (DyGLib: the test ratio, 0.15).
 [[nodiscard]] std::unique_ptr<link_model> make_edgebank(edgebank_mode mode, double proportion = 0.15);
@@ -84,15 +73,50 @@ struct link_score_params {
 /// with n_v the edges into v so far and n all edges so far (the baseline rate follows the
 /// destination's popularity); the self-excitation weight is the unit.
 [[nodiscard]] std::unique_ptr<link_model> make_hawkes(double base_rate, double decay_rate, double reciprocal_excitation);
-/// relscore's link score, with V the decayed directed ties (half-life h) and A_x the decayed
-/// number of edges x took part in (half-life h_a):
+/// relscore's link score: a weighted sum of the features below, all computed from the
+/// observed edges only (V_xy(h) = Σ over x -> y edges of 2^(-(t - t_i)/h), the directed
+/// decayed tie; half-lives h ∈ {1 h, 1 day, 7 days, 30 days}):
 ///
-///     T_uv  = (1 - ρ)(V_uv + V_vu) + ρ · 2 min(V_uv, V_vu) + δ · V_uv
-///     C_uv  = Σ over common neighbours w of min(S_uw, S_wv)        (only when u, v never met)
-///     score = log(T_uv + γ · C_uv + ε) + a_v · log(A_v + ε) + a_u · log(A_u + ε)
+///     score(u -> v, t) = Σ_k w_k · f_k(u, v, t)
 ///
-/// where S is relscore's strength (the first two terms of T).
-[[nodiscard]] std::unique_ptr<link_model> make_relscore_link(const link_score_params& params);
+/// | feature               | f_k(u, v, t)                                                     |
+/// |-----------------------|------------------------------------------------------------------|
+/// | tie_out_{h}           | log(1 + V_uv(h)): the tie in the queried direction               |
+/// | tie_in_{h}            | log(1 + V_vu(h)): the tie the other way (u answers v)            |
+/// | reciprocated_7d       | log(1 + 2 min(V_uv, V_vu)) at 7 days: the reciprocated part      |
+/// | pair_count            | log(1 + number of u -> v edges)                                  |
+/// | since_out, since_in   | -log(1 + minutes since the newest u -> v / v -> u edge); -20 never |
+/// | dst_in_{h}            | log(1 + decayed number of edges into v)                          |
+/// | dst_out_{h}           | log(1 + decayed number of edges out of v)                        |
+/// | dst_since_active      | -log(1 + minutes since v's newest edge, either way); -20 never   |
+/// | dst_was_destination   | 1 if v ever received an edge, else 0                             |
+/// | src_out_{1d,7d}       | log(1 + decayed number of edges out of u)                        |
+/// | src_in_{1d,7d}        | log(1 + decayed number of edges into u)                          |
+/// | two_hop_7d            | only if u and v never met: log(1 + Σ over common neighbours w of |
+/// |                       | min(S_uw, S_wv)), S_xy = V_xy + V_yx at 7 days; else 0           |
+/// | common_neighbours     | log(1 + number of common neighbours, either direction)           |
+/// | last_from_dst         | 1 if the pair's newest edge is v -> u (u owes an answer), else 0 |
+/// | overdue_out           | log(1 + time since the newest u -> v edge / the pair's mean gap  |
+/// |                       | between u -> v edges); 0 with fewer than two u -> v edges        |
+/// | src_novelty_7d        | share of u's decayed outgoing edges (7 days) that opened a pair  |
+/// | dst_new_in_7d         | log(1 + decayed number of pairs opened towards v, 7 days)        |
+///
+/// The weights are fitted by relscore.evaluate (logistic regression on the validation stage).
+inline constexpr std::size_t link_feature_count = 32;
+
+/// The feature names, in the order of the weights and of features().
+[[nodiscard]] const std::array<std::string_view, link_feature_count>& link_feature_names() noexcept;
+
+/// relscore's link score; features() exposes the feature vectors it sums (for fitting).
+class relscore_link : public link_model {
+public:
+    /// out[k * link_feature_count + j] = feature j of src[k] -> dst[k] at time[k]; learns nothing.
+    virtual void features(std::span<const node_id> src, std::span<const node_id> dst, std::span<const double> time,
+                          std::span<double> out) const = 0;
+};
+
+/// relscore's link score with the given weights (link_feature_count of them, finite).
+[[nodiscard]] std::unique_ptr<relscore_link> make_relscore_link(std::span<const double> weights);
 
 /// Runs a whole evaluation stream: for each batch b, observe the edges
 /// learn_index[learn_offset[b] .. learn_offset[b+1]) of the log (src, dst, time), then score
@@ -107,6 +131,10 @@ struct stream_plan {
 };
 void run_stream(link_model& model, const stream_plan& plan, std::span<double> positive_out,
                 std::span<double> negative_out);
+/// The same stream, but writes the positives' and negatives' feature vectors (row-major,
+/// link_feature_count per entry of batch_index) instead of scores.
+void run_feature_stream(relscore_link& model, const stream_plan& plan, std::span<double> positive_features,
+                        std::span<double> negative_features);
 
 }  // namespace eval
 RELSCORE_END_NAMESPACE
