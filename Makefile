@@ -18,6 +18,8 @@ PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypoth
 PY_DEPS     += scipy scikit-learn
 # Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
 PY_DEPS     += dask distributed pyarrow
+# bench/python/compare.py measures relscore against raphtory (docs/performance.md).
+PY_DEPS     += raphtory
 
 .PHONY: all deps build demo test test-cpp test-python python stubs bench sample docs clean \
         test-asan test-tsan fuzz soak
@@ -79,6 +81,12 @@ test: test-cpp test-python
 
 bench: build
 	@$(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true
+
+# relscore against pandas, numpy, a Python dict loop and raphtory at a moderate size (a few
+# minutes); docs/performance.md gives the full 10 M run and the plot.
+.PHONY: bench-python
+bench-python: python
+	@$(PY) bench/python/compare.py --sizes 1000000 --pairs 100000
 
 # Reference docs: C++ and C from the header comments (Doxygen; a warning fails), Python from
 # the docstrings (pydoc), and docs/concepts.md as the main page.
