@@ -314,7 +314,6 @@ class Result:
 
 
 def timed(run: Callable[[Log], PairSums], log: Log) -> Tuple[float, PairSums]:
-    gc.collect()
     start = time.perf_counter()
     out = run(log)
     return time.perf_counter() - start, out
@@ -324,6 +323,7 @@ def measure(name: str, run: Callable[[Log], PairSums], log: Log, reference: Opti
             repeat: int, slow: float) -> Tuple[Result, PairSums]:
     if name in SLOW:
         log.python_lists()  # built before timing, like the arrays
+    gc.collect()  # the previous contender's garbage is not this one's cost
     first, out = timed(run, log)  # warm-up (and the answer to check)
     worst = check(name, out, reference) if reference is not None else 0.0
     if repeat <= 0:
