@@ -426,15 +426,15 @@ def sweep(title: str, axis: str, points: List[int], make_log: Callable[[int], Lo
     return series
 
 
-def plot(path: str, by_size, by_pairs, pairs: int, size_for_pairs: int, note: str) -> None:
+def plot(path: str, by_size, by_pairs, pairs: int, smallest_log: int, size_for_pairs: int, note: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.6), sharey=True)
     for ax, series, xlabel, title in (
-        (axes[0], by_size, "interactions in the log", f"at most {pairs:,} distinct directed pairs"),
+        (axes[0], by_size, "interactions in the log", f"{pairs:,} distinct directed pairs" if smallest_log >= pairs else f"at most {pairs:,} distinct directed pairs"),
         (axes[1], by_pairs, "distinct directed pairs", f"log of {size_for_pairs:,} interactions"),
     ):
         for name, pts in series.items():
@@ -445,11 +445,15 @@ def plot(path: str, by_size, by_pairs, pairs: int, size_for_pairs: int, note: st
         ax.set_xlabel(xlabel)
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
-    axes[0].set_ylabel("interactions per second (median of runs)")
-    axes[1].legend(fontsize=8, loc="lower left")
+    axes[0].set_ylabel("interactions per second")
+    legend = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            legend.setdefault(label, handle)
+    fig.legend(list(legend.values()), list(legend.keys()), loc="lower center", ncol=4, fontsize=8, frameon=False, bbox_to_anchor=(0.5, 0.035))
     fig.suptitle("Decayed per-pair sums from a synthetic log: relscore against the alternatives", fontsize=11)
     fig.text(0.5, 0.005, note, ha="center", fontsize=7)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -475,7 +479,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--sweep-pairs", type=counts, default=[1_000, 10_000, 100_000, 1_000_000])
     parser.add_argument("--sweep-log-size", type=parse_count, default=1_000_000,
                         help="log size of the sweep over distinct pairs (default 1e6)")
-    parser.add_argument("--sweep-repeat", type=int, default=1)
+    parser.add_argument("--sweep-repeat", type=int, default=3, help="timed runs per sweep point (median)")
     parser.add_argument("--sweep-slow-max", type=parse_count, default=3_000_000,
                         help="largest log on which the sweeps run the pure-Python loops (default 3e6)")
     args = parser.parse_args(argv)
@@ -510,7 +514,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             by_pairs = sweep(f"distinct pairs, {args.sweep_log_size:,} interactions", "pairs",
                              args.sweep_pairs, lambda p: synthetic_log(args.sweep_log_size, p, args.seed),
                              contenders, args.sweep_repeat, args.slow, args.sweep_slow_max)
-            plot(args.plot, by_size, by_pairs, args.sweep_size_pairs, args.sweep_log_size, machine())
+            plot(args.plot, by_size, by_pairs, args.sweep_size_pairs, min(args.sweep_sizes), args.sweep_log_size, machine())
             print(f"\nplot: {args.plot}")
     except CheckFailed as e:
         print(f"\nCHECK FAILED: {e}", file=sys.stderr)
