@@ -18,8 +18,10 @@ PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypoth
 PY_DEPS     += scipy scikit-learn
 # Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
 PY_DEPS     += dask distributed pyarrow
-# bench/python/compare.py measures relscore against raphtory (docs/performance.md).
-PY_DEPS     += raphtory
+# bench/python/compare.py measures relscore against raphtory (docs/performance.md); pinned
+# because its Python API changes between minor versions (0.17.0 has wheels for the CPython
+# of Debian 12 and 13, 3.11 and 3.13).
+PY_DEPS     += raphtory==0.17.0
 
 .PHONY: all deps build demo test test-cpp test-python python stubs bench sample docs clean \
         test-asan test-tsan fuzz soak
