@@ -84,8 +84,8 @@ test: test-cpp test-python
 bench: build
 	@$(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true
 
-# relscore against pandas, numpy, a Python dict loop and raphtory at a moderate size (a few
-# minutes); docs/performance.md gives the full 10 M run and the plot.
+# relscore against pandas, numpy, a Python dict loop and raphtory at a moderate size (about a
+# minute); docs/performance.md gives the full 10 M run and the plot.
 .PHONY: bench-python
 bench-python: python
 	@$(PY) bench/python/compare.py --sizes 1000000 --pairs 100000
