@@ -18,6 +18,10 @@ PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypoth
 PY_DEPS     += scipy scikit-learn
 # Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
 PY_DEPS     += dask distributed pyarrow
+# bench/python/compare.py measures relscore against raphtory (docs/performance.md); pinned
+# because its Python API changes between minor versions (0.17.0 has wheels for the CPython
+# of Debian 12 and 13, 3.11 and 3.13).
+PY_DEPS     += raphtory==0.17.0
 
 .PHONY: all deps build demo test test-cpp test-python python stubs bench bench-large sample docs clean \
         test-asan test-tsan fuzz soak
@@ -83,6 +87,12 @@ bench: build
 # 100 M interactions (10 k and 10 M pairs): about 20 minutes and 15 GiB; not in `make bench`.
 bench-large: build
 	@RELSCORE_BENCH_LARGE=1 $(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true
+
+# relscore against pandas, numpy, a Python dict loop and raphtory at a moderate size (about a
+# minute); docs/performance.md gives the full 10 M run and the plot.
+.PHONY: bench-python
+bench-python: python
+	@$(PY) bench/python/compare.py --sizes 1000000 --pairs 100000
 
 # Reference docs: C++ and C from the header comments (Doxygen; a warning fails), Python from
 # the docstrings (pydoc), and docs/concepts.md as the main page.
