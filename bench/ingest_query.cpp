@@ -69,12 +69,28 @@ std::size_t heap_in_use() {
     return m.uordblks + m.hblkhd;
 }
 
-void report(benchmark::State& state, const synthetic_log& log, std::size_t bytes, std::size_t states) {
+// Memory of a scorer after ingest (B/pair, B/state) and after shrink_to_fit() (B/state fit).
+struct footprint {
+    std::size_t bytes = 0, fitted = 0, states = 0;
+};
+
+// Measured against the heap in use before the scorer was built; shrinks `s`.
+footprint measure(scorer& s, std::size_t before) {
+    footprint f;
+    f.bytes = heap_in_use() - before;
+    f.states = s.stats().decayed_sums;
+    s.shrink_to_fit();
+    f.fitted = heap_in_use() - before;
+    return f;
+}
+
+void report(benchmark::State& state, const synthetic_log& log, const footprint& f) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * log.size()));
     state.counters["pairs"] = static_cast<double>(log.distinct_pairs);
-    if (bytes > 0) {
-        state.counters["B/pair"] = static_cast<double>(bytes) / static_cast<double>(log.distinct_pairs);
-        state.counters["B/state"] = static_cast<double>(bytes) / static_cast<double>(states);
+    if (f.bytes > 0) {
+        state.counters["B/pair"] = static_cast<double>(f.bytes) / static_cast<double>(log.distinct_pairs);
+        state.counters["B/state"] = static_cast<double>(f.bytes) / static_cast<double>(f.states);
+        state.counters["B/state fit"] = static_cast<double>(f.fitted) / static_cast<double>(f.states);
     }
 }
 
@@ -92,25 +108,25 @@ void BM_reference_flat_map_sum(benchmark::State& state) {
         if (total != static_cast<double>(log.size())) fail("reference sum");
         state.ResumeTiming();
     }
-    report(state, log, 0, 0);
+    report(state, log, {});
 }
 
 // ---- ingest ---------------------------------------------------------------------------
 
 void BM_stream_dense(benchmark::State& state) {
     const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
-    std::size_t bytes = 0, states = 0;
+    footprint memory;
     for (auto _ : state) {
         const std::size_t before = heap_in_use();
         scorer s(config_for(state.range(2) != 0));
         for (std::size_t i = 0; i < log.size(); ++i) s.add(log.dense(i));
         state.PauseTiming();
-        bytes = heap_in_use() - before;
-        states = s.stats().decayed_sums;
+        check_scorer(s, log);
+        memory = measure(s, before);
         check_scorer(s, log);
         state.ResumeTiming();
     }
-    report(state, log, bytes, states);
+    report(state, log, memory);
 }
 
 void BM_stream_names(benchmark::State& state) {
@@ -132,23 +148,23 @@ void BM_stream_names(benchmark::State& state) {
         check_scorer(s, log);
         state.ResumeTiming();
     }
-    report(state, log, 0, 0);
+    report(state, log, {});
 }
 
 void BM_bulk_columns(benchmark::State& state) {
     const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
-    std::size_t bytes = 0, states = 0;
+    footprint memory;
     for (auto _ : state) {
         const std::size_t before = heap_in_use();
         scorer s(config_for(state.range(2) != 0));
         s.add_columns(log.columns());
         state.PauseTiming();
-        bytes = heap_in_use() - before;
-        states = s.stats().decayed_sums;
+        check_scorer(s, log);
+        memory = measure(s, before);
         check_scorer(s, log);
         state.ResumeTiming();
     }
-    report(state, log, bytes, states);
+    report(state, log, memory);
 }
 
 void ingest_args(benchmark::internal::Benchmark* b) {
@@ -338,7 +354,7 @@ void register_real_log(const std::string& name, const std::filesystem::path& fil
             check_scorer(s, *l);
             state.ResumeTiming();
         }
-        report(state, *l, 0, 0);
+        report(state, *l, {});
     })->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark(("BM_real_bulk/" + name).c_str(), [l](benchmark::State& state) {
         for (auto _ : state) {
@@ -348,7 +364,7 @@ void register_real_log(const std::string& name, const std::filesystem::path& fil
             check_scorer(s, *l);
             state.ResumeTiming();
         }
-        report(state, *l, 0, 0);
+        report(state, *l, {});
     })->Unit(benchmark::kMillisecond);
 }
 

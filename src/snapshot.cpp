@@ -69,7 +69,8 @@ void history_fields(History& h, F&& f) {
     f(h.pace_recent.ref_us);
     f(h.pace_long.value);
     f(h.pace_long.ref_us);
-    for (auto& d : h.dir) {
+    for (std::size_t k = 0; k < h.dir.size(); ++k) {
+        auto& d = h.dir[k];
         f(d.messages);
         f(d.waits);
         f(d.answered);
@@ -80,8 +81,8 @@ void history_fields(History& h, F&& f) {
         f(d.wait_last_us);
         f(d.waiting);
         f(d.answered_ever);
-        for (auto& c : d.latency.count) f(c);
-        for (auto& c : d.censored.count) f(c);
+        for (auto& c : h.latencies[k].latency.count) f(c);
+        for (auto& c : h.latencies[k].censored.count) f(c);
     }
 }
 

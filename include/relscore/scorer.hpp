@@ -434,6 +434,24 @@ public:
         m_newest_us = std::max(m_newest_us, other.m_newest_us);
     }
 
+    /// Releases spare capacity (O(state)): each pair's decayed sums packed with no slack,
+    /// every array trimmed to its size. Worth calling once after a large ingest that is
+    /// kept for querying; later ingest grows the storage again as needed.
+    void shrink_to_fit() {
+        m_states.compact([&](auto&& f) {
+            for (pair_record& p : m_pairs) f(p.states);
+        }, /*trim=*/true);
+        m_pairs.shrink_to_fit();
+        m_history.shrink_to_fit();
+        m_events.shrink_to_fit();
+        m_windows.shrink_to_fit();
+        for (auto& ties : m_ties) ties.shrink_to_fit();
+        m_ties.shrink_to_fit();
+        m_names.shrink_to_fit();
+        m_pair_index.rehash(0);  // the fewest buckets that keep the maximum load factor
+        m_ids.rehash(0);
+    }
+
     // ---- state ---------------------------------------------------------------------
 
     /// The complete state (configuration, names, every relationship) in relscore's
@@ -585,12 +603,13 @@ public:
         c.first_interaction = from_micros(p.first_us);
         c.last_interaction = from_micros(p.last_us);
         const double total = h.conversations;
-        const auto side = [&](const detail::direction_history& d) {
+        const auto side = [&](int k) {
+            const detail::direction_history& d = h.dir[k];
             reply_stats r;
             r.messages = d.messages;
             r.waits = d.waits;
             r.answered = d.answered;
-            detail::direction_history::latency_histogram censored = d.censored;
+            detail::direction_history::latency_histogram censored = h.latencies[k].censored;
             r.resolved = d.answered + censored.total();
             if (d.waiting) {  // the open wait: censored at how long it has been watched so far
                 const std::int64_t watched = std::min(t - d.wait_first_us, d.wait_last_us + m_reply_window_us - d.wait_first_us);
@@ -600,7 +619,7 @@ public:
             }
             r.reply_rate = r.resolved ? static_cast<double>(r.answered) / static_cast<double>(r.resolved) : 0.0;
             const auto quantile = [&](double q) -> std::optional<duration> {
-                if (auto v = detail::km_quantile(d.latency, censored, detail::direction_history::latency_base_us, q))
+                if (auto v = detail::km_quantile(h.latencies[k].latency, censored, detail::direction_history::latency_base_us, q))
                     return duration{static_cast<duration::rep>(std::llround(*v))};
                 return std::nullopt;
             };
@@ -614,8 +633,8 @@ public:
             r.ever_answered = d.answered_ever;
             return r;
         };
-        c.a_to_b = side(h.dir[flipped ? 1 : 0]);
-        c.b_to_a = side(h.dir[flipped ? 0 : 1]);
+        c.a_to_b = side(flipped ? 1 : 0);
+        c.b_to_a = side(flipped ? 0 : 1);
         return c;
     }
     [[nodiscard]] conversation_stats conversation(std::string_view a, std::string_view b,
@@ -894,20 +913,23 @@ private:
     // ---- conversation statistics (definitions in insight.hpp) ----
 
     // An unanswered wait leaves the window: censored at how long it was watched.
-    void expire_wait(detail::direction_history& d) const {
-        d.censored.add(d.wait_last_us + m_reply_window_us - d.wait_first_us, detail::direction_history::latency_base_us);
+    void expire_wait(detail::pair_history& h, int k) const {
+        detail::direction_history& d = h.dir[k];
+        h.latencies[k].censored.add(d.wait_last_us + m_reply_window_us - d.wait_first_us,
+                                    detail::direction_history::latency_base_us);
         d.waiting = false;
     }
 
     // The other side got in touch with the one whose outreach `d` records, at t.
-    void got_in_touch(detail::direction_history& d, std::int64_t t) const {
+    void got_in_touch(detail::pair_history& h, int k, std::int64_t t) const {
+        detail::direction_history& d = h.dir[k];
         if (d.waiting) {
             if (t - d.wait_last_us <= m_reply_window_us) {
                 ++d.answered;
-                d.latency.add(t - d.wait_first_us, detail::direction_history::latency_base_us);
+                h.latencies[k].latency.add(t - d.wait_first_us, detail::direction_history::latency_base_us);
                 d.waiting = false;
             } else {
-                expire_wait(d);
+                expire_wait(h, k);
             }
         }
         d.streak = 0;
@@ -923,19 +945,19 @@ private:
         }
         if (!first && t - previous > m_touch_gap_us) h.gaps.add(t - previous, m_touch_gap_us);
         if (dir == 2) {
-            got_in_touch(h.dir[0], t);
-            got_in_touch(h.dir[1], t);
+            got_in_touch(h, 0, t);
+            got_in_touch(h, 1, t);
             return;
         }
         detail::direction_history& mine = h.dir[dir];
-        got_in_touch(h.dir[1 - dir], t);
+        got_in_touch(h, 1 - dir, t);
         ++mine.messages;
         ++mine.streak;
         if (!mine.answered_ever) ++mine.attempts_before_first_answer;
         if (mine.waiting && t - mine.wait_last_us <= m_reply_window_us) {
             mine.wait_last_us = t;  // a follow-up extends the wait
         } else {
-            if (mine.waiting) expire_wait(mine);
+            if (mine.waiting) expire_wait(h, dir);
             mine.waiting = true;
             ++mine.waits;
             mine.wait_first_us = mine.wait_last_us = t;
@@ -1167,8 +1189,7 @@ private:
         __builtin_prefetch(&m_pairs[pair]);
         if (m_config.insight.conversations) {
             const auto* h = reinterpret_cast<const char*>(&m_history[pair]);
-            __builtin_prefetch(h);
-            __builtin_prefetch(h + 64);
+            for (std::size_t line = 0; line < offsetof(detail::pair_history, gaps); line += 64) __builtin_prefetch(h + line);
         }
     }
 
@@ -1307,16 +1328,16 @@ private:
             x.initiated += y.initiated;
             x.attempts_before_first_answer += x.answered_ever ? 0 : y.attempts_before_first_answer;
             x.answered_ever = x.answered_ever || y.answered_ever;
-            x.latency.merge(y.latency);
-            x.censored.merge(y.censored);
+            mine.latencies[d].latency.merge(theirs.latencies[flipped ? 1 - d : d].latency);
+            mine.latencies[d].censored.merge(theirs.latencies[flipped ? 1 - d : d].censored);
             if (theirs_newer) {
-                if (x.waiting) expire_wait(x);
+                if (x.waiting) expire_wait(mine, d);
                 x.streak = y.streak;
                 x.waiting = y.waiting;
                 x.wait_first_us = y.wait_first_us;
                 x.wait_last_us = y.wait_last_us;
             } else if (y.waiting) {  // the older side's open wait: unanswered as far as we know
-                x.censored.add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
+                mine.latencies[d].censored.add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
                                detail::direction_history::latency_base_us);
             }
         }
@@ -1325,7 +1346,7 @@ private:
     friend struct detail::snapshot_codec;
 
     scorer_config m_config;
-    std::vector<double> m_half_life_us;         // per kernel component (state_record::component)
+    std::vector<double> m_half_life_us;         // per kernel component (state_blocks::component_of)
     std::vector<double> m_component_weight;     // per component: its coefficient in the kernel
     std::vector<channel_id> m_component_channel;
     struct component_range {

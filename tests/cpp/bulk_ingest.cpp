@@ -163,3 +163,22 @@ TEST_CASE("a batch longer than one chunk equals one-by-one ingest", "[bulk]") {
     batched.add_batch(batch);
     CHECK(batched.to_bytes() == one_by_one.to_bytes());
 }
+
+TEST_CASE("shrink_to_fit changes no result, and ingest continues after it", "[bulk]") {
+    for (const auto& config : configs()) {
+        const auto log = test::random_log(11, {.people = 30, .interactions = 4000}, config.channels);
+        const std::size_t half = log.size() / 2;
+        scorer plain(config), shrunk(config);
+        plain.add_batch(std::span(log).first(half));
+        shrunk.add_batch(std::span(log).first(half));
+        shrunk.shrink_to_fit();
+        CHECK(shrunk.to_bytes() == plain.to_bytes());
+        CHECK(shrunk.stats().decayed_sums == plain.stats().decayed_sums);
+        // Every block is now full: the next sum a pair gains moves its block.
+        plain.add_batch(std::span(log).subspan(half));
+        for (const auto& e : std::span(log).subspan(half)) shrunk.add(e);
+        CHECK(shrunk.to_bytes() == plain.to_bytes());
+        const auto p = plain.table(), s = shrunk.table();
+        CHECK((p.strength == s.strength).all());
+    }
+}

@@ -97,7 +97,9 @@ template <std::size_t Bins>
     return std::nullopt;
 }
 
-/// One direction of a pair (a toward b): a's outreach and how b answers it.
+/// One direction of a pair (a toward b): a's outreach and how b answers it. The counts
+/// and the open wait, touched by every interaction; the latency histograms, touched only
+/// when a wait ends, are in direction_latencies.
 struct direction_history {
     static constexpr std::size_t latency_bins = 16;  // 1 minute .. 2^14 minutes (11 days), then open
     static constexpr std::int64_t latency_base_us = 60'000'000;
@@ -113,13 +115,21 @@ struct direction_history {
     std::int64_t wait_last_us = 0;
     bool waiting = false;
     bool answered_ever = false;
-    latency_histogram latency;         ///< answered waits, by time to the answer
-    latency_histogram censored;        ///< unanswered waits, by how long they were watched
 
     friend bool operator==(const direction_history&, const direction_history&) = default;
 };
 
-/// Everything a pair remembers beyond its decayed volumes.
+/// How one direction's waits ended.
+struct direction_latencies {
+    direction_history::latency_histogram latency;   ///< answered waits, by time to the answer
+    direction_history::latency_histogram censored;  ///< unanswered waits, by how long they were watched
+
+    friend bool operator==(const direction_latencies&, const direction_latencies&) = default;
+};
+
+/// Everything a pair remembers beyond its decayed volumes. What every interaction touches
+/// comes first and is contiguous (144 bytes: three cache lines, not the five or six that
+/// interleaving the histograms would spread it over); the histograms follow.
 struct pair_history {
     static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
     using gap_histogram = log2_bins<gap_bins>;
@@ -127,10 +137,12 @@ struct pair_history {
     std::uint32_t conversations = 0; ///< runs of interactions with gaps within the reply window
     std::uint32_t mutual_initiated = 0;  ///< conversations opened by a mutual interaction
     std::uint32_t late = 0;          ///< interactions older than the pair's newest (volumes only)
-    std::array<direction_history, 2> dir;  ///< 0: lo→hi, 1: hi→lo
-    gap_histogram gaps;              ///< gaps between consecutive touches
     decayed_sum pace_recent;         ///< both directions' weight, decayed with the trend horizon H
     decayed_sum pace_long;           ///< the same, decayed with 4·H
+    std::array<direction_history, 2> dir;  ///< 0: lo→hi, 1: hi→lo
+    // Cold: touched when a touch gap or a wait ends.
+    gap_histogram gaps;              ///< gaps between consecutive touches
+    std::array<direction_latencies, 2> latencies;  ///< by direction, as `dir`
 
     friend bool operator==(const pair_history&, const pair_history&) = default;
 };

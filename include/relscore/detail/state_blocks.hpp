@@ -79,19 +79,22 @@ public:
     /// True when holes exceed half of the capacity in use.
     [[nodiscard]] bool wasteful() const noexcept { return m_keys.size() - m_in_use > m_in_use / 2 + 1024; }
 
-    /// Closes the holes. `each_block(f)` must call f(block&) once for every block.
+    /// Closes the holes; with `trim`, also each block's spare capacity. `each_block(f)` must
+    /// call f(block&) once for every block.
     template <class EachBlock>
-    void compact(EachBlock&& each_block) {
+    void compact(EachBlock&& each_block, bool trim = false) {
         std::vector<std::uint32_t> keys;
         std::vector<decayed_sum> sums;
-        keys.reserve(m_in_use);
-        sums.reserve(m_in_use);
+        keys.reserve(trim ? m_live : m_in_use);
+        sums.reserve(trim ? m_live : m_in_use);
         each_block([&](block& b) {
             const auto first = static_cast<std::uint32_t>(keys.size());
+            if (trim) b.capacity = b.count;
             keys.insert(keys.end(), m_keys.begin() + b.first, m_keys.begin() + b.first + b.capacity);
             sums.insert(sums.end(), m_sums.begin() + b.first, m_sums.begin() + b.first + b.capacity);
             b.first = first;
         });
+        if (trim) m_in_use = m_live;
         m_keys = std::move(keys);
         m_sums = std::move(sums);
     }
