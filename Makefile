@@ -82,7 +82,7 @@ test-python: python build
 test: test-cpp test-python
 
 bench: build
-	@$(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true
+	@$(BUILD)/bench/relscore_bench --benchmark_counters_tabular=true --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 
 # 100 M interactions (10 k and 10 M pairs): about 20 minutes and 15 GiB; not in `make bench`.
 bench-large: build
