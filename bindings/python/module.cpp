@@ -199,6 +199,7 @@ void register_scorer(py::module_& m) {
         .def(
             "merge", [](scorer& s, const scorer& other) { s.merge(other); }, "other"_a,
             "Fold another scorer in exactly.")
+        .def("shrink_to_fit", &scorer::shrink_to_fit, "Release spare capacity (results unchanged).")
         .def(
             "between",
             [](const scorer& s, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {

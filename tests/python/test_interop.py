@@ -141,6 +141,22 @@ def test_merge_from_python():
         a.merge("not a scorer")
 
 
+def test_shrink_to_fit_changes_no_result():
+    rng = np.random.default_rng(5)
+    n = 5000
+    t = np.datetime64("2026-01-01") + rng.integers(0, 86400 * 365, n).astype("timedelta64[s]")
+    src = rng.integers(0, 60, n)
+    dst = (src + 1 + rng.integers(0, 59, n)) % 60
+    channel = rng.choice(["email", "call", "meeting"], n)
+    s = relscore.Scorer()
+    s.add_arrays(t, src.astype(str), dst.astype(str), channel=channel)
+    before = s.to_bytes()
+    s.shrink_to_fit()
+    assert s.to_bytes() == before
+    s.add("2027-06-01", "0", "1")  # ingest goes on after it
+    assert s.between("0", "1").interactions >= 1
+
+
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [

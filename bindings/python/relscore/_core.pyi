@@ -99,6 +99,10 @@ class Scorer:
         """
         The rhythm of a relationship as a dict.
         """
+    def shrink_to_fit(self) -> None:
+        """
+        Release spare capacity (results unchanged).
+        """
     def stars_of(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None, thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None) -> int:
         """
         Stars (0-5) of one relationship.

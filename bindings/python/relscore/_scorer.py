@@ -369,6 +369,12 @@ class Scorer:
             raise TypeError(f"can only merge a relscore.Scorer, not {type(other).__name__}")
         self._core.merge(other._core)
 
+    def shrink_to_fit(self) -> None:
+        """Release spare capacity: every pair's decayed sums packed with no slack, every array
+        trimmed to its size. Results are unchanged; worth calling once after a large ingest
+        that is kept for querying (later ingest grows the storage again as needed)."""
+        self._core.shrink_to_fit()
+
     # ---- queries --------------------------------------------------------------------
 
     def between(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> Relationship:
