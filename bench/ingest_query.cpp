@@ -113,13 +113,15 @@ void BM_reference_flat_map_sum(benchmark::State& state) {
 
 // ---- ingest ---------------------------------------------------------------------------
 
-void BM_stream_dense(benchmark::State& state) {
+// An ingest benchmark: `ingest(s, log)` is timed; the scorer is checked and measured.
+template <class Ingest>
+void ingest_benchmark(benchmark::State& state, Ingest ingest) {
     const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
     footprint memory;
     for (auto _ : state) {
         const std::size_t before = heap_in_use();
         scorer s(config_for(state.range(2) != 0));
-        for (std::size_t i = 0; i < log.size(); ++i) s.add(log.dense(i));
+        ingest(s, log);
         state.PauseTiming();
         check_scorer(s, log);
         memory = measure(s, before);
@@ -127,6 +129,12 @@ void BM_stream_dense(benchmark::State& state) {
         state.ResumeTiming();
     }
     report(state, log, memory);
+}
+
+void BM_stream_dense(benchmark::State& state) {
+    ingest_benchmark(state, [](scorer& s, const synthetic_log& log) {
+        for (std::size_t i = 0; i < log.size(); ++i) s.add(log.dense(i));
+    });
 }
 
 void BM_stream_names(benchmark::State& state) {
@@ -152,19 +160,7 @@ void BM_stream_names(benchmark::State& state) {
 }
 
 void BM_bulk_columns(benchmark::State& state) {
-    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
-    footprint memory;
-    for (auto _ : state) {
-        const std::size_t before = heap_in_use();
-        scorer s(config_for(state.range(2) != 0));
-        s.add_columns(log.columns());
-        state.PauseTiming();
-        check_scorer(s, log);
-        memory = measure(s, before);
-        check_scorer(s, log);
-        state.ResumeTiming();
-    }
-    report(state, log, memory);
+    ingest_benchmark(state, [](scorer& s, const synthetic_log& log) { s.add_columns(log.columns()); });
 }
 
 void ingest_args(benchmark::internal::Benchmark* b) {

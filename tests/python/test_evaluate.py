@@ -263,8 +263,9 @@ def test_fast_top_up_matches_dyglibs_expression_on_uci():
     assert np.array_equal(fast.neg_src, literal.neg_src) and np.array_equal(fast.neg_dst, literal.neg_dst)
 
 
-def test_link_feature_names_agree_with_the_compiled_score():
-    assert tuple(_core.link_feature_names()) == ev.LINK_FEATURES
+def test_the_default_weights_name_features_of_the_compiled_score():
+    assert ev.LINK_FEATURES == tuple(_core.link_feature_names())
+    assert len(ev.LINK_FEATURES) == len(set(ev.LINK_FEATURES))
     assert set(ev.LINK_DEFAULT_WEIGHTS) <= set(ev.LINK_FEATURES)
 
 

@@ -38,6 +38,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set,
 import numpy as np
 import pandas as pd
 
+from . import _core
 from ._labels import group_labels, label_metrics, ranking_metrics
 
 __all__ = [
@@ -668,19 +669,9 @@ def _edgebank(mode: str) -> Callable[..., Any]:
     return make
 
 
-# The features of relscore's link score, in the order of its weights (the C++ list,
-# relscore::eval::link_feature_names(); a test checks that the two agree). Their formulas are
-# documented in include/relscore/eval/link_models.hpp.
-LINK_FEATURES: Tuple[str, ...] = (
-    "tie_out_1h", "tie_out_1d", "tie_out_7d", "tie_out_30d",
-    "tie_in_1h", "tie_in_1d", "tie_in_7d", "tie_in_30d",
-    "reciprocated_7d", "pair_count", "since_out", "since_in",
-    "dst_in_1h", "dst_in_1d", "dst_in_7d", "dst_in_30d",
-    "dst_out_1h", "dst_out_1d", "dst_out_7d", "dst_out_30d",
-    "dst_since_active", "dst_was_destination",
-    "src_out_1d", "src_out_7d", "src_in_1d", "src_in_7d",
-    "two_hop_7d", "common_neighbours",
-    "last_from_dst", "overdue_out", "src_novelty_7d", "dst_new_in_7d")
+# The features of relscore's link score, in the order of its weights, as the compiled
+# score names them (their formulas: include/relscore/eval/link_models.hpp).
+LINK_FEATURES: Tuple[str, ...] = tuple(_core.link_feature_names())
 
 # Unfitted weights: a week-scale tie both ways, its reciprocated part, the pair's recency,
 # the destination's recent activity, and two-hop strength. Fitting replaces all of them.
