@@ -10,7 +10,7 @@
 ///   in one contiguous block (detail/state_blocks.hpp). A pair rarely uses more than a few
 ///   channels, so finding the right sum is a scan of a few adjacent keys, and ingest costs
 ///   one hash probe plus O(1) arithmetic whatever the history length.
-/// - Bulk ingest sorts a batch by pair first (detail/pair_grouping.hpp), so each pair is
+/// - Bulk ingest groups a batch by pair first (detail/batch_grouping.hpp), so each pair is
 ///   looked up once per batch and its records are touched while hot.
 /// - Each person keeps the list of their pairs, so a person's top-k never scans the graph.
 /// - Everything is a sum, so two scorers merge exactly (see merge()).
@@ -38,7 +38,7 @@
 #include <relscore/channel.hpp>
 #include <relscore/detail/decay.hpp>
 #include <relscore/detail/history.hpp>
-#include <relscore/detail/pair_grouping.hpp>
+#include <relscore/detail/batch_grouping.hpp>
 #include <relscore/detail/state_blocks.hpp>
 #include <relscore/detail/utf8.hpp>
 #include <relscore/error.hpp>
@@ -261,7 +261,7 @@ public:
 
     /// Adds a batch: every interaction is validated before any is applied, so a bad one
     /// leaves the scorer unchanged. The error names the index of the offending element.
-    /// The batch is applied grouped by pair (see detail/pair_grouping.hpp), with the same
+    /// The batch is applied grouped by pair (see detail/batch_grouping.hpp), with the same
     /// result as adding its interactions one by one in order.
     void add_batch(std::span<const interaction> batch) {
         std::vector<dense_interaction> resolved;
@@ -272,14 +272,11 @@ public:
         register_channels(new_channels);
         // Intern in batch order, source before target, so ids follow first appearance.
         std::vector<std::pair<person_id, person_id>> ends(batch.size());
-        person_id top = 0;
         for (std::size_t i = 0; i < batch.size(); ++i) {
             ends[i].first = intern(batch[i].source);
             ends[i].second = intern(batch[i].target);
-            top = std::max({top, ends[i].first, ends[i].second});
         }
-        apply_grouped(batch.size(), top, [&](std::size_t i) { return ends[i]; },
-                      [&](std::size_t i) -> const dense_interaction& { return resolved[i]; });
+        apply_grouped(batch.size(), [&](std::size_t i) { return resolve_event(ends[i].first, ends[i].second, resolved[i]); });
     }
 
     /// Dense-id batch; validated whole before any is applied, then applied grouped by pair.
@@ -290,8 +287,7 @@ public:
             top = std::max({top, batch[i].source, batch[i].target});
         }
         if (!batch.empty()) ensure_dense_people(top);
-        apply_grouped(batch.size(), top, [&](std::size_t i) { return std::pair{batch[i].source, batch[i].target}; },
-                      [&](std::size_t i) -> const dense_interaction& { return batch[i]; });
+        apply_grouped(batch.size(), [&](std::size_t i) { return resolve_event(batch[i].source, batch[i].target, batch[i]); });
     }
 
     /// Room for `relationships` pairs without rehashing or reallocation (a hint, like
@@ -366,19 +362,17 @@ public:
         const auto person_of = [&](std::int64_t code) {
             return id_of.empty() ? static_cast<person_id>(code) : id_of[static_cast<std::size_t>(code)];
         };
-        person_id top_id = 0;
-        if (!id_of.empty()) top_id = *std::max_element(id_of.begin(), id_of.end());
-        else if (top >= 0) top_id = static_cast<person_id>(top);
-        dense_interaction e;  // reused: the accessor returns a reference to it
-        apply_grouped(
-            n, top_id, [&](std::size_t i) { return std::pair{person_of(c.source[i]), person_of(c.target[i])}; },
-            [&](std::size_t i) -> const dense_interaction& {
-                e.time = from_micros(c.time_us[i]);
-                e.channel = c.channel.empty() ? fallback : channel_of[static_cast<std::size_t>(c.channel[i])];
-                e.weight = c.weight.empty() ? std::optional<double>{} : c.weight[i];
-                e.mutual = !c.mutual.empty() && c.mutual[i] != 0;
-                return e;
-            });
+        apply_grouped(n, [&](std::size_t i) {
+            const person_id source = person_of(c.source[i]), target = person_of(c.target[i]);
+            const channel_id ch = c.channel.empty() ? fallback : channel_of[static_cast<std::size_t>(c.channel[i])];
+            detail::grouped_event e;
+            e.pair_key = pair_key(std::min(source, target), std::max(source, target));
+            e.time_us = c.time_us[i];
+            e.weight = c.weight.empty() ? m_config.channels[ch].weight : c.weight[i];
+            e.channel = ch;
+            e.dir = !c.mutual.empty() && c.mutual[i] != 0 ? 2 : static_cast<std::uint8_t>(source > target);
+            return e;
+        });
     }
 
     /// Folds `other` into this scorer: afterwards this scorer answers as if it had been fed
@@ -1112,71 +1106,67 @@ private:
     }
 
     void apply(person_id source, person_id target, const dense_interaction& e) {
-        apply_to_pair(find_or_add_pair(std::min(source, target), std::max(source, target)), source > target, e);
+        apply_to_pair(find_or_add_pair(std::min(source, target), std::max(source, target)), resolve_event(source, target, e));
     }
 
-    // Applies a validated batch grouped by pair (detail/pair_grouping.hpp): one hash probe
-    // per pair and chunk, each pair's records touched while hot. Each pair still sees its
+    // Applies a validated batch grouped by pair (detail/batch_grouping.hpp): one hash probe
+    // per pair and slice, each pair's records touched while hot. Each pair still sees its
     // interactions in batch order and new pairs are created in order of first appearance,
     // so the state is bit-identical to applying the batch one by one.
-    // `endpoints(i)`: (source, target) of interaction i; `interaction(i)`: the interaction
-    // (its source and target fields are ignored); `top`: the largest person id involved.
-    template <class Endpoints, class Interaction>
-    void apply_grouped(std::size_t n, person_id top, Endpoints&& endpoints, Interaction&& interaction) {
-        constexpr std::size_t worth_grouping = 64;  // below this, sorting costs more than it saves
+    // `make(i)`: interaction i resolved (detail::grouped_event; its index is ignored).
+    template <class Make>
+    void apply_grouped(std::size_t n, Make&& make) {
+        constexpr std::size_t worth_grouping = 64;  // below this, grouping costs more than it saves
         if (n < worth_grouping) {
             for (std::size_t i = 0; i < n; ++i) {
-                const auto [source, target] = endpoints(i);
-                apply(source, target, interaction(i));
+                const detail::grouped_event e = make(i);
+                apply_to_pair(find_or_add_pair(static_cast<person_id>(e.pair_key >> 32), static_cast<person_id>(e.pair_key)), e);
             }
             return;
         }
-        const std::size_t chunk = detail::pair_grouping::chunk_size(top);
-        detail::pair_grouping order;
-        struct run {
-            std::size_t begin;      // into order
-            std::uint32_t pair;     // the pair's index, no_state until known
+        detail::batch_grouping grouping;
+        struct fresh_pair {
+            std::uint32_t first;  // index of its first interaction in the slice
+            std::uint32_t group;
         };
-        std::vector<run> runs;
-        std::vector<std::uint32_t> new_run_at;  // chunk index -> the new run starting there
-        for (std::size_t base = 0; base < n; base += chunk) {
-            const std::size_t m = std::min(chunk, n - base);
-            order.sort(m, top, [&](std::size_t i) {
-                const auto [source, target] = endpoints(base + i);
-                return std::pair{std::min(source, target), std::max(source, target)};
-            });
-            runs.clear();
-            new_run_at.assign(m, no_state);
-            std::size_t new_pairs = 0;
-            for (std::size_t k = 0; k < m; ++k) {
-                const std::uint64_t key = order.pair_key(k);
-                if (k > 0 && key == order.pair_key(k - 1)) continue;
-                const auto it = m_pair_index.find(key);
+        std::vector<fresh_pair> fresh;
+        for (std::size_t base = 0; base < n; base += detail::batch_grouping::max_slice) {
+            const std::size_t m = std::min(detail::batch_grouping::max_slice, n - base);
+            grouping.group_by_pair(m, [&](std::size_t i) { return make(base + i); });
+            const auto events = grouping.events();
+            const auto groups = grouping.groups();
+            // Known pairs are applied at once, while their partition is in cache.
+            fresh.clear();
+            for (std::uint32_t g = 0; g < groups.size(); ++g) {
+                const detail::grouped_event& head = events[groups[g].begin];
+                const auto it = m_pair_index.find(head.pair_key);
                 if (it == m_pair_index.end()) {
-                    new_run_at[order.index(k)] = static_cast<std::uint32_t>(runs.size());
-                    ++new_pairs;
+                    fresh.push_back({head.index, g});
+                    continue;
                 }
-                runs.push_back({k, it == m_pair_index.end() ? no_state : it->second});
+                for (std::uint32_t k = groups[g].begin; k < groups[g].end; ++k) apply_to_pair(it->second, events[k]);
             }
-            // New pairs in order of first appearance (a run starts at its pair's first
-            // index), with room made once rather than by repeated doubling.
-            grow_pairs(m_pairs.size() + new_pairs);
-            for (const std::uint32_t r : new_run_at) {
-                if (r == no_state) continue;
-                const std::uint64_t key = order.pair_key(runs[r].begin);
-                runs[r].pair = find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
-            }
-            constexpr std::size_t lookahead = 4;  // runs ahead whose records are prefetched
-            for (std::size_t r = 0; r < runs.size(); ++r) {
-                if (r + lookahead < runs.size()) prefetch_pair(runs[r + lookahead].pair);
-                const std::size_t end = r + 1 < runs.size() ? runs[r + 1].begin : m;
-                for (std::size_t k = runs[r].begin; k < end; ++k) {
-                    const std::size_t i = base + order.index(k);
-                    const auto [source, target] = endpoints(i);
-                    apply_to_pair(runs[r].pair, source > target, interaction(i));
-                }
+            // New pairs in order of first appearance, with room made once; their records are
+            // then written in order while each one's events are read as one run.
+            std::sort(fresh.begin(), fresh.end(), [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
+            grow_pairs(m_pairs.size() + fresh.size());
+            for (const fresh_pair& f : fresh) {
+                const std::uint64_t key = events[groups[f.group].begin].pair_key;
+                const std::uint32_t pair = find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
+                for (std::uint32_t k = groups[f.group].begin; k < groups[f.group].end; ++k) apply_to_pair(pair, events[k]);
             }
         }
+    }
+
+    // An interaction resolved for applying (its pair's key, direction and weight).
+    [[nodiscard]] detail::grouped_event resolve_event(person_id source, person_id target, const dense_interaction& e) const noexcept {
+        detail::grouped_event out;
+        out.pair_key = pair_key(std::min(source, target), std::max(source, target));
+        out.time_us = to_micros(e.time);
+        out.weight = e.weight ? *e.weight : m_config.channels[e.channel].weight;
+        out.channel = e.channel;
+        out.dir = e.mutual ? 2 : static_cast<std::uint8_t>(source > target);
+        return out;
     }
 
     // Capacity for `pairs` pairs, growing geometrically so repeated batches stay amortized O(1).
@@ -1185,19 +1175,11 @@ private:
         reserve(std::max(pairs, m_pairs.capacity() + m_pairs.capacity() / 2));
     }
 
-    void prefetch_pair(std::uint32_t pair) const noexcept {
-        __builtin_prefetch(&m_pairs[pair]);
-        if (m_config.insight.conversations) {
-            const auto* h = reinterpret_cast<const char*>(&m_history[pair]);
-            for (std::size_t line = 0; line < offsetof(detail::pair_history, gaps); line += 64) __builtin_prefetch(h + line);
-        }
-    }
-
-    // One validated interaction of pair `idx`; `flipped`: its source is the pair's hi.
-    void apply_to_pair(std::uint32_t idx, bool flipped, const dense_interaction& e) {
-        const std::int64_t t = to_micros(e.time);
-        const double w = e.weight ? *e.weight : m_config.channels[e.channel].weight;
-        const auto dir = static_cast<std::uint8_t>(flipped);
+    // One validated interaction of pair `idx`.
+    void apply_to_pair(std::uint32_t idx, const detail::grouped_event& e) {
+        const std::int64_t t = e.time_us;
+        const double w = e.weight;
+        const bool mutual = e.dir == 2;
         pair_record& p = m_pairs[idx];
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
         const std::int64_t previous = p.last_us;
@@ -1207,27 +1189,27 @@ private:
         p.last_us = std::max(p.last_us, t);
         if (m_config.insight.conversations) {
             detail::pair_history& hist = m_history[idx];
-            hist.pace_recent.add(e.mutual ? 2 * w : w, t, m_trend_horizon_us);
-            hist.pace_long.add(e.mutual ? 2 * w : w, t, 4 * m_trend_horizon_us);
+            hist.pace_recent.add(mutual ? 2 * w : w, t, m_trend_horizon_us);
+            hist.pace_long.add(mutual ? 2 * w : w, t, 4 * m_trend_horizon_us);
             if (late)
                 ++hist.late;
             else
-                record_conversation(hist, e.mutual ? 2 : dir, t, first, previous);
+                record_conversation(hist, e.dir, t, first, previous);
         }
-        if (m_config.insight.retain_events) m_events[idx].push_back({t, w, e.channel, static_cast<std::uint8_t>(e.mutual ? 2 : dir)});
-        ++(e.mutual ? p.n_mutual : dir == 0 ? p.n_lo_hi : p.n_hi_lo);
+        if (m_config.insight.retain_events) m_events[idx].push_back({t, w, e.channel, e.dir});
+        ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
         const auto [first_component, end_component] = m_channel_components[e.channel];
         for (std::uint32_t k = first_component; k < end_component; ++k) {
             const double wk = w * m_component_weight[k], h = m_half_life_us[k];
             const auto component = static_cast<std::uint16_t>(k);
-            if (e.mutual) {
+            if (mutual) {
                 state_for(idx, component, 0).add(wk, t, h);
                 state_for(idx, component, 1).add(wk, t, h);
             } else {
-                state_for(idx, component, dir).add(wk, t, h);
+                state_for(idx, component, e.dir).add(wk, t, h);
             }
         }
-        if (m_window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, static_cast<std::uint8_t>(e.mutual ? 2 : dir)});
+        if (m_window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
         m_newest_us = std::max(m_newest_us, t);
     }
 

@@ -1,4 +1,4 @@
-// Bulk ingest applies a batch grouped by pair (detail/pair_grouping.hpp). It must give
+// Bulk ingest applies a batch grouped by pair (detail/batch_grouping.hpp). It must give
 // the very same scorer, byte for byte, as adding the interactions one by one in order.
 
 #include "support/catch.hpp"
@@ -7,54 +7,67 @@
 #include <relscore/relscore.hpp>
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 using namespace relscore;
 
 namespace {
 
-// The reference order: a stable sort of the indices by pair key.
-std::vector<std::uint32_t> stable_pair_order(const std::vector<std::pair<person_id, person_id>>& ends) {
-    std::vector<std::uint32_t> order(ends.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) { return ends[x] < ends[y]; });
-    return order;
-}
-
+// Groups n events over few pairs whose ids spread up to max_id, and checks the grouping
+// against its definition: every event once, each pair in one group, its events in batch
+// order (so a group starts at the pair's first appearance).
 void check_grouping(std::uint64_t seed, person_id max_id, std::size_t n) {
     std::mt19937_64 rng(seed);
-    // Few distinct ids (so pairs repeat), spread up to max_id.
-    std::vector<person_id> ids(16);
+    std::vector<person_id> ids(64);
     for (auto& id : ids) id = std::uniform_int_distribution<person_id>(0, max_id)(rng);
     ids[0] = max_id;
-    std::vector<std::pair<person_id, person_id>> ends;
-    while (ends.size() < n) {
+    std::vector<std::uint64_t> keys;
+    while (keys.size() < n) {
         const person_id a = ids[rng() % ids.size()], b = ids[rng() % ids.size()];
-        if (a != b) ends.emplace_back(std::min(a, b), std::max(a, b));
+        if (a != b) keys.push_back((std::uint64_t{std::min(a, b)} << 32) | std::max(a, b));
     }
-    detail::pair_grouping grouping;
-    grouping.sort(n, max_id, [&](std::size_t i) { return ends[i]; });
-    const auto expected = stable_pair_order(ends);
-    REQUIRE(grouping.size() == n);
-    for (std::size_t k = 0; k < n; ++k) {
-        REQUIRE(grouping.index(k) == expected[k]);
-        REQUIRE(grouping.pair_key(k) == ((std::uint64_t{ends[expected[k]].first} << 32) | ends[expected[k]].second));
+    detail::batch_grouping grouping;
+    grouping.group_by_pair(n, [&](std::size_t i) {
+        detail::grouped_event e;
+        e.pair_key = keys[i];
+        e.time_us = static_cast<std::int64_t>(i) * 7;  // a payload that must travel with the key
+        return e;
+    });
+    const auto events = grouping.events();
+    REQUIRE(events.size() == n);
+    std::vector<int> seen(n, 0);
+    std::map<std::uint64_t, int> groups_of_key;
+    std::uint32_t expected_begin = 0;
+    for (const auto& g : grouping.groups()) {
+        REQUIRE(g.begin == expected_begin);  // the groups tile the events
+        REQUIRE(g.end > g.begin);
+        expected_begin = g.end;
+        ++groups_of_key[events[g.begin].pair_key];
+        for (std::uint32_t k = g.begin; k < g.end; ++k) {
+            const auto& e = events[k];
+            REQUIRE(e.pair_key == events[g.begin].pair_key);
+            REQUIRE(e.pair_key == keys[e.index]);
+            REQUIRE(e.time_us == static_cast<std::int64_t>(e.index) * 7);
+            if (k > g.begin) REQUIRE(e.index > events[k - 1].index);
+            ++seen[e.index];
+        }
+        // The group's head is the key's first appearance in the batch.
+        const auto first = static_cast<std::size_t>(std::find(keys.begin(), keys.end(), events[g.begin].pair_key) - keys.begin());
+        REQUIRE(events[g.begin].index == first);
     }
+    REQUIRE(expected_begin == n);
+    for (const int s : seen) REQUIRE(s == 1);
+    for (const auto& [key, count] : groups_of_key) REQUIRE(count == 1);
 }
 
 }  // namespace
 
-TEST_CASE("pair grouping is a stable sort by pair, for small, packed and wide id spaces", "[bulk]") {
-    // max id 40: 6 bits each, all the index bits. 2^25: 26 bits each, 12 index bits (4,096 per
-    // chunk). 2^28: too wide to pack, the comparison sort.
-    for (const person_id max_id : {person_id{40}, person_id{1} << 25, person_id{1} << 28, scorer::max_person_id}) {
-        const std::size_t n = std::min<std::size_t>(detail::pair_grouping::chunk_size(max_id), 20'000);
-        for (std::uint64_t seed = 1; seed <= 3; ++seed) check_grouping(seed, max_id, n);
-    }
-    constexpr std::size_t full = std::size_t{1} << detail::pair_grouping::max_index_bits;
-    CHECK(detail::pair_grouping::chunk_size(40) == full);
-    CHECK(detail::pair_grouping::chunk_size(person_id{1} << 25) == 4096);
-    CHECK(detail::pair_grouping::chunk_size(person_id{1} << 28) == full);
+TEST_CASE("batch grouping is a stable grouping by pair, with one or many partitions", "[bulk]") {
+    // 100 events: one partition; 50,000: 32 partitions of ~1,500.
+    for (const person_id max_id : {person_id{40}, person_id{1} << 28, scorer::max_person_id})
+        for (const std::size_t n : {std::size_t{100}, std::size_t{50'000}})
+            for (std::uint64_t seed = 1; seed <= 3; ++seed) check_grouping(seed, max_id, n);
 }
 
 namespace {
@@ -144,10 +157,9 @@ TEST_CASE("batches of every kind equal one-by-one ingest, byte for byte", "[bulk
     }
 }
 
-TEST_CASE("a batch longer than one chunk equals one-by-one ingest", "[bulk]") {
-    // A full chunk for small ids: this batch spans several chunks, and pairs
-    // continue across the boundary.
-    const std::size_t n = 3 * detail::pair_grouping::chunk_size(100) + 5000;
+TEST_CASE("a batch of many partitions equals one-by-one ingest", "[bulk]") {
+    // About 100 partitions, with pairs spread over all of them.
+    const std::size_t n = 3 * 65536 + 5000;
     std::mt19937_64 rng(7);
     std::vector<dense_interaction> batch;
     batch.reserve(n);
