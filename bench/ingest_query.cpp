@@ -163,6 +163,34 @@ void BM_bulk_columns(benchmark::State& state) {
     ingest_benchmark(state, [](scorer& s, const synthetic_log& log) { s.add_columns(log.columns()); });
 }
 
+// Where a relationship's bytes go, by component (scorer::memory_usage()), after bulk ingest;
+// "B/pair" is the heap's own count, as in the ingest benchmarks, for comparison.
+void BM_memory_by_component(benchmark::State& state) {
+    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
+    scorer_memory parts;
+    std::size_t heap = 0;
+    for (auto _ : state) {
+        const std::size_t before = heap_in_use();
+        scorer s(config_for(state.range(2) != 0));
+        s.add_columns(log.columns());
+        state.PauseTiming();
+        heap = heap_in_use() - before;
+        check_scorer(s, log);
+        parts = s.memory_usage();
+        state.ResumeTiming();
+    }
+    const auto per_pair = [&](std::size_t bytes) { return static_cast<double>(bytes) / static_cast<double>(log.distinct_pairs); };
+    state.counters["B/pair"] = per_pair(heap);
+    state.counters["record"] = per_pair(parts.pairs);
+    state.counters["index"] = per_pair(parts.pair_index);
+    state.counters["ties"] = per_pair(parts.ties);
+    state.counters["people"] = per_pair(parts.people);
+    state.counters["sums"] = per_pair(parts.decayed_sums);
+    state.counters["history"] = per_pair(parts.conversations);
+    state.counters["events"] = per_pair(parts.events);
+    state.counters["counted"] = per_pair(parts.total());
+}
+
 void ingest_args(benchmark::internal::Benchmark* b) {
     for (const auto& [n, pairs] : {std::pair{1'000'000, 10'000}, {1'000'000, 1'000'000}, {10'000'000, 10'000},
                                    {10'000'000, 1'000'000}})
@@ -384,6 +412,9 @@ int main(int argc, char** argv) {
             ->Args({1'000'000, 10'000, 1})->Args({1'000'000, 1'000'000, 1})
             ->ArgNames({"n", "pairs", "conv"})->Unit(benchmark::kMillisecond)->MinWarmUpTime(0.1);
         benchmark::RegisterBenchmark("BM_bulk_columns", BM_bulk_columns)->Apply(ingest_args);
+        benchmark::RegisterBenchmark("BM_memory_by_component", BM_memory_by_component)
+            ->Args({10'000'000, 1'000'000, 1})->Args({10'000'000, 1'000'000, 0})
+            ->ArgNames({"n", "pairs", "conv"})->Unit(benchmark::kMillisecond)->Iterations(1);
         benchmark::RegisterBenchmark("BM_query_between", BM_query_between);
         benchmark::RegisterBenchmark("BM_query_top10", BM_query_top10)->Arg(1000)->ArgName("ties")->Unit(benchmark::kMicrosecond);
         benchmark::RegisterBenchmark("BM_table", BM_table)->Unit(benchmark::kMillisecond);

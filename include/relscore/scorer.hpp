@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -148,6 +149,21 @@ struct scorer_stats {
     std::optional<timestamp> newest;
 };
 
+/// Bytes a scorer has allocated, by component (capacity, not size: what the heap holds for
+/// it, allocator overhead aside). See scorer::memory_usage().
+struct scorer_memory {
+    std::size_t pairs = 0;          ///< each pair's record: people, times, counts, its sums' block
+    std::size_t pair_index = 0;     ///< the hash index from (lo, hi) to the pair
+    std::size_t ties = 0;           ///< each person's list of pairs
+    std::size_t people = 0;         ///< names and the name index
+    std::size_t decayed_sums = 0;   ///< the pool of (component, direction) sums
+    std::size_t conversations = 0;  ///< conversation history (insight_config::conversations)
+    std::size_t events = 0;         ///< retained and window-kernel events
+    [[nodiscard]] std::size_t total() const noexcept {
+        return pairs + pair_index + ties + people + decayed_sums + conversations + events;
+    }
+};
+
 /// Scores relationships from interactions. See model.hpp for the formulas.
 ///
 /// **Example**:
@@ -240,6 +256,30 @@ public:
         return from_micros(m_newest_us);
     }
     [[nodiscard]] scorer_stats stats() const noexcept { return {people(), relationships(), m_states.size(), newest()}; }
+    /// What the state costs, by component (O(people + pairs)).
+    [[nodiscard]] scorer_memory memory_usage() const noexcept {
+        const auto outer = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+        const auto nested = [&](const auto& vv) {
+            std::size_t n = outer(vv);
+            for (const auto& v : vv) n += outer(v);
+            return n;
+        };
+        // Boost's open-addressing maps: one slot per bucket plus about a byte of metadata.
+        const auto map_bytes = [](const auto& m) {
+            return m.bucket_count() * (sizeof(typename std::decay_t<decltype(m)>::value_type) + 1);
+        };
+        scorer_memory out;
+        out.pairs = outer(m_pairs);
+        out.pair_index = map_bytes(m_pair_index);
+        out.ties = nested(m_ties);
+        out.people = outer(m_names) + map_bytes(m_ids);
+        for (const auto& name : m_names)
+            if (name.capacity() > std::string().capacity()) out.people += 2 * (name.capacity() + 1);  // name and key
+        out.decayed_sums = m_states.allocated_bytes();
+        out.conversations = outer(m_history);
+        out.events = nested(m_events) + nested(m_windows);
+        return out;
+    }
 
     // ---- ingest ----------------------------------------------------------------------
 
@@ -1153,9 +1193,28 @@ private:
             for (const fresh_pair& f : fresh) {
                 const std::uint64_t key = events[groups[f.group].begin].pair_key;
                 const std::uint32_t pair = find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
-                for (std::uint32_t k = groups[f.group].begin; k < groups[f.group].end; ++k) apply_to_pair(pair, events[k]);
+                const auto run = events.subspan(groups[f.group].begin, groups[f.group].end - groups[f.group].begin);
+                size_new_block(pair, run);
+                for (const detail::grouped_event& e : run) apply_to_pair(pair, e);
             }
         }
+    }
+
+    // A new pair's block of sums sized to hold exactly what its first run of interactions
+    // creates, rather than grown by doubling (which leaves holes in the pool).
+    void size_new_block(std::uint32_t pair, std::span<const detail::grouped_event> run) {
+        m_block_keys.clear();
+        for (const detail::grouped_event& e : run) {
+            const auto [first_component, end_component] = m_channel_components[e.channel];
+            for (std::uint32_t k = first_component; k < end_component; ++k)
+                for (std::uint8_t d = 0; d < 2; ++d) {
+                    if (e.dir != 2 && e.dir != d) continue;
+                    const std::uint32_t key = detail::state_blocks::key(static_cast<std::uint16_t>(k), d);
+                    if (std::find(m_block_keys.begin(), m_block_keys.end(), key) == m_block_keys.end())
+                        m_block_keys.push_back(key);
+                }
+        }
+        if (!m_block_keys.empty()) m_states.make_room(m_pairs[pair].states, m_block_keys.size());
     }
 
     // An interaction resolved for applying (its pair's key, direction and weight).
@@ -1348,6 +1407,7 @@ private:
     std::int64_t m_reply_window_us = 0, m_touch_gap_us = 0;  // cached from m_config.insight
     double m_trend_horizon_us = 0;
     std::vector<detail::pair_history> m_history;             // per pair, if insight.conversations
+    std::vector<std::uint32_t> m_block_keys;                  // scratch of size_new_block()
     std::vector<std::vector<retained_event>> m_events;       // per pair, if insight.retain_events
 };
 

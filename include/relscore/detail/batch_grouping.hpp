@@ -9,18 +9,19 @@
 ///
 /// Grouping works as columnar engines aggregate (a radix partition, then a hash table
 /// small enough to stay in cache):
-///  1. every interaction is resolved once into a 32-byte `grouped_event` that carries its
-///     pair key, time, weight, channel and direction, so later passes never go back to
-///     the input columns at random;
-///  2. one stable scatter pass moves the events into 2^k partitions by a hash of the pair
-///     key (about 2,000 events each: the partition fits in L2);
+///  1. a counting pass finds how many interactions fall in each of 2^k partitions, by a
+///     hash of the pair key (about 2,000 each: a partition fits in L2);
+///  2. a stable scatter pass resolves every interaction into a 32-byte `grouped_event`
+///     that carries its pair key, time, weight, channel and direction, so later passes
+///     never go back to the input columns at random;
 ///  3. inside each partition, a small hash table numbers the pairs by first appearance and
 ///     a counting sort lays each pair's events out contiguously, in batch order.
 /// Both passes are stable, so each pair keeps its interactions in batch order and the
 /// first event of a group is the pair's first appearance in the batch: the scorer creates
 /// new pairs in that order, and the result is bit-identical to one-by-one ingest.
-/// A slice of at most `max_slice` interactions is grouped at a time (about 32 bytes per
-/// interaction of scratch memory, twice).
+/// Pass 1 only counts, and pass 2 resolves each interaction again rather than keeping a
+/// second copy: a slice of at most `max_slice` interactions is grouped at a time, in 32
+/// bytes of scratch memory per interaction.
 
 #include <algorithm>
 #include <bit>
@@ -50,8 +51,8 @@ static_assert(sizeof(grouped_event) == 32);
 
 class batch_grouping {
 public:
-    /// The most interactions grouped at once (scratch: 2 × 32 bytes each).
-    static constexpr std::size_t max_slice = std::size_t{1} << 23;
+    /// The most interactions grouped at once (scratch: 32 bytes each, 512 MiB at most).
+    static constexpr std::size_t max_slice = std::size_t{1} << 24;
     /// Events per partition aimed at: a partition's events and its hash table fit in L2.
     static constexpr std::size_t partition_events = 2048;
     /// Partition fan-out cap: 4,096 write heads of one cache line stay in L2.
@@ -69,32 +70,28 @@ public:
         const unsigned bits = partition_bits(n);
         const std::size_t partitions = std::size_t{1} << bits;
         m_offset.assign(partitions + 1, 0);
-        m_in.resize(n);
-        m_out.resize(n);
-        for (std::size_t i = 0; i < n; ++i) {  // pass 1: resolve, count per partition
-            grouped_event e = make(i);
-            e.index = static_cast<std::uint32_t>(i);
-            m_in[i] = e;
-            ++m_offset[partition_of(e.pair_key, bits) + 1];
-        }
+        for (std::size_t i = 0; i < n; ++i) ++m_offset[partition_of(make(i).pair_key, bits) + 1];  // pass 1: count
         for (std::size_t p = 0; p < partitions; ++p) m_offset[p + 1] += m_offset[p];
         m_cursor.assign(m_offset.begin(), m_offset.end() - 1);
-        for (std::size_t i = 0; i < n; ++i)  // pass 2: stable scatter into partitions
-            m_out[m_cursor[partition_of(m_in[i].pair_key, bits)]++] = m_in[i];
-
+        m_events.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {  // pass 2: resolve again, stable scatter
+            grouped_event e = make(i);
+            e.index = static_cast<std::uint32_t>(i);
+            m_events[m_cursor[partition_of(e.pair_key, bits)]++] = e;
+        }
         m_groups.clear();
         for (std::size_t p = 0; p < partitions; ++p) group_partition(m_offset[p], m_offset[p + 1]);
     }
 
     /// The grouped events: each group's events contiguous, in batch order.
-    [[nodiscard]] std::span<const grouped_event> events() const noexcept { return {m_in.data(), m_in.size()}; }
+    [[nodiscard]] std::span<const grouped_event> events() const noexcept { return m_events; }
     /// The groups, one per pair, by partition and then by first appearance.
     [[nodiscard]] std::span<const group> groups() const noexcept { return m_groups; }
 
     /// Frees the scratch memory (it is otherwise kept for the next slice).
     void release() noexcept {
-        m_in = {};
-        m_out = {};
+        m_events = {};
+        m_partition = {};
         m_groups = {};
     }
 
@@ -109,16 +106,17 @@ private:
         return bits == 0 ? 0 : static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
     }
 
-    // Pass 3: events [begin, end) of m_out, grouped by pair into m_in (a counting sort on
-    // the pair's first-appearance number).
+    // Pass 3: events [begin, end), grouped by pair in place (a counting sort on the pair's
+    // first-appearance number, through a partition-sized buffer).
     void group_partition(std::size_t begin, std::size_t end) {
         m_local.clear();
         m_count.clear();
         m_number.resize(end - begin);
-        for (std::size_t k = begin; k < end; ++k) {
-            const auto [it, fresh] = m_local.try_emplace(m_out[k].pair_key, static_cast<std::uint32_t>(m_count.size()));
+        m_partition.assign(m_events.begin() + static_cast<std::ptrdiff_t>(begin), m_events.begin() + static_cast<std::ptrdiff_t>(end));
+        for (std::size_t k = 0; k < m_partition.size(); ++k) {
+            const auto [it, fresh] = m_local.try_emplace(m_partition[k].pair_key, static_cast<std::uint32_t>(m_count.size()));
             if (fresh) m_count.push_back(0);
-            m_number[k - begin] = it->second;
+            m_number[k] = it->second;
             ++m_count[it->second];
         }
         auto at = static_cast<std::uint32_t>(begin);
@@ -128,10 +126,11 @@ private:
             c = at;
             at += size;
         }
-        for (std::size_t k = begin; k < end; ++k) m_in[m_count[m_number[k - begin]]++] = m_out[k];
+        for (std::size_t k = 0; k < m_partition.size(); ++k) m_events[m_count[m_number[k]]++] = m_partition[k];
     }
 
-    std::vector<grouped_event> m_in, m_out;  // pass 1 writes m_in, pass 2 m_out, pass 3 m_in
+    std::vector<grouped_event> m_events;     // the slice, by partition, then by pair
+    std::vector<grouped_event> m_partition;  // one partition's events while they are grouped
     std::vector<std::size_t> m_offset, m_cursor;
     std::vector<group> m_groups;
     boost::unordered_flat_map<std::uint64_t, std::uint32_t> m_local;

@@ -101,6 +101,10 @@ public:
 
     /// Sums held (not capacity).
     [[nodiscard]] std::size_t size() const noexcept { return m_live; }
+    /// Bytes the pool has allocated (its holes and blocks' slack included).
+    [[nodiscard]] std::size_t allocated_bytes() const noexcept {
+        return m_keys.capacity() * sizeof(std::uint32_t) + m_sums.capacity() * sizeof(decayed_sum);
+    }
 
 private:
     void move_to_larger(block& b) {
