@@ -217,7 +217,7 @@ struct snapshot_codec {
                 }
             };
             if (ic.retain_events) put_events(s.m_events[idx]);
-            if (s.m_has_windows) put_events(s.m_windows[idx]);
+            if (s.m_kernels.has_windows) put_events(s.m_windows[idx]);
         }
         return w.finish();
     }
@@ -347,7 +347,7 @@ struct snapshot_codec {
             p.states = {};
             s.m_pairs[idx] = p;
             const auto n_states = r.get_count(2 + 1 + 8 + 8);
-            if (n_states > 2 * s.m_half_life_us.size()) corrupt("a relationship has more states than its kernels allow");
+            if (n_states > 2 * s.m_kernels.half_life_us.size()) corrupt("a relationship has more states than its kernels allow");
             s.m_states.make_room(s.m_pairs[idx].states, n_states);
             for (std::uint32_t k = 0; k < n_states; ++k) {
                 const auto component = r.get<std::uint16_t>();
@@ -355,7 +355,7 @@ struct snapshot_codec {
                 detail::decayed_sum sum;
                 sum.value = r.get<double>();
                 sum.ref_us = r.get<std::int64_t>();
-                if (component >= s.m_half_life_us.size() || dir > 1 || !(sum.value >= 0) || !std::isfinite(sum.value) ||
+                if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(sum.value >= 0) || !std::isfinite(sum.value) ||
                     !valid_time(sum.ref_us))
                     corrupt("an invalid relationship state");
                 const std::uint32_t key = detail::state_blocks::key(component, dir);
@@ -389,7 +389,7 @@ struct snapshot_codec {
                 }
             };
             if (version >= 2 && config.insight.retain_events) get_events(s.m_events[idx]);
-            if (version >= 2 && s.m_has_windows) get_events(s.m_windows[idx]);
+            if (version >= 2 && s.m_kernels.has_windows) get_events(s.m_windows[idx]);
         }
         if (with_checksum) {
             if (r.remaining() < 4) throw record_past_end("no room for the checksum");

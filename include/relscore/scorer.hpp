@@ -37,15 +37,18 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <relscore/channel.hpp>
+#include <relscore/detail/batch_grouping.hpp>
+#include <relscore/detail/conversation.hpp>
 #include <relscore/detail/decay.hpp>
 #include <relscore/detail/history.hpp>
-#include <relscore/detail/batch_grouping.hpp>
+#include <relscore/detail/kernels.hpp>
 #include <relscore/detail/state_blocks.hpp>
 #include <relscore/detail/utf8.hpp>
 #include <relscore/error.hpp>
 #include <relscore/insight.hpp>
 #include <relscore/interaction.hpp>
 #include <relscore/model.hpp>
+#include <relscore/scorer_types.hpp>
 #include <relscore/time.hpp>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -53,116 +56,6 @@ RELSCORE_BEGIN_NAMESPACE
 namespace detail {
 struct snapshot_codec;
 }
-
-/// What a scorer is configured with. Two scorers merge only if their configs are equal.
-struct scorer_config {
-    channel_registry channels = channel_registry::defaults();
-    double reciprocity = 0.5;  ///< ρ in the strength formula, in [0, 1]
-    insight_config insight;    ///< replies, rhythm, trend and event retention (insight.hpp)
-    /// Channel names ingest does not know: rejected (nullopt, the default), or registered
-    /// on first use with this channel's weight and half-life (its name is ignored), e.g.
-    /// `config.register_unknown_channels = relscore::channel{};` (weight 1, 60 days).
-    /// A policy, not state: snapshots do not store it and merge() does not compare it.
-    std::optional<channel> register_unknown_channels;
-
-    friend bool operator==(const scorer_config& x, const scorer_config& y) {
-        return x.channels == y.channels && x.reciprocity == y.reciprocity && x.insight == y.insight;
-    }
-};
-
-/// One relationship at one time, seen from `a`.
-struct relationship {
-    person_id a = 0;
-    person_id b = 0;
-    double strength = 0;      ///< S_ab
-    double volume_ab = 0;     ///< V_ab: decayed volume of a toward b
-    double volume_ba = 0;     ///< V_ba
-    double reciprocity = 0;   ///< r_ab
-    std::optional<timestamp> last_interaction;  ///< empty if they never interacted
-    std::optional<timestamp> first_interaction;
-    std::uint64_t interactions = 0;             ///< count, a mutual interaction once
-    std::uint64_t touches = 0;                  ///< interactions after a silence longer than the touch gap
-};
-
-/// Every relationship at one time, as columns (one row per pair that ever interacted;
-/// `a` is the person first seen). Built with Eigen's vectorized array operations.
-struct relationship_table {
-    using id_column = Eigen::Array<person_id, Eigen::Dynamic, 1>;
-    using int_column = Eigen::Array<std::int64_t, Eigen::Dynamic, 1>;
-
-    timestamp at;
-    id_column a, b;
-    Eigen::ArrayXd strength, volume_ab, volume_ba, reciprocity;
-    int_column last_interaction_us;  ///< microseconds since the epoch
-    int_column first_interaction_us;
-    int_column interactions;
-    int_column touches;
-
-    [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(a.size()); }
-    /// Row `i` as a relationship.
-    [[nodiscard]] relationship row(std::size_t i) const {
-        const auto k = static_cast<Eigen::Index>(i);
-        relationship r;
-        r.a = a[k];
-        r.b = b[k];
-        r.strength = strength[k];
-        r.volume_ab = volume_ab[k];
-        r.volume_ba = volume_ba[k];
-        r.reciprocity = reciprocity[k];
-        r.last_interaction = from_micros(last_interaction_us[k]);
-        r.first_interaction = from_micros(first_interaction_us[k]);
-        r.interactions = static_cast<std::uint64_t>(interactions[k]);
-        r.touches = static_cast<std::uint64_t>(touches[k]);
-        return r;
-    }
-    /// Row indices ordered strongest first; ties broken by row order.
-    [[nodiscard]] std::vector<std::size_t> strongest_first() const {
-        std::vector<std::size_t> order(size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-            return strength[static_cast<Eigen::Index>(x)] > strength[static_cast<Eigen::Index>(y)];
-        });
-        return order;
-    }
-};
-
-/// Interactions as columns, for bulk ingest without per-row overhead (the Python
-/// bindings pass numpy arrays straight through). All non-empty columns have one entry
-/// per interaction.
-struct interaction_columns {
-    std::span<const std::int64_t> time_us;   ///< microseconds since the epoch
-    std::span<const std::int64_t> source;    ///< codes into `people`, or dense person ids
-    std::span<const std::int64_t> target;
-    std::span<const std::string> people;     ///< names for the codes; empty: ids are dense person ids
-    std::span<const std::int64_t> channel;   ///< codes into `channel_names`; empty: all `default_channel`
-    std::span<const std::string> channel_names;
-    std::string_view default_channel = "contact";
-    std::span<const double> weight;          ///< empty: each channel's weight
-    std::span<const std::uint8_t> mutual;    ///< nonzero: mutual; empty: all directed
-};
-
-/// Sizes of a scorer's state.
-struct scorer_stats {
-    std::size_t people = 0;
-    std::size_t relationships = 0;  ///< undirected pairs that ever interacted
-    std::size_t decayed_sums = 0;   ///< (pair, direction, channel) states
-    std::optional<timestamp> newest;
-};
-
-/// Bytes a scorer has allocated, by component (capacity, not size: what the heap holds for
-/// it, allocator overhead aside). See scorer::memory_usage().
-struct scorer_memory {
-    std::size_t pairs = 0;          ///< each pair's record: people, times, counts, its sums' block
-    std::size_t pair_index = 0;     ///< the hash index from (lo, hi) to the pair
-    std::size_t ties = 0;           ///< each person's list of pairs
-    std::size_t people = 0;         ///< names and the name index
-    std::size_t decayed_sums = 0;   ///< the pool of (component, direction) sums
-    std::size_t conversations = 0;  ///< conversation history (insight_config::conversations)
-    std::size_t events = 0;         ///< retained and window-kernel events
-    [[nodiscard]] std::size_t total() const noexcept {
-        return pairs + pair_index + ties + people + decayed_sums + conversations + events;
-    }
-};
 
 /// Scores relationships from interactions. See model.hpp for the formulas.
 ///
@@ -195,7 +88,8 @@ public:
     /// Dense person ids must be below this.
     static constexpr person_id max_person_id = (person_id{1} << 31) - 1;
 
-    explicit scorer(scorer_config config = {}) : m_config(std::move(config)) {
+    explicit scorer(scorer_config config = {})
+        : m_config(std::move(config)), m_kernels(m_config.channels), m_rules(m_config.insight) {
         if (!(m_config.reciprocity >= 0 && m_config.reciprocity <= 1))
             detail::throw_error<invalid_argument_error>("relscore::scorer: reciprocity weight must be in [0, 1], got " +
                                                         std::to_string(m_config.reciprocity));
@@ -219,7 +113,6 @@ public:
             probe.name = "probe";
             channel_registry().define(probe);
         }
-        cache_half_lives();
     }
 
     [[nodiscard]] const scorer_config& config() const noexcept { return m_config; }
@@ -437,7 +330,7 @@ public:
             pair_record& mine = m_pairs[idx];
             const std::size_t theirs = static_cast<std::size_t>(&p - other.m_pairs.data());
             if (m_config.insight.conversations)
-                merge_history(m_history[idx], other.m_history[theirs], flipped, mine.last_us < p.last_us);
+                m_rules.merge(m_history[idx], other.m_history[theirs], flipped, mine.last_us < p.last_us);
             if (m_config.insight.retain_events)
                 for (retained_event ev : other.m_events[theirs]) {
                     if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
@@ -455,9 +348,9 @@ public:
                 const std::uint16_t component = detail::state_blocks::component_of(keys[s]);
                 const std::uint8_t dir = detail::state_blocks::dir_of(keys[s]);
                 state_for(idx, component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir)
-                    .merge(sums[s], m_half_life_us[component]);
+                    .merge(sums[s], m_kernels.half_life_us[component]);
             }
-            if (m_has_windows) {
+            if (m_kernels.has_windows) {
                 for (retained_event ev : other.m_windows[theirs]) {
                     if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
                     m_windows[idx].push_back(ev);
@@ -587,7 +480,7 @@ public:
             for (std::size_t s = 0; s < keys.size(); ++s, ++k) {
                 value[k] = sums[s].value;
                 age[k] = static_cast<double>(t - sums[s].ref_us);
-                half_life[k] = m_half_life_us[detail::state_blocks::component_of(keys[s])];
+                half_life[k] = m_kernels.half_life_us[detail::state_blocks::component_of(keys[s])];
                 slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + detail::state_blocks::dir_of(keys[s]));
             }
         }
@@ -596,7 +489,7 @@ public:
             (halvings < 1022.0).select(value * (-std::numbers::ln2 * halvings).exp(), 0.0);
         Eigen::ArrayXd volumes = Eigen::ArrayXd::Zero(2 * n_pairs);
         for (Eigen::Index s = 0; s < n_states; ++s) volumes[slot[static_cast<std::size_t>(s)]] += decayed[s];
-        if (m_has_windows)
+        if (m_kernels.has_windows)
             for (Eigen::Index i = 0; i < n_pairs; ++i) {
                 double v[2] = {0, 0};
                 add_window_volumes(static_cast<std::uint32_t>(i), t, v);
@@ -619,12 +512,7 @@ public:
 
     /// Replies, persistence and initiation between `a` and `b` at `at`, seen from a.
     [[nodiscard]] conversation_stats conversation(person_id a, person_id b, std::optional<timestamp> at = {}) const {
-        // Not a structured binding: the lambdas below use t, and clang before 16 cannot
-        // capture structured bindings.
-        const pair_lookup look = insight_pair(a, b, at, "relscore::scorer::conversation()");
-        const std::uint32_t pair = look.pair;
-        const bool flipped = look.flipped;
-        const std::int64_t t = look.t;
+        const auto [pair, flipped, t] = insight_pair(a, b, at, "relscore::scorer::conversation()");
         conversation_stats c;
         c.a = a;
         c.b = b;
@@ -636,39 +524,8 @@ public:
         c.late = h.late;
         c.first_interaction = from_micros(p.first_us);
         c.last_interaction = from_micros(p.last_us);
-        const double total = h.conversations;
-        const auto side = [&](int k) {
-            const detail::direction_history& d = h.dir[k];
-            reply_stats r;
-            r.messages = d.messages;
-            r.waits = d.waits;
-            r.answered = d.answered;
-            detail::direction_history::latency_histogram censored = h.latencies[k].censored;
-            r.resolved = d.answered + censored.total();
-            if (d.waiting) {  // the open wait: censored at how long it has been watched so far
-                const std::int64_t watched = std::min(t - d.wait_first_us, d.wait_last_us + m_reply_window_us - d.wait_first_us);
-                censored.add(watched, detail::direction_history::latency_base_us);
-                if (t - d.wait_last_us > m_reply_window_us) ++r.resolved;
-                r.waiting_since = from_micros(d.wait_first_us);
-            }
-            r.reply_rate = r.resolved ? static_cast<double>(r.answered) / static_cast<double>(r.resolved) : 0.0;
-            const auto quantile = [&](double q) -> std::optional<duration> {
-                if (auto v = detail::km_quantile(h.latencies[k].latency, censored, detail::direction_history::latency_base_us, q))
-                    return duration{static_cast<duration::rep>(std::llround(*v))};
-                return std::nullopt;
-            };
-            r.latency_p25 = quantile(0.25);
-            r.latency_median = quantile(0.5);
-            r.latency_p75 = quantile(0.75);
-            r.initiated = d.initiated;
-            r.initiated_share = total > 0 ? (d.initiated + 0.5 * h.mutual_initiated) / total : 0.0;
-            r.unanswered_streak = d.streak;
-            r.attempts_before_first_answer = d.attempts_before_first_answer;
-            r.ever_answered = d.answered_ever;
-            return r;
-        };
-        c.a_to_b = side(flipped ? 1 : 0);
-        c.b_to_a = side(flipped ? 0 : 1);
+        c.a_to_b = m_rules.replies(h, flipped ? 1 : 0, t);
+        c.b_to_a = m_rules.replies(h, flipped ? 0 : 1, t);
         return c;
     }
     [[nodiscard]] conversation_stats conversation(std::string_view a, std::string_view b,
@@ -756,13 +613,13 @@ public:
         for (std::size_t s = 0; s < keys.size(); ++s) {
             const std::uint16_t component = detail::state_blocks::component_of(keys[s]);
             const std::uint8_t dir = detail::state_blocks::dir_of(keys[s]);
-            const channel_id c = m_component_channel[component];
-            volume[c][dir] += sums[s].at(t, m_half_life_us[component]);
+            const channel_id c = m_kernels.component_channel[component];
+            volume[c][dir] += sums[s].at(t, m_kernels.half_life_us[component]);
             present[c][dir] = true;
         }
-        if (m_has_windows)
+        if (m_kernels.has_windows)
             for (const retained_event& ev : m_windows[pair]) {
-                const double w = kernel_value(ev.channel, t - ev.time_us) * ev.weight;
+                const double w = m_kernels.value(ev.channel, t - ev.time_us) * ev.weight;
                 for (std::uint8_t d = 0; d < 2; ++d)
                     if (ev.dir == 2 || ev.dir == d) {
                         volume[ev.channel][d] += w;
@@ -781,7 +638,7 @@ public:
             out.receipts_total = events.size();
             out.receipts.reserve(events.size());
             for (const retained_event& ev : events) {
-                const double kept = kernel_value(ev.channel, t - ev.time_us);
+                const double kept = m_kernels.value(ev.channel, t - ev.time_us);
                 const double f = ev.dir == 2 ? factor[0] + factor[1] : factor[ev.dir];
                 const person_id source = ev.dir == 2 ? a : (ev.dir == 0 ? m_pairs[pair].lo : m_pairs[pair].hi);
                 out.receipts.push_back({from_micros(ev.time_us), ev.channel, source, ev.dir == 2, ev.weight,
@@ -828,34 +685,10 @@ private:
     }
 
     [[nodiscard]] relscore::trend trend_at(std::uint32_t pair, std::int64_t t) const {
-        const detail::pair_history& h = m_history[pair];
-        relscore::trend out;
-        // Paces (weight per unit of time): 4·recent/long is the ratio of the two averages.
-        const double recent = h.pace_recent.at(t, m_trend_horizon_us), long_run = h.pace_long.at(t, 4 * m_trend_horizon_us);
-        if (long_run <= 0) return out;
-        out.change_over_horizon = 4 * recent / long_run - 1;
-        out.rate_per_day = out.change_over_horizon / (m_trend_horizon_us / 86400e6);
-        const double threshold = m_config.insight.trend_threshold;
-        out.direction = out.change_over_horizon > threshold    ? trend_direction::rising
-                        : out.change_over_horizon < -threshold ? trend_direction::cooling
-                                                               : trend_direction::steady;
-        return out;
+        return m_rules.trend_at(m_history[pair], t);
     }
-
     [[nodiscard]] relscore::rhythm rhythm_at(std::uint32_t pair, std::int64_t t) const {
-        const pair_record& p = m_pairs[pair];
-        const auto& gaps = m_history[pair].gaps;
-        relscore::rhythm out;
-        out.gaps = gaps.total();
-        out.learned = out.gaps > 0;
-        const double typical = out.learned ? *detail::binned_quantile(gaps, m_touch_gap_us, 0.5)
-                                           : static_cast<double>(m_config.insight.new_tie_rhythm.count());
-        const auto gap_us = std::max(static_cast<std::int64_t>(std::llround(typical)), m_config.insight.min_rhythm.count());
-        out.typical_gap = duration{gap_us};
-        out.last_contact = from_micros(p.last_us);
-        out.due = from_micros(std::min(p.last_us + gap_us, max_time_us));
-        out.overdue = static_cast<double>(t - p.last_us) / static_cast<double>(gap_us);
-        return out;
+        return m_rules.rhythm_at(m_history[pair], m_pairs[pair].last_us, t, max_time_us);
     }
 
     void add_if_due(std::vector<due_item>& out, std::uint32_t pair, bool flipped, std::int64_t t) const {
@@ -903,99 +736,6 @@ private:
 
     [[nodiscard]] static std::uint64_t pair_key(person_id lo, person_id hi) noexcept {
         return (std::uint64_t{lo} << 32) | hi;
-    }
-
-    // Each channel's kernel as exponential components (one for the exponential kernel, a
-    // few dozen for a power law, none for a window), and the window lengths.
-    void cache_half_lives() {
-        m_half_life_us.clear();
-        m_component_weight.clear();
-        m_component_channel.clear();
-        m_channel_components.clear();
-        m_window_us.assign(m_config.channels.size(), 0);
-        for (channel_id c = 0; c < m_config.channels.size(); ++c) {
-            const channel& ch = m_config.channels[c];
-            const auto first = static_cast<std::uint32_t>(m_half_life_us.size());
-            const auto add = [&](double coefficient, double half_life_us) {
-                m_half_life_us.push_back(half_life_us);
-                m_component_weight.push_back(coefficient);
-                m_component_channel.push_back(c);
-            };
-            switch (ch.kernel.kind) {
-                case decay_kernel::shape::exponential: add(1.0, static_cast<double>(ch.half_life.count())); break;
-                case decay_kernel::shape::power_law:
-                    for (const auto& term : detail::power_law_terms(static_cast<double>(ch.kernel.scale.count()),
-                                                                    ch.kernel.exponent,
-                                                                    static_cast<double>(ch.kernel.range.count()))
-                                                .terms)
-                        add(term.coefficient, term.half_life_us);
-                    break;
-                case decay_kernel::shape::window: m_window_us[c] = ch.kernel.scale.count(); break;
-            }
-            m_channel_components.push_back({first, static_cast<std::uint32_t>(m_half_life_us.size())});
-        }
-        if (m_half_life_us.size() > detail::state_blocks::max_components)
-            detail::throw_error<invalid_argument_error>(
-                "relscore::scorer: the channels' kernels need more than " +
-                std::to_string(detail::state_blocks::max_components) + " terms");
-        m_has_windows = std::any_of(m_window_us.begin(), m_window_us.end(), [](std::int64_t w) { return w > 0; });
-        m_reply_window_us = m_config.insight.reply_window.count();
-        m_touch_gap_us = m_config.insight.touch_gap.count();
-        m_trend_horizon_us = static_cast<double>(m_config.insight.trend_horizon.count());
-    }
-
-    // ---- conversation statistics (definitions in insight.hpp) ----
-
-    // An unanswered wait leaves the window: censored at how long it was watched.
-    void expire_wait(detail::pair_history& h, int k) const {
-        detail::direction_history& d = h.dir[k];
-        h.latencies[k].censored.add(d.wait_last_us + m_reply_window_us - d.wait_first_us,
-                                    detail::direction_history::latency_base_us);
-        d.waiting = false;
-    }
-
-    // The other side got in touch with the one whose outreach `d` records, at t.
-    void got_in_touch(detail::pair_history& h, int k, std::int64_t t) const {
-        detail::direction_history& d = h.dir[k];
-        if (d.waiting) {
-            if (t - d.wait_last_us <= m_reply_window_us) {
-                ++d.answered;
-                h.latencies[k].latency.add(t - d.wait_first_us, detail::direction_history::latency_base_us);
-                d.waiting = false;
-            } else {
-                expire_wait(h, k);
-            }
-        }
-        d.streak = 0;
-        d.answered_ever = true;
-    }
-
-    // One interaction in arrival order (not late): dir 0 lo→hi, 1 hi→lo, 2 mutual.
-    void record_conversation(detail::pair_history& h, std::uint8_t dir, std::int64_t t, bool first,
-                             std::int64_t previous) const {
-        if (first || t - previous > m_reply_window_us) {
-            ++h.conversations;
-            ++(dir == 2 ? h.mutual_initiated : h.dir[dir].initiated);
-        }
-        if (!first && t - previous > m_touch_gap_us) h.gaps.add(t - previous, m_touch_gap_us);
-        if (dir == 2) {
-            got_in_touch(h, 0, t);
-            got_in_touch(h, 1, t);
-            return;
-        }
-        detail::direction_history& mine = h.dir[dir];
-        got_in_touch(h, 1 - dir, t);
-        ++mine.messages;
-        ++mine.streak;
-        if (!mine.answered_ever) ++mine.attempts_before_first_answer;
-        if (mine.waiting && t - mine.wait_last_us <= m_reply_window_us) {
-            mine.wait_last_us = t;  // a follow-up extends the wait
-        } else {
-            if (mine.waiting) expire_wait(h, dir);
-            mine.waiting = true;
-            ++mine.waits;
-            mine.wait_first_us = mine.wait_last_us = t;
-        }
     }
 
     // Where an error happened: a call, and for batches the element. Formatted only when an
@@ -1085,7 +825,7 @@ private:
             c.name = name;
             m_config.channels.define(std::move(c));
         }
-        cache_half_lives();
+        m_kernels.build(m_config.channels);
     }
 
     // Validates a named interaction and resolves its channel; people are not interned yet.
@@ -1125,7 +865,7 @@ private:
             m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
             if (m_config.insight.conversations) m_history.emplace_back();
             if (m_config.insight.retain_events) m_events.emplace_back();
-            if (m_has_windows) m_windows.emplace_back();
+            if (m_kernels.has_windows) m_windows.emplace_back();
             m_ties[lo].push_back(it->second);
             m_ties[hi].push_back(it->second);
         }
@@ -1205,7 +945,7 @@ private:
     void size_new_block(std::uint32_t pair, std::span<const detail::grouped_event> run) {
         m_block_keys.clear();
         for (const detail::grouped_event& e : run) {
-            const auto [first_component, end_component] = m_channel_components[e.channel];
+            const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
             for (std::uint32_t k = first_component; k < end_component; ++k)
                 for (std::uint8_t d = 0; d < 2; ++d) {
                     if (e.dir != 2 && e.dir != d) continue;
@@ -1243,23 +983,15 @@ private:
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
         const std::int64_t previous = p.last_us;
         const bool late = !first && t < previous;
-        if (!late && (first || t - previous > m_touch_gap_us)) ++p.touches;
+        if (!late && (first || t - previous > m_rules.touch_gap_us())) ++p.touches;
         p.first_us = std::min(p.first_us, t);
         p.last_us = std::max(p.last_us, t);
-        if (m_config.insight.conversations) {
-            detail::pair_history& hist = m_history[idx];
-            hist.pace_recent.add(mutual ? 2 * w : w, t, m_trend_horizon_us);
-            hist.pace_long.add(mutual ? 2 * w : w, t, 4 * m_trend_horizon_us);
-            if (late)
-                ++hist.late;
-            else
-                record_conversation(hist, e.dir, t, first, previous);
-        }
+        if (m_config.insight.conversations) m_rules.record(m_history[idx], e.dir, w, t, first, previous);
         if (m_config.insight.retain_events) m_events[idx].push_back({t, w, e.channel, e.dir});
         ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
-        const auto [first_component, end_component] = m_channel_components[e.channel];
+        const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
         for (std::uint32_t k = first_component; k < end_component; ++k) {
-            const double wk = w * m_component_weight[k], h = m_half_life_us[k];
+            const double wk = w * m_kernels.component_weight[k], h = m_kernels.half_life_us[k];
             const auto component = static_cast<std::uint16_t>(k);
             if (mutual) {
                 state_for(idx, component, 0).add(wk, t, h);
@@ -1268,7 +1000,7 @@ private:
                 state_for(idx, component, e.dir).add(wk, t, h);
             }
         }
-        if (m_window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
+        if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
         m_newest_us = std::max(m_newest_us, t);
     }
 
@@ -1282,28 +1014,17 @@ private:
     }
     void prune_window(std::uint32_t pair) {
         const std::int64_t last = m_pairs[pair].last_us;
-        std::erase_if(m_windows[pair], [&](const retained_event& ev) { return last - ev.time_us >= m_window_us[ev.channel]; });
+        std::erase_if(m_windows[pair], [&](const retained_event& ev) { return last - ev.time_us >= m_kernels.window_us[ev.channel]; });
     }
     // Window kernels' volumes of a pair at t, by stored direction.
     void add_window_volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
-        if (!m_has_windows) return;
+        if (!m_kernels.has_windows) return;
         for (const retained_event& ev : m_windows[pair]) {
-            if (t - ev.time_us >= m_window_us[ev.channel] || ev.time_us > t) continue;
+            if (t - ev.time_us >= m_kernels.window_us[ev.channel] || ev.time_us > t) continue;
             if (ev.dir != 1) v[0] += ev.weight;
             if (ev.dir != 0) v[1] += ev.weight;
         }
     }
-    // What one interaction of `channel` of age `age_us` is worth now, per unit weight, as
-    // the state represents it (the sum of the kernel's terms, or the window's 0 or 1).
-    [[nodiscard]] double kernel_value(channel_id channel, std::int64_t age_us) const {
-        if (m_window_us[channel] > 0) return age_us >= 0 && age_us < m_window_us[channel] ? 1.0 : 0.0;
-        double v = 0;
-        const auto [first_component, end_component] = m_channel_components[channel];
-        for (std::uint32_t k = first_component; k < end_component; ++k)
-            v += m_component_weight[k] * detail::decay_factor(age_us, m_half_life_us[k]);
-        return v;
-    }
-
     void apply_named(const interaction& e, const dense_interaction& resolved) {
         // Intern in a fixed order (function arguments are evaluated in unspecified order),
         // so ids, and so table rows, follow first appearance: source before target.
@@ -1333,7 +1054,7 @@ private:
         const auto sums = m_states.sums(m_pairs[pair].states);
         for (std::size_t s = 0; s < keys.size(); ++s)
             v[detail::state_blocks::dir_of(keys[s])] +=
-                sums[s].at(t, m_half_life_us[detail::state_blocks::component_of(keys[s])]);
+                sums[s].at(t, m_kernels.half_life_us[detail::state_blocks::component_of(keys[s])]);
         add_window_volumes(pair, t, v);
     }
 
@@ -1351,51 +1072,11 @@ private:
         r.touches = p.touches;
     }
 
-    // Counts and histograms add; the open waits and streaks come from the newer side.
-    void merge_history(detail::pair_history& mine, const detail::pair_history& theirs, bool flipped,
-                       bool theirs_newer) const {
-        mine.conversations += theirs.conversations;
-        mine.mutual_initiated += theirs.mutual_initiated;
-        mine.late += theirs.late;
-        mine.gaps.merge(theirs.gaps);
-        mine.pace_recent.merge(theirs.pace_recent, m_trend_horizon_us);
-        mine.pace_long.merge(theirs.pace_long, 4 * m_trend_horizon_us);
-        for (int d = 0; d < 2; ++d) {
-            detail::direction_history& x = mine.dir[d];
-            const detail::direction_history& y = theirs.dir[flipped ? 1 - d : d];
-            x.messages += y.messages;
-            x.waits += y.waits;
-            x.answered += y.answered;
-            x.initiated += y.initiated;
-            x.attempts_before_first_answer += x.answered_ever ? 0 : y.attempts_before_first_answer;
-            x.answered_ever = x.answered_ever || y.answered_ever;
-            mine.latencies[d].latency.merge(theirs.latencies[flipped ? 1 - d : d].latency);
-            mine.latencies[d].censored.merge(theirs.latencies[flipped ? 1 - d : d].censored);
-            if (theirs_newer) {
-                if (x.waiting) expire_wait(mine, d);
-                x.streak = y.streak;
-                x.waiting = y.waiting;
-                x.wait_first_us = y.wait_first_us;
-                x.wait_last_us = y.wait_last_us;
-            } else if (y.waiting) {  // the older side's open wait: unanswered as far as we know
-                mine.latencies[d].censored.add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
-                               detail::direction_history::latency_base_us);
-            }
-        }
-    }
-
     friend struct detail::snapshot_codec;
 
     scorer_config m_config;
-    std::vector<double> m_half_life_us;         // per kernel component (state_blocks::component_of)
-    std::vector<double> m_component_weight;     // per component: its coefficient in the kernel
-    std::vector<channel_id> m_component_channel;
-    struct component_range {
-        std::uint32_t first, end;
-    };
-    std::vector<component_range> m_channel_components;  // per channel
-    std::vector<std::int64_t> m_window_us;      // per channel: the window length, 0 if not a window kernel
-    bool m_has_windows = false;
+    detail::kernel_table m_kernels;             // the channels' kernels as exponential components
+    detail::conversation_rules m_rules;         // from m_config.insight
     std::vector<std::vector<retained_event>> m_windows;  // per pair, if a channel has a window kernel
     std::vector<std::string> m_names;
     boost::unordered_flat_map<std::string, person_id, string_hash, std::equal_to<>> m_ids;
@@ -1404,8 +1085,6 @@ private:
     std::vector<pair_record> m_pairs;
     detail::state_blocks m_states;
     std::int64_t m_newest_us = min_time_us;
-    std::int64_t m_reply_window_us = 0, m_touch_gap_us = 0;  // cached from m_config.insight
-    double m_trend_horizon_us = 0;
     std::vector<detail::pair_history> m_history;             // per pair, if insight.conversations
     std::vector<std::uint32_t> m_block_keys;                  // scratch of size_new_block()
     std::vector<std::vector<retained_event>> m_events;       // per pair, if insight.retain_events
