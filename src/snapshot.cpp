@@ -207,7 +207,7 @@ struct snapshot_codec {
             }
             if (ic.conversations)
                 history_fields(s.m_history[idx], [&](const auto& field) { w.put(field); });
-            const auto put_events = [&](const std::vector<scorer::retained_event>& events) {
+            const auto put_events = [&](const std::vector<detail::pair_store::retained_event>& events) {
                 w.put(static_cast<std::uint32_t>(events.size()));
                 for (const auto& ev : events) {
                     w.put(ev.time_us);
@@ -325,7 +325,7 @@ struct snapshot_codec {
         const auto n_pairs = r.get_count(4 * 7 + 8);
         s.m_pairs.reserve(n_pairs);
         for (std::uint32_t i = 0; i < n_pairs; ++i) {
-            scorer::pair_record p{};
+            detail::pair_store::pair_record p{};
             p.lo = r.get<person_id>();
             p.hi = r.get<person_id>();
             p.last_us = r.get<std::int64_t>();
@@ -374,11 +374,11 @@ struct snapshot_codec {
                         field = r.get<field_type>();
                     }
                 });
-            const auto get_events = [&](std::vector<scorer::retained_event>& events) {
+            const auto get_events = [&](std::vector<detail::pair_store::retained_event>& events) {
                 const auto n_events = r.get_count(8 + 8 + 2 + 1);
                 events.reserve(n_events);
                 for (std::uint32_t k = 0; k < n_events; ++k) {
-                    scorer::retained_event ev{};
+                    detail::pair_store::retained_event ev{};
                     ev.time_us = r.get<std::int64_t>();
                     ev.weight = r.get<double>();
                     ev.channel = r.get<channel_id>();

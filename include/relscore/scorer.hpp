@@ -3,17 +3,14 @@
 /// relscore::scorer: ingests interactions and answers "how strong is this relationship?"
 /// at any time not earlier than the newest interaction.
 ///
-/// Design notes
-/// - People are interned to dense ids (`person_id`); an undirected pair {lo, hi} (lo < hi)
-///   gets a `pair_record` found through one flat hash map keyed by (lo << 32 | hi).
-/// - Each pair keeps its per-(kernel component, direction) decayed sums (detail/decay.hpp)
-///   in one contiguous block (detail/state_blocks.hpp). A pair rarely uses more than a few
-///   channels, so finding the right sum is a scan of a few adjacent keys, and ingest costs
-///   one hash probe plus O(1) arithmetic whatever the history length.
-/// - Bulk ingest groups a batch by pair first (detail/batch_grouping.hpp), so each pair is
-///   looked up once per batch and its records are touched while hot.
-/// - Each person keeps the list of their pairs, so a person's top-k never scans the graph.
-/// - Everything is a sum, so two scorers merge exactly (see merge()).
+/// Layers, from the bottom:
+/// - detail/decay.hpp, detail/state_blocks.hpp: exact decayed sums, and where a pair's live;
+/// - detail/kernels.hpp: each channel's kernel as exponential components;
+/// - detail/history.hpp, detail/conversation.hpp: conversation history and its rules;
+/// - detail/batch_grouping.hpp: the order in which bulk ingest applies a batch;
+/// - detail/pair_store.hpp: where every interaction's state lives and how one changes it;
+/// - this file: the public class, which validates input (strong exception guarantee) and
+///   answers queries. Everything is a sum, so two scorers merge exactly (see merge()).
 
 #include <algorithm>
 #include <array>
@@ -42,6 +39,7 @@
 #include <relscore/detail/decay.hpp>
 #include <relscore/detail/history.hpp>
 #include <relscore/detail/kernels.hpp>
+#include <relscore/detail/pair_store.hpp>
 #include <relscore/detail/state_blocks.hpp>
 #include <relscore/detail/utf8.hpp>
 #include <relscore/error.hpp>
@@ -77,19 +75,19 @@ struct snapshot_codec;
 ///   access.
 /// - Times: queries at a time earlier than the newest ingested interaction throw
 ///   time_order_error; interactions may arrive in any order.
-class scorer {
+class scorer : private detail::pair_store {
 public:
     /// Earliest and latest accepted interaction times (years 1400 and 9999): keeps every
     /// time difference far inside int64 microseconds.
-    static constexpr std::int64_t min_time_us = -17987443200LL * 1000000;  // 1400-01-01
-    static constexpr std::int64_t max_time_us = 253402300799999999LL;      // 9999-12-31T23:59:59.999999
+    static constexpr std::int64_t min_time_us = pair_store::min_time_us;  // 1400-01-01
+    static constexpr std::int64_t max_time_us = pair_store::max_time_us;  // 9999-12-31T23:59:59.999999
     /// Names longer than this are refused (a guard against a wrong column).
     static constexpr std::size_t max_name_bytes = 4096;
     /// Dense person ids must be below this.
     static constexpr person_id max_person_id = (person_id{1} << 31) - 1;
 
     explicit scorer(scorer_config config = {})
-        : m_config(std::move(config)), m_kernels(m_config.channels), m_rules(m_config.insight) {
+        : pair_store(config), m_config(std::move(config)) {
         if (!(m_config.reciprocity >= 0 && m_config.reciprocity <= 1))
             detail::throw_error<invalid_argument_error>("relscore::scorer: reciprocity weight must be in [0, 1], got " +
                                                         std::to_string(m_config.reciprocity));
@@ -225,11 +223,7 @@ public:
 
     /// Room for `relationships` pairs without rehashing or reallocation (a hint, like
     /// std::vector::reserve).
-    void reserve(std::size_t relationships) {
-        m_pair_index.reserve(relationships);
-        m_pairs.reserve(relationships);
-        if (m_config.insight.conversations) m_history.reserve(relationships);
-    }
+    void reserve(std::size_t relationships) { reserve_pairs(relationships); }
 
     /// Adds interactions given as columns. The whole batch is validated first (lengths,
     /// times, ids, channels, weights, self-interactions); an error names the row and the
@@ -712,32 +706,6 @@ private:
         return items;
     }
 
-    static constexpr std::uint32_t no_state = std::numeric_limits<std::uint32_t>::max();
-
-    struct pair_record {
-        person_id lo, hi;                 // lo < hi
-        std::int64_t last_us;             // newest interaction time
-        std::int64_t first_us;            // oldest interaction time
-        std::uint32_t n_lo_hi, n_hi_lo, n_mutual;
-        std::uint32_t touches;            // interactions after a silence > touch gap (arrival order)
-        detail::state_blocks::block states;  // this pair's decayed sums
-    };
-    /// A retained interaction (insight_config::retain_events).
-    struct retained_event {
-        std::int64_t time_us;
-        double weight;
-        channel_id channel;
-        std::uint8_t dir;                 // 0: lo→hi, 1: hi→lo, 2: mutual
-    };
-    struct string_hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-    };
-
-    [[nodiscard]] static std::uint64_t pair_key(person_id lo, person_id hi) noexcept {
-        return (std::uint64_t{lo} << 32) | hi;
-    }
-
     // Where an error happened: a call, and for batches the element. Formatted only when an
     // error is reported, so validating a batch costs no string work per element.
     struct error_site {
@@ -840,121 +808,8 @@ private:
         return d;
     }
 
-    person_id new_person(std::string name) {
-        const auto id = static_cast<person_id>(m_names.size());
-        m_names.push_back(name);
-        m_ties.emplace_back();
-        m_ids.emplace(std::move(name), id);
-        return id;
-    }
-
-    void ensure_dense_people(person_id top) {
-        // Validate first: a decimal name already used by another person is a conflict.
-        for (auto id = static_cast<person_id>(m_names.size()); id <= top; ++id) {
-            if (auto it = m_ids.find(std::to_string(id)); it != m_ids.end())
-                detail::throw_error<invalid_argument_error>("relscore::scorer::add(): dense id " + std::to_string(id) +
-                                                            " would be named '" + std::to_string(id) +
-                                                            "', which already names person " + std::to_string(it->second));
-        }
-        while (m_names.size() <= top) new_person(std::to_string(m_names.size()));
-    }
-
-    std::uint32_t find_or_add_pair(person_id lo, person_id hi) {
-        const auto [it, inserted] = m_pair_index.try_emplace(pair_key(lo, hi), static_cast<std::uint32_t>(m_pairs.size()));
-        if (inserted) {
-            m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
-            if (m_config.insight.conversations) m_history.emplace_back();
-            if (m_config.insight.retain_events) m_events.emplace_back();
-            if (m_kernels.has_windows) m_windows.emplace_back();
-            m_ties[lo].push_back(it->second);
-            m_ties[hi].push_back(it->second);
-        }
-        return it->second;
-    }
-
-    // The decayed sum of (component, dir) of `pair`; a new one starts empty at the oldest
-    // time, so the first add() sets it exactly.
-    detail::decayed_sum& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
-        detail::state_blocks::block& b = m_pairs[pair].states;
-        const std::uint32_t key = detail::state_blocks::key(component, dir);
-        if (detail::decayed_sum* found = m_states.find(b, key)) return *found;
-        if (b.count == b.capacity && m_states.wasteful())
-            m_states.compact([&](auto&& f) {
-                for (pair_record& p : m_pairs) f(p.states);
-            });
-        return m_states.add(b, key, {0.0, min_time_us});
-    }
-
     void apply(person_id source, person_id target, const dense_interaction& e) {
         apply_to_pair(find_or_add_pair(std::min(source, target), std::max(source, target)), resolve_event(source, target, e));
-    }
-
-    // Applies a validated batch grouped by pair (detail/batch_grouping.hpp): one hash probe
-    // per pair and slice, each pair's records touched while hot. Each pair still sees its
-    // interactions in batch order and new pairs are created in order of first appearance,
-    // so the state is bit-identical to applying the batch one by one.
-    // `make(i)`: interaction i resolved (detail::grouped_event; its index is ignored).
-    template <class Make>
-    void apply_grouped(std::size_t n, Make&& make) {
-        constexpr std::size_t worth_grouping = 64;  // below this, grouping costs more than it saves
-        if (n < worth_grouping) {
-            for (std::size_t i = 0; i < n; ++i) {
-                const detail::grouped_event e = make(i);
-                apply_to_pair(find_or_add_pair(static_cast<person_id>(e.pair_key >> 32), static_cast<person_id>(e.pair_key)), e);
-            }
-            return;
-        }
-        detail::batch_grouping grouping;
-        struct fresh_pair {
-            std::uint32_t first;  // index of its first interaction in the slice
-            std::uint32_t group;
-        };
-        std::vector<fresh_pair> fresh;
-        for (std::size_t base = 0; base < n; base += detail::batch_grouping::max_slice) {
-            const std::size_t m = std::min(detail::batch_grouping::max_slice, n - base);
-            grouping.group_by_pair(m, [&](std::size_t i) { return make(base + i); });
-            const auto events = grouping.events();
-            const auto groups = grouping.groups();
-            // Known pairs are applied at once, while their partition is in cache.
-            fresh.clear();
-            for (std::uint32_t g = 0; g < groups.size(); ++g) {
-                const detail::grouped_event& head = events[groups[g].begin];
-                const auto it = m_pair_index.find(head.pair_key);
-                if (it == m_pair_index.end()) {
-                    fresh.push_back({head.index, g});
-                    continue;
-                }
-                for (std::uint32_t k = groups[g].begin; k < groups[g].end; ++k) apply_to_pair(it->second, events[k]);
-            }
-            // New pairs in order of first appearance, with room made once; their records are
-            // then written in order while each one's events are read as one run.
-            std::sort(fresh.begin(), fresh.end(), [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
-            grow_pairs(m_pairs.size() + fresh.size());
-            for (const fresh_pair& f : fresh) {
-                const std::uint64_t key = events[groups[f.group].begin].pair_key;
-                const std::uint32_t pair = find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
-                const auto run = events.subspan(groups[f.group].begin, groups[f.group].end - groups[f.group].begin);
-                size_new_block(pair, run);
-                for (const detail::grouped_event& e : run) apply_to_pair(pair, e);
-            }
-        }
-    }
-
-    // A new pair's block of sums sized to hold exactly what its first run of interactions
-    // creates, rather than grown by doubling (which leaves holes in the pool).
-    void size_new_block(std::uint32_t pair, std::span<const detail::grouped_event> run) {
-        m_block_keys.clear();
-        for (const detail::grouped_event& e : run) {
-            const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
-            for (std::uint32_t k = first_component; k < end_component; ++k)
-                for (std::uint8_t d = 0; d < 2; ++d) {
-                    if (e.dir != 2 && e.dir != d) continue;
-                    const std::uint32_t key = detail::state_blocks::key(static_cast<std::uint16_t>(k), d);
-                    if (std::find(m_block_keys.begin(), m_block_keys.end(), key) == m_block_keys.end())
-                        m_block_keys.push_back(key);
-                }
-        }
-        if (!m_block_keys.empty()) m_states.make_room(m_pairs[pair].states, m_block_keys.size());
     }
 
     // An interaction resolved for applying (its pair's key, direction and weight).
@@ -968,63 +823,6 @@ private:
         return out;
     }
 
-    // Capacity for `pairs` pairs, growing geometrically so repeated batches stay amortized O(1).
-    void grow_pairs(std::size_t pairs) {
-        if (pairs <= m_pairs.capacity()) return;
-        reserve(std::max(pairs, m_pairs.capacity() + m_pairs.capacity() / 2));
-    }
-
-    // One validated interaction of pair `idx`.
-    void apply_to_pair(std::uint32_t idx, const detail::grouped_event& e) {
-        const std::int64_t t = e.time_us;
-        const double w = e.weight;
-        const bool mutual = e.dir == 2;
-        pair_record& p = m_pairs[idx];
-        const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
-        const std::int64_t previous = p.last_us;
-        const bool late = !first && t < previous;
-        if (!late && (first || t - previous > m_rules.touch_gap_us())) ++p.touches;
-        p.first_us = std::min(p.first_us, t);
-        p.last_us = std::max(p.last_us, t);
-        if (m_config.insight.conversations) m_rules.record(m_history[idx], e.dir, w, t, first, previous);
-        if (m_config.insight.retain_events) m_events[idx].push_back({t, w, e.channel, e.dir});
-        ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
-        const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
-        for (std::uint32_t k = first_component; k < end_component; ++k) {
-            const double wk = w * m_kernels.component_weight[k], h = m_kernels.half_life_us[k];
-            const auto component = static_cast<std::uint16_t>(k);
-            if (mutual) {
-                state_for(idx, component, 0).add(wk, t, h);
-                state_for(idx, component, 1).add(wk, t, h);
-            } else {
-                state_for(idx, component, e.dir).add(wk, t, h);
-            }
-        }
-        if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
-        m_newest_us = std::max(m_newest_us, t);
-    }
-
-    // A window channel's interaction; ones that can never count again (older than the
-    // pair's newest interaction by their window: queries are never earlier) are dropped
-    // whenever the list doubles, so the work stays O(1) amortized.
-    void add_to_window(std::uint32_t pair, const retained_event& ev) {
-        auto& events = m_windows[pair];
-        events.push_back(ev);
-        if (events.size() >= 8 && std::has_single_bit(events.size())) prune_window(pair);
-    }
-    void prune_window(std::uint32_t pair) {
-        const std::int64_t last = m_pairs[pair].last_us;
-        std::erase_if(m_windows[pair], [&](const retained_event& ev) { return last - ev.time_us >= m_kernels.window_us[ev.channel]; });
-    }
-    // Window kernels' volumes of a pair at t, by stored direction.
-    void add_window_volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
-        if (!m_kernels.has_windows) return;
-        for (const retained_event& ev : m_windows[pair]) {
-            if (t - ev.time_us >= m_kernels.window_us[ev.channel] || ev.time_us > t) continue;
-            if (ev.dir != 1) v[0] += ev.weight;
-            if (ev.dir != 0) v[1] += ev.weight;
-        }
-    }
     void apply_named(const interaction& e, const dense_interaction& resolved) {
         // Intern in a fixed order (function arguments are evaluated in unspecified order),
         // so ids, and so table rows, follow first appearance: source before target.
@@ -1047,17 +845,6 @@ private:
         detail::throw_error<time_order_error>(message);
     }
 
-    // The pair's volumes at t by stored direction (0: lo→hi).
-    void volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
-        v[0] = v[1] = 0;
-        const auto keys = m_states.keys(m_pairs[pair].states);
-        const auto sums = m_states.sums(m_pairs[pair].states);
-        for (std::size_t s = 0; s < keys.size(); ++s)
-            v[detail::state_blocks::dir_of(keys[s])] +=
-                sums[s].at(t, m_kernels.half_life_us[detail::state_blocks::component_of(keys[s])]);
-        add_window_volumes(pair, t, v);
-    }
-
     void fill(relationship& r, std::uint32_t pair, bool flipped, std::int64_t t) const {
         const pair_record& p = m_pairs[pair];
         double v[2];
@@ -1075,19 +862,6 @@ private:
     friend struct detail::snapshot_codec;
 
     scorer_config m_config;
-    detail::kernel_table m_kernels;             // the channels' kernels as exponential components
-    detail::conversation_rules m_rules;         // from m_config.insight
-    std::vector<std::vector<retained_event>> m_windows;  // per pair, if a channel has a window kernel
-    std::vector<std::string> m_names;
-    boost::unordered_flat_map<std::string, person_id, string_hash, std::equal_to<>> m_ids;
-    std::vector<std::vector<std::uint32_t>> m_ties;  // person -> their pairs
-    boost::unordered_flat_map<std::uint64_t, std::uint32_t> m_pair_index;
-    std::vector<pair_record> m_pairs;
-    detail::state_blocks m_states;
-    std::int64_t m_newest_us = min_time_us;
-    std::vector<detail::pair_history> m_history;             // per pair, if insight.conversations
-    std::vector<std::uint32_t> m_block_keys;                  // scratch of size_new_block()
-    std::vector<std::vector<retained_event>> m_events;       // per pair, if insight.retain_events
 };
 
 RELSCORE_END_NAMESPACE

@@ -1,0 +1,305 @@
+#pragma once
+/// \file detail/pair_store.hpp
+/// Design notes: where an interaction's state lives, and how one changes it.
+///
+/// - People are interned to dense ids (`person_id`): `m_names[id]`, and `m_ids` back.
+/// - An undirected pair {lo, hi} (lo < hi) is row `idx` of the per-pair arrays, found
+///   through one flat hash map keyed by (lo << 32 | hi): `m_pairs[idx]` (the record every
+///   interaction touches: times, counts, touches, where its sums are), `m_history[idx]`
+///   (conversation history, detail/history.hpp), and the optional `m_events[idx]`
+///   (retained events) and `m_windows[idx]` (events of window kernels).
+/// - A pair's decayed sums, one per (kernel component, direction) it has used, are one
+///   contiguous block of the pool `m_states` (detail/state_blocks.hpp).
+/// - Each person keeps the list of their pairs (`m_ties`), so a person's top-k never
+///   scans the graph.
+/// - apply_to_pair() is the one place an interaction changes state; apply_grouped() feeds
+///   it a batch grouped by pair (detail/batch_grouping.hpp). Rows are created in order of
+///   first appearance either way, so bulk and one-by-one ingest build identical state.
+/// The scorer (scorer.hpp) validates before it calls anything here, and answers queries
+/// from this state; snapshots (src/snapshot.cpp) write and read it.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <relscore/detail/batch_grouping.hpp>
+#include <relscore/detail/conversation.hpp>
+#include <relscore/detail/decay.hpp>
+#include <relscore/detail/history.hpp>
+#include <relscore/detail/kernels.hpp>
+#include <relscore/detail/state_blocks.hpp>
+#include <relscore/error.hpp>
+#include <relscore/interaction.hpp>
+#include <relscore/scorer_types.hpp>
+#include <relscore/version.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace detail {
+
+class pair_store {
+public:
+    /// Earliest and latest accepted interaction times (years 1400 and 9999): keeps every
+    /// time difference far inside int64 microseconds.
+    static constexpr std::int64_t min_time_us = -17987443200LL * 1000000;  // 1400-01-01
+    static constexpr std::int64_t max_time_us = 253402300799999999LL;      // 9999-12-31T23:59:59.999999
+
+    explicit pair_store(const scorer_config& config)
+        : m_kernels(config.channels),
+          m_rules(config.insight),
+          m_conversations(config.insight.conversations),
+          m_retain_events(config.insight.retain_events) {}
+
+    static constexpr std::uint32_t no_state = std::numeric_limits<std::uint32_t>::max();
+
+    // ---- what is stored -----------------------------------------------------------------
+
+    struct pair_record {
+        person_id lo, hi;                 // lo < hi
+        std::int64_t last_us;             // newest interaction time
+        std::int64_t first_us;            // oldest interaction time
+        std::uint32_t n_lo_hi, n_hi_lo, n_mutual;
+        std::uint32_t touches;            // interactions after a silence > touch gap (arrival order)
+        state_blocks::block states;  // this pair's decayed sums
+    };
+    /// A retained interaction (insight_config::retain_events).
+    struct retained_event {
+        std::int64_t time_us;
+        double weight;
+        channel_id channel;
+        std::uint8_t dir;                 // 0: lo→hi, 1: hi→lo, 2: mutual
+    };
+    struct string_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+
+    [[nodiscard]] static std::uint64_t pair_key(person_id lo, person_id hi) noexcept {
+        return (std::uint64_t{lo} << 32) | hi;
+    }
+
+    // ---- people and pairs -------------------------------------------------------------
+
+    person_id new_person(std::string name) {
+        const auto id = static_cast<person_id>(m_names.size());
+        m_names.push_back(name);
+        m_ties.emplace_back();
+        m_ids.emplace(std::move(name), id);
+        return id;
+    }
+
+    void ensure_dense_people(person_id top) {
+        // Validate first: a decimal name already used by another person is a conflict.
+        for (auto id = static_cast<person_id>(m_names.size()); id <= top; ++id) {
+            if (auto it = m_ids.find(std::to_string(id)); it != m_ids.end())
+                throw_error<invalid_argument_error>("relscore::scorer::add(): dense id " + std::to_string(id) +
+                                                    " would be named '" + std::to_string(id) +
+                                                    "', which already names person " + std::to_string(it->second));
+        }
+        while (m_names.size() <= top) new_person(std::to_string(m_names.size()));
+    }
+
+    std::uint32_t find_or_add_pair(person_id lo, person_id hi) {
+        const auto [it, inserted] = m_pair_index.try_emplace(pair_key(lo, hi), static_cast<std::uint32_t>(m_pairs.size()));
+        if (inserted) {
+            m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
+            if (m_conversations) m_history.emplace_back();
+            if (m_retain_events) m_events.emplace_back();
+            if (m_kernels.has_windows) m_windows.emplace_back();
+            m_ties[lo].push_back(it->second);
+            m_ties[hi].push_back(it->second);
+        }
+        return it->second;
+    }
+
+    // The decayed sum of (component, dir) of `pair`; a new one starts empty at the oldest
+    // time, so the first add() sets it exactly.
+    decayed_sum& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
+        state_blocks::block& b = m_pairs[pair].states;
+        const std::uint32_t key = state_blocks::key(component, dir);
+        if (decayed_sum* found = m_states.find(b, key)) return *found;
+        if (b.count == b.capacity && m_states.wasteful())
+            m_states.compact([&](auto&& f) {
+                for (pair_record& p : m_pairs) f(p.states);
+            });
+        return m_states.add(b, key, {0.0, min_time_us});
+    }
+
+    // ---- applying interactions --------------------------------------------------------
+
+    // Applies a validated batch grouped by pair (detail/batch_grouping.hpp): one hash probe
+    // per pair and slice, each pair's records touched while hot. Each pair still sees its
+    // interactions in batch order and new pairs are created in order of first appearance,
+    // so the state is bit-identical to applying the batch one by one.
+    // `make(i)`: interaction i resolved (grouped_event; its index is ignored).
+    template <class Make>
+    void apply_grouped(std::size_t n, Make&& make) {
+        constexpr std::size_t worth_grouping = 64;  // below this, grouping costs more than it saves
+        if (n < worth_grouping) {
+            for (std::size_t i = 0; i < n; ++i) {
+                const grouped_event e = make(i);
+                apply_to_pair(find_or_add_pair(static_cast<person_id>(e.pair_key >> 32), static_cast<person_id>(e.pair_key)), e);
+            }
+            return;
+        }
+        batch_grouping grouping;
+        struct fresh_pair {
+            std::uint32_t first;  // index of its first interaction in the slice
+            std::uint32_t group;
+        };
+        std::vector<fresh_pair> fresh;
+        for (std::size_t base = 0; base < n; base += batch_grouping::max_slice) {
+            const std::size_t m = std::min(batch_grouping::max_slice, n - base);
+            grouping.group_by_pair(m, [&](std::size_t i) { return make(base + i); });
+            const auto events = grouping.events();
+            const auto groups = grouping.groups();
+            // Known pairs are applied at once, while their partition is in cache.
+            fresh.clear();
+            for (std::uint32_t g = 0; g < groups.size(); ++g) {
+                const grouped_event& head = events[groups[g].begin];
+                const auto it = m_pair_index.find(head.pair_key);
+                if (it == m_pair_index.end()) {
+                    fresh.push_back({head.index, g});
+                    continue;
+                }
+                for (std::uint32_t k = groups[g].begin; k < groups[g].end; ++k) apply_to_pair(it->second, events[k]);
+            }
+            // New pairs in order of first appearance, with room made once; their records are
+            // then written in order while each one's events are read as one run.
+            std::sort(fresh.begin(), fresh.end(), [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
+            grow_pairs(m_pairs.size() + fresh.size());
+            for (const fresh_pair& f : fresh) {
+                const std::uint64_t key = events[groups[f.group].begin].pair_key;
+                const std::uint32_t pair = find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
+                const auto run = events.subspan(groups[f.group].begin, groups[f.group].end - groups[f.group].begin);
+                size_new_block(pair, run);
+                for (const grouped_event& e : run) apply_to_pair(pair, e);
+            }
+        }
+    }
+
+    // A new pair's block of sums sized to hold exactly what its first run of interactions
+    // creates, rather than grown by doubling (which leaves holes in the pool).
+    void size_new_block(std::uint32_t pair, std::span<const grouped_event> run) {
+        m_block_keys.clear();
+        for (const grouped_event& e : run) {
+            const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
+            for (std::uint32_t k = first_component; k < end_component; ++k)
+                for (std::uint8_t d = 0; d < 2; ++d) {
+                    if (e.dir != 2 && e.dir != d) continue;
+                    const std::uint32_t key = state_blocks::key(static_cast<std::uint16_t>(k), d);
+                    if (std::find(m_block_keys.begin(), m_block_keys.end(), key) == m_block_keys.end())
+                        m_block_keys.push_back(key);
+                }
+        }
+        if (!m_block_keys.empty()) m_states.make_room(m_pairs[pair].states, m_block_keys.size());
+    }
+
+    // Capacity for `pairs` pairs, growing geometrically so repeated batches stay amortized O(1).
+    void grow_pairs(std::size_t pairs) {
+        if (pairs <= m_pairs.capacity()) return;
+        reserve_pairs(std::max(pairs, m_pairs.capacity() + m_pairs.capacity() / 2));
+    }
+
+    // Room for `pairs` pairs in all, without rehashing or reallocation.
+    void reserve_pairs(std::size_t pairs) {
+        m_pair_index.reserve(pairs);
+        m_pairs.reserve(pairs);
+        if (m_conversations) m_history.reserve(pairs);
+    }
+
+    // One validated interaction of pair `idx`.
+    void apply_to_pair(std::uint32_t idx, const grouped_event& e) {
+        const std::int64_t t = e.time_us;
+        const double w = e.weight;
+        const bool mutual = e.dir == 2;
+        pair_record& p = m_pairs[idx];
+        const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
+        const std::int64_t previous = p.last_us;
+        const bool late = !first && t < previous;
+        if (!late && (first || t - previous > m_rules.touch_gap_us())) ++p.touches;
+        p.first_us = std::min(p.first_us, t);
+        p.last_us = std::max(p.last_us, t);
+        if (m_conversations) m_rules.record(m_history[idx], e.dir, w, t, first, previous);
+        if (m_retain_events) m_events[idx].push_back({t, w, e.channel, e.dir});
+        ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
+        const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
+        for (std::uint32_t k = first_component; k < end_component; ++k) {
+            const double wk = w * m_kernels.component_weight[k], h = m_kernels.half_life_us[k];
+            const auto component = static_cast<std::uint16_t>(k);
+            if (mutual) {
+                state_for(idx, component, 0).add(wk, t, h);
+                state_for(idx, component, 1).add(wk, t, h);
+            } else {
+                state_for(idx, component, e.dir).add(wk, t, h);
+            }
+        }
+        if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
+        m_newest_us = std::max(m_newest_us, t);
+    }
+
+    // A window channel's interaction; ones that can never count again (older than the
+    // pair's newest interaction by their window: queries are never earlier) are dropped
+    // whenever the list doubles, so the work stays O(1) amortized.
+    void add_to_window(std::uint32_t pair, const retained_event& ev) {
+        auto& events = m_windows[pair];
+        events.push_back(ev);
+        if (events.size() >= 8 && std::has_single_bit(events.size())) prune_window(pair);
+    }
+    void prune_window(std::uint32_t pair) {
+        const std::int64_t last = m_pairs[pair].last_us;
+        std::erase_if(m_windows[pair], [&](const retained_event& ev) { return last - ev.time_us >= m_kernels.window_us[ev.channel]; });
+    }
+    // Window kernels' volumes of a pair at t, by stored direction.
+    void add_window_volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
+        if (!m_kernels.has_windows) return;
+        for (const retained_event& ev : m_windows[pair]) {
+            if (t - ev.time_us >= m_kernels.window_us[ev.channel] || ev.time_us > t) continue;
+            if (ev.dir != 1) v[0] += ev.weight;
+            if (ev.dir != 0) v[1] += ev.weight;
+        }
+    }
+    // ---- reading --------------------------------------------------------------------
+
+    // The pair's volumes at t by stored direction (0: lo→hi).
+    void volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
+        v[0] = v[1] = 0;
+        const auto keys = m_states.keys(m_pairs[pair].states);
+        const auto sums = m_states.sums(m_pairs[pair].states);
+        for (std::size_t s = 0; s < keys.size(); ++s)
+            v[state_blocks::dir_of(keys[s])] +=
+                sums[s].at(t, m_kernels.half_life_us[state_blocks::component_of(keys[s])]);
+        add_window_volumes(pair, t, v);
+    }
+
+    // ---- the state -------------------------------------------------------------------
+
+    kernel_table m_kernels;       // the channels' kernels as exponential components
+    conversation_rules m_rules;   // from insight_config
+    bool m_conversations;         // insight_config::conversations: keep m_history
+    bool m_retain_events;         // insight_config::retain_events: keep m_events
+
+    std::vector<std::string> m_names;  // person id -> name
+    boost::unordered_flat_map<std::string, person_id, string_hash, std::equal_to<>> m_ids;
+    std::vector<std::vector<std::uint32_t>> m_ties;  // person -> their pairs
+
+    boost::unordered_flat_map<std::uint64_t, std::uint32_t> m_pair_index;  // pair_key -> row
+    std::vector<pair_record> m_pairs;                  // per pair
+    state_blocks m_states;                             // every pair's decayed sums
+    std::vector<pair_history> m_history;               // per pair, if m_conversations
+    std::vector<std::vector<retained_event>> m_events;   // per pair, if m_retain_events
+    std::vector<std::vector<retained_event>> m_windows;  // per pair, if a channel has a window kernel
+    std::int64_t m_newest_us = min_time_us;
+
+    std::vector<std::uint32_t> m_block_keys;  // scratch of size_new_block()
+};
+
+}  // namespace detail
+RELSCORE_END_NAMESPACE
