@@ -9,6 +9,7 @@
 #include <relscore/network.hpp>
 #include <relscore/relscore.hpp>
 
+#include <boost/crc.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -205,4 +206,23 @@ TEST_CASE("suggest_meetings reports progress up to every person", "[network]") {
     CHECK(calls >= 3);
     CHECK(last_done == s.people());
     CHECK(total == s.people());
+}
+
+TEST_CASE("a snapshot holding a sum above max_total is refused as corrupted", "[limits][snapshot]") {
+    scorer s;
+    s.add({t0, "a", "b", "email", 1234.5, false});
+    std::string bytes = s.to_bytes();
+    // The pair's one decayed sum is 1234.5 (an exponential kernel, weight 1); write 1e308
+    // over it and fix the checksum, as a buggy or hostile writer could.
+    const double old_value = 1234.5, huge = 1e308;
+    const std::string needle(reinterpret_cast<const char*>(&old_value), sizeof old_value);
+    const auto at = bytes.find(needle);
+    REQUIRE(at != std::string::npos);
+    REQUIRE(bytes.find(needle, at + 1) != std::string::npos);  // the pace sums hold it too
+    bytes.replace(at, sizeof huge, reinterpret_cast<const char*>(&huge), sizeof huge);
+    boost::crc_32_type crc;
+    crc.process_bytes(bytes.data(), bytes.size() - 4);
+    const auto sum = static_cast<std::uint32_t>(crc.checksum());
+    bytes.replace(bytes.size() - 4, 4, reinterpret_cast<const char*>(&sum), 4);
+    CHECK(contains(error_of([&] { (void)scorer::from_bytes(bytes); }), "corrupted snapshot: an invalid relationship state"));
 }
