@@ -3,6 +3,7 @@
 #include <relscore/detail/utf8.hpp>
 #include <relscore/io/csv.hpp>
 #include <relscore/io/event_log.hpp>
+#include <relscore/limits.hpp>
 #include <relscore/scorer.hpp>
 #include <relscore/time.hpp>
 
@@ -11,6 +12,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -38,7 +42,8 @@ std::optional<bool> parse_bool(const std::string& s) {
     return std::nullopt;
 }
 
-column_layout layout_of(const std::vector<std::string>& header, const column_names& names, const std::string& file) {
+column_layout layout_of(const std::vector<std::string>& header, const read_options& options, const std::string& file) {
+    const column_names& names = options.columns;
     column_layout l;
     l.header = header;
     const auto find = [&](const std::string& name, bool required) {
@@ -60,6 +65,18 @@ column_layout layout_of(const std::vector<std::string>& header, const column_nam
     l.channel = find(names.channel, false);
     l.weight = find(names.weight, false);
     l.mutual = find(names.mutual, false);
+    for (const auto& name : options.required_columns) find(name, true);
+    // One column read for two roles would be moved out twice (and means a typo).
+    const std::pair<const char*, const std::string*> roles[] = {{"time", &names.time},       {"source", &names.source},
+                                                                 {"target", &names.target},   {"channel", &names.channel},
+                                                                 {"weight", &names.weight},   {"mutual", &names.mutual}};
+    for (std::size_t i = 0; i < std::size(roles); ++i)
+        for (std::size_t j = i + 1; j < std::size(roles); ++j)
+            if (*roles[i].second == *roles[j].second &&
+                std::find(header.begin(), header.end(), *roles[i].second) != header.end())
+                throw parse_error(file, 1, 0, *roles[i].second,
+                                  fmt::format("{}:1: column '{}' is named as both the {} and the {} column", file,
+                                              *roles[i].second, roles[i].first, roles[j].first));
     return l;
 }
 
@@ -87,7 +104,7 @@ read_summary read_interactions(std::istream& in, const std::string& name, const 
     csv_reader reader(in, name, choose_delimiter(in, name, options.delimiter));
     std::vector<std::string> fields;
     if (!reader.next(fields)) throw parse_error(name, 1, 0, "", name + ": empty file (expected a header row)");
-    const column_layout cols = layout_of(fields, options.columns, name);
+    const column_layout cols = layout_of(fields, options, name);
     const std::size_t width = fields.size();
 
     read_summary summary;
@@ -138,8 +155,7 @@ read_summary read_interactions(std::istream& in, const std::string& name, const 
                 double v = 0;
                 const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
                 if (ec != std::errc{} || end != w.data() + w.size()) bad(cols.weight, fmt::format("invalid weight '{}'", w));
-                if (!std::isfinite(v) || v < 0)
-                    bad(cols.weight, fmt::format("weight must be finite and >= 0, got '{}'", w));
+                if (!detail::weight_in_range(v)) bad(cols.weight, detail::weight_range_message("'" + w + "'"));
                 e.weight = v;
             }
             if (cols.mutual != absent) {
@@ -161,11 +177,27 @@ read_summary read_interactions(std::istream& in, const std::string& name, const 
     return summary;
 }
 
+std::ifstream open_for_reading(const std::string& path) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status))
+        throw parse_error(path, 0, 0, "", fmt::format("{}: cannot open file: {}", path,
+                                                      ec ? ec.message() : std::string("no such file or directory")));
+    if (std::filesystem::is_directory(status))
+        throw parse_error(path, 0, 0, "", fmt::format("{}: is a directory, not a file", path));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw parse_error(path, 0, 0, "", fmt::format("{}: cannot open file: {}", path, std::strerror(errno)));
+    return in;
+}
+
 read_summary read_interactions(const std::string& path, const channel_registry& channels, const read_options& options,
                                const std::function<void(interaction&&)>& sink) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw parse_error(path, 0, 0, "", fmt::format("{}: cannot open file", path));
-    return read_interactions(in, path, channels, options, sink);
+    std::ifstream in = open_for_reading(path);
+    try {
+        return read_interactions(in, path, channels, options, sink);
+    } catch (const std::ios_base::failure& e) {  // the filebuf's read error (EIO, ...)
+        throw parse_error(path, 0, 0, "", fmt::format("{}: read error: {}", path, e.what()));
+    }
 }
 
 }  // namespace io

@@ -29,9 +29,12 @@ read_summary ingest(scorer& s, std::istream& in, const std::string& name, const 
 }
 
 read_summary ingest(scorer& s, const std::string& path, const read_options& options) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw parse_error(path, 0, 0, "", fmt::format("{}: cannot open file", path));
-    return ingest(s, in, path, options);
+    std::ifstream in = open_for_reading(path);
+    try {
+        return ingest(s, in, path, options);
+    } catch (const std::ios_base::failure& e) {  // the filebuf's read error (EIO, ...)
+        throw parse_error(path, 0, 0, "", fmt::format("{}: read error: {}", path, e.what()));
+    }
 }
 
 }  // namespace io

@@ -333,7 +333,11 @@ std::vector<meeting_suggestion> suggest_meetings(const Eigen::SparseMatrix<doubl
     const adjacency g(graph, "relscore::suggest_meetings()");
     suggestion_finder finder(g, opts);
     // Each pair once, from its smaller id.
-    for (person_id x = 0; x < g.size(); ++x) finder.collect(x, /*later_only=*/true);
+    for (person_id x = 0; x < g.size(); ++x) {
+        finder.collect(x, /*later_only=*/true);
+        if (opts.on_progress && (x + 1) % 1024 == 0) opts.on_progress(x + 1, g.size());
+    }
+    if (opts.on_progress) opts.on_progress(g.size(), g.size());
     return finder.best();
 }
 

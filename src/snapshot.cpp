@@ -355,7 +355,8 @@ struct snapshot_codec {
                 detail::decayed_sum sum;
                 sum.value = r.get<double>();
                 sum.ref_us = r.get<std::int64_t>();
-                if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(sum.value >= 0) || !std::isfinite(sum.value) ||
+                // At most max_total (limits.hpp): a larger sum could overflow queries to inf.
+                if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(sum.value >= 0) || !(sum.value <= max_total) ||
                     !valid_time(sum.ref_us))
                     corrupt("an invalid relationship state");
                 const std::uint32_t key = detail::state_blocks::key(component, dir);
@@ -383,7 +384,7 @@ struct snapshot_codec {
                     ev.weight = r.get<double>();
                     ev.channel = r.get<channel_id>();
                     ev.dir = r.get<std::uint8_t>();
-                    if (ev.channel >= n_channels || ev.dir > 2 || !(ev.weight >= 0) || !std::isfinite(ev.weight))
+                    if (ev.channel >= n_channels || ev.dir > 2 || !detail::weight_in_range(ev.weight))
                         corrupt("an invalid retained interaction");
                     events.push_back(ev);
                 }

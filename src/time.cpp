@@ -195,6 +195,15 @@ duration parse_duration(std::string_view text) {
     }
     std::size_t n = 0;
     while (n < s.size() && (std::isdigit(static_cast<unsigned char>(s[n])) || s[n] == '.')) ++n;
+    // An exponent ("1e3s"): part of the number, so "1e400d" is "too long", not "unknown unit".
+    if (n > 0 && n < s.size() && (s[n] == 'e' || s[n] == 'E')) {
+        std::size_t e = n + 1;
+        if (e < s.size() && (s[e] == '+' || s[e] == '-')) ++e;
+        if (e < s.size() && std::isdigit(static_cast<unsigned char>(s[e]))) {
+            while (e < s.size() && std::isdigit(static_cast<unsigned char>(s[e]))) ++e;
+            n = e;
+        }
+    }
     const std::string_view number = s.substr(0, n), unit = trim(s.substr(n));
     std::int64_t unit_us = 0;
     if (unit == "us") unit_us = 1;
@@ -205,7 +214,7 @@ duration parse_duration(std::string_view text) {
     else if (unit == "d") unit_us = 86'400'000'000;
     else if (unit == "w") unit_us = 7 * 86'400'000'000LL;
     else bad_duration(text, "unknown unit");
-    if (number.find('.') == std::string_view::npos) {
+    if (number.find_first_of(".eE") == std::string_view::npos) {
         // Whole numbers exactly, in integers: a double would round above 2^53 us.
         std::int64_t whole = 0, us = 0;
         const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), whole);
@@ -218,9 +227,15 @@ duration parse_duration(std::string_view text) {
     }
     double value = 0;
     const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-    if (ec != std::errc{} || end != number.data() + number.size()) bad_duration(text);
+    if (end != number.data() + number.size() || (ec != std::errc{} && ec != std::errc::result_out_of_range))
+        bad_duration(text);
+    const bool tiny_exponent = number.find_first_of("eE") != std::string_view::npos &&
+                               number.find('-') != std::string_view::npos;
+    if (ec == std::errc::result_out_of_range)
+        bad_duration(text, tiny_exponent ? "shorter than 1us, the resolution" : "too long");
     const double us = std::round(value * static_cast<double>(unit_us));
     if (!(us < 9e18)) bad_duration(text, "too long");
+    if (us == 0 && value > 0) bad_duration(text, "shorter than 1us, the resolution");
     return duration{static_cast<std::int64_t>(us)};
 }
 

@@ -4,6 +4,7 @@
 // DataFrames.
 
 #include "convert.hpp"
+#include "locked_scorer.hpp"
 
 #include <relscore/relscore.hpp>
 
@@ -23,6 +24,7 @@ using namespace relscore;
 namespace {
 
 using bindings::at_of;
+using bindings::locked_scorer;
 py::object micros(const std::optional<timestamp>& t) { return t ? py::cast(to_micros(*t)) : py::none(); }
 py::object micros(const std::optional<duration>& d) { return d ? py::cast(d->count()) : py::none(); }
 
@@ -69,13 +71,22 @@ py::list due_list(const scorer& s, const std::vector<due_item>& items) {
     return out;
 }
 
+std::vector<std::string> people_of(const scorer& s) {
+    std::vector<std::string> out;
+    out.reserve(s.people());
+    for (person_id i = 0; i < s.people(); ++i) out.push_back(s.name(i));
+    return out;
+}
+
 }  // namespace
 
 void bind_insight(py::module_& m) {
-    auto cls = py::reinterpret_borrow<py::class_<scorer>>(m.attr("Scorer"));
+    auto cls = py::reinterpret_borrow<py::class_<locked_scorer>>(m.attr("Scorer"));
     cls.def_property_readonly(
            "insight_settings",
-           [](const scorer& s) {
+           [](const locked_scorer& locked) {
+               const auto guard = locked.read();
+               const scorer& s = *guard;
                const insight_config& c = s.config().insight;
                return py::dict("reply_window_us"_a = c.reply_window.count(), "touch_gap_us"_a = c.touch_gap.count(),
                                "trend_horizon_us"_a = c.trend_horizon.count(), "trend_threshold"_a = c.trend_threshold,
@@ -85,7 +96,9 @@ void bind_insight(py::module_& m) {
            "The insight settings (durations in microseconds).")
         .def(
             "conversation",
-            [](const scorer& s, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+            [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 const conversation_stats c = s.conversation(a, b, at_of(at_us));
                 return py::dict("a"_a = s.name(c.a), "b"_a = s.name(c.b), "a_to_b"_a = reply_dict(c.a_to_b),
                                 "b_to_a"_a = reply_dict(c.b_to_a), "conversations"_a = c.conversations,
@@ -96,26 +109,34 @@ void bind_insight(py::module_& m) {
             "a"_a, "b"_a, "at_us"_a, "Replies, persistence and initiation as a dict.")
         .def(
             "trend_of",
-            [](const scorer& s, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+            [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 return trend_dict(s.trend_of(a, b, at_of(at_us)));
             },
             "a"_a, "b"_a, "at_us"_a, "The trend of a relationship as a dict.")
         .def(
             "rhythm_of",
-            [](const scorer& s, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+            [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 return rhythm_dict(s.rhythm_of(a, b, at_of(at_us)));
             },
             "a"_a, "b"_a, "at_us"_a, "The rhythm of a relationship as a dict.")
         .def(
             "due",
-            [](const scorer& s, std::optional<std::string> person, std::size_t k, std::optional<std::int64_t> at_us) {
+            [](const locked_scorer& locked, std::optional<std::string> person, std::size_t k, std::optional<std::int64_t> at_us) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 return due_list(s, person ? s.due(*person, k, at_of(at_us)) : s.due_all(k, at_of(at_us)));
             },
             "person"_a, "k"_a, "at_us"_a, "Relationships due a touch (of one person, or all), as dicts.")
         .def(
             "explain",
-            [](const scorer& s, const std::string& a, const std::string& b, std::size_t receipts,
+            [](const locked_scorer& locked, const std::string& a, const std::string& b, std::size_t receipts,
                std::optional<std::int64_t> at_us) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 const explanation x = s.explain(a, b, receipts, at_of(at_us));
                 py::list parts, rows;
                 for (const auto& p : x.parts)
@@ -133,14 +154,18 @@ void bind_insight(py::module_& m) {
             "a"_a, "b"_a, "receipts"_a, "at_us"_a, "The exact breakdown of a strength (and receipts) as a dict.")
         .def(
             "stars_of",
-            [](const scorer& s, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us,
+            [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us,
                const std::optional<std::vector<double>>& thresholds) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 return stars(s.between(a, b, at_of(at_us)), stars_config_of(thresholds));
             },
             "a"_a, "b"_a, "at_us"_a, "thresholds"_a, "Stars (0-5) of one relationship.")
         .def(
             "insight_columns",
-            [](const scorer& s, std::optional<std::int64_t> at_us, const std::optional<std::vector<double>>& thresholds) {
+            [](const locked_scorer& locked, std::optional<std::int64_t> at_us, const std::optional<std::vector<double>>& thresholds) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 const stars_config config = stars_config_of(thresholds);
                 const relationship_table t = s.table(at_of(at_us));
                 const auto n = static_cast<py::ssize_t>(t.size());
@@ -177,18 +202,31 @@ void bind_insight(py::module_& m) {
                         }
                     }
                 }
+                // The table's own columns too: one call, so one consistent state even while
+                // other threads add (two calls could see different numbers of rows).
+                const auto copy = [](const auto& column) {
+                    using scalar = typename std::decay_t<decltype(column)>::Scalar;
+                    return py::array_t<scalar>(static_cast<py::ssize_t>(column.size()), column.data());
+                };
                 return py::dict("stars"_a = star, "first_interaction_us"_a = first, "touches"_a = touches,
                                 "trend"_a = direction, "trend_change"_a = change, "typical_gap_us"_a = gap,
-                                "due_us"_a = due, "overdue"_a = overdue);
+                                "due_us"_a = due, "overdue"_a = overdue, "at_us"_a = to_micros(t.at), "a"_a = copy(t.a),
+                                "b"_a = copy(t.b), "strength"_a = copy(t.strength), "volume_ab"_a = copy(t.volume_ab),
+                                "volume_ba"_a = copy(t.volume_ba), "reciprocity"_a = copy(t.reciprocity),
+                                "last_interaction_us"_a = copy(t.last_interaction_us),
+                                "interactions"_a = copy(t.interactions), "people"_a = people_of(s));
             },
             "at_us"_a, "thresholds"_a,
             "Per table() row: stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising) and its "
-            "change, rhythm, due time and overdue factor, as numpy columns.");
+            "change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the "
+            "people, from the same state.");
 
     m.def(
         "calibrate_stars",
-        [](const scorer& s, const std::vector<std::string>& a, const std::vector<std::string>& b,
+        [](const locked_scorer& locked, const std::vector<std::string>& a, const std::vector<std::string>& b,
            const std::vector<int>& given, std::optional<std::int64_t> at_us) {
+            const auto guard = locked.read();
+            const scorer& s = *guard;
             if (a.size() != b.size() || a.size() != given.size())
                 throw invalid_argument_error("relscore.calibrate_stars(): a, b and stars have different lengths");
             std::vector<relationship> rs;

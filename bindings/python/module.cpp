@@ -10,6 +10,7 @@
 // - C++ exceptions map to ValueError / KeyError with the same message.
 
 #include "convert.hpp"
+#include "locked_scorer.hpp"
 
 #include <relscore/relscore.hpp>
 
@@ -43,6 +44,7 @@ using relationship_tuple =
     std::tuple<std::string, std::string, double, double, double, double, std::optional<std::int64_t>, std::uint64_t>;
 
 using bindings::at_of;
+using bindings::locked_scorer;
 
 relationship_tuple to_tuple(const scorer& s, const relationship& r) {
     std::optional<std::int64_t> last;
@@ -116,19 +118,22 @@ scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& 
 }
 
 void register_scorer(py::module_& m) {
-    py::class_<scorer>(m, "Scorer", "The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.")
+    py::class_<locked_scorer>(m, "Scorer", "The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.")
         .def(py::init([](double reciprocity, const std::vector<channel_tuple>& channels, const py::dict& insight,
                          const std::map<std::string, kernel_tuple>& kernels) {
-                 return scorer(make_config(reciprocity, channels, insight, kernels));
+                 return std::make_unique<locked_scorer>(scorer(make_config(reciprocity, channels, insight, kernels)));
              }),
              "reciprocity"_a, "channels"_a, "insight"_a = py::dict(), "kernels"_a = std::map<std::string, kernel_tuple>(),
              "Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults; "
              "insight settings by name (see insight_settings).")
-        .def_property_readonly("reciprocity", [](const scorer& s) { return s.config().reciprocity; },
-                               "The reciprocity weight rho.")
+        .def_property_readonly(
+            "reciprocity", [](const locked_scorer& locked) { return locked.read()->config().reciprocity; },
+            "The reciprocity weight rho.")
         .def_property_readonly(
             "channels",
-            [](const scorer& s) {
+            [](const locked_scorer& locked) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 std::vector<channel_tuple> out;
                 for (const auto& c : s.channels()) out.emplace_back(c.name, c.weight, c.half_life.count());
                 return out;
@@ -136,7 +141,9 @@ void register_scorer(py::module_& m) {
             "The channels as (name, weight, half-life in microseconds).")
         .def_property_readonly(
             "kernels",
-            [](const scorer& s) {
+            [](const locked_scorer& locked) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 std::map<std::string, kernel_tuple> out;
                 for (const auto& c : s.channels()) {
                     if (c.kernel.kind == decay_kernel::shape::power_law)
@@ -147,18 +154,25 @@ void register_scorer(py::module_& m) {
                 return out;
             },
             "The channels whose kernel is not exponential: name -> (kind, scale us, exponent, range us).")
-        .def_property_readonly("people_count", &scorer::people, "Number of people seen.")
-        .def_property_readonly("relationship_count", &scorer::relationships, "Number of pairs that ever interacted.")
+        .def_property_readonly(
+            "people_count", [](const locked_scorer& locked) { return locked.read()->people(); }, "Number of people seen.")
+        .def_property_readonly(
+            "relationship_count", [](const locked_scorer& locked) { return locked.read()->relationships(); },
+            "Number of pairs that ever interacted.")
         .def_property_readonly(
             "newest_us",
-            [](const scorer& s) -> std::optional<std::int64_t> {
+            [](const locked_scorer& locked) -> std::optional<std::int64_t> {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 if (auto t = s.newest()) return to_micros(*t);
                 return std::nullopt;
             },
             "The newest interaction time in microseconds since the epoch, or None.")
         .def(
             "people",
-            [](const scorer& s) {
+            [](const locked_scorer& locked) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 std::vector<std::string> out;
                 out.reserve(s.people());
                 for (person_id i = 0; i < s.people(); ++i) out.push_back(s.name(i));
@@ -167,19 +181,23 @@ void register_scorer(py::module_& m) {
             "Every person's name, by id.")
         .def(
             "add",
-            [](scorer& s, std::int64_t time_us, std::string source, std::string target, std::string channel,
+            [](locked_scorer& locked, std::int64_t time_us, std::string source, std::string target, std::string channel,
                std::optional<double> weight, bool mutual) {
+                const auto guard = locked.write();
+                scorer& s = *guard;
                 s.add(interaction{from_micros(time_us), std::move(source), std::move(target), std::move(channel), weight,
                                   mutual});
             },
             "time_us"_a, "source"_a, "target"_a, "channel"_a, "weight"_a, "mutual"_a, "Add one interaction.")
         .def(
             "add_columns",
-            [](scorer& s, const carray<std::int64_t>& time_us, const carray<std::int64_t>& source,
+            [](locked_scorer& locked, const carray<std::int64_t>& time_us, const carray<std::int64_t>& source,
                const carray<std::int64_t>& target, const std::optional<std::vector<std::string>>& people,
                const std::optional<carray<std::int64_t>>& channel, const std::vector<std::string>& channel_names,
                const std::string& default_channel, const std::optional<carray<double>>& weight,
                const std::optional<carray<std::uint8_t>>& mutual) {
+                const auto guard = locked.write();
+                scorer& s = *guard;
                 interaction_columns c;
                 c.time_us = span_of(time_us);
                 c.source = span_of(source);
@@ -197,18 +215,27 @@ void register_scorer(py::module_& m) {
             "weight"_a, "mutual"_a,
             "Add interactions from columns (validated whole first; the GIL is released).")
         .def(
-            "merge", [](scorer& s, const scorer& other) { s.merge(other); }, "other"_a,
-            "Fold another scorer in exactly.")
-        .def("shrink_to_fit", &scorer::shrink_to_fit, "Release spare capacity (results unchanged).")
+            "merge",
+            [](locked_scorer& locked, const locked_scorer& other) {
+                locked.with_other(other, [](scorer& mine, const scorer& theirs) { mine.merge(theirs); });
+            },
+            "other"_a, "Fold another scorer in exactly (both are locked; merging a scorer into itself is allowed).")
+        .def(
+            "shrink_to_fit", [](locked_scorer& locked) { locked.write()->shrink_to_fit(); },
+            "Release spare capacity (results unchanged).")
         .def(
             "between",
-            [](const scorer& s, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+            [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 return to_tuple(s, s.between(a, b, at_of(at_us)));
             },
             "a"_a, "b"_a, "at_us"_a, "One relationship as a tuple.")
         .def(
             "top",
-            [](const scorer& s, const std::string& person, std::size_t k, std::optional<std::int64_t> at_us) {
+            [](const locked_scorer& locked, const std::string& person, std::size_t k, std::optional<std::int64_t> at_us) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 std::vector<relationship_tuple> out;
                 for (const auto& r : s.top(person, k, at_of(at_us))) out.push_back(to_tuple(s, r));
                 return out;
@@ -216,7 +243,9 @@ void register_scorer(py::module_& m) {
             "person"_a, "k"_a, "at_us"_a, "A person's k strongest relationships as tuples.")
         .def(
             "table",
-            [](const scorer& s, std::optional<std::int64_t> at_us) {
+            [](const locked_scorer& locked, std::optional<std::int64_t> at_us) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
                 relationship_table t;
                 {
                     py::gil_scoped_release release;
@@ -236,13 +265,25 @@ void register_scorer(py::module_& m) {
             },
             "at_us"_a, "Every relationship as numpy columns (a and b are person ids).")
         .def(
-            "to_bytes", [](const scorer& s) { return py::bytes(s.to_bytes()); },
+            "to_bytes",
+            [](const locked_scorer& locked) {
+                const auto guard = locked.read();
+                std::string bytes;
+                {
+                    py::gil_scoped_release nogil;
+                    bytes = guard->to_bytes();
+                }
+                return py::bytes(bytes);
+            },
             "The complete state in relscore's snapshot format.")
         .def_static(
-            "from_bytes", [](const py::bytes& data) { return scorer::from_bytes(std::string_view(data)); }, "data"_a,
+            "from_bytes",
+            [](const py::bytes& data) { return std::make_unique<locked_scorer>(scorer::from_bytes(std::string_view(data))); },
+            "data"_a,
             "Rebuild a scorer from to_bytes() output.")
         .def(
-            "copy", [](const scorer& s) { return scorer(s); }, "An independent copy.");
+            "copy", [](const locked_scorer& locked) { return std::make_unique<locked_scorer>(*locked.read()); },
+            "An independent copy.");
 }
 
 void register_time(py::module_& m) {
@@ -262,6 +303,7 @@ void register_time(py::module_& m) {
 PYBIND11_MODULE(_core, m) {
     m.doc() = "relscore's compiled core (private: use the relscore package).";
     m.attr("__version__") = RELSCORE_VERSION_STRING;
+    m.attr("max_weight") = relscore::max_weight;
     m.attr("__all__") = py::list(py::make_tuple("Scorer", "calibrate_stars", "format_time", "parse_duration", "parse_time"));
     py::register_exception_translator([](std::exception_ptr p) {
         try {

@@ -3,6 +3,7 @@
 // and pandas). They take the C++ Scorer and release the GIL for the graph work.
 
 #include "convert.hpp"
+#include "locked_scorer.hpp"
 
 #include <relscore/network.hpp>
 
@@ -23,6 +24,7 @@ using namespace relscore;
 namespace {
 
 using bindings::at_of;
+using bindings::locked_scorer;
 
 template <typename T>
 py::array_t<T> to_numpy(const T* data, Eigen::Index size) {
@@ -39,7 +41,9 @@ using suggestion_tuple = std::tuple<std::string, std::string, double, std::size_
 void bind_network(py::module_& m) {
     m.def(
         "strength_matrix",
-        [](const scorer& s, std::optional<std::int64_t> at_us) {
+        [](const locked_scorer& locked, std::optional<std::int64_t> at_us) {
+            const auto guard = locked.read();
+            const scorer& s = *guard;
             Eigen::SparseMatrix<double, Eigen::RowMajor> g;
             {
                 py::gil_scoped_release release;
@@ -54,8 +58,10 @@ void bind_network(py::module_& m) {
         "The strength graph in CSR form: (data, indices, indptr, n); rows and columns are person ids.");
     m.def(
         "introductions",
-        [](const scorer& s, const std::string& a, const std::string& z, std::size_t paths,
+        [](const locked_scorer& locked, const std::string& a, const std::string& z, std::size_t paths,
            const std::vector<std::string>& avoid, std::optional<std::int64_t> at_us) {
+            const auto guard = locked.read();
+            const scorer& s = *guard;
             intro_options o;
             o.paths = paths;
             o.at = at_of(at_us);
@@ -78,8 +84,10 @@ void bind_network(py::module_& m) {
         "The best chains from a to z: ([(people, strengths, product)], strongest tie).");
     m.def(
         "suggest_meetings",
-        [](const scorer& s, std::optional<std::string> person, std::size_t top, std::size_t max_intermediary_degree,
+        [](const locked_scorer& locked, std::optional<std::string> person, std::size_t top, std::size_t max_intermediary_degree,
            std::optional<std::int64_t> at_us) {
+            const auto guard = locked.read();
+            const scorer& s = *guard;
             suggest_options o;
             o.top = top;
             o.max_intermediary_degree = max_intermediary_degree;

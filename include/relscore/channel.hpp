@@ -14,6 +14,7 @@
 
 #include <relscore/error.hpp>
 #include <relscore/kernel.hpp>
+#include <relscore/limits.hpp>
 #include <relscore/time.hpp>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -66,14 +67,14 @@ public:
     }
 
     /// Adds a channel, or redefines the one with the same name (keeping its id).
-    /// Throws invalid_argument_error for an empty name, a weight that is negative or not
-    /// finite, or a half-life that is not positive.
+    /// Throws invalid_argument_error for an empty name, a weight that is negative, not
+    /// finite or above max_weight (limits.hpp), or a half-life that is not positive.
     channel_id define(channel c) {
         if (c.name.empty())
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): empty channel name");
-        if (!std::isfinite(c.weight) || c.weight < 0)
+        if (!detail::weight_in_range(c.weight))
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
-                                                        "': weight must be finite and >= 0, got " + std::to_string(c.weight));
+                                                        "': " + detail::weight_range_message(c.weight));
         if (c.half_life.count() <= 0)
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
                                                         "': half-life must be positive");

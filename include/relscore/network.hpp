@@ -32,6 +32,7 @@
 ///   about any two of them, as in Adamic–Adar), which bounds the work by n·cap².
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -103,6 +104,9 @@ struct suggest_options {
     std::size_t top = 10;                  ///< at most this many suggestions
     std::size_t max_intermediary_degree = 0;  ///< skip intermediaries with more ties; 0: no cap
     std::optional<timestamp> at;           ///< default: the newest interaction (scorer overloads)
+    /// Called now and then with (people done, people in all) by the every-pair search, and
+    /// once at the end (for progress displays on big graphs).
+    std::function<void(std::size_t, std::size_t)> on_progress;
 };
 
 /// The pairs (a < b by id) with no tie ranked by W_ab, highest first (ties: by a, then

@@ -83,7 +83,7 @@ typedef struct relscore_interaction {
     const char* source;      /**< who acted (required) */
     const char* target;      /**< toward whom (required, different from `source`) */
     const char* channel;     /**< a channel name; NULL: "contact" */
-    double weight;           /**< used only when `has_weight` is nonzero; finite and >= 0 */
+    double weight;           /**< used only when `has_weight` is nonzero; finite, >= 0 and <= 1e15 */
     int has_weight;          /**< zero: the channel's weight */
     int mutual;              /**< nonzero: counts in both directions (a meeting both attended) */
 } relscore_interaction;
@@ -148,7 +148,7 @@ RELSCORE_C_API relscore_status relscore_config_new(relscore_config** out);
 RELSCORE_C_API void relscore_config_free(relscore_config* config);
 /** Sets ρ, the reciprocity weight, in [0, 1]. */
 RELSCORE_C_API relscore_status relscore_config_set_reciprocity(relscore_config* config, double reciprocity);
-/** Adds a channel, or redefines the one with this name (weight finite and >= 0, half-life > 0). */
+/** Adds a channel, or redefines the one with this name (weight in [0, 1e15], half-life > 0). */
 RELSCORE_C_API relscore_status relscore_config_define_channel(relscore_config* config, const char* name, double weight,
                                                              int64_t half_life_us);
 /** Sets every channel's half-life. */
@@ -168,7 +168,8 @@ RELSCORE_C_API relscore_status relscore_add_batch(relscore_scorer* scorer, const
                                                   size_t count);
 /** Adds interactions given as columns, validated together first (the message names row and column). */
 RELSCORE_C_API relscore_status relscore_add_columns(relscore_scorer* scorer, const relscore_columns* columns);
-/** Folds `other` into `scorer` exactly; both must have equal configurations. `other` is unchanged. */
+/** Folds `other` into `scorer` exactly; both must have equal configurations. `other` is unchanged.
+ *  RELSCORE_ERROR_INVALID_ARGUMENT, changing nothing, if a sum could pass 1e100 (relscore::max_total). */
 RELSCORE_C_API relscore_status relscore_merge(relscore_scorer* scorer, const relscore_scorer* other);
 
 /** The number of people the scorer knows. */

@@ -45,6 +45,7 @@
 #include <relscore/error.hpp>
 #include <relscore/insight.hpp>
 #include <relscore/interaction.hpp>
+#include <relscore/limits.hpp>
 #include <relscore/model.hpp>
 #include <relscore/scorer_types.hpp>
 #include <relscore/time.hpp>
@@ -274,8 +275,7 @@ public:
                 row_error(i, "time " + std::to_string(c.time_us[i]) + "us is outside years 1400..9999");
             if (!c.channel.empty() && (c.channel[i] < 0 || c.channel[i] >= static_cast<std::int64_t>(channel_of.size())))
                 row_error(i, "channel code " + std::to_string(c.channel[i]) + " out of range");
-            if (!c.weight.empty() && !(std::isfinite(c.weight[i]) && c.weight[i] >= 0))
-                row_error(i, "weight must be finite and >= 0, got " + std::to_string(c.weight[i]));
+            if (!c.weight.empty() && !detail::weight_in_range(c.weight[i])) row_error(i, detail::weight_range_message(c.weight[i]));
         }
         // Valid: apply.
         register_channels(new_channels);
@@ -305,7 +305,8 @@ public:
     /// Folds `other` into this scorer: afterwards this scorer answers as if it had been fed
     /// the interactions of both (exactly, up to floating-point rounding). People are
     /// matched by name. Throws config_mismatch_error (and changes nothing) if the configs
-    /// differ.
+    /// differ, and invalid_argument_error (and changes nothing) if a merged sum could
+    /// exceed relscore::max_total (limits.hpp).
     void merge(const scorer& other) {
         if (&other == this) {
             const scorer copy = other;
@@ -315,6 +316,7 @@ public:
         if (!(m_config == other.m_config))
             detail::throw_error<config_mismatch_error>(
                 "relscore::scorer::merge(): the scorers have different configurations (channels or reciprocity)");
+        check_merge_totals(other);
         std::vector<person_id> map(other.m_names.size());
         for (std::size_t i = 0; i < map.size(); ++i) map[i] = intern(other.m_names[i]);
         for (const auto& p : other.m_pairs) {
@@ -751,9 +753,8 @@ private:
     void validate_common(const dense_interaction& e, const error_site& where, std::size_t new_channels = 0) const {
         if (e.channel >= m_config.channels.size() + new_channels)
             detail::throw_error<invalid_argument_error>(where.str() + ": unknown channel id " + std::to_string(e.channel));
-        if (e.weight && !(std::isfinite(*e.weight) && *e.weight >= 0))
-            detail::throw_error<invalid_argument_error>(where.str() + ": weight must be finite and >= 0, got " +
-                                                        std::to_string(*e.weight));
+        if (e.weight && !detail::weight_in_range(*e.weight))
+            detail::throw_error<invalid_argument_error>(where.str() + ": " + detail::weight_range_message(*e.weight));
         const std::int64_t t = to_micros(e.time);
         if (t < min_time_us || t > max_time_us)
             detail::throw_error<invalid_argument_error>(where.str() + ": time " + std::to_string(t) +
@@ -806,6 +807,36 @@ private:
         dense_interaction d{e.time, 0, 0, channel_or_register(e.channel, where, new_channels), e.weight, e.mutual};
         validate_common(d, where, new_channels.size());
         return d;
+    }
+
+    // The largest decayed sum pair `idx` stores (its kernel states and pace sums).
+    [[nodiscard]] double largest_sum(std::uint32_t idx) const noexcept {
+        double top = 0;
+        for (const auto& sum : m_states.sums(m_pairs[idx].states)) top = std::max(top, sum.value);
+        if (m_config.insight.conversations)
+            top = std::max({top, m_history[idx].pace_recent.value, m_history[idx].pace_long.value});
+        return top;
+    }
+
+    // merge()'s strong guarantee for the finite-totals rule (limits.hpp): refuses, before
+    // any change, a merge in which some pair's sums could add up past max_total.
+    void check_merge_totals(const scorer& other) const {
+        std::vector<std::optional<person_id>> map(other.m_names.size());
+        for (std::size_t i = 0; i < map.size(); ++i) map[i] = find_person(other.m_names[i]);
+        for (std::uint32_t theirs = 0; theirs < other.m_pairs.size(); ++theirs) {
+            const pair_record& p = other.m_pairs[theirs];
+            double mine = 0;
+            if (map[p.lo] && map[p.hi]) {
+                const person_id x = *map[p.lo], y = *map[p.hi];
+                if (auto it = m_pair_index.find(pair_key(std::min(x, y), std::max(x, y))); it != m_pair_index.end())
+                    mine = largest_sum(it->second);
+            }
+            if (!detail::total_in_range(mine, other.largest_sum(theirs)))
+                detail::throw_error<invalid_argument_error>(
+                    "relscore::scorer::merge(): the relationship of '" + other.m_names[p.lo] + "' and '" +
+                    other.m_names[p.hi] + "' would exceed relscore::max_total (" + detail::short_number(max_total) +
+                    ") after the merge; nothing was merged");
+        }
     }
 
     void apply(person_id source, person_id target, const dense_interaction& e) {

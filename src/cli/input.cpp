@@ -25,9 +25,19 @@ void add_input_options(CLI::App& app, input_options& opts) {
     app.add_option("--time-col", opts.read.columns.time, "Name of the time column")->default_val("time");
     app.add_option("--source-col", opts.read.columns.source, "Name of the source column")->default_val("source");
     app.add_option("--target-col", opts.read.columns.target, "Name of the target column")->default_val("target");
-    app.add_option("--channel-col", opts.read.columns.channel, "Name of the channel column")->default_val("channel");
-    app.add_option("--weight-col", opts.read.columns.weight, "Name of the weight column")->default_val("weight");
-    app.add_option("--mutual-col", opts.read.columns.mutual, "Name of the mutual column")->default_val("mutual");
+    // Optional columns named on the command line must exist (a typo is not silently ignored).
+    const auto optional_column = [&](const char* flag, std::string& name, const char* help) {
+        app.add_option_function<std::string>(
+            flag,
+            [&opts, &name](const std::string& value) {
+                name = value;
+                opts.read.required_columns.push_back(value);
+            },
+            fmt::format("{} (default {}; if given, the header must have it)", help, name));
+    };
+    optional_column("--channel-col", opts.read.columns.channel, "Name of the channel column");
+    optional_column("--weight-col", opts.read.columns.weight, "Name of the weight column");
+    optional_column("--mutual-col", opts.read.columns.mutual, "Name of the mutual column");
     app.add_option("--delimiter", opts.delimiter, "Field delimiter (default: tab for .tsv, else comma; 'tab' for tab)");
     app.add_flag("--skip-invalid", opts.read.skip_invalid,
                  "Skip rows that cannot be used (counted and reported on stderr) instead of stopping");

@@ -29,6 +29,13 @@ struct input_options {
     bool retain_events = false;  // set by commands that show receipts
 };
 
+/// Row counts (--top and the like): whole numbers in [1, max_count], checked by CLI11 so
+/// nothing wraps and the message is short ("Value 0 not in range 1 to 1000000000").
+inline constexpr std::size_t max_count = 1'000'000'000;
+inline const CLI::Range count_range{std::size_t{1}, max_count};
+/// The same for counts where 0 means "none".
+inline const CLI::Range count_or_zero_range{std::size_t{0}, max_count};
+
 /// Registers the input options on a subcommand.
 void add_input_options(CLI::App& app, input_options& opts);
 

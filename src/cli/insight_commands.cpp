@@ -51,8 +51,7 @@ struct rating {
     std::size_t line;
 };
 std::vector<rating> read_ratings(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw invalid_argument_error(fmt::format("{}: cannot open the ratings file", path));
+    std::ifstream in = io::open_for_reading(path);
     const auto bad = [&](std::size_t line, std::size_t column, const std::string& field, const std::string& what) {
         return parse_error(path, line, column, field, fmt::format("{}:{}:{}: {}", path, line, column, what));
     };
@@ -254,7 +253,7 @@ int run_explain(explain_options o) {
     if (o.format == output_format::csv)
         throw invalid_argument_error("relscore explain: --format csv is not supported (use table or json)");
 
-    fmt::print("{} and {} at {}\n", na, nb, format_time(x.at));
+    fmt::print("{} and {} at {}\n", escape_control(na), escape_control(nb), format_time(x.at));
     fmt::print("  strength {:.4f}  {}  reciprocity {:.3f}  trend {}\n", r.strength, star_text(n), r.reciprocity,
                trend_text(tr));
     fmt::print("  {} interactions in {} touches", r.interactions, r.touches);
@@ -310,7 +309,7 @@ void add_insight_commands(CLI::App& app, std::function<int()>& run) {
     add_input_options(*st, stars_opts.input);
     st->add_option("--at", stars_opts.at, "Rate at this time (default: the newest interaction)");
     st->add_option("--for", stars_opts.person, "Only this person's relationships");
-    st->add_option("--top", stars_opts.top, "Print at most K rows")->check(CLI::PositiveNumber);
+    st->add_option("--top", stars_opts.top, "Print at most K rows")->check(count_range);
     st->add_option("--calibrate", stars_opts.calibrate,
                    "CSV of your ratings (columns a,b,stars): fit the thresholds to them and report the agreement");
     add_format_option(*st, stars_opts.format);
@@ -320,7 +319,7 @@ void add_insight_commands(CLI::App& app, std::function<int()>& run) {
     add_input_options(*du, due_opts.input);
     du->add_option("--at", due_opts.at, "As of this time (default: the newest interaction)");
     du->add_option("--for", due_opts.person, "Only this person's relationships");
-    du->add_option("--top", due_opts.top, "Print at most K rows")->default_val(20)->check(CLI::PositiveNumber);
+    du->add_option("--top", due_opts.top, "Print at most K rows")->default_val(20)->check(count_range);
     add_format_option(*du, due_opts.format);
     du->callback([&run] { run = [] { return run_due(due_opts); }; });
 
@@ -330,7 +329,8 @@ void add_insight_commands(CLI::App& app, std::function<int()>& run) {
     ex->add_option("b", explain_opts.b, "The other person")->required();
     ex->add_option("--at", explain_opts.at, "As of this time (default: the newest interaction)");
     ex->add_option("--receipts", explain_opts.receipts, "Show the N interactions that count most (0: none)")
-        ->default_val(10);
+        ->default_val(10)
+        ->check(count_or_zero_range);
     add_format_option(*ex, explain_opts.format);
     ex->callback([&run] { run = [] { return run_explain(explain_opts); }; });
 }

@@ -38,7 +38,7 @@ void add_score_command(CLI::App& app, score_options& opts, std::function<int()>&
     add_input_options(*cmd, opts.input);
     cmd->add_option("--at", opts.at, "Score at this time (default: the newest interaction)");
     cmd->add_option("--for", opts.person, "Only this person's relationships (a = PERSON)");
-    cmd->add_option("--top", opts.top, "Print at most K rows")->check(CLI::PositiveNumber);
+    cmd->add_option("--top", opts.top, "Print at most K rows")->check(count_range);
     add_format_option(*cmd, opts.format);
     cmd->callback([&] {
         run = [&] {
@@ -89,11 +89,16 @@ int main(int argc, char** argv) {
         app.exit(e);
         return cli::exit_bad_input;
     }
+    // Every failure, expected or not, ends as exit 2 with a message: never an abort.
     try {
         return run ? run() : 0;
-    } catch (const relscore::error& e) {
+    } catch (const std::exception& e) {
         std::fflush(stdout);
         fmt::print(stderr, "relscore: error: {}\n", e.what());
+        return cli::exit_bad_input;
+    } catch (...) {
+        std::fflush(stdout);
+        fmt::print(stderr, "relscore: error: unexpected failure\n");
         return cli::exit_bad_input;
     }
 }

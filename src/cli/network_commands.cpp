@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 namespace relscore::cli {
 namespace {
 
@@ -99,7 +101,7 @@ void add_intro_command(CLI::App& app, std::function<int()>& run) {
     cmd->add_option("from", opts->from, "Who wants the introduction (A)")->required();
     cmd->add_option("to", opts->to, "Who A wants to reach (Z)")->required();
     cmd->add_option("--alternatives", opts->alternatives, "Also show the K next best chains (default 2)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
     cmd->add_option("--avoid", opts->avoid, "A person the chains must not go through (repeatable)");
     cmd->add_option("--at", opts->at, "Use strengths at this time (default: the newest interaction)");
     add_format_option(*cmd, opts->format);
@@ -107,7 +109,7 @@ void add_intro_command(CLI::App& app, std::function<int()>& run) {
         run = [opts] {
             const scorer s = load_scorer(opts->input);
             intro_options o;
-            o.paths = opts->alternatives + 1;
+            o.paths = opts->alternatives + 1;  // no wrap: --alternatives is at most 1000
             if (opts->at) o.at = parse_time(*opts->at);
             const person_id a = s.person(opts->from), z = s.person(opts->to);
             for (const auto& name : opts->avoid) o.avoid.push_back(s.person(name));
@@ -131,11 +133,16 @@ void add_intro_command(CLI::App& app, std::function<int()>& run) {
 
 // ---- suggest -----------------------------------------------------------------------------
 
+// Common contacts with more ties than this are skipped unless --max-degree says otherwise:
+// the work is the sum over contacts of their degree squared, so one hub with 200 k ties
+// alone costs 4e10 steps, and a broadcaster's ties say little about who should meet.
+constexpr std::size_t default_max_degree = 1000;
+
 struct suggest_command {
     input_options input;
     std::optional<std::string> person;
     std::size_t top = 10;
-    std::size_t max_degree = 0;
+    std::size_t max_degree = default_max_degree;
     std::optional<std::string> at;
     output_format format = output_format::table;
 };
@@ -186,10 +193,12 @@ void add_suggest_command(CLI::App& app, std::function<int()>& run) {
         "suggest", "Who should meet whom: pairs with no tie ranked by the sum, over common contacts, of the weaker of the two ties");
     add_input_options(*cmd, opts->input);
     cmd->add_option("--for", opts->person, "Only people this person has no tie with (a = PERSON)");
-    cmd->add_option("--top", opts->top, "Print at most K pairs (default 10)")->check(CLI::PositiveNumber);
+    cmd->add_option("--top", opts->top, "Print at most K pairs (default 10)")->check(count_range);
     cmd->add_option("--max-degree", opts->max_degree,
-                    "Ignore common contacts with more than D ties (hubs; bounds the work on big graphs); 0: no cap")
-        ->check(CLI::NonNegativeNumber);
+                    fmt::format("Ignore common contacts with more than D ties (hubs; bounds the work on big graphs); "
+                                "default {}; 0: no cap",
+                                default_max_degree))
+        ->check(count_or_zero_range);
     cmd->add_option("--at", opts->at, "Use strengths at this time (default: the newest interaction)");
     add_format_option(*cmd, opts->format);
     cmd->callback([opts, &run] {
@@ -199,7 +208,32 @@ void add_suggest_command(CLI::App& app, std::function<int()>& run) {
             o.top = opts->top;
             o.max_intermediary_degree = opts->max_degree;
             if (opts->at) o.at = parse_time(*opts->at);
-            const auto rows = opts->person ? suggest_meetings(s, *opts->person, o) : suggest_meetings(s, o);
+            std::optional<person_id> who;
+            if (opts->person) who = s.person(*opts->person);
+            const auto g = strength_matrix(s, o.at);
+            const bool show = !opts->input.quiet && ::isatty(STDERR_FILENO);
+            if (show && !who)
+                o.on_progress = [](std::size_t done, std::size_t all) {
+                    std::fprintf(stderr, "\rsuggest: %3.0f%%  %zu of %zu people", 100.0 * static_cast<double>(done) / static_cast<double>(all),
+                                 done, all);
+                    std::fflush(stderr);
+                };
+            const auto rows = who ? suggest_meetings(g, *who, o) : suggest_meetings(g, o);
+            if (show && !who) std::fputs("\r\033[K", stderr);
+            // Say when the cap changed the answer: the contacts (of PERSON, with --for) it skipped.
+            std::size_t hubs = 0;
+            const auto is_hub = [&](Eigen::Index z) {
+                return o.max_intermediary_degree != 0 &&
+                       static_cast<std::size_t>(g.innerVector(z).nonZeros()) > o.max_intermediary_degree;
+            };
+            if (who) {
+                for (Eigen::SparseMatrix<double>::InnerIterator it(g, *who); it; ++it) hubs += is_hub(it.index());
+            } else {
+                for (Eigen::Index z = 0; z < g.outerSize(); ++z) hubs += is_hub(z);
+            }
+            if (hubs > 0 && !opts->input.quiet)
+                fmt::print(stderr, "relscore: skipped {} common contact{} with more than {} ties (--max-degree 0 counts them)\n",
+                           hubs, hubs == 1 ? "" : "s", o.max_intermediary_degree);
             print_suggestions(s, *opts, rows, o.at ? *o.at : s.newest().value_or(timestamp{}));
             return 0;
         };

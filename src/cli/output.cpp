@@ -27,7 +27,7 @@ void print_table(std::FILE* out, const scorer& s, const std::vector<relationship
     std::vector<std::array<std::string, 8>> cells;
     cells.reserve(rows.size());
     for (const auto& r : rows)
-        cells.push_back({s.name(r.a), s.name(r.b), fmt::format("{:.4f}", r.strength), fmt::format("{:.4f}", r.volume_ab),
+        cells.push_back({escape_control(s.name(r.a)), escape_control(s.name(r.b)), fmt::format("{:.4f}", r.strength), fmt::format("{:.4f}", r.volume_ab),
                          fmt::format("{:.4f}", r.volume_ba), fmt::format("{:.3f}", r.reciprocity), last_of(r),
                          fmt::format("{}", r.interactions)});
     std::array<std::size_t, 8> width{};
@@ -80,6 +80,24 @@ void print_json(std::FILE* out, const scorer& s, const std::vector<relationship>
 
 }  // namespace
 
+std::string escape_control(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(s[i + 1]) <= 0x9F;  // U+0080..U+009F, e.g. CSI
+        if (c < 0x20 || c == 0x7F) {
+            out += fmt::format("\\x{:02x}", c);
+        } else if (c1) {
+            out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[++i]));
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 std::string csv_quote(const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string out = "\"";
@@ -97,22 +115,26 @@ void add_format_option(CLI::App& cmd, output_format& format) {
         ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
 }
 
-void print_table(std::FILE* out, const table& t, output_format format, const nlohmann::ordered_json& doc) {
+void print_table(std::FILE* out, const table& given, output_format format, const nlohmann::ordered_json& doc) {
     if (format == output_format::json) {
         fmt::print(out, "{}\n", doc.dump(2));
         return;
     }
     if (format == output_format::csv) {
         std::vector<std::string> quoted;
-        for (const auto& h : t.header) quoted.push_back(csv_quote(h));
+        for (const auto& h : given.header) quoted.push_back(csv_quote(h));
         fmt::print(out, "{}\n", fmt::join(quoted, ","));
-        for (const auto& row : t.rows) {
+        for (const auto& row : given.rows) {
             quoted.clear();
             for (const auto& cell : row) quoted.push_back(csv_quote(cell));
             fmt::print(out, "{}\n", fmt::join(quoted, ","));
         }
         return;
     }
+    // A terminal must not receive a name's control characters (escape-sequence injection).
+    table t = given;
+    for (auto& row : t.rows)
+        for (auto& cell : row) cell = escape_control(cell);
     std::vector<std::size_t> width(t.header.size());
     for (std::size_t c = 0; c < width.size(); ++c) {
         width[c] = display_width(t.header[c]);

@@ -27,6 +27,10 @@ struct table {
     std::vector<bool> left = {};  ///< per column, if given: overrides left_columns
 };
 
+/// `s` with control characters (C0, DEL, C1) written as \xHH or \u00HH, for table output
+/// on a terminal; CSV and JSON keep the bytes (their readers need the exact names).
+std::string escape_control(const std::string& s);
+
 /// A CSV field, quoted if it needs to be (RFC 4180).
 std::string csv_quote(const std::string& s);
 

@@ -117,7 +117,7 @@ static void test_errors(void) {
     e.channel = NULL;
     e.weight = -1;
     e.has_weight = 1;
-    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "weight must be finite and >= 0");
+    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "weight must be finite, >= 0");
     e.has_weight = 0;
     e.time_text = "yesterday";
     CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_PARSE, "yesterday");
@@ -279,10 +279,53 @@ static void test_columns_table_snapshots(const char* scratch_path) {
     CHECK(strcmp(text, "2026") == 0 && needed == 20);
 }
 
+/* Issue 19: weights above 1e15 (relscore::max_weight) are refused, the maximum gives
+   finite results, and merge refuses (changing nothing) before a sum could overflow. */
+static void test_finite_totals(void) {
+    relscore_scorer* s = NULL;
+    relscore_interaction e = {0};
+    relscore_relationship r;
+    size_t people = 0;
+    unsigned char *before = NULL, *after = NULL;
+    size_t before_size = 0, after_size = 0;
+    int merges = 0, refused = 0;
+
+    CHECK_OK(relscore_scorer_new(NULL, &s));
+    e.time_text = "2026-01-01";
+    e.source = "ana";
+    e.target = "ben";
+    e.has_weight = 1;
+    e.mutual = 1;
+    e.weight = 1e308;
+    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "<= 1e+15 (relscore::max_weight), got 1e+308");
+    e.weight = nextafter(1e15, 2e15);
+    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "relscore::max_weight");
+    CHECK_OK(relscore_people_count(s, &people));
+    CHECK(people == 0);
+    e.weight = 1e15;
+    CHECK_OK(relscore_add(s, &e));
+    for (merges = 0; merges < 400 && !refused; ++merges) {
+        CHECK_OK(relscore_save_bytes(s, &before, &before_size));
+        if (relscore_merge(s, s) != RELSCORE_OK) {
+            refused = 1;
+            CHECK(strstr(relscore_last_error(), "would exceed relscore::max_total") != NULL);
+            CHECK_OK(relscore_save_bytes(s, &after, &after_size));
+            CHECK(before_size == after_size && memcmp(before, after, before_size) == 0);
+            relscore_free(after);
+        }
+        relscore_free(before);
+        CHECK_OK(relscore_between(s, "ana", "ben", RELSCORE_AT_NEWEST, &r));
+        CHECK(isfinite(r.strength) && isfinite(r.reciprocity) && isfinite(r.volume_ab));
+    }
+    CHECK(refused);
+    relscore_scorer_free(s);
+}
+
 int main(int argc, char** argv) {
     const char* scratch = argc > 1 ? argv[1] : "relscore_c_api_test.snapshot";
     test_scoring_by_hand();
     test_errors();
+    test_finite_totals();
     test_columns_table_snapshots(scratch);
     if (failures != 0) {
         fprintf(stderr, "%d check(s) failed\n", failures);

@@ -51,7 +51,7 @@ TEST_CASE("bad columns are refused before any change", "[columns][errors]") {
               .find("row 0: self-interaction (source and target are both 'b')") != std::string::npos);
     CHECK(message_of<invalid_argument_error>([&] {
               s.add_columns({.time_us = t, .source = src, .target = dst, .people = people, .weight = bad_w});
-          }).find("row 1: weight must be finite and >= 0") != std::string::npos);
+          }).find("row 1: weight must be finite, >= 0") != std::string::npos);
     const std::vector<std::int64_t> ch = {0, 0};
     CHECK(message_of<invalid_argument_error>([&] { s.add_columns({t, src, dst, people, ch, bad_channel}); })
               .find("unknown channel 'pigeon'") != std::string::npos);

@@ -93,7 +93,7 @@ TEST_CASE("every bad row names file, line, column and value", "[csv][log][errors
           std::string::npos);
     CHECK(error_for("2026-01-01,a,b,email,nan\n").find("log.csv:3:5: column 'weight': weight must be finite") !=
           std::string::npos);
-    CHECK(error_for("2026-01-01,a,b,email,-3\n").find("column 'weight': weight must be finite and >= 0, got '-3'") !=
+    CHECK(error_for("2026-01-01,a,b,email,-3\n").find("column 'weight': weight must be finite, >= 0 and <= 1e+15 (relscore::max_weight), got '-3'") !=
           std::string::npos);
     CHECK(error_for("2026-01-01,a,b,email,heavy\n").find("invalid weight 'heavy'") != std::string::npos);
     CHECK(error_for("2026-01-01,a,b\n").find("log.csv:3: ragged row: 3 fields where the header has 5") !=

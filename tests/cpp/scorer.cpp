@@ -131,7 +131,7 @@ TEST_CASE("bad interactions are rejected and leave the scorer unchanged", "[scor
     CHECK(message_of<invalid_argument_error>([&] { s.add({t0, "ana", "cy", "email", std::nan("")}); })
               .find("weight must be finite") != std::string::npos);
     CHECK(message_of<invalid_argument_error>([&] { s.add({t0, "ana", "cy", "email", -1.0}); })
-              .find("weight must be finite and >= 0") != std::string::npos);
+              .find("weight must be finite, >= 0") != std::string::npos);
 
     SECTION("a batch with one bad interaction applies none of it") {
         std::vector<interaction> batch = {{t0, "ana", "ben", "email"}, {t0, "cy", "dee", "call"},

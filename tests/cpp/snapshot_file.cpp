@@ -262,3 +262,49 @@ TEST_CASE("format version 1 snapshots still load and answer exactly", "[snapshot
             CHECK(r.interactions == ref.interactions);
         }
 }
+
+TEST_CASE("saving over a symbolic link replaces the link and leaves its target as it was", "[snapshot][file]") {
+    // Documented in docs/snapshot-format.md ("Symbolic links"): the atomic rename replaces
+    // the directory entry; writing through the link could not be atomic in general.
+    temp_dir dir;
+    const fs::path target = dir.path / "target.relscore", link = dir.path / "link.relscore";
+    write_file(target, "not a snapshot");
+    fs::create_symlink(target, link);
+    const scorer s = random_scorer(5);
+    save_snapshot(s, link);
+    CHECK_FALSE(fs::is_symlink(link));
+    CHECK(read_file(link) == s.to_bytes());
+    CHECK(read_file(target) == "not a snapshot");
+}
+
+TEST_CASE("format version 2 snapshots still load and answer exactly", "[snapshot][compat]") {
+    const auto log = read_log(fixtures / "v2-log.csv");
+    REQUIRE(log.size() == 120);
+    const std::string bytes = read_file(fixtures / "v2.relscore");
+    REQUIRE(bytes.substr(8, 4) == std::string("\x02\0\0\0", 4));
+    const scorer loaded = load_snapshot(fixtures / "v2.relscore");
+    scorer fresh(fixture_config());
+    for (const auto& e : log) fresh.add(e);
+
+    CHECK(loaded.config() == fresh.config());
+    CHECK(loaded.people() == fresh.people());
+    CHECK(loaded.relationships() == fresh.relationships());
+    REQUIRE(loaded.newest() == fresh.newest());
+    const timestamp later = *fresh.newest() + std::chrono::days{45};
+    for (const auto at : {*fresh.newest(), later}) {
+        const auto x = loaded.table(at), y = fresh.table(at);
+        REQUIRE(x.size() == y.size());
+        CHECK((x.strength == y.strength).all());  // bit-identical
+        CHECK((x.volume_ab == y.volume_ab).all());
+        CHECK((x.volume_ba == y.volume_ba).all());
+        CHECK((x.interactions == y.interactions).all());
+        for (std::size_t i = 0; i < x.size(); ++i) {  // version 2 also keeps the history
+            const auto a = static_cast<person_id>(x.a[static_cast<Eigen::Index>(i)]);
+            const auto b = static_cast<person_id>(x.b[static_cast<Eigen::Index>(i)]);
+            CHECK(loaded.trend_of(a, b, at).change_over_horizon == fresh.trend_of(a, b, at).change_over_horizon);
+            CHECK(loaded.conversation(a, b, at).conversations == fresh.conversation(a, b, at).conversations);
+        }
+    }
+    // Version 2 is the version written today: the same scorer saves to the same bytes.
+    if (bytes.substr(8, 4) == fresh.to_bytes().substr(8, 4)) CHECK(fresh.to_bytes() == bytes);
+}

@@ -58,9 +58,9 @@ TEST_CASE("a bad interaction anywhere in a batch changes nothing", "[validation]
     };
     const std::string too_long(scorer::max_name_bytes + 1, 'x');
     const std::vector<bad_case> cases = {
-        {{t0, "a", "b", "email", not_a_number}, "weight must be finite and >= 0, got nan"},
-        {{t0, "a", "b", "email", infinity}, "weight must be finite and >= 0, got inf"},
-        {{t0, "a", "b", "email", -0.5}, "weight must be finite and >= 0, got -0.5"},
+        {{t0, "a", "b", "email", not_a_number}, "weight must be finite, >= 0 and <= 1e+15 (relscore::max_weight), got nan"},
+        {{t0, "a", "b", "email", infinity}, "weight must be finite, >= 0 and <= 1e+15 (relscore::max_weight), got inf"},
+        {{t0, "a", "b", "email", -0.5}, "weight must be finite, >= 0 and <= 1e+15 (relscore::max_weight), got -0.5"},
         {{from_micros(scorer::max_time_us + 1), "a", "b", "email"}, "is outside years 1400..9999"},
         {{from_micros(scorer::min_time_us - 1), "a", "b", "email"}, "is outside years 1400..9999"},
         {{t0, "", "b", "email"}, "empty person id"},
@@ -108,9 +108,9 @@ TEST_CASE("bad columns name the row and the column and change nothing", "[valida
         refused(s, [&](scorer& x) { x.add_columns(columns()); }, parts);
     };
     w[4] = not_a_number;
-    expect({"row 4", "weight must be finite and >= 0, got nan"});
+    expect({"row 4", "weight must be finite, >= 0 and <= 1e+15 (relscore::max_weight), got nan"});
     w[4] = -infinity;
-    expect({"row 4", "weight must be finite and >= 0, got -inf"});
+    expect({"row 4", "weight must be finite, >= 0 and <= 1e+15 (relscore::max_weight), got -inf"});
     w[4] = 5;
     t[3] = scorer::max_time_us + 1;
     expect({"row 3", "outside years 1400..9999"});

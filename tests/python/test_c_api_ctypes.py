@@ -165,6 +165,21 @@ def test_errors_have_codes_and_messages_and_change_nothing(lib):
     lib.relscore_scorer_free(s)
 
 
+def test_weights_above_the_maximum_are_refused(lib):
+    s = new_scorer(lib)
+    e = Interaction(time_text=b"2026-01-01", source=b"ana", target=b"ben", weight=1e308, has_weight=1, mutual=1)
+    assert lib.relscore_add(s, ctypes.byref(e)) == INVALID_ARGUMENT
+    assert b"(relscore::max_weight), got 1e+308" in lib.relscore_last_error()
+    count = ctypes.c_size_t()
+    assert lib.relscore_people_count(s, ctypes.byref(count)) == OK and count.value == 0
+    e.weight = 1e15
+    assert lib.relscore_add(s, ctypes.byref(e)) == OK
+    r = Relationship()
+    assert lib.relscore_between(s, b"ana", b"ben", AT_NEWEST, ctypes.byref(r)) == OK
+    assert math.isfinite(r.strength) and math.isfinite(r.reciprocity)
+    lib.relscore_scorer_free(s)
+
+
 def test_snapshots_round_trip_through_bytes_and_files(lib, tmp_path):
     items, _keep = sample_interactions()
     s = new_scorer(lib)

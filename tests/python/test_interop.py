@@ -165,7 +165,7 @@ def test_shrink_to_fit_changes_no_result():
          ValueError, "NaT at row 1"),
         (dict(time=[1.0, np.nan], source=["a", "b"], target=["b", "c"]), ValueError, "NaN or infinite value at row 1"),
         (dict(time=[1, 2], source=["a", "b"], target=["b", "c"], weight=[1.0, -2.0]), ValueError,
-         "weight must be finite and >= 0, got -2.0 at row 1"),
+         r"weight must be finite, >= 0 and <= 1e\+15 \(relscore.MAX_WEIGHT\), got -2.0 at row 1"),
         (dict(time=[1, 2], source=["a", "b"], target=["b", "c"], weight=[np.nan, 1.0]), ValueError,
          "missing_weight='default'"),
         (dict(time=[1, 2], source=["a", "b"], target=["b", "c"], channel=["email", "pigeon"]), ValueError,

@@ -37,8 +37,8 @@ def frame_default(column):
     "changes, message",
     [
         (dict(weight=np.nan), "row 2"),
-        (dict(weight=np.inf), "weight must be finite and >= 0, got inf at row 2"),
-        (dict(weight=-1.0), "weight must be finite and >= 0, got -1.0 at row 2"),
+        (dict(weight=np.inf), r"weight must be finite, >= 0 and <= 1e\+15 \(relscore.MAX_WEIGHT\), got inf at row 2"),
+        (dict(weight=-1.0), r"weight must be finite, >= 0 and <= 1e\+15 \(relscore.MAX_WEIGHT\), got -1.0 at row 2"),
         (dict(time="1200-01-01"), "row 2.* outside years 1400..9999"),
         (dict(time=pd.NaT), "row 2"),
         (dict(source=""), "empty person id"),

@@ -25,12 +25,16 @@ from . import network
 from .network import intro, strength_matrix, suggest
 
 __version__: str = _core.__version__
+MAX_WEIGHT: float = _core.max_weight
+"""The largest weight an interaction or a channel may have (1e15; relscore::max_weight):
+with it no sum can reach inf (docs/guarantees.md)."""
 
 __all__ = [
     "Channel",
     "Conversation",
     "DEFAULT_CHANNELS",
     "Explanation",
+    "MAX_WEIGHT",
     "Relationship",
     "Replies",
     "Rhythm",

@@ -18,11 +18,21 @@ _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _NAT = np.iinfo(np.int64).min
 
 
-def to_micros(value: TimeLike) -> int:
+def to_micros(value: TimeLike, name: str = "time") -> int:
     """One point in time as int64 microseconds since the epoch (UTC).
 
     Naive datetimes are taken as UTC; numbers are UNIX seconds; strings are ISO 8601 or
-    UNIX seconds, parsed by the C++ core (the same parser as the CLI)."""
+    UNIX seconds, parsed by the C++ core (the same parser as the CLI). A time outside
+    years 1400..9999, NaT or NaN raises ValueError naming `name`."""
+    if value is None or value is pd.NaT:
+        raise ValueError(f"{name} is {value!r}: expected a time")
+    us = _micros(value)
+    if not _MIN_US <= us <= _MAX_US:
+        raise ValueError(f"{name} {value!r} is outside years 1400..9999")
+    return us
+
+
+def _micros(value: Any) -> int:
     if isinstance(value, bool):
         raise TypeError("a time cannot be a bool")
     if isinstance(value, pd.Timestamp):
@@ -53,8 +63,39 @@ def to_micros(value: TimeLike) -> int:
     raise TypeError(f"cannot use {type(value).__name__} as a time")
 
 
-def optional_micros(value: Optional[TimeLike]) -> Optional[int]:
-    return None if value is None else to_micros(value)
+def optional_micros(value: Optional[TimeLike], name: str = "at") -> Optional[int]:
+    return None if value is None else to_micros(value, name)
+
+
+def person_name(value: Any, what: str) -> str:
+    """A person id as the core's name: a string, or an integer written in decimal. None,
+    NaN, NaT, floats, bools and other objects raise ValueError naming `what` (str() of
+    them would silently create people named "None" or "nan")."""
+    if isinstance(value, str):
+        if not value:
+            raise ValueError(f"{what} is an empty string")
+        return check_text(value, what)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    raise ValueError(f"{what} must be a string or an integer id, got {value!r} ({type(value).__name__})")
+
+
+def mutual_value(value: Any) -> bool:
+    """One mutual flag: True/False or 1/0 (numpy's too); anything else raises ValueError."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)) and int(value) in (0, 1):
+        return bool(value)
+    raise ValueError(f"mutual must be True/False or 1/0, got {value!r}")
+
+
+def weight_value(value: Any) -> Optional[float]:
+    """One weight as a float (None: the channel's weight); the core checks its range."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"weight must be a number, got {value!r}")
+    return float(value)
 
 
 def to_duration_micros(value: DurationLike) -> int:
@@ -230,11 +271,12 @@ def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None) ->
         missing = np.isnan(array)
         if missing.any():
             array = np.where(missing, defaults, array)
-    bad = ~(np.isfinite(array) & (array >= 0))
+    bad = ~((array >= 0) & (array <= _core.max_weight))
     if bad.any():
         row = int(np.argmax(bad))
         hint = " (pass missing_weight='default' to use the channel's weight)" if np.isnan(array[row]) else ""
-        raise ValueError(f"weight must be finite and >= 0, got {array[row]} at row {row}{hint}")
+        raise ValueError(f"weight must be finite, >= 0 and <= {_core.max_weight:g} (relscore.MAX_WEIGHT), "
+                         f"got {array[row]} at row {row}{hint}")
     return array
 
 
@@ -248,6 +290,11 @@ def mutual_column(values: Any, n: int) -> np.ndarray:
     array = np.asarray(values)
     if array.shape != (n,):
         raise ValueError(f"length mismatch: time has {n} rows, mutual has {array.size}")
+    if array.dtype.kind in "iu":
+        bad = (array != 0) & (array != 1)
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise ValueError(f"mutual must be 0 or 1, got {array[row]} at row {row}")
     if array.dtype.kind in "biu":
         return np.ascontiguousarray(array != 0, dtype=np.uint8)
     if array.dtype.kind == "f" and np.isin(array[~np.isnan(array)], (0.0, 1.0)).all():

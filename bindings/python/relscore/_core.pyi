@@ -85,11 +85,11 @@ class Scorer:
         """
     def insight_columns(self, at_us: typing.SupportsInt | typing.SupportsIndex | None, thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None) -> dict:
         """
-        Per table() row: stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising) and its change, rhythm, due time and overdue factor, as numpy columns.
+        Per table() row: stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising) and its change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the people, from the same state.
         """
     def merge(self, other: Scorer) -> None:
         """
-        Fold another scorer in exactly.
+        Fold another scorer in exactly (both are locked; merging a scorer into itself is allowed).
         """
     def people(self) -> list[str]:
         """
@@ -231,3 +231,4 @@ def suggest_meetings(scorer: Scorer, person: str | None, top: typing.SupportsInt
     Pairs with no tie ranked by the sum over common contacts of the weaker tie: (a, b, score, common, via, via_strength).
     """
 __version__: str = '0.1.0'
+max_weight: float = 1000000000000000.0

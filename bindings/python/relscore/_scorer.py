@@ -60,6 +60,10 @@ _COLUMNS = ["a", "b", "strength", "volume_ab", "volume_ba", "reciprocity", "last
 ChannelSpec = Union[Channel, Tuple[float, DurationLike], Mapping[str, Any]]
 
 
+def _bad_channel(channel: Any) -> str:
+    raise ValueError(f"channel must be a string, got {channel!r}")
+
+
 def _short(td: pd.Timedelta) -> str:
     us = int(td.value // 1000)
     for unit, size in (("w", 7 * 86_400_000_000), ("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000),
@@ -67,6 +71,26 @@ def _short(td: pd.Timedelta) -> str:
         if us and us % size == 0:
             return f"{us // size}{unit}"
     return f"{us}us"
+
+
+def _relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool) -> pd.DataFrame:
+    """The to_pandas() frame of table() columns `t` (a and b index `people`)."""
+    names = pd.Index(people)
+    frame = pd.DataFrame(
+        {
+            "a": pd.Categorical.from_codes(t["a"].astype(np.int64), categories=names),
+            "b": pd.Categorical.from_codes(t["b"].astype(np.int64), categories=names),
+            "strength": t["strength"],
+            "volume_ab": t["volume_ab"],
+            "volume_ba": t["volume_ba"],
+            "reciprocity": t["reciprocity"],
+            "last_interaction": pd.DatetimeIndex(t["last_interaction"]).tz_localize("UTC"),
+            "interactions": t["interactions"],
+        }
+    )
+    if sort:
+        frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
+    return frame
 
 
 class Scorer:
@@ -265,14 +289,19 @@ class Scorer:
         weight: Optional[float] = None,
         mutual: bool = False,
     ) -> None:
-        """Add one interaction (``mutual=True`` counts it in both directions)."""
+        """Add one interaction (``mutual=True`` counts it in both directions).
+
+        ``source`` and ``target`` are strings or integer ids (an integer is named by its
+        decimal digits); ``mutual`` is True/False or 1/0; ``weight`` is at most
+        :data:`relscore.MAX_WEIGHT`. Anything else raises ValueError naming the argument,
+        and the scorer is unchanged."""
         self._core.add(
-            time_us=_convert.to_micros(time),
-            source=_convert.check_text(str(source), "source"),
-            target=_convert.check_text(str(target), "target"),
-            channel=channel,
-            weight=None if weight is None else float(weight),
-            mutual=bool(mutual),
+            time_us=_convert.to_micros(time, "time"),
+            source=_convert.person_name(source, "source"),
+            target=_convert.person_name(target, "target"),
+            channel=_convert.check_text(channel, "channel") if isinstance(channel, str) else _bad_channel(channel),
+            weight=_convert.weight_value(weight),
+            mutual=_convert.mutual_value(mutual),
         )
 
     def add_arrays(
@@ -409,23 +438,7 @@ class Scorer:
         """Every relationship as a DataFrame (names as categoricals), strongest first
         unless ``sort=False``."""
         t = self.table(at=at)
-        names = pd.Index(self.people)
-        frame = pd.DataFrame(
-            {
-                "a": pd.Categorical.from_codes(t["a"].astype(np.int64), categories=names),
-                "b": pd.Categorical.from_codes(t["b"].astype(np.int64), categories=names),
-                "strength": t["strength"],
-                "volume_ab": t["volume_ab"],
-                "volume_ba": t["volume_ba"],
-                "reciprocity": t["reciprocity"],
-                "last_interaction": pd.DatetimeIndex(t["last_interaction"]).tz_localize("UTC"),
-                "interactions": t["interactions"],
-            }
-        )
-        if sort:
-            frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
-        return frame
-
+        return _relationship_frame(t, self.people, sort)
 
     # ---- insight: replies, trend, rhythm, due, explanations, stars ------------------------
 
@@ -484,9 +497,12 @@ class Scorer:
         """:meth:`to_pandas` plus, per relationship: ``stars``, ``first_interaction``,
         ``touches``, ``trend`` (cooling/steady/rising) and ``trend_change``,
         ``typical_gap``, ``due`` and ``overdue``."""
-        frame = self.to_pandas(at=at, sort=False)
+        # One core call gives the table and its insight columns from one state, even while
+        # other threads add interactions.
         cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
                                           thresholds=None if star_thresholds is None else list(star_thresholds))
+        cols["last_interaction"] = cols.pop("last_interaction_us").view("datetime64[us]")
+        frame = _relationship_frame(cols, cols["people"], sort=False)
         frame["stars"] = cols["stars"]
         frame["first_interaction"] = pd.to_datetime(cols["first_interaction_us"], unit="us", utc=True)
         frame["touches"] = cols["touches"]

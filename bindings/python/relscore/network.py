@@ -51,7 +51,7 @@ def strength_matrix(scorer: Scorer, at: Optional[TimeLike] = None) -> Tuple[Any,
     core = _core_of(scorer)
     data, indices, indptr, n = _core.strength_matrix(scorer=core, at_us=_convert.optional_micros(at))
     matrix = scipy.sparse.csr_matrix((data, indices, indptr), shape=(n, n))
-    return matrix, core.people()
+    return matrix, core.people()[:n]  # people added since by another thread are not in the matrix
 
 
 def intro(

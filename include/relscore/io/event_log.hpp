@@ -8,6 +8,7 @@
 /// reported as a parse_error naming file, line, column number, column name and value.
 
 #include <cstddef>
+#include <fstream>
 #include <functional>
 #include <istream>
 #include <string>
@@ -50,6 +51,10 @@ struct read_options {
     /// Called every `progress_every` rows and once at the end.
     std::function<void(const read_progress&)> on_progress;
     std::size_t progress_every = 1 << 16;
+    /// Optional columns (channel, weight, mutual) that must be in the header: a parse_error
+    /// names any that is missing instead of the column being ignored (the CLI lists the
+    /// columns named on its command line).
+    std::vector<std::string> required_columns;
 };
 
 /// What a read saw.
@@ -61,9 +66,14 @@ struct read_summary {
 
 /// Streams the log in `in`, calling `sink` for each valid interaction in file order.
 /// `name` is used in messages. Throws parse_error on the first bad row unless
-/// `skip_invalid` is set; a bad header always throws.
+/// `skip_invalid` is set; a bad header (a missing column, or one column named for two
+/// roles) and a read error always throw.
 read_summary read_interactions(std::istream& in, const std::string& name, const channel_registry& channels,
                                const read_options& options, const std::function<void(interaction&&)>& sink);
+
+/// Opens `path` for reading. Throws parse_error naming it if it does not exist, is a
+/// directory or cannot be opened (a FIFO or /dev/stdin is read as a stream).
+[[nodiscard]] std::ifstream open_for_reading(const std::string& path);
 
 /// The same for a file path (a `.tsv` suffix selects tab as the delimiter).
 read_summary read_interactions(const std::string& path, const channel_registry& channels,

@@ -1,0 +1,228 @@
+// The finite-totals guarantee (limits.hpp, issue 19): weights above max_weight are refused
+// by every entry point with the strong guarantee, and merge() refuses before any sum
+// could pass max_total, so no stored sum or query result is inf or NaN.
+
+#include "support/catch.hpp"
+
+#include <relscore/io/event_log.hpp>
+#include <relscore/limits.hpp>
+#include <relscore/network.hpp>
+#include <relscore/relscore.hpp>
+
+#include <boost/crc.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace relscore;
+
+namespace {
+
+const timestamp t0 = parse_time("2025-01-01T00:00:00Z");
+const double above_max = std::nextafter(max_weight, 2 * max_weight);
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+// The message of what `f` throws ("(no exception)" if nothing).
+template <typename F>
+std::string error_of(F&& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "(no exception)";
+}
+
+bool all_finite(const scorer& s) {
+    const auto t = s.table();
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const auto r = static_cast<Eigen::Index>(i);
+        if (!std::isfinite(t.strength[r]) || !std::isfinite(t.volume_ab[r]) || !std::isfinite(t.volume_ba[r]) ||
+            !std::isfinite(t.reciprocity[r]))
+            return false;
+    }
+    return true;
+}
+
+scorer with_one_pair() {
+    scorer s;
+    s.add({t0, "a", "b", "email", 1.0, true});
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("weights above relscore::max_weight are refused by every add path, changing nothing", "[limits]") {
+    for (const double bad : {1e308, above_max, std::numeric_limits<double>::infinity(), -1.0,
+                             std::numeric_limits<double>::quiet_NaN()}) {
+        CAPTURE(bad);
+        scorer s = with_one_pair();
+        const std::string before = s.to_bytes();
+        SECTION("add(interaction)") {
+            CHECK(contains(error_of([&] { (void)s.add(interaction{t0, "a", "c", "email", bad, true}); }), "relscore::scorer::add(): weight must be finite, >= 0 and <= 1e+15"));
+        }
+        SECTION("add(dense_interaction)") {
+            CHECK_THROWS_AS(s.add(dense_interaction{t0, 0, 1, 0, bad, false}), invalid_argument_error);
+        }
+        SECTION("add_batch, the bad one last") {
+            const std::vector<interaction> batch{{t0, "a", "c", "email", 1.0, false}, {t0, "c", "d", "email", bad, true}};
+            CHECK(contains(error_of([&] { (void)s.add_batch(batch); }), "interaction #1: weight"));
+        }
+        SECTION("add_columns names the row") {
+            const std::vector<std::int64_t> time{to_micros(t0), to_micros(t0)}, src{0, 1}, dst{1, 2};
+            const std::vector<double> weight{2.0, bad};
+            const std::vector<std::string> people{"a", "b", "c"};
+            interaction_columns c;
+            c.time_us = time;
+            c.source = src;
+            c.target = dst;
+            c.people = people;
+            c.weight = weight;
+            CHECK(contains(error_of([&] { (void)s.add_columns(c); }), "row 1: weight"));
+        }
+        CHECK(s.to_bytes() == before);
+    }
+}
+
+TEST_CASE("messages print a huge weight in a few characters", "[limits]") {
+    scorer s;
+    try {
+        s.add(interaction{t0, "a", "b", "email", 1e308, false});
+        FAIL("accepted 1e308");
+    } catch (const invalid_argument_error& e) {
+        CHECK(std::string(e.what()).size() < 150);
+        CHECK(std::string(e.what()).find("got 1e+308") != std::string::npos);
+    }
+}
+
+TEST_CASE("channels with a weight above the maximum are refused", "[limits]") {
+    channel_registry r;
+    CHECK(contains(error_of([&] { (void)r.define({"big", 1e308, std::chrono::days{30}}); }), "channel 'big': weight must be"));
+    CHECK_NOTHROW(r.define({"max", max_weight, std::chrono::days{30}}));
+}
+
+TEST_CASE("the maximum weight is accepted and every result stays finite", "[limits]") {
+    scorer s;
+    for (int i = 0; i < 1000; ++i) s.add({t0 + std::chrono::seconds(i), "a", "b", "email", max_weight, i % 2 == 0});
+    s.add({t0, "b", "c", "email", max_weight, false});
+    REQUIRE(all_finite(s));
+    const auto r = s.between("a", "b");
+    CHECK(r.volume_ab > 999 * max_weight * 0.99);
+    CHECK(std::isfinite(r.reciprocity));
+    CHECK(std::isfinite(s.trend_of("a", "b").change_over_horizon));
+    CHECK(std::isfinite(s.explain("a", "b", 3).strength));
+    const auto g = strength_matrix(s);
+    CHECK(std::isfinite(g.coeff(0, 1)));
+    for (const auto& m : suggest_meetings(s)) CHECK(std::isfinite(m.score));
+}
+
+TEST_CASE("merge refuses, changing nothing, once a sum could pass max_total", "[limits][merge]") {
+    scorer s;
+    s.add({t0, "a", "b", "email", max_weight, true});
+    s.add({t0, "b", "c", "call", max_weight, false});
+    int merges = 0;
+    for (;; ++merges) {
+        REQUIRE(merges < 400);  // 2^400 * 1e15 would be inf long before
+        const std::string before = s.to_bytes();
+        try {
+            s.merge(s);
+        } catch (const invalid_argument_error& e) {
+            CHECK(contains(e.what(), "would exceed relscore::max_total (1e+100)"));
+            CHECK(s.to_bytes() == before);
+            break;
+        }
+        REQUIRE(all_finite(s));
+    }
+    // Each self-merge doubles: refused when the next doubling could pass 1e100.
+    CHECK(merges >= 270);
+    CHECK(s.between("a", "b").volume_ab <= max_total);
+    SECTION("a merge of two scorers checks the pair they share") {
+        scorer other = s;
+        const std::string before = s.to_bytes();
+        CHECK_THROWS_AS(s.merge(other), invalid_argument_error);
+        CHECK(s.to_bytes() == before);
+        scorer fresh;
+        fresh.add({t0, "x", "y", "email", max_weight, false});
+        CHECK_NOTHROW(s.merge(fresh));  // other pairs are far from the limit
+    }
+}
+
+TEST_CASE("the CSV reader refuses a weight above the maximum with file:line:column", "[limits][csv]") {
+    std::istringstream in("time,source,target,weight\n2025-01-01,a,b,1e308\n");
+    try {
+        (void)io::read_interactions(in, "log.csv", channel_registry::defaults(), {}, [](interaction&&) {});
+        FAIL("accepted 1e308");
+    } catch (const parse_error& e) {
+        CHECK(starts_with(e.what(), "log.csv:2:4: column 'weight': weight must be finite"));
+    }
+}
+
+TEST_CASE("the CSV reader refuses one column named for two roles and names missing optional columns", "[csv]") {
+    const auto read = [](const std::string& text, io::read_options o) {
+        std::istringstream in(text);
+        return io::read_interactions(in, "log.csv", channel_registry::defaults(), o, [](interaction&&) {});
+    };
+    io::read_options same;
+    same.columns.source = "target";
+    CHECK(contains(error_of([&] { (void)read("time,source,target\n2025-01-01,a,b\n", same); }), "column 'target' is named as both the source and the target column"));
+    io::read_options required;
+    required.columns.channel = "how";
+    required.required_columns = {"how"};
+    CHECK(contains(error_of([&] { (void)read("time,source,target\n2025-01-01,a,b\n", required); }), "missing required column 'how'"));
+}
+
+TEST_CASE("open_for_reading names a directory and a missing file", "[csv]") {
+    CHECK(contains(error_of([&] { (void)io::open_for_reading("/"); }), "/: is a directory"));
+    CHECK(contains(error_of([&] { (void)io::open_for_reading("/nonexistent/x.csv"); }), "cannot open file"));
+}
+
+TEST_CASE("durations: exponents are numbers, and too short or too long says so", "[time]") {
+    CHECK(parse_duration("1e2d") == std::chrono::days{100});
+    CHECK(contains(error_of([&] { (void)parse_duration("1e400d"); }), "too long"));
+    CHECK(contains(error_of([&] { (void)parse_duration("0.0000001s"); }), "shorter than 1us"));
+    CHECK(contains(error_of([&] { (void)parse_duration("1e-400s"); }), "shorter than 1us"));
+    CHECK(parse_duration("0s").count() == 0);
+}
+
+TEST_CASE("suggest_meetings reports progress up to every person", "[network]") {
+    scorer s;
+    for (int i = 0; i < 3000; ++i) s.add({t0, "hub", fmt::format("p{}", i), "email", 1.0, false});
+    std::size_t calls = 0, last_done = 0, total = 0;
+    suggest_options o;
+    o.top = 1;
+    o.max_intermediary_degree = 10;
+    o.on_progress = [&](std::size_t done, std::size_t all) {
+        CHECK(done >= last_done);
+        last_done = done;
+        total = all;
+        ++calls;
+    };
+    (void)suggest_meetings(s, o);
+    CHECK(calls >= 3);
+    CHECK(last_done == s.people());
+    CHECK(total == s.people());
+}
+
+TEST_CASE("a snapshot holding a sum above max_total is refused as corrupted", "[limits][snapshot]") {
+    scorer s;
+    s.add({t0, "a", "b", "email", 1234.5, false});
+    std::string bytes = s.to_bytes();
+    // The pair's one decayed sum is 1234.5 (an exponential kernel, weight 1); write 1e308
+    // over it and fix the checksum, as a buggy or hostile writer could.
+    const double old_value = 1234.5, huge = 1e308;
+    const std::string needle(reinterpret_cast<const char*>(&old_value), sizeof old_value);
+    const auto at = bytes.find(needle);
+    REQUIRE(at != std::string::npos);
+    REQUIRE(bytes.find(needle, at + 1) != std::string::npos);  // the pace sums hold it too
+    bytes.replace(at, sizeof huge, reinterpret_cast<const char*>(&huge), sizeof huge);
+    boost::crc_32_type crc;
+    crc.process_bytes(bytes.data(), bytes.size() - 4);
+    const auto sum = static_cast<std::uint32_t>(crc.checksum());
+    bytes.replace(bytes.size() - 4, 4, reinterpret_cast<const char*>(&sum), 4);
+    CHECK(contains(error_of([&] { (void)scorer::from_bytes(bytes); }), "corrupted snapshot: an invalid relationship state"));
+}

@@ -1,0 +1,235 @@
+"""Issue 19 from Python: one Scorer used from many threads (it segfaulted), weights that
+overflowed to inf/nan, and ids or flags that were silently converted ("None", "nan",
+mutual=2) or raised pybind11's signature dump instead of a ValueError."""
+
+from __future__ import annotations
+
+import math
+import pickle
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import relscore
+import relscore.network as net
+
+T0 = pd.Timestamp("2025-01-01", tz="UTC")
+
+
+# ---- threads ---------------------------------------------------------------------------
+
+def writer_batches(w: int, rounds: int):
+    """Writer w's interactions, round by round: (time, source, target, channel, weight, mutual)."""
+    rng = np.random.default_rng(w)
+    for r in range(rounds):
+        n = 400
+        people = [f"p{int(x)}" for x in rng.integers(0, 40, size=2 * n)]
+        rows = []
+        for i in range(n):
+            a, b = people[2 * i], people[2 * i + 1]
+            if a == b:
+                continue
+            when = T0 + pd.Timedelta(minutes=int(rng.integers(0, 60 * 24 * 365)))
+            rows.append((when, a, b, "email" if i % 2 else "call", float(rng.uniform(0.5, 3)), bool(i % 3 == 0)))
+        yield rows
+
+
+def apply_batch(s: relscore.Scorer, rows, as_arrays: bool) -> None:
+    if as_arrays:
+        t, a, b, c, w, m = zip(*rows)
+        s.add_arrays(list(t), list(a), list(b), channel=np.array(c), weight=np.array(w), mutual=np.array(m))
+    else:
+        for t, a, b, c, w, m in rows:
+            s.add(t, a, b, channel=c, weight=w, mutual=m)
+
+
+def canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows keyed by the sorted pair of names (ids, and so a/b order, follow arrival order)."""
+    a, b = frame["a"].astype(str).to_numpy(), frame["b"].astype(str).to_numpy()
+    swap = a > b
+    out = pd.DataFrame({
+        "lo": np.where(swap, b, a), "hi": np.where(swap, a, b),
+        "volume_ab": np.where(swap, frame["volume_ba"], frame["volume_ab"]),
+        "volume_ba": np.where(swap, frame["volume_ab"], frame["volume_ba"]),
+        "strength": frame["strength"].to_numpy(), "interactions": frame["interactions"].to_numpy(),
+    })
+    return out.set_index(["lo", "hi"]).sort_index()
+
+
+def test_one_scorer_from_eight_threads_matches_a_single_thread_replay():
+    writers, rounds = 4, 20
+    s = relscore.Scorer()
+    errors: list = []
+    done = threading.Event()
+    at = T0 + pd.Timedelta(days=400)  # after every interaction: a valid query time throughout
+
+    def write(w: int) -> None:
+        try:
+            for r, rows in enumerate(writer_batches(w, rounds)):
+                apply_batch(s, rows, as_arrays=(r + w) % 2 == 0)
+                if r % 4 == 3:
+                    s.merge(relscore.Scorer())  # an empty merge: takes the exclusive lock
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    def read(k: int) -> None:
+        try:
+            while not done.is_set():
+                table = s.table(at=at)
+                assert np.isfinite(table["strength"]).all()
+                people = s.people
+                if len(people) > 1:
+                    s.top(people[0], 5, at=at)
+                s.to_pandas(at=at)
+                if k == 0:
+                    relscore.Scorer.from_bytes(s.to_bytes())
+                    pickle.loads(pickle.dumps(s))
+                    s.copy()
+                elif k == 1:
+                    net.strength_matrix(s, at=at)
+                    net.suggest(s, k=3, at=at)
+                elif k == 2:
+                    s.insight_frame(at=at)
+                    s.due(k=3, at=at)
+                else:
+                    len(s), repr(s), s.newest
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    readers = [threading.Thread(target=read, args=(k,)) for k in range(4)]
+    for t in readers + threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    done.set()
+    for t in readers:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads + readers), "a thread hung (deadlock?)"
+    assert errors == []
+
+    replay = relscore.Scorer()
+    for w in range(writers):
+        for r, rows in enumerate(writer_batches(w, rounds)):
+            apply_batch(replay, rows, as_arrays=(r + w) % 2 == 0)
+    got, want = canonical(s.to_pandas(at=at)), canonical(replay.to_pandas(at=at))
+    assert (got.index == want.index).all()
+    assert len(got) == len(want) > 100
+    assert (got["interactions"].to_numpy() == want["interactions"].to_numpy()).all()
+    assert int(got["interactions"].sum()) == sum(len(rows) for w in range(writers) for rows in writer_batches(w, rounds))
+    for column in ("strength", "volume_ab", "volume_ba"):
+        np.testing.assert_allclose(got[column].to_numpy(), want[column].to_numpy(), rtol=1e-12)
+
+
+def test_merging_two_scorers_both_ways_at_once_does_not_deadlock():
+    a, b = relscore.Scorer(), relscore.Scorer()
+    a.add(T0, "x", "y")
+    b.add(T0, "y", "z")
+    errors: list = []
+
+    def merge(dst, src, times):
+        try:
+            for _ in range(times):
+                dst.merge(src)
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+
+    # a ← b and b ← a alternate; a ← a merges a scorer into itself (one lock, no self-deadlock).
+    threads = [threading.Thread(target=merge, args=(a, b, 200)), threading.Thread(target=merge, args=(b, a, 200)),
+               threading.Thread(target=merge, args=(a, a, 5))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "deadlock"
+    assert errors == []
+    assert math.isfinite(a.between("x", "y").strength)
+
+
+# ---- finite totals ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", [1e308, np.nextafter(relscore.MAX_WEIGHT, 2e15), math.inf])
+def test_weights_above_the_maximum_are_refused_everywhere_and_change_nothing(bad):
+    s = relscore.Scorer()
+    s.add(T0, "a", "b", weight=1.0, mutual=True)
+    before = s.to_bytes()
+    with pytest.raises(ValueError, match="weight must be finite, >= 0 and <= 1e\\+15"):
+        s.add(T0, "a", "c", weight=bad, mutual=True)
+    with pytest.raises(ValueError, match="row 1"):
+        s.add_arrays([T0, T0], ["a", "c"], ["c", "d"], weight=[1.0, bad])
+    with pytest.raises(ValueError, match="row 0"):
+        s.add_dataframe(pd.DataFrame({"time": [T0], "source": ["a"], "target": ["e"], "weight": [bad]}))
+    with pytest.raises(ValueError, match="weight"):
+        relscore.Scorer(channels={"big": (bad, "30d")})
+    assert s.to_bytes() == before
+
+
+def test_the_maximum_weight_is_accepted_and_merge_refuses_before_overflow():
+    s = relscore.Scorer()
+    s.add(T0, "a", "b", weight=relscore.MAX_WEIGHT, mutual=True)
+    s.add(T0, "b", "a", weight=relscore.MAX_WEIGHT)
+    r = s.between("a", "b")
+    assert math.isfinite(r.strength) and math.isfinite(r.reciprocity)
+    for _ in range(400):
+        before = s.to_bytes()
+        try:
+            s.merge(s)
+        except ValueError as e:
+            assert "would exceed relscore::max_total" in str(e)
+            assert s.to_bytes() == before
+            break
+        r = s.between("a", "b")
+        assert math.isfinite(r.strength) and math.isfinite(r.reciprocity)
+    else:
+        pytest.fail("merge never refused")
+    frame = s.insight_frame()
+    assert np.isfinite(frame[["strength", "volume_ab", "volume_ba", "reciprocity"]].to_numpy()).all()
+
+
+# ---- ids, flags and times --------------------------------------------------------------
+
+@pytest.mark.parametrize("bad", [None, float("nan"), pd.NaT, np.nan, 1.5, True, object(), b"bytes", ""])
+@pytest.mark.parametrize("field", ["source", "target"])
+def test_person_ids_that_are_not_strings_or_integers_are_refused(bad, field):
+    s = relscore.Scorer()
+    ids = {"source": "x", "target": "y"}
+    ids[field] = bad
+    with pytest.raises(ValueError, match=field):
+        s.add(T0, ids["source"], ids["target"])
+    assert s.people == []
+
+
+def test_integer_ids_are_named_by_their_digits():
+    s = relscore.Scorer()
+    s.add(T0, 7, np.int64(8))
+    assert s.people == ["7", "8"]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), 2, -1, "yes", None, 0.5])
+def test_mutual_takes_only_booleans_and_0_1(bad):
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match="mutual"):
+        s.add(T0, "x", "y", mutual=bad)
+    assert len(s) == 0
+    for good in (True, False, 0, 1, np.bool_(True)):
+        s.add(T0, "x", "y", mutual=good)
+    assert s.between("x", "y").interactions == 5
+
+
+def test_mutual_arrays_refuse_integers_other_than_0_1():
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match="mutual must be 0 or 1, got 2 at row 1"):
+        s.add_arrays([T0, T0], ["x", "y"], ["y", "z"], mutual=np.array([1, 2]))
+    assert len(s) == 0
+
+
+@pytest.mark.parametrize("bad", [pd.NaT, np.datetime64("NaT"), 1e20, 2**70, -(2**70), float("nan"), None])
+def test_times_out_of_range_are_value_errors_naming_the_field(bad):
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match="time"):
+        s.add(bad, "x", "y")
+    s.add(T0, "x", "y")
+    with pytest.raises(ValueError, match="at"):
+        s.between("x", "y", at=2**70)
