@@ -153,6 +153,7 @@ public:
         struct fresh_pair {
             std::uint32_t first;  // index of its first interaction in the slice
             std::uint32_t group;
+            std::uint32_t sums;   // decayed sums its run creates
         };
         std::vector<fresh_pair> fresh;
         for (std::size_t base = 0; base < n; base += batch_grouping::max_slice) {
@@ -160,34 +161,37 @@ public:
             grouping.group_by_pair(m, [&](std::size_t i) { return make(base + i); });
             const auto events = grouping.events();
             const auto groups = grouping.groups();
+            const auto run_of = [&](std::uint32_t g) { return events.subspan(groups[g].begin, groups[g].end - groups[g].begin); };
             // Known pairs are applied at once, while their partition is in cache.
             fresh.clear();
+            std::size_t fresh_sums = 0;
             for (std::uint32_t g = 0; g < groups.size(); ++g) {
                 const grouped_event& head = events[groups[g].begin];
                 const auto it = m_pair_index.find(head.pair_key);
                 if (it == m_pair_index.end()) {
-                    fresh.push_back({head.index, g});
+                    fresh.push_back({head.index, g, sums_created_by(run_of(g))});
+                    fresh_sums += fresh.back().sums;
                     continue;
                 }
-                for (std::uint32_t k = groups[g].begin; k < groups[g].end; ++k) apply_to_pair(it->second, events[k]);
+                for (const grouped_event& e : run_of(g)) apply_to_pair(it->second, e);
             }
-            // New pairs in order of first appearance, with room made once; their records are
-            // then written in order while each one's events are read as one run.
+            // New pairs in order of first appearance, with room made once (rows, and sums
+            // in blocks of the exact size, so the pool has no holes and no slack); their
+            // records are then written in order while each one's events are read as one run.
             std::sort(fresh.begin(), fresh.end(), [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
             grow_pairs(m_pairs.size() + fresh.size());
+            m_states.reserve_more(fresh_sums);
             for (const fresh_pair& f : fresh) {
                 const std::uint64_t key = events[groups[f.group].begin].pair_key;
                 const std::uint32_t pair = find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
-                const auto run = events.subspan(groups[f.group].begin, groups[f.group].end - groups[f.group].begin);
-                size_new_block(pair, run);
-                for (const grouped_event& e : run) apply_to_pair(pair, e);
+                if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
+                for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
             }
         }
     }
 
-    // A new pair's block of sums sized to hold exactly what its first run of interactions
-    // creates, rather than grown by doubling (which leaves holes in the pool).
-    void size_new_block(std::uint32_t pair, std::span<const grouped_event> run) {
+    // How many decayed sums (component, direction) a new pair's run of interactions creates.
+    [[nodiscard]] std::uint32_t sums_created_by(std::span<const grouped_event> run) {
         m_block_keys.clear();
         for (const grouped_event& e : run) {
             const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
@@ -199,7 +203,7 @@ public:
                         m_block_keys.push_back(key);
                 }
         }
-        if (!m_block_keys.empty()) m_states.make_room(m_pairs[pair].states, m_block_keys.size());
+        return static_cast<std::uint32_t>(m_block_keys.size());
     }
 
     // Capacity for `pairs` pairs, growing geometrically so repeated batches stay amortized O(1).
@@ -298,7 +302,7 @@ public:
     std::vector<std::vector<retained_event>> m_windows;  // per pair, if a channel has a window kernel
     std::int64_t m_newest_us = min_time_us;
 
-    std::vector<std::uint32_t> m_block_keys;  // scratch of size_new_block()
+    std::vector<std::uint32_t> m_block_keys;  // scratch of sums_created_by()
 };
 
 }  // namespace detail

@@ -70,6 +70,17 @@ public:
         if (n > b.capacity) move_to(b, std::min(n, 2 * max_components));
     }
 
+    /// Room for `n` more sums without reallocating (bulk ingest knows how many it adds):
+    /// exactly that much into an empty pool, else growing geometrically, so that many small
+    /// batches stay amortized O(1).
+    void reserve_more(std::size_t n) {
+        const std::size_t want = m_keys.size() + n;
+        if (want <= m_keys.capacity()) return;
+        const std::size_t room = std::max(want, m_keys.capacity() + m_keys.capacity() / 2);
+        m_keys.reserve(room);
+        m_sums.reserve(room);
+    }
+
     /// Reverses the order of b's sums (snapshots store them newest-created first).
     void reverse(const block& b) noexcept {
         std::reverse(m_keys.begin() + b.first, m_keys.begin() + b.first + b.count);
