@@ -242,7 +242,7 @@ static void test_columns_table_snapshots(const char* scratch_path) {
     CHECK_OK(relscore_between(s, "ana", "cy", t0 + 30 * day_us, &row));
     CHECK(again.strength == row.strength && again.volume_ab == row.volume_ab);
     bytes[size / 2] ^= 0x5a;
-    CHECK_FAILS(relscore_load_bytes(bytes, size, &from_file), RELSCORE_ERROR_PARSE, "");
+    CHECK_FAILS(relscore_load_bytes(bytes, size, &from_file), RELSCORE_ERROR_PARSE, "checksum mismatch");
     CHECK(from_file == NULL);
     relscore_free(bytes);
 
