@@ -357,7 +357,8 @@ struct snapshot_codec {
                 sum.ref_us = r.get<std::int64_t>();
                 if (component >= s.m_half_life_us.size() || dir > 1 || !(sum.value >= 0) || !std::isfinite(sum.value) ||
                     !valid_time(sum.ref_us))
-                    corrupt("an invalid relationship state");
+                    corrupt(fmt::format("an invalid relationship state (component {}, direction {}, value {}, time {} us)",
+                                        component, dir, sum.value, sum.ref_us));
                 const std::uint32_t key = detail::state_blocks::key(component, dir);
                 if (s.m_states.find(s.m_pairs[idx].states, key)) corrupt("a relationship state appears twice");
                 s.m_states.add(s.m_pairs[idx].states, key, sum);
