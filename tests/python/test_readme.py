@@ -1,5 +1,5 @@
 """The outputs the README shows are the golden files the CLI tests pin
-(tests/cpp/cli.cpp runs `make demo`'s commands against tests/golden/)."""
+(tests/cpp/cli.cpp and cli_network.cpp run `make demo`'s commands against tests/golden/)."""
 
 import re
 from pathlib import Path
@@ -15,6 +15,8 @@ def excerpt_matches(shown: str, golden: str) -> bool:
     lines = golden.splitlines()
     parts, part = [], []
     for line in shown.splitlines():
+        if line.startswith("$ "):  # the command, shown before its output
+            continue
         if line == "...":
             parts.append(part)
             part = []
@@ -38,7 +40,8 @@ def test_every_readme_output_block_is_its_golden_file():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = BLOCK.findall(readme)
     assert {name for name, _ in blocks} == {
-        "tests/golden/stars_sam.txt", "tests/golden/explain_sam_daniel.txt", "tests/golden/due_sam.txt"}
+        "tests/golden/stars_sam.txt", "tests/golden/explain_sam_daniel.txt", "tests/golden/due_sam.txt",
+        "tests/golden/intro_sam_grace.txt"}
     for name, shown in blocks:
         golden = (ROOT / name).read_text(encoding="utf-8")
         assert excerpt_matches(shown, golden), f"README's block for {name} differs from the golden file"
