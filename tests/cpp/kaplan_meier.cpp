@@ -97,7 +97,7 @@ TEST_CASE("Kaplan-Meier reply quartiles lie in the bin of the textbook product-l
         check_quartiles(feed(eps, window, hour_us));
     }
 
-    SECTION("hand-computed: censoring between answers moves the median later") {
+    SECTION("hand-computed: unanswered waits move the median later") {
         // Answers at 10, 30, 50 min, censored at the window (3 d) twice: S(10)=4/5, S(30)=3/5,
         // S(50)=2/5 -> the median is 50 min, not the 30 min of the answered alone.
         const std::vector<episode> eps = {{{0}, 10 * minute_us}, {{0}, std::nullopt}, {{0}, 30 * minute_us},
