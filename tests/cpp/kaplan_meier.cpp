@@ -74,8 +74,9 @@ void check_quartiles(const outreach& o) {
         CHECK(test::within_documented_bounds(binned, o.latencies, o.censored, q));
         // With no censoring inside an answer's bin the bounds meet: the exact quantile's bin.
         bool shared_bin = false;
-        for (auto l : o.latencies)
-            for (auto c : o.censored) shared_bin = shared_bin || test::km_bin_of(l) == test::km_bin_of(c);
+        for (auto answered : o.latencies)
+            for (auto unanswered : o.censored)
+                shared_bin = shared_bin || test::km_bin_of(answered) == test::km_bin_of(unanswered);
         if (!shared_bin && exact) {
             REQUIRE(binned);
             CHECK(binned->count() >= test::km_bin_lower(test::km_bin_of(*exact)));
