@@ -149,8 +149,6 @@ void check_direction(const reply_stats& got, const reference_direction& ref, std
     CHECK(within_documented_bounds(got.latency_p75, ref.latencies, ref.censored, 0.75));
 }
 
-}  // namespace
-
 // The settings the statistics are tested with: the defaults, and others that move every
 // boundary (a reply window of 2 days, touches 6 hours apart, a 3-day rhythm floor).
 scorer_config insight_settings(int which) {
@@ -165,6 +163,8 @@ scorer_config insight_settings(int which) {
     }
     return c;
 }
+
+}  // namespace
 
 TEST_CASE("conversation statistics equal their definitions on random chronological logs", "[insight]") {
     const int settings = GENERATE(0, 1);
