@@ -7,8 +7,9 @@
 #   scripts/check-docs.sh            (run by `make test`; BUILD and PY as in the Makefile)
 #
 # Figures:
-#   ctest_tests_asan                  tests `make test-asan` runs:
-#                                     ctest --test-dir build -N --label-exclude consumer -E docs_doxygen
+#   ctest_tests_asan                  tests `make test-asan` runs (no consumers, no Doxygen, no
+#                                     benchmarks): ctest --test-dir build -N --label-exclude consumer
+#                                     -E 'docs_doxygen|bench_smoke'
 #   snapshot_bytes_per_relationship   len(Scorer().to_bytes()) / relationships, SNAP email-Eu-core
 #   snapshot_bytes_per_relationship_volumes_only   the same with Scorer(conversations=False)
 #   email_eu_core_snapshot_mb         len(Scorer().to_bytes()) / 1e6 on that log
@@ -24,7 +25,7 @@ EMAIL_EU="$DATA/snap-email-eu-core-temporal/email-Eu-core-temporal.txt.gz"
 figures=$(mktemp)
 trap 'rm -f "$figures"' EXIT
 
-tests=$(ctest --test-dir "$BUILD" -N --label-exclude consumer -E docs_doxygen | sed -n 's/^Total Tests: \([0-9]*\)$/\1/p')
+tests=$(ctest --test-dir "$BUILD" -N --label-exclude consumer -E 'docs_doxygen|bench_smoke' | sed -n 's/^Total Tests: \([0-9]*\)$/\1/p')
 if [ -z "$tests" ]; then
   echo "check-docs: cannot count the tests in $BUILD (build it first)" >&2
   exit 1
