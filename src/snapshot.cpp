@@ -358,7 +358,8 @@ struct snapshot_codec {
                 // At most max_total (limits.hpp): a larger sum could overflow queries to inf.
                 if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(sum.value >= 0) || !(sum.value <= max_total) ||
                     !valid_time(sum.ref_us))
-                    corrupt("an invalid relationship state");
+                    corrupt(fmt::format("an invalid relationship state (component {}, direction {}, value {}, time {} us)",
+                                        component, dir, sum.value, sum.ref_us));
                 const std::uint32_t key = detail::state_blocks::key(component, dir);
                 if (s.m_states.find(s.m_pairs[idx].states, key)) corrupt("a relationship state appears twice");
                 s.m_states.add(s.m_pairs[idx].states, key, sum);

@@ -242,7 +242,7 @@ static void test_columns_table_snapshots(const char* scratch_path) {
     CHECK_OK(relscore_between(s, "ana", "cy", t0 + 30 * day_us, &row));
     CHECK(again.strength == row.strength && again.volume_ab == row.volume_ab);
     bytes[size / 2] ^= 0x5a;
-    CHECK_FAILS(relscore_load_bytes(bytes, size, &from_file), RELSCORE_ERROR_PARSE, "");
+    CHECK_FAILS(relscore_load_bytes(bytes, size, &from_file), RELSCORE_ERROR_PARSE, "checksum mismatch");
     CHECK(from_file == NULL);
     relscore_free(bytes);
 
@@ -321,12 +321,95 @@ static void test_finite_totals(void) {
     relscore_scorer_free(s);
 }
 
+/* The calls the other tests do not need: each checked for its effect. */
+static void test_names_half_life_and_merge(void) {
+    relscore_config* config = NULL;
+    relscore_scorer *s = NULL, *first = NULL, *second = NULL, *whole = NULL;
+    relscore_interaction e = {0};
+    relscore_relationship r, m;
+    const char* name = NULL;
+    size_t people = 0;
+    int64_t t0 = 0;
+    int i;
+    static const struct {
+        relscore_status status;
+        const char* name;
+    } names[] = {{RELSCORE_OK, "RELSCORE_OK"},
+                 {RELSCORE_ERROR_INVALID_ARGUMENT, "RELSCORE_ERROR_INVALID_ARGUMENT"},
+                 {RELSCORE_ERROR_UNKNOWN_PERSON, "RELSCORE_ERROR_UNKNOWN_PERSON"},
+                 {RELSCORE_ERROR_TIME_ORDER, "RELSCORE_ERROR_TIME_ORDER"},
+                 {RELSCORE_ERROR_CONFIG_MISMATCH, "RELSCORE_ERROR_CONFIG_MISMATCH"},
+                 {RELSCORE_ERROR_PARSE, "RELSCORE_ERROR_PARSE"},
+                 {RELSCORE_ERROR_IO, "RELSCORE_ERROR_IO"},
+                 {RELSCORE_ERROR_OUT_OF_MEMORY, "RELSCORE_ERROR_OUT_OF_MEMORY"},
+                 {RELSCORE_ERROR_INTERNAL, "RELSCORE_ERROR_INTERNAL"}};
+    for (i = 0; i < (int)(sizeof names / sizeof names[0]); ++i) CHECK(strcmp(relscore_status_name(names[i].status), names[i].name) == 0);
+    CHECK(strcmp(relscore_status_name((relscore_status)42), "RELSCORE_UNKNOWN_STATUS") == 0);
+
+    /* Every channel's half-life set to 10 days: an email halves in 10 days, a call too. */
+    CHECK_OK(relscore_parse_time("2026-01-01", &t0));
+    CHECK_OK(relscore_config_new(&config));
+    CHECK_OK(relscore_config_set_half_life(config, 10 * day_us));
+    CHECK_FAILS(relscore_config_set_half_life(config, 0), RELSCORE_ERROR_INVALID_ARGUMENT, "half-life");
+    CHECK_OK(relscore_scorer_new(config, &s));
+    e.time_us = t0;
+    e.source = "ana";
+    e.target = "ben";
+    e.channel = "email";
+    CHECK_OK(relscore_add(s, &e));
+    e.target = "cy";
+    e.channel = "call";
+    CHECK_OK(relscore_add(s, &e));
+    CHECK_OK(relscore_between(s, "ana", "ben", t0 + 10 * day_us, &r));
+    CHECK(close_to(r.volume_ab, 0.5));
+    CHECK_OK(relscore_between(s, "ana", "cy", t0 + 20 * day_us, &r));
+    CHECK(close_to(r.volume_ab, 2 * 0.25));
+
+    /* Person ids are in order of first appearance. */
+    CHECK_OK(relscore_people_count(s, &people));
+    CHECK(people == 3);
+    CHECK_OK(relscore_person_name(s, 0, &name));
+    CHECK(strcmp(name, "ana") == 0);
+    CHECK_OK(relscore_person_name(s, 2, &name));
+    CHECK(strcmp(name, "cy") == 0);
+    CHECK_FAILS(relscore_person_name(s, 3, &name), RELSCORE_ERROR_UNKNOWN_PERSON, "person id 3");
+
+    /* A merge of two halves answers as the scorer fed everything. */
+    CHECK_OK(relscore_scorer_new(config, &first));
+    CHECK_OK(relscore_scorer_new(config, &second));
+    CHECK_OK(relscore_scorer_new(config, &whole));
+    for (i = 0; i < 6; ++i) {
+        e.time_us = t0 + i * day_us;
+        e.source = i % 2 ? "ben" : "ana";
+        e.target = i % 2 ? "ana" : "ben";
+        e.channel = i % 3 ? "email" : "meeting";
+        CHECK_OK(relscore_add(i < 3 ? first : second, &e));
+        CHECK_OK(relscore_add(whole, &e));
+    }
+    CHECK_OK(relscore_merge(first, second));
+    CHECK_OK(relscore_between(first, "ana", "ben", t0 + 9 * day_us, &m));
+    CHECK_OK(relscore_between(whole, "ana", "ben", t0 + 9 * day_us, &r));
+    CHECK(m.interactions == 6 && close_to(m.strength, r.strength) && close_to(m.volume_ab, r.volume_ab) &&
+          close_to(m.volume_ba, r.volume_ba));
+    CHECK(m.last_interaction_us == t0 + 5 * day_us);
+    /* `other` is unchanged. */
+    CHECK_OK(relscore_between(second, "ana", "ben", RELSCORE_AT_NEWEST, &r));
+    CHECK(r.interactions == 3);
+
+    relscore_scorer_free(s);
+    relscore_scorer_free(first);
+    relscore_scorer_free(second);
+    relscore_scorer_free(whole);
+    relscore_config_free(config);
+}
+
 int main(int argc, char** argv) {
     const char* scratch = argc > 1 ? argv[1] : "relscore_c_api_test.snapshot";
     test_scoring_by_hand();
     test_errors();
     test_finite_totals();
     test_columns_table_snapshots(scratch);
+    test_names_half_life_and_merge();
     if (failures != 0) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

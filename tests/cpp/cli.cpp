@@ -34,10 +34,14 @@ const std::string sample = std::string(RELSCORE_SOURCE_DIR) + "/examples/data/jo
 
 }  // namespace
 
-TEST_CASE("relscore score prints the golden table for the sample", "[cli][golden]") {
+TEST_CASE("relscore score, stars, explain and due print the golden tables for the sample", "[cli][golden]") {
     for (const auto& [golden, args] : std::vector<std::pair<std::string, std::vector<std::string>>>{
              {"score_sam.txt", {"score", sample, "--for", "Sam Rivera", "--top", "12"}},
-             {"score_all_top10.txt", {"score", sample, "--top", "10"}}}) {
+             {"score_all_top10.txt", {"score", sample, "--top", "10"}},
+             // The commands of `make demo`, whose output the README shows (tests/python/test_readme.py).
+             {"stars_sam.txt", {"stars", sample, "--for", "Sam Rivera", "--top", "12"}},
+             {"explain_sam_daniel.txt", {"explain", sample, "Sam Rivera", "Daniel Okafor", "--receipts", "3"}},
+             {"due_sam.txt", {"due", sample, "--for", "Sam Rivera", "--top", "6"}}}) {
         CAPTURE(golden);
         const auto r = run(args);
         CHECK(r.status == 0);

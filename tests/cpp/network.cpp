@@ -89,8 +89,9 @@ std::vector<std::vector<person_id>> all_simple_paths(const dense& w, person_id f
 
 // Checks `got` against exhaustive enumeration: the same number of paths (up to k), the
 // same costs in the same order, and each path a valid, simple, distinct chain.
-void check_against_exhaustive(const dense& w, person_id from, person_id to, std::size_t k,
-                              const std::set<person_id>& avoid, const std::vector<intro_path>& got) {
+// Returns how many simple paths there are (so callers can see which cases they covered).
+std::size_t check_against_exhaustive(const dense& w, person_id from, person_id to, std::size_t k,
+                                     const std::set<person_id>& avoid, const std::vector<intro_path>& got) {
     auto paths = all_simple_paths(w, from, to, avoid);
     std::vector<double> costs;
     for (const auto& p : paths) costs.push_back(path_cost(w, p));
@@ -118,6 +119,7 @@ void check_against_exhaustive(const dense& w, person_id from, person_id to, std:
         CHECK(p.product <= 1);
         if (i > 0) CHECK(p.cost >= got[i - 1].cost);
     }
+    return paths.size();
 }
 
 // The brute-force suggestion score: for every pair with no tie, the sum over common
@@ -203,7 +205,9 @@ TEST_CASE("strength_matrix of an empty scorer is empty, and refuses a time befor
 
 TEST_CASE("the best introduction and its alternatives are the best simple paths", "[network][intro]") {
     std::mt19937_64 rng(4);
-    std::size_t checked = 0;
+    // The rounds must cover every case: no path at all, all paths returned (fewer than k),
+    // cut at k, and an avoided person that removes paths.
+    std::size_t none = 0, all = 0, cut = 0, avoid_removes = 0;
     for (int round = 0; round < 400; ++round) {
         const std::size_t n = std::uniform_int_distribution<std::size_t>(2, 8)(rng);
         const double density = std::uniform_real_distribution<double>(0.15, 0.9)(rng);
@@ -215,17 +219,23 @@ TEST_CASE("the best introduction and its alternatives are the best simple paths"
         while (to == from) to = who(rng);
         const std::size_t k = std::uniform_int_distribution<std::size_t>(1, 12)(rng);
         CAPTURE(round, n, from, to, k);
-        check_against_exhaustive(w, from, to, k, {}, introductions(g, from, to, {.paths = k}));
+        const std::size_t paths = check_against_exhaustive(w, from, to, k, {}, introductions(g, from, to, {.paths = k}));
+        (paths == 0 ? none : paths <= k ? all : cut) += 1;
         // Avoiding someone: the best paths that do not pass through them.
         if (n > 2) {
             person_id avoided = who(rng);
             while (avoided == from || avoided == to) avoided = who(rng);
             CAPTURE(avoided);
-            check_against_exhaustive(w, from, to, k, {avoided}, introductions(g, from, to, {.paths = k, .avoid = {avoided}}));
+            if (check_against_exhaustive(w, from, to, k, {avoided}, introductions(g, from, to, {.paths = k, .avoid = {avoided}})) <
+                paths)
+                ++avoid_removes;
         }
-        ++checked;
     }
-    CHECK(checked == 400);
+    CAPTURE(none, all, cut, avoid_removes);
+    CHECK(none > 0);
+    CHECK(all > 0);
+    CHECK(cut > 0);
+    CHECK(avoid_removes > 0);
 }
 
 TEST_CASE("introductions with equal strengths everywhere still find every path", "[network][intro]") {

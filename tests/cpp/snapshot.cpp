@@ -4,6 +4,10 @@
 
 #include <relscore/relscore.hpp>
 
+#include <cstring>
+#include <limits>
+#include <string_view>
+
 using namespace relscore;
 using relscore::test::message_of;
 
@@ -56,4 +60,113 @@ TEST_CASE("bad snapshots are refused with a reason", "[snapshot][errors]") {
     CHECK(message_of<parse_error>([&] { (void)scorer::from_bytes(future); }).find("unsupported snapshot version 9") !=
           std::string::npos);
     CHECK(scorer::from_bytes(scorer().to_bytes()).relationships() == 0);
+}
+
+// ---- values behind a valid checksum ------------------------------------------------------
+//
+// docs/guarantees.md: "loading checks every value, not only the checksum". Each snapshot
+// below is written by hand from docs/snapshot-format.md, with its CRC-32 recomputed here,
+// so only the value checks can refuse it.
+
+namespace {
+
+// CRC-32 (zlib/PNG: reflected polynomial 0xEDB88320), bit by bit.
+std::uint32_t crc32(std::string_view bytes) {
+    std::uint32_t crc = 0xFFFFFFFFu;
+    for (unsigned char byte : bytes) {
+        crc ^= byte;
+        for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+template <typename T>
+void put(std::string& out, T v) {
+    char buf[sizeof v];
+    std::memcpy(buf, &v, sizeof v);  // little-endian hosts only, as the format (it refuses to build elsewhere)
+    out.append(buf, sizeof v);
+}
+void put_string(std::string& out, std::string_view s) {
+    put(out, static_cast<std::uint32_t>(s.size()));
+    out.append(s);
+}
+std::string with_checksum(std::string body) {
+    put(body, crc32(body));
+    return body;
+}
+
+constexpr std::int64_t t_newest = 1'767'225'600LL * 1'000'000;  // 2026-01-01
+constexpr std::int64_t sixty_days = 60LL * 86400 * 1'000'000;
+
+// A format-version-1 snapshot: channel "email" (weight w, half-life 60 d), people ana and
+// ben, one pair with one lo→hi state of `value` as of t_newest.
+std::string v1_snapshot(double value, double w = 1.0) {
+    std::string b = "RELSCORE";
+    put<std::uint32_t>(b, 1);
+    put<double>(b, 0.5);
+    put<std::uint32_t>(b, 1);
+    put_string(b, "email");
+    put<double>(b, w);
+    put<std::int64_t>(b, sixty_days);
+    put<std::int64_t>(b, t_newest);
+    put<std::uint32_t>(b, 2);
+    put_string(b, "ana");
+    put_string(b, "ben");
+    put<std::uint32_t>(b, 1);                            // pairs
+    put<std::uint32_t>(b, 0);                            // lo
+    put<std::uint32_t>(b, 1);                            // hi
+    put<std::int64_t>(b, t_newest);                      // last
+    put<std::uint32_t>(b, 1);                            // n_lo_hi
+    put<std::uint32_t>(b, 0);                            // n_hi_lo
+    put<std::uint32_t>(b, 0);                            // n_mutual
+    put<std::uint32_t>(b, 1);                            // states
+    put<std::uint16_t>(b, 0);                            // channel
+    put<std::uint8_t>(b, 0);                             // dir
+    put<double>(b, value);
+    put<std::int64_t>(b, t_newest);
+    return with_checksum(std::move(b));
+}
+
+}  // namespace
+
+TEST_CASE("loading checks every value, not only the checksum", "[snapshot][errors]") {
+    SECTION("the hand-written snapshot is well formed: a valid value loads and answers") {
+        const scorer s = scorer::from_bytes(v1_snapshot(0.75));
+        const relationship r = s.between("ana", "ben");
+        CHECK(r.volume_ab == 0.75);
+        CHECK(r.volume_ba == 0);
+        CHECK(r.interactions == 1);
+        // Sixty days later the volume has halved.
+        CHECK(s.between("ana", "ben", from_micros(t_newest + sixty_days)).volume_ab == 0.375);
+    }
+    SECTION("a negative decayed volume is refused, naming the value") {
+        const std::string msg = message_of<parse_error>([] { (void)scorer::from_bytes(v1_snapshot(-2.5)); });
+        CHECK(msg.find("corrupted snapshot") != std::string::npos);
+        CHECK(msg.find("-2.5") != std::string::npos);
+        CHECK(msg.find("checksum") == std::string::npos);
+    }
+    SECTION("a volume that is not a number is refused, naming it") {
+        const std::string msg = message_of<parse_error>(
+            [] { (void)scorer::from_bytes(v1_snapshot(std::numeric_limits<double>::quiet_NaN())); });
+        CHECK(msg.find("corrupted snapshot") != std::string::npos);
+        CHECK(msg.find("nan") != std::string::npos);
+    }
+    SECTION("a negative channel weight is refused, naming the channel and the weight") {
+        const std::string msg = message_of<parse_error>([] { (void)scorer::from_bytes(v1_snapshot(1.0, -3.25)); });
+        CHECK(msg.find("corrupted snapshot") != std::string::npos);
+        CHECK(msg.find("'email'") != std::string::npos);
+        CHECK(msg.find("-3.25") != std::string::npos);
+    }
+    SECTION("a reciprocity weight above 1 in a snapshot of the current format") {
+        // The header (magic, version, reciprocity) is the same in every version.
+        std::string bytes = random_scorer(8).to_bytes();
+        REQUIRE(scorer::from_bytes(bytes).config().reciprocity == 0.3);
+        bytes.resize(bytes.size() - 4);
+        const double bad = 1.75;
+        std::memcpy(bytes.data() + 12, &bad, sizeof bad);
+        const std::string msg = message_of<parse_error>([&] { (void)scorer::from_bytes(with_checksum(bytes)); });
+        CHECK(msg.find("corrupted snapshot") != std::string::npos);
+        CHECK(msg.find("reciprocity") != std::string::npos);
+        CHECK(msg.find("1.75") != std::string::npos);
+    }
 }

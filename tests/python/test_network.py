@@ -73,12 +73,11 @@ def test_strength_matrix_equals_between(log, later):
 
 
 @settings(max_examples=60, deadline=None)
-@given(log=logs, k=st.integers(1, 6), ends=st.tuples(st.sampled_from(PEOPLE), st.sampled_from(PEOPLE)))
-def test_intro_is_the_best_simple_paths(log, k, ends):
+@given(log=logs, k=st.integers(1, 6), data=st.data())
+def test_intro_is_the_best_simple_paths(log, k, data):
     s = scorer_of(log)
-    a, z = ends
-    if a == z or a not in s.people or z not in s.people:
-        return
+    # Both ends drawn from the people in the log, so every example reaches the assertions.
+    a, z = data.draw(st.permutations(s.people).map(lambda p: p[:2]), label="ends")
     matrix, people = net.strength_matrix(s)
     dense = matrix.toarray()
     strongest = dense.max()

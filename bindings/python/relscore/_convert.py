@@ -35,9 +35,9 @@ def to_micros(value: TimeLike, name: str = "time") -> int:
 def _micros(value: Any) -> int:
     if isinstance(value, bool):
         raise TypeError("a time cannot be a bool")
+    if value is pd.NaT:  # NaT is no Timestamp but passes as a datetime, giving NaN below
+        raise ValueError("time is NaT")
     if isinstance(value, pd.Timestamp):
-        if value is pd.NaT:
-            raise ValueError("time is NaT")
         if value.tzinfo is not None:
             value = value.tz_convert("UTC").tz_localize(None)
         return int(value.value // 1000)

@@ -87,7 +87,9 @@ template <std::size_t Bins>
         const double d = events.count[k], c = censored.count[k];
         const double exposed = at_risk - c / 2;  // censored ones are at risk half the bin
         const double next = exposed > 0 ? survival * (1 - d / exposed) : survival;
-        if (next <= target && d > 0) {
+        // The tolerance: a survival that is exactly the target (7/12·6/7 = 1/2) must not be
+        // missed by a rounding error, which would move the quantile to the next answered bin.
+        if (next <= target + 1e-12 && d > 0) {
             const double f = (survival - target) / (survival - next);
             return geometric_between(log2_bins<Bins>::lower(k, base), log2_bins<Bins>::upper(k, base), f);
         }
