@@ -58,13 +58,19 @@ constexpr std::uint32_t format_version = 2;
 constexpr std::uint32_t oldest_readable_version = 1;
 
 // Every field of a pair's history, in snapshot order; `f` is called with each (a
-// reference, const or not, so one list serves both writing and reading).
+// reference, const or not, so one list serves both writing and reading). A histogram is
+// one field: 16 u32 counts (is_histogram below).
+template <typename T>
+constexpr bool is_histogram = false;
+template <std::size_t Bins>
+constexpr bool is_histogram<detail::log2_bins<Bins>> = true;
+
 template <typename History, typename F>
 void history_fields(History& h, F&& f) {
     f(h.conversations);
     f(h.mutual_initiated);
     f(h.late);
-    for (auto& c : h.gaps.count) f(c);
+    f(h.gaps);
     f(h.pace_recent.value);
     f(h.pace_recent.ref_us);
     f(h.pace_long.value);
@@ -81,8 +87,8 @@ void history_fields(History& h, F&& f) {
         f(d.wait_last_us);
         f(d.waiting);
         f(d.answered_ever);
-        for (auto& c : h.latencies[k].latency.count) f(c);
-        for (auto& c : h.latencies[k].censored.count) f(c);
+        f(h.latencies[k].latency);
+        f(h.latencies[k].censored);
     }
 }
 
@@ -206,7 +212,13 @@ struct snapshot_codec {
                 w.put(sums[k].ref_us);
             }
             if (ic.conversations)
-                history_fields(s.m_history[idx], [&](const auto& field) { w.put(field); });
+                history_fields(s.m_history[idx], [&](const auto& field) {
+                    if constexpr (is_histogram<std::remove_cvref_t<decltype(field)>>) {
+                        for (std::size_t k = 0; k < field.bins; ++k) w.put(field[k]);
+                    } else {
+                        w.put(field);
+                    }
+                });
             const auto put_events = [&](const std::vector<detail::pair_store::retained_event>& events) {
                 w.put(static_cast<std::uint32_t>(events.size()));
                 for (const auto& ev : events) {
@@ -368,7 +380,9 @@ struct snapshot_codec {
             if (version >= 2 && config.insight.conversations)
                 history_fields(s.m_history[idx], [&](auto& field) {
                     using field_type = std::remove_reference_t<decltype(field)>;
-                    if constexpr (std::is_same_v<field_type, bool>) {
+                    if constexpr (is_histogram<field_type>) {
+                        for (std::size_t k = 0; k < field.bins; ++k) field.set(k, r.get<std::uint32_t>());
+                    } else if constexpr (std::is_same_v<field_type, bool>) {
                         const auto v = r.get<std::uint8_t>();
                         if (v > 1) corrupt("an invalid flag");
                         field = v == 1;

@@ -169,6 +169,7 @@ public:
             if (name.capacity() > std::string().capacity()) out.people += 2 * (name.capacity() + 1);  // name and key
         out.decayed_sums = m_states.allocated_bytes();
         out.conversations = outer(m_history);
+        for (const auto& h : m_history) out.conversations += h.heap_bytes();
         out.events = nested(m_events) + nested(m_windows);
         return out;
     }

@@ -15,6 +15,8 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <memory>
 #include <optional>
 
 #include <relscore/detail/decay.hpp>
@@ -24,9 +26,23 @@ RELSCORE_BEGIN_NAMESPACE
 namespace detail {
 
 /// Counts in bins [0, base), [base, 2·base), [2·base, 4·base), ... (the last bin is open).
+/// Counts are kept in one byte each until any of them would pass 255; the histogram then
+/// moves its counts to 32-bit ones on the heap (most pairs never get there: 16 bytes plus
+/// a null pointer instead of 64 bytes).
 template <std::size_t Bins>
-struct log2_bins {
-    std::array<std::uint32_t, Bins> count{};
+class log2_bins {
+public:
+    static constexpr std::size_t bins = Bins;
+
+    log2_bins() = default;
+    log2_bins(const log2_bins& o) : m_narrow(o.m_narrow), m_wide(o.m_wide ? std::make_unique<wide_counts>(*o.m_wide) : nullptr) {}
+    log2_bins& operator=(const log2_bins& o) {
+        if (this != &o) *this = log2_bins(o);
+        return *this;
+    }
+    log2_bins(log2_bins&&) noexcept = default;
+    log2_bins& operator=(log2_bins&&) noexcept = default;
+    ~log2_bins() = default;
 
     [[nodiscard]] static std::size_t bin_of(std::int64_t value, std::int64_t base) noexcept {
         if (value < base) return 0;
@@ -41,16 +57,55 @@ struct log2_bins {
     [[nodiscard]] static double upper(std::size_t k, std::int64_t base) noexcept {
         return static_cast<double>(base) * std::exp2(static_cast<double>(k));
     }
-    void add(std::int64_t value, std::int64_t base) noexcept { ++count[bin_of(value, base)]; }
-    void merge(const log2_bins& o) noexcept {
-        for (std::size_t k = 0; k < Bins; ++k) count[k] += o.count[k];
+
+    /// The count of bin k.
+    [[nodiscard]] std::uint32_t operator[](std::size_t k) const noexcept { return m_wide ? (*m_wide)[k] : m_narrow[k]; }
+    void add(std::int64_t value, std::int64_t base) { increase(bin_of(value, base), 1); }
+    void merge(const log2_bins& o) {
+        for (std::size_t k = 0; k < Bins; ++k)
+            if (const std::uint32_t n = o[k]) increase(k, n);
+    }
+    /// Sets bin k's count (a snapshot loader).
+    void set(std::size_t k, std::uint32_t n) {
+        if (!m_wide && n > narrow_max) widen();
+        if (m_wide)
+            (*m_wide)[k] = n;
+        else
+            m_narrow[k] = static_cast<std::uint8_t>(n);
     }
     [[nodiscard]] std::uint64_t total() const noexcept {
         std::uint64_t n = 0;
-        for (auto c : count) n += c;
+        for (std::size_t k = 0; k < Bins; ++k) n += (*this)[k];
         return n;
     }
-    friend bool operator==(const log2_bins&, const log2_bins&) = default;
+    /// Heap bytes held (the 32-bit counts, once a count passed 255).
+    [[nodiscard]] std::size_t heap_bytes() const noexcept { return m_wide ? sizeof(wide_counts) : 0; }
+
+    friend bool operator==(const log2_bins& x, const log2_bins& y) noexcept {
+        for (std::size_t k = 0; k < Bins; ++k)
+            if (x[k] != y[k]) return false;
+        return true;
+    }
+
+private:
+    using wide_counts = std::array<std::uint32_t, Bins>;
+    static constexpr std::uint32_t narrow_max = std::numeric_limits<std::uint8_t>::max();
+
+    void increase(std::size_t k, std::uint32_t n) {
+        if (!m_wide && std::uint32_t{m_narrow[k]} + n > narrow_max) widen();
+        if (m_wide)
+            (*m_wide)[k] += n;
+        else
+            m_narrow[k] = static_cast<std::uint8_t>(m_narrow[k] + n);
+    }
+    void widen() {
+        auto wide = std::make_unique<wide_counts>();
+        for (std::size_t k = 0; k < Bins; ++k) (*wide)[k] = m_narrow[k];
+        m_wide = std::move(wide);
+    }
+
+    std::array<std::uint8_t, Bins> m_narrow{};
+    std::unique_ptr<wide_counts> m_wide;  // null until a count passes 255
 };
 
 /// Geometric interpolation inside [lo, hi] at fraction f.
@@ -66,7 +121,7 @@ template <std::size_t Bins>
     const double target = q * n;
     double below = 0;
     for (std::size_t k = 0; k < Bins; ++k) {
-        const double c = h.count[k];
+        const double c = h[k];
         if (c > 0 && below + c >= target)
             return geometric_between(log2_bins<Bins>::lower(k, base), log2_bins<Bins>::upper(k, base), (target - below) / c);
         below += c;
@@ -84,7 +139,7 @@ template <std::size_t Bins>
     double survival = 1.0;
     const double target = 1.0 - p;
     for (std::size_t k = 0; k < Bins && at_risk > 0; ++k) {
-        const double d = events.count[k], c = censored.count[k];
+        const double d = events[k], c = censored[k];
         const double exposed = at_risk - c / 2;  // censored ones are at risk half the bin
         const double next = exposed > 0 ? survival * (1 - d / exposed) : survival;
         // The tolerance: a survival that is exactly the target (7/12·6/7 = 1/2) must not be
@@ -130,8 +185,8 @@ struct direction_latencies {
 };
 
 /// Everything a pair remembers beyond its decayed volumes. What every interaction touches
-/// comes first and is contiguous (144 bytes: three cache lines, not the five or six that
-/// interleaving the histograms would spread it over); the histograms follow.
+/// comes first and is contiguous (144 bytes: three cache lines); the five histograms
+/// follow (24 bytes each while their counts fit a byte): 264 bytes in all.
 struct pair_history {
     static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
     using gap_histogram = log2_bins<gap_bins>;
@@ -145,6 +200,13 @@ struct pair_history {
     // Cold: touched when a touch gap or a wait ends.
     gap_histogram gaps;              ///< gaps between consecutive touches
     std::array<direction_latencies, 2> latencies;  ///< by direction, as `dir`
+
+    /// Heap bytes of the histograms whose counts outgrew a byte.
+    [[nodiscard]] std::size_t heap_bytes() const noexcept {
+        std::size_t n = gaps.heap_bytes();
+        for (const auto& l : latencies) n += l.latency.heap_bytes() + l.censored.heap_bytes();
+        return n;
+    }
 
     friend bool operator==(const pair_history&, const pair_history&) = default;
 };
