@@ -85,8 +85,8 @@ void history_fields(History& h, F&& f) {
         f(d.attempts_before_first_answer);
         f(d.wait_first_us);
         f(d.wait_last_us);
-        f(d.waiting);
-        f(d.answered_ever);
+        f(h.waiting[k]);
+        f(h.answered_ever[k]);
         f(h.latencies[k].latency);
         f(h.latencies[k].censored);
     }

@@ -57,12 +57,12 @@ public:
         got_in_touch(h, 1 - dir, t);
         ++mine.messages;
         ++mine.streak;
-        if (!mine.answered_ever) ++mine.attempts_before_first_answer;
-        if (mine.waiting && t - mine.wait_last_us <= m_reply_window_us) {
+        if (!h.answered_ever[dir]) ++mine.attempts_before_first_answer;
+        if (h.waiting[dir] && t - mine.wait_last_us <= m_reply_window_us) {
             mine.wait_last_us = t;  // a follow-up extends the wait
         } else {
-            if (mine.waiting) expire_wait(h, dir);
-            mine.waiting = true;
+            if (h.waiting[dir]) expire_wait(h, dir);
+            h.waiting[dir] = true;
             ++mine.waits;
             mine.wait_first_us = mine.wait_last_us = t;
         }
@@ -78,23 +78,24 @@ public:
         mine.pace_recent.merge(theirs.pace_recent, m_trend_horizon_us);
         mine.pace_long.merge(theirs.pace_long, 4 * m_trend_horizon_us);
         for (int d = 0; d < 2; ++d) {
+            const int e = flipped ? 1 - d : d;  // their side of our direction d
             direction_history& x = mine.dir[d];
-            const direction_history& y = theirs.dir[flipped ? 1 - d : d];
+            const direction_history& y = theirs.dir[e];
             x.messages += y.messages;
             x.waits += y.waits;
             x.answered += y.answered;
             x.initiated += y.initiated;
-            x.attempts_before_first_answer += x.answered_ever ? 0 : y.attempts_before_first_answer;
-            x.answered_ever = x.answered_ever || y.answered_ever;
-            mine.latencies[d].latency.merge(theirs.latencies[flipped ? 1 - d : d].latency);
-            mine.latencies[d].censored.merge(theirs.latencies[flipped ? 1 - d : d].censored);
+            x.attempts_before_first_answer += mine.answered_ever[d] ? 0 : y.attempts_before_first_answer;
+            mine.answered_ever[d] = mine.answered_ever[d] || theirs.answered_ever[e];
+            mine.latencies[d].latency.merge(theirs.latencies[e].latency);
+            mine.latencies[d].censored.merge(theirs.latencies[e].censored);
             if (theirs_newer) {
-                if (x.waiting) expire_wait(mine, d);
+                if (mine.waiting[d]) expire_wait(mine, d);
                 x.streak = y.streak;
-                x.waiting = y.waiting;
+                mine.waiting[d] = theirs.waiting[e];
                 x.wait_first_us = y.wait_first_us;
                 x.wait_last_us = y.wait_last_us;
-            } else if (y.waiting) {  // the older side's open wait: unanswered as far as we know
+            } else if (theirs.waiting[e]) {  // the older side's open wait: unanswered as far as we know
                 mine.latencies[d].censored.add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
                                                direction_history::latency_base_us);
             }
@@ -110,7 +111,7 @@ public:
         r.answered = d.answered;
         direction_history::latency_histogram censored = h.latencies[k].censored;
         r.resolved = d.answered + censored.total();
-        if (d.waiting) {  // the open wait: censored at how long it has been watched so far
+        if (h.waiting[k]) {  // the open wait: censored at how long it has been watched so far
             const std::int64_t watched = std::min(t - d.wait_first_us, d.wait_last_us + m_reply_window_us - d.wait_first_us);
             censored.add(watched, direction_history::latency_base_us);
             if (t - d.wait_last_us > m_reply_window_us) ++r.resolved;
@@ -130,7 +131,7 @@ public:
         r.initiated_share = total > 0 ? (d.initiated + 0.5 * h.mutual_initiated) / total : 0.0;
         r.unanswered_streak = d.streak;
         r.attempts_before_first_answer = d.attempts_before_first_answer;
-        r.ever_answered = d.answered_ever;
+        r.ever_answered = h.answered_ever[k];
         return r;
     }
 
@@ -170,23 +171,23 @@ private:
     void expire_wait(pair_history& h, int k) const {
         direction_history& d = h.dir[k];
         h.latencies[k].censored.add(d.wait_last_us + m_reply_window_us - d.wait_first_us, direction_history::latency_base_us);
-        d.waiting = false;
+        h.waiting[k] = false;
     }
 
     // The other side got in touch with the one whose outreach `k` records, at t.
     void got_in_touch(pair_history& h, int k, std::int64_t t) const {
         direction_history& d = h.dir[k];
-        if (d.waiting) {
+        if (h.waiting[k]) {
             if (t - d.wait_last_us <= m_reply_window_us) {
                 ++d.answered;
                 h.latencies[k].latency.add(t - d.wait_first_us, direction_history::latency_base_us);
-                d.waiting = false;
+                h.waiting[k] = false;
             } else {
                 expire_wait(h, k);
             }
         }
         d.streak = 0;
-        d.answered_ever = true;
+        h.answered_ever[k] = true;
     }
 
     insight_config m_config;

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -170,8 +171,8 @@ struct direction_history {
     std::uint32_t attempts_before_first_answer = 0;  ///< a's messages before b first got in touch
     std::int64_t wait_first_us = 0;    ///< the open wait: its first and newest message
     std::int64_t wait_last_us = 0;
-    bool waiting = false;
-    bool answered_ever = false;
+    // Whether a wait is open, and whether b ever got in touch, are in pair_history (they
+    // fill what would be padding there, keeping this at 40 bytes).
 
     friend bool operator==(const direction_history&, const direction_history&) = default;
 };
@@ -185,15 +186,17 @@ struct direction_latencies {
 };
 
 /// Everything a pair remembers beyond its decayed volumes. What every interaction touches
-/// comes first and is contiguous (144 bytes: three cache lines); the five histograms
-/// follow (24 bytes each while their counts fit a byte): 264 bytes in all.
-struct pair_history {
+/// comes first: 128 bytes, two whole cache lines (the struct is line-aligned); the five
+/// histograms follow (24 bytes each while their counts fit a byte): 256 bytes in all.
+struct alignas(64) pair_history {
     static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
     using gap_histogram = log2_bins<gap_bins>;
 
     std::uint32_t conversations = 0; ///< runs of interactions with gaps within the reply window
     std::uint32_t mutual_initiated = 0;  ///< conversations opened by a mutual interaction
     std::uint32_t late = 0;          ///< interactions older than the pair's newest (volumes only)
+    std::array<bool, 2> waiting{};        ///< by direction, as `dir`: a wait for an answer is open
+    std::array<bool, 2> answered_ever{};  ///< by direction: the other side ever got in touch
     decayed_sum pace_recent;         ///< both directions' weight, decayed with the trend horizon H
     decayed_sum pace_long;           ///< the same, decayed with 4·H
     std::array<direction_history, 2> dir;  ///< 0: lo→hi, 1: hi→lo
@@ -210,6 +213,8 @@ struct pair_history {
 
     friend bool operator==(const pair_history&, const pair_history&) = default;
 };
+static_assert(offsetof(pair_history, gaps) == 128, "what every interaction touches fills two cache lines");
+static_assert(sizeof(pair_history) == 256);
 
 }  // namespace detail
 RELSCORE_END_NAMESPACE
