@@ -9,7 +9,7 @@ import platform
 import sys
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import evaluate as ev
 
@@ -65,10 +65,13 @@ class Row:
 def evaluate_scores(edges: ev.TemporalEdges, scores: Sequence[str], settings: Sequence[str],
                     strategies: Sequence[str], fit: bool, max_evaluations: int,
                     models: Sequence[ev.FittedModel] = (), save_dir: Optional[str] = None,
-                    echo: bool = True, knowledge: str = "batch") -> List[Row]:
+                    echo: bool = True, knowledge: str = "batch",
+                    custom: Optional[Mapping[str, Callable[[], Any]]] = None) -> List[Row]:
     """Every score x setting x strategy: fit on validation (if asked and the score has
     parameters), then evaluate on test. The wall time covers fitting and evaluation (not
-    the shared negative sampling, reported as its own row)."""
+    the shared negative sampling, reported as its own row). ``custom`` maps a row name to a
+    factory of a fresh user model (the :class:`relscore.evaluate.LinkModel` protocol),
+    evaluated as is on the same test plans, after the built-in scores."""
     data = ev.split(edges)
     rows: List[Row] = []
     for setting in settings:
@@ -98,9 +101,21 @@ def evaluate_scores(edges: ev.TemporalEdges, scores: Sequence[str], settings: Se
                     suffix = "" if knowledge == "batch" else f"-{knowledge}"
                     model.save(os.path.join(save_dir, f"{score}-{setting}-{strategy}{suffix}.json"))
                 if echo:
-                    params = _params_text(row)
-                    print(f"{score:28s} AP {row.ap:6.2f}  AUC {row.auc:6.2f}  {row.seconds:6.1f} s  {params}", flush=True)
+                    _echo(row)
+            for name, make in (custom or {}).items():
+                t0 = time.perf_counter()
+                result = ev.run_plan(test_plan, make())
+                row = Row(edges.name, name, setting, strategy, result.ap, result.auc, time.perf_counter() - t0,
+                          None, {}, knowledge)
+                rows.append(row)
+                if echo:
+                    _echo(row)
     return rows
+
+
+def _echo(row: Row) -> None:
+    print(f"{row.score:28s} AP {row.ap:6.2f}  AUC {row.auc:6.2f}  {row.seconds:6.1f} s  {_params_text(row)}",
+          flush=True)
 
 
 def load(path: str, order: str, name: str) -> ev.TemporalEdges:

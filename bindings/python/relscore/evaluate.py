@@ -46,6 +46,7 @@ __all__ = [
     "Split",
     "NegativeSampler",
     "LinkPredictionResult",
+    "LinkModel",
     "load_benchmark",
     "load_event_log",
     "split",
@@ -426,13 +427,67 @@ def _stage(data: Split, setting: str, stage: str) -> _Stage:
 
 
 class LinkModel:
-    """What the loop needs from a model: ``score`` a batch of (src, dst, ts) without
-    learning from it, then ``observe`` edges (always in chronological order)."""
+    """The protocol a link-prediction model follows to be evaluated by :func:`run_plan`:
+    ``observe`` edges, then ``score`` queries without learning from them.
 
-    def score(self, src: np.ndarray, dst: np.ndarray, ts: np.ndarray) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+    The compiled models (``relscore._core.LinkModel``: EdgeBank, count, decay, relscore's
+    link score, ...) follow it and run in C++. Any other object with these two methods is
+    driven by a Python loop; subclassing this class is optional (it only documents the
+    methods). A worked example beside the built-in baselines: ``examples/python/my_score.py``.
+
+    The loop, for one plan (one setting, negative sampling, stage and knowledge row), on a
+    fresh model:
+
+    1. ``observe`` the history (the training edges, new nodes masked; for the test stage
+       also the validation edges), then, before each group of queries, the stage's edges
+       the queries may know. Knowledge "batch": a group is a batch of 200 positives and
+       the model has seen every edge before the batch. Knowledge "event": a group is a
+       run of equal timestamps and the model has seen every edge strictly older.
+    2. ``score`` the group's positives (the real edges), then, in a second call, as many
+       negatives (drawn as DyGLib draws them) at the positives' timestamps.
+
+    Metrics are the mean over batches of scikit-learn's average precision and ROC AUC, on
+    the scores rounded to float32 (as DyGLib does): differences below float32 precision
+    are ties.
+
+    Contract:
+
+    - ``observe(src, dst, ts)``: ``src``/``dst`` int64 node ids, ``ts`` float64 seconds
+      since the first edge of the data; the edges come in time order, across calls too.
+      A call may be empty.
+    - ``score(src, dst, ts)`` returns a float array of ``len(src)`` scores, higher meaning
+      "more likely to interact at ``ts``". It must not learn (the same call twice gives the
+      same scores) and must score each row from the row and the model's state alone: the
+      positives and the negatives are scored in separate calls, so a score that depended on
+      the call or on the other rows of the call would read the labels.
+    - The model never sees a label, nor an edge of its own batch ("batch") or an edge at
+      or after the query's timestamp ("event").
+    - Fitting: tune parameters on a validation plan (``make_plan(..., stage="val")``) only,
+      as :func:`fit` does, then evaluate a fresh model on the test plan.
+
+    **Example**::
+
+        class Count(LinkModel):
+            def __init__(self):
+                self.seen = {}
+
+            def observe(self, src, dst, ts):
+                for pair in zip(src.tolist(), dst.tolist()):
+                    self.seen[pair] = self.seen.get(pair, 0) + 1
+
+            def score(self, src, dst, ts):
+                return np.array([self.seen.get(p, 0) for p in zip(src.tolist(), dst.tolist())], float)
+
+        data = split(load_event_log("CollegeMsg.txt.gz"))
+        run_plan(make_plan(data, "transductive", "historical"), Count()).ap
+    """
 
     def observe(self, src: np.ndarray, dst: np.ndarray, ts: np.ndarray) -> None:  # pragma: no cover
+        """Learn the edges ``src[k] -> dst[k]`` at ``ts[k]`` (in time order)."""
+        raise NotImplementedError
+
+    def score(self, src: np.ndarray, dst: np.ndarray, ts: np.ndarray) -> np.ndarray:  # pragma: no cover
+        """Scores of ``src[k] -> dst[k]`` at ``ts[k]`` (higher = more likely); learns nothing."""
         raise NotImplementedError
 
 
@@ -553,7 +608,8 @@ def make_plan(data: Split, setting: str = "transductive", strategy: str = "rando
 
 def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredictionResult:
     """Score a plan with a fresh model: a compiled ``relscore._core.LinkModel`` (the whole
-    stream runs in C++) or any object with ``observe`` and ``score`` (a Python loop).
+    stream runs in C++) or any object with ``observe`` and ``score`` (a Python loop; the
+    protocol is :class:`LinkModel`'s).
     ``fast_metrics`` uses :func:`average_precision` (same definition, no scikit-learn call,
     no AUC) for fitting."""
     from . import _core
