@@ -62,6 +62,8 @@ __all__ = [
     "LINK_FEATURES",
     "link_features",
     "fit_link_score",
+    "fit_link_booster",
+    "run_link_booster",
 ]
 
 SETTINGS: Tuple[str, ...] = ("transductive", "inductive")
@@ -629,6 +631,11 @@ def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredicti
             batch = plan.batch_index[part]
             positive[part] = model.score(full.src[batch], full.dst[batch], full.ts[batch])
             negative[part] = model.score(plan.neg_src[part], plan.neg_dst[part], full.ts[batch])
+    return _plan_metrics(plan, positive, negative, fast_metrics, started)
+
+
+def _plan_metrics(plan: Plan, positive: np.ndarray, negative: np.ndarray, fast_metrics: bool,
+                  started: float) -> LinkPredictionResult:
     batch_ap: List[float] = []
     batch_auc: List[float] = []
     for b in range(plan.batch_count):
@@ -805,6 +812,45 @@ def fit_link_score(plan: "Plan", l2: float = 1.0) -> Tuple[Dict[str, float], Dic
                      # reports as a failure: converged means a gradient that small.
                      "converged": bool(best.success or np.max(np.abs(best.jac)) < 1e-6 * len(y)),
                      "standardized_weights": {name: float(w) for name, w in ranked}}
+
+
+# The non-linear combiner of the link features (issue 16): small trees, a fixed budget and
+# no early stopping, so that a fit is deterministic and takes about a second on UCI.
+LINK_BOOSTER_PARAMS: Dict[str, Any] = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15,
+                                       "min_samples_leaf": 40, "l2_regularization": 1.0, "early_stopping": False,
+                                       "random_state": 0}
+
+
+def fit_link_booster(plan: "Plan", **params: Any) -> Any:
+    """Fit a non-linear combiner of relscore's link features (:data:`LINK_FEATURES`) on a
+    validation plan: scikit-learn's ``HistGradientBoostingClassifier`` (parameters
+    :data:`LINK_BOOSTER_PARAMS`, overridden by ``params``) of "positive or negative", on one
+    thread. Only the plan's edges are used. Returns the fitted classifier, for
+    :func:`run_link_booster`."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    if plan.stage != "val":
+        raise ValueError("fit_link_booster() only fits on a validation plan")
+    positive, negative = link_features(plan)
+    with threadpool_limits(1):  # the evaluation's budget is one core
+        return HistGradientBoostingClassifier(**{**LINK_BOOSTER_PARAMS, **params}).fit(
+            np.vstack([positive, negative]), np.r_[np.ones(len(positive)), np.zeros(len(negative))])
+
+
+def run_link_booster(plan: "Plan", booster: Any, fast_metrics: bool = False) -> LinkPredictionResult:
+    """Score a plan with a fitted combiner of the link features (``booster.decision_function``,
+    e.g. from :func:`fit_link_booster`): the features come from the same C++ stream as
+    :func:`run_plan` (a query's features use only what it may know), the metrics are
+    :func:`run_plan`'s. The log-odds, not probabilities, are the scores: probabilities near 1
+    would tie once rounded to float32."""
+    from threadpoolctl import threadpool_limits
+
+    started = time.perf_counter()
+    positive, negative = link_features(plan)
+    with threadpool_limits(1):
+        scores = booster.decision_function(np.vstack([positive, negative]))
+    return _plan_metrics(plan, scores[:len(positive)], scores[len(positive):], fast_metrics, started)
 
 
 SCORES: Dict[str, ScoreSpec] = {spec.name: spec for spec in [
