@@ -400,3 +400,16 @@ def test_the_hgb_combiner_gives_a_row_per_cell():
     with pytest.raises(ValueError, match="--fit"):
         evaluate_scores(synthetic(), ["relscore"], ["transductive"], ["random"], False, 50, echo=False,
                         combiner="hgb")
+
+
+def test_link_booster_grows_with_the_tie_features():
+    assert set(ev.LINK_BOOSTER_INCREASING) <= set(ev.LINK_FEATURES)  # a renamed feature must be renamed here
+    data = ev.split(synthetic())
+    booster = ev.fit_link_booster(ev.make_plan(data, "transductive", "historical", "val"))
+    x = np.vstack(ev.link_features(ev.make_plan(data, "transductive", "historical", "test")))
+    base = booster.decision_function(x)
+    for name in ev.LINK_BOOSTER_INCREASING:
+        column = ev.LINK_FEATURES.index(name)
+        raised = x.copy()
+        raised[:, column] += np.abs(x[:, column]).max() + 1.0
+        assert np.all(booster.decision_function(raised) >= base - 1e-12), name

@@ -814,17 +814,29 @@ def fit_link_score(plan: "Plan", l2: float = 1.0) -> Tuple[Dict[str, float], Dic
                      "standardized_weights": {name: float(w) for name, w in ranked}}
 
 
+# Features whose growth can only make a link more likely: a stronger tie either way, a more
+# recent contact (since_* are minus the log of the time since), a busier or more recently
+# active destination, more two-hop paths. Without these constraints the trees overfit the
+# validation stage and lose to the weighted sum wherever inductive negatives or the
+# inductive setting are involved (UCI, issue 16).
+LINK_BOOSTER_INCREASING: Tuple[str, ...] = (
+    "tie_out_1h", "tie_out_1d", "tie_out_7d", "tie_out_30d", "tie_in_1h", "tie_in_1d", "tie_in_7d", "tie_in_30d",
+    "reciprocated_7d", "since_out", "since_in", "dst_in_1h", "dst_in_1d", "dst_in_7d", "dst_in_30d",
+    "dst_since_active", "two_hop_7d", "common_neighbours")
+
 # The non-linear combiner of the link features (issue 16): small trees, a fixed budget and
-# no early stopping, so that a fit is deterministic and takes about a second on UCI.
-LINK_BOOSTER_PARAMS: Dict[str, Any] = {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15,
-                                       "min_samples_leaf": 40, "l2_regularization": 1.0, "early_stopping": False,
-                                       "random_state": 0}
+# no early stopping, so that a fit is deterministic and takes a few seconds on UCI.
+LINK_BOOSTER_PARAMS: Dict[str, Any] = {
+    "max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40, "l2_regularization": 1.0,
+    "early_stopping": False, "random_state": 0,
+    "monotonic_cst": [1 if name in LINK_BOOSTER_INCREASING else 0 for name in LINK_FEATURES]}
 
 
 def fit_link_booster(plan: "Plan", **params: Any) -> Any:
     """Fit a non-linear combiner of relscore's link features (:data:`LINK_FEATURES`) on a
     validation plan: scikit-learn's ``HistGradientBoostingClassifier`` (parameters
-    :data:`LINK_BOOSTER_PARAMS`, overridden by ``params``) of "positive or negative", on one
+    :data:`LINK_BOOSTER_PARAMS`, overridden by ``params``; increasing in the features of
+    :data:`LINK_BOOSTER_INCREASING`) of "positive or negative", on one
     thread. Only the plan's edges are used. Returns the fitted classifier, for
     :func:`run_link_booster`."""
     from sklearn.ensemble import HistGradientBoostingClassifier
