@@ -349,3 +349,67 @@ def test_relscore_fit_is_logistic_regression_on_validation_only(tmp_path):
     model.save(str(path))
     test_plan = ev.make_plan(data, "transductive", "random")
     assert ev.run_plan(test_plan, ev.FittedModel.load(str(path)).make()).ap == ev.run_plan(test_plan, model.make()).ap
+
+
+def test_link_booster_is_fitted_on_validation_only():
+    edges = synthetic()
+    data = ev.split(edges)
+    with pytest.raises(ValueError, match="validation"):
+        ev.fit_link_booster(ev.make_plan(data, "transductive", "historical", "test"))
+    # Shuffle the test stage's destinations (same node sets, so the same split and the same
+    # validation negatives): a fit that read any test edge would change.
+    rng = np.random.default_rng(5)
+    test = data.indices(data.test_mask)
+    dst = edges.dst.copy()
+    dst[test] = rng.permutation(dst[test])
+    shuffled = ev.split(ev.TemporalEdges(edges.src, dst, edges.ts, "shuffled"))
+    assert np.array_equal(shuffled.train_mask, data.train_mask)
+    x = np.vstack(ev.link_features(ev.make_plan(data, "transductive", "historical", "test")))
+    fitted = [ev.fit_link_booster(ev.make_plan(d, "transductive", "historical", "val")).decision_function(x)
+              for d in (data, shuffled)]
+    assert np.array_equal(fitted[0], fitted[1])
+    assert np.std(fitted[0]) > 0  # it did learn something
+
+
+def test_link_booster_scores_the_plan_as_run_plan_does():
+    class Linear:  # a "booster" that is relscore's weighted sum
+        def __init__(self, weights):
+            self.w = np.array([weights[name] for name in ev.LINK_FEATURES])
+
+        def decision_function(self, x):
+            return x @ self.w
+
+    data = ev.split(synthetic())
+    for knowledge in ev.KNOWLEDGE:
+        plan = ev.make_plan(data, "transductive", "historical", knowledge=knowledge)
+        model = ev.fit("relscore", data, "transductive", "historical", knowledge=knowledge)
+        compiled = ev.run_plan(plan, model.make())
+        booster = ev.run_link_booster(plan, Linear(model.params))
+        # The same sums in another order: equal up to rounding, which float32 metrics hide.
+        assert booster.batch_ap == pytest.approx(compiled.batch_ap, abs=1e-9)
+        assert booster.auc == pytest.approx(compiled.auc, abs=1e-9)
+
+
+def test_the_hgb_combiner_gives_a_row_per_cell():
+    from relscore._results import evaluate_scores
+
+    rows = evaluate_scores(synthetic(), ["relscore"], ["transductive"], ["random", "historical"], True, 50,
+                           echo=False, combiner="hgb")
+    assert [(r.score, r.strategy) for r in rows] == [("relscore (hgb)", "random"), ("relscore (hgb)", "historical")]
+    assert all(50 < r.ap <= 100 and 0 <= r.auc <= 100 and r.validation_ap is not None for r in rows)
+    with pytest.raises(ValueError, match="--fit"):
+        evaluate_scores(synthetic(), ["relscore"], ["transductive"], ["random"], False, 50, echo=False,
+                        combiner="hgb")
+
+
+def test_link_booster_grows_with_the_tie_features():
+    assert set(ev.LINK_BOOSTER_INCREASING) <= set(ev.LINK_FEATURES)  # a renamed feature must be renamed here
+    data = ev.split(synthetic())
+    booster = ev.fit_link_booster(ev.make_plan(data, "transductive", "historical", "val"))
+    x = np.vstack(ev.link_features(ev.make_plan(data, "transductive", "historical", "test")))
+    base = booster.decision_function(x)
+    for name in ev.LINK_BOOSTER_INCREASING:
+        column = ev.LINK_FEATURES.index(name)
+        raised = x.copy()
+        raised[:, column] += np.abs(x[:, column]).max() + 1.0
+        assert np.all(booster.decision_function(raised) >= base - 1e-12), name

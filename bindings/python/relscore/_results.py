@@ -9,7 +9,7 @@ import platform
 import sys
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from . import evaluate as ev
 
@@ -62,13 +62,26 @@ class Row:
     knowledge: str = "batch"
 
 
+COMBINERS: Tuple[str, ...] = ("logistic", "hgb")
+
+
 def evaluate_scores(edges: ev.TemporalEdges, scores: Sequence[str], settings: Sequence[str],
                     strategies: Sequence[str], fit: bool, max_evaluations: int,
                     models: Sequence[ev.FittedModel] = (), save_dir: Optional[str] = None,
-                    echo: bool = True, knowledge: str = "batch") -> List[Row]:
+                    echo: bool = True, knowledge: str = "batch",
+                    custom: Optional[Mapping[str, Callable[[], Any]]] = None,
+                    combiner: str = "logistic") -> List[Row]:
     """Every score x setting x strategy: fit on validation (if asked and the score has
     parameters), then evaluate on test. The wall time covers fitting and evaluation (not
-    the shared negative sampling, reported as its own row)."""
+    the shared negative sampling, reported as its own row). ``custom`` maps a row name to a
+    factory of a fresh user model (the :class:`relscore.evaluate.LinkModel` protocol),
+    evaluated as is on the same test plans, after the built-in scores. ``combiner="hgb"``
+    fits relscore's score as gradient-boosted trees over its features instead of a weighted
+    sum (:func:`relscore.evaluate.fit_link_booster`; needs ``fit``, cannot be saved)."""
+    if combiner not in COMBINERS:
+        raise ValueError(f"combiner must be one of {COMBINERS}, got {combiner!r}")
+    if combiner != "logistic" and not fit:
+        raise ValueError(f"the {combiner} combiner is fitted on validation: it needs fitting (--fit)")
     data = ev.split(edges)
     rows: List[Row] = []
     for setting in settings:
@@ -83,6 +96,17 @@ def evaluate_scores(edges: ev.TemporalEdges, scores: Sequence[str], settings: Se
             chosen = [(s, None) for s in scores] + [(m.score, m) for m in models]
             for score, given in chosen:
                 t0 = time.perf_counter()
+                if given is None and score == "relscore" and combiner == "hgb":
+                    assert val_plan is not None  # fit is checked above
+                    booster = ev.fit_link_booster(val_plan)
+                    result = ev.run_link_booster(test_plan, booster)
+                    row = Row(edges.name, "relscore (hgb)", setting, strategy, result.ap, result.auc,
+                              time.perf_counter() - t0, ev.run_link_booster(val_plan, booster, fast_metrics=True).ap,
+                              {}, knowledge)
+                    rows.append(row)
+                    if echo:
+                        _echo(row)
+                    continue
                 if given is not None:
                     model = given
                 elif fit and ev.SCORES[score].parameters:
@@ -98,9 +122,21 @@ def evaluate_scores(edges: ev.TemporalEdges, scores: Sequence[str], settings: Se
                     suffix = "" if knowledge == "batch" else f"-{knowledge}"
                     model.save(os.path.join(save_dir, f"{score}-{setting}-{strategy}{suffix}.json"))
                 if echo:
-                    params = _params_text(row)
-                    print(f"{score:28s} AP {row.ap:6.2f}  AUC {row.auc:6.2f}  {row.seconds:6.1f} s  {params}", flush=True)
+                    _echo(row)
+            for name, make in (custom or {}).items():
+                t0 = time.perf_counter()
+                result = ev.run_plan(test_plan, make())
+                row = Row(edges.name, name, setting, strategy, result.ap, result.auc, time.perf_counter() - t0,
+                          None, {}, knowledge)
+                rows.append(row)
+                if echo:
+                    _echo(row)
     return rows
+
+
+def _echo(row: Row) -> None:
+    print(f"{row.score:28s} AP {row.ap:6.2f}  AUC {row.auc:6.2f}  {row.seconds:6.1f} s  {_params_text(row)}",
+          flush=True)
 
 
 def load(path: str, order: str, name: str) -> ev.TemporalEdges:
@@ -259,6 +295,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--knowledge", choices=ev.KNOWLEDGE, default="batch",
                         help="what a query may know: the edges before its batch (batch, the protocol; default) or "
                         "every edge strictly older than itself (event, as DyGLib's neural models' neighbour samplers)")
+    parser.add_argument("--combiner", choices=COMBINERS, default="logistic",
+                        help="how relscore's score combines its features when fitted: a weighted sum fitted by "
+                        "logistic regression (default) or gradient-boosted trees (hgb; experimental)")
     parser.add_argument("--max-evaluations", type=int, default=300, help="optimizer budget per fit")
     parser.add_argument("--save-models", metavar="DIR", help="write each fitted model as JSON into DIR")
     parser.add_argument("--results", metavar="FILE", help="write the full results table (e.g. docs/results.md)")
@@ -277,7 +316,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         models = [ev.FittedModel.load(p) for p in args.model]
         scores = args.score if args.score is not None else ([] if models else list(ev.SCORES))
         evaluate_scores(edges, scores, args.setting or ["transductive"], args.negatives or ["random"], args.fit,
-                        args.max_evaluations, models, args.save_models, knowledge=args.knowledge)
+                        args.max_evaluations, models, args.save_models, knowledge=args.knowledge,
+                        combiner=args.combiner)
         return 0
     except (ValueError, OSError) as e:
         print(f"relscore evaluate: error: {e}", file=sys.stderr)

@@ -46,6 +46,7 @@ __all__ = [
     "Split",
     "NegativeSampler",
     "LinkPredictionResult",
+    "LinkModel",
     "load_benchmark",
     "load_event_log",
     "split",
@@ -61,6 +62,8 @@ __all__ = [
     "LINK_FEATURES",
     "link_features",
     "fit_link_score",
+    "fit_link_booster",
+    "run_link_booster",
 ]
 
 SETTINGS: Tuple[str, ...] = ("transductive", "inductive")
@@ -426,13 +429,67 @@ def _stage(data: Split, setting: str, stage: str) -> _Stage:
 
 
 class LinkModel:
-    """What the loop needs from a model: ``score`` a batch of (src, dst, ts) without
-    learning from it, then ``observe`` edges (always in chronological order)."""
+    """The protocol a link-prediction model follows to be evaluated by :func:`run_plan`:
+    ``observe`` edges, then ``score`` queries without learning from them.
 
-    def score(self, src: np.ndarray, dst: np.ndarray, ts: np.ndarray) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
+    The compiled models (``relscore._core.LinkModel``: EdgeBank, count, decay, relscore's
+    link score, ...) follow it and run in C++. Any other object with these two methods is
+    driven by a Python loop; subclassing this class is optional (it only documents the
+    methods). A worked example beside the built-in baselines: ``examples/python/my_score.py``.
+
+    The loop, for one plan (one setting, negative sampling, stage and knowledge row), on a
+    fresh model:
+
+    1. ``observe`` the history (the training edges, new nodes masked; for the test stage
+       also the validation edges), then, before each group of queries, the stage's edges
+       the queries may know. Knowledge "batch": a group is a batch of 200 positives and
+       the model has seen every edge before the batch. Knowledge "event": a group is a
+       run of equal timestamps and the model has seen every edge strictly older.
+    2. ``score`` the group's positives (the real edges), then, in a second call, as many
+       negatives (drawn as DyGLib draws them) at the positives' timestamps.
+
+    Metrics are the mean over batches of scikit-learn's average precision and ROC AUC, on
+    the scores rounded to float32 (as DyGLib does): differences below float32 precision
+    are ties.
+
+    Contract:
+
+    - ``observe(src, dst, ts)``: ``src``/``dst`` int64 node ids, ``ts`` float64 seconds
+      since the first edge of the data; the edges come in time order, across calls too.
+      A call may be empty.
+    - ``score(src, dst, ts)`` returns a float array of ``len(src)`` scores, higher meaning
+      "more likely to interact at ``ts``". It must not learn (the same call twice gives the
+      same scores) and must score each row from the row and the model's state alone: the
+      positives and the negatives are scored in separate calls, so a score that depended on
+      the call or on the other rows of the call would read the labels.
+    - The model never sees a label, nor an edge of its own batch ("batch") or an edge at
+      or after the query's timestamp ("event").
+    - Fitting: tune parameters on a validation plan (``make_plan(..., stage="val")``) only,
+      as :func:`fit` does, then evaluate a fresh model on the test plan.
+
+    **Example**::
+
+        class Count(LinkModel):
+            def __init__(self):
+                self.seen = {}
+
+            def observe(self, src, dst, ts):
+                for pair in zip(src.tolist(), dst.tolist()):
+                    self.seen[pair] = self.seen.get(pair, 0) + 1
+
+            def score(self, src, dst, ts):
+                return np.array([self.seen.get(p, 0) for p in zip(src.tolist(), dst.tolist())], float)
+
+        data = split(load_event_log("CollegeMsg.txt.gz"))
+        run_plan(make_plan(data, "transductive", "historical"), Count()).ap
+    """
 
     def observe(self, src: np.ndarray, dst: np.ndarray, ts: np.ndarray) -> None:  # pragma: no cover
+        """Learn the edges ``src[k] -> dst[k]`` at ``ts[k]`` (in time order)."""
+        raise NotImplementedError
+
+    def score(self, src: np.ndarray, dst: np.ndarray, ts: np.ndarray) -> np.ndarray:  # pragma: no cover
+        """Scores of ``src[k] -> dst[k]`` at ``ts[k]`` (higher = more likely); learns nothing."""
         raise NotImplementedError
 
 
@@ -553,7 +610,8 @@ def make_plan(data: Split, setting: str = "transductive", strategy: str = "rando
 
 def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredictionResult:
     """Score a plan with a fresh model: a compiled ``relscore._core.LinkModel`` (the whole
-    stream runs in C++) or any object with ``observe`` and ``score`` (a Python loop).
+    stream runs in C++) or any object with ``observe`` and ``score`` (a Python loop; the
+    protocol is :class:`LinkModel`'s).
     ``fast_metrics`` uses :func:`average_precision` (same definition, no scikit-learn call,
     no AUC) for fitting."""
     from . import _core
@@ -573,6 +631,11 @@ def run_plan(plan: Plan, model: Any, fast_metrics: bool = False) -> LinkPredicti
             batch = plan.batch_index[part]
             positive[part] = model.score(full.src[batch], full.dst[batch], full.ts[batch])
             negative[part] = model.score(plan.neg_src[part], plan.neg_dst[part], full.ts[batch])
+    return _plan_metrics(plan, positive, negative, fast_metrics, started)
+
+
+def _plan_metrics(plan: Plan, positive: np.ndarray, negative: np.ndarray, fast_metrics: bool,
+                  started: float) -> LinkPredictionResult:
     batch_ap: List[float] = []
     batch_auc: List[float] = []
     for b in range(plan.batch_count):
@@ -749,6 +812,57 @@ def fit_link_score(plan: "Plan", l2: float = 1.0) -> Tuple[Dict[str, float], Dic
                      # reports as a failure: converged means a gradient that small.
                      "converged": bool(best.success or np.max(np.abs(best.jac)) < 1e-6 * len(y)),
                      "standardized_weights": {name: float(w) for name, w in ranked}}
+
+
+# Features whose growth can only make a link more likely: a stronger tie either way, a more
+# recent contact (since_* are minus the log of the time since), a busier or more recently
+# active destination, more two-hop paths. Without these constraints the trees overfit the
+# validation stage and lose to the weighted sum wherever inductive negatives or the
+# inductive setting are involved (UCI, issue 16).
+LINK_BOOSTER_INCREASING: Tuple[str, ...] = (
+    "tie_out_1h", "tie_out_1d", "tie_out_7d", "tie_out_30d", "tie_in_1h", "tie_in_1d", "tie_in_7d", "tie_in_30d",
+    "reciprocated_7d", "since_out", "since_in", "dst_in_1h", "dst_in_1d", "dst_in_7d", "dst_in_30d",
+    "dst_since_active", "two_hop_7d", "common_neighbours")
+
+# The non-linear combiner of the link features (issue 16): small trees, a fixed budget and
+# no early stopping, so that a fit is deterministic and takes a few seconds on UCI.
+LINK_BOOSTER_PARAMS: Dict[str, Any] = {
+    "max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40, "l2_regularization": 1.0,
+    "early_stopping": False, "random_state": 0,
+    "monotonic_cst": [1 if name in LINK_BOOSTER_INCREASING else 0 for name in LINK_FEATURES]}
+
+
+def fit_link_booster(plan: "Plan", **params: Any) -> Any:
+    """Fit a non-linear combiner of relscore's link features (:data:`LINK_FEATURES`) on a
+    validation plan: scikit-learn's ``HistGradientBoostingClassifier`` (parameters
+    :data:`LINK_BOOSTER_PARAMS`, overridden by ``params``; increasing in the features of
+    :data:`LINK_BOOSTER_INCREASING`) of "positive or negative", on one
+    thread. Only the plan's edges are used. Returns the fitted classifier, for
+    :func:`run_link_booster`."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    if plan.stage != "val":
+        raise ValueError("fit_link_booster() only fits on a validation plan")
+    positive, negative = link_features(plan)
+    with threadpool_limits(1):  # the evaluation's budget is one core
+        return HistGradientBoostingClassifier(**{**LINK_BOOSTER_PARAMS, **params}).fit(
+            np.vstack([positive, negative]), np.r_[np.ones(len(positive)), np.zeros(len(negative))])
+
+
+def run_link_booster(plan: "Plan", booster: Any, fast_metrics: bool = False) -> LinkPredictionResult:
+    """Score a plan with a fitted combiner of the link features (``booster.decision_function``,
+    e.g. from :func:`fit_link_booster`): the features come from the same C++ stream as
+    :func:`run_plan` (a query's features use only what it may know), the metrics are
+    :func:`run_plan`'s. The log-odds, not probabilities, are the scores: probabilities near 1
+    would tie once rounded to float32."""
+    from threadpoolctl import threadpool_limits
+
+    started = time.perf_counter()
+    positive, negative = link_features(plan)
+    with threadpool_limits(1):
+        scores = booster.decision_function(np.vstack([positive, negative]))
+    return _plan_metrics(plan, scores[:len(positive)], scores[len(positive):], fast_metrics, started)
 
 
 SCORES: Dict[str, ScoreSpec] = {spec.name: spec for spec in [
