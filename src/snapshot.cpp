@@ -338,7 +338,7 @@ struct snapshot_codec {
             s.new_person(std::move(name));
         }
         const auto n_pairs = r.get_count(4 * 7 + 8);
-        s.m_pairs.reserve(n_pairs);
+        s.reserve_pairs(n_pairs);  // index, rows and histories sized once (the count fits the data)
         for (std::uint32_t i = 0; i < n_pairs; ++i) {
             detail::pair_store::pair_record p{};
             p.lo = r.get<person_id>();
