@@ -238,20 +238,27 @@ TEST_CASE("write the snapshot fixture of the current format", "[.write-snapshot-
     save_snapshot(s, fixtures / "current.relscore");
 }
 
-TEST_CASE("format version 1 snapshots still load and answer exactly", "[snapshot][compat]") {
-    const auto log = read_log(fixtures / "v1-log.csv");
-    REQUIRE(log.size() == 120);
-    const scorer loaded = load_snapshot(fixtures / "v1.relscore");
-    scorer fresh(fixture_config());
-    for (const auto& e : log) fresh.add(e);
+namespace {
 
-    CHECK(loaded.config() == fresh.config());
-    CHECK(loaded.people() == fresh.people());
-    CHECK(loaded.relationships() == fresh.relationships());
-    REQUIRE(loaded.newest() == fresh.newest());
-    const timestamp later = *fresh.newest() + std::chrono::days{45};
-    for (const auto at : {*fresh.newest(), later}) {
-        const auto x = loaded.table(at), y = fresh.table(at);
+// A committed fixture, and the scorer its log builds afresh: the same people and pairs,
+// and the same table bit for bit, at the newest interaction and 45 days later.
+struct fixture {
+    std::vector<interaction> log;
+    scorer loaded, fresh;
+    timestamp later;
+};
+
+fixture check_fixture(const std::string& stem, const scorer_config& config) {
+    fixture f{read_log(fixtures / (stem + "-log.csv")), load_snapshot(fixtures / (stem + ".relscore")), scorer(config), {}};
+    REQUIRE(f.log.size() == 120);
+    for (const auto& e : f.log) f.fresh.add(e);
+    CHECK(f.loaded.config() == f.fresh.config());
+    CHECK(f.loaded.people() == f.fresh.people());
+    CHECK(f.loaded.relationships() == f.fresh.relationships());
+    REQUIRE(f.loaded.newest() == f.fresh.newest());
+    f.later = *f.fresh.newest() + std::chrono::days{45};
+    for (const auto at : {*f.fresh.newest(), f.later}) {
+        const auto x = f.loaded.table(at), y = f.fresh.table(at);
         REQUIRE(x.size() == y.size());
         CHECK((x.a == y.a).all());
         CHECK((x.b == y.b).all());
@@ -261,6 +268,14 @@ TEST_CASE("format version 1 snapshots still load and answer exactly", "[snapshot
         CHECK((x.last_interaction_us == y.last_interaction_us).all());
         CHECK((x.interactions == y.interactions).all());
     }
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("format version 1 snapshots still load and answer exactly", "[snapshot][compat]") {
+    const fixture f = check_fixture("v1", fixture_config());
+    const auto& [log, loaded, fresh, later] = f;
     // And against the brute-force reference, pair by pair.
     for (std::size_t i = 0; i < 7; ++i)
         for (std::size_t j = i + 1; j < 7; ++j) {
@@ -292,28 +307,9 @@ TEST_CASE("saving over a symbolic link replaces the link and leaves its target a
 // v2.relscore: written by format version 2 with `relscore_tests "[.write-snapshot-fixture]"`
 // (then renamed from current.*), with fixture_config_v2().
 TEST_CASE("format version 2 snapshots still load and answer exactly", "[snapshot][compat]") {
-    const auto log = read_log(fixtures / "v2-log.csv");
-    REQUIRE(log.size() == 120);
-    const scorer loaded = load_snapshot(fixtures / "v2.relscore");
-    scorer fresh(fixture_config_v2());
-    for (const auto& e : log) fresh.add(e);
-
-    CHECK(loaded.config() == fresh.config());
+    const fixture f = check_fixture("v2", fixture_config_v2());
+    const auto& [log, loaded, fresh, later] = f;
     CHECK(loaded.config().insight.reply_window == std::chrono::days{5});
-    CHECK(loaded.people() == fresh.people());
-    CHECK(loaded.relationships() == fresh.relationships());
-    REQUIRE(loaded.newest() == fresh.newest());
-    const timestamp later = *fresh.newest() + std::chrono::days{45};
-    for (const auto at : {*fresh.newest(), later}) {
-        const auto x = loaded.table(at), y = fresh.table(at);
-        REQUIRE(x.size() == y.size());
-        CHECK((x.a == y.a).all());
-        CHECK((x.b == y.b).all());
-        CHECK((x.strength == y.strength).all());  // bit-identical
-        CHECK((x.volume_ab == y.volume_ab).all());
-        CHECK((x.volume_ba == y.volume_ba).all());
-        CHECK((x.interactions == y.interactions).all());
-    }
     std::size_t pairs = 0;
     for (std::size_t i = 0; i < 7; ++i)
         for (std::size_t j = 0; j < 7; ++j) {
