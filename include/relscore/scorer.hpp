@@ -9,6 +9,7 @@
 /// - detail/history.hpp, detail/conversation.hpp: conversation history and its rules;
 /// - detail/batch_grouping.hpp: the order in which bulk ingest applies a batch;
 /// - detail/pair_store.hpp: where every interaction's state lives and how one changes it;
+/// - detail/validation.hpp: what is checked before anything changes;
 /// - this file: the public class, which validates input (strong exception guarantee) and
 ///   answers queries. Everything is a sum, so two scorers merge exactly (see merge()).
 
@@ -42,6 +43,7 @@
 #include <relscore/detail/pair_store.hpp>
 #include <relscore/detail/state_blocks.hpp>
 #include <relscore/detail/utf8.hpp>
+#include <relscore/detail/validation.hpp>
 #include <relscore/error.hpp>
 #include <relscore/insight.hpp>
 #include <relscore/interaction.hpp>
@@ -83,9 +85,9 @@ public:
     static constexpr std::int64_t min_time_us = pair_store::min_time_us;  // 1400-01-01
     static constexpr std::int64_t max_time_us = pair_store::max_time_us;  // 9999-12-31T23:59:59.999999
     /// Names longer than this are refused (a guard against a wrong column).
-    static constexpr std::size_t max_name_bytes = 4096;
+    static constexpr std::size_t max_name_bytes = detail::max_name_bytes;
     /// Dense person ids must be below this.
-    static constexpr person_id max_person_id = (person_id{1} << 31) - 1;
+    static constexpr person_id max_person_id = detail::max_person_id;
 
     explicit scorer(scorer_config config = {})
         : pair_store(config), m_config(std::move(config)) {
@@ -121,7 +123,7 @@ public:
 
     /// The id of `name`, creating the person if new.
     person_id intern(std::string_view name) {
-        check_name(name, "relscore::scorer::intern()");
+        detail::check_name(name, "relscore::scorer::intern()");
         if (auto it = m_ids.find(name); it != m_ids.end()) return it->second;
         return new_person(std::string(name));
     }
@@ -179,7 +181,7 @@ public:
     /// Adds one interaction named by string ids. Strong exception guarantee.
     void add(const interaction& e) {
         std::vector<std::string> new_channels;
-        const dense_interaction d = resolve_checked(e, "relscore::scorer::add()", new_channels);
+        const dense_interaction d = detail::resolve_checked(m_config, e, "relscore::scorer::add()", new_channels);
         register_channels(new_channels);
         apply_named(e, d);
     }
@@ -187,7 +189,7 @@ public:
     /// Adds one interaction named by dense ids (the fast path). Ids not yet known create
     /// people named by their decimal value. Strong exception guarantee.
     void add(const dense_interaction& e) {
-        validate(e, "relscore::scorer::add()");
+        detail::validate_dense(m_config, e, "relscore::scorer::add()");
         ensure_dense_people(std::max(e.source, e.target));
         apply(e.source, e.target, e);
     }
@@ -201,7 +203,7 @@ public:
         resolved.reserve(batch.size());
         std::vector<std::string> new_channels;
         for (std::size_t i = 0; i < batch.size(); ++i)
-            resolved.push_back(resolve_checked(batch[i], batch_position(i), new_channels));
+            resolved.push_back(detail::resolve_checked(m_config, batch[i], batch_position(i), new_channels));
         register_channels(new_channels);
         // Intern in batch order, source before target, so ids follow first appearance.
         std::vector<std::pair<person_id, person_id>> ends(batch.size());
@@ -216,7 +218,7 @@ public:
     void add_batch(std::span<const dense_interaction> batch) {
         person_id top = 0;
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            validate(batch[i], batch_position(i));
+            detail::validate_dense(m_config, batch[i], batch_position(i));
             top = std::max({top, batch[i].source, batch[i].target});
         }
         if (!batch.empty()) ensure_dense_people(top);
@@ -247,12 +249,12 @@ public:
 
         std::vector<channel_id> channel_of;  // code -> channel id
         std::vector<std::string> new_channels;
-        for (const auto& name : c.channel_names) channel_of.push_back(channel_or_register(name, where, new_channels));
-        const channel_id fallback = c.channel.empty() ? channel_or_register(c.default_channel, where, new_channels) : 0;
+        for (const auto& name : c.channel_names) channel_of.push_back(detail::channel_or_register(m_config, name, where, new_channels));
+        const channel_id fallback = c.channel.empty() ? detail::channel_or_register(m_config, c.default_channel, where, new_channels) : 0;
         {
             boost::unordered_flat_map<std::string_view, std::size_t> seen;
             for (std::size_t i = 0; i < c.people.size(); ++i) {
-                check_name(c.people[i], where);
+                detail::check_name(c.people[i], where);
                 if (!seen.emplace(c.people[i], i).second)
                     detail::throw_error<invalid_argument_error>(std::string(where) + ": person name '" + c.people[i] +
                                                                 "' appears twice in the names");
@@ -709,83 +711,12 @@ private:
         return items;
     }
 
-    // Where an error happened: a call, and for batches the element. Formatted only when an
-    // error is reported, so validating a batch costs no string work per element.
-    struct error_site {
-        static constexpr std::size_t no_index = static_cast<std::size_t>(-1);
-        const char* call;
-        std::size_t index = no_index;
-        error_site(const char* c) : call(c) {}  // NOLINT(google-explicit-constructor): a call's name is a site
-        error_site(const char* c, std::size_t i) : call(c), index(i) {}
-        [[nodiscard]] std::string str() const {
-            std::string out = call;
-            if (index != no_index) out += ": interaction #" + std::to_string(index);
-            return out;
-        }
-    };
+    using error_site = detail::error_site;
     static error_site batch_position(std::size_t i) { return {"relscore::scorer::add_batch()", i}; }
 
     void check_person(person_id id) const {
         if (id >= m_names.size())
             detail::throw_error<unknown_person_error>("relscore::scorer: unknown person id " + std::to_string(id));
-    }
-
-    static void check_name(std::string_view name, const error_site& where) {
-        if (name.empty()) detail::throw_error<invalid_argument_error>(where.str() + ": empty person id");
-        if (name.size() > max_name_bytes)
-            detail::throw_error<invalid_argument_error>(where.str() + ": person id longer than " +
-                                                        std::to_string(max_name_bytes) + " bytes");
-        if (auto bad = detail::invalid_utf8_at(name))
-            detail::throw_error<invalid_argument_error>(where.str() + ": person id is not valid UTF-8 (byte " +
-                                                        std::to_string(*bad) + ")");
-    }
-
-    void validate(const dense_interaction& e, const error_site& where) const {
-        if (e.source == e.target)
-            detail::throw_error<invalid_argument_error>(where.str() + ": self-interaction (source and target are both " +
-                                                        std::to_string(e.source) + ")");
-        if (e.source > max_person_id || e.target > max_person_id)
-            detail::throw_error<invalid_argument_error>(where.str() + ": person id above " +
-                                                        std::to_string(max_person_id));
-        validate_common(e, where);
-    }
-
-    // `new_channels`: channels registered by the batch being validated (ids past the registry's).
-    void validate_common(const dense_interaction& e, const error_site& where, std::size_t new_channels = 0) const {
-        if (e.channel >= m_config.channels.size() + new_channels)
-            detail::throw_error<invalid_argument_error>(where.str() + ": unknown channel id " + std::to_string(e.channel));
-        if (e.weight && !detail::weight_in_range(*e.weight))
-            detail::throw_error<invalid_argument_error>(where.str() + ": " + detail::weight_range_message(*e.weight));
-        const std::int64_t t = to_micros(e.time);
-        if (t < min_time_us || t > max_time_us)
-            detail::throw_error<invalid_argument_error>(where.str() + ": time " + std::to_string(t) +
-                                                        "us is outside years 1400..9999");
-    }
-
-    [[nodiscard]] channel_id channel_or_throw(std::string_view name, const error_site& where) const {
-        if (auto id = m_config.channels.find(name)) return *id;
-        detail::throw_error<invalid_argument_error>(where.str() + ": unknown channel '" + std::string(name) +
-                                                    "' (known: " + m_config.channels.names() + ")");
-    }
-
-    // The id of channel `name`. An unknown name is an error, or, if the config registers
-    // unknown channels, gets the next free id and is appended to `new_channels`: the caller
-    // registers them (register_channels()) only once its whole batch is valid.
-    [[nodiscard]] channel_id channel_or_register(std::string_view name, const error_site& where,
-                                                 std::vector<std::string>& new_channels) const {
-        if (!m_config.register_unknown_channels) return channel_or_throw(name, where);
-        if (auto id = m_config.channels.find(name)) return *id;
-        for (std::size_t i = 0; i < new_channels.size(); ++i)
-            if (new_channels[i] == name) return static_cast<channel_id>(m_config.channels.size() + i);
-        if (name.empty()) detail::throw_error<invalid_argument_error>(where.str() + ": empty channel name");
-        if (name.size() > max_name_bytes || detail::invalid_utf8_at(name))
-            detail::throw_error<invalid_argument_error>(where.str() + ": channel name is too long or not valid UTF-8");
-        if (m_config.channels.size() + new_channels.size() >= channel_registry::max_channels)
-            detail::throw_error<invalid_argument_error>(where.str() + ": cannot register channel '" + std::string(name) + "': " +
-                                                        std::to_string(channel_registry::max_channels) +
-                                                        " channels is the limit");
-        new_channels.emplace_back(name);
-        return static_cast<channel_id>(m_config.channels.size() + new_channels.size() - 1);
     }
 
     void register_channels(const std::vector<std::string>& new_channels) {
@@ -796,18 +727,6 @@ private:
             m_config.channels.define(std::move(c));
         }
         m_kernels.build(m_config.channels);
-    }
-
-    // Validates a named interaction and resolves its channel; people are not interned yet.
-    [[nodiscard]] dense_interaction resolve_checked(const interaction& e, const error_site& where,
-                                                    std::vector<std::string>& new_channels) const {
-        check_name(e.source, where);
-        check_name(e.target, where);
-        if (e.source == e.target)
-            detail::throw_error<invalid_argument_error>(where.str() + ": self-interaction ('" + e.source + "')");
-        dense_interaction d{e.time, 0, 0, channel_or_register(e.channel, where, new_channels), e.weight, e.mutual};
-        validate_common(d, where, new_channels.size());
-        return d;
     }
 
     // The largest decayed sum pair `idx` stores (its kernel states and pace sums).

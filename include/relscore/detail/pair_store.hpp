@@ -36,6 +36,7 @@
 #include <relscore/detail/history.hpp>
 #include <relscore/detail/kernels.hpp>
 #include <relscore/detail/state_blocks.hpp>
+#include <relscore/detail/validation.hpp>
 #include <relscore/error.hpp>
 #include <relscore/interaction.hpp>
 #include <relscore/scorer_types.hpp>
@@ -46,10 +47,9 @@ namespace detail {
 
 class pair_store {
 public:
-    /// Earliest and latest accepted interaction times (years 1400 and 9999): keeps every
-    /// time difference far inside int64 microseconds.
-    static constexpr std::int64_t min_time_us = -17987443200LL * 1000000;  // 1400-01-01
-    static constexpr std::int64_t max_time_us = 253402300799999999LL;      // 9999-12-31T23:59:59.999999
+    /// Earliest and latest interaction times (detail/validation.hpp).
+    static constexpr std::int64_t min_time_us = earliest_time_us;
+    static constexpr std::int64_t max_time_us = latest_time_us;
 
     explicit pair_store(const scorer_config& config)
         : m_kernels(config.channels),
