@@ -119,6 +119,10 @@ public:
         return it->second;
     }
 
+    std::uint32_t find_or_add_pair(std::uint64_t key) {
+        return find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
+    }
+
     // The decayed sum of (component, dir) of `pair`; a new one starts empty at the oldest
     // time, so the first add() sets it exactly.
     decayed_sum& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
@@ -145,7 +149,7 @@ public:
         if (n < worth_grouping) {
             for (std::size_t i = 0; i < n; ++i) {
                 const grouped_event e = make(i);
-                apply_to_pair(find_or_add_pair(static_cast<person_id>(e.pair_key >> 32), static_cast<person_id>(e.pair_key)), e);
+                apply_to_pair(find_or_add_pair(e.pair_key), e);
             }
             return;
         }
@@ -182,10 +186,25 @@ public:
             grow_pairs(m_pairs.size() + fresh.size());
             m_states.reserve_more(fresh_sums);
             for (const fresh_pair& f : fresh) {
-                const std::uint64_t key = events[groups[f.group].begin].pair_key;
-                const std::uint32_t pair = find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
+                const std::uint32_t pair = find_or_add_pair(events[groups[f.group].begin].pair_key);
                 if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
                 for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
+            }
+        }
+    }
+
+    // Calls f(component, dir) for every decayed sum interaction `e` adds to: each kernel
+    // component of its channel, in its direction (both, in order, for a mutual one).
+    template <class F>
+    void for_each_sum(const grouped_event& e, F&& f) const {
+        const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
+        for (std::uint32_t k = first_component; k < end_component; ++k) {
+            const auto component = static_cast<std::uint16_t>(k);
+            if (e.dir == 2) {
+                f(component, std::uint8_t{0});
+                f(component, std::uint8_t{1});
+            } else {
+                f(component, e.dir);
             }
         }
     }
@@ -193,16 +212,11 @@ public:
     // How many decayed sums (component, direction) a new pair's run of interactions creates.
     [[nodiscard]] std::uint32_t sums_created_by(std::span<const grouped_event> run) {
         m_block_keys.clear();
-        for (const grouped_event& e : run) {
-            const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
-            for (std::uint32_t k = first_component; k < end_component; ++k)
-                for (std::uint8_t d = 0; d < 2; ++d) {
-                    if (e.dir != 2 && e.dir != d) continue;
-                    const std::uint32_t key = state_blocks::key(static_cast<std::uint16_t>(k), d);
-                    if (std::find(m_block_keys.begin(), m_block_keys.end(), key) == m_block_keys.end())
-                        m_block_keys.push_back(key);
-                }
-        }
+        for (const grouped_event& e : run)
+            for_each_sum(e, [&](std::uint16_t component, std::uint8_t dir) {
+                const std::uint32_t key = state_blocks::key(component, dir);
+                if (std::find(m_block_keys.begin(), m_block_keys.end(), key) == m_block_keys.end()) m_block_keys.push_back(key);
+            });
         return static_cast<std::uint32_t>(m_block_keys.size());
     }
 
@@ -234,17 +248,9 @@ public:
         if (m_conversations) m_rules.record(m_history[idx], e.dir, w, t, first, previous);
         if (m_retain_events) m_events[idx].push_back({t, w, e.channel, e.dir});
         ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
-        const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
-        for (std::uint32_t k = first_component; k < end_component; ++k) {
-            const double wk = w * m_kernels.component_weight[k], h = m_kernels.half_life_us[k];
-            const auto component = static_cast<std::uint16_t>(k);
-            if (mutual) {
-                state_for(idx, component, 0).add(wk, t, h);
-                state_for(idx, component, 1).add(wk, t, h);
-            } else {
-                state_for(idx, component, e.dir).add(wk, t, h);
-            }
-        }
+        for_each_sum(e, [&](std::uint16_t component, std::uint8_t dir) {
+            state_for(idx, component, dir).add(w * m_kernels.component_weight[component], t, m_kernels.half_life_us[component]);
+        });
         if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
         m_newest_us = std::max(m_newest_us, t);
     }
