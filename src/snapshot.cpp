@@ -5,7 +5,7 @@
 //   host refuses to write or read rather than produce a file nobody else can load):
 //
 //     magic        8 bytes  "RELSCORE"
-//     version      u32      2 (1 is still read)
+//     version      u32      3 (1 and 2 are still read)
 //     reciprocity  f64
 //     channels     u32 count, then per channel: string name, f64 weight, i64 half-life (us),
 //                  [v2: u8 kernel (0 exponential, 1 power law, 2 window), i64 scale (us),
@@ -21,7 +21,7 @@
 //                    u32 states, then per state: u16 component (v1: channel), u8 dir,
 //                    f64 value, i64 ref (us)
 //                    [v2, if conversations: the pair's history, field by field in the order
-//                     of history_fields() below]
+//                     of history_fields() below; v3 adds the opening (u64) at its end]
 //                    [v2, if retain events: u32 count, then per event: i64 time, f64 weight,
 //                     u16 channel, u8 dir (0, 1, 2 = mutual)]
 //                    [v2, if a channel has a window kernel: its interactions still in the
@@ -30,7 +30,8 @@
 //
 //   where `string` is a u32 byte length and the bytes.
 // - Version 1 snapshots load with the default insight settings; their pairs start with an
-//   empty history (first interaction = last, one touch).
+//   empty history (first interaction = last, one touch). Version 2 histories load without
+//   their opening (unknown), so a later merge adds them as interleaved (insight.hpp).
 // - Pairs and each pair's states are written in the scorer's own order and read back into
 //   the same order, so a loaded scorer computes bit-identical results, and
 //   save -> load -> save gives identical bytes.
@@ -54,7 +55,7 @@ namespace detail {
 namespace {
 
 constexpr std::string_view magic = "RELSCORE";
-constexpr std::uint32_t format_version = 2;
+constexpr std::uint32_t format_version = 3;
 constexpr std::uint32_t oldest_readable_version = 1;
 
 // Every field of a pair's history, in snapshot order; `f` is called with each (a
@@ -66,7 +67,7 @@ template <std::size_t Bins>
 constexpr bool is_histogram<detail::log2_bins<Bins>> = true;
 
 template <typename History, typename F>
-void history_fields(History& h, F&& f) {
+void history_fields(History& h, std::uint32_t version, F&& f) {
     f(h.conversations);
     f(h.mutual_initiated);
     f(h.late);
@@ -90,6 +91,7 @@ void history_fields(History& h, F&& f) {
         f(h.latencies[k].latency);
         f(h.latencies[k].censored);
     }
+    if (version >= 3) f(h.opening);
 }
 
 static_assert(std::endian::native == std::endian::little,
@@ -217,9 +219,12 @@ struct snapshot_codec {
                 w.put(sums[k].ref_us);
             }
             if (ic.conversations)
-                history_fields(s.m_history[idx], [&](const auto& field) {
-                    if constexpr (is_histogram<std::remove_cvref_t<decltype(field)>>) {
+                history_fields(s.m_history[idx], format_version, [&](const auto& field) {
+                    using field_type = std::remove_cvref_t<decltype(field)>;
+                    if constexpr (is_histogram<field_type>) {
                         for (std::size_t k = 0; k < field.bins; ++k) w.put(field[k]);
+                    } else if constexpr (std::is_same_v<field_type, detail::history_opening>) {
+                        w.put(field.bits());
                     } else {
                         w.put(field);
                     }
@@ -271,6 +276,24 @@ struct snapshot_codec {
             throw parse_error(fmt::format("{}: corrupted snapshot: checksum mismatch", where));
         }
         return parse(body.substr(magic.size() + 4), false, version);
+    }
+
+    // What merge() relies on when it joins histories (it takes back the opening's counts).
+    static bool consistent_opening(const detail::pair_history& h) {
+        using fate = detail::history_opening::fate;
+        const auto& o = h.opening;
+        if (!o.known()) return true;
+        const auto base = detail::direction_history::latency_base_us;
+        const auto k = static_cast<std::size_t>(o.dir() == 2 ? 0 : o.dir());
+        if (h.conversations == 0 || (o.dir() == 2 ? h.mutual_initiated : h.dir[k].initiated) == 0) return false;
+        if (o.dir() == 2) return o.first_wait() == fate::none;
+        switch (o.first_wait()) {
+            case fate::open: return h.waiting[k];
+            case fate::answered: return h.latencies[k].latency[h.latencies[k].latency.bin_of(o.value_us(), base)] > 0;
+            case fate::censored: return h.latencies[k].censored[h.latencies[k].censored.bin_of(o.value_us(), base)] > 0;
+            case fate::none: return false;
+        }
+        return false;
     }
 
     // Parses the records after the header. `with_checksum`: `records` still ends with the
@@ -347,7 +370,8 @@ struct snapshot_codec {
             if (version >= 2) {
                 p.first_us = r.get<std::int64_t>();
                 p.touches = r.get<std::uint32_t>();
-                if (p.first_us > p.last_us) corrupt("a pair's first interaction is after its last");
+                if (p.first_us > p.last_us || p.first_us < scorer::min_time_us)
+                    corrupt("a pair's first interaction is after its last, or out of range");
             } else {
                 p.first_us = p.last_us;
                 p.touches = 1;
@@ -381,10 +405,12 @@ struct snapshot_codec {
             }
             s.m_states.reverse(s.m_pairs[idx].states);  // back to creation order
             if (version >= 2 && config.insight.conversations)
-                history_fields(s.m_history[idx], [&](auto& field) {
+                history_fields(s.m_history[idx], version, [&](auto& field) {
                     using field_type = std::remove_reference_t<decltype(field)>;
                     if constexpr (is_histogram<field_type>) {
                         for (std::size_t k = 0; k < field.bins; ++k) field.set(k, r.get<std::uint32_t>());
+                    } else if constexpr (std::is_same_v<field_type, detail::history_opening>) {
+                        field.set_bits(r.get<std::uint64_t>());
                     } else if constexpr (std::is_same_v<field_type, bool>) {
                         const auto v = r.get<std::uint8_t>();
                         if (v > 1) corrupt("an invalid flag");
@@ -393,6 +419,9 @@ struct snapshot_codec {
                         field = r.get<field_type>();
                     }
                 });
+            s.m_oldest_us = std::min(s.m_oldest_us, p.first_us);
+            if (version >= 3 && config.insight.conversations && !consistent_opening(s.m_history[idx]))
+                corrupt("a conversation history's opening does not match its counts");
             const auto get_events = [&](std::vector<detail::pair_store::retained_event>& events) {
                 const auto n_events = r.get_count(8 + 8 + 2 + 1);
                 events.reserve(n_events);

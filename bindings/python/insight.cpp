@@ -158,7 +158,7 @@ void bind_insight(py::module_& m) {
                const std::optional<std::vector<double>>& thresholds) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                return stars(s.between(a, b, at_of(at_us)), stars_config_of(thresholds));
+                return stars(s, s.between(a, b, at_of(at_us)), stars_config_of(thresholds));
             },
             "a"_a, "b"_a, "at_us"_a, "thresholds"_a, "Stars (0-5) of one relationship.")
         .def(
@@ -166,7 +166,7 @@ void bind_insight(py::module_& m) {
             [](const locked_scorer& locked, std::optional<std::int64_t> at_us, const std::optional<std::vector<double>>& thresholds) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                const stars_config config = stars_config_of(thresholds);
+                const stars_config config = stars_config_of(thresholds).for_log(s.log_span());
                 const relationship_table t = s.table(at_of(at_us));
                 const auto n = static_cast<py::ssize_t>(t.size());
                 py::array_t<std::int8_t> star(n), direction(n);
@@ -217,7 +217,8 @@ void bind_insight(py::module_& m) {
                                 "interactions"_a = copy(t.interactions), "people"_a = people_of(s));
             },
             "at_us"_a, "thresholds"_a,
-            "Per table() row: stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising) and its "
+            "Per table() row: stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising, 2 not enough "
+            "history) and its "
             "change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the "
             "people, from the same state.");
 
@@ -232,7 +233,7 @@ void bind_insight(py::module_& m) {
             std::vector<relationship> rs;
             rs.reserve(a.size());
             for (std::size_t i = 0; i < a.size(); ++i) rs.push_back(s.between(a[i], b[i], at_of(at_us)));
-            const star_calibration fit = calibrate_stars(rs, given);
+            const star_calibration fit = calibrate_stars(rs, given, stars_config{}.for_log(s.log_span()));
             std::vector<double> thresholds;
             for (const auto& l : fit.config.levels) thresholds.push_back(l.min_strength);
             return py::dict("thresholds"_a = thresholds, "before"_a = agreement_dict(fit.before),

@@ -78,6 +78,7 @@ struct reply_stats {
     std::uint64_t attempts_before_first_answer = 0;  ///< a's messages before b first got in touch
     bool ever_answered = false;        ///< b has been in touch with a (b→a or mutual) at least once
     std::optional<timestamp> waiting_since;  ///< first message of a's open wait, if a is waiting
+    friend bool operator==(const reply_stats&, const reply_stats&) = default;
 };
 
 /// The conversation statistics of one pair, seen from a.
@@ -88,15 +89,17 @@ struct conversation_stats {
     std::uint64_t touches = 0;
     std::uint64_t late = 0;  ///< interactions that arrived after newer ones (volumes only)
     std::optional<timestamp> first_interaction, last_interaction;
+    friend bool operator==(const conversation_stats&, const conversation_stats&) = default;
 };
 
-enum class trend_direction { cooling, steady, rising };
+enum class trend_direction { cooling, steady, rising, not_enough_history };
 
 /// "cooling", "steady" or "rising".
 [[nodiscard]] constexpr const char* to_string(trend_direction d) noexcept {
     switch (d) {
         case trend_direction::cooling: return "cooling";
         case trend_direction::rising: return "rising";
+        case trend_direction::not_enough_history: return "not enough history";
         case trend_direction::steady: break;
     }
     return "steady";
@@ -117,6 +120,7 @@ struct trend {
     double rate_per_day = 0;       ///< change_over_horizon per day of the horizon
     double change_over_horizon = 0;///< relative change of the pace over the horizon
     trend_direction direction = trend_direction::steady;
+    friend bool operator==(const trend&, const trend&) = default;
 };
 
 /// A relationship's own rhythm and whether it is due a touch.
@@ -127,6 +131,7 @@ struct rhythm {
     timestamp last_contact;
     timestamp due;                 ///< last contact + typical gap
     double overdue = 0;            ///< (query time − last contact) / typical gap; ≥ 1 means due
+    friend bool operator==(const rhythm&, const rhythm&) = default;
 };
 
 /// One entry of due(): a relationship worth a touch now.

@@ -149,6 +149,10 @@ public:
         if (m_pairs.empty()) return std::nullopt;
         return from_micros(m_newest_us);
     }
+    /// The time from the oldest to the newest interaction ingested (zero if none).
+    [[nodiscard]] duration log_span() const noexcept {
+        return m_pairs.empty() ? duration{0} : duration{m_newest_us - m_oldest_us};
+    }
     [[nodiscard]] scorer_stats stats() const noexcept { return {people(), relationships(), m_states.size(), newest()}; }
     /// What the state costs, by component (O(people + pairs)).
     [[nodiscard]] scorer_memory memory_usage() const noexcept {
@@ -328,8 +332,10 @@ public:
             const std::uint32_t idx = find_or_add_pair(std::min(x, y), std::max(x, y));
             pair_record& mine = m_pairs[idx];
             const std::size_t theirs = static_cast<std::size_t>(&p - other.m_pairs.data());
+            const detail::conversation_rules::span mine_span{mine.first_us, mine.last_us}, theirs_span{p.first_us, p.last_us};
             if (m_config.insight.conversations)
-                m_rules.merge(m_history[idx], other.m_history[theirs], flipped, mine.last_us < p.last_us);
+                m_rules.merge(m_history[idx], mine_span, other.m_history[theirs], theirs_span, flipped);
+            mine.touches = merged_touches(mine.touches, mine_span, p.touches, theirs_span);
             if (m_config.insight.retain_events)
                 for (retained_event ev : other.m_events[theirs]) {
                     if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
@@ -337,7 +343,6 @@ public:
                 }
             mine.last_us = std::max(mine.last_us, p.last_us);
             mine.first_us = std::min(mine.first_us, p.first_us);
-            mine.touches += p.touches;
             mine.n_lo_hi += flipped ? p.n_hi_lo : p.n_lo_hi;
             mine.n_hi_lo += flipped ? p.n_lo_hi : p.n_hi_lo;
             mine.n_mutual += p.n_mutual;
@@ -358,6 +363,7 @@ public:
             }
         }
         m_newest_us = std::max(m_newest_us, other.m_newest_us);
+        m_oldest_us = std::min(m_oldest_us, other.m_oldest_us);
     }
 
     /// Releases spare capacity (O(state)): each pair's decayed sums packed with no slack,
@@ -684,7 +690,7 @@ private:
     }
 
     [[nodiscard]] relscore::trend trend_at(std::uint32_t pair, std::int64_t t) const {
-        return m_rules.trend_at(m_history[pair], t);
+        return m_rules.trend_at(m_history[pair], m_pairs[pair].first_us, t);
     }
     [[nodiscard]] relscore::rhythm rhythm_at(std::uint32_t pair, std::int64_t t) const {
         return m_rules.rhythm_at(m_history[pair], m_pairs[pair].last_us, t, max_time_us);
@@ -757,6 +763,18 @@ private:
                     other.m_names[p.hi] + "' would exceed relscore::max_total (" + detail::short_number(max_total) +
                     ") after the merge; nothing was merged");
         }
+    }
+
+    // A pair's touches after a merge: exact when one side's interactions all come before
+    // the other's (the newer side's first touch is no touch if it shares a period with the
+    // older side's last); otherwise the sum, which can only over-count.
+    [[nodiscard]] std::uint32_t merged_touches(std::uint32_t mine, detail::conversation_rules::span mine_span,
+                                               std::uint32_t theirs, detail::conversation_rules::span theirs_span) const {
+        if (mine_span.empty()) return theirs;
+        const auto joined = [&](detail::conversation_rules::span older, detail::conversation_rules::span newer) {
+            return older.last_us <= newer.first_us && !m_rules.new_touch_period(older.last_us, newer.first_us);
+        };
+        return mine + theirs - (joined(mine_span, theirs_span) || joined(theirs_span, mine_span) ? 1 : 0);
     }
 
     void apply(person_id source, person_id target, const dense_interaction& e) {

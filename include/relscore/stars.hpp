@@ -15,9 +15,11 @@
 /// | 4     | 12         | 0.5           | 60 days     | 5         | a working relationship           |
 /// | 5     | 20         | 0.6           | 120 days    | 8         | sustained two-way contact, months|
 ///
-/// "Known for" is the time from the first to the newest interaction; a touch is contact
-/// after a silence longer than insight_config::touch_gap (a day), so a burst of emails on
-/// one day is one touch. A relationship that fades loses its stars as its strength decays.
+/// "Known for" is the time from the first to the newest interaction (the gates shrink for a
+/// log shorter than 120 days: stars_config::for_log); touches are the days with contact
+/// (periods of insight_config::touch_gap, UTC days by default), so a burst of emails on one
+/// day is one touch and daily contact earns one a day. A relationship that fades loses its
+/// stars as its strength decays.
 
 #include <algorithm>
 #include <array>
@@ -51,6 +53,22 @@ struct stars_config {
         {12.0, 0.5, std::chrono::days{60}, 5},
         {20.0, 0.6, std::chrono::days{120}, 8},
     }};
+    /// Scale the "known for" gates to a log shorter than the longest of them (see for_log()).
+    bool scale_spans_to_log = true;
+
+    /// These thresholds for a log that spans `log_span` (scorer::log_span()): if the log is
+    /// shorter than the longest "known for" gate, every such gate shrinks by the same factor,
+    /// so the top star needs the whole log. Without it no pair of a 28-day log could pass 3
+    /// stars, whatever its contact.
+    [[nodiscard]] stars_config for_log(duration log_span) const {
+        stars_config out = *this;
+        duration longest{0};
+        for (const star_level& l : levels) longest = std::max(longest, l.min_span);
+        if (!scale_spans_to_log || longest <= duration{0} || log_span >= longest) return out;
+        const double f = static_cast<double>(std::max(log_span, duration{0}).count()) / static_cast<double>(longest.count());
+        for (star_level& l : out.levels) l.min_span = duration{static_cast<duration::rep>(std::llround(static_cast<double>(l.min_span.count()) * f))};
+        return out;
+    }
 
     friend bool operator==(const stars_config&, const stars_config&) = default;
 };
@@ -77,9 +95,16 @@ namespace detail {
 }  // namespace detail
 
 /// The stars of a relationship: the highest k such that it meets every gate of stars 1..k.
-/// Non-decreasing in strength when the rest is fixed.
+/// Non-decreasing in strength when the rest is fixed. The thresholds are used as given;
+/// stars(s, r) fits them to the span of the scorer's log first.
 [[nodiscard]] inline int stars(const relationship& r, const stars_config& c = {}) {
     return std::min(detail::star_by_strength(r.strength, c), detail::star_cap(r, c));
+}
+
+/// The stars of a relationship of scorer `s`, with the thresholds fitted to its log's span
+/// (stars_config::for_log).
+[[nodiscard]] inline int stars(const scorer& s, const relationship& r, const stars_config& c = {}) {
+    return stars(r, c.for_log(s.log_span()));
 }
 
 /// How well a mapping reproduces a user's stars.

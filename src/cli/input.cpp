@@ -1,5 +1,6 @@
 #include "input.hpp"
 
+#include <relscore/io/ingest.hpp>
 #include <relscore/time.hpp>
 
 #include <fmt/format.h>
@@ -133,7 +134,7 @@ scorer load_scorer(const input_options& opts) {
             std::fflush(stderr);
         };
 
-    const auto summary = io::read_interactions(opts.events, s.channels(), read, [&](interaction&& e) { s.add(e); });
+    const auto summary = io::ingest(s, opts.events, read);  // one batch: time order whatever the file's order
     if (show) std::fputs("\r\033[K", stderr);
     if (summary.skipped > 0) {
         fmt::print(stderr, "relscore: skipped {} of {} rows as invalid; the first {}:\n", summary.skipped,

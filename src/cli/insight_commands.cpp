@@ -35,6 +35,7 @@ std::string date_of(timestamp t) { return format_time(t).substr(0, 10); }
 double days_of(duration d) { return static_cast<double>(d.count()) / 86400e6; }
 
 std::string trend_text(const trend& t) {
+    if (t.direction == trend_direction::not_enough_history) return to_string(t.direction);
     return fmt::format("{} ({:+.0f}%)", to_string(t.direction), 100 * t.change_over_horizon);
 }
 std::string star_text(int n) { return std::string(static_cast<std::size_t>(n), '*') + std::string(static_cast<std::size_t>(5 - n), '.'); }
@@ -87,7 +88,7 @@ struct stars_options {
 int run_stars(const stars_options& o) {
     const scorer s = load_scorer(o.input);
     const auto at = query_at(o.at);
-    stars_config config;
+    stars_config config = stars_config{}.for_log(s.log_span());
     if (o.calibrate) {
         const auto ratings = read_ratings(*o.calibrate);
         std::vector<relationship> rs;
@@ -100,7 +101,7 @@ int run_stars(const stars_options& o) {
             rs.push_back(s.between(*a, *b, at));
             given.push_back(r.stars);
         }
-        const star_calibration fit = calibrate_stars(rs, given);
+        const star_calibration fit = calibrate_stars(rs, given, config);
         config = fit.config;
         fmt::print(stderr, "calibrated on {} ratings: exact agreement {:.0f}% -> {:.0f}%, within one star {:.0f}% -> {:.0f}%\n",
                    fit.after.rated, 100 * fit.before.exact, 100 * fit.after.exact, 100 * fit.before.within_one,
@@ -156,7 +157,7 @@ int run_due(const due_options& o) {
     json doc{{"at", format_time(at ? *at : s.newest().value_or(timestamp{}))}, {"due", json::array()}};
     for (const auto& d : items) {
         const relationship r = s.between(d.a, d.b, at);
-        const int n = stars(r);
+        const int n = stars(s, r);
         const trend tr = s.trend_of(d.a, d.b, at);
         const std::string gap = human(d.when.typical_gap) + (d.when.learned ? "" : " (new)");
         out.rows.push_back({s.name(d.a), s.name(d.b), fmt::format("{:.3f}", d.priority), fmt::format("{:.4f}", d.strength),
@@ -216,7 +217,7 @@ int run_explain(explain_options o) {
     const explanation x = s.explain(a, b, o.receipts, at);
     const conversation_stats c = s.conversation(a, b, at);
     const trend tr = s.trend_of(a, b, at);
-    const int n = stars(r);
+    const int n = stars(s, r);
     std::optional<rhythm> rh;
     if (r.interactions > 0) rh = s.rhythm_of(a, b, at);
     const std::string& na = s.name(a);

@@ -1,8 +1,11 @@
-// Bulk ingest applies a batch grouped by pair (detail/batch_grouping.hpp). It must give
-// the very same scorer, byte for byte, as adding the interactions one by one in order.
+// Bulk ingest applies a batch grouped by pair (detail/batch_grouping.hpp), each pair's
+// interactions in time order. It must give the same answers, bit for bit, as adding the
+// batch's interactions one by one in that order, whatever the batch's row order; and the
+// very same scorer, byte for byte, when the batch already is in that order.
 
 #include "support/catch.hpp"
 #include "support/random_log.hpp"
+#include "support/same_answers.hpp"
 
 #include <relscore/relscore.hpp>
 
@@ -100,26 +103,36 @@ std::vector<std::size_t> random_cuts(std::mt19937_64& rng, std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("batches of every kind equal one-by-one ingest, byte for byte", "[bulk]") {
+TEST_CASE("batches of every kind equal one-by-one ingest in time order", "[bulk]") {
     for (const auto& config : configs()) {
         for (std::uint64_t seed = 1; seed <= 4; ++seed) {
             const auto log = test::random_log(seed, {.people = 40, .interactions = 6000,
                                                      .span_us = seed == 4 ? std::int64_t{86400} * 1'000'000 * 36500
                                                                           : std::int64_t{86400} * 1'000'000 * 365},
                                               config.channels);
-            scorer one_by_one(config);
-            for (const auto& e : log) one_by_one.add(e);
-            const std::string expected = one_by_one.to_bytes();
-
             std::mt19937_64 rng(seed);
             const auto cuts = random_cuts(rng, log.size());
-
+            // The reference: each batch's interactions one by one, in time order.
+            scorer one_by_one(config);
+            for (std::size_t c = 1; c < cuts.size(); ++c) {
+                const std::vector<interaction> batch(log.begin() + static_cast<std::ptrdiff_t>(cuts[c - 1]),
+                                                     log.begin() + static_cast<std::ptrdiff_t>(cuts[c]));
+                for (const auto& e : test::in_time_order(batch, config.channels)) one_by_one.add(e);
+            }
             scorer named(config);
             for (std::size_t c = 1; c < cuts.size(); ++c)
                 named.add_batch(std::span(log).subspan(cuts[c - 1], cuts[c] - cuts[c - 1]));
-            CHECK(named.to_bytes() == expected);
+            test::check_same_answers(one_by_one, named);
 
-            // Columns with codes in order of first appearance, so ids match the named path.
+            // A batch already in time order: the very same bytes as one by one.
+            const auto sorted = test::in_time_order(log, config.channels);
+            scorer sorted_one_by_one(config), sorted_batch(config);
+            for (const auto& e : sorted) sorted_one_by_one.add(e);
+            sorted_batch.add_batch(sorted);
+            CHECK(sorted_batch.to_bytes() == sorted_one_by_one.to_bytes());
+
+            // Columns with codes in order of first appearance, as one batch: the whole log
+            // in time order.
             std::vector<std::string> people;
             std::vector<std::int64_t> t, src, dst, ch;
             std::vector<double> w;
@@ -141,39 +154,72 @@ TEST_CASE("batches of every kind equal one-by-one ingest, byte for byte", "[bulk
             }
             scorer columns(config);
             columns.add_columns({t, src, dst, people, ch, channel_names, "contact", w, mutual});
-            CHECK(columns.to_bytes() == expected);
+            test::check_same_answers(sorted_one_by_one, columns);
 
-            // Dense ids: the same log with people as their codes.
+            // Dense ids: the same log with people as their codes (named by their decimal value).
             std::vector<dense_interaction> dense;
-            scorer dense_one_by_one(config), dense_batched(config);
             for (std::size_t i = 0; i < log.size(); ++i)
                 dense.push_back({log[i].time, static_cast<person_id>(src[i]), static_cast<person_id>(dst[i]),
                                  static_cast<channel_id>(ch[i]), log[i].weight, log[i].mutual});
-            for (const auto& e : dense) dense_one_by_one.add(e);
+            scorer dense_batched(config), dense_named(config);
             for (std::size_t c = 1; c < cuts.size(); ++c)
                 dense_batched.add_batch(std::span<const dense_interaction>(dense).subspan(cuts[c - 1], cuts[c] - cuts[c - 1]));
-            CHECK(dense_batched.to_bytes() == dense_one_by_one.to_bytes());
+            for (std::size_t c = 1; c < cuts.size(); ++c) {
+                std::vector<interaction> batch;
+                for (std::size_t i = cuts[c - 1]; i < cuts[c]; ++i) {
+                    interaction e = log[i];
+                    e.source = std::to_string(src[i]);
+                    e.target = std::to_string(dst[i]);
+                    batch.push_back(e);
+                }
+                for (const auto& e : test::in_time_order(batch, config.channels)) dense_named.add(e);
+            }
+            test::check_same_answers(dense_named, dense_batched);
         }
     }
 }
 
-TEST_CASE("a batch of many partitions equals one-by-one ingest", "[bulk]") {
+TEST_CASE("a shuffled batch gives the sorted batch's answers, bit for bit", "[bulk][order]") {
+    for (const auto& config : configs()) {
+        for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+            // Few people and a short span: many equal timestamps, duplicates and bursts.
+            const auto log = test::random_log(seed, {.people = 6, .interactions = seed == 1 ? 40 : 3000,
+                                                     .span_us = std::int64_t{86400} * 1'000'000 * 60},
+                                              config.channels);
+            const auto sorted = test::in_time_order(log, config.channels);
+            scorer from_sorted(config);
+            from_sorted.add_batch(sorted);
+            std::mt19937_64 rng(seed);
+            for (int round = 0; round < 3; ++round) {
+                auto shuffled = log;
+                std::shuffle(shuffled.begin(), shuffled.end(), rng);
+                scorer from_shuffled(config);
+                from_shuffled.add_batch(shuffled);
+                test::check_same_answers(from_sorted, from_shuffled);
+            }
+        }
+    }
+}
+
+TEST_CASE("a batch of many partitions equals one-by-one ingest in time order", "[bulk]") {
     // About 100 partitions, with pairs spread over all of them.
     const std::size_t n = 3 * 65536 + 5000;
     std::mt19937_64 rng(7);
-    std::vector<dense_interaction> batch;
+    std::vector<interaction> batch;
     batch.reserve(n);
     std::int64_t t = 1'600'000'000LL * 1'000'000;
+    const auto& channels = channel_registry::defaults();
     while (batch.size() < n) {
-        const auto a = static_cast<person_id>(rng() % 100), b = static_cast<person_id>(rng() % 100);
+        const auto a = rng() % 100, b = rng() % 100;
         if (a == b) continue;
-        t += static_cast<std::int64_t>(rng() % 4'000'000'000) - 1'000'000'000;  // mostly forward, some late
-        batch.push_back({from_micros(t), a, b, static_cast<channel_id>(rng() % 5), std::nullopt, rng() % 10 == 0});
+        t += static_cast<std::int64_t>(rng() % 4'000'000'000) - 1'000'000'000;  // mostly forward, some back
+        batch.push_back({from_micros(t), std::to_string(a), std::to_string(b), channels[static_cast<channel_id>(rng() % 5)].name,
+                         std::nullopt, rng() % 10 == 0});
     }
     scorer one_by_one, batched;
-    for (const auto& e : batch) one_by_one.add(e);
+    for (const auto& e : test::in_time_order(batch, channels)) one_by_one.add(e);
     batched.add_batch(batch);
-    CHECK(batched.to_bytes() == one_by_one.to_bytes());
+    test::check_same_answers(one_by_one, batched);
 }
 
 TEST_CASE("shrink_to_fit changes no result, and ingest continues after it", "[bulk]") {
@@ -188,9 +234,8 @@ TEST_CASE("shrink_to_fit changes no result, and ingest continues after it", "[bu
         CHECK(shrunk.stats().decayed_sums == plain.stats().decayed_sums);
         // Every block is now full: the next sum a pair gains moves its block.
         plain.add_batch(std::span(log).subspan(half));
-        for (const auto& e : std::span(log).subspan(half)) shrunk.add(e);
-        CHECK(shrunk.to_bytes() == plain.to_bytes());
-        const auto p = plain.table(), s = shrunk.table();
-        CHECK((p.strength == s.strength).all());
+        const std::vector<interaction> rest(log.begin() + static_cast<std::ptrdiff_t>(half), log.end());
+        for (const auto& e : test::in_time_order(rest, config.channels)) shrunk.add(e);
+        test::check_same_answers(plain, shrunk);
     }
 }

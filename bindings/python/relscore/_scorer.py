@@ -495,7 +495,8 @@ class Scorer:
     def insight_frame(self, *, at: Optional[TimeLike] = None, star_thresholds: Optional[List[float]] = None,
                       sort: bool = True) -> pd.DataFrame:
         """:meth:`to_pandas` plus, per relationship: ``stars``, ``first_interaction``,
-        ``touches``, ``trend`` (cooling/steady/rising) and ``trend_change``,
+        ``touches``, ``trend`` (cooling/steady/rising, or "not enough history" for a pair
+        known for less than the trend horizon) and ``trend_change``,
         ``typical_gap``, ``due`` and ``overdue``."""
         # One core call gives the table and its insight columns from one state, even while
         # other threads add interactions.
@@ -507,7 +508,7 @@ class Scorer:
         frame["first_interaction"] = pd.to_datetime(cols["first_interaction_us"], unit="us", utc=True)
         frame["touches"] = cols["touches"]
         frame["trend"] = pd.Categorical.from_codes(cols["trend"].astype(np.int64) + 1,
-                                                   categories=["cooling", "steady", "rising"])
+                                                   categories=["cooling", "steady", "rising", "not enough history"])
         frame["trend_change"] = cols["trend_change"]
         frame["typical_gap"] = pd.to_timedelta(cols["typical_gap_us"], unit="us")
         frame["due"] = pd.to_datetime(cols["due_us"], unit="us", utc=True)

@@ -15,10 +15,12 @@
 ///     that carries its pair key, time, weight, channel and direction, so later passes
 ///     never go back to the input columns at random;
 ///  3. inside each partition, a small hash table numbers the pairs by first appearance and
-///     a counting sort lays each pair's events out contiguously, in batch order.
-/// Both passes are stable, so each pair keeps its interactions in batch order and the
-/// first event of a group is the pair's first appearance in the batch: the scorer creates
-/// new pairs in that order, and the result is bit-identical to one-by-one ingest.
+///     a counting sort lays each pair's events out contiguously, in batch order;
+///  4. the scorer then puts each pair's events in time order (order_each_group(); a pair's
+///     run is short and usually already ordered), so a batch gives the same result
+///     whatever its row order.
+/// Both passes are stable, so each group knows the pair's first appearance in the batch:
+/// the scorer creates new pairs in that order.
 /// Pass 1 only counts, and pass 2 resolves each interaction again rather than keeping a
 /// second copy: a slice of at most `max_slice` interactions is grouped at a time, in 32
 /// bytes of scratch memory per interaction.
@@ -58,9 +60,10 @@ public:
     /// Partition fan-out cap: 4,096 write heads of one cache line stay in L2.
     static constexpr unsigned max_partition_bits = 12;
 
-    /// A pair's events: [begin, end) of events().
+    /// A pair's events: [begin, end) of events(); `first`: the index of its first event in
+    /// the slice (its first appearance, whatever order the group is later put in).
     struct group {
-        std::uint32_t begin, end;
+        std::uint32_t begin, end, first;
     };
 
     /// Groups events [0, n) (n ≤ max_slice); `make(i)` resolves interaction i (its `index`
@@ -83,8 +86,19 @@ public:
         for (std::size_t p = 0; p < partitions; ++p) group_partition(m_offset[p], m_offset[p + 1]);
     }
 
-    /// The grouped events: each group's events contiguous, in batch order.
+    /// The grouped events: each group's events contiguous, in batch order (until
+    /// order_each_group()).
     [[nodiscard]] std::span<const grouped_event> events() const noexcept { return m_events; }
+
+    /// Puts each group's events in the order `less` gives (a check first: most groups of a
+    /// batch already are, and then cost one sequential read).
+    template <class Less>
+    void order_each_group(Less&& less) {
+        for (const group& g : m_groups) {
+            const auto first = m_events.begin() + g.begin, last = m_events.begin() + g.end;
+            if (!std::is_sorted(first, last, less)) std::sort(first, last, less);
+        }
+    }
     /// The groups, one per pair, by partition and then by first appearance.
     [[nodiscard]] std::span<const group> groups() const noexcept { return m_groups; }
 
@@ -122,11 +136,13 @@ private:
         auto at = static_cast<std::uint32_t>(begin);
         for (std::uint32_t& c : m_count) {  // counts -> each group's next slot
             const std::uint32_t size = c;
-            m_groups.push_back({at, at + size});
+            m_groups.push_back({at, at + size, 0});
             c = at;
             at += size;
         }
         for (std::size_t k = 0; k < m_partition.size(); ++k) m_events[m_count[m_number[k]]++] = m_partition[k];
+        for (std::size_t g = m_groups.size() - m_count.size(); g < m_groups.size(); ++g)
+            m_groups[g].first = m_events[m_groups[g].begin].index;
     }
 
     std::vector<grouped_event> m_events;     // the slice, by partition, then by pair

@@ -43,6 +43,7 @@ public:
             ++h.late;
             return;
         }
+        if (first) h.opening.begin(dir);
         if (first || t - previous > m_reply_window_us) {
             ++h.conversations;
             ++(dir == 2 ? h.mutual_initiated : h.dir[dir].initiated);
@@ -68,38 +69,37 @@ public:
         }
     }
 
-    /// Folds `theirs` into `mine`: counts and histograms add; the open waits and streaks
-    /// come from the newer side. `flipped`: their lo is our hi.
-    void merge(pair_history& mine, const pair_history& theirs, bool flipped, bool theirs_newer) const {
-        mine.conversations += theirs.conversations;
-        mine.mutual_initiated += theirs.mutual_initiated;
-        mine.late += theirs.late;
-        mine.gaps.merge(theirs.gaps);
-        mine.pace_recent.merge(theirs.pace_recent, m_trend_horizon_us);
-        mine.pace_long.merge(theirs.pace_long, 4 * m_trend_horizon_us);
-        for (int d = 0; d < 2; ++d) {
-            const int e = flipped ? 1 - d : d;  // their side of our direction d
-            direction_history& x = mine.dir[d];
-            const direction_history& y = theirs.dir[e];
-            x.messages += y.messages;
-            x.waits += y.waits;
-            x.answered += y.answered;
-            x.initiated += y.initiated;
-            x.attempts_before_first_answer += mine.answered_ever[d] ? 0 : y.attempts_before_first_answer;
-            mine.answered_ever[d] = mine.answered_ever[d] || theirs.answered_ever[e];
-            mine.latencies[d].latency.merge(theirs.latencies[e].latency);
-            mine.latencies[d].censored.merge(theirs.latencies[e].censored);
-            if (theirs_newer) {
-                if (mine.waiting[d]) expire_wait(mine, d);
-                x.streak = y.streak;
-                mine.waiting[d] = theirs.waiting[e];
-                x.wait_first_us = y.wait_first_us;
-                x.wait_last_us = y.wait_last_us;
-            } else if (theirs.waiting[e]) {  // the older side's open wait: unanswered as far as we know
-                mine.latencies[d].censored.add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
-                                               direction_history::latency_base_us);
-            }
+    /// One side of a merge: the time span of the pair's interactions there.
+    struct span {
+        std::int64_t first_us, last_us;
+        [[nodiscard]] bool empty() const noexcept { return first_us > last_us; }
+    };
+
+    /// Folds `theirs` into `mine` (`flipped`: their lo is our hi). When one side's
+    /// interactions all come before the other's (time-disjoint, as when a log is split by
+    /// time), the newer history is joined after the older one exactly: the result is what
+    /// one history fed both would hold. Otherwise (interleaved sides) counts and histograms
+    /// add and the open waits come from the newer side, an approximation (insight.hpp).
+    void merge(pair_history& mine, span mine_span, const pair_history& theirs_as_given, span theirs_span, bool flipped) const {
+        const pair_history theirs = flipped ? flipped_copy(theirs_as_given) : theirs_as_given;
+        if (mine_span.empty()) {
+            mine = theirs;
+        } else if (mine_span.last_us <= theirs_span.first_us && joinable(theirs)) {
+            join(mine, theirs, mine_span.last_us, theirs_span.first_us);
+        } else if (theirs_span.last_us <= mine_span.first_us && joinable(mine)) {
+            pair_history older = theirs;
+            join(older, mine, theirs_span.last_us, mine_span.first_us);
+            mine = std::move(older);
+        } else {
+            add_interleaved(mine, theirs, mine_span.last_us < theirs_span.last_us);
         }
+    }
+
+    /// Whether the touch at t (an interaction after one at `previous`, t ≥ previous) opens
+    /// a new touch period: touches count the periods of length touch_gap (UTC days by
+    /// default) with contact.
+    [[nodiscard]] bool new_touch_period(std::int64_t previous, std::int64_t t) const noexcept {
+        return period_of(t) != period_of(previous);
     }
 
     /// Replies and initiation of stored direction k (0: lo→hi) at t.
@@ -135,8 +135,8 @@ public:
         return r;
     }
 
-    /// Where the pair is heading at t (see relscore::trend).
-    [[nodiscard]] trend trend_at(const pair_history& h, std::int64_t t) const {
+    /// Where the pair is heading at t (see relscore::trend); `first_us`: its first interaction.
+    [[nodiscard]] trend trend_at(const pair_history& h, std::int64_t first_us, std::int64_t t) const {
         trend out;
         // Paces (weight per unit of time): 4·recent/long is the ratio of the two averages.
         const double recent = h.pace_recent.at(t, m_trend_horizon_us), long_run = h.pace_long.at(t, 4 * m_trend_horizon_us);
@@ -147,6 +147,8 @@ public:
         out.direction = out.change_over_horizon > threshold    ? trend_direction::rising
                         : out.change_over_horizon < -threshold ? trend_direction::cooling
                                                                : trend_direction::steady;
+        // Known for less than the horizon, every pair would look "rising": say so instead.
+        if (static_cast<double>(t - first_us) < m_trend_horizon_us) out.direction = trend_direction::not_enough_history;
         return out;
     }
 
@@ -167,11 +169,138 @@ public:
     }
 
 private:
+    [[nodiscard]] std::int64_t period_of(std::int64_t t) const noexcept {
+        return t / m_touch_gap_us - (t % m_touch_gap_us < 0 ? 1 : 0);  // floor: times before 1970 too
+    }
+
     // An unanswered wait leaves the window: censored at how long it was watched.
     void expire_wait(pair_history& h, int k) const {
         direction_history& d = h.dir[k];
-        h.latencies[k].censored.add(d.wait_last_us + m_reply_window_us - d.wait_first_us, direction_history::latency_base_us);
+        const std::int64_t watched = d.wait_last_us + m_reply_window_us - d.wait_first_us;
+        h.latencies[k].censored.add(watched, direction_history::latency_base_us);
+        h.opening.wait_ended(k, history_opening::fate::censored, watched);
         h.waiting[k] = false;
+    }
+
+    // A newer history may join an older one exactly if it knows how it began and replayed
+    // its interactions in time order (nothing late).
+    [[nodiscard]] static bool joinable(const pair_history& newer) noexcept {
+        return newer.opening.known() && newer.late == 0;
+    }
+
+    // The history seen from the other side: lo and hi swapped.
+    [[nodiscard]] static pair_history flipped_copy(const pair_history& h) {
+        pair_history f = h;
+        std::swap(f.dir[0], f.dir[1]);
+        std::swap(f.waiting[0], f.waiting[1]);
+        std::swap(f.answered_ever[0], f.answered_ever[1]);
+        std::swap(f.latencies[0], f.latencies[1]);
+        f.opening = h.opening.flipped();
+        return f;
+    }
+
+    // `older` becomes the history of older's interactions followed by newer's (all of
+    // older's at or before older_last <= newer_first, newer's first at newer_first): the
+    // first interaction of `newer` is replayed against older's end state as record() would
+    // have seen it, and what `newer` counted without that state is corrected.
+    void join(pair_history& older, const pair_history& newer, std::int64_t older_last, std::int64_t newer_first) const {
+        const int opener = newer.opening.dir();
+        const std::int64_t silence = newer_first - older_last;
+        older.late += newer.late;
+        older.conversations += newer.conversations;
+        older.mutual_initiated += newer.mutual_initiated;
+        if (silence <= m_reply_window_us) {  // newer's first conversation continues older's last
+            --older.conversations;
+            --(opener == 2 ? older.mutual_initiated : older.dir[opener].initiated);
+        }
+        if (silence > m_touch_gap_us) older.gaps.add(silence, m_touch_gap_us);
+        older.gaps.merge(newer.gaps);
+        older.pace_recent.merge(newer.pace_recent, m_trend_horizon_us);
+        older.pace_long.merge(newer.pace_long, 4 * m_trend_horizon_us);
+        for (int k = 0; k < 2; ++k) {
+            direction_history& x = older.dir[k];
+            const direction_history& y = newer.dir[k];
+            direction_latencies& lat = older.latencies[k];
+            bool continued = false;  // older's open wait goes on as newer's first wait
+            if (older.waiting[k]) {
+                const bool in_window = newer_first - x.wait_last_us <= m_reply_window_us;
+                if (opener == k && in_window) {
+                    continued = true;
+                } else if (opener != k && in_window) {  // newer's first interaction answers it
+                    ++x.answered;
+                    lat.latency.add(newer_first - x.wait_first_us, direction_history::latency_base_us);
+                    older.opening.wait_ended(k, history_opening::fate::answered, newer_first - x.wait_first_us);
+                    older.waiting[k] = false;
+                } else {
+                    expire_wait(older, k);
+                }
+            }
+            x.messages += y.messages;
+            x.waits += y.waits - (continued ? 1 : 0);
+            x.answered += y.answered;
+            x.initiated += y.initiated;
+            lat.latency.merge(newer.latencies[k].latency);
+            lat.censored.merge(newer.latencies[k].censored);
+            std::int64_t wait_first = y.wait_first_us;
+            if (continued) {  // newer's first wait really began at older's
+                const std::int64_t shift = newer_first - x.wait_first_us;
+                const std::int64_t v = newer.opening.value_us();
+                switch (newer.opening.first_wait()) {
+                    case history_opening::fate::open: wait_first = x.wait_first_us; break;
+                    case history_opening::fate::answered: move(lat.latency, v, v + shift); break;
+                    case history_opening::fate::censored: move(lat.censored, v, v + shift); break;
+                    case history_opening::fate::none: break;
+                }
+                if (newer.opening.first_wait() != history_opening::fate::open)
+                    older.opening.wait_ended(k, newer.opening.first_wait(), v + shift);
+            }
+            x.streak = newer.answered_ever[k] ? y.streak : x.streak + y.streak;
+            if (!older.answered_ever[k]) x.attempts_before_first_answer += y.attempts_before_first_answer;
+            older.answered_ever[k] = older.answered_ever[k] || newer.answered_ever[k];
+            older.waiting[k] = newer.waiting[k];
+            x.wait_first_us = wait_first;
+            x.wait_last_us = y.wait_last_us;
+        }
+    }
+
+    // One count of `h` moves from value `from` to value `to`.
+    static void move(direction_history::latency_histogram& h, std::int64_t from, std::int64_t to) {
+        h.remove(from, direction_history::latency_base_us);
+        h.add(to, direction_history::latency_base_us);
+    }
+
+    // Interleaved sides: counts and histograms add; the open waits and streaks come from
+    // the newer side, and an open wait of the older side is taken as unanswered.
+    void add_interleaved(pair_history& mine, const pair_history& theirs, bool theirs_newer) const {
+        mine.conversations += theirs.conversations;
+        mine.mutual_initiated += theirs.mutual_initiated;
+        mine.late += theirs.late;
+        mine.gaps.merge(theirs.gaps);
+        mine.pace_recent.merge(theirs.pace_recent, m_trend_horizon_us);
+        mine.pace_long.merge(theirs.pace_long, 4 * m_trend_horizon_us);
+        mine.opening = history_opening{};  // neither side's opening is the pair's any more
+        for (int d = 0; d < 2; ++d) {
+            direction_history& x = mine.dir[d];
+            const direction_history& y = theirs.dir[d];
+            x.messages += y.messages;
+            x.waits += y.waits;
+            x.answered += y.answered;
+            x.initiated += y.initiated;
+            x.attempts_before_first_answer += mine.answered_ever[d] ? 0 : y.attempts_before_first_answer;
+            mine.answered_ever[d] = mine.answered_ever[d] || theirs.answered_ever[d];
+            mine.latencies[d].latency.merge(theirs.latencies[d].latency);
+            mine.latencies[d].censored.merge(theirs.latencies[d].censored);
+            if (theirs_newer) {
+                if (mine.waiting[d]) expire_wait(mine, d);
+                x.streak = y.streak;
+                mine.waiting[d] = theirs.waiting[d];
+                x.wait_first_us = y.wait_first_us;
+                x.wait_last_us = y.wait_last_us;
+            } else if (theirs.waiting[d]) {  // the older side's open wait: unanswered as far as we know
+                mine.latencies[d].censored.add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
+                                               direction_history::latency_base_us);
+            }
+        }
     }
 
     // The other side got in touch with the one whose outreach `k` records, at t.
@@ -181,6 +310,7 @@ private:
             if (t - d.wait_last_us <= m_reply_window_us) {
                 ++d.answered;
                 h.latencies[k].latency.add(t - d.wait_first_us, direction_history::latency_base_us);
+                h.opening.wait_ended(k, history_opening::fate::answered, t - d.wait_first_us);
                 h.waiting[k] = false;
             } else {
                 expire_wait(h, k);

@@ -62,6 +62,14 @@ public:
     /// The count of bin k.
     [[nodiscard]] std::uint32_t operator[](std::size_t k) const noexcept { return m_wide ? (*m_wide)[k] : m_narrow[k]; }
     void add(std::int64_t value, std::int64_t base) { increase(bin_of(value, base), 1); }
+    /// Takes back one add(value) (its bin must hold a count).
+    void remove(std::int64_t value, std::int64_t base) noexcept {
+        const std::size_t k = bin_of(value, base);
+        if (m_wide)
+            --(*m_wide)[k];
+        else
+            --m_narrow[k];
+    }
     void merge(const log2_bins& o) {
         for (std::size_t k = 0; k < Bins; ++k)
             if (const std::uint32_t n = o[k]) increase(k, n);
@@ -185,9 +193,52 @@ struct direction_latencies {
     friend bool operator==(const direction_latencies&, const direction_latencies&) = default;
 };
 
+/// How a pair's history began: the direction of its first interaction and what became of
+/// the wait that interaction opened. merge() needs it to join this history exactly after
+/// an older one (the older side's open wait may be answered, or extended, by this side's
+/// first interaction). Eight bytes: direction (2 bits), fate (2 bits), then the answered
+/// latency or censored watch time of that first wait (us).
+class history_opening {
+public:
+    enum class fate : std::uint8_t { open = 0, answered = 1, censored = 2, none = 3 };
+    static constexpr int unknown_dir = 3;  ///< not recorded (no interaction yet, or an old snapshot)
+
+    /// The direction of the first interaction (0: lo→hi, 1: hi→lo, 2: mutual), or unknown_dir.
+    [[nodiscard]] int dir() const noexcept { return static_cast<int>(m_bits & 3); }
+    [[nodiscard]] bool known() const noexcept { return dir() != unknown_dir; }
+    [[nodiscard]] fate first_wait() const noexcept { return static_cast<fate>((m_bits >> 2) & 3); }
+    /// The answered latency, or the censored watch time, of the first wait (us).
+    [[nodiscard]] std::int64_t value_us() const noexcept { return static_cast<std::int64_t>(m_bits >> 4); }
+
+    /// The first interaction: a directed one opens a wait; a mutual one opens none.
+    void begin(int dir) noexcept { m_bits = static_cast<std::uint64_t>(dir) | (dir == 2 ? std::uint64_t{3} << 2 : 0); }
+    /// The wait of direction k ends (answered or censored after value_us): recorded if it is
+    /// the first wait, still open.
+    void wait_ended(int k, fate how, std::int64_t value_us) noexcept {
+        if (dir() == k && first_wait() == fate::open)
+            m_bits = static_cast<std::uint64_t>(k) | (static_cast<std::uint64_t>(how) << 2) |
+                     (static_cast<std::uint64_t>(std::max<std::int64_t>(value_us, 0)) << 4);
+    }
+    /// The same opening seen from the other side (lo and hi swapped).
+    [[nodiscard]] history_opening flipped() const noexcept {
+        history_opening o = *this;
+        if (dir() < 2) o.m_bits ^= 1;
+        return o;
+    }
+    /// The raw bits (snapshots).
+    [[nodiscard]] std::uint64_t bits() const noexcept { return m_bits; }
+    void set_bits(std::uint64_t bits) noexcept { m_bits = bits; }
+
+    friend bool operator==(const history_opening&, const history_opening&) = default;
+
+private:
+    std::uint64_t m_bits = unknown_dir;
+};
+
 /// Everything a pair remembers beyond its decayed volumes. What every interaction touches
 /// comes first: 128 bytes, two whole cache lines (the struct is line-aligned); the five
-/// histograms follow (24 bytes each while their counts fit a byte): 256 bytes in all.
+/// histograms follow (24 bytes each while their counts fit a byte), then the opening:
+/// 256 bytes in all.
 struct alignas(64) pair_history {
     static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
     using gap_histogram = log2_bins<gap_bins>;
@@ -203,6 +254,7 @@ struct alignas(64) pair_history {
     // Cold: touched when a touch gap or a wait ends.
     gap_histogram gaps;              ///< gaps between consecutive touches
     std::array<direction_latencies, 2> latencies;  ///< by direction, as `dir`
+    history_opening opening;         ///< how the history began (merge() joins on it)
 
     /// Heap bytes of the histograms whose counts outgrew a byte.
     [[nodiscard]] std::size_t heap_bytes() const noexcept {

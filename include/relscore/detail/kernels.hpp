@@ -33,6 +33,7 @@ struct kernel_table {
     std::vector<channel_id> component_channel;        ///< per component
     std::vector<component_range> channel_components;  ///< per channel
     std::vector<std::int64_t> window_us;              ///< per channel: the window length, 0 if not a window
+    std::vector<std::uint32_t> name_rank;             ///< per channel: its place in name order
     bool has_windows = false;
 
     explicit kernel_table(const channel_registry& channels) { build(channels); }
@@ -67,6 +68,13 @@ struct kernel_table {
             throw_error<invalid_argument_error>("relscore::scorer: the channels' kernels need more than " +
                                                 std::to_string(state_blocks::max_components) + " terms");
         has_windows = std::any_of(window_us.begin(), window_us.end(), [](std::int64_t w) { return w > 0; });
+        // Equal-time interactions of a pair are applied in an order that must not depend on
+        // which channel happened to be registered first (see pair_store::time_order).
+        std::vector<channel_id> by_name(channels.size());
+        for (channel_id c = 0; c < channels.size(); ++c) by_name[c] = c;
+        std::sort(by_name.begin(), by_name.end(), [&](channel_id x, channel_id y) { return channels[x].name < channels[y].name; });
+        name_rank.assign(channels.size(), 0);
+        for (std::uint32_t r = 0; r < by_name.size(); ++r) name_rank[by_name[r]] = r;
     }
 
     /// What one interaction of `channel` of age `age_us` is worth now, per unit weight, as

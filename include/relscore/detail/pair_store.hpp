@@ -13,12 +13,14 @@
 /// - Each person keeps the list of their pairs (`m_ties`), so a person's top-k never
 ///   scans the graph.
 /// - apply_to_pair() is the one place an interaction changes state; apply_grouped() feeds
-///   it a batch grouped by pair (detail/batch_grouping.hpp). Rows are created in order of
-///   first appearance either way, so bulk and one-by-one ingest build identical state.
+///   it a batch grouped by pair (detail/batch_grouping.hpp), each pair's interactions in
+///   time order (time_order()), so a batch's row order changes nothing. Rows are created
+///   in order of first appearance either way.
 /// The scorer (scorer.hpp) validates before it calls anything here, and answers queries
 /// from this state; snapshots (src/snapshot.cpp) write and read it.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -66,7 +68,7 @@ public:
         std::int64_t last_us;             // newest interaction time
         std::int64_t first_us;            // oldest interaction time
         std::uint32_t n_lo_hi, n_hi_lo, n_mutual;
-        std::uint32_t touches;            // interactions after a silence > touch gap (arrival order)
+        std::uint32_t touches;            // touch periods (UTC days by default) with contact
         state_blocks::block states;  // this pair's decayed sums
     };
     /// A retained interaction (insight_config::retain_events).
@@ -138,21 +140,41 @@ public:
 
     // ---- applying interactions --------------------------------------------------------
 
-    // Applies a validated batch grouped by pair (detail/batch_grouping.hpp): one hash probe
-    // per pair and slice, each pair's records touched while hot. Each pair still sees its
-    // interactions in batch order and new pairs are created in order of first appearance,
-    // so the state is bit-identical to applying the batch one by one.
+    // The order in which a batch's interactions reach their pair: by time, and equal times
+    // by who sent (the one whose name sorts first, then the other, then mutual ones), then
+    // weight, then channel name. Nothing in it depends on row order or on how ids were
+    // assigned, so a shuffled batch gives bit for bit the sorted batch's result.
+    [[nodiscard]] bool time_order(const grouped_event& x, const grouped_event& y) const noexcept {
+        if (x.time_us != y.time_us) return x.time_us < y.time_us;
+        if (x.dir != y.dir) return sender_rank(x) < sender_rank(y);
+        if (x.weight != y.weight) return x.weight < y.weight;
+        return m_kernels.name_rank[x.channel] < m_kernels.name_rank[y.channel];
+    }
+
+    // Applies a validated batch (detail/batch_grouping.hpp): grouped by pair, one hash probe
+    // per pair and slice, each pair's records touched while hot, each pair's interactions
+    // in time_order(). New pairs are created in order of first appearance. The state is
+    // bit-identical to adding the batch one by one in time_order().
     // `make(i)`: interaction i resolved (grouped_event; its index is ignored).
     template <class Make>
     void apply_grouped(std::size_t n, Make&& make) {
         constexpr std::size_t worth_grouping = 64;  // below this, grouping costs more than it saves
         if (n < worth_grouping) {
+            std::array<grouped_event, worth_grouping> events;
             for (std::size_t i = 0; i < n; ++i) {
-                const grouped_event e = make(i);
-                apply_to_pair(find_or_add_pair(e.pair_key), e);
+                events[i] = make(i);
+                events[i].index = find_or_add_pair(events[i].pair_key);  // rows by first appearance
             }
+            std::sort(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(n), [&](const grouped_event& x, const grouped_event& y) {
+                return x.index != y.index ? x.index < y.index : time_order(x, y);
+            });
+            for (std::size_t i = 0; i < n; ++i) apply_to_pair(events[i].index, events[i]);
             return;
         }
+        // A batch larger than one slice is cut into slices in time order, so that a pair's
+        // interactions in a later slice are never older than those in an earlier one.
+        const std::vector<std::size_t> order = n > batch_grouping::max_slice ? time_sorted(n, make) : std::vector<std::size_t>{};
+        const auto at = [&](std::size_t i) { return order.empty() ? make(i) : make(order[i]); };
         batch_grouping grouping;
         struct fresh_pair {
             std::uint32_t first;  // index of its first interaction in the slice
@@ -160,9 +182,10 @@ public:
             std::uint32_t sums;   // decayed sums its run creates
         };
         std::vector<fresh_pair> fresh;
-        for (std::size_t base = 0; base < n; base += batch_grouping::max_slice) {
-            const std::size_t m = std::min(batch_grouping::max_slice, n - base);
-            grouping.group_by_pair(m, [&](std::size_t i) { return make(base + i); });
+        for (std::size_t base = 0; base < n;) {
+            const std::size_t m = slice_length(base, n, at);
+            grouping.group_by_pair(m, [&](std::size_t i) { return at(base + i); });
+            grouping.order_each_group([&](const grouped_event& x, const grouped_event& y) { return time_order(x, y); });
             const auto events = grouping.events();
             const auto groups = grouping.groups();
             const auto run_of = [&](std::uint32_t g) { return events.subspan(groups[g].begin, groups[g].end - groups[g].begin); };
@@ -173,7 +196,7 @@ public:
                 const grouped_event& head = events[groups[g].begin];
                 const auto it = m_pair_index.find(head.pair_key);
                 if (it == m_pair_index.end()) {
-                    fresh.push_back({head.index, g, sums_created_by(run_of(g))});
+                    fresh.push_back({groups[g].first, g, sums_created_by(run_of(g))});
                     fresh_sums += fresh.back().sums;
                     continue;
                 }
@@ -190,7 +213,37 @@ public:
                 if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
                 for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
             }
+            base += m;
         }
+    }
+
+    // The positions of a batch of n interactions in time order (stable), or nothing if the
+    // batch already is in time order. 16 bytes per interaction while it runs.
+    template <class Make>
+    [[nodiscard]] static std::vector<std::size_t> time_sorted(std::size_t n, Make& make) {
+        std::vector<std::int64_t> time(n);
+        bool sorted = true;
+        for (std::size_t i = 0; i < n; ++i) {
+            time[i] = make(i).time_us;
+            sorted = sorted && (i == 0 || time[i - 1] <= time[i]);
+        }
+        if (sorted) return {};
+        std::vector<std::size_t> order(n);
+        for (std::size_t i = 0; i < n; ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return time[x] < time[y]; });
+        return order;
+    }
+
+    // How many interactions from `base` go in the next slice: at most max_slice, and never
+    // a cut between two interactions of the same time (time_order() must see all of those).
+    template <class At>
+    [[nodiscard]] static std::size_t slice_length(std::size_t base, std::size_t n, At& at) {
+        std::size_t m = std::min(batch_grouping::max_slice, n - base);
+        if (base + m == n) return m;
+        const std::int64_t cut = at(base + m).time_us;
+        std::size_t shorter = m;
+        while (shorter > 0 && at(base + shorter - 1).time_us == cut) --shorter;
+        return shorter > 0 ? shorter : m;  // a slice of one time only: no better cut exists
     }
 
     // Calls f(component, dir) for every decayed sum interaction `e` adds to: each kernel
@@ -242,7 +295,7 @@ public:
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
         const std::int64_t previous = p.last_us;
         const bool late = !first && t < previous;
-        if (!late && (first || t - previous > m_rules.touch_gap_us())) ++p.touches;
+        if (!late && (first || m_rules.new_touch_period(previous, t))) ++p.touches;
         p.first_us = std::min(p.first_us, t);
         p.last_us = std::max(p.last_us, t);
         if (m_conversations) m_rules.record(m_history[idx], e.dir, w, t, first, previous);
@@ -253,6 +306,7 @@ public:
         });
         if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
         m_newest_us = std::max(m_newest_us, t);
+        m_oldest_us = std::min(m_oldest_us, t);
     }
 
     // A window channel's interaction; ones that can never count again (older than the
@@ -276,6 +330,14 @@ public:
             if (ev.dir != 0) v[1] += ev.weight;
         }
     }
+    // time_order()'s rank of who sent an interaction: the person whose name sorts first,
+    // then the other one, then both (mutual).
+    [[nodiscard]] int sender_rank(const grouped_event& e) const noexcept {
+        if (e.dir == 2) return 2;
+        const bool lo_first = m_names[static_cast<person_id>(e.pair_key >> 32)] < m_names[static_cast<person_id>(e.pair_key)];
+        return lo_first ? e.dir : 1 - e.dir;
+    }
+
     // ---- reading --------------------------------------------------------------------
 
     // The pair's volumes at t by stored direction (0: lo→hi).
@@ -307,6 +369,7 @@ public:
     std::vector<std::vector<retained_event>> m_events;   // per pair, if m_retain_events
     std::vector<std::vector<retained_event>> m_windows;  // per pair, if a channel has a window kernel
     std::int64_t m_newest_us = min_time_us;
+    std::int64_t m_oldest_us = max_time_us;
 
     std::vector<std::uint32_t> m_block_keys;  // scratch of sums_created_by()
 };
