@@ -17,14 +17,28 @@
 /// - *Reply rate*: answered waits / waits whose outcome is known (the open wait counts
 ///   once its window has passed).
 /// - *Unanswered streak*: a's messages to b since b last got in touch with a.
-/// - *Touch*: an interaction more than the touch gap after the pair's previous one; the
-///   *rhythm* is the median gap between touches.
+/// - *Touch*: a touch period (insight_config::touch_gap, UTC days by default) with
+///   contact: a burst of emails on one day is one touch, daily contact one a day.
+/// - *Rhythm*: the median silence longer than the touch gap between consecutive
+///   interactions; a pair with no such silence yet has no learned rhythm (`learned` is
+///   false and the new-tie rhythm is used).
+/// - *Trend*: the pace over the last horizon against the long-run pace; a pair known for
+///   less than the horizon (at the query time) is "not enough history", not a label.
 ///
-/// Order: the volumes (and so the strength) are exact for interactions in any order.
-/// The conversation statistics replay the pair's interactions in arrival order; an
-/// interaction older than the pair's newest is counted in `late` and in the volumes, not
-/// in the conversation statistics. Merged scorers add their counts and histograms; a
-/// reply that spans the two inputs is not detected.
+/// Order and merges, field by field:
+/// - A batch (add_batch, add_columns, a file through io::ingest) is applied in time order
+///   whatever its row order (equal times: the sender whose name sorts first, then the
+///   other, then mutual ones), so every field is the same, bit for bit, for any shuffle.
+/// - Across calls, an interaction older than its pair's newest is *late*: it counts fully
+///   in the volumes, strength, counts, first/last times and the trend's paces, and in
+///   nothing else (not in touches, conversations, waits, replies, latencies, streaks or the
+///   rhythm); `late` counts them. Feed history oldest first, or as one batch, to avoid it.
+/// - merge() is exact for the volumes always (up to rounding). When, for a pair, one side's
+///   interactions all come before the other's (a log split by time), every other field is
+///   exact too. When they interleave, counts and histograms add and the open waits come
+///   from the newer side: touches, conversations and waits can only be over-counted (a
+///   silence on one side may be filled on the other), and a reply across the sides is not
+///   seen (it counts as an expired wait).
 
 #include <chrono>
 #include <cstdint>
@@ -42,7 +56,8 @@ struct insight_config {
     /// An answer later than this after a's newest message is not a reply (and a gap longer
     /// than this ends a conversation).
     duration reply_window = std::chrono::days{14};
-    /// Interactions closer together than this are one touch (a day of emails is one contact).
+    /// The touch period: contact within one period (UTC days by default) is one touch; and
+    /// silences longer than this make the rhythm.
     duration touch_gap = std::chrono::days{1};
     /// The horizon of the trend: the recent pace is measured with this half-life, the
     /// long-run pace with four times it.

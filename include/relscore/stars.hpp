@@ -15,8 +15,8 @@
 /// | 4     | 12         | 0.5           | 60 days     | 5         | a working relationship           |
 /// | 5     | 20         | 0.6           | 120 days    | 8         | sustained two-way contact, months|
 ///
-/// "Known for" is the time from the first to the newest interaction (the gates shrink for a
-/// log shorter than 120 days: stars_config::for_log); touches are the days with contact
+/// "Known for" is the time from the first to the newest interaction; touches are the days
+/// with contact (both gates shrink for a short log: stars_config::for_log)
 /// (periods of insight_config::touch_gap, UTC days by default), so a burst of emails on one
 /// day is one touch and daily contact earns one a day. A relationship that fades loses its
 /// stars as its strength decays.
@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -53,20 +54,29 @@ struct stars_config {
         {12.0, 0.5, std::chrono::days{60}, 5},
         {20.0, 0.6, std::chrono::days{120}, 8},
     }};
-    /// Scale the "known for" gates to a log shorter than the longest of them (see for_log()).
+    /// Scale the gates that take time to pass ("known for" and touches) to a short log (see
+    /// for_log()).
     bool scale_spans_to_log = true;
 
-    /// These thresholds for a log that spans `log_span` (scorer::log_span()): if the log is
-    /// shorter than the longest "known for" gate, every such gate shrinks by the same factor,
-    /// so the top star needs the whole log. Without it no pair of a 28-day log could pass 3
-    /// stars, whatever its contact.
+    /// These thresholds for a log that spans `log_span` (scorer::log_span()). A pair cannot
+    /// be known for longer than the log, nor in practice for all of it, so in a log shorter
+    /// than twice the longest "known for" gate (240 days) those gates shrink in proportion,
+    /// the longest to half the log's span; and in a log shorter than that gate (120 days) the
+    /// touch gates (days with contact) shrink by log span / 120 days, rounded up, asking for
+    /// the same rate of contact. Without it no pair of a 28-day log could pass 3 stars, nor
+    /// one of a 2-day log 2 stars, whatever its contact.
     [[nodiscard]] stars_config for_log(duration log_span) const {
         stars_config out = *this;
         duration longest{0};
         for (const star_level& l : levels) longest = std::max(longest, l.min_span);
-        if (!scale_spans_to_log || longest <= duration{0} || log_span >= longest) return out;
-        const double f = static_cast<double>(std::max(log_span, duration{0}).count()) / static_cast<double>(longest.count());
-        for (star_level& l : out.levels) l.min_span = duration{static_cast<duration::rep>(std::llround(static_cast<double>(l.min_span.count()) * f))};
+        if (!scale_spans_to_log || longest <= duration{0}) return out;
+        const double span = static_cast<double>(std::max(log_span, duration{0}).count()), gate = static_cast<double>(longest.count());
+        const double span_factor = std::min(1.0, span / (2 * gate)), touch_factor = std::min(1.0, span / gate);
+        for (star_level& l : out.levels) {
+            l.min_span = duration{static_cast<duration::rep>(std::llround(static_cast<double>(l.min_span.count()) * span_factor))};
+            if (l.min_touches > 1)
+                l.min_touches = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(static_cast<double>(l.min_touches) * touch_factor)));
+        }
         return out;
     }
 

@@ -4,6 +4,7 @@
 
 #include "support/catch.hpp"
 #include "support/random_log.hpp"
+#include "support/same_answers.hpp"
 #include "support/reference.hpp"
 
 #include <relscore/io/event_log.hpp>
@@ -341,4 +342,19 @@ TEST_CASE("format version 2 snapshots still load and answer exactly", "[snapshot
             CHECK(loaded.explain(a, b, 1000, later).receipts_total == ref.interactions);
         }
     CHECK(pairs > 10);
+}
+
+// v3.relscore: written by format version 3 (the history's opening) with
+// `relscore_tests "[.write-snapshot-fixture]"` (then renamed from current.*), with
+// fixture_config_v2(). Every answer, bit for bit, as a scorer fed the log gives it; and
+// the opening came through: merging the loaded scorer with a later part is exact.
+TEST_CASE("format version 3 snapshots still load and answer exactly", "[snapshot][compat]") {
+    const fixture f = check_fixture("v3", fixture_config_v2());
+    test::check_same_answers(f.fresh, f.loaded);
+    scorer later_part(fixture_config_v2()), whole = f.fresh, joined = f.loaded;
+    const interaction next{f.later, f.log.front().source, f.log.front().target, "email"};
+    later_part.add(next);
+    whole.add(next);
+    joined.merge(later_part);
+    test::check_same_answers(whole, joined, 1e-12);
 }

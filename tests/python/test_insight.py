@@ -91,7 +91,7 @@ def test_insight_frame_matches_the_one_at_a_time_queries():
     s = sample_scorer()
     frame = s.insight_frame()
     assert len(frame) == len(s)
-    assert set(frame["trend"].cat.categories) == {"cooling", "steady", "rising"}
+    assert set(frame["trend"].cat.categories) == {"cooling", "steady", "rising", "not enough history"}
     for row in frame.head(40).itertuples():
         assert row.stars == s.stars(row.a, row.b)
         assert row.trend == s.trend(row.a, row.b).direction
