@@ -278,3 +278,26 @@ def test_conversation_reply_times_come_rounded():
     for q in (r.latency_p25, r.latency_median, r.latency_p75):
         if q is not None:
             assert q == _insight.round_latency(q.value // 1000)
+
+
+def test_network_results_keep_integer_ids():
+    s = relscore.Scorer()
+    s.add(T0, 1, 2, channel="meeting", mutual=True)
+    s.add(T0, 2, 3, channel="meeting", mutual=True)
+    _, people = relscore.strength_matrix(s)
+    assert people == [1, 2, 3]
+    chain = relscore.intro(s, 1, 3)
+    assert chain["from"].tolist() == [1, 2] and chain["to"].tolist() == [2, 3]
+    meet = relscore.suggest(s)
+    assert (meet["a"].iloc[0], meet["b"].iloc[0], meet["via"].iloc[0]) == (1, 3, 2)
+
+
+def test_dask_score_keeps_integer_ids():
+    dd = pytest.importorskip("dask.dataframe")
+    import dask
+    import relscore.dask
+
+    frame = pd.DataFrame({"time": T0 + np.arange(6), "source": [1, 2, 3, 1, 2, 3], "target": [2, 3, 1, 3, 1, 2]})
+    with dask.config.set(scheduler="synchronous"):
+        merged = relscore.dask.score(dd.from_pandas(frame, npartitions=2))
+    assert sorted(merged.people) == [1, 2, 3] and merged.ids == "int"
