@@ -158,3 +158,21 @@ def test_timeline_rejects_strangers(sample):
     s, events = sample
     with pytest.raises(ValueError, match="no interactions"):
         plot.timeline(s, events, "Sam Rivera", "Nobody")
+
+
+def test_timeline_from_retained_events_draws_the_same_curves(sample, tmp_path):
+    _, events = sample
+    s = relscore.Scorer(retain_events=True)
+    s.add_dataframe(events, missing_weight="default")
+    from_log = plot.timeline(s, events, "Sam Rivera", "Daniel Okafor", points=120)
+    kept = plot.timeline(s, None, "Sam Rivera", "Daniel Okafor", points=120)
+    for x, y in zip(from_log.get_lines(), kept.get_lines()):
+        assert x.get_label() == y.get_label()
+        np.testing.assert_allclose(x.get_ydata(), y.get_ydata(), rtol=1e-12)
+    assert len(from_log.collections) == len(kept.collections)
+    render(kept, tmp_path / "kept.png")
+    plt.close("all")
+    plain = relscore.Scorer()
+    plain.add_dataframe(events, missing_weight="default")
+    with pytest.raises(ValueError, match="retain_events=True"):
+        plot.timeline(plain, None, "Sam Rivera", "Daniel Okafor")

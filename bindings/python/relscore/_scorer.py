@@ -37,8 +37,8 @@ class Relationship:
     a, b:
         The two people, as given to the scorer (integers stay integers).
     strength:
-        ``(1 − ρ)(V_ab + V_ba) + ρ·2·min(V_ab, V_ba)``: all decayed volume, two-way
-        volume counted with weight ρ; 0 for people who never interacted.
+        ``(1 − ρ)(V_ab + V_ba) + ρ·2·min(V_ab, V_ba)``: the decayed volume both ways,
+        with its one-sided excess discounted by ρ; 0 for people who never interacted.
     volume_ab:
         Decayed volume from ``a`` toward ``b`` (each a→b and each mutual interaction
         counts ``w · 2^(−age/h)``, with its channel's weight w and half-life h).
@@ -161,6 +161,9 @@ class Scorer:
     one) as ``w · 2^(−(t − t_i)/h)`` with the channel's weight w and half-life h.
     Strength is ``(1 − ρ)(V_ab + V_ba) + ρ·2·min(V_ab, V_ba)``; reciprocity is
     ``2·min / (V_ab + V_ba)``.
+
+    Person ids are strings or integers and come back as given (see :attr:`ids`): the
+    first interaction added sets the kind, and ids of the other kind raise ValueError.
 
     Parameters
     ----------

@@ -48,9 +48,25 @@ def _date_axis(ax: Any) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+def _retained(scorer: Scorer, a: str, b: str) -> pd.DataFrame:
+    """The pair's interactions as the scorer retained them (Scorer(retain_events=True))."""
+    if not scorer._core.insight_settings["retain_events"]:
+        raise ValueError("relscore.plot.timeline(): pass the log as events=, or score with "
+                         "Scorer(retain_events=True) so the pair's interactions can be replayed")
+    receipts = scorer._core.explain(a=a, b=b, receipts=2**62, at_us=None)["receipts"]
+    return pd.DataFrame({
+        "time": np.array([r["time_us"] for r in receipts], dtype=np.int64).view("datetime64[us]"),
+        "source": [a if r["mutual"] else r["source"] for r in receipts],
+        "target": [b if r["mutual"] or r["source"] == a else a for r in receipts],
+        "channel": [r["channel"] for r in receipts],
+        "weight": np.array([r["weight"] for r in receipts], dtype=np.float64),
+        "mutual": np.array([r["mutual"] for r in receipts], dtype=bool),
+    })
+
+
 def timeline(
     scorer: Scorer,
-    events: pd.DataFrame,
+    events: Optional[pd.DataFrame],
     a: Any,
     b: Any,
     *,
@@ -68,19 +84,24 @@ def timeline(
 ) -> Any:
     """Plot the relationship of ``a`` and ``b`` over time and return the Axes.
 
-    The curve is recomputed from ``events`` (the same log, as a DataFrame) with
-    ``scorer``'s configuration: the pair's interactions are replayed in time order and
-    the relationship is sampled at ``points`` times between ``start`` and ``end``
-    (default: the pair's first interaction to ``scorer.newest``).
+    The curve is recomputed from ``events`` (the same log, as a DataFrame; or None for
+    the interactions a ``Scorer(retain_events=True)`` kept) with ``scorer``'s
+    configuration: the pair's interactions are replayed in time order and the
+    relationship is sampled at ``points`` times between ``start`` and ``end`` (default:
+    the pair's first interaction to ``scorer.newest``).
 
     Above the curves each interaction is a mark in its direction's row (▲ ``a`` → ``b``,
     ◆ mutual, ▼ ``b`` → ``a``): fill colour is its channel, edge colour its direction.
     With more than ``max_markers`` interactions, each row becomes a density strip per
     channel instead (binned counts, darker = more). The legend stays inside the axes."""
     plt = _pyplot()
-    src, tgt = events[source].astype(str), events[target].astype(str)
     name_a, name_b = str(a), str(b)
-    pair = events[((src == name_a) & (tgt == name_b)) | ((src == name_b) & (tgt == name_a))].copy()
+    if events is None:
+        pair = _retained(scorer, name_a, name_b)
+        time, source, target, channel, weight, mutual = "time", "source", "target", "channel", "weight", "mutual"
+    else:
+        src, tgt = events[source].astype(str), events[target].astype(str)
+        pair = events[((src == name_a) & (tgt == name_b)) | ((src == name_b) & (tgt == name_a))].copy()
     if pair.empty:
         raise ValueError(f"no interactions between {a!r} and {b!r} in events")
     pair["_us"] = _convert.time_column(pair[time])
