@@ -301,3 +301,12 @@ def test_dask_score_keeps_integer_ids():
     with dask.config.set(scheduler="synchronous"):
         merged = relscore.dask.score(dd.from_pandas(frame, npartitions=2))
     assert sorted(merged.people) == [1, 2, 3] and merged.ids == "int"
+
+
+def test_unix_milliseconds_given_as_seconds_say_how_to_read_them():
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match=r"outside years 1400\.\.9999.*unit='ms'.*origin="):
+        s.add_arrays(np.array([T0 * 1000]), np.array(["a"]), np.array(["b"]))
+    with pytest.raises(ValueError, match=r"unit='ms'"):
+        s.add_arrays(np.array([T0 * 1000.0]), np.array(["a"]), np.array(["b"]))
+    assert len(s) == 0

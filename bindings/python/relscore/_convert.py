@@ -129,9 +129,13 @@ _MIN_US = -17987443200 * 1_000_000
 _MAX_US = 253402300799999999
 
 
-def _range_error(name: str, bad: np.ndarray, values: np.ndarray) -> ValueError:
+_UNIT_HINT = ("; numbers are UNIX seconds unless told otherwise: pass unit='ms' (or 'us', 'ns') for finer UNIX "
+              "times, origin= and unit= for times relative to a start")
+
+
+def _range_error(name: str, bad: np.ndarray, values: np.ndarray, hint: str = "") -> ValueError:
     row = int(np.argmax(bad))
-    return ValueError(f"{name} at row {row} is outside years 1400..9999 (got {values[row]!r})")
+    return ValueError(f"{name} at row {row} is outside years 1400..9999 (got {values[row]!r}){hint}")
 
 
 def check_text(value: str, what: str) -> str:
@@ -215,7 +219,7 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
     if kind in "iu":
         bad = (array < -(-_MIN_US // 1_000_000)) | (array > _MAX_US // 1_000_000)
         if bad.any():
-            raise _range_error(name, bad, array)
+            raise _range_error(name, bad, array, _UNIT_HINT)
         return np.ascontiguousarray(array.astype(np.int64, copy=False) * 1_000_000)
     if kind == "f":
         bad = ~np.isfinite(array)
@@ -224,7 +228,7 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
         micros = np.rint(array * 1e6)
         bad = (micros < _MIN_US) | (micros > _MAX_US)
         if bad.any():
-            raise _range_error(name, bad, array)
+            raise _range_error(name, bad, array, _UNIT_HINT)
         return np.ascontiguousarray(micros.astype(np.int64))
     if kind in "OUS":
         parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
