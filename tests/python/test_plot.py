@@ -142,7 +142,7 @@ def test_network_keeps_near_zero_ties_visible_and_takes_integer_ids(tmp_path):
     s.add(1_700_000_000, 1, 3, channel="email", weight=1e-9)  # a tie next to nothing
     s.add(1_700_000_000, 2, 3, channel="call")
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
-    ax = plot.network(s, 1, ax=axes[0])
+    ax = plot.network(s, "1", ax=axes[0])  # either spelling of an integer id
     widths, count = _edges(ax)
     assert count == 3 and widths.min() >= 0.8
     assert {t.get_text() for t in ax.texts} >= {"1", "2", "3"}

@@ -251,7 +251,7 @@ def network(scorer: Scorer, person: Any = None, k: int = 15, *, at: Optional[Tim
     nx.draw_networkx_edges(graph, pos, ax=ax, edgelist=[edges[o][:2] for o in order],
                            width=[widths[o] for o in order], edge_color=[recip[o] for o in order],
                            edge_cmap=cmap, edge_vmin=0.0, edge_vmax=1.0, alpha=0.9)
-    centre = [person] if person is not None else []
+    centre = [scorer._person(str(person))] if person is not None else []  # as the scorer gives ids back
     others = [v for v in nodes if v not in centre]
     nx.draw_networkx_nodes(graph, pos, ax=ax, nodelist=others, node_size=260, node_color="#dfe7f2",
                            edgecolors="#4a5a70")
