@@ -33,6 +33,8 @@ deps:
 
 # relscore.network.strength_matrix returns a scipy.sparse matrix (added once, whoever else needs it).
 PY_DEPS     += $(filter-out $(PY_DEPS),scipy)
+# relscore.plot.network lays the graph out with networkx.
+PY_DEPS     += $(filter-out $(PY_DEPS),networkx)
 
 $(VENV)/.deps-installed: Makefile
 	@test -x $(PY) || python3 -m venv $(VENV)

@@ -201,10 +201,10 @@ def test_person_ids_that_are_not_strings_or_integers_are_refused(bad, field):
     assert s.people == []
 
 
-def test_integer_ids_are_named_by_their_digits():
+def test_integer_ids_come_back_as_integers():
     s = relscore.Scorer()
     s.add(T0, 7, np.int64(8))
-    assert s.people == ["7", "8"]
+    assert s.people == [7, 8] and all(type(p) is int for p in s.people)
 
 
 @pytest.mark.parametrize("bad", [float("nan"), 2, -1, "yes", None, 0.5])

@@ -81,12 +81,20 @@ def test_bulk_ingest_matches_one_by_one(times, ids):
     assert s.to_bytes() == reference_scorer().to_bytes()
 
 
-def test_integer_ids_are_named_by_their_value():
+def test_integer_ids_stay_integers_and_do_not_mix_with_strings():
+    # Integer ids used to come back as strings ("7"), so a join with the caller's integer
+    # ids matched nothing (issue 17). Now they come back as given, and mixing kinds raises.
     s = relscore.Scorer()
     s.add_arrays(np.array([0, 1], dtype=np.int64), np.array([7, 8]), np.array([8, 9]))
-    assert s.people == ["7", "8", "9"]
-    s.add(2, 7, "9")
+    assert s.people == [7, 8, 9] and s.ids == "int"
+    s.add(2, 7, 9)
     assert s.between(7, 9).interactions == 1
+    assert s.between("7", "9").interactions == 1  # queries find a person by either spelling
+    with pytest.raises(ValueError, match="all integers or all strings"):
+        s.add(3, 7, "9")
+    with pytest.raises(ValueError, match="this scorer's ids are integers"):
+        s.add_arrays(np.array([3]), np.array(["x"]), np.array(["y"]))
+    assert len(s) == 3 and s.people == [7, 8, 9]  # unchanged
 
 
 def test_dataframe_round_trip_and_top_frame():

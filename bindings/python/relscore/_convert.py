@@ -129,9 +129,13 @@ _MIN_US = -17987443200 * 1_000_000
 _MAX_US = 253402300799999999
 
 
-def _range_error(name: str, bad: np.ndarray, values: np.ndarray) -> ValueError:
+_UNIT_HINT = ("; numbers are UNIX seconds unless told otherwise: pass unit='ms' (or 'us', 'ns') for finer UNIX "
+              "times, origin= and unit= for times relative to a start")
+
+
+def _range_error(name: str, bad: np.ndarray, values: np.ndarray, hint: str = "") -> ValueError:
     row = int(np.argmax(bad))
-    return ValueError(f"{name} at row {row} is outside years 1400..9999 (got {values[row]!r})")
+    return ValueError(f"{name} at row {row} is outside years 1400..9999 (got {values[row]!r}){hint}")
 
 
 def check_text(value: str, what: str) -> str:
@@ -143,11 +147,55 @@ def check_text(value: str, what: str) -> str:
     return value
 
 
-def time_column(values: Any, name: str = "time") -> np.ndarray:
+# Units of numeric times (as pandas.to_datetime's unit=), in microseconds.
+_UNITS = {"D": 86_400_000_000, "h": 3_600_000_000, "m": 60_000_000, "s": 1_000_000, "ms": 1_000, "us": 1, "ns": 0.001}
+
+
+def numeric_time_column(values: Any, name: str, origin: Any, unit: Optional[str]) -> np.ndarray:
+    """Numeric times counted in ``unit`` from ``origin`` as int64 microseconds (UTC).
+
+    ``origin`` is "unix" (1970-01-01, the default) or any time :func:`to_micros` takes;
+    ``unit`` one of D, h, m, s (the default), ms, us, ns, as in ``pandas.to_datetime``.
+    Non-numeric columns with an ``origin`` or ``unit`` raise: a datetime needs neither."""
+    unit = "s" if unit is None else unit
+    if unit not in _UNITS:
+        raise ValueError(f"{name}: unit must be one of {', '.join(_UNITS)}, got {unit!r}")
+    array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        raise ValueError(f"{name}: origin= and unit= are for numeric times, got an array of dtype {array.dtype}")
+    base = 0 if origin is None or (isinstance(origin, str) and origin == "unix") else to_micros(origin, "origin")
+    scale = _UNITS[unit]
+    if array.dtype.kind in "iu" and scale >= 1 and base == 0 and unit == "s":
+        return time_column(array, name)
+    floats = array.astype(np.float64)
+    bad = ~np.isfinite(floats)
+    if bad.any():
+        raise ValueError(f"{name} has a NaN or infinite value at row {int(np.argmax(bad))}")
+    if array.dtype.kind in "iu" and scale >= 1:  # exact in int64 while inside the range checked below
+        limit = (_MAX_US - _MIN_US) // int(scale) + 1
+        if (np.abs(floats) > limit).any():
+            raise _range_error(name, np.abs(floats) > limit, array)
+        micros = base + array.astype(np.int64) * int(scale)
+    else:
+        micros_f = base + np.rint(floats * scale)
+        bad = (micros_f < _MIN_US) | (micros_f > _MAX_US)
+        if bad.any():
+            raise _range_error(name, bad, array)
+        micros = micros_f.astype(np.int64)
+    bad = (micros < _MIN_US) | (micros > _MAX_US)
+    if bad.any():
+        raise _range_error(name, bad, array)
+    return np.ascontiguousarray(micros)
+
+
+def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Optional[str] = None) -> np.ndarray:
     """A column of times as a C-contiguous int64 array of microseconds.
 
     datetime64 of any unit (zero-copy when already microseconds), timezone-aware pandas
-    columns, int64 or float UNIX seconds, and strings (parsed vectorised by pandas)."""
+    columns, int64 or float UNIX seconds (or numbers of ``unit`` since ``origin``, see
+    :func:`numeric_time_column`), and strings (parsed vectorised by pandas)."""
+    if origin is not None or unit is not None:
+        return numeric_time_column(values, name, origin, unit)
     if isinstance(values, pd.Series):
         if isinstance(values.dtype, pd.DatetimeTZDtype):
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
@@ -160,9 +208,9 @@ def time_column(values: Any, name: str = "time") -> np.ndarray:
         nat = np.isnat(array)
         if nat.any():
             raise ValueError(f"{name} has NaT at row {int(np.argmax(nat))}")
-        unit = array.dtype
-        if np.datetime_data(unit)[0] not in ("ns", "ps", "fs", "as"):  # finer units cannot leave the range
-            low, high = np.datetime64(_MIN_US, "us").astype(unit), np.datetime64(_MAX_US, "us").astype(unit)
+        dtype = array.dtype
+        if np.datetime_data(dtype)[0] not in ("ns", "ps", "fs", "as"):  # finer units cannot leave the range
+            low, high = np.datetime64(_MIN_US, "us").astype(dtype), np.datetime64(_MAX_US, "us").astype(dtype)
             bad = (array < low) | (array > high)
             if bad.any():
                 raise _range_error(name, bad, array)
@@ -171,7 +219,7 @@ def time_column(values: Any, name: str = "time") -> np.ndarray:
     if kind in "iu":
         bad = (array < -(-_MIN_US // 1_000_000)) | (array > _MAX_US // 1_000_000)
         if bad.any():
-            raise _range_error(name, bad, array)
+            raise _range_error(name, bad, array, _UNIT_HINT)
         return np.ascontiguousarray(array.astype(np.int64, copy=False) * 1_000_000)
     if kind == "f":
         bad = ~np.isfinite(array)
@@ -180,7 +228,7 @@ def time_column(values: Any, name: str = "time") -> np.ndarray:
         micros = np.rint(array * 1e6)
         bad = (micros < _MIN_US) | (micros > _MAX_US)
         if bad.any():
-            raise _range_error(name, bad, array)
+            raise _range_error(name, bad, array, _UNIT_HINT)
         return np.ascontiguousarray(micros.astype(np.int64))
     if kind in "OUS":
         parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
@@ -188,13 +236,47 @@ def time_column(values: Any, name: str = "time") -> np.ndarray:
     raise TypeError(f"{name}: cannot use an array of dtype {array.dtype} as times")
 
 
-def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list]:
-    """Source and target ids as int64 codes into one shared list of names.
+def id_kind_of(value: Any) -> str:
+    """"int" for an integer id, "str" for a string one (see :func:`person_name`)."""
+    return "int" if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) else "str"
+
+
+def _column_kind(col: pd.Series) -> Optional[str]:
+    """"int", "str", or None for a column mixing both (an error for the caller)."""
+    values = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else col
+    if values.dtype.kind in "iu":
+        return "int"
+    if values.dtype.kind == "O":
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+        if inferred == "integer":
+            return "int"
+        if inferred in ("mixed-integer", "mixed-integer-float"):
+            return None
+    return "str"
+
+
+def mixed_ids_error(what: str, have: str, got: str) -> ValueError:
+    kinds = {"int": "integers", "str": "strings"}
+    return ValueError(
+        f"relscore.Scorer: {what}: person ids are {kinds[got]}, but this scorer's ids are {kinds[have]}; a scorer's "
+        "ids are all integers or all strings (results give them back as given), so convert one side, "
+        "e.g. with .astype(str)")
+
+
+def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, str]:
+    """Source and target ids as int64 codes into one shared list of names, and their kind.
 
     Categorical columns use their codes directly (the fast path); everything else is
     factorised by pandas (hash-based, no per-row Python). Integer ids are named by their
-    decimal value, so 7 and "7" are the same person."""
+    decimal value and give kind "int", strings kind "str"; source and target together
+    must be all one kind (ValueError otherwise)."""
     src, tgt = _as_id_series(source), _as_id_series(target)
+    found = [_column_kind(col) for col in (src, tgt) if len(col)]
+    if None in found or len(set(found)) > 1:
+        raise ValueError("relscore.Scorer: source and target mix integer and string person ids; a scorer's ids are "
+                         "all integers or all strings (results give them back as given), so convert one side, "
+                         "e.g. with .astype(str)")
+    kind = next((k for k in found if k is not None), "str")
     if len(src) != len(tgt):
         raise ValueError(f"length mismatch: source has {len(src)} rows, target has {len(tgt)}")
     for name, col in (("source", src), ("target", tgt)):
@@ -211,6 +293,7 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list]:
             np.ascontiguousarray(src.cat.codes.to_numpy().astype(np.int64)),
             np.ascontiguousarray(tgt.cat.codes.to_numpy().astype(np.int64)),
             names,
+            kind,
         )
     both = pd.concat([src.astype(object), tgt.astype(object)] if src.dtype != tgt.dtype else [src, tgt],
                      ignore_index=True)
@@ -223,7 +306,7 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list]:
         codes, names = remap[codes], list(first)
     n = len(src)
     _check_names(names, codes, n)
-    return np.ascontiguousarray(codes[:n]), np.ascontiguousarray(codes[n:]), names
+    return np.ascontiguousarray(codes[:n]), np.ascontiguousarray(codes[n:]), names, kind
 
 
 def _check_names(names: list, codes: np.ndarray, n: int) -> None:

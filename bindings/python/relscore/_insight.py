@@ -8,9 +8,11 @@ The definitions (what a wait, a reply, a touch is) are in the C++ header
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
+import numpy as np
 import pandas as pd
 
 
@@ -22,9 +24,71 @@ def _td(us: Optional[int]) -> Optional[pd.Timedelta]:
     return None if us is None else pd.Timedelta(us, unit="us")
 
 
+def _same(name: Any) -> Any:
+    return name
+
+
+# Reply latencies are counted in power-of-two bins from one minute up
+# (direction_history::latency_base_us in relscore/detail/history.hpp): [0, 1 min), [1, 2),
+# [2, 4) min, ... The quartiles are interpolated inside one bin, so only the first two
+# figures mean anything (a bin spans a factor of 2).
+_LATENCY_BASE_US = 60_000_000
+_MINUTE, _HOUR, _DAY = 60_000_000, 3_600_000_000, 86_400_000_000
+
+
+def round_latency(us: Optional[int]) -> Optional[pd.Timedelta]:
+    """A binned latency estimate rounded to what it supports: two significant figures in
+    minutes, hours (from 2 h) or days (from 2 d), kept inside its power-of-two bin."""
+    if us is None:
+        return None
+    if us < _LATENCY_BASE_US:
+        low, high = 0, _LATENCY_BASE_US
+    else:
+        k = int(math.floor(math.log2(us / _LATENCY_BASE_US)))
+        low, high = _LATENCY_BASE_US << k, _LATENCY_BASE_US << (k + 1)
+    if us <= low:  # a bin edge: a round number of minutes already
+        return pd.Timedelta(int(us), unit="us")
+    unit = _DAY if us >= 2 * _DAY else _HOUR if us >= 2 * _HOUR else _MINUTE  # as the CLI prints: 44h, 3.2d
+    x = us / unit
+    digits = 1 - int(math.floor(math.log10(x)))
+    rounded = int(round(round(x, digits) * unit))
+    return pd.Timedelta(min(max(rounded, low), high), unit="us")
+
+
 @dataclass(frozen=True)
 class Replies:
-    """One side's outreach (``a`` toward ``b``) and how the other side answers it."""
+    """One side's outreach (``a`` toward ``b``) and how the other side answers it.
+
+    Attributes
+    ----------
+    messages:
+        Directed a→b interactions.
+    waits:
+        Runs of a→b messages awaiting an answer (a run ends when b gets in touch).
+    answered:
+        Waits that b answered within the reply window.
+    resolved:
+        Waits whose outcome is known at the query time (answered, or the window passed).
+    reply_rate:
+        ``answered / resolved`` (0 if none is resolved).
+    latency_p25, latency_median, latency_p75:
+        Kaplan–Meier quartiles of the time to an answer (unanswered waits censored), as
+        Timedeltas; None when fewer than that share is ever answered. Estimated from
+        power-of-two bins from one minute up, so rounded to two significant figures in
+        minutes, hours or days.
+    initiated:
+        Conversations a started.
+    initiated_share:
+        a's share of the conversations (a mutual opening counts half to each).
+    unanswered_streak:
+        a's messages since b last got in touch.
+    attempts_before_first_answer:
+        a's messages before b first got in touch.
+    ever_answered:
+        Whether b has been in touch with a (b→a or mutual) at least once.
+    waiting_since:
+        First message of a's open wait (UTC Timestamp), None if a is not waiting.
+    """
 
     messages: int
     waits: int
@@ -49,9 +113,9 @@ class Replies:
             answered=d["answered"],
             resolved=d["resolved"],
             reply_rate=d["reply_rate"],
-            latency_p25=_td(d["latency_p25_us"]),
-            latency_median=_td(d["latency_median_us"]),
-            latency_p75=_td(d["latency_p75_us"]),
+            latency_p25=round_latency(d["latency_p25_us"]),
+            latency_median=round_latency(d["latency_median_us"]),
+            latency_p75=round_latency(d["latency_p75_us"]),
             initiated=d["initiated"],
             initiated_share=d["initiated_share"],
             unanswered_streak=d["unanswered_streak"],
@@ -63,10 +127,28 @@ class Replies:
 
 @dataclass(frozen=True)
 class Conversation:
-    """Replies, persistence and initiation between ``a`` and ``b``."""
+    """Replies, persistence and initiation between ``a`` and ``b``.
 
-    a: str
-    b: str
+    Attributes
+    ----------
+    a, b:
+        The two people, as given to the scorer (integers stay integers).
+    a_to_b:
+        :class:`Replies`: a's outreach toward b and how b answers it.
+    b_to_a:
+        :class:`Replies`: b's outreach toward a and how a answers it.
+    conversations:
+        Conversations (runs of contact after a silence longer than the reply window).
+    touches:
+        Interactions, counting those less than the touch gap apart as one.
+    late:
+        Interactions that arrived after newer ones (they count in the volumes only).
+    first_interaction, last_interaction:
+        The pair's oldest and newest interaction (UTC Timestamps), None if none.
+    """
+
+    a: Any
+    b: Any
     a_to_b: Replies
     b_to_a: Replies
     conversations: int
@@ -76,10 +158,10 @@ class Conversation:
     last_interaction: Optional[pd.Timestamp]
 
     @classmethod
-    def _from(cls, d: Dict[str, Any]) -> "Conversation":
+    def _from(cls, d: Dict[str, Any], person: Callable[[Any], Any] = _same) -> "Conversation":
         return cls(
-            a=d["a"],
-            b=d["b"],
+            a=person(d["a"]),
+            b=person(d["b"]),
             a_to_b=Replies._from(d["a_to_b"]),
             b_to_a=Replies._from(d["b_to_a"]),
             conversations=d["conversations"],
@@ -92,7 +174,18 @@ class Conversation:
 
 @dataclass(frozen=True)
 class Trend:
-    """Rising / steady / cooling: the recent pace of contact against the long-run pace."""
+    """Rising / steady / cooling: the recent pace of contact against the long-run pace.
+
+    Attributes
+    ----------
+    direction:
+        "rising", "steady" or "cooling" (``change_over_horizon`` beyond ±trend_threshold).
+    change_over_horizon:
+        Relative change of the pace of contact over the trend horizon: the pace decayed
+        with half-life H against that with 4H, minus 1 (0: steady; +3: a first contact).
+    rate_per_day:
+        ``change_over_horizon`` per day of the horizon.
+    """
 
     direction: str
     change_over_horizon: float
@@ -105,14 +198,36 @@ class Trend:
 
 @dataclass(frozen=True)
 class Rhythm:
-    """A relationship's typical gap between touches, and how overdue it is."""
+    """A relationship's typical gap between touches, and how overdue it is.
+
+    Attributes
+    ----------
+    typical_gap:
+        Median gap between touches (a Timedelta), or the new-tie rhythm while unlearned;
+        at least min_rhythm.
+    learned:
+        True if ``typical_gap`` comes from the pair's own gaps, False if the default.
+    gaps:
+        How many gaps it was learned from.
+    last_interaction:
+        The pair's newest interaction (UTC Timestamp); ``last_contact`` is the old name.
+    due:
+        ``last_interaction + typical_gap``: when a touch is due.
+    overdue:
+        ``(query time − last_interaction) / typical_gap``; 1 or more means due.
+    """
 
     typical_gap: pd.Timedelta
     learned: bool
     gaps: int
-    last_contact: pd.Timestamp
+    last_interaction: pd.Timestamp
     due: pd.Timestamp
     overdue: float
+
+    @property
+    def last_contact(self) -> pd.Timestamp:
+        """The old name of :attr:`last_interaction`."""
+        return self.last_interaction
 
     @classmethod
     def _from(cls, d: Dict[str, Any]) -> "Rhythm":
@@ -120,7 +235,7 @@ class Rhythm:
             typical_gap=pd.Timedelta(d["typical_gap_us"], unit="us"),
             learned=d["learned"],
             gaps=d["gaps"],
-            last_contact=pd.Timestamp(d["last_contact_us"], unit="us", tz="UTC"),
+            last_interaction=pd.Timestamp(d["last_contact_us"], unit="us", tz="UTC"),
             due=pd.Timestamp(d["due_us"], unit="us", tz="UTC"),
             overdue=d["overdue"],
         )
@@ -130,10 +245,30 @@ class Rhythm:
 class Explanation:
     """An exact breakdown of a strength: ``parts`` (by channel and direction) sum to
     ``strength``; ``receipts`` are the interactions that contribute most (when the scorer
-    retains events)."""
+    retains events).
 
-    a: str
-    b: str
+    Attributes
+    ----------
+    a, b:
+        The two people, as given to the scorer (integers stay integers).
+    at:
+        The time of the breakdown (UTC Timestamp).
+    strength:
+        The strength at ``at`` (as :meth:`relscore.Scorer.between` gives it).
+    parts:
+        DataFrame, one row per channel and direction, largest first: ``channel``,
+        ``source`` (whose outreach: a or b), ``volume`` (its decayed volume) and
+        ``contribution`` (its share of the strength; the shares sum to it).
+    receipts:
+        DataFrame of the interactions that contribute most, largest first: ``time``,
+        ``channel``, ``source`` (None for a mutual one), ``mutual``, ``weight`` and
+        ``contribution``. Empty unless the scorer was made with ``retain_events=True``.
+    receipts_total:
+        How many retained interactions the receipts were chosen from.
+    """
+
+    a: Any
+    b: Any
     at: pd.Timestamp
     strength: float
     parts: pd.DataFrame
@@ -141,13 +276,16 @@ class Explanation:
     receipts_total: int
 
     @classmethod
-    def _from(cls, d: Dict[str, Any]) -> "Explanation":
+    def _from(cls, d: Dict[str, Any], person: Callable[[Any], Any] = _same) -> "Explanation":
         parts = pd.DataFrame(d["parts"], columns=["channel", "source", "volume", "contribution"])
+        parts["source"] = pd.Series([person(v) for v in parts["source"]], dtype=object)
         receipts = pd.DataFrame(d["receipts"], columns=["time_us", "channel", "source", "mutual", "weight", "contribution"])
-        receipts.insert(0, "time", pd.to_datetime(receipts.pop("time_us").astype("int64"), unit="us", utc=True))
+        receipts["source"] = pd.Series([person(v) for v in receipts["source"]], dtype=object)
+        time_us = receipts.pop("time_us").to_numpy(dtype=np.int64)
+        receipts.insert(0, "time", pd.Series(pd.DatetimeIndex(time_us.view("datetime64[us]")).tz_localize("UTC")))
         return cls(
-            a=d["a"],
-            b=d["b"],
+            a=person(d["a"]),
+            b=person(d["b"]),
             at=pd.Timestamp(d["at_us"], unit="us", tz="UTC"),
             strength=d["strength"],
             parts=parts,
@@ -159,28 +297,44 @@ class Explanation:
 @dataclass(frozen=True)
 class StarCalibration:
     """Star thresholds fitted to a user's ratings, and the agreement before and after.
-    Pass ``thresholds`` to :meth:`relscore.Scorer.stars` or ``to_pandas(insight=True,
-    star_thresholds=...)``."""
+    Pass ``thresholds`` to :meth:`relscore.Scorer.stars` or
+    :meth:`relscore.Scorer.insight_frame` (``star_thresholds=``).
+
+    Attributes
+    ----------
+    thresholds:
+        Five strengths: a relationship gets one star per threshold it reaches.
+    before:
+        Agreement of the default stars with the ratings (shares rated alike, within one).
+    after:
+        The same agreement with the fitted ``thresholds``.
+    """
 
     thresholds: List[float]
     before: Dict[str, float] = field(default_factory=dict)
     after: Dict[str, float] = field(default_factory=dict)
 
 
-def due_frame(rows: List[Dict[str, Any]]) -> pd.DataFrame:
-    """The compiled module's due list as a DataFrame, highest priority first."""
+def due_frame(rows: List[Dict[str, Any]], people: Callable[[List[Any]], Any] = list) -> pd.DataFrame:
+    """The compiled module's due list as a DataFrame, highest priority first (columns
+    and dtypes as in relscore.Scorer.to_pandas where shared; `people` makes a person
+    column of names)."""
+
+    def times(key: str) -> pd.Series:
+        us = np.array([r["rhythm"][key] for r in rows], dtype=np.int64)
+        return pd.Series(pd.DatetimeIndex(us.view("datetime64[us]")).tz_localize("UTC"))
+
     return pd.DataFrame(
         {
-            "a": [r["a"] for r in rows],
-            "b": [r["b"] for r in rows],
+            "a": people([r["a"] for r in rows]),
+            "b": people([r["b"] for r in rows]),
             "priority": pd.Series([r["priority"] for r in rows], dtype="float64"),
             "strength": pd.Series([r["strength"] for r in rows], dtype="float64"),
-            "last_contact": pd.to_datetime(
-                pd.Series([r["rhythm"]["last_contact_us"] for r in rows], dtype="int64"), unit="us", utc=True
-            ),
-            "typical_gap": pd.to_timedelta(pd.Series([r["rhythm"]["typical_gap_us"] for r in rows], dtype="int64"), unit="us"),
+            "last_interaction": times("last_contact_us"),
+            "typical_gap": pd.Series(np.array([r["rhythm"]["typical_gap_us"] for r in rows],
+                                              dtype=np.int64).view("timedelta64[us]")),
             "rhythm_learned": pd.Series([r["rhythm"]["learned"] for r in rows], dtype="bool"),
-            "due": pd.to_datetime(pd.Series([r["rhythm"]["due_us"] for r in rows], dtype="int64"), unit="us", utc=True),
+            "due": times("due_us"),
             "overdue": pd.Series([r["rhythm"]["overdue"] for r in rows], dtype="float64"),
         }
     )

@@ -30,10 +30,30 @@ class Channel:
 
 @dataclass(frozen=True)
 class Relationship:
-    """One relationship at one time, seen from `a`."""
+    """One relationship at one time, seen from ``a``.
 
-    a: str
-    b: str
+    Attributes
+    ----------
+    a, b:
+        The two people, as given to the scorer (integers stay integers).
+    strength:
+        ``(1 − ρ)(V_ab + V_ba) + ρ·2·min(V_ab, V_ba)``: the decayed volume both ways,
+        with its one-sided excess discounted by ρ; 0 for people who never interacted.
+    volume_ab:
+        Decayed volume from ``a`` toward ``b`` (each a→b and each mutual interaction
+        counts ``w · 2^(−age/h)``, with its channel's weight w and half-life h).
+    volume_ba:
+        Decayed volume from ``b`` toward ``a``.
+    reciprocity:
+        ``2·min(V_ab, V_ba) / (V_ab + V_ba)`` in [0, 1]: 1 balanced, 0 one-sided.
+    last_interaction:
+        Time of the pair's newest interaction (UTC Timestamp), None if none.
+    interactions:
+        How many interactions the pair had, both directions.
+    """
+
+    a: Any
+    b: Any
     strength: float
     volume_ab: float
     volume_ba: float
@@ -42,8 +62,10 @@ class Relationship:
     interactions: int
 
     @classmethod
-    def _from_tuple(cls, t: tuple) -> "Relationship":
+    def _from_tuple(cls, t: tuple, person: Any = None) -> "Relationship":
         a, b, s, vab, vba, r, last, n = t
+        if person is not None:
+            a, b = person(a), person(b)
         return cls(a, b, s, vab, vba, r, _convert.from_micros(last), n)
 
     def __repr__(self) -> str:
@@ -73,19 +95,58 @@ def _short(td: pd.Timedelta) -> str:
     return f"{us}us"
 
 
-def _relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool) -> pd.DataFrame:
-    """The to_pandas() frame of table() columns `t` (a and b index `people`)."""
-    names = pd.Index(people)
+# Every DataFrame of relationships (to_pandas, top_frame, due, insight_frame) names and
+# types its shared columns alike (tests/python/test_frames.py lists them): person columns
+# a and b are int64 for a scorer of integer ids and categoricals of strings otherwise;
+# times are datetime64[us, UTC] (microseconds, the core's unit, span years 1400..9999,
+# which nanoseconds cannot); durations timedelta64[us]; counts int64; numbers float64.
+TIME_DTYPE = "datetime64[us, UTC]"
+
+
+def utc_times(us: Any) -> pd.Series:
+    """int64 microseconds (or datetime64) as a datetime64[us, UTC] Series."""
+    array = np.asarray(us)
+    if array.dtype.kind != "M":
+        array = array.astype(np.int64).view("datetime64[us]")
+    return pd.Series(pd.DatetimeIndex(array.astype("datetime64[us]")).tz_localize("UTC"))
+
+
+def person_column(codes_or_names: Any, people: List[Any], kind: Optional[str], *, codes: bool) -> Any:
+    """A column of people: int64 for integer ids, else a categorical of the names."""
+    if kind == "int":
+        if codes:
+            return np.asarray(people, dtype=np.int64)[np.asarray(codes_or_names, dtype=np.int64)]
+        return np.asarray([int(x) for x in codes_or_names], dtype=np.int64)
+    if codes:
+        return pd.Categorical.from_codes(np.asarray(codes_or_names, dtype=np.int64), categories=pd.Index(people))
+    values = [str(x) for x in codes_or_names]
+    return pd.Categorical(values, categories=pd.Index(sorted(set(values))))
+
+
+def _name_array(values: Any, what: str) -> np.ndarray:
+    """Person ids as an array of the core's names (integers by their decimal digits)."""
+    array = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values)
+    if array.ndim != 1:
+        raise ValueError(f"relscore.Scorer.between_many(): {what} must be one-dimensional")
+    if array.dtype.kind in "iu":
+        return array.astype(str).astype(object)
+    return np.array([str(int(v)) if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+                     else str(v) for v in array], dtype=object)
+
+
+def _relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool,
+                        kind: Optional[str] = None) -> pd.DataFrame:
+    """The to_pandas() frame of table() columns `t` (a and b index `people`, the core's names)."""
     frame = pd.DataFrame(
         {
-            "a": pd.Categorical.from_codes(t["a"].astype(np.int64), categories=names),
-            "b": pd.Categorical.from_codes(t["b"].astype(np.int64), categories=names),
-            "strength": t["strength"],
-            "volume_ab": t["volume_ab"],
-            "volume_ba": t["volume_ba"],
-            "reciprocity": t["reciprocity"],
-            "last_interaction": pd.DatetimeIndex(t["last_interaction"]).tz_localize("UTC"),
-            "interactions": t["interactions"],
+            "a": person_column(t["a"], people, kind, codes=True),
+            "b": person_column(t["b"], people, kind, codes=True),
+            "strength": np.asarray(t["strength"], dtype=np.float64),
+            "volume_ab": np.asarray(t["volume_ab"], dtype=np.float64),
+            "volume_ba": np.asarray(t["volume_ba"], dtype=np.float64),
+            "reciprocity": np.asarray(t["reciprocity"], dtype=np.float64),
+            "last_interaction": utc_times(t["last_interaction"]),
+            "interactions": np.asarray(t["interactions"], dtype=np.int64),
         }
     )
     if sort:
@@ -100,6 +161,9 @@ class Scorer:
     one) as ``w · 2^(−(t − t_i)/h)`` with the channel's weight w and half-life h.
     Strength is ``(1 − ρ)(V_ab + V_ba) + ρ·2·min(V_ab, V_ba)``; reciprocity is
     ``2·min / (V_ab + V_ba)``.
+
+    Person ids are strings or integers and come back as given (see :attr:`ids`): the
+    first interaction added sets the kind, and ids of the other kind raise ValueError.
 
     Parameters
     ----------
@@ -137,7 +201,10 @@ class Scorer:
     2.9773
     """
 
-    __slots__ = ("_core",)
+    # _ids: the kind of person ids ingested, "int" or "str" (None before the first
+    # ingest). The core names people by strings (an integer by its decimal digits); results
+    # turn names back into integers for a scorer of integer ids.
+    __slots__ = ("_core", "_ids")
 
     def __init__(
         self,
@@ -202,35 +269,55 @@ class Scorer:
             reciprocity=reciprocity, channels=[(n, w, h) for n, (w, h) in specs.items()], insight=insight,
             kernels=kernel_specs,
         )
+        self._ids: Optional[str] = None
 
     # ---- construction helpers --------------------------------------------------------
 
     @classmethod
-    def _wrap(cls, core: _core.Scorer) -> "Scorer":
+    def _wrap(cls, core: _core.Scorer, ids: Optional[str] = None) -> "Scorer":
         obj = cls.__new__(cls)
         obj._core = core
+        obj._ids = ids if ids is not None else ("str" if core.people_count else None)
         return obj
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "Scorer":
-        """Rebuild a scorer from :meth:`to_bytes` (relscore's snapshot format)."""
-        return cls._wrap(_core.Scorer.from_bytes(data))
+    def from_bytes(cls, data: bytes, *, ids: Optional[str] = None) -> "Scorer":
+        """Rebuild a scorer from :meth:`to_bytes` (relscore's snapshot format).
+
+        A snapshot names people by strings; ``ids="int"`` gives them back as integers (as
+        a pickle does by itself), for a scorer that was fed integer ids."""
+        if ids not in (None, "int", "str"):
+            raise ValueError(f"relscore.Scorer.from_bytes(): ids must be 'int' or 'str', got {ids!r}")
+        obj = cls._wrap(_core.Scorer.from_bytes(data), ids)
+        if obj._ids == "int":
+            obj._check_int_names()
+        return obj
+
+    def _check_int_names(self) -> None:
+        for name in self._core.people():
+            if not (name.isascii() and name.lstrip("-").isdigit() and str(int(name)) == name):
+                raise ValueError(f"relscore.Scorer: ids='int', but person {name!r} is not an integer")
 
     def to_bytes(self) -> bytes:
-        """The complete state in relscore's versioned, checksummed snapshot format."""
+        """The complete state in relscore's versioned, checksummed snapshot format (people
+        named by strings: pass ``ids="int"`` to :meth:`from_bytes` for integer ids)."""
         return self._core.to_bytes()
 
-    def __getstate__(self) -> bytes:
-        return self.to_bytes()
+    def __getstate__(self) -> Any:
+        # Integer ids travel beside the snapshot; a scorer of strings pickles as its bare
+        # snapshot, as before (and older pickles, bare snapshots, still load).
+        return self.to_bytes() if self._ids != "int" else (self.to_bytes(), "int")
 
-    def __setstate__(self, state: bytes) -> None:
-        self._core = _core.Scorer.from_bytes(state)
+    def __setstate__(self, state: Any) -> None:
+        data, ids = state if isinstance(state, tuple) else (state, None)
+        self._core = _core.Scorer.from_bytes(data)
+        self._ids = ids if ids is not None else ("str" if self._core.people_count else None)
 
     def __copy__(self) -> "Scorer":
-        return self._wrap(self._core.copy())
+        return self._wrap(self._core.copy(), self._ids)
 
     def __deepcopy__(self, memo: dict) -> "Scorer":
-        return self._wrap(self._core.copy())
+        return self._wrap(self._core.copy(), self._ids)
 
     def copy(self) -> "Scorer":
         """An independent copy."""
@@ -241,7 +328,8 @@ class Scorer:
         the two can merge."""
         return self._wrap(
             _core.Scorer(reciprocity=self.reciprocity, channels=self._core.channels,
-                         insight=self._core.insight_settings, kernels=self._core.kernels)
+                         insight=self._core.insight_settings, kernels=self._core.kernels),
+            self._ids,
         )
 
     # ---- properties -----------------------------------------------------------------
@@ -257,9 +345,27 @@ class Scorer:
         return [Channel(n, w, pd.Timedelta(microseconds=h)) for n, w, h in self._core.channels]
 
     @property
-    def people(self) -> List[str]:
-        """Every person's name, in order of first appearance."""
-        return self._core.people()
+    def people(self) -> List[Any]:
+        """Every person's id, in order of first appearance (integers for a scorer fed
+        integer ids, strings otherwise)."""
+        names = self._core.people()
+        return [int(n) for n in names] if self._ids == "int" else names
+
+    @property
+    def ids(self) -> Optional[str]:
+        """The kind of person ids: "int" or "str" (None before anything is added). A
+        scorer's ids are all one kind, set by the first interaction added; results give
+        them back as that kind."""
+        return self._ids
+
+    def _person(self, name: Any) -> Any:
+        """A core name as the id the caller gave: an int for a scorer of integer ids."""
+        return int(name) if self._ids == "int" and name is not None else name
+
+    def _admit(self, kind: str, what: str) -> None:
+        """Refuse ids of the other kind than the scorer's (before anything changes)."""
+        if self._ids is not None and kind != self._ids:
+            raise _convert.mixed_ids_error(what, self._ids, kind)
 
     @property
     def newest(self) -> Optional[pd.Timestamp]:
@@ -294,15 +400,23 @@ class Scorer:
         ``source`` and ``target`` are strings or integer ids (an integer is named by its
         decimal digits); ``mutual`` is True/False or 1/0; ``weight`` is at most
         :data:`relscore.MAX_WEIGHT`. Anything else raises ValueError naming the argument,
-        and the scorer is unchanged."""
+        and the scorer is unchanged. A scorer's ids are all integers or all strings (see
+        :attr:`ids`): the other kind raises ValueError."""
+        src, tgt = _convert.person_name(source, "source"), _convert.person_name(target, "target")
+        kind = _convert.id_kind_of(source)
+        if _convert.id_kind_of(target) != kind:
+            raise ValueError("relscore.Scorer.add(): source and target mix an integer and a string id; a scorer's "
+                             "ids are all integers or all strings")
+        self._admit(kind, "add()")
         self._core.add(
             time_us=_convert.to_micros(time, "time"),
-            source=_convert.person_name(source, "source"),
-            target=_convert.person_name(target, "target"),
+            source=src,
+            target=tgt,
             channel=_convert.check_text(channel, "channel") if isinstance(channel, str) else _bad_channel(channel),
             weight=_convert.weight_value(weight),
             mutual=_convert.mutual_value(mutual),
         )
+        self._ids = kind
 
     def add_arrays(
         self,
@@ -315,21 +429,30 @@ class Scorer:
         mutual: Any = None,
         default_channel: str = "contact",
         missing_weight: str = "raise",
+        origin: Any = None,
+        unit: Optional[str] = None,
     ) -> None:
         """Add many interactions from arrays, without per-row Python work.
 
-        ``time``: datetime64 of any unit, int or float UNIX seconds, or ISO strings.
-        ``source``/``target``: string, object or integer ids, or pandas Categoricals
-        (their codes are used directly). ``channel``: one name for all, or an array of
-        names. ``weight``: floats (default: each channel's weight; a NaN raises, or with
+        ``time``: datetime64 of any unit, ISO strings, or numbers: UNIX seconds by
+        default; for relative times (seconds since the start of a study, say) give
+        ``origin=`` (the time that 0 stands for: "unix", a Timestamp, an ISO string) and
+        ``unit=`` ("D", "h", "m", "s", "ms", "us" or "ns"), as ``pandas.to_datetime``
+        takes them, so they do not land in 1970. ``source``/``target``: string, object
+        or integer ids, or pandas Categoricals (their codes are used directly); integer
+        ids come back as integers in results, and a scorer's ids are all one kind (see
+        :attr:`ids`). ``channel``: one name for all, or an array of names. ``weight``:
+        floats (default: each channel's weight; a NaN raises, or with
         ``missing_weight="default"`` takes its channel's weight, as a blank cell does in
         the CLI). ``mutual``: bools.
 
         The whole batch is validated before anything changes: on error the scorer is as
         it was."""
-        time_us = _convert.time_column(time)
+        time_us = _convert.time_column(time, origin=origin, unit=unit)
         n = time_us.shape[0]
-        src, tgt, people = _convert.id_columns(source, target)
+        src, tgt, people, kind = _convert.id_columns(source, target)
+        if n:
+            self._admit(kind, "add_arrays()")
         if src.shape[0] != n:
             raise ValueError(f"length mismatch: time has {n} rows, source has {src.shape[0]}")
         channel_codes: Optional[np.ndarray] = None
@@ -357,6 +480,8 @@ class Scorer:
             weight=None if weight is None else _convert.weight_column(weight, n, defaults),
             mutual=None if mutual is None else _convert.mutual_column(mutual, n),
         )
+        if n:
+            self._ids = kind
 
     def add_dataframe(
         self,
@@ -370,10 +495,13 @@ class Scorer:
         mutual: Optional[str] = "mutual",
         default_channel: str = "contact",
         missing_weight: str = "raise",
+        origin: Any = None,
+        unit: Optional[str] = None,
     ) -> None:
         """Add the interactions of a DataFrame; arguments name its columns. ``time``,
         ``source`` and ``target`` are required; the others are used when present. See
-        :meth:`add_arrays` for the accepted dtypes and ``missing_weight``."""
+        :meth:`add_arrays` for the accepted dtypes, ``missing_weight``, and ``origin=`` and
+        ``unit=`` for numeric (relative) times."""
         missing = [c for c in (time, source, target) if c not in frame.columns]
         if missing:
             raise KeyError(f"DataFrame has no column {missing[0]!r} (columns: {list(frame.columns)})")
@@ -390,13 +518,18 @@ class Scorer:
             mutual=optional(mutual),
             default_channel=default_channel,
             missing_weight=missing_weight,
+            origin=origin,
+            unit=unit,
         )
 
     def merge(self, other: "Scorer") -> None:
         """Fold ``other`` in: afterwards this scorer answers as if fed both logs."""
         if not isinstance(other, Scorer):
             raise TypeError(f"can only merge a relscore.Scorer, not {type(other).__name__}")
+        if other._ids is not None:
+            self._admit(other._ids, "merge()")
         self._core.merge(other._core)
+        self._ids = self._ids or other._ids
 
     def shrink_to_fit(self) -> None:
         """Release spare capacity: every pair's decayed sums packed with no slack, every array
@@ -410,35 +543,153 @@ class Scorer:
         """The relationship of ``a`` with ``b`` at ``at`` (default: the newest interaction).
         Raises KeyError for an unknown person, ValueError for a time before the newest
         interaction."""
-        return Relationship._from_tuple(self._core.between(a=str(a), b=str(b), at_us=_convert.optional_micros(at)))
+        return Relationship._from_tuple(self._core.between(a=str(a), b=str(b), at_us=_convert.optional_micros(at)),
+                                        self._person)
 
-    def top(self, person: Any, k: int = 10, *, at: Optional[TimeLike] = None) -> List[Relationship]:
-        """``person``'s ``k`` strongest relationships, strongest first."""
-        rows = self._core.top(person=str(person), k=int(k), at_us=_convert.optional_micros(at))
-        return [Relationship._from_tuple(t) for t in rows]
+    def between_many(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> np.ndarray:
+        """The strengths of many pairs at once: ``a[i]`` with ``b[i]`` for each i.
 
-    def top_frame(self, person: Any, k: int = 10, *, at: Optional[TimeLike] = None) -> pd.DataFrame:
-        """``person``'s ``k`` strongest relationships as a DataFrame."""
+        ``a`` and ``b`` are equally long arrays, lists or Series of person ids; returns a
+        float64 numpy array (one pass over the relationships, no per-pair core call).
+        A pair that never interacted (or a person with themself) gives 0.0; a pair where
+        either person is unknown to the scorer gives NaN, so ids of the wrong kind or
+        spelling show up instead of passing for weak ties.
+
+        >>> s = Scorer(); s.add("2026-01-05", "ana", "ben", channel="call", mutual=True)
+        >>> s.between_many(["ana", "ben", "ana"], ["ben", "ana", "zoe"]).round(3).tolist()
+        [4.0, 4.0, nan]
+        """
+        left, right = _name_array(a, "a"), _name_array(b, "b")
+        if left.shape != right.shape:
+            raise ValueError(f"relscore.Scorer.between_many(): a has {left.size} ids, b has {right.size}")
+        t = self._core.table(at_us=_convert.optional_micros(at))
+        names = pd.Index(self._core.people())
+        n = max(len(names), 1)
+        ia, ib = names.get_indexer(left), names.get_indexer(right)
+        ta, tb = t["a"].astype(np.int64), t["b"].astype(np.int64)
+        keys = np.minimum(ta, tb) * n + np.maximum(ta, tb)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        wanted = np.minimum(ia, ib) * n + np.maximum(ia, ib)
+        pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        out = np.zeros(left.shape, dtype=np.float64)
+        if len(keys):
+            found = keys[pos] == wanted
+            out[found] = t["strength"][order[pos[found]]]
+        out[(ia < 0) | (ib < 0)] = np.nan
+        return out
+
+    def top(self, person: Any = None, k: int = 10, *, at: Optional[TimeLike] = None) -> List[Relationship]:
+        """``person``'s ``k`` strongest relationships, strongest first; with no ``person``
+        (``s.top(k=5)``), the ``k`` strongest relationships in the whole scorer."""
+        if person is None:
+            frame = self.top_frame(k=k, at=at)
+            return [Relationship(self._person(str(a)), self._person(str(b)), float(st), float(vab), float(vba),
+                                 float(r), last, int(n))
+                    for a, b, st, vab, vba, r, last, n in frame.itertuples(index=False, name=None)]
         rows = self._core.top(person=str(person), k=int(k), at_us=_convert.optional_micros(at))
-        frame = pd.DataFrame(rows, columns=_COLUMNS)
-        frame["last_interaction"] = pd.to_datetime(frame["last_interaction"].astype("Int64"), unit="us", utc=True)
-        frame["interactions"] = frame["interactions"].astype(np.int64)
+        return [Relationship._from_tuple(t, self._person) for t in rows]
+
+    def top_frame(self, person: Any = None, k: int = 10, *, at: Optional[TimeLike] = None) -> pd.DataFrame:
+        """``person``'s ``k`` strongest relationships as a DataFrame (the columns of
+        :meth:`to_pandas`); with no ``person``, the ``k`` strongest in the whole scorer."""
+        if person is None:
+            t = self.table(at=at)
+            k = max(int(k), 0)
+            strength = t["strength"]
+            if k < len(strength):
+                pick = np.argpartition(-strength, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+            else:
+                pick = np.arange(len(strength))
+            pick = pick[np.argsort(-strength[pick], kind="stable")]
+            return _relationship_frame({c: v[pick] for c, v in t.items()}, self._core.people(), False, self._ids)
+        rows = self._core.top(person=str(person), k=int(k), at_us=_convert.optional_micros(at))
+        cols: List[Any] = list(zip(*rows)) if rows else [[] for _ in _COLUMNS]
+        frame = pd.DataFrame({
+            "a": person_column(cols[0], [], self._ids, codes=False),
+            "b": person_column(cols[1], [], self._ids, codes=False),
+            "strength": np.asarray(cols[2], dtype=np.float64),
+            "volume_ab": np.asarray(cols[3], dtype=np.float64),
+            "volume_ba": np.asarray(cols[4], dtype=np.float64),
+            "reciprocity": np.asarray(cols[5], dtype=np.float64),
+            "last_interaction": utc_times(np.asarray(cols[6], dtype=np.int64)),
+            "interactions": np.asarray(cols[7], dtype=np.int64),
+        })
         return frame
 
+    def history(self, a: Any, b: Any, times: Any) -> pd.DataFrame:
+        """The relationship of ``a`` and ``b`` at past (or future) ``times``.
+
+        The pair's retained interactions are replayed in time order into a fresh scorer
+        with this one's configuration, and the relationship is read at each time: the same
+        answer a scorer fed only the log up to that time gives. Needs
+        ``Scorer(retain_events=True)``; without it, keep snapshots (:meth:`to_bytes`) at
+        the times of interest, or replay the log (as :func:`relscore.plot.timeline` does).
+
+        ``times``: a time or an array/list/Series of times (anything :meth:`add_arrays`
+        takes). Returns one row per time, in the given order: ``time`` and the
+        :class:`Relationship` fields ``strength``, ``volume_ab``, ``volume_ba``,
+        ``reciprocity``, ``last_interaction`` (NaT before the first interaction) and
+        ``interactions``."""
+        if not self._core.insight_settings["retain_events"]:
+            raise ValueError(
+                "relscore.Scorer.history(): this scorer keeps no past interactions; create it with "
+                "Scorer(retain_events=True) to replay a pair, or keep snapshots (Scorer.to_bytes(), "
+                "relscore::save_snapshot) at the times you want and query those")
+        name_a, name_b = str(a), str(b)
+        scalar = np.ndim(times) == 0 and not isinstance(times, (list, tuple))
+        when = _convert.time_column(pd.Series([times]) if scalar else times, "times")
+        x = self._core.explain(a=name_a, b=name_b, receipts=2**62, at_us=None)
+        events = sorted(x["receipts"], key=lambda r: r["time_us"])
+        replay = self.empty_like()
+        order = np.argsort(when, kind="stable")
+        n = len(when)
+        cols = {c: np.zeros(n) for c in ("strength", "volume_ab", "volume_ba", "reciprocity")}
+        last = np.full(n, _convert._NAT, dtype=np.int64)
+        count = np.zeros(n, dtype=np.int64)
+        k = 0
+        for i in order:
+            t = int(when[i])
+            while k < len(events) and events[k]["time_us"] <= t:
+                ev = events[k]
+                src = name_a if ev["mutual"] else ev["source"]
+                replay._core.add(time_us=ev["time_us"], source=src, target=name_b if src == name_a else name_a,
+                                 channel=ev["channel"], weight=ev["weight"], mutual=ev["mutual"])
+                k += 1
+            if k:
+                r = replay._core.between(a=name_a, b=name_b, at_us=t)
+                for j, c in enumerate(("strength", "volume_ab", "volume_ba", "reciprocity"), start=2):
+                    cols[c][i] = r[j]
+                last[i] = _convert._NAT if r[6] is None else int(r[6])
+                count[i] = int(r[7])
+        return pd.DataFrame({
+            "time": utc_times(when),
+            **cols,
+            "last_interaction": pd.Series(pd.DatetimeIndex(
+                np.where(last == _convert._NAT, np.datetime64("NaT", "us"), last.view("datetime64[us]"))
+            ).tz_localize("UTC")),
+            "interactions": count,
+        })
+
     def table(self, *, at: Optional[TimeLike] = None) -> Dict[str, np.ndarray]:
-        """Every relationship as numpy columns: ``a`` and ``b`` (person ids, see
+        """Every relationship as numpy columns: ``a`` and ``b`` (indexes into
         :attr:`people`), ``strength``, ``volume_ab``, ``volume_ba``, ``reciprocity``,
-        ``last_interaction`` (datetime64[us], UTC) and ``interactions``."""
+        ``last_interaction`` (datetime64[us], UTC: numpy has no time zones) and
+        ``interactions``."""
         t = self._core.table(at_us=_convert.optional_micros(at))
         t.pop("at_us")
         t["last_interaction"] = t.pop("last_interaction_us").view("datetime64[us]")
         return t
 
     def to_pandas(self, *, at: Optional[TimeLike] = None, sort: bool = True) -> pd.DataFrame:
-        """Every relationship as a DataFrame (names as categoricals), strongest first
-        unless ``sort=False``."""
+        """Every relationship as a DataFrame, strongest first unless ``sort=False``.
+
+        Columns (shared with :meth:`top_frame`, :meth:`due` and :meth:`insight_frame`):
+        ``a``, ``b`` (int64 for integer ids, else categoricals), ``strength``,
+        ``volume_ab``, ``volume_ba``, ``reciprocity`` (float64), ``last_interaction``
+        (datetime64[us, UTC]) and ``interactions`` (int64); see :class:`Relationship`."""
         t = self.table(at=at)
-        return _relationship_frame(t, self.people, sort)
+        return _relationship_frame(t, self._core.people(), sort, self._ids)
 
     # ---- insight: replies, trend, rhythm, due, explanations, stars ------------------------
 
@@ -446,7 +697,8 @@ class Scorer:
         """Replies, persistence and initiation between ``a`` and ``b``, seen from ``a``:
         per direction the reply rate, Kaplan–Meier reply-latency quartiles (unanswered
         attempts censored), the unanswered streak and the share of conversations started."""
-        return Conversation._from(self._core.conversation(a=str(a), b=str(b), at_us=_convert.optional_micros(at)))
+        return Conversation._from(self._core.conversation(a=str(a), b=str(b), at_us=_convert.optional_micros(at)),
+                                  self._person)
 
     def trend(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> Trend:
         """Rising, steady or cooling: the recent pace of contact against the long-run pace."""
@@ -461,14 +713,15 @@ class Scorer:
         rhythm, ranked by strength × overdue. Any interaction resets a relationship's clock."""
         rows = self._core.due(person=None if person is None else str(person), k=int(k),
                               at_us=_convert.optional_micros(at))
-        return _insight.due_frame(rows)
+        return _insight.due_frame(rows, lambda names: person_column(names, [], self._ids, codes=False))
 
     def explain(self, a: Any, b: Any, *, receipts: int = 10, at: Optional[TimeLike] = None) -> Explanation:
         """The exact breakdown of the strength of ``a`` and ``b`` by channel and direction
         (the parts sum to the strength) and, with ``retain_events=True``, the ``receipts``
         interactions that contribute most."""
         return Explanation._from(
-            self._core.explain(a=str(a), b=str(b), receipts=int(receipts), at_us=_convert.optional_micros(at))
+            self._core.explain(a=str(a), b=str(b), receipts=int(receipts), at_us=_convert.optional_micros(at)),
+            self._person,
         )
 
     def stars(self, a: Any, b: Any, *, at: Optional[TimeLike] = None,
@@ -503,15 +756,15 @@ class Scorer:
         cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
                                           thresholds=None if star_thresholds is None else list(star_thresholds))
         cols["last_interaction"] = cols.pop("last_interaction_us").view("datetime64[us]")
-        frame = _relationship_frame(cols, cols["people"], sort=False)
+        frame = _relationship_frame(cols, cols["people"], False, self._ids)
         frame["stars"] = cols["stars"]
-        frame["first_interaction"] = pd.to_datetime(cols["first_interaction_us"], unit="us", utc=True)
+        frame["first_interaction"] = utc_times(cols["first_interaction_us"])
         frame["touches"] = cols["touches"]
         frame["trend"] = pd.Categorical.from_codes(cols["trend"].astype(np.int64) + 1,
                                                    categories=["cooling", "steady", "rising", "not enough history"])
         frame["trend_change"] = cols["trend_change"]
-        frame["typical_gap"] = pd.to_timedelta(cols["typical_gap_us"], unit="us")
-        frame["due"] = pd.to_datetime(cols["due_us"], unit="us", utc=True)
+        frame["typical_gap"] = pd.Series(np.asarray(cols["typical_gap_us"], dtype=np.int64).view("timedelta64[us]"))
+        frame["due"] = utc_times(cols["due_us"])
         frame["overdue"] = cols["overdue"]
         if sort:
             frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)

@@ -121,10 +121,13 @@ def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None
     Equal to a single ``Scorer.add_dataframe`` of the whole log (to rounding, ~1e-15
     relative), whatever the partitioning and the order of rows. ``columns`` are the
     keyword arguments of :meth:`Scorer.add_dataframe` (``time=``, ``source=``, …,
-    ``missing_weight=``)."""
+    ``missing_weight=``). Integer id columns give a scorer of integer ids."""
     merged = merge_snapshots(partial_snapshots(frame, template=template, **columns), split_every=split_every)
     (data,) = dask.compute(merged)
-    return Scorer.from_bytes(data)
+    # Snapshots name people by strings: integer id columns give integers back, as
+    # Scorer.add_dataframe does.
+    ids = [frame[columns.get(c, c)].dtype for c in ("source", "target")]
+    return Scorer.from_bytes(data, ids="int" if all(getattr(d, "kind", "O") in "iu" for d in ids) else None)
 
 
 # ---- results as DataFrames -----------------------------------------------------------

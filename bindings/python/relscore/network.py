@@ -51,7 +51,8 @@ def strength_matrix(scorer: Scorer, at: Optional[TimeLike] = None) -> Tuple[Any,
     core = _core_of(scorer)
     data, indices, indptr, n = _core.strength_matrix(scorer=core, at_us=_convert.optional_micros(at))
     matrix = scipy.sparse.csr_matrix((data, indices, indptr), shape=(n, n))
-    return matrix, core.people()[:n]  # people added since by another thread are not in the matrix
+    names = core.people()[:n]  # people added since by another thread are not in the matrix
+    return matrix, [scorer._person(p) for p in names]
 
 
 def intro(
@@ -85,7 +86,8 @@ def intro(
     rows = []
     for rank, (people, strengths, product) in enumerate(chains, start=1):
         for hop, strength in enumerate(strengths):
-            rows.append((rank, hop + 1, people[hop], people[hop + 1], strength, strength / strongest, product))
+            rows.append((rank, hop + 1, scorer._person(people[hop]), scorer._person(people[hop + 1]), strength,
+                         strength / strongest, product))
     frame = pd.DataFrame(rows, columns=_INTRO_COLUMNS)
     return frame.astype({"path": np.int64, "hop": np.int64, "from": object, "to": object, "strength": np.float64,
                          "normalized": np.float64, "product": np.float64})
@@ -120,6 +122,7 @@ def suggest(
         max_intermediary_degree=cap,
         at_us=_convert.optional_micros(at),
     )
-    frame = pd.DataFrame(rows, columns=_SUGGEST_COLUMNS)
+    frame = pd.DataFrame([(scorer._person(a), scorer._person(b), score, common, scorer._person(via), via_strength)
+                          for a, b, score, common, via, via_strength in rows], columns=_SUGGEST_COLUMNS)
     return frame.astype({"a": object, "b": object, "score": np.float64, "common": np.int64, "via": object,
                          "via_strength": np.float64})
