@@ -140,9 +140,11 @@ class Conversation:
     conversations:
         Conversations (runs of contact after a silence longer than the reply window).
     touches:
-        Interactions, counting those less than the touch gap apart as one.
+        Touch periods with contact (UTC days by default, ``touch_gap``): a burst of
+        emails on one day is one touch, daily contact one a day.
     late:
-        Interactions that arrived after newer ones (they count in the volumes only).
+        Interactions that arrived, in a later call, after newer ones of the pair: they
+        count in the volumes only (a batch is applied in time order, so none of its own).
     first_interaction, last_interaction:
         The pair's oldest and newest interaction (UTC Timestamps), None if none.
     """
@@ -198,13 +200,14 @@ class Trend:
 
 @dataclass(frozen=True)
 class Rhythm:
-    """A relationship's typical gap between touches, and how overdue it is.
+    """A relationship's typical silence between contacts, and how overdue it is.
 
     Attributes
     ----------
     typical_gap:
-        Median gap between touches (a Timedelta), or the new-tie rhythm while unlearned;
-        at least min_rhythm.
+        Median silence longer than the touch gap between consecutive interactions (a
+        Timedelta), or the new-tie rhythm while there is none (``learned`` False: not
+        enough history); at least min_rhythm.
     learned:
         True if ``typical_gap`` comes from the pair's own gaps, False if the default.
     gaps:

@@ -447,7 +447,11 @@ class Scorer:
         the CLI). ``mutual``: bools.
 
         The whole batch is validated before anything changes: on error the scorer is as
-        it was."""
+        it was. It is applied in time order whatever its row order, so a shuffled batch
+        gives the sorted batch's answers, bit for bit, for every field. An interaction
+        older than its pair's newest from an *earlier* call is "late": it counts in the
+        volumes and strength, not in touches, replies, waits, streaks or rhythm
+        (:attr:`Conversation.late` counts them); feed history oldest first or in one batch."""
         time_us = _convert.time_column(time, origin=origin, unit=unit)
         n = time_us.shape[0]
         src, tgt, people, kind = _convert.id_columns(source, target)
@@ -523,7 +527,15 @@ class Scorer:
         )
 
     def merge(self, other: "Scorer") -> None:
-        """Fold ``other`` in: afterwards this scorer answers as if fed both logs."""
+        """Fold ``other`` in: afterwards this scorer answers as if fed both logs.
+
+        Exact for the volumes and strength (to rounding) always; exact for every other
+        field (touches, replies, latencies, waits, streaks, rhythm, stars) when, for each
+        pair, one scorer's interactions all come before the other's (a log split by time).
+        When they interleave, the conversation statistics are each part's own view added
+        up: touches, conversations and waits can only be over-counted, and a reply across
+        the parts counts as an unanswered wait. Partition by pair (as :mod:`relscore.dask`
+        does) or by time to stay exact."""
         if not isinstance(other, Scorer):
             raise TypeError(f"can only merge a relscore.Scorer, not {type(other).__name__}")
         if other._ids is not None:

@@ -3,6 +3,9 @@
 relscore's state is a sum of decayed weights kept at each relationship's newest time, so
 scorers built on disjoint parts of a log merge into exactly the scorer of the whole log
 (up to floating-point rounding: sums taken in another order differ in the last bits).
+The conversation statistics (touches, replies, waits, streaks, rhythm) merge exactly when
+the partitions split the log by time or by pair; partitions in which a pair's
+interactions interleave give them approximately (see ``Scorer.merge``).
 This module turns that into a Dask computation:
 
 1. one partial scorer per partition of a ``dask.dataframe`` (read from Parquet, CSV or
