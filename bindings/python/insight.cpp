@@ -163,10 +163,11 @@ void bind_insight(py::module_& m) {
             "a"_a, "b"_a, "at_us"_a, "thresholds"_a, "Stars (0-5) of one relationship.")
         .def(
             "insight_columns",
-            [](const locked_scorer& locked, std::optional<std::int64_t> at_us, const std::optional<std::vector<double>>& thresholds) {
+            [](const locked_scorer& locked, std::optional<std::int64_t> at_us, const std::optional<std::vector<double>>& thresholds,
+               std::optional<std::int64_t> log_span_us) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                const stars_config config = stars_config_of(thresholds).for_log(s.log_span());
+                const stars_config config = stars_config_of(thresholds).for_log(log_span_us ? duration{*log_span_us} : s.log_span());
                 const relationship_table t = s.table(at_of(at_us));
                 const auto n = static_cast<py::ssize_t>(t.size());
                 py::array_t<std::int8_t> star(n), direction(n);
@@ -216,8 +217,8 @@ void bind_insight(py::module_& m) {
                                 "last_interaction_us"_a = copy(t.last_interaction_us),
                                 "interactions"_a = copy(t.interactions), "people"_a = people_of(s));
             },
-            "at_us"_a, "thresholds"_a,
-            "Per table() row: stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising, 2 not enough "
+            "at_us"_a, "thresholds"_a, "log_span_us"_a = py::none(),
+            "Per table() row (stars fitted to log_span_us, default the scorer's own log span): stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising, 2 not enough "
             "history) and its "
             "change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the "
             "people, from the same state.");

@@ -109,9 +109,12 @@ def test_time_partitioned_log_in_reverse_order_with_a_deep_tree(client):
     parts, people = 16, 2_000
     specs = [(5_000, k, (k / parts, (k + 1) / parts)) for k in range(parts)]
     frame = shuffled_partitions(specs[::-1], people, seed=11)
-    merged = relscore.dask.score(frame, split_every=2, missing_weight="default")
+    # Partitions that split the log by time: scored as they are, merged by a tree, exact.
+    merged = relscore.dask.score(frame, split_every=2, missing_weight="default", partition="as_given")
     whole = pd.concat([synthetic_log(s, people=people, seed=11, part=k, window=w) for s, k, w in specs])
-    assert_same_relationships(merged.to_pandas(), single_machine(whole).to_pandas())
+    reference = single_machine(whole)
+    assert_same_relationships(merged.to_pandas(), reference.to_pandas())
+    assert_same_insight(merged.insight_frame(sort=False), reference.insight_frame(sort=False))
 
 
 def test_one_pair_split_across_partitions_and_channels(client):
@@ -196,6 +199,45 @@ def test_bad_input_in_one_partition_names_the_partition_and_row(client):
 
     with pytest.raises(KeyError, match="no column 'sender'"):
         relscore.dask.score(dd.from_pandas(frame, npartitions=2), source="sender")
+
+
+def canonical_insight(frame: pd.DataFrame) -> pd.DataFrame:
+    return canonical(frame).reset_index(drop=True)
+
+
+def assert_same_insight(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Every column of insight_frame(): the sums to 1e-12 (merge adds them in another
+    order), everything else (stars, touches, trend, rhythm, due, times, counts) exactly."""
+    got, want = canonical_insight(got), canonical_insight(want)
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want)
+    close = FLOATS + ["trend_change", "overdue"]
+    for column in want.columns:
+        if column in close:
+            np.testing.assert_allclose(got[column].to_numpy(float), want[column].to_numpy(float), rtol=1e-12, atol=1e-300,
+                                       err_msg=column)
+        else:
+            assert (got[column].astype(str).to_numpy() == want[column].astype(str).to_numpy()).all(), column
+
+
+def test_by_pair_every_insight_column_is_exact_on_a_shuffled_log(client):
+    """Issue 18's check: a shuffled 200 k-interaction log over 8 partitions, each pair in
+    many of them; partitioned by pair, every column of insight_frame() (stars, touches,
+    trend, rhythm, due, not only strength) equals one process's."""
+    whole = synthetic_log(200_000, people=5_000, seed=21).sample(frac=1.0, random_state=3).reset_index(drop=True)
+    frame = dd.from_pandas(whole, npartitions=8, sort=False)
+    reference = single_machine(whole).insight_frame(sort=False)
+    merged = relscore.dask.score(frame, missing_weight="default")
+    assert_same_insight(merged.insight_frame(sort=False), reference)
+    sharded = relscore.dask.insight_frame(frame, shards=6, missing_weight="default")
+    assert sharded.npartitions == 6
+    assert_same_insight(sharded.compute(), reference)
+    # As given, the partitions interleave each pair's history: strength is still exact,
+    # the conversation statistics only approximate (touches over-counted), as documented.
+    as_given = relscore.dask.score(frame, missing_weight="default", partition="as_given").insight_frame(sort=False)
+    got, want = canonical_insight(as_given), canonical_insight(reference)
+    np.testing.assert_allclose(got["strength"], want["strength"], rtol=1e-12)
+    assert (got["touches"] >= want["touches"]).all() and (got["touches"] > want["touches"]).any()
 
 
 def test_sharded_relationships_never_merge_but_agree(client):

@@ -83,9 +83,9 @@ class Scorer:
         """
         The exact breakdown of a strength (and receipts) as a dict.
         """
-    def insight_columns(self, at_us: typing.SupportsInt | typing.SupportsIndex | None, thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None) -> dict:
+    def insight_columns(self, at_us: typing.SupportsInt | typing.SupportsIndex | None, thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None, log_span_us: typing.SupportsInt | typing.SupportsIndex | None = None) -> dict:
         """
-        Per table() row: stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising) and its change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the people, from the same state.
+        Per table() row (stars fitted to log_span_us, default the scorer's own log span): stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising, 2 not enough history) and its change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the people, from the same state.
         """
     def merge(self, other: Scorer) -> None:
         """

@@ -758,15 +758,20 @@ class Scorer:
         return StarCalibration(thresholds=list(fit["thresholds"]), before=dict(fit["before"]), after=dict(fit["after"]))
 
     def insight_frame(self, *, at: Optional[TimeLike] = None, star_thresholds: Optional[List[float]] = None,
-                      sort: bool = True) -> pd.DataFrame:
+                      sort: bool = True, log_span: Optional[DurationLike] = None) -> pd.DataFrame:
         """:meth:`to_pandas` plus, per relationship: ``stars``, ``first_interaction``,
         ``touches``, ``trend`` (cooling/steady/rising, or "not enough history" for a pair
         known for less than the trend horizon) and ``trend_change``,
-        ``typical_gap``, ``due`` and ``overdue``."""
+        ``typical_gap``, ``due`` and ``overdue``.
+
+        The star gates that take time fit the span of the log (docs/concepts.md, "Stars");
+        ``log_span`` gives that span for a scorer that holds part of a longer log (as
+        :func:`relscore.dask.insight_frame`'s shards do); default: this scorer's own."""
         # One core call gives the table and its insight columns from one state, even while
         # other threads add interactions.
         cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
-                                          thresholds=None if star_thresholds is None else list(star_thresholds))
+                                          thresholds=None if star_thresholds is None else list(star_thresholds),
+                                          log_span_us=None if log_span is None else _convert.to_duration_micros(log_span))
         cols["last_interaction"] = cols.pop("last_interaction_us").view("datetime64[us]")
         frame = _relationship_frame(cols, cols["people"], False, self._ids)
         frame["stars"] = cols["stars"]

@@ -8,6 +8,9 @@ the partitions split the log by time or by pair; partitions in which a pair's
 interactions interleave give them approximately (see ``Scorer.merge``).
 This module turns that into a Dask computation:
 
+0. by default, a shuffle by relationship (:func:`by_pair`: Dask's own shuffle on a hash
+   of the unordered pair), so each relationship is scored whole in one partition and
+   every statistic of the result is exact;
 1. one partial scorer per partition of a ``dask.dataframe`` (read from Parquet, CSV or
    pandas), built where the partition lives;
 2. a tree reduction of merges (``split_every`` scorers per merge), so no task ever
@@ -58,6 +61,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from ._scorer import Scorer
 
 __all__ = [
+    "by_pair",
+    "insight_frame",
     "merge_snapshots",
     "partial_snapshots",
     "relationships",
@@ -117,14 +122,55 @@ def merge_snapshots(snapshots: Sequence[Any], *, split_every: int = 8) -> Delaye
     return level[0]
 
 
-def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None, **columns: Any) -> Scorer:
+def by_pair(frame: dd.DataFrame, *, source: str = "source", target: str = "target",
+            npartitions: Optional[int] = None) -> dd.DataFrame:
+    """``frame`` shuffled (Dask's own shuffle) so that every interaction of an unordered
+    pair lands in the same partition: each relationship is then scored whole, in one
+    partition, and every statistic of the merged result is exact."""
+    return _by_pair(frame, source, target, npartitions).drop(columns=_ORIGIN)
+
+
+# The column that carries each row's original partition number through the shuffle, so an
+# error can name the partition the user knows.
+_ORIGIN = "_relscore_partition"
+
+
+def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int]) -> dd.DataFrame:
+    for role, name in (("source", source), ("target", target)):
+        if name not in frame.columns:
+            raise KeyError(f"relscore.dask: no column {name!r} for {role} (columns: {', '.join(map(str, frame.columns))})")
+    pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
+    shards = npartitions or frame.npartitions
+    tagged = frame.map_partitions(_tag_origin, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
+    shuffled = tagged.assign(_relscore_shard=pair_key % np.uint64(shards)).shuffle("_relscore_shard", npartitions=shards)
+    return shuffled.drop(columns="_relscore_shard")
+
+
+def _tag_origin(part: pd.DataFrame, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
+    number = partition_info["number"] if partition_info else -1
+    return part.assign(**{_ORIGIN: np.int32(number)})
+
+
+def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None, partition: str = "by_pair",
+          **columns: Any) -> Scorer:
     """Score every interaction of ``frame`` on the current Dask scheduler (a
     ``distributed.Client`` if one is active) and return the merged :class:`Scorer`.
 
-    Equal to a single ``Scorer.add_dataframe`` of the whole log (to rounding, ~1e-15
-    relative), whatever the partitioning and the order of rows. ``columns`` are the
-    keyword arguments of :meth:`Scorer.add_dataframe` (``time=``, ``source=``, …,
-    ``missing_weight=``). Integer id columns give a scorer of integer ids."""
+    ``partition="by_pair"`` (the default, for a dask DataFrame) first shuffles the rows so
+    that each relationship is in one partition (:func:`by_pair`): the partial scorers then
+    hold disjoint relationships, and the result equals a single ``Scorer.add_dataframe``
+    of the whole log in every field (volumes to rounding, ~1e-15 relative; touches,
+    replies, rhythm, trend, stars exactly), whatever the order of rows.
+    ``partition="as_given"`` scores the partitions as they are (no shuffle): the volumes
+    are still exact; the conversation statistics are exact only if the partitions split
+    the log by time or by pair (``Scorer.merge`` says which fields are approximate
+    otherwise). ``columns`` are the keyword arguments of :meth:`Scorer.add_dataframe`
+    (``time=``, ``source=``, …, ``missing_weight=``). Integer id columns give a scorer of
+    integer ids."""
+    if partition not in ("by_pair", "as_given"):
+        raise ValueError(f"relscore.dask.score(): partition must be 'by_pair' or 'as_given', got {partition!r}")
+    if partition == "by_pair" and isinstance(frame, dd.DataFrame) and frame.npartitions > 1:
+        frame = _by_pair(frame, columns.get("source", "source"), columns.get("target", "target"), None)
     merged = merge_snapshots(partial_snapshots(frame, template=template, **columns), split_every=split_every)
     (data,) = dask.compute(merged)
     # Snapshots name people by strings: integer id columns give integers back, as
@@ -165,14 +211,42 @@ def relationships(
     config = template.empty_like().to_bytes()
     if at is None:  # a datetime64 or a number of UNIX seconds, as Scorer's at= takes it
         at = frame[time].max().compute()
-    shards = shards or frame.npartitions
-    pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
-    shuffled = frame.assign(_relscore_shard=pair_key % np.uint64(shards)).shuffle(
-        "_relscore_shard", npartitions=shards)
+    shuffled = _by_pair(frame, source, target, shards)
     meta = _relationship_meta()
     return shuffled.map_partitions(
         _shard_table, config, dict(time=time, source=source, target=target, **columns), at, meta=meta,
         enforce_metadata=False)
+
+
+def insight_frame(
+    frame: dd.DataFrame,
+    *,
+    shards: Optional[int] = None,
+    at: Any = None,
+    template: Optional[Scorer] = None,
+    time: str = "time",
+    source: str = "source",
+    target: str = "target",
+    **columns: Any,
+) -> dd.DataFrame:
+    """Every relationship of ``frame`` with its insight (:meth:`Scorer.insight_frame`:
+    stars, touches, trend, rhythm, due) as a dask DataFrame, scored by pair (each shard of
+    :func:`by_pair` on its own, nothing merged), so every column equals the single-process
+    ``insight_frame`` of the whole log; write it out with ``to_parquet``.
+
+    All shards answer at the same time ``at`` (default: the newest interaction of the
+    log) and fit their stars to the span of the whole log (both computed first). Person
+    columns are strings; rows are not sorted."""
+    template = template if template is not None else Scorer()
+    config = template.empty_like().to_bytes()
+    convert = {k: columns[k] for k in ("origin", "unit") if k in columns}
+    bounds = frame[time].map_partitions(_time_bounds, convert, meta=(None, "int64")).compute()  # 2 per partition
+    lo, hi = int(bounds.min()), int(bounds.max())
+    at_value = at if at is not None else pd.Timestamp(hi, unit="us", tz="UTC")
+    shuffled = _by_pair(frame, source, target, shards)
+    return shuffled.map_partitions(
+        _shard_insight, config, dict(time=time, source=source, target=target, **columns), at_value,
+        pd.Timedelta(hi - lo, unit="us"), meta=_insight_meta(template), enforce_metadata=False)
 
 
 # ---- synthetic data, generated on the workers ---------------------------------------
@@ -204,13 +278,21 @@ _ROW = re.compile(r"\brow (\d+)\b")  # "at row 12" (Python layer), "row 12:" (C+
 
 
 def _score_partition(part: pd.DataFrame, config: bytes, index: int, columns: Dict[str, Any]) -> bytes:
+    return _scored(part, config, index, columns).to_bytes()
+
+
+def _scored(part: pd.DataFrame, config: bytes, index: int, columns: Dict[str, Any]) -> Scorer:
+    # A partition of _by_pair() carries each row's original partition: errors name that.
+    origin = part[_ORIGIN].to_numpy() if _ORIGIN in part.columns else None
+    if origin is not None:
+        part = part.drop(columns=_ORIGIN)
     scorer = Scorer.from_bytes(config)
     try:
         scorer.add_dataframe(_without_unused_people(part, columns.get("source", "source"),
                                                     columns.get("target", "target")), **columns)
     except (ValueError, KeyError, TypeError) as exc:
-        raise _located(exc, part, index) from exc
-    return scorer.to_bytes()
+        raise _located(exc, part, index, origin) from exc
+    return scorer
 
 
 def _without_unused_people(part: pd.DataFrame, source: str, target: str) -> pd.DataFrame:
@@ -249,14 +331,39 @@ def _merge_group(*snapshots: bytes) -> bytes:
 
 
 def _shard_table(part: pd.DataFrame, config: bytes, columns: Dict[str, Any], at: Any) -> pd.DataFrame:
-    scorer = Scorer.from_bytes(config)
-    scorer.add_dataframe(part.drop(columns="_relscore_shard"), **columns)
+    scorer = _scored(part, config, -1, columns)
     if len(scorer) == 0:
         return _relationship_meta()
     table = scorer.to_pandas(at=at, sort=False)
     table["a"] = table["a"].astype(str)
     table["b"] = table["b"].astype(str)
     return table
+
+
+def _time_bounds(times: pd.Series, convert: Dict[str, Any]) -> pd.Series:
+    from ._convert import time_column
+
+    us = time_column(times, **convert) if len(times) else np.array([], dtype=np.int64)
+    return pd.Series(us[[us.argmin(), us.argmax()]] if len(us) else [], dtype=np.int64)
+
+
+def _shard_insight(part: pd.DataFrame, config: bytes, columns: Dict[str, Any], at: Any, log_span: pd.Timedelta) -> pd.DataFrame:
+    scorer = _scored(part, config, -1, columns)
+    if len(scorer) == 0:
+        return _insight_meta(Scorer.from_bytes(config))
+    table = scorer.insight_frame(at=at, sort=False, log_span=log_span)
+    table["a"] = table["a"].astype(str)
+    table["b"] = table["b"].astype(str)
+    return table
+
+
+def _insight_meta(template: Scorer) -> pd.DataFrame:
+    empty = template.empty_like()
+    empty.add(0, "x", "y")  # one row gives the columns and their dtypes
+    meta = empty.insight_frame().iloc[:0]
+    meta["a"] = meta["a"].astype(str)
+    meta["b"] = meta["b"].astype(str)
+    return meta
 
 
 def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:
@@ -283,12 +390,18 @@ def _relationship_meta() -> pd.DataFrame:
     )
 
 
-def _located(exc: Exception, part: pd.DataFrame, index: int) -> Exception:
+def _located(exc: Exception, part: pd.DataFrame, index: int, origin: Optional[np.ndarray] = None) -> Exception:
     message = str(exc.args[0]) if exc.args else str(exc)
     where = f"partition {index}"
     match = _ROW.search(message)
     if match and int(match.group(1)) < len(part):
-        where += f", index label {part.index[int(match.group(1))]!r}"
+        row = int(match.group(1))
+        if origin is not None:
+            where = f"partition {int(origin[row])}"
+        label = part.index[row]
+        where += f", index label {label.item() if isinstance(label, np.generic) else label!r}"
+    elif origin is not None:
+        where = f"a partition of the input (rows shuffled by pair into partition {index})"
     return type(exc)(f"relscore.dask: {where}: {message}")
 
 
