@@ -135,3 +135,29 @@ TEST_CASE("calibration refuses mismatched or out-of-range ratings", "[stars]") {
     CHECK(message_of([&] { (void)calibrate_stars(rs, one); }).find("2 relationships but 1 ratings") != std::string::npos);
     CHECK(message_of([&] { (void)calibrate_stars(rs, bad); }).find("rating #1 is 6") != std::string::npos);
 }
+
+TEST_CASE("daily two-way contact builds stars, in a short log too", "[stars]") {
+    // 28 days of calls back and forth at varying hours, as in a month of a phone log: a
+    // touch is a day with contact (not contact after a day of silence, which daily calls
+    // rarely leave), and the "known for" gates fit the month.
+    scorer s;
+    const std::int64_t t0 = to_micros(parse_time("2026-03-02T00:00:00Z"));
+    for (std::int64_t d = 0; d < 28; ++d) {
+        const std::int64_t t = t0 + d * day_us + (d % 5) * 3 * 3'600'000'000LL + 8 * 3'600'000'000LL;
+        s.add({from_micros(t), "ana", "ben", "call"});
+        s.add({from_micros(t + 20 * 60'000'000LL), "ben", "ana", "call"});
+    }
+    s.add({from_micros(t0 + 27 * day_us), "cy", "dee", "call"});  // one exchange at the end
+    const relationship r = s.between("ana", "ben");
+    CHECK(r.touches == 28);
+    CHECK(s.log_span() < std::chrono::days{28});
+    // 5 stars need half the log's span (not 120 days) and the rate of 8 days in 120.
+    CHECK(stars(s, r) == 5);
+    CHECK(stars(r) == 3);  // the thresholds as given: 60 days of acquaintance for 4
+    const auto fitted = stars_config{}.for_log(s.log_span());
+    CHECK(fitted.levels[4].min_span == s.log_span() / 2);
+    CHECK(fitted.levels[4].min_touches == 2);
+    CHECK(stars(s, s.between("cy", "dee")) == 1);
+    // A year-long log keeps the table as documented.
+    CHECK(stars_config{}.for_log(std::chrono::days{365}) == stars_config{});
+}
