@@ -139,11 +139,33 @@ def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optiona
     for role, name in (("source", source), ("target", target)):
         if name not in frame.columns:
             raise KeyError(f"relscore.dask: no column {name!r} for {role} (columns: {', '.join(map(str, frame.columns))})")
-    pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
     shards = npartitions or frame.npartitions
+    meta = frame._meta
+    # People as Categoricals whose categories every partition shares (dask's "known"
+    # categories): shuffle their integer codes, not the categories (which the shuffle
+    # would otherwise carry into each of partitions x shards pieces), and restore them after.
+    people = meta[source].dtype
+    coded = (isinstance(people, pd.CategoricalDtype) and people == meta[target].dtype
+             and frame[source].cat.known and frame[target].cat.known)
+    if coded:
+        frame = frame.map_partitions(_people_as_codes, source, target,
+                                     meta=meta.assign(**{source: meta[source].cat.codes, target: meta[target].cat.codes}))
+    pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
     tagged = frame.map_partitions(_tag_origin, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
     shuffled = tagged.assign(_relscore_shard=pair_key % np.uint64(shards)).shuffle("_relscore_shard", npartitions=shards)
-    return shuffled.drop(columns="_relscore_shard")
+    shuffled = shuffled.drop(columns="_relscore_shard")
+    if coded:
+        shuffled = shuffled.map_partitions(_people_from_codes, source, target, dask.delayed(people),
+                                           meta=meta.assign(**{_ORIGIN: np.int32(0)}))
+    return shuffled
+
+
+def _people_as_codes(part: pd.DataFrame, source: str, target: str) -> pd.DataFrame:
+    return part.assign(**{source: part[source].cat.codes, target: part[target].cat.codes})
+
+
+def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.CategoricalDtype) -> pd.DataFrame:
+    return part.assign(**{c: pd.Categorical.from_codes(part[c].to_numpy(), dtype=people) for c in (source, target)})
 
 
 def _tag_origin(part: pd.DataFrame, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
@@ -368,9 +390,14 @@ def _insight_meta(template: Scorer) -> pd.DataFrame:
 
 def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:
     # Hash of the unordered pair {source, target} by name, so a→b and b→a land together
-    # and the shard does not depend on how a partition happened to encode the ids.
-    a = pd.util.hash_array(part[source].astype(str).to_numpy(dtype=object))
-    b = pd.util.hash_array(part[target].astype(str).to_numpy(dtype=object))
+    # and the shard does not depend on how a partition happened to encode the ids (or by
+    # the codes of categories every partition shares: _by_pair).
+    def hashed(column: pd.Series) -> np.ndarray:
+        if column.dtype.kind in "iu":
+            return pd.util.hash_array(column.to_numpy(np.int64))
+        return pd.util.hash_array(column.astype(str).to_numpy(dtype=object))
+
+    a, b = hashed(part[source]), hashed(part[target])
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     return pd.Series(lo * np.uint64(0x9E3779B97F4A7C15) ^ hi, index=part.index)
 
