@@ -154,6 +154,10 @@ def _relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool,
     return frame
 
 
+# add()'s fast path: the exact id types it takes, and their kind (bool is no int here).
+_FAST_KIND = {str: "str", int: "int"}
+
+
 class Scorer:
     """Scores relationships from interactions: time-decaying, reciprocity-weighted.
 
@@ -402,6 +406,26 @@ class Scorer:
         :data:`relscore.MAX_WEIGHT`. Anything else raises ValueError naming the argument,
         and the scorer is unchanged. A scorer's ids are all integers or all strings (see
         :attr:`ids`): the other kind raises ValueError."""
+        # The common call (UNIX-seconds or Timestamp time, two str or two int ids, a
+        # channel name, no weight) skips the general conversions: a Python loop of add()
+        # is dominated by them. Anything the core refuses is retried on the general path,
+        # which says what was wrong (the core changes nothing when it refuses).
+        kind = _FAST_KIND.get(type(source))
+        if (kind is not None and type(target) is type(source) and weight is None and type(channel) is str
+                and (self._ids is None or self._ids == kind) and (mutual is False or mutual is True)):
+            try:
+                time_type = type(time)
+                us = (time * 1_000_000 if time_type is int else round(time * 1_000_000) if time_type is float
+                      else time.value // 1000 if time_type is pd.Timestamp and time.tzinfo is not None else None)
+                if us is not None and _convert._MIN_US <= us <= _convert._MAX_US and source and target:
+                    if kind == "int":
+                        self._core.add(us, str(source), str(target), channel, None, mutual)
+                    else:
+                        self._core.add(us, source, target, channel, None, mutual)
+                    self._ids = kind
+                    return
+            except (TypeError, ValueError, OverflowError):
+                pass  # the general path below gives the message
         src, tgt = _convert.person_name(source, "source"), _convert.person_name(target, "target")
         kind = _convert.id_kind_of(source)
         if _convert.id_kind_of(target) != kind:
