@@ -70,10 +70,13 @@ demo: build
 test-cpp: build
 	@ctest --test-dir $(BUILD) --output-on-failure --parallel 2
 
-# Regenerates the committed type stubs from the built module (tests check them with stubtest).
+# Regenerates the committed type stubs from the built modules (tests check them with stubtest).
+STUB_MODULES := _core _eval
 stubs: python
-	@cd /tmp && $(CURDIR)/$(VENV)/bin/pybind11-stubgen relscore._core -o $(CURDIR)/$(BUILD)/stubs
-	@cp $(BUILD)/stubs/relscore/_core.pyi bindings/python/relscore/_core.pyi
+	@set -e; for m in $(STUB_MODULES); do \
+	  (cd /tmp && $(CURDIR)/$(VENV)/bin/pybind11-stubgen relscore.$$m -o $(CURDIR)/$(BUILD)/stubs); \
+	  cp $(BUILD)/stubs/relscore/$$m.pyi bindings/python/relscore/$$m.pyi; \
+	done
 
 # build: the ctypes tests load the C API's shared library from $(BUILD).
 test-python: python build
