@@ -1,5 +1,6 @@
 #include "input.hpp"
 
+#include <relscore/io/ingest.hpp>
 #include <relscore/time.hpp>
 
 #include <fmt/format.h>
@@ -133,7 +134,7 @@ scorer load_scorer(const input_options& opts) {
             std::fflush(stderr);
         };
 
-    const auto summary = io::read_interactions(opts.events, s.channels(), read, [&](interaction&& e) { s.add(e); });
+    const auto summary = io::ingest(s, opts.events, read);
     if (show) std::fputs("\r\033[K", stderr);
     if (summary.skipped > 0) {
         fmt::print(stderr, "relscore: skipped {} of {} rows as invalid; the first {}:\n", summary.skipped,
@@ -141,6 +142,15 @@ scorer load_scorer(const input_options& opts) {
         for (const auto& e : summary.errors) fmt::print(stderr, "  {}\n", e.what());
     }
     return s;
+}
+
+std::optional<timestamp> parse_at(const std::optional<std::string>& at) {
+    if (at) return parse_time(*at);
+    return std::nullopt;
+}
+
+timestamp answer_time(const scorer& s, const std::optional<timestamp>& at) {
+    return at ? *at : s.newest().value_or(timestamp{});
 }
 
 }  // namespace relscore::cli
