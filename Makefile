@@ -14,7 +14,8 @@ PY          := $(VENV)/bin/python
 # Python tools from PyPI, into the project's own virtual environment.
 PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypothesis matplotlib mypy \
                pybind11-stubgen==2.5.1
-# relscore.evaluate: metrics as DyGLib computes them, and the parameter fits.
+# relscore.evaluate: metrics as DyGLib computes them, and the parameter fits; scipy also for
+# relscore.network.strength_matrix (a scipy.sparse matrix).
 PY_DEPS     += scipy scikit-learn
 # Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
 PY_DEPS     += dask distributed pyarrow
@@ -30,9 +31,6 @@ all: build
 
 deps:
 	@scripts/install-deps.sh
-
-# relscore.network.strength_matrix returns a scipy.sparse matrix (added once, whoever else needs it).
-PY_DEPS     += $(filter-out $(PY_DEPS),scipy)
 
 $(VENV)/.deps-installed: Makefile
 	@test -x $(PY) || python3 -m venv $(VENV)

@@ -8,7 +8,8 @@
 //   caller's dtype differs, so int64 / float64 / uint8 input is read without a copy.
 // - Results go out as numpy arrays that own the C++ buffer (moved, not copied), or as
 //   plain dicts of those values that the Python layer turns into dataclasses.
-// - C++ errors become ValueError, and an unknown person KeyError, with the same message.
+// - C++ errors become ValueError, an unknown person KeyError and a file error OSError (as
+//   error.hpp documents), with the same message.
 
 #include <relscore/relscore.hpp>
 
@@ -84,6 +85,8 @@ inline void translate_errors(std::exception_ptr p) {
         if (p) std::rethrow_exception(p);
     } catch (const unknown_person_error& e) {
         PyErr_SetString(PyExc_KeyError, e.what());
+    } catch (const file_error& e) {
+        PyErr_SetString(PyExc_OSError, e.what());
     } catch (const relscore::error& e) {
         PyErr_SetString(PyExc_ValueError, e.what());
     }
