@@ -21,7 +21,7 @@ namespace relscore::bindings {
 
 using namespace py::literals;
 
-void register_link_models(py::module_& m) {
+void register_eval(py::module_& m) {
     namespace ev = relscore::eval;
     using ev::link_model;
     using ev::node_id;

@@ -5,6 +5,6 @@
 
 namespace relscore::bindings {
 
-void register_link_models(pybind11::module_& m);  // register_eval.cpp: LinkModel, its factories, the streams
+void register_eval(pybind11::module_& m);  // register_eval.cpp: LinkModel, its factories, the streams
 
 }  // namespace relscore::bindings
