@@ -249,17 +249,17 @@ void register_scorer(py::module_& m) {
             "copy", [](const locked_scorer& locked) { return std::make_unique<locked_scorer>(*locked.read()); },
             "An independent copy.")
         .def_property_readonly(
-           "insight_settings",
-           [](const locked_scorer& locked) {
-               const auto guard = locked.read();
-               const scorer& s = *guard;
-               const insight_config& c = s.config().insight;
-               return py::dict("reply_window_us"_a = c.reply_window.count(), "touch_gap_us"_a = c.touch_gap.count(),
-                               "trend_horizon_us"_a = c.trend_horizon.count(), "trend_threshold"_a = c.trend_threshold,
-                               "new_tie_rhythm_us"_a = c.new_tie_rhythm.count(), "min_rhythm_us"_a = c.min_rhythm.count(),
-                               "conversations"_a = c.conversations, "retain_events"_a = c.retain_events);
-           },
-           "The insight settings (durations in microseconds).")
+            "insight_settings",
+            [](const locked_scorer& locked) {
+                const auto guard = locked.read();
+                const scorer& s = *guard;
+                const insight_config& c = s.config().insight;
+                return py::dict("reply_window_us"_a = c.reply_window.count(), "touch_gap_us"_a = c.touch_gap.count(),
+                                "trend_horizon_us"_a = c.trend_horizon.count(), "trend_threshold"_a = c.trend_threshold,
+                                "new_tie_rhythm_us"_a = c.new_tie_rhythm.count(), "min_rhythm_us"_a = c.min_rhythm.count(),
+                                "conversations"_a = c.conversations, "retain_events"_a = c.retain_events);
+            },
+            "The insight settings (durations in microseconds).")
         .def(
             "conversation",
             [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {

@@ -16,7 +16,6 @@
 
 namespace relscore::bindings {
 
-namespace py = pybind11;
 using namespace py::literals;
 
 void register_stars(py::module_& m) {
