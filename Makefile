@@ -14,7 +14,8 @@ PY          := $(VENV)/bin/python
 # Python tools from PyPI, into the project's own virtual environment.
 PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypothesis matplotlib mypy \
                pybind11-stubgen==2.5.1
-# relscore.evaluate: metrics as DyGLib computes them, and the parameter fits.
+# relscore.evaluate: metrics as DyGLib computes them, and the parameter fits; scipy also for
+# relscore.network.strength_matrix (a scipy.sparse matrix).
 PY_DEPS     += scipy scikit-learn
 # Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
 PY_DEPS     += dask distributed pyarrow
@@ -22,6 +23,8 @@ PY_DEPS     += dask distributed pyarrow
 # because its Python API changes between minor versions (0.17.0 has wheels for the CPython
 # of Debian 12 and 13, 3.11 and 3.13).
 PY_DEPS     += raphtory==0.17.0
+# relscore.plot.network lays the graph out with networkx.
+PY_DEPS     += networkx
 
 .PHONY: all deps build demo test test-cpp test-python check-docs python stubs bench bench-large sample docs clean \
         test-asan test-tsan fuzz soak
@@ -30,11 +33,6 @@ all: build
 
 deps:
 	@scripts/install-deps.sh
-
-# relscore.network.strength_matrix returns a scipy.sparse matrix (added once, whoever else needs it).
-PY_DEPS     += $(filter-out $(PY_DEPS),scipy)
-# relscore.plot.network lays the graph out with networkx.
-PY_DEPS     += $(filter-out $(PY_DEPS),networkx)
 
 $(VENV)/.deps-installed: Makefile
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -72,10 +70,13 @@ demo: build
 test-cpp: build
 	@ctest --test-dir $(BUILD) --output-on-failure --parallel 2
 
-# Regenerates the committed type stubs from the built module (tests check them with stubtest).
+# Regenerates the committed type stubs from the built modules (tests check them with stubtest).
+STUB_MODULES := _core _eval
 stubs: python
-	@cd /tmp && $(CURDIR)/$(VENV)/bin/pybind11-stubgen relscore._core -o $(CURDIR)/$(BUILD)/stubs
-	@cp $(BUILD)/stubs/relscore/_core.pyi bindings/python/relscore/_core.pyi
+	@set -e; for m in $(STUB_MODULES); do \
+	  (cd /tmp && $(CURDIR)/$(VENV)/bin/pybind11-stubgen relscore.$$m -o $(CURDIR)/$(BUILD)/stubs); \
+	  cp $(BUILD)/stubs/relscore/$$m.pyi bindings/python/relscore/$$m.pyi; \
+	done
 
 # build: the ctypes tests load the C API's shared library from $(BUILD).
 test-python: python build

@@ -13,7 +13,9 @@ install(TARGETS ${_relscore_targets}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/relscore" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# eval/ is left out: its link predictors are built only for evaluation (relscore_eval).
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/relscore" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  PATTERN "eval" EXCLUDE)
 
 set(_relscore_cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/relscore")
 install(EXPORT relscoreTargets NAMESPACE relscore:: DESTINATION "${_relscore_cmake_dir}")

@@ -1,17 +1,146 @@
 #pragma once
-// Conversions every binding file shares: times cross the boundary as int64 microseconds
-// since the epoch (None for "at the newest interaction").
+// Conversions every binding file shares, in one place.
+//
+// Design notes
+// - Times cross the boundary as int64 microseconds since the epoch, durations as int64
+//   microseconds, and an absent time as None ("at the newest interaction" for `at`).
+// - Arrays come in as `carray<T>`: C-contiguous, converted (forcecast) only when the
+//   caller's dtype differs, so int64 / float64 / uint8 input is read without a copy.
+// - Results go out as numpy arrays that own the C++ buffer (moved, not copied), or as
+//   plain dicts of those values that the Python layer turns into dataclasses.
+// - C++ errors become ValueError, an unknown person KeyError and a file error OSError (as
+//   error.hpp documents), with the same message.
 
-#include <relscore/time.hpp>
+#include <relscore/relscore.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <exception>
 #include <optional>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace relscore::bindings {
+
+namespace py = pybind11;
+
+template <typename T>
+using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
 inline std::optional<timestamp> at_of(std::optional<std::int64_t> at_us) {
     if (!at_us) return std::nullopt;
     return from_micros(*at_us);
+}
+
+inline py::object micros(const std::optional<timestamp>& t) { return t ? py::cast(to_micros(*t)) : py::none(); }
+inline py::object micros(const std::optional<duration>& d) { return d ? py::cast(d->count()) : py::none(); }
+
+template <typename T>
+std::span<const T> span_of(const carray<T>& a) {
+    return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+template <typename T>
+std::span<const T> span_of(const std::optional<carray<T>>& a) {
+    if (!a) return {};
+    return span_of(*a);
+}
+
+template <typename T>
+std::span<T> mutable_span_of(carray<T>& a) {
+    return {a.mutable_data(), static_cast<std::size_t>(a.size())};
+}
+
+// A numpy array that owns an Eigen column (moved, not copied).
+template <typename Column>
+py::array owning_array(Column&& column) {
+    using column_type = std::decay_t<Column>;
+    using scalar = typename column_type::Scalar;
+    auto* heap = new column_type(std::forward<Column>(column));
+    py::capsule owner(heap, [](void* p) { delete static_cast<column_type*>(p); });
+    return py::array_t<scalar>(heap->size(), heap->data(), owner);
+}
+
+// A numpy copy of a buffer the C++ side keeps.
+template <typename T, typename Size>
+py::array_t<T> copied_array(const T* data, Size size) {
+    return py::array_t<T>(static_cast<py::ssize_t>(size), data);
+}
+
+inline std::vector<std::string> people_of(const scorer& s) {
+    std::vector<std::string> out;
+    out.reserve(s.people());
+    for (person_id i = 0; i < s.people(); ++i) out.push_back(s.name(i));
+    return out;
+}
+
+// The translation every extension installs (local to the module that calls it).
+inline void translate_errors(std::exception_ptr p) {
+    try {
+        if (p) std::rethrow_exception(p);
+    } catch (const unknown_person_error& e) {
+        PyErr_SetString(PyExc_KeyError, e.what());
+    } catch (const file_error& e) {
+        PyErr_SetString(PyExc_OSError, e.what());
+    } catch (const relscore::error& e) {
+        PyErr_SetString(PyExc_ValueError, e.what());
+    }
+}
+
+// ---- insight results as dicts (relscore/_insight.py builds the dataclasses) -------------
+
+inline py::dict reply_dict(const reply_stats& r) {
+    using namespace py::literals;
+    return py::dict("messages"_a = r.messages, "waits"_a = r.waits, "answered"_a = r.answered, "resolved"_a = r.resolved,
+                    "reply_rate"_a = r.reply_rate, "latency_p25_us"_a = micros(r.latency_p25),
+                    "latency_median_us"_a = micros(r.latency_median), "latency_p75_us"_a = micros(r.latency_p75),
+                    "initiated"_a = r.initiated, "initiated_share"_a = r.initiated_share,
+                    "unanswered_streak"_a = r.unanswered_streak,
+                    "attempts_before_first_answer"_a = r.attempts_before_first_answer, "ever_answered"_a = r.ever_answered,
+                    "waiting_since_us"_a = micros(r.waiting_since));
+}
+
+inline py::dict rhythm_dict(const rhythm& r) {
+    using namespace py::literals;
+    return py::dict("typical_gap_us"_a = r.typical_gap.count(), "learned"_a = r.learned, "gaps"_a = r.gaps,
+                    "last_contact_us"_a = to_micros(r.last_contact), "due_us"_a = to_micros(r.due), "overdue"_a = r.overdue);
+}
+
+inline py::dict trend_dict(const trend& t) {
+    using namespace py::literals;
+    return py::dict("direction"_a = to_string(t.direction), "rate_per_day"_a = t.rate_per_day,
+                    "change_over_horizon"_a = t.change_over_horizon);
+}
+
+inline py::dict agreement_dict(const star_agreement& a) {
+    using namespace py::literals;
+    return py::dict("rated"_a = a.rated, "exact"_a = a.exact, "within_one"_a = a.within_one,
+                    "mean_abs_error"_a = a.mean_abs_error);
+}
+
+inline py::list due_list(const scorer& s, const std::vector<due_item>& items) {
+    using namespace py::literals;
+    py::list out;
+    for (const auto& d : items)
+        out.append(py::dict("a"_a = s.name(d.a), "b"_a = s.name(d.b), "strength"_a = d.strength, "priority"_a = d.priority,
+                            "rhythm"_a = rhythm_dict(d.when)));
+    return out;
+}
+
+// Star thresholds from Python: None for the defaults, or 5 strengths (for 1..5 stars).
+inline stars_config stars_config_of(const std::optional<std::vector<double>>& thresholds) {
+    stars_config c;
+    if (!thresholds) return c;
+    if (thresholds->size() != 5)
+        throw invalid_argument_error("relscore: star thresholds must be 5 strengths (for 1..5 stars), got " +
+                                     std::to_string(thresholds->size()));
+    for (std::size_t k = 0; k < 5; ++k) c.levels[k].min_strength = (*thresholds)[k];
+    return c;
 }
 
 }  // namespace relscore::bindings

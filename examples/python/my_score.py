@@ -5,7 +5,7 @@ same protocol (DyGLib's, as `relscore evaluate` replicates it) and printed in th
     python examples/python/my_score.py --knowledge event --setting inductive
     python examples/python/my_score.py LOG.txt              # any "SRC DST TIME" log
 
-A model is any object with two methods (the protocol: `help(relscore.evaluate.LinkModel)`):
+A model is any object with two methods (the protocol: `help(relscore.evaluate.plan)`):
 `observe(src, dst, ts)` learns edges in time order, and `score(src, dst, ts)` returns one
 score per query (higher = more likely) without learning. The harness calls them so that a
 model only ever knows what the knowledge row allows, and draws the same negatives for every
@@ -26,7 +26,7 @@ import relscore.evaluate as ev
 
 # The loop and the table of `relscore evaluate` itself, so that your rows are computed and
 # printed by exactly the code that computes and prints the built-in ones.
-from relscore._results import Row, evaluate_scores
+from relscore.evaluate import Row, evaluate_scores
 
 DAY = 86400.0
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -37,7 +37,7 @@ UCI = os.path.join("snap-collegemsg", "CollegeMsg.txt.gz")
 BASELINES = ("edgebank_unlimited", "decay", "relscore")
 
 
-class DecayedCount(ev.LinkModel):
+class DecayedCount:
     """A user-written score in plain Python: the decayed number of messages u -> v plus half
     of v -> u (half-life `half_life` seconds). Pairs that never met all score 0 on the tie,
     so they are ordered by the destination's decayed in-degree, scaled far below one message

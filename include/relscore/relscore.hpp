@@ -12,3 +12,6 @@
 #include <relscore/stars.hpp>
 #include <relscore/time.hpp>
 #include <relscore/version.hpp>
+// Last, so that every build of the umbrella checks the forward declarations against the
+// definitions above (an id alias that drifted would not compile).
+#include <relscore/fwd.hpp>

@@ -1,15 +1,22 @@
 // `relscore evaluate ...`: runs the Python evaluation harness (python -m relscore.evaluate).
 //
-// Why a hand-off and not C++: the DyGLib protocol draws its negatives with Python's `random`
-// and numpy's RandomState and picks them from Python sets, whose iteration order decides
-// which pairs are drawn; only Python reproduces that exactly. The scores themselves are
-// computed in C++ (relscore._core) either way. The interpreter is, in order: $RELSCORE_PYTHON,
-// the `python3` installed next to this executable (pip installs both into one bin/), `python3`.
+// Design notes
+// - Why a hand-off and not C++: the DyGLib protocol draws its negatives with Python's
+//   `random` and numpy's RandomState and picks them from Python sets, whose iteration order
+//   decides which pairs are drawn; only Python reproduces that exactly. The scores
+//   themselves are computed in C++ (relscore._eval) either way.
+// - Which Python: the first of $RELSCORE_PYTHON; the `python3` next to this executable
+//   (pip installs both into one bin/); a `.venv/bin/python3` in a directory above it (the
+//   project's own environment, for build/relscore in a source tree: make python); `python3`
+//   on PATH. A candidate counts only if it has the relscore package (a cheap find_spec,
+//   nothing imported), so a python3 first on PATH without it is skipped instead of failing
+//   with "No module named 'relscore'". $RELSCORE_PYTHON, when set, is the only candidate.
+//   When none has it, the message lists what was tried and what to install.
 
-#include "evaluate_command.hpp"
+#include "commands.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -18,43 +25,91 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ;
 
 namespace relscore::cli {
 namespace {
 
-std::string python_interpreter() {
-    if (const char* chosen = std::getenv("RELSCORE_PYTHON"); chosen && *chosen) return chosen;
+// Status 127: the harness could not be started (as a shell says of a missing command).
+constexpr int exit_cannot_run = 127;
+
+// Whether `python` runs and has the relscore package.
+bool has_relscore(const std::string& python) {
+    posix_spawn_file_actions_t quiet;
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&quiet, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    std::string prog = python, flag = "-c",
+                code = "import importlib.util, sys; sys.exit(importlib.util.find_spec('relscore') is None)";
+    char* argv[] = {prog.data(), flag.data(), code.data(), nullptr};
+    pid_t pid = 0;
+    const int spawned = ::posix_spawnp(&pid, python.c_str(), &quiet, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&quiet);
+    if (spawned != 0) return false;
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+std::vector<std::string> candidates() {
+    if (const char* chosen = std::getenv("RELSCORE_PYTHON"); chosen && *chosen) return {chosen};
+    std::vector<std::string> out;
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {
-        const auto sibling = self.parent_path() / "python3";
-        if (std::filesystem::exists(sibling, ec)) return sibling.string();
+        out.push_back((self.parent_path() / "python3").string());
+        // build/relscore, build/tests/..: the source tree's .venv is one or two levels up.
+        auto dir = self.parent_path();
+        for (int up = 0; up < 3 && dir.has_parent_path() && dir != dir.root_path(); ++up, dir = dir.parent_path())
+            out.push_back((dir / ".venv" / "bin" / "python3").string());
     }
-    return "python3";
+    out.push_back("python3");
+    return out;
 }
 
 }  // namespace
 
-void add_evaluate_command(CLI::App& app, std::vector<std::string>& args, std::function<int()>& run) {
-    auto* cmd = app.add_subcommand(
-        "evaluate", "Dynamic link prediction (the DyGLib protocol) and the results table; see `relscore evaluate --help`");
-    cmd->prefix_command();  // everything after `evaluate` goes to the harness untouched
-    cmd->set_help_flag();
-    cmd->callback([&, cmd] {
-        args = cmd->remaining();
-        run = [&] {
-            const std::string python = python_interpreter();
-            std::vector<std::string> argv_strings{python, "-m", "relscore.evaluate"};
-            argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-            std::vector<char*> argv;
-            for (auto& s : argv_strings) argv.push_back(s.data());
-            argv.push_back(nullptr);
-            ::execvp(python.c_str(), argv.data());
-            fmt::print(stderr, "relscore: error: cannot run {} for `relscore evaluate`: {}\n", python, std::strerror(errno));
-            return 127;
-        };
-    });
+CLI::App* evaluate_command::define(CLI::App& app) {
+    sub = app.add_subcommand("evaluate",
+                             "Dynamic link prediction (the DyGLib protocol) with the Python harness; see "
+                             "`relscore evaluate --help`");
+    sub->prefix_command();  // everything after `evaluate` goes to the harness untouched
+    sub->set_help_flag();
+    return sub;
+}
+
+int evaluate_command::run() const {
+    std::vector<std::string> tried;
+    for (const auto& python : candidates()) {
+        if (!has_relscore(python)) {
+            tried.push_back(python);
+            continue;
+        }
+        std::vector<std::string> argv_strings{python, "-m", "relscore.evaluate"};
+        const auto args = sub->remaining();
+        argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& s : argv_strings) argv.push_back(s.data());
+        argv.push_back(nullptr);
+        ::execvp(python.c_str(), argv.data());
+        fmt::print(stderr, "relscore: error: cannot run {} for `relscore evaluate`: {}\n", python, std::strerror(errno));
+        return exit_cannot_run;
+    }
+    fmt::print(stderr,
+               "relscore: error: `relscore evaluate` runs the Python package relscore (python -m relscore.evaluate), "
+               "and no Python found has it.\n"
+               "  tried: {}\n"
+               "  install it into one of them: pip install 'relscore[evaluate]' (from a source tree: make python, "
+               "or pip install '.[evaluate]'),\n"
+               "  or name a Python that has it: RELSCORE_PYTHON=/path/to/python3 relscore evaluate ...\n",
+               fmt::join(tried, ", "));
+    return exit_cannot_run;
 }
 
 }  // namespace relscore::cli

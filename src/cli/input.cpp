@@ -144,4 +144,13 @@ scorer load_scorer(const input_options& opts) {
     return s;
 }
 
+std::optional<timestamp> parse_at(const std::optional<std::string>& at) {
+    if (at) return parse_time(*at);
+    return std::nullopt;
+}
+
+timestamp answer_time(const scorer& s, const std::optional<timestamp>& at) {
+    return at ? *at : s.newest().value_or(timestamp{});
+}
+
 }  // namespace relscore::cli

@@ -3,6 +3,7 @@
 // options (file, column names, channels, half-life, reciprocity) and loading a scorer.
 
 #include <relscore/io/event_log.hpp>
+#include <relscore/time.hpp>
 #include <relscore/scorer.hpp>
 
 #include <CLI/CLI.hpp>
@@ -43,8 +44,14 @@ void add_input_options(CLI::App& app, input_options& opts);
 /// or parse_error on a bad channel spec or duration).
 scorer_config make_config(const input_options& opts);
 
-/// Reads the log into a new scorer, showing progress on stderr when it is a terminal
-/// and reporting skipped rows. Throws on the first bad row unless --skip-invalid.
+/// Reads the log into a new scorer (io::ingest), showing progress on stderr when it is a
+/// terminal and reporting skipped rows. Throws on the first bad row unless --skip-invalid.
 scorer load_scorer(const input_options& opts);
+
+/// `--at TIME` parsed, or nullopt ("at the newest interaction") when it was not given.
+std::optional<timestamp> parse_at(const std::optional<std::string>& at);
+
+/// The time a result is for: `at`, else the newest interaction (the epoch for an empty log).
+timestamp answer_time(const scorer& s, const std::optional<timestamp>& at);
 
 }  // namespace relscore::cli

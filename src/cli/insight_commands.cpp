@@ -1,9 +1,6 @@
 // The `stars`, `due` and `explain` subcommands: what to act on, and why.
 
-#include "insight_commands.hpp"
-
-#include "input.hpp"
-#include "output.hpp"
+#include "commands.hpp"
 
 #include <relscore/io/csv.hpp>
 #include <relscore/relscore.hpp>
@@ -40,11 +37,6 @@ std::string trend_text(const trend& t) {
 }
 std::string star_text(int n) { return std::string(static_cast<std::size_t>(n), '*') + std::string(static_cast<std::size_t>(5 - n), '.'); }
 
-std::optional<timestamp> query_at(const std::optional<std::string>& at) {
-    if (at) return parse_time(*at);
-    return std::nullopt;
-}
-
 // Ratings a user gave: CSV with columns a, b, stars (a header row names them).
 struct rating {
     std::string a, b;
@@ -78,16 +70,12 @@ std::vector<rating> read_ratings(const std::string& path) {
 
 // ---- stars ---------------------------------------------------------------------------
 
-struct stars_options {
-    input_options input;
-    std::optional<std::string> at, person, calibrate;
-    std::optional<std::size_t> top;
-    output_format format = output_format::table;
-};
+}  // namespace
 
-int run_stars(const stars_options& o) {
+int stars_command::run() const {
+    const stars_command& o = *this;
     const scorer s = load_scorer(o.input);
-    const auto at = query_at(o.at);
+    const auto when = parse_at(o.at);
     stars_config config = stars_config{}.for_log(s.log_span());
     if (o.calibrate) {
         const auto ratings = read_ratings(*o.calibrate);
@@ -98,7 +86,7 @@ int run_stars(const stars_options& o) {
             if (!a || !b)
                 throw invalid_argument_error(fmt::format("{}:{}: unknown person '{}' (not in {})", *o.calibrate, r.line,
                                                          a ? r.b : r.a, o.input.events));
-            rs.push_back(s.between(*a, *b, at));
+            rs.push_back(s.between(*a, *b, when));
             given.push_back(r.stars);
         }
         const star_calibration fit = calibrate_stars(rs, given, config);
@@ -111,17 +99,17 @@ int run_stars(const stars_options& o) {
     }
     std::vector<relationship> rows;
     if (o.person) {
-        rows = s.top(*o.person, o.top.value_or(s.relationships()), at);
+        rows = s.top(*o.person, o.top.value_or(s.relationships()), when);
     } else {
-        const relationship_table t = s.table(at);
+        const relationship_table t = s.table(when);
         const auto order = t.strongest_first();
         for (std::size_t k = 0; k < std::min(order.size(), o.top.value_or(order.size())); ++k) rows.push_back(t.row(order[k]));
     }
     table out{{"a", "b", "stars", "strength", "reciprocity", "touches", "known_days", "trend"}, 2};
-    json doc{{"at", format_time(at ? *at : s.newest().value_or(timestamp{}))}, {"relationships", json::array()}};
+    json doc{{"at", format_time(answer_time(s, when))}, {"relationships", json::array()}};
     for (const auto& r : rows) {
         const int n = stars(r, config);
-        const trend tr = s.trend_of(r.a, r.b, at);
+        const trend tr = s.trend_of(r.a, r.b, when);
         const double known = r.first_interaction ? days_of(*r.last_interaction - *r.first_interaction) : 0;
         out.rows.push_back({s.name(r.a), s.name(r.b), o.format == output_format::table ? star_text(n) : std::to_string(n),
                             fmt::format("{:.4f}", r.strength), fmt::format("{:.3f}", r.reciprocity),
@@ -142,23 +130,17 @@ int run_stars(const stars_options& o) {
 
 // ---- due -----------------------------------------------------------------------------
 
-struct due_options {
-    input_options input;
-    std::optional<std::string> at, person;
-    std::size_t top = 20;
-    output_format format = output_format::table;
-};
-
-int run_due(const due_options& o) {
+int due_command::run() const {
+    const due_command& o = *this;
     const scorer s = load_scorer(o.input);
-    const auto at = query_at(o.at);
-    const auto items = o.person ? s.due(*o.person, o.top, at) : s.due_all(o.top, at);
+    const auto when = parse_at(o.at);
+    const auto items = o.person ? s.due(*o.person, o.top, when) : s.due_all(o.top, when);
     table out{{"person", "contact", "priority", "strength", "stars", "last_contact", "typical_gap", "due", "overdue", "trend"}, 2};
-    json doc{{"at", format_time(at ? *at : s.newest().value_or(timestamp{}))}, {"due", json::array()}};
+    json doc{{"at", format_time(answer_time(s, when))}, {"due", json::array()}};
     for (const auto& d : items) {
-        const relationship r = s.between(d.a, d.b, at);
+        const relationship r = s.between(d.a, d.b, when);
         const int n = stars(s, r);
-        const trend tr = s.trend_of(d.a, d.b, at);
+        const trend tr = s.trend_of(d.a, d.b, when);
         const std::string gap = human(d.when.typical_gap) + (d.when.learned ? "" : " (new)");
         out.rows.push_back({s.name(d.a), s.name(d.b), fmt::format("{:.3f}", d.priority), fmt::format("{:.4f}", d.strength),
                             o.format == output_format::table ? star_text(n) : std::to_string(n),
@@ -182,13 +164,7 @@ int run_due(const due_options& o) {
 
 // ---- explain -------------------------------------------------------------------------
 
-struct explain_options {
-    input_options input;
-    std::string a, b;
-    std::optional<std::string> at;
-    std::size_t receipts = 10;
-    output_format format = output_format::table;
-};
+namespace {
 
 json reply_json(const reply_stats& r) {
     const auto opt = [](const std::optional<duration>& d) { return d ? json(days_of(*d)) : json(nullptr); };
@@ -207,21 +183,25 @@ json reply_json(const reply_stats& r) {
             {"waiting_since", r.waiting_since ? json(format_time(*r.waiting_since)) : json(nullptr)}};
 }
 
-int run_explain(explain_options o) {
-    o.input.retain_events = o.receipts > 0;
-    const scorer s = load_scorer(o.input);
-    const auto at = query_at(o.at);
-    const person_id a = s.person(o.a);
-    const person_id b = s.person(o.b);
-    const relationship r = s.between(a, b, at);
-    const explanation x = s.explain(a, b, o.receipts, at);
-    const conversation_stats c = s.conversation(a, b, at);
-    const trend tr = s.trend_of(a, b, at);
+}  // namespace
+
+int explain_command::run() const {
+    const explain_command& o = *this;
+    input_options with_events = o.input;
+    with_events.retain_events = o.receipts > 0;  // receipts need the interactions themselves
+    const scorer s = load_scorer(with_events);
+    const auto when = parse_at(o.at);
+    const person_id pa = s.person(o.a);
+    const person_id pb = s.person(o.b);
+    const relationship r = s.between(pa, pb, when);
+    const explanation x = s.explain(pa, pb, o.receipts, when);
+    const conversation_stats c = s.conversation(pa, pb, when);
+    const trend tr = s.trend_of(pa, pb, when);
     const int n = stars(s, r);
     std::optional<rhythm> rh;
-    if (r.interactions > 0) rh = s.rhythm_of(a, b, at);
-    const std::string& na = s.name(a);
-    const std::string& nb = s.name(b);
+    if (r.interactions > 0) rh = s.rhythm_of(pa, pb, when);
+    const std::string& na = s.name(pa);
+    const std::string& nb = s.name(pb);
 
     if (o.format == output_format::json) {
         json doc{{"a", na},     {"b", nb},         {"at", format_time(x.at)},       {"strength", r.strength},
@@ -289,51 +269,49 @@ int run_explain(explain_options o) {
 
     if (!x.receipts.empty()) {
         fmt::print("\nthe {} interactions that count most now (of {})\n", x.receipts.size(), x.receipts_total);
-        table receipts{{"time", "channel", "from", "weight", "contribution"}, 3};
+        table receipt_rows{{"time", "channel", "from", "weight", "contribution"}, 3};
         for (const auto& rc : x.receipts)
-            receipts.rows.push_back({format_time(rc.time), s.channels()[rc.channel].name,
+            receipt_rows.rows.push_back({format_time(rc.time), s.channels()[rc.channel].name,
                                      rc.mutual ? "(both)" : s.name(rc.source), fmt::format("{:g}", rc.weight),
                                      fmt::format("{:.4f}", rc.contribution)});
-        print_table(stdout, receipts, output_format::table, {});
+        print_table(stdout, receipt_rows, output_format::table, {});
     }
     return 0;
 }
 
-}  // namespace
-
-void add_insight_commands(CLI::App& app, std::function<int()>& run) {
-    static stars_options stars_opts;
-    static due_options due_opts;
-    static explain_options explain_opts;
-
+CLI::App* stars_command::define(CLI::App& app) {
     auto* st = app.add_subcommand("stars", "Rate every relationship 0-5 stars (optionally calibrated to your own ratings)");
-    add_input_options(*st, stars_opts.input);
-    st->add_option("--at", stars_opts.at, "Rate at this time (default: the newest interaction)");
-    st->add_option("--for", stars_opts.person, "Only this person's relationships");
-    st->add_option("--top", stars_opts.top, "Print at most K rows")->check(count_range);
-    st->add_option("--calibrate", stars_opts.calibrate,
+    add_input_options(*st, input);
+    st->add_option("--at", at, "Rate at this time (default: the newest interaction)");
+    st->add_option("--for", person, "Only this person's relationships");
+    st->add_option("--top", top, "Print at most K rows")->check(count_range);
+    st->add_option("--calibrate", calibrate,
                    "CSV of your ratings (columns a,b,stars): fit the thresholds to them and report the agreement");
-    add_format_option(*st, stars_opts.format);
-    st->callback([&run] { run = [] { return run_stars(stars_opts); }; });
+    add_format_option(*st, format);
+    return st;
+}
 
+CLI::App* due_command::define(CLI::App& app) {
     auto* du = app.add_subcommand("due", "Who is due a touch: overdue against each relationship's own rhythm");
-    add_input_options(*du, due_opts.input);
-    du->add_option("--at", due_opts.at, "As of this time (default: the newest interaction)");
-    du->add_option("--for", due_opts.person, "Only this person's relationships");
-    du->add_option("--top", due_opts.top, "Print at most K rows")->default_val(20)->check(count_range);
-    add_format_option(*du, due_opts.format);
-    du->callback([&run] { run = [] { return run_due(due_opts); }; });
+    add_input_options(*du, input);
+    du->add_option("--at", at, "As of this time (default: the newest interaction)");
+    du->add_option("--for", person, "Only this person's relationships");
+    du->add_option("--top", top, "Print at most K rows")->default_val(20)->check(count_range);
+    add_format_option(*du, format);
+    return du;
+}
 
+CLI::App* explain_command::define(CLI::App& app) {
     auto* ex = app.add_subcommand("explain", "Why a relationship is as strong as it is: channels, replies, receipts");
-    add_input_options(*ex, explain_opts.input);
-    ex->add_option("a", explain_opts.a, "One person")->required();
-    ex->add_option("b", explain_opts.b, "The other person")->required();
-    ex->add_option("--at", explain_opts.at, "As of this time (default: the newest interaction)");
-    ex->add_option("--receipts", explain_opts.receipts, "Show the N interactions that count most (0: none)")
+    add_input_options(*ex, input);
+    ex->add_option("a", a, "One person")->required();
+    ex->add_option("b", b, "The other person")->required();
+    ex->add_option("--at", at, "As of this time (default: the newest interaction)");
+    ex->add_option("--receipts", receipts, "Show the N interactions that count most (0: none)")
         ->default_val(10)
         ->check(count_or_zero_range);
-    add_format_option(*ex, explain_opts.format);
-    ex->callback([&run] { run = [] { return run_explain(explain_opts); }; });
+    add_format_option(*ex, format);
+    return ex;
 }
 
 }  // namespace relscore::cli

@@ -4,10 +4,7 @@
 // Same input options and error behaviour as `relscore score`: bad input or arguments
 // exit with status 2 and print nothing on stdout.
 
-#include "network_commands.hpp"
-
-#include "input.hpp"
-#include "output.hpp"
+#include "commands.hpp"
 
 #include <relscore/network.hpp>
 #include <relscore/time.hpp>
@@ -29,15 +26,6 @@ namespace relscore::cli {
 namespace {
 
 // ---- intro -------------------------------------------------------------------------------
-
-struct intro_command {
-    input_options input;
-    std::string from, to;
-    std::size_t alternatives = 2;
-    std::vector<std::string> avoid;
-    std::optional<std::string> at;
-    output_format format = output_format::table;
-};
 
 void print_intro(const scorer& s, const intro_command& opts, const std::vector<intro_path>& paths, timestamp at) {
     switch (opts.format) {
@@ -93,59 +81,47 @@ void print_intro(const scorer& s, const intro_command& opts, const std::vector<i
     }
 }
 
-void add_intro_command(CLI::App& app, std::function<int()>& run) {
-    auto opts = std::make_shared<intro_command>();
+}  // namespace
+
+CLI::App* intro_command::define(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "intro", "Warm introductions: the chains of ties from A to Z whose normalized strengths have the largest product");
-    add_input_options(*cmd, opts->input);  // the log is the first positional, as for `score`
-    cmd->add_option("from", opts->from, "Who wants the introduction (A)")->required();
-    cmd->add_option("to", opts->to, "Who A wants to reach (Z)")->required();
-    cmd->add_option("--alternatives", opts->alternatives, "Also show the K next best chains (default 2)")
+    add_input_options(*cmd, input);  // the log is the first positional, as for `score`
+    cmd->add_option("from", from, "Who wants the introduction (A)")->required();
+    cmd->add_option("to", to, "Who A wants to reach (Z)")->required();
+    cmd->add_option("--alternatives", alternatives, "Also show the K next best chains (default 2)")
         ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
-    cmd->add_option("--avoid", opts->avoid, "A person the chains must not go through (repeatable)");
-    cmd->add_option("--at", opts->at, "Use strengths at this time (default: the newest interaction)");
-    add_format_option(*cmd, opts->format);
-    cmd->callback([opts, &run] {
-        run = [opts] {
-            const scorer s = load_scorer(opts->input);
-            intro_options o;
-            o.paths = opts->alternatives + 1;  // no wrap: --alternatives is at most 1000
-            if (opts->at) o.at = parse_time(*opts->at);
-            const person_id a = s.person(opts->from), z = s.person(opts->to);
-            for (const auto& name : opts->avoid) o.avoid.push_back(s.person(name));
-            if (a == z) throw invalid_argument_error(fmt::format("intro: '{}' is both ends of the chain", opts->from));
-            for (const auto& name : opts->avoid)
-                if (name == opts->from || name == opts->to)
-                    throw invalid_argument_error(fmt::format("--avoid '{}': an end of the chain cannot be avoided", name));
-            const auto paths = introductions(strength_matrix(s, o.at), a, z, o);
-            const timestamp when = o.at ? *o.at : s.newest().value_or(timestamp{});
-            print_intro(s, *opts, paths, when);
-            if (paths.empty()) {
-                std::fflush(stdout);
-                fmt::print(stderr, "relscore: no chain of ties links '{}' to '{}' at {}\n", opts->from, opts->to,
-                           format_time(when));
-                return exit_no_path;
-            }
-            return 0;
-        };
-    });
+    cmd->add_option("--avoid", avoid, "A person the chains must not go through (repeatable)");
+    cmd->add_option("--at", at, "Use strengths at this time (default: the newest interaction)");
+    add_format_option(*cmd, format);
+    return cmd;
 }
 
+int intro_command::run() const {
+    const scorer s = load_scorer(input);
+    intro_options o;
+    o.paths = alternatives + 1;  // no wrap: --alternatives is at most 1000
+    o.at = parse_at(at);
+    const person_id a = s.person(from), z = s.person(to);
+    for (const auto& name : avoid) o.avoid.push_back(s.person(name));
+    if (a == z) throw invalid_argument_error(fmt::format("intro: '{}' is both ends of the chain", from));
+    for (const auto& name : avoid)
+        if (name == from || name == to)
+            throw invalid_argument_error(fmt::format("--avoid '{}': an end of the chain cannot be avoided", name));
+    const auto paths = introductions(strength_matrix(s, o.at), a, z, o);
+    const timestamp when = answer_time(s, o.at);
+    print_intro(s, *this, paths, when);
+    if (paths.empty()) {
+        std::fflush(stdout);
+        fmt::print(stderr, "relscore: no chain of ties links '{}' to '{}' at {}\n", from, to, format_time(when));
+        return exit_no_path;
+    }
+    return 0;
+}
+
+namespace {
+
 // ---- suggest -----------------------------------------------------------------------------
-
-// Common contacts with more ties than this are skipped unless --max-degree says otherwise:
-// the work is the sum over contacts of their degree squared, so one hub with 200 k ties
-// alone costs 4e10 steps, and a broadcaster's ties say little about who should meet.
-constexpr std::size_t default_max_degree = 1000;
-
-struct suggest_command {
-    input_options input;
-    std::optional<std::string> person;
-    std::size_t top = 10;
-    std::size_t max_degree = default_max_degree;
-    std::optional<std::string> at;
-    output_format format = output_format::table;
-};
 
 void print_suggestions(const scorer& s, const suggest_command& opts, const std::vector<meeting_suggestion>& rows,
                        timestamp at) {
@@ -187,64 +163,58 @@ void print_suggestions(const scorer& s, const suggest_command& opts, const std::
     }
 }
 
-void add_suggest_command(CLI::App& app, std::function<int()>& run) {
-    auto opts = std::make_shared<suggest_command>();
+}  // namespace
+
+CLI::App* suggest_command::define(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "suggest", "Who should meet whom: pairs with no tie ranked by the sum, over common contacts, of the weaker of the two ties");
-    add_input_options(*cmd, opts->input);
-    cmd->add_option("--for", opts->person, "Only people this person has no tie with (a = PERSON)");
-    cmd->add_option("--top", opts->top, "Print at most K pairs (default 10)")->check(count_range);
-    cmd->add_option("--max-degree", opts->max_degree,
+    add_input_options(*cmd, input);
+    cmd->add_option("--for", person, "Only people this person has no tie with (a = PERSON)");
+    cmd->add_option("--top", top, "Print at most K pairs (default 10)")->check(count_range);
+    cmd->add_option("--max-degree", max_degree,
                     fmt::format("Ignore common contacts with more than D ties (hubs; bounds the work on big graphs); "
                                 "default {}; 0: no cap",
                                 default_max_degree))
         ->check(count_or_zero_range);
-    cmd->add_option("--at", opts->at, "Use strengths at this time (default: the newest interaction)");
-    add_format_option(*cmd, opts->format);
-    cmd->callback([opts, &run] {
-        run = [opts] {
-            const scorer s = load_scorer(opts->input);
-            suggest_options o;
-            o.top = opts->top;
-            o.max_intermediary_degree = opts->max_degree;
-            if (opts->at) o.at = parse_time(*opts->at);
-            std::optional<person_id> who;
-            if (opts->person) who = s.person(*opts->person);
-            const auto g = strength_matrix(s, o.at);
-            const bool show = !opts->input.quiet && ::isatty(STDERR_FILENO);
-            if (show && !who)
-                o.on_progress = [](std::size_t done, std::size_t all) {
-                    std::fprintf(stderr, "\rsuggest: %3.0f%%  %zu of %zu people", 100.0 * static_cast<double>(done) / static_cast<double>(all),
-                                 done, all);
-                    std::fflush(stderr);
-                };
-            const auto rows = who ? suggest_meetings(g, *who, o) : suggest_meetings(g, o);
-            if (show && !who) std::fputs("\r\033[K", stderr);
-            // Say when the cap changed the answer: the contacts (of PERSON, with --for) it skipped.
-            std::size_t hubs = 0;
-            const auto is_hub = [&](Eigen::Index z) {
-                return o.max_intermediary_degree != 0 &&
-                       static_cast<std::size_t>(g.innerVector(z).nonZeros()) > o.max_intermediary_degree;
-            };
-            if (who) {
-                for (Eigen::SparseMatrix<double>::InnerIterator it(g, *who); it; ++it) hubs += is_hub(it.index());
-            } else {
-                for (Eigen::Index z = 0; z < g.outerSize(); ++z) hubs += is_hub(z);
-            }
-            if (hubs > 0 && !opts->input.quiet)
-                fmt::print(stderr, "relscore: skipped {} common contact{} with more than {} ties (--max-degree 0 counts them)\n",
-                           hubs, hubs == 1 ? "" : "s", o.max_intermediary_degree);
-            print_suggestions(s, *opts, rows, o.at ? *o.at : s.newest().value_or(timestamp{}));
-            return 0;
-        };
-    });
+    cmd->add_option("--at", at, "Use strengths at this time (default: the newest interaction)");
+    add_format_option(*cmd, format);
+    return cmd;
 }
 
-}  // namespace
-
-void add_network_commands(CLI::App& app, std::function<int()>& run) {
-    add_intro_command(app, run);
-    add_suggest_command(app, run);
+int suggest_command::run() const {
+    const scorer s = load_scorer(input);
+    suggest_options o;
+    o.top = top;
+    o.max_intermediary_degree = max_degree;
+    o.at = parse_at(at);
+    std::optional<person_id> who;
+    if (person) who = s.person(*person);
+    const auto g = strength_matrix(s, o.at);
+    const bool show = !input.quiet && ::isatty(STDERR_FILENO);
+    if (show && !who)
+        o.on_progress = [](std::size_t done, std::size_t all) {
+            std::fprintf(stderr, "\rsuggest: %3.0f%%  %zu of %zu people", 100.0 * static_cast<double>(done) / static_cast<double>(all),
+                         done, all);
+            std::fflush(stderr);
+        };
+    const auto rows = who ? suggest_meetings(g, *who, o) : suggest_meetings(g, o);
+    if (show && !who) std::fputs("\r\033[K", stderr);
+    // Say when the cap changed the answer: the contacts (of PERSON, with --for) it skipped.
+    std::size_t hubs = 0;
+    const auto is_hub = [&](Eigen::Index z) {
+        return o.max_intermediary_degree != 0 &&
+               static_cast<std::size_t>(g.innerVector(z).nonZeros()) > o.max_intermediary_degree;
+    };
+    if (who) {
+        for (Eigen::SparseMatrix<double>::InnerIterator it(g, *who); it; ++it) hubs += is_hub(it.index());
+    } else {
+        for (Eigen::Index z = 0; z < g.outerSize(); ++z) hubs += is_hub(z);
+    }
+    if (hubs > 0 && !input.quiet)
+        fmt::print(stderr, "relscore: skipped {} common contact{} with more than {} ties (--max-degree 0 counts them)\n",
+                   hubs, hubs == 1 ? "" : "s", o.max_intermediary_degree);
+    print_suggestions(s, *this, rows, answer_time(s, o.at));
+    return 0;
 }
 
 }  // namespace relscore::cli

@@ -23,43 +23,7 @@ std::size_t display_width(const std::string& s) {
     return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-void print_table(std::FILE* out, const scorer& s, const std::vector<relationship>& rows) {
-    std::vector<std::array<std::string, 8>> cells;
-    cells.reserve(rows.size());
-    for (const auto& r : rows)
-        cells.push_back({escape_control(s.name(r.a)), escape_control(s.name(r.b)), fmt::format("{:.4f}", r.strength), fmt::format("{:.4f}", r.volume_ab),
-                         fmt::format("{:.4f}", r.volume_ba), fmt::format("{:.3f}", r.reciprocity), last_of(r),
-                         fmt::format("{}", r.interactions)});
-    std::array<std::size_t, 8> width{};
-    for (std::size_t c = 0; c < columns.size(); ++c) {
-        width[c] = std::string_view(columns[c]).size();
-        for (const auto& row : cells) width[c] = std::max(width[c], display_width(row[c]));
-    }
-    const auto line = [&](const auto& get) {
-        std::string text;
-        for (std::size_t c = 0; c < columns.size(); ++c) {
-            const std::string cell = get(c);
-            const std::string pad(width[c] - display_width(cell), ' ');
-            const bool left = c < 2 || c == 6;  // names and times left, numbers right
-            text += (c ? "  " : "") + (left ? cell + pad : pad + cell);
-        }
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        fmt::print(out, "{}\n", text);
-    };
-    line([&](std::size_t c) { return std::string(columns[c]); });
-    line([&](std::size_t c) { return std::string(width[c], '-'); });
-    for (const auto& row : cells) line([&](std::size_t c) { return row[c]; });
-}
-
-void print_csv(std::FILE* out, const scorer& s, const std::vector<relationship>& rows) {
-    fmt::print(out, "{}\n", fmt::join(columns, ","));
-    // `{}` prints the shortest text that reads back as the same double.
-    for (const auto& r : rows)
-        fmt::print(out, "{},{},{},{},{},{},{},{}\n", csv_quote(s.name(r.a)), csv_quote(s.name(r.b)), r.strength,
-                   r.volume_ab, r.volume_ba, r.reciprocity, last_of(r), r.interactions);
-}
-
-void print_json(std::FILE* out, const scorer& s, const std::vector<relationship>& rows, timestamp at) {
+nlohmann::ordered_json relationships_json(const scorer& s, const std::vector<relationship>& rows, timestamp at) {
     nlohmann::ordered_json doc;
     doc["at"] = format_time(at);
     doc["relationships"] = nlohmann::ordered_json::array();
@@ -75,7 +39,7 @@ void print_json(std::FILE* out, const scorer& s, const std::vector<relationship>
         row["interactions"] = r.interactions;
         doc["relationships"].push_back(std::move(row));
     }
-    fmt::print(out, "{}\n", doc.dump(2));
+    return doc;
 }
 
 }  // namespace
@@ -158,11 +122,19 @@ void print_table(std::FILE* out, const table& given, output_format format, const
 
 void print_relationships(std::FILE* out, const scorer& s, const std::vector<relationship>& rows, timestamp at,
                          output_format format) {
-    switch (format) {
-        case output_format::table: print_table(out, s, rows); break;
-        case output_format::csv: print_csv(out, s, rows); break;
-        case output_format::json: print_json(out, s, rows, at); break;
+    if (format == output_format::json) {
+        print_table(out, {}, format, relationships_json(s, rows, at));
+        return;
     }
+    // The table rounds for reading; CSV prints the shortest text that reads back as the same double.
+    const bool exact = format == output_format::csv;
+    const auto number = [exact](double x, int digits) { return exact ? fmt::format("{}", x) : fmt::format("{:.{}f}", x, digits); };
+    table t{{columns.begin(), columns.end()}, 0, {}, {true, true, false, false, false, false, true, false}};
+    t.rows.reserve(rows.size());
+    for (const auto& r : rows)
+        t.rows.push_back({s.name(r.a), s.name(r.b), number(r.strength, 4), number(r.volume_ab, 4), number(r.volume_ba, 4),
+                          number(r.reciprocity, 3), last_of(r), fmt::format("{}", r.interactions)});
+    print_table(out, t, format, {});
 }
 
 }  // namespace relscore::cli

@@ -185,12 +185,45 @@ def test_evaluate_runs_the_protocol_on_a_small_log(tmp_path):
     assert bad.returncode == 2 and "no_such_score" in bad.stderr
 
 
-def test_evaluate_results_writes_the_table_and_names_missing_data(tmp_path):
+def tiny_log(tmp_path):
+    path = tmp_path / "tiny.txt"
+    path.write_text("".join(f"{i % 5} {(i % 5) + 5} {1000 + 10 * i}\n" for i in range(300)))
+    return str(path)
+
+
+def test_evaluate_from_the_build_tree_finds_the_projects_python(cli, tmp_path):
+    # build/relscore with no Python on PATH that has relscore (the system's only), no
+    # RELSCORE_PYTHON: it finds the environment the package was installed into (the
+    # .venv of the source tree, or the Python beside the executable) instead of failing
+    # with "No module named 'relscore'".
+    env = {k: v for k, v in os.environ.items() if k not in ("RELSCORE_PYTHON", "VIRTUAL_ENV", "PYTHONPATH")}
+    env["PATH"] = "/usr/bin:/bin"
+    venv = Path(sys.executable).parent.parent
+    if not Path(cli).resolve().is_relative_to(venv.parent):
+        pytest.skip(f"{cli} is not in the tree of {venv}")
+    r = subprocess.run([cli, "evaluate", tiny_log(tmp_path), "--score", "edgebank_unlimited"], capture_output=True,
+                       text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "edgebank_unlimited" in r.stdout
+
+
+def test_evaluate_without_the_package_says_what_to_install(cli, tmp_path):
+    env = dict(os.environ, RELSCORE_PYTHON=str(tmp_path / "no-python"))
+    r = subprocess.run([cli, "evaluate", tiny_log(tmp_path)], capture_output=True, text=True, env=env)
+    assert r.returncode == 127
+    assert "No module named" not in r.stderr
+    assert str(tmp_path / "no-python") in r.stderr  # what was tried
+    assert "pip install 'relscore[evaluate]'" in r.stderr and "RELSCORE_PYTHON" in r.stderr
+
+
+def test_results_script_writes_the_table_and_names_missing_data(tmp_path):
+    # docs/results.md is written by scripts/results.py (outside the package), with this Python.
     out = tmp_path / "results.md"
     empty = tmp_path / "no-data"
     empty.mkdir()
-    r = run(relscore_entry_point(), "evaluate", "--results", str(out), "--data-dir", str(empty))
+    script = Path(__file__).resolve().parents[2] / "scripts" / "results.py"
+    r = run(sys.executable, str(script), str(out), "--data-dir", str(empty))
     assert f"wrote {out}" in r.stdout
     text = out.read_text(encoding="utf-8")
-    assert f"relscore evaluate --results {out}" in text  # the command that made it
+    assert f"python scripts/results.py {out}" in text  # the command that made it
     assert "skipped" in text

@@ -1,16 +1,19 @@
 """relscore.evaluate: the DyGLib protocol (exactness on UCI when ../shared/data is present),
 negative samplers, metrics against hand-computed values, JSON models and fitting."""
 
+import importlib
 import os
+import sys
 
 import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
 
 import relscore.evaluate as ev
-from relscore import _core
+from relscore import _eval
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIPTS = os.path.join(ROOT, "scripts")
 DATA = os.environ.get("RELSCORE_DATA", os.path.join(ROOT, "..", "shared", "data"))
 COLLEGE_MSG = os.path.join(DATA, "snap-collegemsg", "CollegeMsg.txt.gz")
 needs_uci = pytest.mark.skipif(not os.path.exists(COLLEGE_MSG), reason=f"real data not found at {COLLEGE_MSG}")
@@ -25,6 +28,13 @@ def synthetic(n=3000, nodes=60, seed=7):
     dst = np.where(dst == src, (dst + 1) % nodes, dst)
     ts = np.cumsum(rng.integers(0, 600, n)).astype(float)
     return ev.TemporalEdges(src.astype(np.int64), dst.astype(np.int64), ts - ts[0], "synthetic")
+
+
+def load_script(name):
+    """A module of scripts/ (the docs/results.md generator lives there, outside the package)."""
+    if SCRIPTS not in sys.path:
+        sys.path.insert(0, SCRIPTS)  # results.py imports label_results.py beside it
+    return importlib.import_module(name)
 
 
 class PythonEdgeBank:
@@ -43,7 +53,7 @@ class PythonEdgeBank:
 @needs_uci
 def test_edgebank_unlimited_on_uci_reproduces_the_published_numbers():
     data = ev.split(ev.load_event_log(COLLEGE_MSG, name="UCI"))
-    result = ev.evaluate_link_prediction(_core.make_edgebank("unlimited"), data, "transductive", "random")
+    result = ev.evaluate_link_prediction(_eval.make_edgebank("unlimited"), data, "transductive", "random")
     assert (round(result.ap, 2), round(result.auc, 2)) == (76.20, 77.30)
     assert len(result.batch_ap) == 45
 
@@ -69,7 +79,7 @@ def test_compiled_and_python_edgebank_agree_on_every_batch():
     data = ev.split(synthetic())
     for strategy in ev.STRATEGIES:
         plan = ev.make_plan(data, "transductive", strategy)
-        compiled = ev.run_plan(plan, _core.make_edgebank("unlimited"))
+        compiled = ev.run_plan(plan, _eval.make_edgebank("unlimited"))
         plain = ev.run_plan(plan, PythonEdgeBank())
         assert compiled.batch_ap == plain.batch_ap and compiled.batch_auc == plain.batch_auc
 
@@ -183,7 +193,7 @@ def test_bad_models_and_inputs_are_reported():
         ev.FittedModel("decay", {"half_life": -1.0}).make()
     with pytest.raises(ValueError, match="time order"):
         ev.TemporalEdges(np.array([1, 2]), np.array([2, 1]), np.array([5.0, 1.0]))
-    model = _core.make_decay(10.0)
+    model = _eval.make_decay(10.0)
     model.observe(np.array([1]), np.array([2]), np.array([100.0]))
     with pytest.raises(ValueError, match="older than"):
         model.score(np.array([1]), np.array([2]), np.array([50.0]))
@@ -193,7 +203,7 @@ def test_relscore_score_beats_edgebank_on_synthetic_favourites():
     data = ev.split(synthetic())
     plan = ev.make_plan(data, "transductive", "random")
     relscore_ap = ev.run_plan(plan, ev.default_model("relscore").make()).ap
-    edgebank_ap = ev.run_plan(plan, _core.make_edgebank("unlimited")).ap
+    edgebank_ap = ev.run_plan(plan, _eval.make_edgebank("unlimited")).ap
     assert relscore_ap > edgebank_ap
 
 
@@ -208,6 +218,23 @@ def test_label_metrics_ignore_unlabelled_pairs():
     labels.loc[0, "strong"] = False  # now strong = {(z, y): 3}, weak = {5, 1, 0}: one weak above it
     m = ev.label_metrics(strengths, labels)
     assert m["auc"] == pytest.approx(2 / 3) and m["ap"] == pytest.approx(1 / 2)
+
+
+def test_label_metrics_refuse_labels_whose_ids_match_no_scored_pair():
+    # Issue 17: a scorer names people by strings; labels read from a file as integers named
+    # nobody it knows, and every labelled pair scored 0 (AUC 0.5) without a word.
+    import pandas as pd
+
+    import relscore
+
+    s = relscore.Scorer()
+    s.add_arrays(np.array([0.0, 60.0, 120.0]), np.array([1, 1, 2]).astype(str), np.array([2, 3, 3]).astype(str))
+    strengths = s.to_pandas()
+    labels = pd.DataFrame({"a": [1, 1], "b": [3, 2], "strong": [True, False]})  # (1, 3) is the newer tie
+    with pytest.raises(ValueError, match=r"no labelled pair.* like 1 \(int\).* like '\d' \(str\)"):
+        ev.label_metrics(strengths, labels)
+    m = ev.label_metrics(strengths, labels.astype({"a": str, "b": str}))  # the fix the message names
+    assert m["strong"] == 1 and m["weak"] == 1 and m["auc"] == 1.0
 
 
 def test_group_labels_mark_same_group_pairs_strong():
@@ -264,7 +291,7 @@ def test_fast_top_up_matches_dyglibs_expression_on_uci():
 
 
 def test_the_default_weights_name_features_of_the_compiled_score():
-    assert ev.LINK_FEATURES == tuple(_core.link_feature_names())
+    assert ev.LINK_FEATURES == tuple(_eval.link_feature_names())
     assert len(ev.LINK_FEATURES) == len(set(ev.LINK_FEATURES))
     assert set(ev.LINK_DEFAULT_WEIGHTS) <= set(ev.LINK_FEATURES)
 
@@ -287,14 +314,14 @@ def test_event_knowledge_learns_exactly_the_older_edges(setting):
         assert np.all(t == t[0])
         older = set(np.flatnonzero(data.test_mask & (edges.ts < t[0])).tolist()) | history
         assert learnt == older
-    compiled = ev.run_plan(plan, _core.make_edgebank("unlimited"))
+    compiled = ev.run_plan(plan, _eval.make_edgebank("unlimited"))
     assert compiled.batch_ap == ev.run_plan(plan, PythonEdgeBank()).batch_ap
     assert len(compiled.batch_ap) == batch_plan.batch_count
 
 
 def test_label_section_on_a_small_contact_log(tmp_path):
     # Two classes of five; pupils meet their own class far more often than the other one.
-    from relscore import _label_results as lr
+    lr = load_script("label_results")
 
     rng = np.random.default_rng(5)
     folder = tmp_path / "sociopatterns-highschool-2012"
@@ -324,7 +351,7 @@ def test_link_score_is_its_features_times_its_weights_over_a_whole_plan(knowledg
     weights = np.linspace(-1, 1, len(ev.LINK_FEATURES))
     model = ev.FittedModel("relscore", dict(zip(ev.LINK_FEATURES, weights.tolist()))).make()
     full = data.full
-    pos_scores, neg_scores = _core.run_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
+    pos_scores, neg_scores = _eval.run_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
                                               plan.batch_index, plan.stream_offset, plan.neg_src, plan.neg_dst)
     assert np.allclose(pos_scores, positive @ weights) and np.allclose(neg_scores, negative @ weights)
 
@@ -391,7 +418,7 @@ def test_link_booster_scores_the_plan_as_run_plan_does():
 
 
 def test_the_hgb_combiner_gives_a_row_per_cell():
-    from relscore._results import evaluate_scores
+    from relscore.evaluate import evaluate_scores
 
     rows = evaluate_scores(synthetic(), ["relscore"], ["transductive"], ["random", "historical"], True, 50,
                            echo=False, combiner="hgb")

@@ -1,5 +1,5 @@
 """examples/python/my_score.py: a user's own model evaluated beside the built-in scores under
-the same protocol (relscore.evaluate.LinkModel), on a synthetic log made here."""
+the same protocol (relscore.evaluate.plan), on a synthetic log made here."""
 
 import importlib.util
 import os

@@ -1,6 +1,9 @@
-// relscore._core's link predictors (include/relscore/eval/link_models.hpp), driven by the
+// relscore._eval's link predictors (include/relscore/eval/link_models.hpp), driven by the
 // Python harness relscore.evaluate. Arrays come in as numpy int64 / float64 without a copy
 // when they already have that dtype; the C++ work runs without the GIL.
+
+#include "convert.hpp"
+#include "register_eval.hpp"
 
 #include <relscore/eval/link_models.hpp>
 
@@ -14,31 +17,14 @@
 #include <tuple>
 #include <vector>
 
-namespace py = pybind11;
+namespace relscore::bindings {
+
 using namespace py::literals;
 
-namespace {
-
-using relscore::eval::link_model;
-using relscore::eval::node_id;
-
-template <typename T>
-using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
-
-template <typename T>
-std::span<const T> view(const carray<T>& a) {
-    return {a.data(), static_cast<std::size_t>(a.size())};
-}
-
-template <typename T>
-std::span<T> view_mut(carray<T>& a) {
-    return {a.mutable_data(), static_cast<std::size_t>(a.size())};
-}
-
-}  // namespace
-
-void bind_evaluate(py::module_& m) {
+void register_eval(py::module_& m) {
     namespace ev = relscore::eval;
+    using ev::link_model;
+    using ev::node_id;
     py::class_<link_model, std::unique_ptr<link_model>>(
         m, "LinkModel",
         "A streaming link predictor: score() a batch without learning from it, then observe() edges in time order.")
@@ -46,7 +32,7 @@ void bind_evaluate(py::module_& m) {
             "observe",
             [](link_model& model, const carray<node_id>& src, const carray<node_id>& dst, const carray<double>& time) {
                 py::gil_scoped_release release;
-                model.observe(view(src), view(dst), view(time));
+                model.observe(span_of(src), span_of(dst), span_of(time));
             },
             "src"_a, "dst"_a, "time"_a, "Learn edges src -> dst at time (seconds), in time order.")
         .def(
@@ -54,10 +40,10 @@ void bind_evaluate(py::module_& m) {
             [](const link_model& model, const carray<node_id>& src, const carray<node_id>& dst,
                const carray<double>& time) {
                 carray<double> out(time.size());
-                auto out_view = view_mut(out);
+                auto out_view = mutable_span_of(out);
                 {
                     py::gil_scoped_release release;
-                    model.score(view(src), view(dst), view(time), out_view);
+                    model.score(span_of(src), span_of(dst), span_of(time), out_view);
                 }
                 return out;
             },
@@ -89,7 +75,7 @@ void bind_evaluate(py::module_& m) {
                 std::span<double> out_view{out.mutable_data(), static_cast<std::size_t>(out.size())};
                 {
                     py::gil_scoped_release release;
-                    model.features(view(src), view(dst), view(time), out_view);
+                    model.features(span_of(src), span_of(dst), span_of(time), out_view);
                 }
                 return out;
             },
@@ -101,7 +87,7 @@ void bind_evaluate(py::module_& m) {
     }, "The features of relscore's link score, in the order of its weights.");
     m.def(
         "make_relscore_link",
-        [](const carray<double>& weights) { return ev::make_relscore_link(view(weights)); }, "weights"_a,
+        [](const carray<double>& weights) { return ev::make_relscore_link(span_of(weights)); }, "weights"_a,
         "relscore's link score with one weight per feature (see link_feature_names()).");
     m.def(
         "run_feature_stream",
@@ -118,8 +104,8 @@ void bind_evaluate(py::module_& m) {
             {
                 py::gil_scoped_release release;
                 ev::run_feature_stream(model,
-                                       {view(src), view(dst), view(time), view(learn_index), view(learn_offset),
-                                        view(batch_index), view(batch_offset), view(neg_src), view(neg_dst)},
+                                       {span_of(src), span_of(dst), span_of(time), span_of(learn_index), span_of(learn_offset),
+                                        span_of(batch_index), span_of(batch_offset), span_of(neg_src), span_of(neg_dst)},
                                        pos_view, neg_view);
             }
             return std::make_tuple(positive, negative);
@@ -135,13 +121,13 @@ void bind_evaluate(py::module_& m) {
            const carray<node_id>& neg_src, const carray<node_id>& neg_dst) {
             carray<double> positive(batch_index.size());
             carray<double> negative(batch_index.size());
-            auto pos_view = view_mut(positive);
-            auto neg_view = view_mut(negative);
+            auto pos_view = mutable_span_of(positive);
+            auto neg_view = mutable_span_of(negative);
             {
                 py::gil_scoped_release release;
                 ev::run_stream(model,
-                               {view(src), view(dst), view(time), view(learn_index), view(learn_offset),
-                                view(batch_index), view(batch_offset), view(neg_src), view(neg_dst)},
+                               {span_of(src), span_of(dst), span_of(time), span_of(learn_index), span_of(learn_offset),
+                                span_of(batch_index), span_of(batch_offset), span_of(neg_src), span_of(neg_dst)},
                                pos_view, neg_view);
             }
             return std::make_tuple(positive, negative);
@@ -151,3 +137,5 @@ void bind_evaluate(py::module_& m) {
         "For each batch: observe the learn edges, then score the batch's positives and negatives. "
         "Returns (positive scores, negative scores).");
 }
+
+}  // namespace relscore::bindings

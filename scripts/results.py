@@ -1,5 +1,12 @@
-"""`relscore evaluate` (= ``python -m relscore.evaluate``): evaluate scores on one data set,
-or write the results table (docs/results.md) over the shared data sets."""
+#!/usr/bin/env python3
+"""Writes docs/results.md: every score of `relscore evaluate` on the shared data sets, beside
+the published models, and the label evaluation (label_results.py).
+
+    python scripts/results.py docs/results.md [--data-dir DIR]
+
+Run it with the Python that has the relscore package (make python: .venv/bin/python). The
+prose and the data sets are this document's own, so the script lives beside the docs and not
+in the package."""
 
 from __future__ import annotations
 
@@ -9,9 +16,12 @@ import platform
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
-from . import evaluate as ev
+import relscore.evaluate as ev
+from relscore.evaluate.cli import Row, evaluate_scores, load, params_text
+
+from label_results import label_section
 
 # Published AP (x100) on UCI, transductive setting (TPNet, arXiv 2410.04013, and DyGLib).
 PUBLISHED_UCI_AP: Dict[str, Tuple[float, float, float]] = {
@@ -48,110 +58,11 @@ DATA_SETS: List[DataSet] = [
 ]
 
 
-@dataclass
-class Row:
-    data: str
-    score: str
-    setting: str
-    strategy: str
-    ap: float
-    auc: float
-    seconds: float
-    validation_ap: Optional[float]
-    params: Dict[str, float]
-    knowledge: str = "batch"
-
-
-COMBINERS: Tuple[str, ...] = ("logistic", "hgb")
-
-
-def evaluate_scores(edges: ev.TemporalEdges, scores: Sequence[str], settings: Sequence[str],
-                    strategies: Sequence[str], fit: bool, max_evaluations: int,
-                    models: Sequence[ev.FittedModel] = (), save_dir: Optional[str] = None,
-                    echo: bool = True, knowledge: str = "batch",
-                    custom: Optional[Mapping[str, Callable[[], Any]]] = None,
-                    combiner: str = "logistic") -> List[Row]:
-    """Every score x setting x strategy: fit on validation (if asked and the score has
-    parameters), then evaluate on test. The wall time covers fitting and evaluation (not
-    the shared negative sampling, reported as its own row). ``custom`` maps a row name to a
-    factory of a fresh user model (the :class:`relscore.evaluate.LinkModel` protocol),
-    evaluated as is on the same test plans, after the built-in scores. ``combiner="hgb"``
-    fits relscore's score as gradient-boosted trees over its features instead of a weighted
-    sum (:func:`relscore.evaluate.fit_link_booster`; needs ``fit``, cannot be saved)."""
-    if combiner not in COMBINERS:
-        raise ValueError(f"combiner must be one of {COMBINERS}, got {combiner!r}")
-    if combiner != "logistic" and not fit:
-        raise ValueError(f"the {combiner} combiner is fitted on validation: it needs fitting (--fit)")
-    data = ev.split(edges)
-    rows: List[Row] = []
-    for setting in settings:
-        for strategy in strategies:
-            started = time.perf_counter()
-            test_plan = ev.make_plan(data, setting, strategy, "test", knowledge=knowledge)
-            val_plan = ev.make_plan(data, setting, strategy, "val", knowledge=knowledge) if fit else None
-            sampling = time.perf_counter() - started
-            if echo:
-                print(f"# {edges.name}, {setting}, {strategy} negatives, {knowledge} knowledge (sampling {sampling:.1f} s)",
-                      flush=True)
-            chosen = [(s, None) for s in scores] + [(m.score, m) for m in models]
-            for score, given in chosen:
-                t0 = time.perf_counter()
-                if given is None and score == "relscore" and combiner == "hgb":
-                    assert val_plan is not None  # fit is checked above
-                    booster = ev.fit_link_booster(val_plan)
-                    result = ev.run_link_booster(test_plan, booster)
-                    row = Row(edges.name, "relscore (hgb)", setting, strategy, result.ap, result.auc,
-                              time.perf_counter() - t0, ev.run_link_booster(val_plan, booster, fast_metrics=True).ap,
-                              {}, knowledge)
-                    rows.append(row)
-                    if echo:
-                        _echo(row)
-                    continue
-                if given is not None:
-                    model = given
-                elif fit and ev.SCORES[score].parameters:
-                    model = ev.fit(score, data, setting, strategy, max_evaluations, plan=val_plan)
-                else:
-                    model = ev.default_model(score)
-                result = ev.run_plan(test_plan, model.make())
-                row = Row(edges.name, score, setting, strategy, result.ap, result.auc, time.perf_counter() - t0,
-                          model.fitted_on.get("validation_ap"), model.params, knowledge)
-                rows.append(row)
-                if save_dir and model.params:
-                    os.makedirs(save_dir, exist_ok=True)
-                    suffix = "" if knowledge == "batch" else f"-{knowledge}"
-                    model.save(os.path.join(save_dir, f"{score}-{setting}-{strategy}{suffix}.json"))
-                if echo:
-                    _echo(row)
-            for name, make in (custom or {}).items():
-                t0 = time.perf_counter()
-                result = ev.run_plan(test_plan, make())
-                row = Row(edges.name, name, setting, strategy, result.ap, result.auc, time.perf_counter() - t0,
-                          None, {}, knowledge)
-                rows.append(row)
-                if echo:
-                    _echo(row)
-    return rows
-
-
-def _echo(row: Row) -> None:
-    print(f"{row.score:28s} AP {row.ap:6.2f}  AUC {row.auc:6.2f}  {row.seconds:6.1f} s  {_params_text(row)}",
-          flush=True)
-
-
-def load(path: str, order: str, name: str) -> ev.TemporalEdges:
-    if path.endswith(".csv"):
-        return ev.load_benchmark(path, name)
-    return ev.load_event_log(path, order, name)
-
-
 UCI_SPEED_COMMAND = ("relscore evaluate {path} --score relscore --fit --setting transductive --setting inductive "
                      "--negatives random --negatives historical --negatives inductive")
 
 
 def write_results(out: str, data_dir: str, command: str) -> None:
-    from ._label_results import label_section
-
     all_scores = list(ev.SCORES)
     sections: List[str] = []
     started = time.perf_counter()
@@ -192,14 +103,6 @@ def _fmt(x: Optional[float]) -> str:
     return "" if x is None or x != x else f"{x:.2f}"
 
 
-def _params_text(row: Row) -> str:
-    if row.score == "relscore":
-        ranked = sorted(row.params.items(), key=lambda kv: -abs(kv[1]))[:4]
-        return (f"{len(row.params)} feature weights (see `--save-models`); largest: "
-                + ", ".join(f"{k}={v:.3g}" for k, v in ranked))
-    return ", ".join(f"{k}={v:.4g}" for k, v in row.params.items())
-
-
 def _data_section(ds: DataSet, edges: ev.TemporalEdges, rows: List[Row]) -> str:
     lines = [f"### {ds.name}", "",
              f"`{ds.path}`: {len(edges):,} edges. Parameters fitted on validation: relscore's weights by "
@@ -210,7 +113,7 @@ def _data_section(ds: DataSet, edges: ev.TemporalEdges, rows: List[Row]) -> str:
              "|---|---|---|---|---:|---:|---:|---:|---|"]
     for r in rows:
         lines.append(f"| {r.score} | {r.setting} | {r.strategy} | {r.knowledge} | {_fmt(r.ap)} | {_fmt(r.auc)} | "
-                     f"{_fmt(r.validation_ap)} | {r.seconds:.1f} | {_params_text(r)} |")
+                     f"{_fmt(r.validation_ap)} | {r.seconds:.1f} | {params_text(r)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -281,44 +184,16 @@ def _document(uci_rows: List[Row], sections: List[str], labels: str, command: st
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="relscore evaluate",
-        description="Dynamic link prediction exactly as DyGLib evaluates it, with relscore's scores and baselines.")
-    parser.add_argument("data", nargs="?", help="an event log (SRC DST TIME per line) or a benchmark ml_*.csv")
-    parser.add_argument("--order", default="src,dst,time", help="column order of an event log (default src,dst,time)")
-    parser.add_argument("--score", action="append", choices=list(ev.SCORES),
-                        help="score(s) to evaluate (default: all)")
-    parser.add_argument("--model", action="append", default=[], help="a fitted model JSON to evaluate as is")
-    parser.add_argument("--setting", action="append", choices=ev.SETTINGS, help="default: transductive")
-    parser.add_argument("--negatives", action="append", choices=ev.STRATEGIES, help="default: random")
-    parser.add_argument("--fit", action="store_true", help="fit parameters on validation before testing")
-    parser.add_argument("--knowledge", choices=ev.KNOWLEDGE, default="batch",
-                        help="what a query may know: the edges before its batch (batch, the protocol; default) or "
-                        "every edge strictly older than itself (event, as DyGLib's neural models' neighbour samplers)")
-    parser.add_argument("--combiner", choices=COMBINERS, default="logistic",
-                        help="how relscore's score combines its features when fitted: a weighted sum fitted by "
-                        "logistic regression (default) or gradient-boosted trees (hgb; experimental)")
-    parser.add_argument("--max-evaluations", type=int, default=300, help="optimizer budget per fit")
-    parser.add_argument("--save-models", metavar="DIR", help="write each fitted model as JSON into DIR")
-    parser.add_argument("--results", metavar="FILE", help="write the full results table (e.g. docs/results.md)")
-    parser.add_argument("--data-dir", default=None, help="shared data directory (default $RELSCORE_DATA or "
-                        "../shared/data)")
+    parser = argparse.ArgumentParser(prog="scripts/results.py", description=__doc__.splitlines()[1])
+    parser.add_argument("out", help="the Markdown file to write (docs/results.md)")
+    parser.add_argument("--data-dir", default=None,
+                        help="shared data directory (default $RELSCORE_DATA or ../shared/data)")
     args = parser.parse_args(argv)
-    try:
-        if args.results:
-            data_dir = args.data_dir or os.environ.get("RELSCORE_DATA") or os.path.join("..", "shared", "data")
-            write_results(args.results, data_dir, f"relscore evaluate --results {args.results}")
-            print(f"wrote {args.results}")
-            return 0
-        if not args.data:
-            parser.error("give a data file, or --results FILE")
-        edges = load(args.data, args.order, os.path.basename(args.data))
-        models = [ev.FittedModel.load(p) for p in args.model]
-        scores = args.score if args.score is not None else ([] if models else list(ev.SCORES))
-        evaluate_scores(edges, scores, args.setting or ["transductive"], args.negatives or ["random"], args.fit,
-                        args.max_evaluations, models, args.save_models, knowledge=args.knowledge,
-                        combiner=args.combiner)
-        return 0
-    except (ValueError, OSError) as e:
-        print(f"relscore evaluate: error: {e}", file=sys.stderr)
-        return 2
+    data_dir = args.data_dir or os.environ.get("RELSCORE_DATA") or os.path.join("..", "shared", "data")
+    write_results(args.out, data_dir, f"python scripts/results.py {args.out}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

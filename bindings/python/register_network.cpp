@@ -4,6 +4,7 @@
 
 #include "convert.hpp"
 #include "locked_scorer.hpp"
+#include "register.hpp"
 
 #include <relscore/network.hpp>
 
@@ -17,19 +18,10 @@
 #include <tuple>
 #include <vector>
 
-namespace py = pybind11;
-using namespace py::literals;
-using namespace relscore;
-
+namespace relscore::bindings {
 namespace {
 
-using bindings::at_of;
-using bindings::locked_scorer;
-
-template <typename T>
-py::array_t<T> to_numpy(const T* data, Eigen::Index size) {
-    return py::array_t<T>(static_cast<py::ssize_t>(size), data);  // copies
-}
+using namespace py::literals;
 
 // (people, strengths, product) per chain; people by name.
 using chain_tuple = std::tuple<std::vector<std::string>, std::vector<double>, double>;
@@ -38,7 +30,7 @@ using suggestion_tuple = std::tuple<std::string, std::string, double, std::size_
 
 }  // namespace
 
-void bind_network(py::module_& m) {
+void register_network(py::module_& m) {
     m.def(
         "strength_matrix",
         [](const locked_scorer& locked, std::optional<std::int64_t> at_us) {
@@ -51,8 +43,8 @@ void bind_network(py::module_& m) {
                 g.makeCompressed();
             }
             const auto n = g.rows();
-            return py::make_tuple(to_numpy(g.valuePtr(), g.nonZeros()), to_numpy(g.innerIndexPtr(), g.nonZeros()),
-                                  to_numpy(g.outerIndexPtr(), n + 1), n);
+            return py::make_tuple(copied_array(g.valuePtr(), g.nonZeros()), copied_array(g.innerIndexPtr(), g.nonZeros()),
+                                  copied_array(g.outerIndexPtr(), n + 1), n);
         },
         "scorer"_a, "at_us"_a,
         "The strength graph in CSR form: (data, indices, indptr, n); rows and columns are person ids.");
@@ -108,7 +100,6 @@ void bind_network(py::module_& m) {
         "scorer"_a, "person"_a, "top"_a, "max_intermediary_degree"_a, "at_us"_a,
         "Pairs with no tie ranked by the sum over common contacts of the weaker tie: (a, b, score, common, via, via_strength).");
 
-    py::list names = m.attr("__all__");
-    for (const char* name : {"introductions", "strength_matrix", "suggest_meetings"}) names.append(name);
-    names.attr("sort")();
 }
+
+}  // namespace relscore::bindings

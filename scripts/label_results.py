@@ -1,4 +1,4 @@
-"""Label evaluation on real data for the results table (docs/results.md): group labels as a
+"""Label evaluation on real data for the results table (docs/results.md, written by results.py): group labels as a
 weak proxy for closeness, and "whom will this person contact next" ranking.
 
 Strengths come from relscore's own scorer (relscore.Scorer); relscore.evaluate's
@@ -27,9 +27,9 @@ from typing import Callable, Dict, Hashable, List, Optional, Set, Tuple
 import numpy as np
 import pandas as pd
 
-from . import evaluate as ev
-from ._labels import group_labels, label_metrics, ranking_metrics
-from ._scorer import Scorer
+import relscore.evaluate as ev
+from relscore import Scorer
+from relscore.evaluate import group_labels, label_metrics, ranking_metrics
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,12 @@ def _pair_keys(a: Iterable[Hashable], b: Iterable[Hashable]) -> list:
     return [frozenset((x, y)) for x, y in zip(a, b)]
 
 
+def _example(frame: pd.DataFrame) -> str:
+    value = frame["a"].iloc[0]
+    value = value.item() if isinstance(value, np.generic) else value  # 1, not np.int64(1)
+    return f"people like {value!r} ({type(value).__name__})"
+
+
 def label_metrics(strengths: pd.DataFrame, labels: pd.DataFrame) -> Dict[str, float]:
     """AUC and average precision of the strength for telling labelled strong pairs
     (``labels.strong`` true) from labelled weak ones. Pairs are unordered. A labelled pair
@@ -28,6 +34,12 @@ def label_metrics(strengths: pd.DataFrame, labels: pd.DataFrame) -> Dict[str, fl
             raise ValueError(f"{name} needs column(s) {sorted(missing)}")
     strength_of = dict(zip(_pair_keys(strengths["a"], strengths["b"]), strengths["strength"].astype(float)))
     keys = _pair_keys(labels["a"], labels["b"])
+    if keys and strength_of and not any(k in strength_of for k in keys):
+        # Every labelled pair would score 0 and the AUC would be 0.5: almost always ids of
+        # another type (labels read as integers, a scorer that names people by strings).
+        raise ValueError("label_metrics(): no labelled pair is among the strengths' pairs; the labels name "
+                         f"{_example(labels)} and the strengths {_example(strengths)} (convert the ids, "
+                         "e.g. labels.astype({'a': str, 'b': str}))")
     y = labels["strong"].astype(bool).to_numpy()
     score = np.array([strength_of.get(k, 0.0) for k in keys])
     if y.all() or not y.any():

@@ -1,0 +1,179 @@
+"""Fitting on the validation stage: relscore's link score by logistic regression on its
+features, a gradient-boosted combiner of the same features, and the other scores'
+parameters by Nelder-Mead. Only a validation plan's edges are ever used."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, Optional, Tuple
+
+import numpy as np
+
+from .. import _eval
+from .metrics import average_precision
+from .persistence import FittedModel
+from .plan import LinkPredictionResult, Plan, plan_metrics, make_plan, run_plan
+from .scores import LINK_FEATURES, score_spec
+from .splits import Split
+
+__all__ = ["link_features", "fit_link_score", "LINK_BOOSTER_INCREASING", "LINK_BOOSTER_PARAMS", "fit_link_booster",
+           "run_link_booster", "fit"]
+
+
+def link_features(plan: Plan) -> Tuple[np.ndarray, np.ndarray]:
+    """The feature matrices (positives, negatives; one row per entry of the plan, columns
+    :data:`LINK_FEATURES`) of relscore's link score over a plan, computed in C++ by the same
+    stream as :func:`run_plan` (a batch's features use only what was known before it)."""
+    full = plan.data.full
+    model = _eval.make_relscore_link(np.zeros(len(LINK_FEATURES)))
+    return _eval.run_feature_stream(model, full.src, full.dst, full.ts, plan.learn_index, plan.learn_offset,
+                                    plan.batch_index, plan.stream_offset, plan.neg_src, plan.neg_dst)
+
+
+def fit_link_score(plan: Plan, l2: float = 1.0) -> Tuple[Dict[str, float], Dict[str, Any]]:
+    """Fit relscore's link score on a validation plan: L2-regularized logistic regression of
+    "positive or negative" on the standardized features (scipy's trust-region Newton; ``l2`` as
+    scikit-learn's 1/C). Returns the weights on the raw features and the fit's record,
+    including the validation AP of the fitted score. Only the plan's edges are used."""
+    from scipy.optimize import minimize
+    from threadpoolctl import threadpool_limits
+
+    positive, negative = link_features(plan)
+    x = np.vstack([positive, negative])
+    y = np.r_[np.ones(len(positive)), np.zeros(len(negative))]
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    usable = scale > 1e-12  # a constant feature cannot be fitted: weight 0
+    z = np.zeros_like(x)
+    z[:, usable] = (x[:, usable] - mean[usable]) / scale[usable]
+    sign = 2 * y - 1
+
+    design = np.hstack([z, np.ones((len(z), 1))])  # the last column is the intercept
+    penalty = np.r_[np.full(z.shape[1], l2), 0.0]  # the intercept is not penalized
+
+    def loss(theta: np.ndarray) -> float:
+        margin = sign * (design @ theta)
+        return float(np.sum(np.logaddexp(0.0, -margin)) + 0.5 * np.sum(penalty * theta * theta))
+
+    def gradient(theta: np.ndarray) -> np.ndarray:
+        margin = sign * (design @ theta)
+        slope = -sign * 0.5 * (1 - np.tanh(margin / 2))  # d/dmargin log(1 + e^-margin), without overflow
+        return design.T @ slope + penalty * theta
+
+    def hessian(theta: np.ndarray) -> np.ndarray:
+        p = 0.5 * (1 + np.tanh(design @ theta / 2))  # the logistic function, without overflow
+        return (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
+
+    with threadpool_limits(1):  # one core: threaded BLAS only slows a problem this small down
+        # Convex with an exact Hessian (33 x 33): a trust-region Newton method converges in
+        # a few dozen steps.
+        best = minimize(loss, np.zeros(design.shape[1]), jac=gradient, hess=hessian, method="trust-exact",
+                        options={"gtol": 1e-8, "maxiter": 200})
+    standardized = best.x[:-1]
+    raw = np.where(usable, standardized / np.where(usable, scale, 1.0), 0.0)
+    weights = {name: float(w) for name, w in zip(LINK_FEATURES, raw)}
+    ap = 100 * float(np.mean([average_precision(positive[part] @ raw, negative[part] @ raw)
+                              for part in (slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+                                           for b in range(plan.batch_count))]))
+    ranked = sorted(zip(LINK_FEATURES, standardized), key=lambda t: -abs(t[1]))
+    return weights, {"validation_ap": ap, "optimizer": "logistic regression, scipy trust-exact", "l2": l2,
+                     "iterations": int(best.nit),
+                     # Newton steps stall once the gradient is at rounding level, which scipy
+                     # reports as a failure: converged means a gradient that small.
+                     "converged": bool(best.success or np.max(np.abs(best.jac)) < 1e-6 * len(y)),
+                     "standardized_weights": {name: float(w) for name, w in ranked}}
+
+
+# Features whose growth can only make a link more likely: a stronger tie either way, a more
+# recent contact (since_* are minus the log of the time since), a busier or more recently
+# active destination, more two-hop paths. Without these constraints the trees overfit the
+# validation stage and lose to the weighted sum wherever inductive negatives or the
+# inductive setting are involved (UCI, issue 16).
+LINK_BOOSTER_INCREASING: Tuple[str, ...] = (
+    "tie_out_1h", "tie_out_1d", "tie_out_7d", "tie_out_30d", "tie_in_1h", "tie_in_1d", "tie_in_7d", "tie_in_30d",
+    "reciprocated_7d", "since_out", "since_in", "dst_in_1h", "dst_in_1d", "dst_in_7d", "dst_in_30d",
+    "dst_since_active", "two_hop_7d", "common_neighbours")
+
+# The non-linear combiner of the link features (issue 16): small trees, a fixed budget and
+# no early stopping, so that a fit is deterministic and takes a few seconds on UCI.
+LINK_BOOSTER_PARAMS: Dict[str, Any] = {
+    "max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15, "min_samples_leaf": 40, "l2_regularization": 1.0,
+    "early_stopping": False, "random_state": 0,
+    "monotonic_cst": [1 if name in LINK_BOOSTER_INCREASING else 0 for name in LINK_FEATURES]}
+
+
+def fit_link_booster(plan: Plan, **params: Any) -> Any:
+    """Fit a non-linear combiner of relscore's link features (:data:`LINK_FEATURES`) on a
+    validation plan: scikit-learn's ``HistGradientBoostingClassifier`` (parameters
+    :data:`LINK_BOOSTER_PARAMS`, overridden by ``params``; increasing in the features of
+    :data:`LINK_BOOSTER_INCREASING`) of "positive or negative", on one
+    thread. Only the plan's edges are used. Returns the fitted classifier, for
+    :func:`run_link_booster`."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    if plan.stage != "val":
+        raise ValueError("fit_link_booster() only fits on a validation plan")
+    positive, negative = link_features(plan)
+    with threadpool_limits(1):  # the evaluation's budget is one core
+        return HistGradientBoostingClassifier(**{**LINK_BOOSTER_PARAMS, **params}).fit(
+            np.vstack([positive, negative]), np.r_[np.ones(len(positive)), np.zeros(len(negative))])
+
+
+def run_link_booster(plan: Plan, booster: Any, fast_metrics: bool = False) -> LinkPredictionResult:
+    """Score a plan with a fitted combiner of the link features (``booster.decision_function``,
+    e.g. from :func:`fit_link_booster`): the features come from the same C++ stream as
+    :func:`run_plan` (a query's features use only what it may know), the metrics are
+    :func:`run_plan`'s. The log-odds, not probabilities, are the scores: probabilities near 1
+    would tie once rounded to float32."""
+    from threadpoolctl import threadpool_limits
+
+    started = time.perf_counter()
+    positive, negative = link_features(plan)
+    with threadpool_limits(1):
+        scores = booster.decision_function(np.vstack([positive, negative]))
+    return plan_metrics(plan, scores[:len(positive)], scores[len(positive):], fast_metrics, started)
+
+
+
+def fit(score: str, data: Split, setting: str = "transductive", strategy: str = "random",
+        max_evaluations: int = 300, plan: Optional[Plan] = None, knowledge: str = "batch") -> FittedModel:
+    """Fit a score's parameters on the validation stage (history = train, batches = the
+    validation edges, negatives drawn as DyGLib draws validation negatives) by maximizing the
+    mean per-batch average precision with scipy's Nelder-Mead. The test edges are never seen."""
+    from scipy.optimize import minimize
+
+    spec = score_spec(score)
+    plan = plan or make_plan(data, setting, strategy, stage="val", knowledge=knowledge)
+    if plan.stage != "val":
+        raise ValueError("fit() only fits on a validation plan")
+    started = time.perf_counter()
+    if score == "relscore":  # linear in its weights: a convex fit, no search over a simplex
+        weights, record = fit_link_score(plan)
+        return FittedModel(score, weights, {"fitted": True, "data": data.full.name, "setting": setting,
+                                            "negatives": strategy, "stage": "val", **record,
+                                            "seconds": time.perf_counter() - started})
+    if not spec.parameters:
+        ap = run_plan(plan, spec.factory(), fast_metrics=True).ap
+        return FittedModel(score, {}, {"fitted": True, "data": data.full.name, "setting": setting,
+                                       "negatives": strategy, "validation_ap": ap, "evaluations": 1})
+
+    def params_of(z: np.ndarray) -> Dict[str, float]:
+        return {p.name: p.from_free(float(v)) for p, v in zip(spec.parameters, z)}
+
+    evaluations = 0
+
+    def loss(z: np.ndarray) -> float:
+        nonlocal evaluations
+        evaluations += 1
+        return -run_plan(plan, spec.factory(**params_of(z)), fast_metrics=True).ap
+
+    z0 = np.array([p.to_free(p.default) for p in spec.parameters])
+    # Steps of one unit in the free space: a factor e in a half-life, a logit step of 1.
+    simplex = np.vstack([z0] + [z0 + np.eye(len(z0))[k] for k in range(len(z0))])
+    best = minimize(loss, z0, method="Nelder-Mead",
+                    options={"initial_simplex": simplex, "maxfev": max_evaluations, "xatol": 1e-3, "fatol": 1e-4})
+    return FittedModel(score, params_of(best.x), {
+        "fitted": True, "data": data.full.name, "setting": setting, "negatives": strategy, "stage": "val",
+        "validation_ap": -float(best.fun), "evaluations": evaluations, "seconds": time.perf_counter() - started})
+
+

@@ -1,0 +1,197 @@
+// relscore's link score (eval/link_models.hpp, relscore_link): a weighted sum of features
+// of the observed edges, kept in O(1) per edge with decayed sums at four half-lives.
+
+#include "streaming_model.hpp"
+
+#include <boost/unordered/unordered_flat_set.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace eval {
+namespace {
+
+using namespace internal;
+
+// ---------------------------------------------------------------------------- relscore link
+
+constexpr std::array<std::string_view, link_feature_count> feature_names{
+    "tie_out_1h", "tie_out_1d", "tie_out_7d", "tie_out_30d",
+    "tie_in_1h", "tie_in_1d", "tie_in_7d", "tie_in_30d",
+    "reciprocated_7d", "pair_count", "since_out", "since_in",
+    "dst_in_1h", "dst_in_1d", "dst_in_7d", "dst_in_30d",
+    "dst_out_1h", "dst_out_1d", "dst_out_7d", "dst_out_30d",
+    "dst_since_active", "dst_was_destination",
+    "src_out_1d", "src_out_7d", "src_in_1d", "src_in_7d",
+    "two_hop_7d", "common_neighbours",
+    "last_from_dst", "overdue_out", "src_novelty_7d", "dst_new_in_7d"};
+
+// The half-lives of the features, in seconds (1 h, 1 day, 7 days, 30 days); index 2 (7 days)
+// is the scale of the reciprocity and two-hop features.
+constexpr std::array<double, 4> feature_half_lives{3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0};
+constexpr std::size_t week = 2;
+constexpr double never_recency = -20;  // the "since" features of a pair or node with no edge yet
+
+using decayed_scales = std::array<detail::decayed_sum, feature_half_lives.size()>;
+
+void add_at_every_scale(decayed_scales& sums, std::int64_t t_us) noexcept {
+    for (std::size_t h = 0; h < sums.size(); ++h) sums[h].add(1.0, t_us, feature_half_lives[h] * 1e6);
+}
+
+[[nodiscard]] double at_scale(const decayed_scales& sums, std::size_t h, std::int64_t t_us) noexcept {
+    return sums[h].at(t_us, feature_half_lives[h] * 1e6);
+}
+
+[[nodiscard]] double since(double then, double now) noexcept { return -std::log1p((now - then) / 60.0); }
+
+class relscore_link_model final : public streaming_model<relscore_link> {
+public:
+    explicit relscore_link_model(std::span<const double> weights) {
+        std::copy(weights.begin(), weights.end(), m_weights.begin());
+    }
+
+    [[nodiscard]] std::string describe() const override {
+        std::string out = "relscore_link(";
+        for (std::size_t j = 0; j < link_feature_count; ++j)
+            out += fmt::format("{}{}={}", j ? ", " : "", feature_names[j], m_weights[j]);
+        return out += ")";
+    }
+
+    void features(std::span<const node_id> src, std::span<const node_id> dst, std::span<const double> time,
+                  std::span<double> out) const override {
+        check_query("features", src, dst, time, out.size(), time.size() * link_feature_count);
+        for (std::size_t k = 0; k < time.size(); ++k)
+            compute(src[k], dst[k], time[k], out.subspan(k * link_feature_count, link_feature_count));
+    }
+
+protected:
+    void learn(node_id u, node_id v, double t) override {
+        const auto us = to_micros(t);
+        auto& pair = m_pairs[pair_key{u, v}];
+        const bool first_time = pair.count == 0;
+        add_at_every_scale(pair.sums, us);
+        if (!first_time) pair.gap_sum += t - pair.last;
+        ++pair.count;
+        pair.last = t;
+        auto& from = m_nodes[u];
+        add_at_every_scale(from.out, us);
+        if (first_time) from.new_out.add(1.0, us, feature_half_lives[week] * 1e6);
+        from.last = t;
+        auto& to = m_nodes[v];
+        add_at_every_scale(to.in, us);
+        if (first_time) to.new_in.add(1.0, us, feature_half_lives[week] * 1e6);
+        to.last = t;
+        to.was_destination = true;
+        if (u != v) {
+            m_nodes[u].neighbours.insert(v);  // (re-lookup: inserting v may have moved u's entry)
+            m_nodes[v].neighbours.insert(u);
+        }
+    }
+
+    [[nodiscard]] double value(node_id u, node_id v, double t) const override {
+        std::array<double, link_feature_count> f{};
+        compute(u, v, t, f);
+        double s = 0;
+        for (std::size_t j = 0; j < link_feature_count; ++j) s += m_weights[j] * f[j];
+        return s;
+    }
+
+private:
+    struct pair_state {
+        decayed_scales sums{};
+        std::int64_t count = 0;
+        double last = 0;
+        double gap_sum = 0;  // Σ of the gaps between consecutive u -> v edges
+    };
+    struct node_state {
+        decayed_scales in{}, out{};
+        detail::decayed_sum new_out, new_in;  // first edges of a pair, at 7 days
+        double last = 0;
+        bool was_destination = false;
+        boost::unordered_flat_set<node_id> neighbours;  // either direction
+    };
+
+    [[nodiscard]] double directed(const pair_state* p, std::size_t h, std::int64_t us) const noexcept {
+        return p ? at_scale(p->sums, h, us) : 0.0;
+    }
+
+    void compute(node_id u, node_id v, double t, std::span<double> f) const {
+        const auto us = to_micros(t);
+        const pair_state* out = find(m_pairs, u, v);
+        const pair_state* in = find(m_pairs, v, u);
+        std::size_t j = 0;
+        for (std::size_t h = 0; h < feature_half_lives.size(); ++h) f[j++] = std::log1p(directed(out, h, us));
+        for (std::size_t h = 0; h < feature_half_lives.size(); ++h) f[j++] = std::log1p(directed(in, h, us));
+        f[j++] = std::log1p(2 * std::min(directed(out, week, us), directed(in, week, us)));
+        f[j++] = std::log1p(out ? static_cast<double>(out->count) : 0.0);
+        f[j++] = out ? since(out->last, t) : never_recency;
+        f[j++] = in ? since(in->last, t) : never_recency;
+
+        const auto dst_it = m_nodes.find(v);
+        const node_state* dst = dst_it == m_nodes.end() ? nullptr : &dst_it->second;
+        for (std::size_t h = 0; h < feature_half_lives.size(); ++h) f[j++] = dst ? std::log1p(at_scale(dst->in, h, us)) : 0;
+        for (std::size_t h = 0; h < feature_half_lives.size(); ++h) f[j++] = dst ? std::log1p(at_scale(dst->out, h, us)) : 0;
+        f[j++] = dst ? since(dst->last, t) : never_recency;
+        f[j++] = dst && dst->was_destination ? 1.0 : 0.0;
+
+        const auto src_it = m_nodes.find(u);
+        const node_state* src = src_it == m_nodes.end() ? nullptr : &src_it->second;
+        for (const std::size_t h : {std::size_t{1}, week}) f[j++] = src ? std::log1p(at_scale(src->out, h, us)) : 0;
+        for (const std::size_t h : {std::size_t{1}, week}) f[j++] = src ? std::log1p(at_scale(src->in, h, us)) : 0;
+
+        double two_hop = 0;
+        std::size_t common = 0;
+        if (src && dst && u != v) {
+            const bool never_met = !out && !in;
+            const bool u_smaller = src->neighbours.size() <= dst->neighbours.size();
+            const auto& walk = u_smaller ? src->neighbours : dst->neighbours;
+            const auto& other = u_smaller ? dst->neighbours : src->neighbours;
+            for (const node_id w : walk) {
+                if (w == u || w == v || !other.contains(w)) continue;
+                ++common;
+                if (never_met) two_hop += std::min(undirected(u, w, us), undirected(w, v, us));
+            }
+        }
+        f[j++] = std::log1p(two_hop);
+        f[j++] = std::log1p(static_cast<double>(common));
+
+        f[j++] = in && (!out || in->last > out->last) ? 1.0 : 0.0;
+        const double mean_gap = out && out->count > 1 ? out->gap_sum / static_cast<double>(out->count - 1) : 0.0;
+        f[j++] = mean_gap > 0 ? std::log1p((t - out->last) / mean_gap) : 0.0;
+        const double week_us = feature_half_lives[week] * 1e6;
+        const double src_out_week = src ? at_scale(src->out, week, us) : 0.0;
+        f[j++] = src_out_week > 0 ? src->new_out.at(us, week_us) / src_out_week : 0.0;
+        f[j++] = dst ? std::log1p(dst->new_in.at(us, week_us)) : 0.0;
+    }
+
+    // S_xy = V_xy + V_yx at 7 days.
+    [[nodiscard]] double undirected(node_id x, node_id y, std::int64_t us) const noexcept {
+        return directed(find(m_pairs, x, y), week, us) + directed(find(m_pairs, y, x), week, us);
+    }
+
+    std::array<double, link_feature_count> m_weights{};
+    pair_map<pair_state> m_pairs;
+    node_map<node_state> m_nodes;
+};
+
+}  // namespace
+
+const std::array<std::string_view, link_feature_count>& link_feature_names() noexcept { return feature_names; }
+
+std::unique_ptr<relscore_link> make_relscore_link(std::span<const double> weights) {
+    if (weights.size() != link_feature_count)
+        throw_invalid(fmt::format("relscore::eval::make_relscore_link(): {} weights given, {} expected (one per feature)",
+                                  weights.size(), link_feature_count));
+    for (std::size_t j = 0; j < weights.size(); ++j)
+        if (!std::isfinite(weights[j]))
+            throw_invalid(fmt::format("relscore::eval::make_relscore_link(): the weight of {} is not finite",
+                                      feature_names[j]));
+    return std::make_unique<relscore_link_model>(weights);
+}
+
+}  // namespace eval
+RELSCORE_END_NAMESPACE
