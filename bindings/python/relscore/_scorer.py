@@ -158,6 +158,19 @@ def _relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool,
 _FAST_KIND = {str: "str", int: "int"}
 
 
+def _fast_micros(time: Any) -> Optional[int]:
+    """add()'s fast path: UNIX seconds (int or float) or an aware Timestamp, in
+    microseconds; None for any other type (the general path converts those)."""
+    kind = type(time)
+    if kind is int:
+        return int(time) * 1_000_000
+    if kind is float:
+        return round(time * 1_000_000)
+    if kind is pd.Timestamp and time.tzinfo is not None:
+        return int(time.value) // 1000
+    return None
+
+
 class Scorer:
     """Scores relationships from interactions: time-decaying, reciprocity-weighted.
 
@@ -414,9 +427,7 @@ class Scorer:
         if (kind is not None and type(target) is type(source) and weight is None and type(channel) is str
                 and (self._ids is None or self._ids == kind) and (mutual is False or mutual is True)):
             try:
-                time_type = type(time)
-                us = (time * 1_000_000 if time_type is int else round(time * 1_000_000) if time_type is float
-                      else time.value // 1000 if time_type is pd.Timestamp and time.tzinfo is not None else None)
+                us = _fast_micros(time)
                 if us is not None and _convert._MIN_US <= us <= _convert._MAX_US and source and target:
                     if kind == "int":
                         self._core.add(us, str(source), str(target), channel, None, mutual)
