@@ -13,6 +13,7 @@
 
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -166,3 +167,20 @@ def test_group_labels_fit_is_not_worse_than_the_defaults(name):
     summary = result.summary
     assert summary.loc["fitted", "auc"] >= summary.loc["defaults", "auc"] - 0.01
     assert 0.6 < summary.loc["fitted", "auc"] < 0.8  # a weak proxy: informative, far from perfect
+
+
+def test_readme_shows_the_example_and_its_output(tmp_path):
+    """The README's "Fit it to your own stars" block is examples/python/fit_stars.py, and
+    the output it shows (tests/golden/fit_stars.txt, checked by test_readme.py) is what the
+    script prints."""
+    import subprocess
+    import sys
+
+    script = os.path.join(ROOT, "examples", "python", "fit_stars.py")
+    code = Path(script).read_text(encoding="utf-8").split('"""', 2)[2].strip("\n")
+    readme = Path(ROOT, "README.md").read_text(encoding="utf-8")
+    assert f"```python\n{code}\n```" in readme
+    out = subprocess.run([sys.executable, "-W", "error", script], cwd=tmp_path, capture_output=True, text=True,
+                         check=True).stdout
+    assert out == Path(ROOT, "tests", "golden", "fit_stars.txt").read_text(encoding="utf-8")
+    assert relscore.Scorer.from_config(tmp_path / "my_relscore.json").reciprocity > 0.8
