@@ -11,6 +11,7 @@
   defaults on cross-validated AUC (docs/fitting.md has the numbers).
 """
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -129,40 +130,17 @@ def test_bad_labels_are_refused():
         relscore.fit(log, pd.DataFrame({"a": ["p0", "p1"], "b": ["p1", "p0"], "label": [0, 1]}))
 
 
-# name -> (folder, log file, metadata file): rows "t i j" of 20 s face-to-face contacts;
-# metadata "id group" (department, class).
-SOCIOPATTERNS = {
-    "workplace-2013": ("sociopatterns-workplace-2013", "tij_InVS13.dat", "metadata_InVS13.dat"),
-    "workplace-2015": ("sociopatterns-workplace-2015", "tij_InVS15.dat.gz", "metadata_InVS15.dat"),
-    "highschool-2012": ("sociopatterns-highschool-2012", "tij_thiers12.dat", "metadata_thiers12.dat"),
-}
+spec = importlib.util.spec_from_file_location("fit_group_labels", os.path.join(ROOT, "scripts", "fit_group_labels.py"))
+fit_group_labels = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(fit_group_labels)
+FACE_TO_FACE = ["workplace-2013", "workplace-2015", "highschool-2012"]
 
 
-def group_tie_labels(name):
-    """The log (an hour of contact weighs one meeting, as in scripts/star_distribution.py)
-    and, for every pair that met and whose two people have a group, label 1 when the
-    groups are equal."""
-    folder, log_file, meta_file = SOCIOPATTERNS[name]
-    frame = pd.read_csv(os.path.join(DATA, folder, log_file), sep=r"\s+", header=None, usecols=[0, 1, 2],
-                        names=["time", "source", "target"])
-    frame = frame[frame["source"] != frame["target"]]
-    meta = pd.read_csv(os.path.join(DATA, folder, meta_file), sep=r"\s+", header=None, usecols=[0, 1],
-                       names=["id", "group"])
-    group = dict(zip(meta["id"], meta["group"]))
-    log = pd.DataFrame({"time": frame["time"].to_numpy().astype("datetime64[s]"), "source": frame["source"],
-                        "target": frame["target"], "channel": "meeting", "weight": 3 * 20 / 3600, "mutual": True})
-    pairs = sorted({(min(a, b), max(a, b)) for a, b in zip(frame["source"], frame["target"])})
-    labels = pd.DataFrame([(a, b, int(group[a] == group[b])) for a, b in pairs if a in group and b in group],
-                          columns=["a", "b", "label"])
-    return log, labels
-
-
-@pytest.mark.parametrize("name", sorted(SOCIOPATTERNS))
+@pytest.mark.parametrize("name", FACE_TO_FACE)
 def test_group_labels_fit_is_not_worse_than_the_defaults(name):
-    folder, log_file, _ = SOCIOPATTERNS[name]
-    if not os.path.exists(os.path.join(DATA, folder, log_file)):
+    if name not in set(fit_group_labels.available(DATA)):
         pytest.skip(f"real data not found at {DATA}")
-    log, labels = group_tie_labels(name)
+    log, labels = fit_group_labels.group_tie_labels(DATA, name)
     result = relscore.fit(log, labels)
     summary = result.summary
     assert summary.loc["fitted", "auc"] >= summary.loc["defaults", "auc"] - 0.01
