@@ -162,3 +162,26 @@ def test_readme_shows_the_example_and_its_output(tmp_path):
                          check=True).stdout
     assert out == Path(ROOT, "tests", "golden", "fit_stars.txt").read_text(encoding="utf-8")
     assert relscore.Scorer.from_config(tmp_path / "my_relscore.json").reciprocity > 0.8
+
+
+def test_ordinal_auc_and_likelihood_against_brute_force():
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(5)
+    score = np.round(rng.normal(size=300), 1)  # with ties
+    y = rng.integers(0, 4, size=300)
+    concordant = sum((score[i] > score[j]) + 0.5 * (score[i] == score[j])
+                     for i in range(300) for j in range(300) if y[i] > y[j])
+    assert np.isclose(_fit._concordance(score, y), concordant / sum(1 for i in range(300) for j in range(300)
+                                                                     if y[i] > y[j]))
+    binary = (y > 1).astype(int)
+    assert np.isclose(_fit._concordance(score, binary), roc_auc_score(binary, score))
+    # Cumulative logit with cutpoints c: P(y = k) = σ(c_k − a·x) − σ(c_{k−1} − a·x).
+    x = rng.normal(size=300)
+    link = np.array([np.log(1.5), -0.5, np.log(0.7), np.log(1.2)])
+    cut = np.array([-0.5, -0.5 + 0.7, -0.5 + 0.7 + 1.2])
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    upper = np.append(sig(cut[None, :] - 1.5 * x[:, None]), np.ones((300, 1)), axis=1)
+    lower = np.append(np.zeros((300, 1)), sig(cut[None, :] - 1.5 * x[:, None]), axis=1)
+    expected = -np.mean(np.log(upper[np.arange(300), y] - lower[np.arange(300), y]))
+    assert np.isclose(_fit._link_nll(x, y, link, 4), expected)
