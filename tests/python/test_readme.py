@@ -41,7 +41,7 @@ def test_every_readme_output_block_is_its_golden_file():
     blocks = BLOCK.findall(readme)
     assert {name for name, _ in blocks} == {
         "tests/golden/stars_sam.txt", "tests/golden/explain_sam_daniel.txt", "tests/golden/due_sam.txt",
-        "tests/golden/intro_sam_grace.txt"}
+        "tests/golden/intro_sam_grace.txt", "tests/golden/fit_stars.txt"}
     for name, shown in blocks:
         golden = (ROOT / name).read_text(encoding="utf-8")
         assert excerpt_matches(shown, golden), f"README's block for {name} differs from the golden file"

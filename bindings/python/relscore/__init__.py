@@ -20,6 +20,7 @@ import pandas as pd
 from . import _core
 from ._convert import DurationLike, TimeLike, to_duration_micros, to_micros
 from ._insight import Conversation, Explanation, Replies, Rhythm, StarCalibration, Trend
+from ._fit import FitResult
 from ._scorer import DEFAULT_CHANNELS, Channel, Relationship, Scorer
 from . import network
 from .network import intro, strength_matrix, suggest
@@ -34,6 +35,7 @@ __all__ = [
     "Conversation",
     "DEFAULT_CHANNELS",
     "Explanation",
+    "FitResult",
     "MAX_WEIGHT",
     "Relationship",
     "Replies",
@@ -41,6 +43,7 @@ __all__ = [
     "Scorer",
     "StarCalibration",
     "Trend",
+    "fit",
     "intro",
     "network",
     "parse_duration",
@@ -63,5 +66,11 @@ def parse_duration(value: DurationLike) -> pd.Timedelta:
     return pd.Timedelta(microseconds=to_duration_micros(value))
 
 
-for _obj in (Channel, Conversation, Explanation, Relationship, Replies, Rhythm, Scorer, StarCalibration, Trend):
+def fit(log: pd.DataFrame, labels: pd.DataFrame, **options: object) -> FitResult:
+    """Fit channel weights, half-lives and ρ to your own labels (stars or 0/1 ties), with
+    cross-validated agreement against the defaults and a raw count: :meth:`Scorer.fit`."""
+    return Scorer.fit(log, labels, **options)  # type: ignore[arg-type]
+
+
+for _obj in (Channel, Conversation, Explanation, FitResult, Relationship, Replies, Rhythm, Scorer, StarCalibration, Trend):
     _obj.__module__ = "relscore"

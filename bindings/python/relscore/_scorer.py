@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _convert, _core, _insight
+from . import _convert, _core, _fit, _insight
 from ._convert import DurationLike, TimeLike
 from ._insight import Conversation, Explanation, Rhythm, StarCalibration, Trend
 
@@ -309,6 +309,97 @@ class Scorer:
         if obj._ids == "int":
             obj._check_int_names()
         return obj
+
+    @classmethod
+    def from_config(cls, config: Any, **settings: Any) -> "Scorer":
+        """A scorer with the channels and ρ of a configuration: a JSON file's path (as
+        :meth:`relscore.FitResult.save` writes it), its dict (:meth:`config`) or a
+        :class:`relscore.FitResult`. Only the listed channels exist. ``settings`` are the
+        other keyword arguments of :class:`Scorer` (``reply_window``, ``conversations``, …).
+        Star thresholds in the file are not applied by themselves: pass
+        ``thresholds=config["star_thresholds"]`` to :meth:`stars`.
+
+        >>> s = Scorer.from_config(Scorer(reciprocity=0.8).config())
+        >>> s.reciprocity
+        0.8
+        """
+        checked = _fit.read_config(config)
+        for key in ("reciprocity", "channels", "defaults", "half_life"):
+            if key in settings:
+                raise ValueError(f"relscore.Scorer.from_config(): {key}= comes from the configuration")
+        channels = {c["name"]: (float(c["weight"]), pd.Timedelta(microseconds=int(c["half_life_us"])))
+                    for c in checked["channels"]}
+        return cls(reciprocity=float(checked["reciprocity"]), channels=channels, defaults=False, **settings)
+
+    def config(self) -> Dict[str, Any]:
+        """The scoring configuration (channels with weights and half-lives, ρ) as the JSON
+        object :meth:`from_config` reads (``{"format": "relscore-config", "version": 1,
+        ...}``). Decay kernels other than the exponential are not part of it (ValueError)."""
+        if self._core.kernels:
+            raise ValueError("relscore.Scorer.config(): a configuration holds exponential channels only; this scorer "
+                             "has other decay kernels")
+        return _fit.make_config(self.reciprocity, [(n, w, h) for n, w, h in self._core.channels])
+
+    @classmethod
+    def fit(
+        cls,
+        log: pd.DataFrame,
+        labels: pd.DataFrame,
+        *,
+        start: Optional[Any] = None,
+        at: Optional[TimeLike] = None,
+        folds: int = 5,
+        seed: int = 0,
+        l2: float = 1.0,
+        time: str = "time",
+        source: str = "source",
+        target: str = "target",
+        channel: Optional[str] = "channel",
+        weight: Optional[str] = "weight",
+        mutual: Optional[str] = "mutual",
+        default_channel: str = "contact",
+        origin: Any = None,
+        unit: Optional[str] = None,
+    ) -> "_fit.FitResult":
+        """Fit channel weights, half-lives and ρ to your own labels, with cross-validation.
+
+        ``log``: the interactions, a DataFrame as :meth:`add_dataframe` takes it (column
+        names, ``origin=``/``unit=`` alike; a missing weight is the channel's).
+        ``labels``: columns ``a``, ``b`` and either ``stars`` (whole numbers 0..5, your
+        own ratings: an ordinal, cumulative-logit fit) or ``label`` (0/1, a tie or not: a
+        logistic fit), both on ``log(1 + strength)`` at ``at`` (default: the newest
+        interaction). ``start``: the configuration to start from and to compare with (a
+        Scorer, a config dict or file; default: the defaults); its channels must include
+        every channel of the log. ``folds``: cross-validation folds (stratified by label).
+        ``l2``: a weak ridge toward the start on log-weights and log-half-lives.
+
+        Returns a :class:`relscore.FitResult`: the fitted configuration (``save(path)``,
+        then ``Scorer.from_config(path)``), per-fold held-out Spearman and AUC of the
+        fitted model, of the start and of the raw interaction count (``summary``), and for
+        stars the thresholds :meth:`calibrate_stars` fits on the fitted scorer.
+
+        Weights are fitted relative to the channel most interactions take their weight
+        from (its weight stays as started); a channel with no interaction among the
+        labelled pairs keeps its start values. Method and measured numbers: docs/fitting.md.
+        """
+        base = (start if isinstance(start, Scorer) else
+                cls() if start is None else cls.from_config(start))
+        columns = {"time": time, "source": source, "target": target, "channel": channel, "weight": weight,
+                   "mutual": mutual}
+        result = _fit.fit(log, labels, list(base._core.channels), base.reciprocity,
+                          at_us=_convert.optional_micros(at), columns=columns, default_channel=default_channel,
+                          origin=origin, unit=unit, folds=int(folds), seed=int(seed), l2=float(l2))
+        if result.kind == "stars":
+            fitted = cls.from_config(result.config, conversations=True)
+            fitted.add_dataframe(log, time=time, source=source, target=target, channel=channel, weight=weight,
+                                 mutual=mutual, default_channel=default_channel, missing_weight="default",
+                                 origin=origin, unit=unit)
+            calibration = fitted.calibrate_stars(labels[["a", "b", "stars"]], at=at)
+            result.star_thresholds = list(calibration.thresholds)
+            result.config["star_thresholds"] = result.star_thresholds
+            result.config["fit"]["stars_agreement"] = {"default_thresholds": calibration.before,
+                                                       "fitted_thresholds": calibration.after}
+        return result
 
     def _check_int_names(self) -> None:
         for name in self._core.people():
