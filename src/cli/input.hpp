@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,8 +28,21 @@ struct input_options {
     std::string delimiter;
     bool quiet = false;
     std::optional<std::string> reply_window, touch_gap;
+    std::optional<std::string> config_file;  // --config: channels and rho from a JSON file
     bool retain_events = false;  // set by commands that show receipts
 };
+
+/// A scoring configuration file (JSON, as Python's relscore.FitResult.save and
+/// Scorer.config write it): {"format": "relscore-config", "version": 1, "reciprocity": R,
+/// "channels": [{"name", "weight", "half_life_us"}...], optional "star_thresholds": [5]}.
+struct config_file {
+    double reciprocity = 0.5;
+    channel_registry channels;
+    std::optional<std::array<double, 5>> star_thresholds;
+};
+
+/// Reads and checks one; errors (invalid_argument_error) name the file and the field.
+config_file read_config_file(const std::string& path);
 
 /// Row counts (--top and the like): whole numbers in [1, max_count], checked by CLI11 so
 /// nothing wraps and the message is short ("Value 0 not in range 1 to 1000000000").

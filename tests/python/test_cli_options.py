@@ -5,6 +5,7 @@ its --results writer. The CLI is $RELSCORE_BUILD_DIR/relscore (default build/), 
 `make test` builds before pytest runs."""
 
 import csv
+import io
 import json
 import os
 import pty
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+import relscore
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("RELSCORE_BUILD_DIR", ROOT / "build"))
@@ -227,3 +230,37 @@ def test_results_script_writes_the_table_and_names_missing_data(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert f"python scripts/results.py {out}" in text  # the command that made it
     assert "skipped" in text
+
+
+def test_config_file_from_python_scores_the_same_on_the_command_line(cli, tmp_path):
+    """--config reads the JSON a fitted (or any) Python scorer writes: the CLI's numbers are
+    the Python scorer's; its star thresholds drive `stars`; bad files say what is wrong."""
+    log = pd.DataFrame({"time": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-02-01", "2026-02-03"], utc=True),
+                        "source": ["ana", "ben", "ana", "cy"], "target": ["ben", "ana", "cy", "ana"],
+                        "channel": ["email", "call", "email", "call"]})
+    events = tmp_path / "log.csv"
+    log.to_csv(events, index=False)
+    scorer = relscore.Scorer(reciprocity=0.8, channels={"email": (2.0, "30d"), "call": (3.0, "10d")}, defaults=False)
+    config = scorer.config()
+    config["star_thresholds"] = [0.1, 0.5, 100, 200, 300]
+    path = tmp_path / "fitted.json"
+    path.write_text(json.dumps(config))
+    table = pd.read_csv(io.StringIO(run(cli, "score", str(events), "--config", str(path), "--format", "csv").stdout))
+    python = relscore.Scorer.from_config(path)
+    python.add_dataframe(log)
+    for row in table.itertuples():
+        assert row.strength == pytest.approx(python.between(row.a, row.b).strength, rel=1e-12)
+    stars = pd.read_csv(io.StringIO(run(cli, "stars", str(events), "--config", str(path), "--format", "csv").stdout))
+    for row in stars.itertuples():
+        assert row.stars == python.stars(row.a, row.b, thresholds=config["star_thresholds"])
+    assert set(stars["stars"]) <= {0, 1, 2}  # the file's thresholds: 3 stars need a strength of 100
+    for text, message in (("nope", "not JSON"), ("{}", "not a relscore configuration"),
+                          ('{"format": "relscore-config", "version": 9}', "version 9 is not supported"),
+                          ('{"format": "relscore-config", "version": 1, "reciprocity": 2, "channels": []}',
+                           "reciprocity 2 is not in [0, 1]")):
+        bad = tmp_path / "bad.json"
+        bad.write_text(text)
+        r = run(cli, "score", str(events), "--config", str(bad), check=False)
+        assert r.returncode == 2 and f"--config {bad}" in r.stderr and message in r.stderr, r.stderr
+    r = run(cli, "score", str(events), "--config", str(path), "--reciprocity", "0.3", check=False)
+    assert r.returncode != 0 and "excludes" in r.stderr
