@@ -113,4 +113,12 @@ struct evaluate_command {
     int run() const;
 };
 
+/// relscore fit: hands its arguments to Python's fit (evaluate_command.cpp), which writes
+/// the configuration file that --config reads.
+struct fit_command {
+    CLI::App* sub = nullptr;
+    CLI::App* define(CLI::App& app);
+    int run() const;
+};
+
 }  // namespace relscore::cli

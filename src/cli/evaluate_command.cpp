@@ -1,6 +1,9 @@
-// `relscore evaluate ...`: runs the Python evaluation harness (python -m relscore.evaluate).
+// `relscore evaluate ...` and `relscore fit ...`: hand their arguments to Python
+// (python -m relscore.evaluate, python -m relscore._fit_main).
 //
 // Design notes
+// - `fit` is in Python for the optimizer and cross-validation (scipy, scikit-learn); what
+//   it writes, the CLI reads natively (--config).
 // - Why a hand-off and not C++: the DyGLib protocol draws its negatives with Python's
 //   `random` and numpy's RandomState and picks them from Python sets, whose iteration order
 //   decides which pairs are drawn; only Python reproduces that exactly. The scores
@@ -84,32 +87,46 @@ CLI::App* evaluate_command::define(CLI::App& app) {
     return sub;
 }
 
-int evaluate_command::run() const {
+// Replaces this process with `python -m module args...` in the first Python that has the
+// package; returns only if none can run it (status 127, having said what to install).
+int run_python_module(const char* command, const char* module, const std::vector<std::string>& args) {
     std::vector<std::string> tried;
     for (const auto& python : candidates()) {
         if (!has_relscore(python)) {
             tried.push_back(python);
             continue;
         }
-        std::vector<std::string> argv_strings{python, "-m", "relscore.evaluate"};
-        const auto args = sub->remaining();
+        std::vector<std::string> argv_strings{python, "-m", module};
         argv_strings.insert(argv_strings.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& s : argv_strings) argv.push_back(s.data());
         argv.push_back(nullptr);
         ::execvp(python.c_str(), argv.data());
-        fmt::print(stderr, "relscore: error: cannot run {} for `relscore evaluate`: {}\n", python, std::strerror(errno));
+        fmt::print(stderr, "relscore: error: cannot run {} for `relscore {}`: {}\n", python, command, std::strerror(errno));
         return exit_cannot_run;
     }
     fmt::print(stderr,
-               "relscore: error: `relscore evaluate` runs the Python package relscore (python -m relscore.evaluate), "
+               "relscore: error: `relscore {0}` runs the Python package relscore (python -m {1}), "
                "and no Python found has it.\n"
-               "  tried: {}\n"
+               "  tried: {2}\n"
                "  install it into one of them: pip install 'relscore[evaluate]' (from a source tree: make python, "
                "or pip install '.[evaluate]'),\n"
-               "  or name a Python that has it: RELSCORE_PYTHON=/path/to/python3 relscore evaluate ...\n",
-               fmt::join(tried, ", "));
+               "  or name a Python that has it: RELSCORE_PYTHON=/path/to/python3 relscore {0} ...\n",
+               command, module, fmt::join(tried, ", "));
     return exit_cannot_run;
 }
+
+int evaluate_command::run() const { return run_python_module("evaluate", "relscore.evaluate", sub->remaining()); }
+
+CLI::App* fit_command::define(CLI::App& app) {
+    sub = app.add_subcommand("fit",
+                             "Fit channel weights, half-lives and rho to your own labels (a,b,stars or a,b,label) with the "
+                             "Python package; writes a --config file (see `relscore fit --help`)");
+    sub->prefix_command();
+    sub->set_help_flag();
+    return sub;
+}
+
+int fit_command::run() const { return run_python_module("fit", "relscore._fit_main", sub->remaining()); }
 
 }  // namespace relscore::cli

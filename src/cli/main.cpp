@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     add_command<due_command>(app, run);
     add_command<explain_command>(app, run);
     add_command<evaluate_command>(app, run);
+    add_command<fit_command>(app, run);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -264,3 +264,27 @@ def test_config_file_from_python_scores_the_same_on_the_command_line(cli, tmp_pa
         assert r.returncode == 2 and f"--config {bad}" in r.stderr and message in r.stderr, r.stderr
     r = run(cli, "score", str(events), "--config", str(path), "--reciprocity", "0.3", check=False)
     assert r.returncode != 0 and "excludes" in r.stderr
+
+
+def test_fit_command_writes_the_config_that_score_reads(cli, tmp_path):
+    """`relscore fit EVENTS LABELS --out FILE` (Python does the fit) writes a file that
+    `relscore score --config` and Scorer.from_config read alike."""
+    sample = relscore.Scorer()
+    sample.add_dataframe(pd.read_csv(SAMPLE), missing_weight="default")
+    labels = tmp_path / "labels.csv"
+    sample.insight_frame()[["a", "b", "stars"]].to_csv(labels, index=False)
+    out = tmp_path / "fitted.json"
+    env = dict(os.environ, RELSCORE_PYTHON=sys.executable)
+    r = subprocess.run([cli, "fit", str(SAMPLE), str(labels), "--out", str(out), "--folds", "3"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "cross-validated agreement" in r.stdout and "fitted" in r.stdout
+    config = json.loads(out.read_text())
+    assert config["format"] == "relscore-config" and config["fit"]["kind"] == "stars"
+    table = pd.read_csv(io.StringIO(run(cli, "score", str(SAMPLE), "--config", str(out), "--format", "csv").stdout))
+    python = relscore.Scorer.from_config(out)
+    python.add_dataframe(pd.read_csv(SAMPLE), missing_weight="default")
+    for row in table.head(10).itertuples():
+        assert row.strength == pytest.approx(python.between(row.a, row.b).strength, rel=1e-9)
+    r = subprocess.run([cli, "fit", str(SAMPLE), str(tmp_path / "missing.csv")], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "missing.csv" in r.stderr
