@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include <relscore/io/config_file.hpp>
 #include <relscore/relscore.hpp>
 #include <relscore/snapshot.hpp>
 
@@ -196,6 +197,18 @@ relscore_status relscore_config_new(relscore_config** out) {
 }
 
 void relscore_config_free(relscore_config* config) { delete config; }
+
+relscore_status relscore_config_read_file(const char* path, relscore_config** out) {
+    return guarded([&] {
+        require(path, "relscore_config_read_file", "path");
+        require(out, "relscore_config_read_file", "out");
+        relscore::io::config_file file = relscore::io::read_config_file(path);
+        auto config = std::make_unique<relscore_config>();
+        config->config.reciprocity = file.reciprocity;
+        config->config.channels = std::move(file.channels);
+        *out = config.release();
+    });
+}
 
 relscore_status relscore_config_set_reciprocity(relscore_config* config, double reciprocity) {
     return guarded([&] {

@@ -153,6 +153,11 @@ RELSCORE_C_API relscore_status relscore_config_define_channel(relscore_config* c
                                                              int64_t half_life_us);
 /** Sets every channel's half-life. */
 RELSCORE_C_API relscore_status relscore_config_set_half_life(relscore_config* config, int64_t half_life_us);
+/** A new configuration read from a configuration file (JSON, as Python's relscore.FitResult.save
+ *  writes it): exactly its channels and ρ. RELSCORE_ERROR_PARSE if the file cannot be read,
+ *  RELSCORE_ERROR_INVALID_ARGUMENT naming the file and the field if it is not a valid
+ *  configuration. Free with relscore_config_free(). */
+RELSCORE_C_API relscore_status relscore_config_read_file(const char* path, relscore_config** out);
 
 /* ---- scorers ------------------------------------------------------------------------ */
 

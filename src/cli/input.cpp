@@ -5,12 +5,7 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <unistd.h>
@@ -58,65 +53,19 @@ void add_input_options(CLI::App& app, input_options& opts) {
         ->excludes("--half-life");
 }
 
-config_file read_config_file(const std::string& path) {
-    const auto fail = [&](const std::string& why) -> void {
-        throw invalid_argument_error(fmt::format("--config {}: {}", path, why));
-    };
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(fmt::format("cannot open: {}", std::strerror(errno)));
-    nlohmann::json doc;
+io::config_file read_config(const std::string& path) {
     try {
-        doc = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
-        fail(fmt::format("not JSON ({})", e.what()));
+        return io::read_config_file(path);
+    } catch (const invalid_argument_error& e) {
+        throw invalid_argument_error(fmt::format("--config {}", e.what()));
     }
-    if (!doc.is_object() || doc.value("format", "") != "relscore-config")
-        fail("not a relscore configuration (no \"format\": \"relscore-config\")");
-    const auto& version = doc["version"];
-    if (!version.is_number_integer() || version.get<long long>() != 1)
-        fail(fmt::format("configuration version {} is not supported (this relscore reads version 1)", version.dump()));
-    config_file out;
-    out.channels = channel_registry();
-    const auto number = [&](const nlohmann::json& v, const std::string& field) {
-        if (!v.is_number()) fail(fmt::format("{} must be a number, got {}", field, v.dump()));
-        return v.get<double>();
-    };
-    out.reciprocity = number(doc["reciprocity"], "reciprocity");
-    if (!(out.reciprocity >= 0 && out.reciprocity <= 1)) fail(fmt::format("reciprocity {} is not in [0, 1]", out.reciprocity));
-    const auto& channels = doc["channels"];
-    if (!channels.is_array() || channels.empty()) fail("\"channels\" must be a non-empty list");
-    for (std::size_t i = 0; i < channels.size(); ++i) {
-        const auto& c = channels[i];
-        const std::string where = fmt::format("channels[{}]", i);
-        if (!c.is_object() || !c.contains("name") || !c["name"].is_string())
-            fail(fmt::format("{} needs a \"name\" string", where));
-        channel ch;
-        ch.name = c["name"].get<std::string>();
-        ch.weight = number(c.value("weight", nlohmann::json()), where + ".weight");
-        const auto& half_life = c.value("half_life_us", nlohmann::json());
-        if (!half_life.is_number_integer()) fail(fmt::format("{}.half_life_us must be an integer (microseconds)", where));
-        ch.half_life = duration{half_life.get<std::int64_t>()};
-        try {
-            out.channels.define(ch);
-        } catch (const invalid_argument_error& e) {
-            fail(fmt::format("{}: {}", where, e.what()));
-        }
-    }
-    if (doc.contains("star_thresholds")) {
-        const auto& t = doc["star_thresholds"];
-        if (!t.is_array() || t.size() != 5) fail("\"star_thresholds\" must list 5 strengths");
-        std::array<double, 5> thresholds{};
-        for (std::size_t k = 0; k < 5; ++k) thresholds[k] = number(t[k], fmt::format("star_thresholds[{}]", k));
-        out.star_thresholds = thresholds;
-    }
-    return out;
 }
 
 scorer_config make_config(const input_options& opts) {
     scorer_config config;
     config.reciprocity = opts.reciprocity;
     if (opts.config_file) {
-        config_file file = read_config_file(*opts.config_file);
+        io::config_file file = read_config(*opts.config_file);
         config.reciprocity = file.reciprocity;
         config.channels = std::move(file.channels);
     }

@@ -2,6 +2,7 @@
 // What every `relscore` subcommand that reads an interaction log shares: the input
 // options (file, column names, channels, half-life, reciprocity) and loading a scorer.
 
+#include <relscore/io/config_file.hpp>
 #include <relscore/io/event_log.hpp>
 #include <relscore/time.hpp>
 #include <relscore/scorer.hpp>
@@ -32,17 +33,8 @@ struct input_options {
     bool retain_events = false;  // set by commands that show receipts
 };
 
-/// A scoring configuration file (JSON, as Python's relscore.FitResult.save and
-/// Scorer.config write it): {"format": "relscore-config", "version": 1, "reciprocity": R,
-/// "channels": [{"name", "weight", "half_life_us"}...], optional "star_thresholds": [5]}.
-struct config_file {
-    double reciprocity = 0.5;
-    channel_registry channels;
-    std::optional<std::array<double, 5>> star_thresholds;
-};
-
-/// Reads and checks one; errors (invalid_argument_error) name the file and the field.
-config_file read_config_file(const std::string& path);
+/// The configuration file of --config (io::read_config_file), errors prefixed with the option.
+io::config_file read_config(const std::string& path);
 
 /// Row counts (--top and the like): whole numbers in [1, max_count], checked by CLI11 so
 /// nothing wraps and the message is short ("Value 0 not in range 1 to 1000000000").

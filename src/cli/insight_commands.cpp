@@ -78,7 +78,7 @@ int stars_command::run() const {
     const auto when = parse_at(o.at);
     stars_config config = stars_config{}.for_log(s.log_span());
     if (o.input.config_file)  // a fitted configuration's own star thresholds
-        if (const auto thresholds = read_config_file(*o.input.config_file).star_thresholds)
+        if (const auto thresholds = read_config(*o.input.config_file).star_thresholds)
             for (std::size_t k = 0; k < config.levels.size(); ++k) config.levels[k].min_strength = (*thresholds)[k];
     if (o.calibrate) {
         const auto ratings = read_ratings(*o.calibrate);

@@ -403,6 +403,56 @@ static void test_names_half_life_and_merge(void) {
     relscore_config_free(config);
 }
 
+/* A configuration file as Python's relscore.FitResult.save writes it: exactly its channels
+ * and rho; bad files are refused with the file and the field named. */
+static void test_config_file(const char* scratch_path) {
+    char path[4096];
+    FILE* f = NULL;
+    relscore_config* config = NULL;
+    relscore_scorer* s = NULL;
+    relscore_interaction e = {0};
+    relscore_relationship r;
+    snprintf(path, sizeof path, "%s.config.json", scratch_path);
+    f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    /* email: weight 2, half-life 10 days (864000000000 us); rho 1 (only reciprocated volume). */
+    fputs("{\"format\": \"relscore-config\", \"version\": 1, \"reciprocity\": 1.0,\n"
+          " \"channels\": [{\"name\": \"email\", \"weight\": 2.0, \"half_life_us\": 864000000000}],\n"
+          " \"fit\": {\"kind\": \"binary\"}}\n", f);
+    fclose(f);
+    CHECK_OK(relscore_config_read_file(path, &config));
+    CHECK_OK(relscore_scorer_new(config, &s));
+    relscore_config_free(config);
+    e.time_us = 0;
+    e.source = "ana";
+    e.target = "ben";
+    e.channel = "email";
+    CHECK_OK(relscore_add(s, &e));
+    e.time_us = 10 * day_us;
+    e.source = "ben";
+    e.target = "ana";
+    CHECK_OK(relscore_add(s, &e));
+    CHECK_OK(relscore_between(s, "ana", "ben", RELSCORE_AT_NEWEST, &r));
+    /* ana -> ben: 2 halved over 10 days = 1; ben -> ana: 2; rho 1: strength 2 min = 2. */
+    CHECK(close_to(r.volume_ab, 1.0) && close_to(r.volume_ba, 2.0) && close_to(r.strength, 2.0));
+    e.channel = "call"; /* not in the file: no defaults */
+    CHECK_FAILS(relscore_add(s, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "call");
+    relscore_scorer_free(s);
+
+    f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    fputs("{\"format\": \"relscore-config\", \"version\": 1, \"reciprocity\": 0.5, \"channels\": [{\"name\": \"x\"}]}", f);
+    fclose(f);
+    config = NULL;
+    CHECK_FAILS(relscore_config_read_file(path, &config), RELSCORE_ERROR_INVALID_ARGUMENT, "channels[0].weight");
+    CHECK(config == NULL);
+    remove(path);
+    CHECK_FAILS(relscore_config_read_file(path, &config), RELSCORE_ERROR_PARSE, "cannot open");
+    CHECK_FAILS(relscore_config_read_file(NULL, &config), RELSCORE_ERROR_INVALID_ARGUMENT, "path");
+}
+
 int main(int argc, char** argv) {
     const char* scratch = argc > 1 ? argv[1] : "relscore_c_api_test.snapshot";
     test_scoring_by_hand();
@@ -410,6 +460,7 @@ int main(int argc, char** argv) {
     test_finite_totals();
     test_columns_table_snapshots(scratch);
     test_names_half_life_and_merge();
+    test_config_file(scratch);
     if (failures != 0) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;

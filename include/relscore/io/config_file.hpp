@@ -1,0 +1,34 @@
+#pragma once
+/// \file io/config_file.hpp
+/// Scoring configuration files: the JSON that Python's `relscore.FitResult.save` and
+/// `Scorer.config()` write (docs/fitting.md), read by the CLI's `--config` and the C API.
+///
+///     {"format": "relscore-config", "version": 1, "reciprocity": 0.8,
+///      "channels": [{"name": "email", "weight": 1.0, "half_life_us": 5184000000000}, ...],
+///      "star_thresholds": [0.25, 3, 6, 12, 20]}          (optional; other keys are ignored)
+
+#include <array>
+#include <optional>
+#include <string>
+
+#include <relscore/channel.hpp>
+#include <relscore/version.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace io {
+
+/// What a configuration file holds: exactly its channels (no defaults), ρ, and the star
+/// thresholds if it has them.
+struct config_file {
+    double reciprocity = 0.5;
+    channel_registry channels;
+    std::optional<std::array<double, 5>> star_thresholds;
+};
+
+/// Reads and checks a configuration file. Throws file_error if it cannot be read, and
+/// invalid_argument_error naming the file and the field for anything else (not JSON,
+/// another format or version, a bad channel).
+config_file read_config_file(const std::string& path);
+
+}  // namespace io
+RELSCORE_END_NAMESPACE

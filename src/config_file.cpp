@@ -1,0 +1,77 @@
+// Scoring configuration files (see include/relscore/io/config_file.hpp).
+
+#include <relscore/io/config_file.hpp>
+
+#include <relscore/error.hpp>
+#include <relscore/io/event_log.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace io {
+
+namespace {
+
+constexpr const char* format_name = "relscore-config";
+constexpr long long newest_version = 1;
+
+}  // namespace
+
+config_file read_config_file(const std::string& path) {
+    const auto fail = [&](const std::string& why) -> void {
+        detail::throw_error<invalid_argument_error>(fmt::format("{}: {}", path, why));
+    };
+    std::ifstream in = open_for_reading(path);
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error& e) {
+        fail(fmt::format("not JSON ({})", e.what()));
+    }
+    if (!doc.is_object() || !doc.contains("format") || doc["format"] != format_name)
+        fail(fmt::format("not a relscore configuration (no \"format\": \"{}\")", format_name));
+    const auto& version = doc["version"];
+    if (!version.is_number_integer() || version.get<long long>() < 1 || version.get<long long>() > newest_version)
+        fail(fmt::format("configuration version {} is not supported (this relscore reads versions 1 to {})", version.dump(),
+                         newest_version));
+    const auto number = [&](const nlohmann::json& v, const std::string& field) {
+        if (!v.is_number()) fail(fmt::format("{} must be a number, got {}", field, v.dump()));
+        return v.get<double>();
+    };
+    config_file out;
+    out.channels = channel_registry();
+    out.reciprocity = number(doc["reciprocity"], "reciprocity");
+    if (!(out.reciprocity >= 0 && out.reciprocity <= 1)) fail(fmt::format("reciprocity {} is not in [0, 1]", out.reciprocity));
+    const auto& channels = doc["channels"];
+    if (!channels.is_array() || channels.empty()) fail("\"channels\" must be a non-empty list");
+    for (std::size_t i = 0; i < channels.size(); ++i) {
+        const auto& c = channels[i];
+        const std::string where = fmt::format("channels[{}]", i);
+        if (!c.is_object() || !c.contains("name") || !c["name"].is_string()) fail(fmt::format("{} needs a \"name\" string", where));
+        channel ch;
+        ch.name = c["name"].get<std::string>();
+        ch.weight = number(c.value("weight", nlohmann::json()), where + ".weight");
+        const auto half_life = c.value("half_life_us", nlohmann::json());
+        if (!half_life.is_number_integer()) fail(fmt::format("{}.half_life_us must be an integer (microseconds)", where));
+        ch.half_life = duration{half_life.get<std::int64_t>()};
+        try {
+            out.channels.define(ch);
+        } catch (const invalid_argument_error& e) {
+            fail(fmt::format("{}: {}", where, e.what()));
+        }
+    }
+    if (doc.contains("star_thresholds")) {
+        const auto& t = doc["star_thresholds"];
+        if (!t.is_array() || t.size() != 5) fail("\"star_thresholds\" must list 5 strengths");
+        std::array<double, 5> thresholds{};
+        for (std::size_t k = 0; k < 5; ++k) thresholds[k] = number(t[k], fmt::format("star_thresholds[{}]", k));
+        out.star_thresholds = thresholds;
+    }
+    return out;
+}
+
+}  // namespace io
+RELSCORE_END_NAMESPACE
