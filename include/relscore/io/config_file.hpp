@@ -20,9 +20,9 @@ namespace io {
 /// What a configuration file holds: exactly its channels (no defaults), ρ, and the star
 /// thresholds if it has them.
 struct config_file {
-    double reciprocity = 0.5;
-    channel_registry channels;
-    std::optional<std::array<double, 5>> star_thresholds;
+    double reciprocity = 0.5;                               ///< ρ, in [0, 1]
+    channel_registry channels;                              ///< the file's channels, and only those
+    std::optional<std::array<double, 5>> star_thresholds;  ///< strengths for stars 1..5, if the file has them
 };
 
 /// Reads and checks a configuration file. Throws file_error if it cannot be read, and
