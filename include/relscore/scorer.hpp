@@ -12,6 +12,10 @@
 /// - detail/validation.hpp: what is checked before anything changes;
 /// - this file: the public class, which validates input (strong exception guarantee) and
 ///   answers queries. Everything is a sum, so two scorers merge exactly (see merge()).
+///   What every interaction or single-pair query runs is defined here (inlined); the
+///   large whole-scorer operations are compiled in src/: scorer_ingest.cpp (add_columns,
+///   merge), scorer_queries.cpp (table, a person's top, due_all, explain) and
+///   scorer_state.cpp (memory_usage, shrink_to_fit).
 
 #include <algorithm>
 #include <array>
@@ -77,7 +81,8 @@ struct snapshot_codec;
 /// - Thread safety: concurrent const calls are safe; any non-const call needs exclusive
 ///   access.
 /// - Times: queries at a time earlier than the newest ingested interaction throw
-///   time_order_error; interactions may arrive in any order.
+///   time_order_error; interactions may arrive in any order (a batch is applied in time
+///   order; see insight.hpp for what a late interaction in a later call counts in).
 class scorer : private detail::pair_store {
 public:
     /// Earliest and latest accepted interaction times (years 1400 and 9999): keeps every
@@ -155,30 +160,7 @@ public:
     }
     [[nodiscard]] scorer_stats stats() const noexcept { return {people(), relationships(), m_states.size(), newest()}; }
     /// What the state costs, by component (O(people + pairs)).
-    [[nodiscard]] scorer_memory memory_usage() const noexcept {
-        const auto outer = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-        const auto nested = [&](const auto& vv) {
-            std::size_t n = outer(vv);
-            for (const auto& v : vv) n += outer(v);
-            return n;
-        };
-        // Boost's open-addressing maps: one slot per bucket plus about a byte of metadata.
-        const auto map_bytes = [](const auto& m) {
-            return m.bucket_count() * (sizeof(typename std::decay_t<decltype(m)>::value_type) + 1);
-        };
-        scorer_memory out;
-        out.pairs = outer(m_pairs);
-        out.pair_index = map_bytes(m_pair_index);
-        out.ties = nested(m_ties);
-        out.people = outer(m_names) + map_bytes(m_ids);
-        for (const auto& name : m_names)
-            if (name.capacity() > std::string().capacity()) out.people += 2 * (name.capacity() + 1);  // name and key
-        out.decayed_sums = m_states.allocated_bytes();
-        out.conversations = outer(m_history);
-        for (const auto& h : m_history) out.conversations += h.heap_bytes();
-        out.events = nested(m_events) + nested(m_windows);
-        return out;
-    }
+    [[nodiscard]] scorer_memory memory_usage() const noexcept;
 
     // ---- ingest ----------------------------------------------------------------------
 
@@ -236,153 +218,19 @@ public:
     /// Adds interactions given as columns. The whole batch is validated first (lengths,
     /// times, ids, channels, weights, self-interactions); an error names the row and the
     /// column and leaves the scorer unchanged.
-    void add_columns(const interaction_columns& c) {
-        constexpr const char* where = "relscore::scorer::add_columns()";
-        const std::size_t n = c.time_us.size();
-        const auto check_length = [&](std::size_t size, const char* column, bool optional) {
-            if (size != n && !(optional && size == 0))
-                detail::throw_error<invalid_argument_error>(std::string(where) + ": length mismatch: time has " +
-                                                            std::to_string(n) + " rows, " + column + " has " +
-                                                            std::to_string(size));
-        };
-        check_length(c.source.size(), "source", false);
-        check_length(c.target.size(), "target", false);
-        check_length(c.channel.size(), "channel", true);
-        check_length(c.weight.size(), "weight", true);
-        check_length(c.mutual.size(), "mutual", true);
-
-        std::vector<channel_id> channel_of;  // code -> channel id
-        std::vector<std::string> new_channels;
-        for (const auto& name : c.channel_names) channel_of.push_back(detail::channel_or_register(m_config, name, where, new_channels));
-        const channel_id fallback = c.channel.empty() ? detail::channel_or_register(m_config, c.default_channel, where, new_channels) : 0;
-        {
-            boost::unordered_flat_map<std::string_view, std::size_t> seen;
-            for (std::size_t i = 0; i < c.people.size(); ++i) {
-                detail::check_name(c.people[i], where);
-                if (!seen.emplace(c.people[i], i).second)
-                    detail::throw_error<invalid_argument_error>(std::string(where) + ": person name '" + c.people[i] +
-                                                                "' appears twice in the names");
-            }
-        }
-        const std::int64_t id_limit = c.people.empty() ? std::int64_t{max_person_id} + 1
-                                                       : static_cast<std::int64_t>(c.people.size());
-        const auto row_error = [&](std::size_t row, const std::string& what) {
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": row " + std::to_string(row) + ": " + what);
-        };
-        std::int64_t top = -1;
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::int64_t a = c.source[i], b = c.target[i];
-            if (a < 0 || a >= id_limit) row_error(i, "source id " + std::to_string(a) + " out of range");
-            if (b < 0 || b >= id_limit) row_error(i, "target id " + std::to_string(b) + " out of range");
-            if (a == b)
-                row_error(i, "self-interaction (source and target are both " +
-                                 (c.people.empty() ? std::to_string(a) : "'" + c.people[static_cast<std::size_t>(a)] + "'") + ")");
-            top = std::max({top, a, b});
-            if (c.time_us[i] < min_time_us || c.time_us[i] > max_time_us)
-                row_error(i, "time " + std::to_string(c.time_us[i]) + "us is outside years 1400..9999");
-            if (!c.channel.empty() && (c.channel[i] < 0 || c.channel[i] >= static_cast<std::int64_t>(channel_of.size())))
-                row_error(i, "channel code " + std::to_string(c.channel[i]) + " out of range");
-            if (!c.weight.empty() && !detail::weight_in_range(c.weight[i])) row_error(i, detail::weight_range_message(c.weight[i]));
-        }
-        // Valid: apply.
-        register_channels(new_channels);
-        std::vector<person_id> id_of;
-        if (c.people.empty()) {
-            if (top >= 0) ensure_dense_people(static_cast<person_id>(top));
-        } else {
-            id_of.reserve(c.people.size());
-            for (const auto& name : c.people) id_of.push_back(intern(name));
-        }
-        const auto person_of = [&](std::int64_t code) {
-            return id_of.empty() ? static_cast<person_id>(code) : id_of[static_cast<std::size_t>(code)];
-        };
-        apply_grouped(n, [&](std::size_t i) {
-            const person_id source = person_of(c.source[i]), target = person_of(c.target[i]);
-            const channel_id ch = c.channel.empty() ? fallback : channel_of[static_cast<std::size_t>(c.channel[i])];
-            detail::grouped_event e;
-            e.pair_key = pair_key(std::min(source, target), std::max(source, target));
-            e.time_us = c.time_us[i];
-            e.weight = c.weight.empty() ? m_config.channels[ch].weight : c.weight[i];
-            e.channel = ch;
-            e.dir = !c.mutual.empty() && c.mutual[i] != 0 ? 2 : static_cast<std::uint8_t>(source > target);
-            return e;
-        });
-    }
+    void add_columns(const interaction_columns& c);
 
     /// Folds `other` into this scorer: afterwards this scorer answers as if it had been fed
     /// the interactions of both (exactly, up to floating-point rounding). People are
     /// matched by name. Throws config_mismatch_error (and changes nothing) if the configs
     /// differ, and invalid_argument_error (and changes nothing) if a merged sum could
     /// exceed relscore::max_total (limits.hpp).
-    void merge(const scorer& other) {
-        if (&other == this) {
-            const scorer copy = other;
-            merge(copy);
-            return;
-        }
-        if (!(m_config == other.m_config))
-            detail::throw_error<config_mismatch_error>(
-                "relscore::scorer::merge(): the scorers have different configurations (channels or reciprocity)");
-        check_merge_totals(other);
-        std::vector<person_id> map(other.m_names.size());
-        for (std::size_t i = 0; i < map.size(); ++i) map[i] = intern(other.m_names[i]);
-        for (const auto& p : other.m_pairs) {
-            const person_id x = map[p.lo], y = map[p.hi];
-            const bool flipped = x > y;
-            const std::uint32_t idx = find_or_add_pair(std::min(x, y), std::max(x, y));
-            pair_record& mine = m_pairs[idx];
-            const std::size_t theirs = static_cast<std::size_t>(&p - other.m_pairs.data());
-            const detail::conversation_rules::span mine_span{mine.first_us, mine.last_us}, theirs_span{p.first_us, p.last_us};
-            if (m_config.insight.conversations)
-                m_rules.merge(m_history[idx], mine_span, other.m_history[theirs], theirs_span, flipped);
-            mine.touches = merged_touches(mine.touches, mine_span, p.touches, theirs_span);
-            if (m_config.insight.retain_events)
-                for (retained_event ev : other.m_events[theirs]) {
-                    if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
-                    m_events[idx].push_back(ev);
-                }
-            mine.last_us = std::max(mine.last_us, p.last_us);
-            mine.first_us = std::min(mine.first_us, p.first_us);
-            mine.n_lo_hi += flipped ? p.n_hi_lo : p.n_lo_hi;
-            mine.n_hi_lo += flipped ? p.n_lo_hi : p.n_hi_lo;
-            mine.n_mutual += p.n_mutual;
-            const auto keys = other.m_states.keys(p.states);
-            const auto sums = other.m_states.sums(p.states);
-            for (std::size_t s = 0; s < keys.size(); ++s) {
-                const std::uint16_t component = detail::state_blocks::component_of(keys[s]);
-                const std::uint8_t dir = detail::state_blocks::dir_of(keys[s]);
-                state_for(idx, component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir)
-                    .merge(sums[s], m_kernels.half_life_us[component]);
-            }
-            if (m_kernels.has_windows) {
-                for (retained_event ev : other.m_windows[theirs]) {
-                    if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
-                    m_windows[idx].push_back(ev);
-                }
-                prune_window(idx);
-            }
-        }
-        m_newest_us = std::max(m_newest_us, other.m_newest_us);
-        m_oldest_us = std::min(m_oldest_us, other.m_oldest_us);
-    }
+    void merge(const scorer& other);
 
     /// Releases spare capacity (O(state)): each pair's decayed sums packed with no slack,
     /// every array trimmed to its size. Worth calling once after a large ingest that is
     /// kept for querying; later ingest grows the storage again as needed.
-    void shrink_to_fit() {
-        m_states.compact([&](auto&& f) {
-            for (pair_record& p : m_pairs) f(p.states);
-        }, /*trim=*/true);
-        m_pairs.shrink_to_fit();
-        m_history.shrink_to_fit();
-        m_events.shrink_to_fit();
-        m_windows.shrink_to_fit();
-        for (auto& ties : m_ties) ties.shrink_to_fit();
-        m_ties.shrink_to_fit();
-        m_names.shrink_to_fit();
-        m_pair_index.rehash(0);  // the fewest buckets that keep the maximum load factor
-        m_ids.rehash(0);
-    }
+    void shrink_to_fit();
 
     // ---- state ---------------------------------------------------------------------
 
@@ -418,100 +266,13 @@ public:
 
     /// The k strongest relationships of `p` at `at`, strongest first (ties: by the other
     /// person's name), each seen from `p`.
-    [[nodiscard]] std::vector<relationship> top(person_id p, std::size_t k, std::optional<timestamp> at = {}) const {
-        check_person(p);
-        const std::int64_t t = query_time(at, "relscore::scorer::top()");
-        const auto& ties = m_ties[p];
-        // Rank by strength alone, then build the k relationships that are returned.
-        struct ranked_tie {
-            double strength;
-            person_id other;
-            std::uint32_t pair;
-        };
-        std::vector<ranked_tie> ranked(ties.size());
-        for (std::size_t i = 0; i < ties.size(); ++i) {
-            const pair_record& pr = m_pairs[ties[i]];
-            double v[2];
-            volumes(ties[i], t, v);
-            ranked[i] = {relscore::strength(v[0], v[1], m_config.reciprocity), pr.hi == p ? pr.lo : pr.hi, ties[i]};
-        }
-        const auto stronger = [&](const ranked_tie& x, const ranked_tie& y) {
-            if (x.strength != y.strength) return x.strength > y.strength;
-            return m_names[x.other] < m_names[y.other];
-        };
-        k = std::min(k, ranked.size());
-        std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), stronger);
-        std::vector<relationship> out(k);
-        for (std::size_t i = 0; i < k; ++i) {
-            out[i].a = p;
-            out[i].b = ranked[i].other;
-            fill(out[i], ranked[i].pair, m_pairs[ranked[i].pair].hi == p, t);
-        }
-        return out;
-    }
+    [[nodiscard]] std::vector<relationship> top(person_id p, std::size_t k, std::optional<timestamp> at = {}) const;
     [[nodiscard]] std::vector<relationship> top(std::string_view p, std::size_t k, std::optional<timestamp> at = {}) const {
         return top(person(p), k, at);
     }
 
     /// Every relationship at `at` (default: the newest interaction), as columns.
-    [[nodiscard]] relationship_table table(std::optional<timestamp> at = {}) const {
-        const std::int64_t t = query_time(at, "relscore::scorer::table()");
-        const auto n_pairs = static_cast<Eigen::Index>(m_pairs.size());
-        const auto n_states = static_cast<Eigen::Index>(m_states.size());
-        relationship_table out;
-        out.at = from_micros(t);
-        out.a.resize(n_pairs);
-        out.b.resize(n_pairs);
-        out.last_interaction_us.resize(n_pairs);
-        out.first_interaction_us.resize(n_pairs);
-        out.interactions.resize(n_pairs);
-        out.touches.resize(n_pairs);
-
-        // Gather each state's value, age and half-life into contiguous columns, decay them
-        // all at once, then scatter-add into the two directions of each pair.
-        Eigen::ArrayXd value(n_states), age(n_states), half_life(n_states);
-        std::vector<std::uint32_t> slot(static_cast<std::size_t>(n_states));
-        Eigen::Index k = 0;
-        for (Eigen::Index i = 0; i < n_pairs; ++i) {
-            const pair_record& p = m_pairs[static_cast<std::size_t>(i)];
-            out.a[i] = p.lo;
-            out.b[i] = p.hi;
-            out.last_interaction_us[i] = p.last_us;
-            out.first_interaction_us[i] = p.first_us;
-            out.interactions[i] = static_cast<std::int64_t>(p.n_lo_hi) + p.n_hi_lo + p.n_mutual;
-            out.touches[i] = p.touches;
-            const auto keys = m_states.keys(p.states);
-            const auto sums = m_states.sums(p.states);
-            for (std::size_t s = 0; s < keys.size(); ++s, ++k) {
-                value[k] = sums[s].value;
-                age[k] = static_cast<double>(t - sums[s].ref_us);
-                half_life[k] = m_kernels.half_life_us[detail::state_blocks::component_of(keys[s])];
-                slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + detail::state_blocks::dir_of(keys[s]));
-            }
-        }
-        const Eigen::ArrayXd halvings = age / half_life;
-        const Eigen::ArrayXd decayed =
-            (halvings < 1022.0).select(value * (-std::numbers::ln2 * halvings).exp(), 0.0);
-        Eigen::ArrayXd volumes = Eigen::ArrayXd::Zero(2 * n_pairs);
-        for (Eigen::Index s = 0; s < n_states; ++s) volumes[slot[static_cast<std::size_t>(s)]] += decayed[s];
-        if (m_kernels.has_windows)
-            for (Eigen::Index i = 0; i < n_pairs; ++i) {
-                double v[2] = {0, 0};
-                add_window_volumes(static_cast<std::uint32_t>(i), t, v);
-                volumes[2 * i] += v[0];
-                volumes[2 * i + 1] += v[1];
-            }
-        using stride = Eigen::InnerStride<2>;
-        out.volume_ab = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data(), n_pairs);
-        // No pairs: data() is null, and null + 1 is undefined behaviour (found by fuzzing).
-        out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(n_pairs > 0 ? volumes.data() + 1 : nullptr, n_pairs);
-        const double rho = m_config.reciprocity;
-        const Eigen::ArrayXd total = out.volume_ab + out.volume_ba;
-        const Eigen::ArrayXd low = out.volume_ab.min(out.volume_ba);
-        out.strength = (1 - rho) * total + rho * 2 * low;
-        out.reciprocity = (total > 0).select(2 * low / total, 0.0);
-        return out;
-    }
+    [[nodiscard]] relationship_table table(std::optional<timestamp> at = {}) const;
 
     // ---- insight (definitions in insight.hpp) -----------------------------------------
 
@@ -579,87 +340,13 @@ public:
         return due(person(p), k, at);
     }
     /// Every relationship due a touch at `at`, highest priority first, at most k.
-    [[nodiscard]] std::vector<due_item> due_all(std::size_t k, std::optional<timestamp> at = {}) const {
-        require_conversations("relscore::scorer::due_all()");
-        const std::int64_t t = query_time(at, "relscore::scorer::due_all()");
-        std::vector<due_item> out;
-        for (std::uint32_t pair = 0; pair < m_pairs.size(); ++pair) add_if_due(out, pair, false, t);
-        return rank_due(std::move(out), k);
-    }
+    [[nodiscard]] std::vector<due_item> due_all(std::size_t k, std::optional<timestamp> at = {}) const;
 
     /// An exact breakdown of the strength of `a` and `b` at `at` by channel and direction,
     /// and (with insight_config::retain_events) the `receipts` interactions that
     /// contribute most.
     [[nodiscard]] explanation explain(person_id a, person_id b, std::size_t receipts = 10,
-                                      std::optional<timestamp> at = {}) const {
-        const relationship r = between(a, b, at);
-        const std::int64_t t = query_time(at, "relscore::scorer::explain()");
-        explanation out;
-        out.a = a;
-        out.b = b;
-        out.at = from_micros(t);
-        out.strength = r.strength;
-        const auto it = m_pair_index.find(pair_key(std::min(a, b), std::max(a, b)));
-        if (it == m_pair_index.end()) return out;
-        const std::uint32_t pair = it->second;
-        const bool flipped = a > b;
-        // Per stored direction (0: lo→hi), what each unit of its volume contributes (see
-        // explanation): the weaker direction counts in full, the stronger one is discounted.
-        const double rho = m_config.reciprocity;
-        const double v_lo_hi = flipped ? r.volume_ba : r.volume_ab, v_hi_lo = flipped ? r.volume_ab : r.volume_ba;
-        // 1 − ρ(V_s − V_w)/V_s, written as (1 − ρ) + ρ·V_w/V_s: no cancellation when V_w ≪ V_s.
-        const double factor[2] = {v_lo_hi > v_hi_lo ? (1 - rho) + rho * (v_hi_lo / v_lo_hi) : 1.0,
-                                  v_hi_lo > v_lo_hi ? (1 - rho) + rho * (v_lo_hi / v_hi_lo) : 1.0};
-        // Volumes by (channel, stored direction): a channel's kernel terms add up to one part.
-        std::vector<std::array<double, 2>> volume(m_config.channels.size(), {0.0, 0.0});
-        std::vector<std::array<bool, 2>> present(m_config.channels.size(), {false, false});
-        const auto keys = m_states.keys(m_pairs[pair].states);
-        const auto sums = m_states.sums(m_pairs[pair].states);
-        for (std::size_t s = 0; s < keys.size(); ++s) {
-            const std::uint16_t component = detail::state_blocks::component_of(keys[s]);
-            const std::uint8_t dir = detail::state_blocks::dir_of(keys[s]);
-            const channel_id c = m_kernels.component_channel[component];
-            volume[c][dir] += sums[s].at(t, m_kernels.half_life_us[component]);
-            present[c][dir] = true;
-        }
-        if (m_kernels.has_windows)
-            for (const retained_event& ev : m_windows[pair]) {
-                const double w = m_kernels.value(ev.channel, t - ev.time_us) * ev.weight;
-                for (std::uint8_t d = 0; d < 2; ++d)
-                    if (ev.dir == 2 || ev.dir == d) {
-                        volume[ev.channel][d] += w;
-                        present[ev.channel][d] = true;
-                    }
-            }
-        for (channel_id c = 0; c < volume.size(); ++c)
-            for (std::uint8_t d = 0; d < 2; ++d)
-                if (present[c][d]) out.parts.push_back({c, (d == 1) == flipped, volume[c][d], volume[c][d] * factor[d]});
-        std::sort(out.parts.begin(), out.parts.end(), [](const strength_part& x, const strength_part& y) {
-            if (x.contribution != y.contribution) return x.contribution > y.contribution;
-            return std::pair(x.channel, !x.from_a) < std::pair(y.channel, !y.from_a);
-        });
-        if (m_config.insight.retain_events) {
-            const auto& events = m_events[pair];
-            out.receipts_total = events.size();
-            out.receipts.reserve(events.size());
-            for (const retained_event& ev : events) {
-                const double kept = m_kernels.value(ev.channel, t - ev.time_us);
-                const double f = ev.dir == 2 ? factor[0] + factor[1] : factor[ev.dir];
-                const person_id source = ev.dir == 2 ? a : (ev.dir == 0 ? m_pairs[pair].lo : m_pairs[pair].hi);
-                out.receipts.push_back({from_micros(ev.time_us), ev.channel, source, ev.dir == 2, ev.weight,
-                                        ev.weight * kept * f});
-            }
-            const auto larger = [](const receipt& x, const receipt& y) {
-                if (x.contribution != y.contribution) return x.contribution > y.contribution;
-                return x.time > y.time;
-            };
-            const std::size_t k = std::min(receipts, out.receipts.size());
-            std::partial_sort(out.receipts.begin(), out.receipts.begin() + static_cast<std::ptrdiff_t>(k),
-                              out.receipts.end(), larger);
-            out.receipts.resize(k);
-        }
-        return out;
-    }
+                                      std::optional<timestamp> at = {}) const;
     [[nodiscard]] explanation explain(std::string_view a, std::string_view b, std::size_t receipts = 10,
                                       std::optional<timestamp> at = {}) const {
         const person_id first = person(a);
@@ -746,24 +433,7 @@ private:
 
     // merge()'s strong guarantee for the finite-totals rule (limits.hpp): refuses, before
     // any change, a merge in which some pair's sums could add up past max_total.
-    void check_merge_totals(const scorer& other) const {
-        std::vector<std::optional<person_id>> map(other.m_names.size());
-        for (std::size_t i = 0; i < map.size(); ++i) map[i] = find_person(other.m_names[i]);
-        for (std::uint32_t theirs = 0; theirs < other.m_pairs.size(); ++theirs) {
-            const pair_record& p = other.m_pairs[theirs];
-            double mine = 0;
-            if (map[p.lo] && map[p.hi]) {
-                const person_id x = *map[p.lo], y = *map[p.hi];
-                if (auto it = m_pair_index.find(pair_key(std::min(x, y), std::max(x, y))); it != m_pair_index.end())
-                    mine = largest_sum(it->second);
-            }
-            if (!detail::total_in_range(mine, other.largest_sum(theirs)))
-                detail::throw_error<invalid_argument_error>(
-                    "relscore::scorer::merge(): the relationship of '" + other.m_names[p.lo] + "' and '" +
-                    other.m_names[p.hi] + "' would exceed relscore::max_total (" + detail::short_number(max_total) +
-                    ") after the merge; nothing was merged");
-        }
-    }
+    void check_merge_totals(const scorer& other) const;
 
     // A pair's touches after a merge: exact when one side's interactions all come before
     // the other's (the newer side's first touch is no touch if it shares a period with the

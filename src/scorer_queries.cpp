@@ -1,0 +1,182 @@
+// relscore::scorer: Whole-scorer and per-person queries: the table, a person's top-k, everyone due a touch, explanations.
+// (Out of line: scorer.hpp keeps what every interaction or query inlines; see its header.)
+
+#include <relscore/scorer.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+RELSCORE_BEGIN_NAMESPACE
+
+relationship_table scorer::table(std::optional<timestamp> at) const {
+    const std::int64_t t = query_time(at, "relscore::scorer::table()");
+    const auto n_pairs = static_cast<Eigen::Index>(m_pairs.size());
+    const auto n_states = static_cast<Eigen::Index>(m_states.size());
+    relationship_table out;
+    out.at = from_micros(t);
+    out.a.resize(n_pairs);
+    out.b.resize(n_pairs);
+    out.last_interaction_us.resize(n_pairs);
+    out.first_interaction_us.resize(n_pairs);
+    out.interactions.resize(n_pairs);
+    out.touches.resize(n_pairs);
+
+    // Gather each state's value, age and half-life into contiguous columns, decay them
+    // all at once, then scatter-add into the two directions of each pair.
+    Eigen::ArrayXd value(n_states), age(n_states), half_life(n_states);
+    std::vector<std::uint32_t> slot(static_cast<std::size_t>(n_states));
+    Eigen::Index k = 0;
+    for (Eigen::Index i = 0; i < n_pairs; ++i) {
+        const pair_record& p = m_pairs[static_cast<std::size_t>(i)];
+        out.a[i] = p.lo;
+        out.b[i] = p.hi;
+        out.last_interaction_us[i] = p.last_us;
+        out.first_interaction_us[i] = p.first_us;
+        out.interactions[i] = static_cast<std::int64_t>(p.n_lo_hi) + p.n_hi_lo + p.n_mutual;
+        out.touches[i] = p.touches;
+        const auto keys = m_states.keys(p.states);
+        const auto sums = m_states.sums(p.states);
+        for (std::size_t s = 0; s < keys.size(); ++s, ++k) {
+            value[k] = sums[s].value;
+            age[k] = static_cast<double>(t - sums[s].ref_us);
+            half_life[k] = m_kernels.half_life_us[detail::state_blocks::component_of(keys[s])];
+            slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + detail::state_blocks::dir_of(keys[s]));
+        }
+    }
+    const Eigen::ArrayXd halvings = age / half_life;
+    const Eigen::ArrayXd decayed =
+        (halvings < 1022.0).select(value * (-std::numbers::ln2 * halvings).exp(), 0.0);
+    Eigen::ArrayXd volumes = Eigen::ArrayXd::Zero(2 * n_pairs);
+    for (Eigen::Index s = 0; s < n_states; ++s) volumes[slot[static_cast<std::size_t>(s)]] += decayed[s];
+    if (m_kernels.has_windows)
+        for (Eigen::Index i = 0; i < n_pairs; ++i) {
+            double v[2] = {0, 0};
+            add_window_volumes(static_cast<std::uint32_t>(i), t, v);
+            volumes[2 * i] += v[0];
+            volumes[2 * i + 1] += v[1];
+        }
+    using stride = Eigen::InnerStride<2>;
+    out.volume_ab = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data(), n_pairs);
+    // No pairs: data() is null, and null + 1 is undefined behaviour (found by fuzzing).
+    out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(n_pairs > 0 ? volumes.data() + 1 : nullptr, n_pairs);
+    const double rho = m_config.reciprocity;
+    const Eigen::ArrayXd total = out.volume_ab + out.volume_ba;
+    const Eigen::ArrayXd low = out.volume_ab.min(out.volume_ba);
+    out.strength = (1 - rho) * total + rho * 2 * low;
+    out.reciprocity = (total > 0).select(2 * low / total, 0.0);
+    return out;
+}
+
+explanation scorer::explain(person_id a, person_id b, std::size_t receipts,
+                                      std::optional<timestamp> at) const {
+    const relationship r = between(a, b, at);
+    const std::int64_t t = query_time(at, "relscore::scorer::explain()");
+    explanation out;
+    out.a = a;
+    out.b = b;
+    out.at = from_micros(t);
+    out.strength = r.strength;
+    const auto it = m_pair_index.find(pair_key(std::min(a, b), std::max(a, b)));
+    if (it == m_pair_index.end()) return out;
+    const std::uint32_t pair = it->second;
+    const bool flipped = a > b;
+    // Per stored direction (0: lo→hi), what each unit of its volume contributes (see
+    // explanation): the weaker direction counts in full, the stronger one is discounted.
+    const double rho = m_config.reciprocity;
+    const double v_lo_hi = flipped ? r.volume_ba : r.volume_ab, v_hi_lo = flipped ? r.volume_ab : r.volume_ba;
+    // 1 − ρ(V_s − V_w)/V_s, written as (1 − ρ) + ρ·V_w/V_s: no cancellation when V_w ≪ V_s.
+    const double factor[2] = {v_lo_hi > v_hi_lo ? (1 - rho) + rho * (v_hi_lo / v_lo_hi) : 1.0,
+                              v_hi_lo > v_lo_hi ? (1 - rho) + rho * (v_lo_hi / v_hi_lo) : 1.0};
+    // Volumes by (channel, stored direction): a channel's kernel terms add up to one part.
+    std::vector<std::array<double, 2>> volume(m_config.channels.size(), {0.0, 0.0});
+    std::vector<std::array<bool, 2>> present(m_config.channels.size(), {false, false});
+    const auto keys = m_states.keys(m_pairs[pair].states);
+    const auto sums = m_states.sums(m_pairs[pair].states);
+    for (std::size_t s = 0; s < keys.size(); ++s) {
+        const std::uint16_t component = detail::state_blocks::component_of(keys[s]);
+        const std::uint8_t dir = detail::state_blocks::dir_of(keys[s]);
+        const channel_id c = m_kernels.component_channel[component];
+        volume[c][dir] += sums[s].at(t, m_kernels.half_life_us[component]);
+        present[c][dir] = true;
+    }
+    if (m_kernels.has_windows)
+        for (const retained_event& ev : m_windows[pair]) {
+            const double w = m_kernels.value(ev.channel, t - ev.time_us) * ev.weight;
+            for (std::uint8_t d = 0; d < 2; ++d)
+                if (ev.dir == 2 || ev.dir == d) {
+                    volume[ev.channel][d] += w;
+                    present[ev.channel][d] = true;
+                }
+        }
+    for (channel_id c = 0; c < volume.size(); ++c)
+        for (std::uint8_t d = 0; d < 2; ++d)
+            if (present[c][d]) out.parts.push_back({c, (d == 1) == flipped, volume[c][d], volume[c][d] * factor[d]});
+    std::sort(out.parts.begin(), out.parts.end(), [](const strength_part& x, const strength_part& y) {
+        if (x.contribution != y.contribution) return x.contribution > y.contribution;
+        return std::pair(x.channel, !x.from_a) < std::pair(y.channel, !y.from_a);
+    });
+    if (m_config.insight.retain_events) {
+        const auto& events = m_events[pair];
+        out.receipts_total = events.size();
+        out.receipts.reserve(events.size());
+        for (const retained_event& ev : events) {
+            const double kept = m_kernels.value(ev.channel, t - ev.time_us);
+            const double f = ev.dir == 2 ? factor[0] + factor[1] : factor[ev.dir];
+            const person_id source = ev.dir == 2 ? a : (ev.dir == 0 ? m_pairs[pair].lo : m_pairs[pair].hi);
+            out.receipts.push_back({from_micros(ev.time_us), ev.channel, source, ev.dir == 2, ev.weight,
+                                    ev.weight * kept * f});
+        }
+        const auto larger = [](const receipt& x, const receipt& y) {
+            if (x.contribution != y.contribution) return x.contribution > y.contribution;
+            return x.time > y.time;
+        };
+        const std::size_t k = std::min(receipts, out.receipts.size());
+        std::partial_sort(out.receipts.begin(), out.receipts.begin() + static_cast<std::ptrdiff_t>(k),
+                          out.receipts.end(), larger);
+        out.receipts.resize(k);
+    }
+    return out;
+}
+
+std::vector<relationship> scorer::top(person_id p, std::size_t k, std::optional<timestamp> at) const {
+    check_person(p);
+    const std::int64_t t = query_time(at, "relscore::scorer::top()");
+    const auto& ties = m_ties[p];
+    // Rank by strength alone, then build the k relationships that are returned.
+    struct ranked_tie {
+        double strength;
+        person_id other;
+        std::uint32_t pair;
+    };
+    std::vector<ranked_tie> ranked(ties.size());
+    for (std::size_t i = 0; i < ties.size(); ++i) {
+        const pair_record& pr = m_pairs[ties[i]];
+        double v[2];
+        volumes(ties[i], t, v);
+        ranked[i] = {relscore::strength(v[0], v[1], m_config.reciprocity), pr.hi == p ? pr.lo : pr.hi, ties[i]};
+    }
+    const auto stronger = [&](const ranked_tie& x, const ranked_tie& y) {
+        if (x.strength != y.strength) return x.strength > y.strength;
+        return m_names[x.other] < m_names[y.other];
+    };
+    k = std::min(k, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(k), ranked.end(), stronger);
+    std::vector<relationship> out(k);
+    for (std::size_t i = 0; i < k; ++i) {
+        out[i].a = p;
+        out[i].b = ranked[i].other;
+        fill(out[i], ranked[i].pair, m_pairs[ranked[i].pair].hi == p, t);
+    }
+    return out;
+}
+
+std::vector<due_item> scorer::due_all(std::size_t k, std::optional<timestamp> at) const {
+    require_conversations("relscore::scorer::due_all()");
+    const std::int64_t t = query_time(at, "relscore::scorer::due_all()");
+    std::vector<due_item> out;
+    for (std::uint32_t pair = 0; pair < m_pairs.size(); ++pair) add_if_due(out, pair, false, t);
+    return rank_due(std::move(out), k);
+}
+RELSCORE_END_NAMESPACE
