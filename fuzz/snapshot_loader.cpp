@@ -6,6 +6,8 @@
 #include <relscore/scorer.hpp>
 
 #include <boost/crc.hpp>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -19,8 +21,8 @@ void exercise(const std::string& bytes) {
         const relscore::scorer s = relscore::scorer::from_bytes(bytes);
         const std::string saved = s.to_bytes();
         // save -> load -> save is byte-identical; an older version is saved in the current
-        // one (3, docs/snapshot-format.md), which then loads and saves back to itself.
-        constexpr std::uint32_t current_version = 3;
+        // one (4, docs/snapshot-format.md), which then loads and saves back to itself.
+        constexpr std::uint32_t current_version = 4;
         std::uint32_t version = 0;
         std::memcpy(&version, bytes.data() + 8, 4);  // from_bytes checked the header
         if (version == current_version && saved != bytes) std::abort();
@@ -40,11 +42,19 @@ void exercise(const std::string& bytes) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string bytes(reinterpret_cast<const char*>(data), size);
     exercise(bytes);
-    if (bytes.size() >= 16) {
-        boost::crc_32_type crc;
-        crc.process_bytes(bytes.data(), bytes.size() - 4);
-        const auto sum = static_cast<std::uint32_t>(crc.checksum());
-        std::memcpy(bytes.data() + bytes.size() - 4, &sum, 4);
+    // The checksum the header's version calls for: XXH3-64 from version 4, CRC-32 before.
+    if (bytes.size() >= 20) {
+        std::uint32_t version = 0;
+        std::memcpy(&version, bytes.data() + 8, 4);
+        if (version >= 4) {
+            const std::uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);
+            std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+        } else {
+            boost::crc_32_type crc;
+            crc.process_bytes(bytes.data(), bytes.size() - 4);
+            const auto sum = static_cast<std::uint32_t>(crc.checksum());
+            std::memcpy(bytes.data() + bytes.size() - 4, &sum, 4);
+        }
         exercise(bytes);
     }
     return 0;

@@ -21,7 +21,7 @@ cpp_packages() {
   # Boost >= 1.81 is required (Unordered's flat map). Debian 12 ships it as libboost1.81-dev
   # beside the default 1.74; Debian 13's default is newer.
   if [ "$major" -le 12 ]; then boost="libboost1.81-dev"; else boost="libboost-dev"; fi
-  echo "build-essential cmake ninja-build pkg-config $boost libeigen3-dev catch2 libbenchmark-dev libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev zlib1g-dev doxygen"
+  echo "build-essential cmake ninja-build pkg-config $boost libeigen3-dev catch2 libbenchmark-dev libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev zlib1g-dev libxxhash-dev doxygen"
   # make fuzz: clang with libFuzzer. The runtime (libclang_rt.fuzzer) is in the
   # libclang-rt-dev metapackage on Debian 12 (clang 14) and 13 (clang 19), not in clang.
   echo "clang libclang-rt-dev"

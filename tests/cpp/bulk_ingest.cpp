@@ -183,7 +183,7 @@ TEST_CASE("a shuffled batch gives the sorted batch's answers, bit for bit", "[bu
     for (const auto& config : configs()) {
         for (std::uint64_t seed = 1; seed <= 3; ++seed) {
             // Few people and a short span: many equal timestamps, duplicates and bursts.
-            const auto log = test::random_log(seed, {.people = 6, .interactions = seed == 1 ? 40 : 3000,
+            const auto log = test::random_log(seed, {.people = 6, .interactions = seed == 1 ? std::size_t{40} : std::size_t{3000},
                                                      .span_us = std::int64_t{86400} * 1'000'000 * 60},
                                               config.channels);
             const auto sorted = test::in_time_order(log, config.channels);

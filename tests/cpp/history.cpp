@@ -60,9 +60,13 @@ TEST_CASE("histogram counts outgrow a byte without losing one", "[history]") {
         for (std::size_t k = 0; k < 16; ++k) other_expected[k] += expected[k];
         check_counts(merged, other_expected);
 
-        bins loaded;  // what a snapshot loader does
-        for (std::size_t k = 0; k < 16; ++k) loaded.set(k, h[k]);
+        bins loaded, reloaded = other;  // what a snapshot loader does, into a fresh and a used histogram
+        std::array<std::uint32_t, 16> counts{};
+        for (std::size_t k = 0; k < 16; ++k) counts[k] = h[k];
+        loaded.set_all(counts);
+        reloaded.set_all(counts);
         CHECK(loaded == h);
+        CHECK(reloaded == h);
     }
 }
 

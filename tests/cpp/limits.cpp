@@ -9,7 +9,8 @@
 #include <relscore/network.hpp>
 #include <relscore/relscore.hpp>
 
-#include <boost/crc.hpp>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -220,9 +221,7 @@ TEST_CASE("a snapshot holding a sum above max_total is refused as corrupted", "[
     REQUIRE(at != std::string::npos);
     REQUIRE(bytes.find(needle, at + 1) != std::string::npos);  // the pace sums hold it too
     bytes.replace(at, sizeof huge, reinterpret_cast<const char*>(&huge), sizeof huge);
-    boost::crc_32_type crc;
-    crc.process_bytes(bytes.data(), bytes.size() - 4);
-    const auto sum = static_cast<std::uint32_t>(crc.checksum());
-    bytes.replace(bytes.size() - 4, 4, reinterpret_cast<const char*>(&sum), 4);
+    const std::uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);  // format 4's checksum
+    bytes.replace(bytes.size() - 8, 8, reinterpret_cast<const char*>(&sum), 8);
     CHECK(contains(error_of([&] { (void)scorer::from_bytes(bytes); }), "corrupted snapshot: an invalid relationship state"));
 }

@@ -4,6 +4,9 @@
 
 #include <relscore/relscore.hpp>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include <cstring>
 #include <limits>
 #include <string_view>
@@ -65,8 +68,8 @@ TEST_CASE("bad snapshots are refused with a reason", "[snapshot][errors]") {
 // ---- values behind a valid checksum ------------------------------------------------------
 //
 // docs/guarantees.md: "loading checks every value, not only the checksum". Each snapshot
-// below is written by hand from docs/snapshot-format.md, with its CRC-32 recomputed here,
-// so only the value checks can refuse it.
+// below is written by hand from docs/snapshot-format.md, with its checksum recomputed here
+// (CRC-32 up to version 3, XXH3-64 from version 4), so only the value checks can refuse it.
 
 namespace {
 
@@ -91,7 +94,12 @@ void put_string(std::string& out, std::string_view s) {
     out.append(s);
 }
 std::string with_checksum(std::string body) {
-    put(body, crc32(body));
+    std::uint32_t version = 0;
+    std::memcpy(&version, body.data() + 8, 4);
+    if (version >= 4)
+        put(body, XXH3_64bits(body.data(), body.size()));
+    else
+        put(body, crc32(body));
     return body;
 }
 
@@ -161,7 +169,7 @@ TEST_CASE("loading checks every value, not only the checksum", "[snapshot][error
         // The header (magic, version, reciprocity) is the same in every version.
         std::string bytes = random_scorer(8).to_bytes();
         REQUIRE(scorer::from_bytes(bytes).config().reciprocity == 0.3);
-        bytes.resize(bytes.size() - 4);
+        bytes.resize(bytes.size() - 8);  // format 4's checksum
         const double bad = 1.75;
         std::memcpy(bytes.data() + 12, &bad, sizeof bad);
         const std::string msg = message_of<parse_error>([&] { (void)scorer::from_bytes(with_checksum(bytes)); });

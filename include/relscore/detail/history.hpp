@@ -74,13 +74,14 @@ public:
         for (std::size_t k = 0; k < Bins; ++k)
             if (const std::uint32_t n = o[k]) increase(k, n);
     }
-    /// Sets bin k's count (a snapshot loader).
-    void set(std::size_t k, std::uint32_t n) {
-        if (!m_wide && n > narrow_max) widen();
-        if (m_wide)
-            (*m_wide)[k] = n;
-        else
-            m_narrow[k] = static_cast<std::uint8_t>(n);
+    /// Sets every bin's count (a snapshot loader: one check for the width, not one per bin).
+    void set_all(const std::array<std::uint32_t, Bins>& counts) {
+        if (m_wide || *std::max_element(counts.begin(), counts.end()) > narrow_max) {
+            if (!m_wide) m_wide = std::make_unique<wide_counts>();
+            *m_wide = counts;
+            return;
+        }
+        for (std::size_t k = 0; k < Bins; ++k) m_narrow[k] = static_cast<std::uint8_t>(counts[k]);
     }
     [[nodiscard]] std::uint64_t total() const noexcept {
         std::uint64_t n = 0;

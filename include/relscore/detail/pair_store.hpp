@@ -28,6 +28,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -109,16 +110,41 @@ public:
     }
 
     std::uint32_t find_or_add_pair(person_id lo, person_id hi) {
+        const auto [idx, inserted] = insert_pair(lo, hi);
+        if (inserted) {
+            m_ties[lo].push_back(idx);
+            m_ties[hi].push_back(idx);
+        }
+        return idx;
+    }
+
+    // The pair's row, and whether it is new. A new row is not yet in its people's tie
+    // lists: find_or_add_pair() adds it at once, link_ties() many rows in one pass.
+    std::pair<std::uint32_t, bool> insert_pair(person_id lo, person_id hi) {
         const auto [it, inserted] = m_pair_index.try_emplace(pair_key(lo, hi), static_cast<std::uint32_t>(m_pairs.size()));
         if (inserted) {
             m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
             if (m_conversations) m_history.emplace_back();
             if (m_retain_events) m_events.emplace_back();
             if (m_kernels.has_windows) m_windows.emplace_back();
-            m_ties[lo].push_back(it->second);
-            m_ties[hi].push_back(it->second);
         }
-        return it->second;
+        return {it->second, inserted};
+    }
+
+    // Adds rows [first, end) to their people's tie lists in row order, each list grown once
+    // (a loader, or a batch that creates many pairs: no list reallocates along the way).
+    void link_ties(std::uint32_t first) {
+        std::vector<std::uint32_t> more(m_ties.size());
+        for (std::size_t idx = first; idx < m_pairs.size(); ++idx) {
+            ++more[m_pairs[idx].lo];
+            ++more[m_pairs[idx].hi];
+        }
+        for (std::size_t p = 0; p < m_ties.size(); ++p)
+            if (more[p] > 0) m_ties[p].reserve(m_ties[p].size() + more[p]);
+        for (std::size_t idx = first; idx < m_pairs.size(); ++idx) {
+            m_ties[m_pairs[idx].lo].push_back(static_cast<std::uint32_t>(idx));
+            m_ties[m_pairs[idx].hi].push_back(static_cast<std::uint32_t>(idx));
+        }
     }
 
     std::uint32_t find_or_add_pair(std::uint64_t key) {
@@ -208,11 +234,18 @@ public:
             std::sort(fresh.begin(), fresh.end(), [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
             grow_pairs(m_pairs.size() + fresh.size());
             m_states.reserve_more(fresh_sums);
+            const auto first_fresh = static_cast<std::uint32_t>(m_pairs.size());
+            // Tie lists in one pass when the new pairs are many for the people there are
+            // (that pass costs O(people)), else one pair at a time.
+            const bool link_at_end = fresh.size() >= m_ties.size() / 4;
             for (const fresh_pair& f : fresh) {
-                const std::uint32_t pair = find_or_add_pair(events[groups[f.group].begin].pair_key);
+                const std::uint64_t key = events[groups[f.group].begin].pair_key;
+                const auto lo = static_cast<person_id>(key >> 32), hi = static_cast<person_id>(key);
+                const std::uint32_t pair = link_at_end ? insert_pair(lo, hi).first : find_or_add_pair(lo, hi);
                 if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
                 for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
             }
+            if (link_at_end) link_ties(first_fresh);
             base += m;
         }
     }
