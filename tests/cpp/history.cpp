@@ -85,3 +85,19 @@ TEST_CASE("a pair with hundreds of daily touches answers as counted, through a s
     CHECK(loaded.conversation("ana", "ben").a_to_b.messages == s.conversation("ana", "ben").a_to_b.messages);
     CHECK(s.memory_usage().conversations > sizeof(detail::pair_history));  // the widened gaps are counted
 }
+
+TEST_CASE("a value falls in the bin whose edges hold it, at every edge", "[history]") {
+    // Bin 0 is [0, base), bin k is [base·2^(k−1), base·2^k), the last bin is open: checked
+    // one below, at and one above every edge, for the bases the history uses (minutes and
+    // days in microseconds) and a small one.
+    for (const std::int64_t base : {std::int64_t{60}, std::int64_t{60'000'000}, std::int64_t{86'400'000'000}}) {
+        for (std::size_t k = 0; k < 40; ++k) {
+            const std::int64_t edge = base << k;  // the lower edge of bin k + 1
+            for (const std::int64_t v : {edge - 1, edge, edge + 1}) {
+                std::size_t expected = 0;  // the brute-force bin: count the edges at or below v
+                for (std::size_t e = 0; e < 60 && (base << e) <= v; ++e) ++expected;
+                CHECK(bins::bin_of(v, base) == std::min<std::size_t>(expected, 15));
+            }
+        }
+    }
+}

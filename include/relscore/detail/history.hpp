@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -45,9 +46,11 @@ public:
     log2_bins& operator=(log2_bins&&) noexcept = default;
     ~log2_bins() = default;
 
+    /// 0 below base, else 1 + floor(log2(value / base)), at most Bins − 1: in integers
+    /// (floor(log2(x)) depends only on floor(x) for x ≥ 1), so exact at every bin edge.
     [[nodiscard]] static std::size_t bin_of(std::int64_t value, std::int64_t base) noexcept {
         if (value < base) return 0;
-        const auto k = static_cast<std::size_t>(std::floor(std::log2(static_cast<double>(value) / static_cast<double>(base)))) + 1;
+        const auto k = static_cast<std::size_t>(std::bit_width(static_cast<std::uint64_t>(value / base)));
         return std::min(k, Bins - 1);
     }
     /// Lower and upper edge of bin k (the first bin starts at base/2 for interpolation:

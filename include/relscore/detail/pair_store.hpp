@@ -122,25 +122,35 @@ public:
     // lists: find_or_add_pair() adds it at once, link_ties() many rows in one pass.
     std::pair<std::uint32_t, bool> insert_pair(person_id lo, person_id hi) {
         const auto [it, inserted] = m_pair_index.try_emplace(pair_key(lo, hi), static_cast<std::uint32_t>(m_pairs.size()));
-        if (inserted) {
-            m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
-            if (m_conversations) m_history.emplace_back();
-            if (m_retain_events) m_events.emplace_back();
-            if (m_kernels.has_windows) m_windows.emplace_back();
-        }
+        if (inserted) add_row(lo, hi);
         return {it->second, inserted};
     }
 
-    // Adds rows [first, end) to their people's tie lists in row order, each list grown once
-    // (a loader, or a batch that creates many pairs: no list reallocates along the way).
+    // A new pair's row (the index entry is the caller's).
+    void add_row(person_id lo, person_id hi) {
+        m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
+        if (m_conversations) m_history.emplace_back();
+        if (m_retain_events) m_events.emplace_back();
+        if (m_kernels.has_windows) m_windows.emplace_back();
+    }
+
+    // Adds rows [first, end) to their people's tie lists in row order. When the new rows
+    // are many for the people there are (a loader, a large batch), each list grows once in
+    // a counting pass, which costs O(people); else one row at a time.
     void link_ties(std::uint32_t first) {
-        std::vector<std::uint32_t> more(m_ties.size());
-        for (std::size_t idx = first; idx < m_pairs.size(); ++idx) {
-            ++more[m_pairs[idx].lo];
-            ++more[m_pairs[idx].hi];
+        const std::size_t rows = m_pairs.size() - first;
+        if (rows >= m_ties.size() / 4) {
+            std::vector<std::uint32_t> more(m_ties.size());
+            for (std::size_t idx = first; idx < m_pairs.size(); ++idx) {
+                ++more[m_pairs[idx].lo];
+                ++more[m_pairs[idx].hi];
+            }
+            for (std::size_t p = 0; p < m_ties.size(); ++p) {
+                auto& ties = m_ties[p];
+                if (ties.size() + more[p] > ties.capacity())  // exact into an empty list, else geometric
+                    ties.reserve(std::max(ties.size() + more[p], ties.capacity() + ties.capacity() / 2));
+            }
         }
-        for (std::size_t p = 0; p < m_ties.size(); ++p)
-            if (more[p] > 0) m_ties[p].reserve(m_ties[p].size() + more[p]);
         for (std::size_t idx = first; idx < m_pairs.size(); ++idx) {
             m_ties[m_pairs[idx].lo].push_back(static_cast<std::uint32_t>(idx));
             m_ties[m_pairs[idx].hi].push_back(static_cast<std::uint32_t>(idx));
@@ -206,6 +216,7 @@ public:
             std::uint32_t first;  // index of its first interaction in the slice
             std::uint32_t group;
             std::uint32_t sums;   // decayed sums its run creates
+            std::uint32_t* row;   // its index entry (no_state until its row exists)
         };
         std::vector<fresh_pair> fresh;
         for (std::size_t base = 0; base < n;) {
@@ -215,37 +226,54 @@ public:
             const auto events = grouping.events();
             const auto groups = grouping.groups();
             const auto run_of = [&](std::uint32_t g) { return events.subspan(groups[g].begin, groups[g].end - groups[g].begin); };
-            // Known pairs are applied at once, while their partition is in cache.
+            const auto key_of = [&](const fresh_pair& f) { return events[groups[f.group].begin].pair_key; };
+            // New pairs enter the index as they are met (one probe per pair, known or new),
+            // their rows come later: a rehash moves every entry, so find them again then.
+            std::size_t buckets = m_pair_index.bucket_count();
+            const auto after_rehash = [&] {
+                if (m_pair_index.bucket_count() == buckets) return;
+                buckets = m_pair_index.bucket_count();
+                for (fresh_pair& f : fresh) f.row = &m_pair_index.find(key_of(f))->second;
+            };
             fresh.clear();
-            std::size_t fresh_sums = 0;
-            for (std::uint32_t g = 0; g < groups.size(); ++g) {
-                const grouped_event& head = events[groups[g].begin];
-                const auto it = m_pair_index.find(head.pair_key);
-                if (it == m_pair_index.end()) {
-                    fresh.push_back({groups[g].first, g, sums_created_by(run_of(g))});
-                    fresh_sums += fresh.back().sums;
-                    continue;
+            try {
+                // Known pairs are applied at once, while their partition is in cache.
+                std::size_t fresh_sums = 0;
+                for (std::uint32_t g = 0; g < groups.size(); ++g) {
+                    const auto [it, inserted] = m_pair_index.try_emplace(events[groups[g].begin].pair_key, no_state);
+                    if (inserted) {
+                        fresh.push_back({groups[g].first, g, sums_created_by(run_of(g)), &it->second});
+                        fresh_sums += fresh.back().sums;
+                        after_rehash();
+                        continue;
+                    }
+                    for (const grouped_event& e : run_of(g)) apply_to_pair(it->second, e);
                 }
-                for (const grouped_event& e : run_of(g)) apply_to_pair(it->second, e);
+                // New pairs in order of first appearance, with room made once (rows, and
+                // sums in blocks of the exact size, so the pool has no holes and no slack);
+                // their records are then written in order while each one's events are read
+                // as one run.
+                std::sort(fresh.begin(), fresh.end(), [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
+                grow_pairs(m_pairs.size() + fresh.size());
+                after_rehash();
+                m_states.reserve_more(fresh_sums);
+                const auto first_fresh = static_cast<std::uint32_t>(m_pairs.size());
+                for (const fresh_pair& f : fresh) {
+                    const std::uint64_t key = key_of(f);
+                    const auto pair = static_cast<std::uint32_t>(m_pairs.size());
+                    add_row(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
+                    *f.row = pair;
+                    if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
+                    for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
+                }
+                link_ties(first_fresh);
+            } catch (...) {
+                // Out of memory: no index entry may point at a row that was never made.
+                for (const fresh_pair& f : fresh)
+                    if (const auto it = m_pair_index.find(key_of(f)); it != m_pair_index.end() && it->second == no_state)
+                        m_pair_index.erase(it);
+                throw;
             }
-            // New pairs in order of first appearance, with room made once (rows, and sums
-            // in blocks of the exact size, so the pool has no holes and no slack); their
-            // records are then written in order while each one's events are read as one run.
-            std::sort(fresh.begin(), fresh.end(), [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
-            grow_pairs(m_pairs.size() + fresh.size());
-            m_states.reserve_more(fresh_sums);
-            const auto first_fresh = static_cast<std::uint32_t>(m_pairs.size());
-            // Tie lists in one pass when the new pairs are many for the people there are
-            // (that pass costs O(people)), else one pair at a time.
-            const bool link_at_end = fresh.size() >= m_ties.size() / 4;
-            for (const fresh_pair& f : fresh) {
-                const std::uint64_t key = events[groups[f.group].begin].pair_key;
-                const auto lo = static_cast<person_id>(key >> 32), hi = static_cast<person_id>(key);
-                const std::uint32_t pair = link_at_end ? insert_pair(lo, hi).first : find_or_add_pair(lo, hi);
-                if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
-                for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
-            }
-            if (link_at_end) link_ties(first_fresh);
             base += m;
         }
     }
