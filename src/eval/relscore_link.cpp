@@ -28,7 +28,12 @@ constexpr std::array<std::string_view, link_feature_count> feature_names{
     "dst_since_active", "dst_was_destination",
     "src_out_1d", "src_out_7d", "src_in_1d", "src_in_7d",
     "two_hop_7d", "common_neighbours",
-    "last_from_dst", "overdue_out", "src_novelty_7d", "dst_new_in_7d"};
+    "last_from_dst", "overdue_out", "src_novelty_7d", "dst_new_in_7d",
+    // Issue 16: rhythm, balance, daily and weekly profiles, and the query's lag.
+    "overdue_pair", "pair_mean_gap", "dst_overdue", "dst_balance_1d", "dst_balance_7d",
+    "dst_since_in", "dst_since_out", "src_since_active",
+    "dst_hour_share", "src_hour_share", "pair_hour_share", "dst_weekday_share", "query_lag",
+    "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree", "src_degree", "two_hop_1d"};
 
 // The half-lives of the features, in seconds (1 h, 1 day, 7 days, 30 days); index 2 (7 days)
 // is the scale of the reciprocity and two-hop features.
@@ -47,6 +52,53 @@ void add_at_every_scale(decayed_scales& sums, std::int64_t t_us) noexcept {
 }
 
 [[nodiscard]] double since(double then, double now) noexcept { return -std::log1p((now - then) / 60.0); }
+
+// The daily and weekly profiles (issue 16): times are seconds since the log's first edge, so
+// the bins are phases of that origin (the same shift for every edge, which a share ignores).
+constexpr double day_seconds = 86400.0;
+constexpr double week_seconds = 7 * day_seconds;
+constexpr std::size_t hour_bins = 24;
+constexpr std::size_t weekday_bins = 7;
+
+[[nodiscard]] std::size_t hour_of(double t) noexcept {
+    const double phase = std::fmod(t, day_seconds);
+    return std::min(hour_bins - 1, static_cast<std::size_t>(std::max(phase, 0.0) / 3600.0));
+}
+
+[[nodiscard]] std::size_t weekday_of(double t) noexcept {
+    const double phase = std::fmod(t, week_seconds);
+    return std::min(weekday_bins - 1, static_cast<std::size_t>(std::max(phase, 0.0) / day_seconds));
+}
+
+using hour_counts = std::array<std::uint32_t, hour_bins>;
+
+// log of the smoothed share of the edges in the query's hour and the two beside it (a
+// window of 3 of the 24 hours), against the uniform share: log(8 (c + 1) / (n + 8)).
+// 0 for no edges; positive when the node (or pair) is usually active at that time of day.
+[[nodiscard]] double hour_share(const hour_counts& counts, std::uint64_t total, double t) noexcept {
+    const std::size_t h = hour_of(t);
+    const double c = static_cast<double>(counts[(h + hour_bins - 1) % hour_bins]) + counts[h] + counts[(h + 1) % hour_bins];
+    return std::log(8.0 * (c + 1.0) / (static_cast<double>(total) + 8.0));
+}
+
+/// Running mean of the gaps between consecutive events, and the newest event.
+struct rhythm {
+    std::int64_t count = 0;
+    double first = 0, last = 0;
+    void add(double t) noexcept {
+        if (count == 0) first = t;
+        last = t;
+        ++count;
+    }
+    [[nodiscard]] double mean_gap() const noexcept {
+        return count > 1 ? (last - first) / static_cast<double>(count - 1) : 0.0;
+    }
+    // log(1 + time since the newest event / the mean gap); 0 without a positive mean gap.
+    [[nodiscard]] double overdue(double t) const noexcept {
+        const double gap = mean_gap();
+        return gap > 0 ? std::log1p((t - last) / gap) : 0.0;
+    }
+};
 
 class relscore_link_model final : public streaming_model<relscore_link> {
 public:
@@ -83,9 +135,33 @@ protected:
         from.last = t;
         auto& to = m_nodes[v];
         add_at_every_scale(to.in, us);
-        if (first_time) to.new_in.add(1.0, us, feature_half_lives[week] * 1e6);
+        if (first_time) {
+            to.new_in.add(1.0, us, feature_half_lives[week] * 1e6);
+            to.new_in_day.add(1.0, us, feature_half_lives[1] * 1e6);
+            to.last_new_in = t;
+            to.any_new_in = true;
+        }
         to.last = t;
         to.was_destination = true;
+        to.last_in = t;
+        to.any_in = true;
+        m_nodes[u].last_out = t;  // (re-lookup: inserting v may have moved u's entry)
+        m_nodes[u].any_out = true;
+        const auto hour = hour_of(t);
+        const auto weekday = weekday_of(t);
+        const auto count_activity = [&](node_id x) {
+            auto& node = m_nodes[x];
+            node.activity.add(t);
+            ++node.hours[hour];
+            ++node.weekdays[weekday];
+        };
+        count_activity(u);
+        if (v != u) count_activity(v);  // a self-loop counts once
+        auto& undirected_pair = m_undirected[pair_key{std::min(u, v), std::max(u, v)}];
+        undirected_pair.contacts.add(t);
+        ++undirected_pair.hours[hour];
+        m_newest = t;
+        m_any = true;
         if (u != v) {
             m_nodes[u].neighbours.insert(v);  // (re-lookup: inserting v may have moved u's entry)
             m_nodes[v].neighbours.insert(u);
@@ -110,9 +186,22 @@ private:
     struct node_state {
         decayed_scales in{}, out{};
         detail::decayed_sum new_out, new_in;  // first edges of a pair, at 7 days
+        detail::decayed_sum new_in_day;       // ... into the node, at 1 day
+        double last_new_in = 0;
+        bool any_new_in = false;
         double last = 0;
         bool was_destination = false;
         boost::unordered_flat_set<node_id> neighbours;  // either direction
+        // Issue 16: the node's edges either way (self-loops once), by hour and weekday.
+        rhythm activity;
+        hour_counts hours{};
+        std::array<std::uint32_t, weekday_bins> weekdays{};
+        double last_in = 0, last_out = 0;
+        bool any_in = false, any_out = false;
+    };
+    struct undirected_state {  // the edges of a pair, either way
+        rhythm contacts;
+        hour_counts hours{};
     };
 
     [[nodiscard]] double directed(const pair_state* p, std::size_t h, std::int64_t us) const noexcept {
@@ -143,7 +232,7 @@ private:
         for (const std::size_t h : {std::size_t{1}, week}) f[j++] = src ? std::log1p(at_scale(src->out, h, us)) : 0;
         for (const std::size_t h : {std::size_t{1}, week}) f[j++] = src ? std::log1p(at_scale(src->in, h, us)) : 0;
 
-        double two_hop = 0;
+        double two_hop = 0, two_hop_day = 0;
         std::size_t common = 0;
         if (src && dst && u != v) {
             const bool never_met = !out && !in;
@@ -153,7 +242,10 @@ private:
             for (const node_id w : walk) {
                 if (w == u || w == v || !other.contains(w)) continue;
                 ++common;
-                if (never_met) two_hop += std::min(undirected(u, w, us), undirected(w, v, us));
+                if (never_met) {
+                    two_hop += std::min(undirected(u, w, us), undirected(w, v, us));
+                    two_hop_day += std::min(undirected(u, w, us, 1), undirected(w, v, us, 1));
+                }
             }
         }
         f[j++] = std::log1p(two_hop);
@@ -166,16 +258,43 @@ private:
         const double src_out_week = src ? at_scale(src->out, week, us) : 0.0;
         f[j++] = src_out_week > 0 ? src->new_out.at(us, week_us) / src_out_week : 0.0;
         f[j++] = dst ? std::log1p(dst->new_in.at(us, week_us)) : 0.0;
+
+        const undirected_state* pair = find(m_undirected, std::min(u, v), std::max(u, v));
+        f[j++] = pair ? pair->contacts.overdue(t) : 0.0;
+        const double pair_gap = pair ? pair->contacts.mean_gap() : 0.0;
+        f[j++] = pair_gap > 0 ? std::log1p(pair_gap / 60.0) : -1.0;
+        f[j++] = dst ? dst->activity.overdue(t) : 0.0;
+        for (const std::size_t h : {std::size_t{1}, week})
+            f[j++] = dst ? std::log((1 + at_scale(dst->in, h, us)) / (1 + at_scale(dst->out, h, us))) : 0.0;
+        f[j++] = dst && dst->any_in ? since(dst->last_in, t) : never_recency;
+        f[j++] = dst && dst->any_out ? since(dst->last_out, t) : never_recency;
+        f[j++] = src ? since(src->last, t) : never_recency;
+        const auto total = [](const node_state* n) { return n ? static_cast<std::uint64_t>(n->activity.count) : 0u; };
+        f[j++] = dst ? hour_share(dst->hours, total(dst), t) : 0.0;
+        f[j++] = src ? hour_share(src->hours, total(src), t) : 0.0;
+        f[j++] = pair ? hour_share(pair->hours, static_cast<std::uint64_t>(pair->contacts.count), t) : 0.0;
+        f[j++] = dst ? std::log(7.0 * (dst->weekdays[weekday_of(t)] + 1.0) / (static_cast<double>(total(dst)) + 7.0))
+                     : 0.0;
+        f[j++] = m_any ? since(m_newest, t) : never_recency;
+        f[j++] = dst ? std::log1p(dst->new_in_day.at(us, feature_half_lives[1] * 1e6)) : 0.0;
+        f[j++] = dst ? std::log1p(dst->new_out.at(us, week_us)) : 0.0;
+        f[j++] = dst && dst->any_new_in ? since(dst->last_new_in, t) : never_recency;
+        f[j++] = dst ? std::log1p(static_cast<double>(dst->neighbours.size())) : 0.0;
+        f[j++] = src ? std::log1p(static_cast<double>(src->neighbours.size())) : 0.0;
+        f[j++] = std::log1p(two_hop_day);
     }
 
-    // S_xy = V_xy + V_yx at 7 days.
-    [[nodiscard]] double undirected(node_id x, node_id y, std::int64_t us) const noexcept {
-        return directed(find(m_pairs, x, y), week, us) + directed(find(m_pairs, y, x), week, us);
+    // S_xy = V_xy + V_yx at 7 days (or at the half-life of index h).
+    [[nodiscard]] double undirected(node_id x, node_id y, std::int64_t us, std::size_t h = week) const noexcept {
+        return directed(find(m_pairs, x, y), h, us) + directed(find(m_pairs, y, x), h, us);
     }
 
     std::array<double, link_feature_count> m_weights{};
     pair_map<pair_state> m_pairs;
     node_map<node_state> m_nodes;
+    pair_map<undirected_state> m_undirected;  // key (min, max)
+    double m_newest = 0;
+    bool m_any = false;
 };
 
 }  // namespace

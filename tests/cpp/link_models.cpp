@@ -240,6 +240,78 @@ std::vector<double> link_features_by_definition(const std::vector<edge>& h, node
     const double out_of_u = decayed([&](const edge& e) { return e.u == u; }, week);
     f.push_back(out_of_u > 0 ? opened_by_u / out_of_u : 0.0);
     f.push_back(std::log1p(opened_to_v));
+
+    // Issue 16. The times of the edges that touch a node, or a pair either way.
+    const auto times_of = [&](auto&& keep) {
+        std::vector<double> times;
+        for (const auto& e : h)
+            if (keep(e)) times.push_back(e.t);
+        return times;
+    };
+    const auto of_node = [&](node_id x) { return times_of([&](const edge& e) { return e.u == x || e.v == x; }); };
+    const auto pair_times = times_of([&](const edge& e) { return (e.u == u && e.v == v) || (e.u == v && e.v == u); });
+    const auto dst_times = of_node(v);
+    const auto src_times = of_node(u);
+    const auto mean_gap_of = [](const std::vector<double>& times) {
+        if (times.size() < 2) return 0.0;
+        double sum = 0;
+        for (std::size_t k = 1; k < times.size(); ++k) sum += times[k] - times[k - 1];
+        return sum / static_cast<double>(times.size() - 1);
+    };
+    const auto overdue = [&](const std::vector<double>& times) {
+        const double gap = mean_gap_of(times);
+        return gap > 0 ? std::log1p((at - times.back()) / gap) : 0.0;
+    };
+    f.push_back(overdue(pair_times));
+    f.push_back(mean_gap_of(pair_times) > 0 ? std::log1p(mean_gap_of(pair_times) / 60) : -1.0);
+    f.push_back(overdue(dst_times));
+    for (const double s : {day, week})
+        f.push_back(std::log((1 + decayed([&](const edge& e) { return e.v == v; }, s)) /
+                             (1 + decayed([&](const edge& e) { return e.u == v; }, s))));
+    f.push_back(since(last_of([&](const edge& e) { return e.v == v; })));
+    f.push_back(since(last_of([&](const edge& e) { return e.u == v; })));
+    f.push_back(since(last_of([&](const edge& e) { return e.u == u || e.v == u; })));
+    const auto hour_of = [&](double t) { return static_cast<int>(std::fmod(t, day) / hour); };
+    const auto share = [&](const std::vector<double>& times) {  // the query's hour +- 1, of 24
+        double c = 0;
+        for (const double t : times) {
+            const int d = std::abs(hour_of(t) - hour_of(at));
+            if (d <= 1 || d == 23) ++c;
+        }
+        return std::log(8 * (c + 1) / (static_cast<double>(times.size()) + 8));
+    };
+    f.push_back(share(dst_times));
+    f.push_back(share(src_times));
+    f.push_back(share(pair_times));
+    double same_weekday = 0;
+    for (const double t : dst_times)
+        if (static_cast<int>(std::fmod(t, week) / day) == static_cast<int>(std::fmod(at, week) / day)) ++same_weekday;
+    f.push_back(std::log(7 * (same_weekday + 1) / (static_cast<double>(dst_times.size()) + 7)));
+    f.push_back(h.empty() ? -20.0 : since(h.back().t));
+    double opened_to_v_day = 0, opened_by_v = 0, last_opened_to_v = -1;
+    seen.clear();
+    for (const auto& e : h)
+        if (seen.insert({e.u, e.v}).second) {
+            if (e.v == v) opened_to_v_day += std::exp2(-(at - e.t) / day), last_opened_to_v = e.t;
+            if (e.u == v) opened_by_v += std::exp2(-(at - e.t) / week);
+        }
+    f.push_back(std::log1p(opened_to_v_day));
+    f.push_back(std::log1p(opened_by_v));
+    f.push_back(since(last_opened_to_v));
+    const auto degree = [&](node_id x) {
+        std::set<node_id> neighbours;
+        for (const auto& e : h)
+            if (e.u != e.v && (e.u == x || e.v == x)) neighbours.insert(e.u == x ? e.v : e.u);
+        return static_cast<double>(neighbours.size());
+    };
+    f.push_back(std::log1p(degree(v)));
+    f.push_back(std::log1p(degree(u)));
+    double two_hop_day = 0;
+    if (u != v && !met(u, v))
+        for (const node_id w : nodes)
+            if (w != u && w != v && met(u, w) && met(w, v))
+                two_hop_day += std::min(tie(u, w, day) + tie(w, u, day), tie(w, v, day) + tie(v, w, day));
+    f.push_back(std::log1p(two_hop_day));
     return f;
 }
 

@@ -219,8 +219,22 @@ def test_evaluate_without_the_package_says_what_to_install(cli, tmp_path):
     assert "pip install 'relscore[evaluate]'" in r.stderr and "RELSCORE_PYTHON" in r.stderr
 
 
+def test_evaluate_results_writes_the_document_and_names_missing_data(tmp_path):
+    # `relscore evaluate --results docs/results.md` regenerates docs/results.md (issue 16).
+    out = tmp_path / "results.md"
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    r = run(relscore_entry_point(), "evaluate", "--results", str(out), "--data-dir", str(empty))
+    assert f"wrote {out}" in r.stdout
+    text = out.read_text(encoding="utf-8")
+    assert f"relscore evaluate --results {out}" in text  # the command that made it
+    assert "skipped" in text
+    bad = run(relscore_entry_point(), "evaluate", "x.txt", "--results", str(out), check=False)
+    assert bad.returncode == 2 and "no data file" in bad.stderr
+
+
 def test_results_script_writes_the_table_and_names_missing_data(tmp_path):
-    # docs/results.md is written by scripts/results.py (outside the package), with this Python.
+    # scripts/results.py runs the same generator (relscore.evaluate.results) with this Python.
     out = tmp_path / "results.md"
     empty = tmp_path / "no-data"
     empty.mkdir()

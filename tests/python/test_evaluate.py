@@ -1,9 +1,7 @@
 """relscore.evaluate: the DyGLib protocol (exactness on UCI when ../shared/data is present),
 negative samplers, metrics against hand-computed values, JSON models and fitting."""
 
-import importlib
 import os
-import sys
 
 import numpy as np
 import pytest
@@ -13,7 +11,6 @@ import relscore.evaluate as ev
 from relscore import _eval
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SCRIPTS = os.path.join(ROOT, "scripts")
 DATA = os.environ.get("RELSCORE_DATA", os.path.join(ROOT, "..", "shared", "data"))
 COLLEGE_MSG = os.path.join(DATA, "snap-collegemsg", "CollegeMsg.txt.gz")
 needs_uci = pytest.mark.skipif(not os.path.exists(COLLEGE_MSG), reason=f"real data not found at {COLLEGE_MSG}")
@@ -28,13 +25,6 @@ def synthetic(n=3000, nodes=60, seed=7):
     dst = np.where(dst == src, (dst + 1) % nodes, dst)
     ts = np.cumsum(rng.integers(0, 600, n)).astype(float)
     return ev.TemporalEdges(src.astype(np.int64), dst.astype(np.int64), ts - ts[0], "synthetic")
-
-
-def load_script(name):
-    """A module of scripts/ (the docs/results.md generator lives there, outside the package)."""
-    if SCRIPTS not in sys.path:
-        sys.path.insert(0, SCRIPTS)  # results.py imports label_results.py beside it
-    return importlib.import_module(name)
 
 
 class PythonEdgeBank:
@@ -321,7 +311,7 @@ def test_event_knowledge_learns_exactly_the_older_edges(setting):
 
 def test_label_section_on_a_small_contact_log(tmp_path):
     # Two classes of five; pupils meet their own class far more often than the other one.
-    lr = load_script("label_results")
+    from relscore.evaluate import label_results as lr
 
     rng = np.random.default_rng(5)
     folder = tmp_path / "sociopatterns-highschool-2012"
@@ -440,3 +430,22 @@ def test_link_booster_grows_with_the_tie_features():
         raised = x.copy()
         raised[:, column] += np.abs(x[:, column]).max() + 1.0
         assert np.all(booster.decision_function(raised) >= base - 1e-12), name
+
+
+@pytest.mark.parametrize("knowledge", ev.KNOWLEDGE)
+def test_learned_score_of_the_results_is_fitted_on_validation_only(knowledge):
+    # What docs/results.md reports (evaluate_scores(..., combiner="hgb")): scramble the test
+    # stage (its destinations, so its positives and the negatives drawn beside them change)
+    # and the fitted trees, hence their validation AP, must not change at all.
+    edges = synthetic(n=2500)
+    rng = np.random.default_rng(11)
+    data = ev.split(edges)
+    test = data.indices(data.test_mask)
+    dst = edges.dst.copy()
+    dst[test] = rng.permutation(dst[test])
+    shuffled = ev.TemporalEdges(edges.src, dst, edges.ts, "shuffled")
+    assert np.array_equal(ev.split(shuffled).train_mask, data.train_mask)
+    rows = [ev.evaluate_scores(e, ["relscore"], ["transductive"], ["random", "historical"], True, 10, echo=False,
+                               knowledge=knowledge, combiner="hgb") for e in (edges, shuffled)]
+    assert [r.validation_ap for r in rows[0]] == [r.validation_ap for r in rows[1]]
+    assert [r.ap for r in rows[0]] != [r.ap for r in rows[1]]  # the test stage did change

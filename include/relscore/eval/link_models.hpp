@@ -101,8 +101,34 @@ enum class edgebank_mode {
 /// | src_novelty_7d        | share of u's decayed outgoing edges (7 days) that opened a pair  |
 /// | dst_new_in_7d         | log(1 + decayed number of pairs opened towards v, 7 days)        |
 ///
-/// The weights are fitted by relscore.evaluate (logistic regression on the validation stage).
-inline constexpr std::size_t link_feature_count = 32;
+/// Added by issue 16 (the pair's and the destination's own rhythm, the destination's balance,
+/// daily and weekly profiles; "edges of x" = edges from or to x, a self-loop once; the hour and
+/// weekday of a time are those of its offset from the log's first edge, t mod 1 day, t mod 7 days):
+///
+/// | feature               | f_k(u, v, t)                                                     |
+/// |-----------------------|------------------------------------------------------------------|
+/// | overdue_pair          | log(1 + time since the pair's newest edge (either way) / the     |
+/// |                       | pair's mean gap between its edges); 0 with fewer than two edges  |
+/// | pair_mean_gap         | log(1 + that mean gap in minutes); -1 with fewer than two edges  |
+/// | dst_overdue           | log(1 + time since v's newest edge / v's mean gap between edges) |
+/// | dst_balance_{1d,7d}   | log((1 + decayed edges into v) / (1 + decayed edges out of v))   |
+/// | dst_since_in, _out    | -log(1 + minutes since v's newest incoming / outgoing edge); -20 |
+/// | src_since_active      | -log(1 + minutes since u's newest edge, either way); -20 never   |
+/// | dst_hour_share        | log(8 (c + 1) / (n + 8)): n edges of v, c of them in the query's |
+/// |                       | hour of day or the hours just before and after (3 of 24 hours)   |
+/// | src_hour_share        | the same for u                                                   |
+/// | pair_hour_share       | the same for the pair's edges, either way                        |
+/// | dst_weekday_share     | log(7 (c + 1) / (n + 7)), c = v's edges on the query's weekday   |
+/// | query_lag             | -log(1 + minutes since the newest observed edge); -20 if none    |
+/// | dst_new_in_1d         | log(1 + decayed number of pairs opened towards v, 1 day)         |
+/// | dst_new_out_7d        | log(1 + decayed number of pairs v opened, 7 days)                |
+/// | dst_since_new_in      | -log(1 + minutes since a pair was last opened towards v); -20    |
+/// | dst_degree, src_degree| log(1 + number of distinct neighbours of v / of u, either way)   |
+/// | two_hop_1d            | two_hop_7d with the ties at 1 day                                |
+///
+/// The weights are fitted by relscore.evaluate (logistic regression on the validation stage);
+/// relscore.evaluate's default combiner is gradient-boosted trees over the same features.
+inline constexpr std::size_t link_feature_count = 51;
 
 /// The feature names, in the order of the weights and of features().
 [[nodiscard]] const std::array<std::string_view, link_feature_count>& link_feature_names() noexcept;

@@ -16,7 +16,9 @@ Design notes
 - One module per job, each importing only the ones before it (no cycle):
   data (edge lists, files) -> splits -> negatives -> metrics, labels -> plan (batches and
   the loop; the model protocol is in its docstring) -> scores (the registry) -> persistence
-  (JSON) -> fitting -> cli (``python -m relscore.evaluate``). This file only re-exports.
+  (JSON) -> fitting -> cli (``python -m relscore.evaluate``) -> label_results, results (the
+  docs/results.md generator; ``__main__`` hands it to the CLI for ``--results``). This file
+  only re-exports (not the two document modules, which need the shared data).
 """
 
 from __future__ import annotations

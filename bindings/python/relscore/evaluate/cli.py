@@ -1,8 +1,9 @@
 """`relscore evaluate` (= ``python -m relscore.evaluate``): evaluate scores on one data set
 and print a row per score x setting x negative sampling.
 
-The results table of docs/results.md is written by scripts/results.py, which uses
-:func:`evaluate_scores` over the shared data sets."""
+``relscore evaluate --results docs/results.md`` writes the results document instead
+(:mod:`relscore.evaluate.results`, which uses :func:`evaluate_scores` over the shared data
+sets; ``__main__`` hands it to :func:`main`, so that this module does not import it)."""
 
 from __future__ import annotations
 
@@ -130,11 +131,18 @@ def params_text(row: Row) -> str:
     return ", ".join(f"{k}={v:.4g}" for k, v in row.params.items())
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Optional[Sequence[str]] = None,
+         write_results: Optional[Callable[[Sequence[str], str], int]] = None) -> int:
+    """``relscore evaluate``. ``write_results(args, command)`` runs ``--results`` (the
+    generator of :mod:`relscore.evaluate.results`, passed in by ``__main__``)."""
     parser = argparse.ArgumentParser(
         prog="relscore evaluate",
         description="Dynamic link prediction exactly as DyGLib evaluates it, with relscore's scores and baselines.")
-    parser.add_argument("data", help="an event log (SRC DST TIME per line) or a benchmark ml_*.csv")
+    parser.add_argument("data", nargs="?", help="an event log (SRC DST TIME per line) or a benchmark ml_*.csv")
+    parser.add_argument("--results", metavar="OUT",
+                        help="instead: evaluate every shared data set and write the results document (docs/results.md)")
+    parser.add_argument("--data-dir", help="with --results: the shared data directory (default $RELSCORE_DATA or "
+                        "../shared/data)")
     parser.add_argument("--order", default="src,dst,time", help="column order of an event log (default src,dst,time)")
     parser.add_argument("--score", action="append", choices=list(SCORES),
                         help="score(s) to evaluate (default: all)")
@@ -147,10 +155,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         "every edge strictly older than itself (event, as DyGLib's neural models' neighbour samplers)")
     parser.add_argument("--combiner", choices=COMBINERS, default="logistic",
                         help="how relscore's score combines its features when fitted: a weighted sum fitted by "
-                        "logistic regression (default) or gradient-boosted trees (hgb; experimental)")
+                        "logistic regression (default) or gradient-boosted trees (hgb, what docs/results.md reports)")
     parser.add_argument("--max-evaluations", type=int, default=300, help="optimizer budget per fit")
     parser.add_argument("--save-models", metavar="DIR", help="write each fitted model as JSON into DIR")
     args = parser.parse_args(argv)
+    if args.results is not None:
+        if args.data is not None:
+            parser.error("--results evaluates the shared data sets: give no data file")
+        if write_results is None:
+            parser.error("--results: run it as `relscore evaluate --results OUT` or `python -m relscore.evaluate`")
+        return write_results([args.results] + (["--data-dir", args.data_dir] if args.data_dir else []),
+                             f"relscore evaluate --results {args.results}")
+    if args.data is None:
+        parser.error("the data file is required (or --results OUT)")
     try:
         edges = load(args.data, args.order, os.path.basename(args.data))
         models = [FittedModel.load(p) for p in args.model]

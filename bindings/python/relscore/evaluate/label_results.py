@@ -1,4 +1,5 @@
-"""Label evaluation on real data for the results table (docs/results.md, written by results.py): group labels as a
+"""Label evaluation on real data for the results table (docs/results.md, written by
+:mod:`relscore.evaluate.results`): group labels as a
 weak proxy for closeness, and "whom will this person contact next" ranking.
 
 Strengths come from relscore's own scorer (relscore.Scorer); relscore.evaluate's
@@ -27,9 +28,9 @@ from typing import Callable, Dict, Hashable, List, Optional, Set, Tuple
 import numpy as np
 import pandas as pd
 
-import relscore.evaluate as ev
-from relscore import Scorer
-from relscore.evaluate import group_labels, label_metrics, ranking_metrics
+from .. import Scorer
+from .data import TemporalEdges, load_event_log
+from .labels import group_labels, label_metrics, ranking_metrics
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def read_groups(path: str, column: int, id_column: int = 0) -> Dict[Hashable, Ha
     return dict(zip(frame.iloc[:, id_column], frame.iloc[:, column]))
 
 
-def _scorer(edges: ev.TemporalEdges, end: int, undirected: bool, half_life: Optional[float]) -> Scorer:
+def _scorer(edges: TemporalEdges, end: int, undirected: bool, half_life: Optional[float]) -> Scorer:
     scorer = Scorer(half_life=None if half_life is None else pd.Timedelta(seconds=half_life))
     keep = edges.src[:end] != edges.dst[:end]  # a person with themself is no relationship
     scorer.add_arrays(edges.ts[:end][keep], edges.src[:end][keep].astype(str), edges.dst[:end][keep].astype(str),
@@ -83,11 +84,11 @@ def _scorer(edges: ev.TemporalEdges, end: int, undirected: bool, half_life: Opti
 
 
 # A score of the pairs that met: (edges, number of events used, undirected) -> a, b, strength.
-ScoreFn = Callable[[ev.TemporalEdges, int, bool], pd.DataFrame]
+ScoreFn = Callable[[TemporalEdges, int, bool], pd.DataFrame]
 
 
 def _relscore_strength(half_life: Optional[float]) -> ScoreFn:
-    def score(edges: ev.TemporalEdges, end: int, undirected: bool) -> pd.DataFrame:
+    def score(edges: TemporalEdges, end: int, undirected: bool) -> pd.DataFrame:
         at = pd.Timestamp(float(edges.ts[end - 1]), unit="s", tz="UTC")  # the newest event used
         frame = _scorer(edges, end, undirected, half_life).to_pandas(at=at, sort=False)
         return pd.DataFrame({"a": frame["a"].astype(str), "b": frame["b"].astype(str),
@@ -95,19 +96,19 @@ def _relscore_strength(half_life: Optional[float]) -> ScoreFn:
     return score
 
 
-def _pair_table(edges: ev.TemporalEdges, end: int) -> pd.DataFrame:
+def _pair_table(edges: TemporalEdges, end: int) -> pd.DataFrame:
     keep = edges.src[:end] != edges.dst[:end]
     src, dst = edges.src[:end][keep], edges.dst[:end][keep]
     return pd.DataFrame({"a": np.minimum(src, dst).astype(str), "b": np.maximum(src, dst).astype(str),
                          "t": edges.ts[:end][keep]})
 
 
-def _count(edges: ev.TemporalEdges, end: int, undirected: bool) -> pd.DataFrame:
+def _count(edges: TemporalEdges, end: int, undirected: bool) -> pd.DataFrame:
     pairs = _pair_table(edges, end)
     return pairs.groupby(["a", "b"], sort=False).size().rename("strength").reset_index().astype({"strength": float})
 
 
-def _recency(edges: ev.TemporalEdges, end: int, undirected: bool) -> pd.DataFrame:
+def _recency(edges: TemporalEdges, end: int, undirected: bool) -> pd.DataFrame:
     pairs = _pair_table(edges, end)
     return pairs.groupby(["a", "b"], sort=False)["t"].max().rename("strength").reset_index()
 
@@ -121,7 +122,7 @@ SCORES: List[Tuple[str, ScoreFn]] = [
 ]
 
 
-def _next_contacts(edges: ev.TemporalEdges, start: int) -> Dict[Hashable, Set[Hashable]]:
+def _next_contacts(edges: TemporalEdges, start: int) -> Dict[Hashable, Set[Hashable]]:
     contacts: Dict[Hashable, Set[Hashable]] = {}
     for s, d in zip(edges.src[start:].astype(str), edges.dst[start:].astype(str)):
         if s != d:
@@ -148,7 +149,7 @@ def label_section(data_dir: str, command: str) -> str:
             lines += [f"### {ds.name}", "", f"not found at `{ds.events}`: skipped.", ""]
             continue
         started = time.perf_counter()
-        edges = ev.load_event_log(events, ds.order, ds.name)
+        edges = load_event_log(events, ds.order, ds.name)
         groups = read_groups(labels, ds.group_column, ds.id_column)
         cut = int(0.7 * len(edges))
         next_contacts = _next_contacts(edges, cut)

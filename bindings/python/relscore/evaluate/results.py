@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""Writes docs/results.md: every score of `relscore evaluate` on the shared data sets, beside
+the published models, with both knowledge rows of relscore's learned link score and which
+cells it wins, and the label evaluation (:mod:`relscore.evaluate.label_results`).
+
+    relscore evaluate --results docs/results.md [--data-dir DIR]
+    python scripts/results.py docs/results.md [--data-dir DIR]     (the same generator)
+
+The prose and the data sets are this document's own; they live here so that the one
+command of the installed package regenerates the document."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from .cli import Row, evaluate_scores, load, params_text
+from .data import TemporalEdges
+from .label_results import label_section
+from .negatives import STRATEGIES
+from .plan import SETTINGS
+from .scores import SCORES
+
+__all__ = ["PUBLISHED_UCI_AP", "DATA_SETS", "write_results", "main"]
+
+# Published AP (x100) on UCI, transductive setting (TPNet, arXiv 2410.04013, and DyGLib).
+PUBLISHED_UCI_AP: Dict[str, Tuple[float, float, float]] = {
+    "EdgeBank (best variant)": (76.20, 65.50, 57.43),
+    "TGN": (92.34, 80.43, 70.94),
+    "CAWN": (95.18, 65.30, 64.61),
+    "GraphMixer": (93.25, 84.11, 80.10),
+    "DyGFormer": (95.79, 82.17, 72.25),
+    "PINT": (96.45, 93.96, 83.61),
+    "TPNet (NeurIPS 2024)": (97.35, 86.34, 77.26),
+}
+
+
+@dataclass(frozen=True)
+class DataSet:
+    name: str
+    path: str  # relative to the data directory
+    order: str
+    strategies: Tuple[str, ...]
+    settings: Tuple[str, ...]
+    max_evaluations: int
+
+
+DATA_SETS: List[DataSet] = [
+    DataSet("UCI (CollegeMsg)", "snap-collegemsg/CollegeMsg.txt.gz", "src,dst,time", STRATEGIES, SETTINGS, 300),
+    DataSet("email-Eu-core", "snap-email-eu-core-temporal/email-Eu-core-temporal.txt.gz", "src,dst,time",
+            ("random", "historical"), ("transductive",), 80),
+    DataSet("SocioPatterns high school 2012", "sociopatterns-highschool-2012/tij_thiers12.dat", "time,src,dst",
+            ("random", "historical"), ("transductive",), 120),
+    DataSet("SocioPatterns workplace 2015", "sociopatterns-workplace-2015/tij_InVS15.dat.gz", "time,src,dst",
+            ("random", "historical"), ("transductive",), 120),
+    DataSet("SocioPatterns hospital ward 2010", "sociopatterns-hospital-ward-2010/tij_hospital.dat", "time,src,dst",
+            ("random", "historical"), ("transductive",), 120),
+]
+
+
+UCI_SPEED_COMMAND = ("relscore evaluate {path} --score relscore --fit --combiner hgb --setting transductive "
+                     "--setting inductive --negatives random --negatives historical --negatives inductive "
+                     "--knowledge {knowledge}")
+
+# relscore's learned link score as docs/results.md reports it: gradient-boosted trees over the
+# link features, fitted on validation (relscore.evaluate.fit_link_booster).
+LEARNED = "relscore (hgb)"
+
+
+def write_results(out: str, data_dir: str, command: str) -> None:
+    """Run every data set of :data:`DATA_SETS` found under ``data_dir`` and write ``out``;
+    ``command`` is the command line the document names as its source."""
+    sections: List[str] = []
+    summaries: List[str] = []
+    started = time.perf_counter()
+    uci_rows: List[Row] = []
+    speed = ""
+    for ds in DATA_SETS:
+        path = os.path.join(data_dir, ds.path)
+        if not os.path.exists(path):
+            sections.append(f"### {ds.name}\n\nnot found at `{ds.path}`: skipped.\n")
+            continue
+        edges = load(path, ds.order, ds.name)
+        learned: List[Row] = []
+        seconds: Dict[str, Tuple[float, float]] = {}
+        for knowledge in ("batch", "event"):
+            # The issue's speed target: relscore's learned score in every cell (both settings x
+            # three samplings on UCI), negative sampling, 6 fits on validation and 6 test runs.
+            t0, cpu0 = time.perf_counter(), time.process_time()
+            learned += evaluate_scores(edges, ["relscore"], ds.settings, ds.strategies, True, ds.max_evaluations,
+                                       knowledge=knowledge, combiner="hgb")
+            seconds[knowledge] = (time.perf_counter() - t0, time.process_time() - cpu0)
+        if ds.name.startswith("UCI"):
+            wall = sum(w for w, _ in seconds.values())
+            cpu = sum(c for _, c in seconds.values())
+            speed = (f"relscore's learned score on UCI, every cell (both settings x three negative samplings) under "
+                     f"both knowledge rows, from the loaded file to the last test metric (negative sampling, 12 fits "
+                     f"on validation, 12 test runs): **{wall:.1f} s wall, {cpu:.1f} s CPU** on one thread "
+                     f"(batch {seconds['batch'][0]:.1f} s, event {seconds['event'][0]:.1f} s; "
+                     f"`{UCI_SPEED_COMMAND.format(path='../shared/data/' + ds.path, knowledge='batch')}` and the same "
+                     f"with `--knowledge event` do the same, plus the interpreter's start-up). The wall time exceeds "
+                     f"the CPU time by the time other jobs held the core.")
+        rows = evaluate_scores(edges, list(SCORES), ds.settings, ds.strategies, True, ds.max_evaluations) + learned
+        if ds.name.startswith("UCI"):
+            uci_rows = rows
+        summaries.append(_summary(ds, learned))
+        sections.append(_data_section(ds, edges, rows))
+    labels = label_section(data_dir, command)
+    total = time.perf_counter() - started
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(_document(uci_rows, summaries, sections, labels, command, total, speed))
+
+
+def _fmt(x: Optional[float]) -> str:
+    return "" if x is None or x != x else f"{x:.2f}"
+
+
+def published_best(data_name: str, strategy: str) -> Optional[Tuple[float, str]]:
+    """The best published AP (x100) and its model for a UCI column (transductive setting, as
+    collected in the evaluation notes); None where the notes hold no published number."""
+    if not data_name.startswith("UCI"):
+        return None
+    column = STRATEGIES.index(strategy)
+    name, aps = max(PUBLISHED_UCI_AP.items(), key=lambda kv: kv[1][column])
+    return aps[column], name
+
+
+def _verdict(ap: Optional[float], best: Optional[Tuple[float, str]]) -> str:
+    if ap is None or best is None:
+        return "—"
+    margin = ap - best[0]
+    return f"**won** (+{margin:.2f})" if margin > 0 else f"not won ({margin:.2f})"
+
+
+def _summary(ds: DataSet, learned: List[Row]) -> str:
+    def ap(setting: str, strategy: str, knowledge: str) -> Optional[float]:
+        for r in learned:
+            if (r.setting, r.strategy, r.knowledge) == (setting, strategy, knowledge):
+                return r.ap
+        return None
+
+    lines = [f"#### {ds.name}", "",
+             "| setting | negatives | batch AP | event AP | published best AP | batch: won? | event: won? |",
+             "|---|---|---:|---:|---|---|---|"]
+    for setting in ds.settings:
+        for strategy in ds.strategies:
+            best = published_best(ds.name, strategy)
+            b, e = ap(setting, strategy, "batch"), ap(setting, strategy, "event")
+            shown = "none published" if best is None else f"{best[0]:.2f} ({best[1]})"
+            if best is not None and setting == "inductive":
+                shown += ", transductive"
+            lines.append(f"| {setting} | {strategy} | {_fmt(b)} | {_fmt(e)} | {shown} | {_verdict(b, best)} | "
+                         f"{_verdict(e, best)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _data_section(ds: DataSet, edges: TemporalEdges, rows: List[Row]) -> str:
+    lines = [f"### {ds.name}", "",
+             f"`{ds.path}`: {len(edges):,} edges. Fitted on validation: {LEARNED} by gradient-boosted trees, "
+             f"\"relscore\" (the weighted sum) by logistic regression (scipy trust-region Newton), the other scores' "
+             f"parameters by Nelder-Mead (at most {ds.max_evaluations} evaluations). Knowledge \"batch\" is the "
+             f"protocol; \"event\" is explained above.",
+             "",
+             "| score | setting | negatives | knowledge | test AP | test AUC | validation AP | wall s | parameters |",
+             "|---|---|---|---|---:|---:|---:|---:|---|"]
+    for r in rows:
+        lines.append(f"| {r.score} | {r.setting} | {r.strategy} | {r.knowledge} | {_fmt(r.ap)} | {_fmt(r.auc)} | "
+                     f"{_fmt(r.validation_ap)} | {r.seconds:.1f} | {params_text(r)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _document(uci_rows: List[Row], summaries: List[str], sections: List[str], labels: str, command: str,
+              total: float, speed: str) -> str:
+    def ap_of(score: str, strategy: str, knowledge: str = "batch") -> str:
+        for r in uci_rows:
+            if (r.score == score and r.setting == "transductive" and r.strategy == strategy
+                    and r.knowledge == knowledge):
+                return _fmt(r.ap)
+        return "—"
+
+    head = [
+        "# Dynamic link prediction: relscore beside the published models",
+        "",
+        "Generated by `" + command + "` (reads `../shared/data` or `$RELSCORE_DATA`; `relscore evaluate --results "
+        "docs/results.md` and `python scripts/results.py docs/results.md` run the same generator, "
+        "`relscore.evaluate.results`); every number below comes from that one command. Protocol: DyGLib's "
+        "(chronological 70/15/15 split, 10 % new nodes, batches of 200, one negative per positive, mean per-batch "
+        "AP/AUC x100), replicated call for call in `relscore.evaluate`; the EdgeBank exactness test "
+        "(`tests/python/test_evaluate.py`) checks it against the published EdgeBank number. Everything is fitted "
+        "on the validation stage only; the test edges are never used for fitting, and no feature or "
+        "hyper-parameter was chosen by looking at test numbers (they were chosen on a chronological hold-out "
+        "inside the validation stage; see `relscore.evaluate.LINK_BOOSTER_PARAMS`).",
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, one core "
+        f"(everything is single-threaded), shared with other jobs while this ran: wall times are upper bounds. "
+        f"Whole run: {total:.0f} s (most of it the Nelder-Mead fits of the baselines).",
+        "",
+        speed,
+        "",
+        "## relscore's learned link score, cell by cell",
+        "",
+        "Test AP x100 of relscore's learned link score under both knowledge rows (explained below), beside the "
+        "best published AP of the same cell. **Which row is fair against which model** (the evaluation notes): "
+        "\"event\" knowledge is what DyGLib's neural models (TGN, CAWN, GraphMixer, DyGFormer, PINT, TPNet) see "
+        "through their temporal neighbour samplers, so the event column is the fair comparison with the "
+        "published best; \"batch\" knowledge (the protocol as written) is what EdgeBank sees, so a batch number "
+        "is fairly compared with EdgeBank and is a stricter test against the neural models. A cell is **won** when "
+        "our AP is above the published best; otherwise it says by how much it falls short. The published numbers "
+        "of our notes are for the transductive setting; the notes hold none for the inductive setting, so its "
+        "cells are held to the transductive best (marked). email-Eu-core and SocioPatterns have no published "
+        "numbers under this protocol.",
+        "",
+    ] + summaries + [
+        "## UCI, transductive, AP x100",
+        "",
+        "| model | random NS | historical NS | inductive NS |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, (r, h, i) in PUBLISHED_UCI_AP.items():
+        head.append(f"| {name} (published) | {r:.2f} | {h:.2f} | {i:.2f} |")
+    for score in SCORES:
+        head.append(f"| **{score}** (this run) | {ap_of(score, 'random')} | {ap_of(score, 'historical')} | "
+                    f"{ap_of(score, 'inductive')} |")
+    for knowledge in ("batch", "event"):
+        head.append(f"| **{LEARNED}**, {knowledge} knowledge (this run) | {ap_of(LEARNED, 'random', knowledge)} | "
+                    f"{ap_of(LEARNED, 'historical', knowledge)} | {ap_of(LEARNED, 'inductive', knowledge)} |")
+    head += ["", "Published numbers: TPNet (arXiv 2410.04013) and DyGLib (Yu et al. 2023) tables, as collected "
+             "in the project's evaluation notes. Our historical and inductive negatives follow DyGLib's sampler "
+             "exactly, but they depend on Python set iteration order, so a re-run of DyGLib's own EdgeBank "
+             "lands within about 0.5 points of its published numbers in those two columns (compare the "
+             "EdgeBank rows).",
+             "",
+             "**What a score may know.** Knowledge \"batch\" follows the protocol as written: a batch of 200 is "
+             "scored from the edges before the batch, as DyGLib's EdgeBank does. DyGLib's neural models do not "
+             "work that way: their temporal neighbour samplers read the full edge list up to each query's own "
+             "timestamp, so they also see the edges earlier in the same batch. Knowledge \"event\" gives "
+             "relscore's score that same information (every edge strictly older than the query; the negatives, "
+             "batches and metrics are unchanged; the fit on validation uses the same knowledge). That is our "
+             "reading of DyGLib's code; both rows are reported for every data set.",
+             "",
+             "**relscore's link score.** The learned score (\"relscore (hgb)\") is scikit-learn's "
+             "HistGradientBoostingClassifier over 51 features computed in C++ from the observed edges, fitted on "
+             "the validation stage once per setting, negative sampling and knowledge row (positives against the "
+             "sampled validation negatives; 200 trees of at most 15 leaves, learning rate 0.05, at least 100 "
+             "samples a leaf, a fixed random_state, one thread), constrained to never decrease in the tie, "
+             "recency, destination-activity, two-hop and time-of-day features "
+             "(`relscore.evaluate.LINK_BOOSTER_INCREASING`). The features: the decayed tie both ways at "
+             "half-lives of 1 hour, 1 day, 7 and 30 days, its reciprocated part, pair count and recency, the "
+             "destination's and the source's decayed activity and recency, two-hop strength for pairs that never "
+             "met, common neighbours and degrees; and, added for issue 16, the time since the pair's (and the "
+             "destination's) last contact relative to its own mean gap, the destination's recent in/out balance, "
+             "pairs recently opened towards and by the destination, time-of-day profiles of the destination, the "
+             "source and the pair and the destination's day-of-week profile (the exact formulas are in "
+             "`include/relscore/eval/link_models.hpp`). The half-lives are fixed, not fitted. The row "
+             "\"relscore\" is the earlier weighted sum of the same features, fitted by L2-regularized logistic "
+             "regression. No neural network is trained; the test edges are never used for fitting.",
+             "", "## Every data set", ""]
+    return "\n".join(head) + "\n" + "\n".join(sections) + "\n" + labels
+
+
+def main(argv: Optional[Sequence[str]] = None, command: Optional[str] = None) -> int:
+    parser = argparse.ArgumentParser(prog="relscore evaluate --results", description=__doc__.splitlines()[0])
+    parser.add_argument("out", help="the Markdown file to write (docs/results.md)")
+    parser.add_argument("--data-dir", default=None,
+                        help="shared data directory (default $RELSCORE_DATA or ../shared/data)")
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir or os.environ.get("RELSCORE_DATA") or os.path.join("..", "shared", "data")
+    write_results(args.out, data_dir, (command or "relscore evaluate --results {out}").format(out=args.out))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""relscore's link features added by issue 16 (rhythm, balance, daily and weekly profiles,
+query lag), each against a slow Python reference computed from the whole history, on small
+random logs with repeated pairs, equal timestamps and self-loops."""
+
+import math
+
+import numpy as np
+import pytest
+
+import relscore.evaluate as ev
+from relscore import _eval
+
+DAY = 86400.0
+NEW_FEATURES = ("overdue_pair", "pair_mean_gap", "dst_overdue", "dst_balance_1d", "dst_balance_7d", "dst_since_in",
+                "dst_since_out", "src_since_active", "dst_hour_share", "src_hour_share", "pair_hour_share",
+                "dst_weekday_share", "query_lag", "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree",
+                "src_degree", "two_hop_1d")
+
+
+def reference(history, u, v, at):
+    """The documented definitions (include/relscore/eval/link_models.hpp), by brute force."""
+    def since(times):
+        return -math.log1p((at - max(times)) / 60) if times else -20.0
+
+    def mean_gap(times):
+        return float(np.mean(np.diff(times))) if len(times) > 1 else 0.0
+
+    def overdue(times):
+        gap = mean_gap(times)
+        return math.log1p((at - times[-1]) / gap) if gap > 0 else 0.0
+
+    def decayed(times, half_life):
+        return sum(2.0 ** (-(at - t) / half_life) for t in times)
+
+    def hour(t):
+        return int((t % DAY) // 3600)
+
+    def hour_share(times):
+        c = sum(1 for t in times if (hour(t) - hour(at)) % 24 in (0, 1, 23))
+        return math.log(8 * (c + 1) / (len(times) + 8))
+
+    node = {x: [t for a, b, t in history if a == x or b == x] for x in (u, v)}
+    pair = [t for a, b, t in history if {a, b} == {u, v}]  # either way (a self-loop when u == v)
+    into_v = [t for a, b, t in history if b == v]
+    out_of_v = [t for a, b, t in history if a == v]
+    weekday = int((at % (7 * DAY)) // DAY)
+    same_weekday = sum(1 for t in node[v] if int((t % (7 * DAY)) // DAY) == weekday)
+    first_edges, seen = [], set()  # the edge that opened each ordered pair
+    for a, b, t in history:
+        if (a, b) not in seen:
+            seen.add((a, b))
+            first_edges.append((a, b, t))
+
+    def neighbours(x):
+        return {b if a == x else a for a, b, _ in history if a != b and x in (a, b)}
+
+    def met(x, y):
+        return any({a, b} == {x, y} for a, b, _ in history)
+
+    def tie(x, y):  # S_xy at 1 day
+        return decayed([t for a, b, t in history if {a, b} == {x, y}], DAY)
+
+    two_hop = 0.0
+    if u != v and not met(u, v):
+        two_hop = sum(min(tie(u, w), tie(w, v)) for w in neighbours(u) & neighbours(v))
+    return {
+        "dst_new_in_1d": math.log1p(decayed([t for _, b, t in first_edges if b == v], DAY)),
+        "dst_new_out_7d": math.log1p(decayed([t for a, _, t in first_edges if a == v], 7 * DAY)),
+        "dst_since_new_in": since([t for _, b, t in first_edges if b == v]),
+        "dst_degree": math.log1p(len(neighbours(v))),
+        "src_degree": math.log1p(len(neighbours(u))),
+        "two_hop_1d": math.log1p(two_hop),
+        "overdue_pair": overdue(pair),
+        "pair_mean_gap": math.log1p(mean_gap(pair) / 60) if mean_gap(pair) > 0 else -1.0,
+        "dst_overdue": overdue(node[v]),
+        "dst_balance_1d": math.log((1 + decayed(into_v, DAY)) / (1 + decayed(out_of_v, DAY))),
+        "dst_balance_7d": math.log((1 + decayed(into_v, 7 * DAY)) / (1 + decayed(out_of_v, 7 * DAY))),
+        "dst_since_in": since(into_v),
+        "dst_since_out": since(out_of_v),
+        "src_since_active": since(node[u]),
+        "dst_hour_share": hour_share(node[v]),
+        "src_hour_share": hour_share(node[u]),
+        "pair_hour_share": hour_share(pair),
+        "dst_weekday_share": math.log(7 * (same_weekday + 1) / (len(node[v]) + 7)),
+        "query_lag": since([t for _, _, t in history]),
+    }
+
+
+def random_log(rng, n, nodes):
+    gaps = rng.choice([0.0, 600.0, 3600.0, 5 * 3600.0, DAY + 1234.0], size=n)
+    ts = 500.0 + np.cumsum(gaps)
+    src = rng.integers(1, nodes + 1, n)
+    dst = rng.integers(1, nodes + 1, n)  # self-loops included on purpose
+    return [(int(a), int(b), float(t)) for a, b, t in zip(src, dst, ts)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_new_link_features_match_a_brute_force_reference(seed):
+    assert set(NEW_FEATURES) <= set(ev.LINK_FEATURES)
+    rng = np.random.default_rng(seed)
+    nodes = 5
+    log = random_log(rng, 80, nodes)
+    known = 20 + 10 * seed
+    model = _eval.make_relscore_link(np.zeros(len(ev.LINK_FEATURES)))
+    for start in range(0, known, 7):  # in chunks, as the stream feeds it
+        part = log[start:min(known, start + 7)]
+        model.observe(np.array([e[0] for e in part], np.int64), np.array([e[1] for e in part], np.int64),
+                      np.array([e[2] for e in part]))
+    history = log[:known]
+    at = history[-1][2] + float(rng.choice([0.0, 1800.0, 7 * 3600.0, 3 * DAY]))
+    pairs = [(a, b) for a in range(1, nodes + 2) for b in range(1, nodes + 2)]  # node nodes+1 never seen
+    src = np.array([a for a, _ in pairs], np.int64)
+    dst = np.array([b for _, b in pairs], np.int64)
+    rows = model.features(src, dst, np.full(len(pairs), at))
+    for k, (a, b) in enumerate(pairs):
+        want = reference(history, a, b, at)
+        for name in NEW_FEATURES:
+            got = rows[k, ev.LINK_FEATURES.index(name)]
+            assert got == pytest.approx(want[name], rel=1e-9, abs=1e-9), (name, a, b)
+
+
+def test_query_lag_is_the_never_value_before_any_edge():
+    model = _eval.make_relscore_link(np.zeros(len(ev.LINK_FEATURES)))
+    rows = model.features(np.array([1], np.int64), np.array([2], np.int64), np.array([10.0]))
+    assert rows[0, ev.LINK_FEATURES.index("query_lag")] == -20.0
+    assert rows[0, ev.LINK_FEATURES.index("pair_mean_gap")] == -1.0
