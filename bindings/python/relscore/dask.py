@@ -62,6 +62,7 @@ from ._scorer import Scorer
 
 __all__ = [
     "by_pair",
+    "combine_snapshots",
     "insight_frame",
     "merge_snapshots",
     "partial_snapshots",
@@ -135,6 +136,11 @@ def by_pair(frame: dd.DataFrame, *, source: str = "source", target: str = "targe
 _ORIGIN = "_relscore_partition"
 
 
+# The lean shuffle below makes partitions x shards small tasks (one piece each); past this
+# many, Dask's own shuffle (which stages the exchange) is used instead.
+_MAX_PIECES = 200_000
+
+
 def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int]) -> dd.DataFrame:
     for role, name in (("source", source), ("target", target)):
         if name not in frame.columns:
@@ -147,6 +153,44 @@ def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optiona
     people = meta[source].dtype
     coded = (isinstance(people, pd.CategoricalDtype) and people == meta[target].dtype
              and frame[source].cat.known and frame[target].cat.known)
+    if frame.npartitions * shards > _MAX_PIECES:
+        return _by_pair_staged(frame, source, target, shards, coded)
+    # A direct exchange: each input partition is cut once into `shards` pieces (one stable
+    # sort by shard, then slices), and each output partition concatenates its pieces. Only
+    # the columns travel (people as codes); each row's original partition is not carried
+    # but restored from the piece's position, and the pair's hash is computed once.
+    split = dask.delayed(_split_by_pair, pure=True, nout=shards)
+    pieces = [split(part, shards, source, target, coded) for part in frame.to_delayed(optimize_graph=True)]
+    join = dask.delayed(_join_shard, pure=True)
+    dtype = dask.delayed(people) if coded else None
+    out = [join([p[j] for p in pieces], source, target, dtype) for j in range(shards)]
+    return dd.from_delayed(out, meta=meta.assign(**{_ORIGIN: np.int32(0)}), verify_meta=False)
+
+
+def _split_by_pair(part: pd.DataFrame, shards: int, source: str, target: str, coded: bool) -> tuple:
+    if coded:
+        part = _people_as_codes(part, source, target)
+    shard = (_pair_hash(part, source, target).to_numpy() % np.uint64(shards)).astype(np.int64)
+    order = np.argsort(shard, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(shard, minlength=shards))])
+    taken = part.take(order)
+    return tuple(taken.iloc[bounds[j]:bounds[j + 1]] for j in range(shards))
+
+
+def _join_shard(pieces: List[pd.DataFrame], source: str, target: str,
+                people: Optional[pd.CategoricalDtype]) -> pd.DataFrame:
+    origin = np.repeat(np.arange(len(pieces), dtype=np.int32), [len(p) for p in pieces])
+    joined = pd.concat(pieces) if len(pieces) > 1 else pieces[0].copy()
+    joined[_ORIGIN] = origin
+    if people is not None:
+        joined = _people_from_codes(joined, source, target, people)
+    return joined
+
+
+def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, coded: bool) -> dd.DataFrame:
+    # Dask's own shuffle, for very many partitions x shards.
+    meta = frame._meta
+    people = meta[source].dtype
     if coded:
         frame = frame.map_partitions(_people_as_codes, source, target,
                                      meta=meta.assign(**{source: meta[source].cat.codes, target: meta[target].cat.codes}))
@@ -174,31 +218,57 @@ def _tag_origin(part: pd.DataFrame, partition_info: Optional[Dict[str, Any]] = N
 
 
 def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None, partition: str = "by_pair",
-          **columns: Any) -> Scorer:
+          shards: Optional[int] = None, **columns: Any) -> Scorer:
     """Score every interaction of ``frame`` on the current Dask scheduler (a
     ``distributed.Client`` if one is active) and return the merged :class:`Scorer`.
 
-    ``partition="by_pair"`` (the default, for a dask DataFrame) first shuffles the rows so
-    that each relationship is in one partition (:func:`by_pair`): the partial scorers then
-    hold disjoint relationships, and the result equals a single ``Scorer.add_dataframe``
-    of the whole log in every field (volumes to rounding, ~1e-15 relative; touches,
-    replies, rhythm, trend, stars exactly), whatever the order of rows.
-    ``partition="as_given"`` scores the partitions as they are (no shuffle): the volumes
-    are still exact; the conversation statistics are exact only if the partitions split
-    the log by time or by pair (``Scorer.merge`` says which fields are approximate
-    otherwise). ``columns`` are the keyword arguments of :meth:`Scorer.add_dataframe`
-    (``time=``, ``source=``, …, ``missing_weight=``). Integer id columns give a scorer of
-    integer ids."""
+    ``partition="by_pair"`` (the default, for a dask DataFrame) first shuffles the rows
+    into ``shards`` partitions (default: as many as ``frame`` has) so that each
+    relationship is in one of them (:func:`by_pair`): the partial scorers then hold
+    disjoint relationships, so they are not merged by a tree but gathered once and
+    combined here in one pass (:func:`combine_snapshots`), and the result equals a single
+    ``Scorer.add_dataframe`` of the whole log in every field (volumes to rounding, ~1e-15
+    relative; touches, replies, rhythm, trend, stars exactly), whatever the order of rows.
+    Fewer, larger shards (a few per worker thread, as memory allows) cost less: each
+    partial interns its people once.
+    ``partition="as_given"`` scores the partitions as they are (no shuffle) and merges
+    them by a tree of ``split_every``: the volumes are still exact; the conversation
+    statistics are exact only if the partitions split the log by time or by pair
+    (``Scorer.merge`` says which fields are approximate otherwise). ``columns`` are the
+    keyword arguments of :meth:`Scorer.add_dataframe` (``time=``, ``source=``, …,
+    ``missing_weight=``). Integer id columns give a scorer of integer ids."""
     if partition not in ("by_pair", "as_given"):
         raise ValueError(f"relscore.dask.score(): partition must be 'by_pair' or 'as_given', got {partition!r}")
-    if partition == "by_pair" and isinstance(frame, dd.DataFrame) and frame.npartitions > 1:
-        frame = _by_pair(frame, columns.get("source", "source"), columns.get("target", "target"), None)
+    if partition == "by_pair":
+        if isinstance(frame, dd.DataFrame) and (frame.npartitions > 1 or (shards or 1) > 1):
+            frame = _by_pair(frame, columns.get("source", "source"), columns.get("target", "target"), shards)
+        partials = dask.compute(*partial_snapshots(frame, template=template, **columns))
+        return combine_snapshots(partials, ids=_ids_of(frame, columns))
     merged = merge_snapshots(partial_snapshots(frame, template=template, **columns), split_every=split_every)
     (data,) = dask.compute(merged)
+    return Scorer.from_bytes(data, ids=_ids_of(frame, columns))
+
+
+def _ids_of(frame: Any, columns: Dict[str, Any]) -> Optional[str]:
     # Snapshots name people by strings: integer id columns give integers back, as
     # Scorer.add_dataframe does.
-    ids = [frame[columns.get(c, c)].dtype for c in ("source", "target")]
-    return Scorer.from_bytes(data, ids="int" if all(getattr(d, "kind", "O") in "iu" for d in ids) else None)
+    kinds = [getattr(frame[columns.get(c, c)].dtype, "kind", "O") for c in ("source", "target")]
+    return "int" if all(k in "iu" for k in kinds) else None
+
+
+def combine_snapshots(snapshots: Sequence[bytes], *, ids: Optional[str] = None) -> Scorer:
+    """One :class:`Scorer` from partial scorers' snapshot bytes, combined in this process
+    in one pass: each snapshot is loaded once and merged once into the result, nothing is
+    re-encoded. Meant for partials that hold disjoint relationships (:func:`by_pair`),
+    where it is exact in every field; ``ids="int"`` as in :meth:`Scorer.from_bytes`."""
+    if not snapshots:
+        raise ValueError("combine_snapshots(): nothing to combine (the frame has no partitions)")
+    # The largest first: the others are then folded into it.
+    order = sorted(range(len(snapshots)), key=lambda k: -len(snapshots[k]))
+    result = Scorer.from_bytes(snapshots[order[0]], ids=ids)
+    for k in order[1:]:
+        result.merge(Scorer.from_bytes(snapshots[k], ids=ids))
+    return result
 
 
 # ---- results as DataFrames -----------------------------------------------------------
