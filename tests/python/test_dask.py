@@ -330,3 +330,28 @@ def test_combine_snapshots_gives_integer_ids_back(client):
     reference = relscore.Scorer()
     reference.add_dataframe(frame)
     assert_same_relationships(merged.to_pandas(), reference.to_pandas())
+
+
+def test_string_names_are_factorized_once_and_every_column_is_exact(client):
+    """People given as strings (pandas' str dtype, as read_parquet and read_csv give them):
+    by_pair factorizes the names once for the whole log (one code table), shuffles codes,
+    and hands back a Categorical over that table; scoring is exact in every column, and a
+    missing name is still reported."""
+    whole = synthetic_log(40_000, people=1_500, seed=19).sample(frac=1.0, random_state=2).reset_index(drop=True)
+    whole["source"], whole["target"] = whole["source"].astype("str"), whole["target"].astype("str")
+    frame = dd.from_pandas(whole, npartitions=5, sort=False)
+    shuffled = relscore.dask.by_pair(frame, npartitions=3)
+    pieces = dask.compute(*shuffled.to_delayed())
+    dtypes = {str(p["source"].dtype.categories.tolist()[:5]) for p in pieces}
+    assert len(dtypes) == 1 and all(isinstance(p["source"].dtype, pd.CategoricalDtype) for p in pieces)
+    assert set(pieces[0]["source"].dtype.categories) == set(whole["source"]) | set(whole["target"])
+    got = pd.concat(pieces).sort_index()
+    assert (got["source"].astype(str).to_numpy() == whole["source"].to_numpy()).all()
+    reference = single_machine(whole).insight_frame(sort=False)
+    assert_same_insight(relscore.dask.score(frame, shards=2, missing_weight="default").insight_frame(sort=False),
+                        reference)
+    assert_same_insight(relscore.dask.insight_frame(frame, shards=4, missing_weight="default").compute(), reference)
+    bad = whole.copy()
+    bad.loc[123, "target"] = None
+    with pytest.raises(ValueError, match="missing id"):
+        relscore.dask.score(dd.from_pandas(bad, npartitions=3, sort=False), missing_weight="default")

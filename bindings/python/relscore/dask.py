@@ -54,6 +54,7 @@ import pandas as pd
 try:
     import dask
     import dask.dataframe as dd
+    from dask.dataframe.utils import UNKNOWN_CATEGORIES
     from dask.delayed import Delayed
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("relscore.dask needs dask: pip install 'relscore[dask]'") from exc
@@ -159,19 +160,50 @@ def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optiona
     # sort by shard, then slices), and each output partition concatenates its pieces. Only
     # the columns travel (people as codes); each row's original partition is not carried
     # but restored from the piece's position, and the pair's hash is computed once.
-    split = dask.delayed(_split_by_pair, pure=True, nout=shards)
-    pieces = [split(part, shards, source, target, coded) for part in frame.to_delayed(optimize_graph=True)]
-    join = dask.delayed(_join_shard, pure=True)
-    dtype = dask.delayed(people) if coded else None
-    out = [join([p[j] for p in pieces], source, target, dtype) for j in range(shards)]
-    return dd.from_delayed(out, meta=meta.assign(**{_ORIGIN: np.int32(0)}), verify_meta=False)
-
-
-def _split_by_pair(part: pd.DataFrame, shards: int, source: str, target: str, coded: bool) -> tuple:
+    parts = frame.to_delayed(optimize_graph=True)
+    out_meta = meta.assign(**{_ORIGIN: np.int32(0)})
+    named = isinstance(people, pd.StringDtype) and isinstance(meta[target].dtype, pd.StringDtype)
     if coded:
-        part = _people_as_codes(part, source, target)
+        table: Any = dask.delayed(people)
+    elif named:
+        # Names once: one code table of every name in the log (each partition's distinct
+        # names, combined in one task), so the shuffle carries integer codes, not strings,
+        # and each shard hands its scorer the names it uses without hashing a string per row.
+        # The people come out as a Categorical over that table.
+        table = dask.delayed(_code_table, pure=True)(*[dask.delayed(_names_in, pure=True)(part, source, target)
+                                                      for part in parts])
+        unknown = pd.CategoricalDtype([UNKNOWN_CATEGORIES])
+        out_meta = out_meta.assign(**{source: out_meta[source].astype(unknown),
+                                      target: out_meta[target].astype(unknown)})
+    else:
+        table = None
+    split = dask.delayed(_split_by_pair, pure=True, nout=shards)
+    pieces = [split(part, shards, source, target, table) for part in parts]
+    join = dask.delayed(_join_shard, pure=True)
+    out = [join([p[j] for p in pieces], source, target, table) for j in range(shards)]
+    return dd.from_delayed(out, meta=out_meta, verify_meta=False)
+
+
+def _names_in(part: pd.DataFrame, source: str, target: str) -> np.ndarray:
+    return pd.unique(np.concatenate([part[source].to_numpy(dtype=object, na_value=None),
+                                     part[target].to_numpy(dtype=object, na_value=None)]))
+
+
+def _code_table(*names: np.ndarray) -> pd.CategoricalDtype:
+    every = pd.unique(np.concatenate(names)) if names else np.array([], dtype=object)
+    return pd.CategoricalDtype(pd.Index([n for n in every if n is not None], dtype="str"))
+
+
+def _split_by_pair(part: pd.DataFrame, shards: int, source: str, target: str,
+                   people: Optional[pd.CategoricalDtype]) -> tuple:
+    if people is not None:
+        if isinstance(part[source].dtype, pd.CategoricalDtype):
+            part = _people_as_codes(part, source, target)
+        else:  # names once: codes into the log's code table (-1, a missing id, fails in scoring)
+            part = part.assign(**{c: people.categories.get_indexer(part[c]).astype(np.int32) for c in (source, target)})
     shard = (_pair_hash(part, source, target).to_numpy() % np.uint64(shards)).astype(np.int64)
-    order = np.argsort(shard, kind="stable")
+    # A stable sort of small integers is a radix sort in numpy: 16-bit keys when they fit.
+    order = np.argsort(shard.astype(np.uint16) if shards <= 1 << 16 else shard, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(shard, minlength=shards))])
     taken = part.take(order)
     return tuple(taken.iloc[bounds[j]:bounds[j + 1]] for j in range(shards))
