@@ -8,13 +8,17 @@ the partitions split the log by time or by pair; partitions in which a pair's
 interactions interleave give them approximately (see ``Scorer.merge``).
 This module turns that into a Dask computation:
 
-0. by default, a shuffle by relationship (:func:`by_pair`: Dask's own shuffle on a hash
-   of the unordered pair), so each relationship is scored whole in one partition and
-   every statistic of the result is exact;
-1. one partial scorer per partition of a ``dask.dataframe`` (read from Parquet, CSV or
-   pandas), built where the partition lives;
-2. a tree reduction of merges (``split_every`` scorers per merge), so no task ever
-   receives more than ``split_every`` partial states;
+0. by default, a shuffle by relationship (:func:`by_pair`: each partition cut once into
+   ``shards`` pieces by a hash of the unordered pair, each shard the concatenation of its
+   pieces), so each relationship is scored whole in one shard and every statistic of the
+   result is exact;
+1. one partial scorer per shard (or, with ``partition="as_given"``, per partition of the
+   ``dask.dataframe`` as read from Parquet, CSV or pandas), built where the data lives;
+2. the partials combined: by pair they hold disjoint relationships, so they are gathered
+   once and combined at the client in one pass (:func:`combine_snapshots`); as given, by a
+   tree of merges (``split_every`` per task, :func:`merge_snapshots`); or, with
+   :func:`insight_frame` and :func:`relationships`, not combined at all: each shard's rows
+   are one partition of a dask DataFrame;
 3. the result, a :class:`relscore.Scorer`, queried as usual, or turned back into a
    pandas or dask DataFrame.
 
@@ -37,10 +41,19 @@ Design notes
   so people who appear in no interaction at all are not in the result's ``people``.
 - Errors in a partition are raised as the original exception type, prefixed with the
   partition number and, where the core names a row, that row's index label.
+- Names once: people given as Categoricals with known categories travel through the
+  shuffle as their integer codes; people given as strings are first factorized into one
+  code table for the whole log (each partition's distinct names, combined in one task),
+  so the shuffle carries int32 codes and each shard hands its scorer only the names it
+  uses, without hashing a string per row.
+- The shuffle is a direct exchange (partitions x shards pieces, one small task each)
+  rather than Dask's staged shuffle, which costs several times more CPU per row here;
+  past ``_MAX_PIECES`` pieces Dask's own shuffle takes over. Fewer, larger shards (a few
+  per worker thread, as memory allows) are cheapest: each shard interns its people once.
 
 Limits: the final scorer lives on one machine (the client), so its state — about 40
-bytes per (relationship, direction, channel) plus names — must fit there; the log itself
-need not. :func:`relationships` avoids even that by scoring shards of pairs separately.
+bytes per (relationship, direction, channel) plus names — must fit there, together with
+the partial snapshots while they are combined; the log itself need not. :func:`relationships` avoids even that by scoring shards of pairs separately.
 """
 
 from __future__ import annotations
@@ -126,9 +139,11 @@ def merge_snapshots(snapshots: Sequence[Any], *, split_every: int = 8) -> Delaye
 
 def by_pair(frame: dd.DataFrame, *, source: str = "source", target: str = "target",
             npartitions: Optional[int] = None) -> dd.DataFrame:
-    """``frame`` shuffled (Dask's own shuffle) so that every interaction of an unordered
-    pair lands in the same partition: each relationship is then scored whole, in one
-    partition, and every statistic of the merged result is exact."""
+    """``frame`` shuffled into ``npartitions`` partitions (default: as many as it has) so
+    that every interaction of an unordered pair lands in the same partition: each
+    relationship is then scored whole, in one partition, and every statistic of the
+    combined result is exact. Rows keep their index labels; string people come back as a
+    Categorical over every name of the log (factorized once; see the design notes)."""
     return _by_pair(frame, source, target, npartitions).drop(columns=_ORIGIN)
 
 
