@@ -54,7 +54,9 @@ Design notes
 
 Limits: the final scorer lives on one machine (the client), so its state — about 40
 bytes per (relationship, direction, channel) plus names — must fit there, together with
-the partial snapshots while they are combined; the log itself need not. :func:`relationships` avoids even that by scoring shards of pairs separately.
+the partial snapshots while they are combined; the log itself need not.
+:func:`relationships` and :func:`insight_frame` avoid even that by scoring shards of pairs
+separately.
 """
 
 from __future__ import annotations
