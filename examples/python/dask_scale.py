@@ -12,10 +12,15 @@ scores it, so nothing large crosses the network. Stages:
 1. generate  the partitions, kept in the workers' memory (so later steps time scoring only);
 2. shuffle   by relationship (relscore.dask.by_pair, Dask's own shuffle), so each pair
              is scored whole in one partition and every statistic is exact;
-3. score     one partial scorer per partition, returned as snapshot bytes;
-4. merge     a tree of merges, --split-every snapshots per task (disjoint relationships);
-5. fetch     the merged snapshot to this process, loaded as a relscore.Scorer;
+   into --shards partitions (default: two per worker thread);
+3. score     one partial scorer per shard, returned as snapshot bytes;
+4. fetch     the partial snapshots to this process;
+5. combine   them into one relscore.Scorer here, in one pass (relscore.dask.combine_snapshots:
+             the partials hold disjoint relationships, so there is no merge tree);
 6. query     the strongest relationships of the whole log, and of its most active person.
+
+Each stage prints its wall time and CPU seconds (the workers' for 1-3, this process's
+for 5), and a table of them at the end.
 
 With --check, also scores the same log in one batch in this process, times it (the
 efficiency baseline: one process's bulk ingest), and compares every column of
@@ -64,7 +69,8 @@ def main() -> None:
     parser.add_argument("--events", type=float, default=50e6, help="interactions in the log (default 50e6)")
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--partitions", type=int, default=100)
-    parser.add_argument("--split-every", type=int, default=8, help="snapshots merged per task")
+    parser.add_argument("--shards", type=int, help="partitions after the shuffle by pair (default: 2 per worker "
+                                                   "thread; fewer, larger shards intern each person fewer times)")
     parser.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per LocalCluster worker")
     parser.add_argument("--memory-limit", default="4GiB", help="per LocalCluster worker")
@@ -79,12 +85,15 @@ def main() -> None:
 
     timings, cpu = {}, {}
 
-    def stage(name, start, cpu_start=None):
+    def stage(name, start, cpu_start=None, client_cpu_start=None):
         timings[name] = time.perf_counter() - start
         line = f"  {name}: {timings[name]:.2f} s"
         if cpu_start is not None:  # on a shared machine, CPU seconds say more than wall time
             cpu[name] = worker_cpu_seconds(client) - cpu_start
             line += f" (worker CPU {cpu[name]:.2f} s)"
+        if client_cpu_start is not None:
+            cpu[name] = time.process_time() - client_cpu_start
+            line += f" (CPU of this process {cpu[name]:.2f} s)"
         print(line, flush=True)
 
     start = time.perf_counter()
@@ -109,9 +118,10 @@ def main() -> None:
     print()
     stage("generate", start, cpu_start)
 
-    print("2. shuffle by relationship", flush=True)
+    shards = args.shards or 2 * cores
+    print(f"2. shuffle by relationship into {shards} shards", flush=True)
     start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
-    shuffled = relscore.dask.by_pair(frame).persist()
+    shuffled = relscore.dask.by_pair(frame, npartitions=shards).persist()
     progress(shuffled)
     wait(shuffled)
     print()
@@ -119,19 +129,19 @@ def main() -> None:
     del frame
     frame = shuffled
 
-    print("3. score partitions", flush=True)
+    print("3. score shards", flush=True)
     start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
     partials = client.compute(relscore.dask.partial_snapshots(frame, missing_weight="default"))
     progress(partials)
     wait(partials)
     print()
     stage("score", start, cpu_start)
-    shipped = sum(client.gather(client.map(len, partials)))
 
     if args.parquet:
         print("3b. insight rows by shard, nothing merged, to Parquet", flush=True)
         start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
-        written = relscore.dask.insight_frame(frame, missing_weight="default").to_parquet(args.parquet, compute=False)
+        written = relscore.dask.insight_frame(frame, shards=shards, missing_weight="default").to_parquet(
+            args.parquet, compute=False)
         written = client.compute(written)
         progress(written)
         wait(written)
@@ -139,21 +149,20 @@ def main() -> None:
         stage("insight_parquet", start, cpu_start)
         print(f"  {events / cpu['insight_parquet'] / 1e6:.2f} M interactions per worker CPU second (a shuffle by "
               f"pair, scoring, insight rows, Parquet)")
-    del frame  # the log is scored: free the workers' memory for the merge tree
+    del frame  # the log is scored: free the workers' memory
 
-    print("4. merge (tree)", flush=True)
-    start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
-    merged = client.compute(relscore.dask.merge_snapshots(partials, split_every=args.split_every))
-    progress(merged)
-    wait(merged)
-    print()
-    stage("merge", start, cpu_start)
-
-    print("5. fetch", flush=True)
+    print("4. fetch the partial snapshots", flush=True)
     start = time.perf_counter()
-    snapshot = merged.result()
-    scorer = relscore.Scorer.from_bytes(snapshot)
+    snapshots = client.gather(partials)
+    del partials
+    shipped = sum(len(b) for b in snapshots)
     stage("fetch", start)
+
+    print("5. combine here, in one pass", flush=True)
+    start, client_start = time.perf_counter(), time.process_time()
+    scorer = relscore.dask.combine_snapshots(snapshots)
+    del snapshots
+    stage("combine", start, client_cpu_start=client_start)
 
     print("6. query", flush=True)
     start = time.perf_counter()
@@ -162,15 +171,25 @@ def main() -> None:
     top_person = scorer.top_frame(busiest, args.top)
     stage("query", start)
 
-    total = sum(timings[k] for k in ("shuffle", "score", "merge", "fetch"))
-    worker_cpu = cpu["shuffle"] + cpu["score"] + cpu["merge"]
+    total = sum(timings[k] for k in ("shuffle", "score", "fetch", "combine"))
+    worker_cpu = cpu["shuffle"] + cpu["score"]
+    all_cpu = worker_cpu + cpu["combine"]
     print()
-    print(f"partial snapshots shipped: {shipped / 1e6:,.1f} MB in {args.partitions} partials; "
-          f"merged snapshot {len(snapshot) / 1e6:,.1f} MB")
+    print(f"partial snapshots shipped: {shipped / 1e6:,.1f} MB in {shards} partials")
     print(f"result: {scorer!r}")
-    print(f"throughput (shuffle + score + merge + fetch, {cores} worker threads): {events / total / 1e6:.2f} M "
-          f"interactions/s ({total:.2f} s wall); per worker CPU second (shuffle + score + merge): "
-          f"{events / worker_cpu / 1e6:.2f} M interactions")
+    print("\n| stage | wall | CPU |\n|---|---:|---:|")
+    for name, label in (("shuffle", f"shuffle by pair ({args.partitions} -> {shards} partitions)"),
+                        ("score", f"score ({shards} partial scorers, snapshots out)"),
+                        ("fetch", f"fetch ({shipped / 1e9:.2f} GB of partial snapshots)"),
+                        ("combine", "combine (here, one pass)"),
+                        ("insight_parquet", "insight_frame to Parquet (own shuffle, scoring, insight rows)")):
+        if name in timings:
+            where = " (here)" if name == "combine" else ""
+            print(f"| {label} | {timings[name]:.2f} s | {cpu[name]:.2f} s{where} |" if name in cpu else
+                  f"| {label} | {timings[name]:.2f} s | |")
+    print(f"\nthroughput (shuffle + score + fetch + combine, {cores} worker threads): {events / total / 1e6:.2f} M "
+          f"interactions/s ({total:.2f} s wall); per CPU second (workers' shuffle + score, and this process's "
+          f"combine): {events / all_cpu / 1e6:.2f} M interactions")
     print(f"\n== the {args.top} strongest relationships ==")
     print(table.head(args.top).to_string(index=False))
     print(f"\n== {busiest}'s {args.top} strongest relationships ==")
@@ -186,7 +205,9 @@ def main() -> None:
         single.add_dataframe(log, missing_weight="default")
         single_cpu = time.process_time() - cpu_start
         print(f"one process, bulk: {single_cpu:.2f} CPU s ({events / single_cpu / 1e6:.2f} M interactions per CPU "
-              f"second); the cluster's efficiency: {single_cpu / worker_cpu:.0%} (worker CPU s against it)")
+              f"second); the cluster's efficiency: {single_cpu / all_cpu:.0%} (against the CPU seconds of the "
+              f"workers' shuffle and score and this process's combine; {single_cpu / worker_cpu:.0%} against the "
+              f"workers' alone)")
         got, want = canonical(scorer.insight_frame(sort=False)), canonical(single.insight_frame(sort=False))
         if not (got["a"].equals(want["a"]) and got["b"].equals(want["b"])):
             raise SystemExit("check failed: different relationships")

@@ -278,3 +278,80 @@ def test_the_scale_example_runs_and_checks_itself(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "largest relative difference in strength" in result.stdout
     assert "the 3 strongest relationships" in result.stdout
+
+
+def test_by_pair_lean_and_staged_shuffles_put_each_pair_in_one_shard(client, monkeypatch):
+    """The direct exchange (partitions x shards pieces) and, past _MAX_PIECES, Dask's own
+    staged shuffle: the same rows, each unordered pair in exactly one shard, people
+    restored as the same Categorical, and any number of shards."""
+    whole = synthetic_log(30_000, people=800, seed=13).sample(frac=1.0, random_state=1)
+    frame = dd.from_pandas(whole, npartitions=5, sort=False)
+    for staged in (False, True):
+        if staged:
+            monkeypatch.setattr(relscore.dask, "_MAX_PIECES", 1)
+        for shards in (1, 3, 8):
+            parts = [p for p in relscore.dask.by_pair(frame, npartitions=shards).to_delayed()]
+            assert len(parts) == shards
+            pieces = dask.compute(*parts)
+            assert sum(len(p) for p in pieces) == len(whole)
+            assert all(p["source"].dtype == whole["source"].dtype for p in pieces if len(p))
+            pair_shard = {}
+            for k, piece in enumerate(pieces):
+                for a, b in zip(piece["source"].astype(str), piece["target"].astype(str)):
+                    assert pair_shard.setdefault(frozenset((a, b)), k) == k
+            got = pd.concat(pieces).sort_index()
+            pd.testing.assert_frame_equal(got, whole.sort_index(), check_categorical=True)
+
+
+def test_score_with_few_shards_combines_disjoint_partials_once(client):
+    """score(shards=k): the shuffle makes k partials with disjoint relationships, combined
+    at the client in one pass (combine_snapshots): every insight column as one process."""
+    whole = synthetic_log(60_000, people=2_000, seed=17).sample(frac=1.0, random_state=5).reset_index(drop=True)
+    frame = dd.from_pandas(whole, npartitions=6, sort=False)
+    reference = single_machine(whole).insight_frame(sort=False)
+    for shards in (1, 2, 9):
+        got = relscore.dask.score(frame, shards=shards, missing_weight="default")
+        assert_same_insight(got.insight_frame(sort=False), reference)
+    partials = dask.compute(*relscore.dask.partial_snapshots(relscore.dask.by_pair(frame, npartitions=3),
+                                                             missing_weight="default"))
+    combined = relscore.dask.combine_snapshots(list(partials))
+    assert_same_insight(combined.insight_frame(sort=False), reference)
+    with pytest.raises(ValueError, match="nothing to combine"):
+        relscore.dask.combine_snapshots([])
+
+
+def test_combine_snapshots_gives_integer_ids_back(client):
+    rng = np.random.default_rng(8)
+    n = 5_000
+    frame = pd.DataFrame({"time": rng.integers(1_700_000_000, 1_730_000_000, n), "source": rng.integers(0, 60, n),
+                          "target": rng.integers(60, 120, n)})
+    merged = relscore.dask.score(dd.from_pandas(frame, npartitions=3), shards=2)
+    assert merged.ids == "int"
+    reference = relscore.Scorer()
+    reference.add_dataframe(frame)
+    assert_same_relationships(merged.to_pandas(), reference.to_pandas())
+
+
+def test_string_names_are_factorized_once_and_every_column_is_exact(client):
+    """People given as strings (pandas' str dtype, as read_parquet and read_csv give them):
+    by_pair factorizes the names once for the whole log (one code table), shuffles codes,
+    and hands back a Categorical over that table; scoring is exact in every column, and a
+    missing name is still reported."""
+    whole = synthetic_log(40_000, people=1_500, seed=19).sample(frac=1.0, random_state=2).reset_index(drop=True)
+    whole["source"], whole["target"] = whole["source"].astype("str"), whole["target"].astype("str")
+    frame = dd.from_pandas(whole, npartitions=5, sort=False)
+    shuffled = relscore.dask.by_pair(frame, npartitions=3)
+    pieces = dask.compute(*shuffled.to_delayed())
+    dtypes = {str(p["source"].dtype.categories.tolist()[:5]) for p in pieces}
+    assert len(dtypes) == 1 and all(isinstance(p["source"].dtype, pd.CategoricalDtype) for p in pieces)
+    assert set(pieces[0]["source"].dtype.categories) == set(whole["source"]) | set(whole["target"])
+    got = pd.concat(pieces).sort_index()
+    assert (got["source"].astype(str).to_numpy() == whole["source"].to_numpy()).all()
+    reference = single_machine(whole).insight_frame(sort=False)
+    assert_same_insight(relscore.dask.score(frame, shards=2, missing_weight="default").insight_frame(sort=False),
+                        reference)
+    assert_same_insight(relscore.dask.insight_frame(frame, shards=4, missing_weight="default").compute(), reference)
+    bad = whole.copy()
+    bad.loc[123, "target"] = None
+    with pytest.raises(ValueError, match="missing id"):
+        relscore.dask.score(dd.from_pandas(bad, npartitions=3, sort=False), missing_weight="default")
