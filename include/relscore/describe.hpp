@@ -50,9 +50,10 @@ enum class field_kind {
     count,     ///< an unsigned integer count
     real,      ///< a double
     flag,      ///< a bool
+    label,     ///< an enumeration, shown as its to_string() text
 };
 
-/// "name", "time", "duration", "count", "real" or "flag".
+/// "name", "time", "duration", "count", "real", "flag" or "label".
 [[nodiscard]] constexpr const char* to_string(field_kind k) noexcept {
     switch (k) {
         case field_kind::name: return "name";
@@ -61,6 +62,7 @@ enum class field_kind {
         case field_kind::count: return "count";
         case field_kind::real: return "real";
         case field_kind::flag: return "flag";
+        case field_kind::label: return "label";
     }
     return "real";
 }

@@ -161,6 +161,17 @@ struct trend {
     friend bool operator==(const trend&, const trend&) = default;
 };
 
+/// The one description of a trend (describe.hpp). New fields go at the end.
+template <>
+struct describe<trend> {
+    static constexpr std::string_view name = "trend";
+    static constexpr auto fields = std::tuple{
+        make_field("direction", &trend::direction, field_kind::label, "cooling, steady, rising or not enough history"),
+        make_field("rate_per_day", &trend::rate_per_day, field_kind::real, "change_over_horizon per day of the horizon"),
+        make_field("change_over_horizon", &trend::change_over_horizon, field_kind::real, "relative change of the pace of contact over the horizon"),
+    };
+};
+
 /// A relationship's own rhythm and whether it is due a touch.
 struct rhythm {
     duration typical_gap{};        ///< median gap between touches (or the new-tie rhythm)

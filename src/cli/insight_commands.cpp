@@ -187,8 +187,7 @@ int explain_command::run() const {
         json doc{{"a", na},     {"b", nb},         {"at", format_time(x.at)},       {"strength", r.strength},
                  {"stars", n},  {"volume_ab", r.volume_ab}, {"volume_ba", r.volume_ba}, {"reciprocity", r.reciprocity},
                  {"interactions", r.interactions}, {"touches", r.touches},
-                 {"trend", {{"direction", to_string(tr.direction)}, {"rate_per_day", tr.rate_per_day},
-                            {"change_over_horizon", tr.change_over_horizon}}}};
+                 {"trend", record_json(s, tr)}};
         doc["rhythm"] = rh ? json{{"typical_gap_days", days_of(rh->typical_gap)}, {"learned", rh->learned},
                                   {"last_contact", format_time(rh->last_contact)}, {"due", format_time(rh->due)},
                                   {"overdue", rh->overdue}}

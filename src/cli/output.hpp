@@ -8,7 +8,7 @@
 //   no edit here. The kind decides the text: a person's name, ISO 8601 times ("" or null
 //   when absent), durations in days (named `<field>_days` in CSV and JSON, "12.3d" in the
 //   table), counts, reals (rounded to the field's digits in the table, shortest exact text
-//   in CSV), true/false.
+//   in CSV), true/false, an enumeration's to_string().
 // - Views that are not one row per result (explain's prose, stars' and due's derived
 //   columns) still build a `table` by hand.
 
@@ -96,6 +96,11 @@ inline std::string cell_text(const scorer&, field_kind, double x, bool exact, in
     return exact ? fmt::format("{}", x) : fmt::format("{:.{}f}", x, digits);
 }
 inline std::string cell_text(const scorer&, field_kind, bool b, bool, int) { return b ? "true" : "false"; }
+template <typename E>
+    requires std::is_enum_v<E>
+std::string cell_text(const scorer&, field_kind, E e, bool, int) {
+    return to_string(e);
+}
 
 inline nlohmann::ordered_json json_value(const scorer& s, field_kind kind, person_id v) {
     if (kind == field_kind::name) return s.name(v);
@@ -113,6 +118,11 @@ template <typename V>
     requires std::is_arithmetic_v<V>
 nlohmann::ordered_json json_value(const scorer&, field_kind, V v) {
     return v;
+}
+template <typename E>
+    requires std::is_enum_v<E>
+nlohmann::ordered_json json_value(const scorer&, field_kind, E e) {
+    return to_string(e);
 }
 }  // namespace detail
 

@@ -7,6 +7,7 @@
 
 #include <relscore/io/csv.hpp>
 #include <relscore/io/event_log.hpp>
+#include <relscore/network.hpp>
 #include <relscore/relscore.hpp>
 
 #include <fmt/format.h>
@@ -312,11 +313,25 @@ TEST_CASE("relscore prints every described field of a result, in description ord
         REQUIRE(!doc["relationships"].empty());
         for (const auto& row : doc["relationships"]) CHECK(keys_of(row) == described_columns<relationship>());
     }
-    SECTION("explain: reply statistics in JSON") {
+    SECTION("suggest: a meeting suggestion's CSV header and JSON keys") {
+        const auto csv = run({"suggest", sample, "--for", "Sam Rivera", "--format", "csv"});
+        REQUIRE(csv.status == 0);
+        const std::string header = csv.out.substr(0, csv.out.find('\n'));
+        std::string want;
+        for (const auto& name : described_columns<meeting_suggestion>()) want += (want.empty() ? "" : ",") + name;
+        CHECK(header == want);
+        const auto json = run({"suggest", sample, "--for", "Sam Rivera", "--format", "json"});
+        REQUIRE(json.status == 0);
+        const auto doc = nlohmann::ordered_json::parse(json.out);
+        REQUIRE(!doc["suggestions"].empty());
+        for (const auto& row : doc["suggestions"]) CHECK(keys_of(row) == described_columns<meeting_suggestion>());
+    }
+    SECTION("explain: reply statistics and the trend in JSON") {
         const auto json = run({"explain", sample, "Sam Rivera", "Daniel Okafor", "--format", "json"});
         REQUIRE(json.status == 0);
         const auto doc = nlohmann::ordered_json::parse(json.out);
         CHECK(keys_of(doc["replies"]["a_to_b"]) == described_columns<reply_stats>());
         CHECK(keys_of(doc["replies"]["b_to_a"]) == described_columns<reply_stats>());
+        CHECK(keys_of(doc["trend"]) == described_columns<trend>());
     }
 }

@@ -4,6 +4,7 @@
 #include "support/catch.hpp"
 
 #include <relscore/describe.hpp>
+#include <relscore/network.hpp>
 #include <relscore/relscore.hpp>
 
 #include <boost/pfr.hpp>
@@ -71,6 +72,8 @@ void check_complete() {
 TEST_CASE("every member of a described result is described exactly once", "[describe]") {
     check_complete<relationship>();
     check_complete<reply_stats>();
+    check_complete<trend>();
+    check_complete<meeting_suggestion>();
 }
 
 TEST_CASE("a relationship_table has one column per field of a relationship, in its order", "[describe]") {
