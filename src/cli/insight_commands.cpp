@@ -158,13 +158,6 @@ int due_command::run() const {
 
 // ---- explain -------------------------------------------------------------------------
 
-namespace {
-
-// Every described field (relscore/describe.hpp): durations as `<name>_days`.
-json reply_json(const scorer& s, const reply_stats& r) { return record_json(s, r); }
-
-}  // namespace
-
 int explain_command::run() const {
     const explain_command& o = *this;
     input_options with_events = o.input;
@@ -192,7 +185,8 @@ int explain_command::run() const {
                                   {"last_contact", format_time(rh->last_contact)}, {"due", format_time(rh->due)},
                                   {"overdue", rh->overdue}}
                            : json(nullptr);
-        doc["replies"] = {{"a_to_b", reply_json(s, c.a_to_b)}, {"b_to_a", reply_json(s, c.b_to_a)}};
+        // Described results (relscore/describe.hpp) print every field, durations as `<name>_days`.
+        doc["replies"] = {{"a_to_b", record_json(s, c.a_to_b)}, {"b_to_a", record_json(s, c.b_to_a)}};
         doc["parts"] = json::array();
         for (const auto& p : x.parts)
             doc["parts"].push_back({{"channel", s.channels()[p.channel].name},

@@ -792,11 +792,11 @@ class Scorer:
                                  channel=ev["channel"], weight=ev["weight"], mutual=ev["mutual"])
                 k += 1
             if k:
-                r = replay._core.between(a=name_a, b=name_b, at_us=t)
-                for j, c in enumerate(("strength", "volume_ab", "volume_ba", "reciprocity"), start=2):
-                    cols[c][i] = r[j]
-                last[i] = _convert._NAT if r[6] is None else int(r[6])
-                count[i] = int(r[7])
+                r = dict(zip(_COLUMNS, replay._core.between(a=name_a, b=name_b, at_us=t)))
+                for c in ("strength", "volume_ab", "volume_ba", "reciprocity"):
+                    cols[c][i] = r[c]
+                last[i] = _convert._NAT if r["last_interaction"] is None else int(r["last_interaction"])
+                count[i] = int(r["interactions"])
         return pd.DataFrame({
             "time": utc_times(when),
             **cols,
