@@ -94,27 +94,10 @@ inline void translate_errors(std::exception_ptr p) {
 
 // ---- insight results as dicts (relscore/_insight.py builds the dataclasses) -------------
 
-inline py::dict reply_dict(const reply_stats& r) {
-    using namespace py::literals;
-    return py::dict("messages"_a = r.messages, "waits"_a = r.waits, "answered"_a = r.answered, "resolved"_a = r.resolved,
-                    "reply_rate"_a = r.reply_rate, "latency_p25_us"_a = micros(r.latency_p25),
-                    "latency_median_us"_a = micros(r.latency_median), "latency_p75_us"_a = micros(r.latency_p75),
-                    "initiated"_a = r.initiated, "initiated_share"_a = r.initiated_share,
-                    "unanswered_streak"_a = r.unanswered_streak,
-                    "attempts_before_first_answer"_a = r.attempts_before_first_answer, "ever_answered"_a = r.ever_answered,
-                    "waiting_since_us"_a = micros(r.waiting_since));
-}
-
 inline py::dict rhythm_dict(const rhythm& r) {
     using namespace py::literals;
     return py::dict("typical_gap_us"_a = r.typical_gap.count(), "learned"_a = r.learned, "gaps"_a = r.gaps,
                     "last_contact_us"_a = to_micros(r.last_contact), "due_us"_a = to_micros(r.due), "overdue"_a = r.overdue);
-}
-
-inline py::dict trend_dict(const trend& t) {
-    using namespace py::literals;
-    return py::dict("direction"_a = to_string(t.direction), "rate_per_day"_a = t.rate_per_day,
-                    "change_over_horizon"_a = t.change_over_horizon);
 }
 
 inline py::dict agreement_dict(const star_agreement& a) {

@@ -11,9 +11,11 @@
 //   (eval_module.cpp): the product module links none of them.
 
 #include "convert.hpp"
+#include "describe.hpp"
 #include "register.hpp"
 
 #include <relscore/limits.hpp>
+#include <relscore/network.hpp>
 #include <relscore/version.hpp>
 
 #include <pybind11/pybind11.h>
@@ -24,6 +26,18 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "relscore's compiled core (private: use the relscore package).";
     m.attr("__version__") = RELSCORE_VERSION_STRING;
     m.attr("max_weight") = relscore::max_weight;
+    m.def(
+        "result_fields",
+        [] {
+            py::dict fields;
+            fields["relationship"] = relscore::bindings::field_list<relscore::relationship>();
+            fields["reply_stats"] = relscore::bindings::field_list<relscore::reply_stats>();
+            fields["trend"] = relscore::bindings::field_list<relscore::trend>();
+            fields["meeting_suggestion"] = relscore::bindings::field_list<relscore::meeting_suggestion>();
+            return fields;
+        },
+        "The one description of each result type (relscore/describe.hpp): its name -> [(field, kind, doc)], in "
+        "output order.");
     // The public names the register_* below define, written once, sorted.
     m.attr("__all__") = py::list(py::make_tuple("Scorer", "calibrate_stars", "format_time", "introductions",
                                                 "parse_duration", "parse_time", "strength_matrix", "suggest_meetings"));

@@ -3,6 +3,7 @@
 // and pandas). They take the C++ Scorer and release the GIL for the graph work.
 
 #include "convert.hpp"
+#include "describe.hpp"
 #include "locked_scorer.hpp"
 #include "register.hpp"
 
@@ -26,7 +27,6 @@ using namespace py::literals;
 // (people, strengths, product) per chain; people by name.
 using chain_tuple = std::tuple<std::vector<std::string>, std::vector<double>, double>;
 // (a, b, score, common, via, via_strength)
-using suggestion_tuple = std::tuple<std::string, std::string, double, std::size_t, std::string, double>;
 
 }  // namespace
 
@@ -92,13 +92,13 @@ void register_network(py::module_& m) {
                 const auto g = strength_matrix(s, o.at);
                 found = who ? suggest_meetings(g, *who, o) : suggest_meetings(g, o);
             }
-            std::vector<suggestion_tuple> out;
-            for (const auto& r : found)
-                out.emplace_back(s.name(r.a), s.name(r.b), r.score, r.common, s.name(r.via), r.via_strength);
+            py::list out;
+            for (const auto& r : found) out.append(record_tuple(s, r));
             return out;
         },
         "scorer"_a, "person"_a, "top"_a, "max_intermediary_degree"_a, "at_us"_a,
-        "Pairs with no tie ranked by the sum over common contacts of the weaker tie: (a, b, score, common, via, via_strength).");
+        "Pairs with no tie ranked by the sum over common contacts of the weaker tie, as tuples of "
+        "result_fields()['meeting_suggestion'].");
 
 }
 

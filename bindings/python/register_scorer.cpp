@@ -7,8 +7,11 @@
 //   for add/merge/shrink_to_fit; the GIL is released for the long C++ work.
 // - Results cross as tuples, dicts and numpy columns of plain values (convert.hpp); the
 //   Python layer (relscore/_scorer.py, _insight.py) turns them into dataclasses and frames.
+//   Described results (relationship, reply_stats, the table's columns) cross by their one
+//   description (describe.hpp): tuples and columns in description order and names.
 
 #include "convert.hpp"
+#include "describe.hpp"
 #include "locked_scorer.hpp"
 #include "register.hpp"
 
@@ -33,15 +36,6 @@ namespace {
 using namespace py::literals;
 
 using channel_tuple = std::tuple<std::string, double, std::int64_t>;  // name, weight, half-life (us)
-using relationship_tuple =
-    std::tuple<std::string, std::string, double, double, double, double, std::optional<std::int64_t>, std::uint64_t>;
-
-relationship_tuple to_tuple(const scorer& s, const relationship& r) {
-    std::optional<std::int64_t> last;
-    if (r.last_interaction) last = to_micros(*r.last_interaction);
-    return {s.name(r.a), s.name(r.b), r.strength, r.volume_ab, r.volume_ba, r.reciprocity, last, r.interactions};
-}
-
 // Insight settings by name (durations in microseconds); unknown names are refused.
 void apply_insight(insight_config& c, const py::dict& settings) {
     for (const auto& [key, value] : settings) {
@@ -192,19 +186,19 @@ void register_scorer(py::module_& m) {
             [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                return to_tuple(s, s.between(a, b, at_of(at_us)));
+                return record_tuple(s, s.between(a, b, at_of(at_us)));
             },
-            "a"_a, "b"_a, "at_us"_a, "One relationship as a tuple.")
+            "a"_a, "b"_a, "at_us"_a, "One relationship as a tuple of result_fields()['relationship'].")
         .def(
             "top",
             [](const locked_scorer& locked, const std::string& person, std::size_t k, std::optional<std::int64_t> at_us) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                std::vector<relationship_tuple> out;
-                for (const auto& r : s.top(person, k, at_of(at_us))) out.push_back(to_tuple(s, r));
+                py::list out;
+                for (const auto& r : s.top(person, k, at_of(at_us))) out.append(record_tuple(s, r));
                 return out;
             },
-            "person"_a, "k"_a, "at_us"_a, "A person's k strongest relationships as tuples.")
+            "person"_a, "k"_a, "at_us"_a, "A person's k strongest relationships as tuples of result_fields()['relationship'].")
         .def(
             "table",
             [](const locked_scorer& locked, std::optional<std::int64_t> at_us) {
@@ -217,17 +211,12 @@ void register_scorer(py::module_& m) {
                 }
                 py::dict out;
                 out["at_us"] = to_micros(t.at);
-                out["a"] = owning_array(std::move(t.a));
-                out["b"] = owning_array(std::move(t.b));
-                out["strength"] = owning_array(std::move(t.strength));
-                out["volume_ab"] = owning_array(std::move(t.volume_ab));
-                out["volume_ba"] = owning_array(std::move(t.volume_ba));
-                out["reciprocity"] = owning_array(std::move(t.reciprocity));
-                out["last_interaction_us"] = owning_array(std::move(t.last_interaction_us));
-                out["interactions"] = owning_array(std::move(t.interactions));
+                put_table_columns(out, t, [](auto& column) { return owning_array(std::move(column)); });
                 return out;
             },
-            "at_us"_a, "Every relationship as numpy columns (a and b are person ids).")
+            "at_us"_a,
+            "Every relationship as numpy columns named as result_fields()['relationship'] (a and b are person ids, "
+            "times int64 microseconds).")
         .def(
             "to_bytes",
             [](const locked_scorer& locked) {
@@ -266,21 +255,22 @@ void register_scorer(py::module_& m) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
                 const conversation_stats c = s.conversation(a, b, at_of(at_us));
-                return py::dict("a"_a = s.name(c.a), "b"_a = s.name(c.b), "a_to_b"_a = reply_dict(c.a_to_b),
-                                "b_to_a"_a = reply_dict(c.b_to_a), "conversations"_a = c.conversations,
+                return py::dict("a"_a = s.name(c.a), "b"_a = s.name(c.b), "a_to_b"_a = record_tuple(s, c.a_to_b),
+                                "b_to_a"_a = record_tuple(s, c.b_to_a), "conversations"_a = c.conversations,
                                 "touches"_a = c.touches, "late"_a = c.late,
                                 "first_interaction_us"_a = micros(c.first_interaction),
                                 "last_interaction_us"_a = micros(c.last_interaction));
             },
-            "a"_a, "b"_a, "at_us"_a, "Replies, persistence and initiation as a dict.")
+            "a"_a, "b"_a, "at_us"_a,
+            "Replies, persistence and initiation as a dict (a_to_b, b_to_a: tuples of result_fields()['reply_stats']).")
         .def(
             "trend_of",
             [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                return trend_dict(s.trend_of(a, b, at_of(at_us)));
+                return record_tuple(s, s.trend_of(a, b, at_of(at_us)));
             },
-            "a"_a, "b"_a, "at_us"_a, "The trend of a relationship as a dict.")
+            "a"_a, "b"_a, "at_us"_a, "The trend of a relationship as a tuple of result_fields()['trend'].")
         .def(
             "rhythm_of",
             [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
@@ -334,17 +324,15 @@ void register_scorer(py::module_& m) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
                 const stars_config config = stars_config_of(thresholds).for_log(log_span_us ? duration{*log_span_us} : s.log_span());
-                const relationship_table t = s.table(at_of(at_us));
+                relationship_table t = s.table(at_of(at_us));
                 const auto n = static_cast<py::ssize_t>(t.size());
                 py::array_t<std::int8_t> star(n), direction(n);
                 py::array_t<double> change(n), overdue(n);
-                py::array_t<std::int64_t> first(n), touches(n), gap(n), due(n);
+                py::array_t<std::int64_t> gap(n), due(n);
                 auto st = star.mutable_unchecked<1>();
                 auto dir = direction.mutable_unchecked<1>();
                 auto ch = change.mutable_unchecked<1>();
                 auto od = overdue.mutable_unchecked<1>();
-                auto fi = first.mutable_unchecked<1>();
-                auto to = touches.mutable_unchecked<1>();
                 auto ga = gap.mutable_unchecked<1>();
                 auto du = due.mutable_unchecked<1>();
                 {
@@ -352,8 +340,6 @@ void register_scorer(py::module_& m) {
                     for (py::ssize_t i = 0; i < n; ++i) {
                         const relationship r = t.row(static_cast<std::size_t>(i));
                         st(i) = static_cast<std::int8_t>(stars(r, config));
-                        fi(i) = to_micros(*r.first_interaction);
-                        to(i) = static_cast<std::int64_t>(r.touches);
                         if (s.config().insight.conversations) {
                             const trend tr = s.trend_of(r.a, r.b, t.at);
                             dir(i) = static_cast<std::int8_t>(static_cast<int>(tr.direction) - 1);
@@ -375,17 +361,13 @@ void register_scorer(py::module_& m) {
                     using scalar = typename std::decay_t<decltype(column)>::Scalar;
                     return py::array_t<scalar>(static_cast<py::ssize_t>(column.size()), column.data());
                 };
-                return py::dict("stars"_a = star, "first_interaction_us"_a = first, "touches"_a = touches,
-                                "trend"_a = direction, "trend_change"_a = change, "typical_gap_us"_a = gap,
-                                "due_us"_a = due, "overdue"_a = overdue, "at_us"_a = to_micros(t.at), "a"_a = copy(t.a),
-                                "b"_a = copy(t.b), "strength"_a = copy(t.strength), "volume_ab"_a = copy(t.volume_ab),
-                                "volume_ba"_a = copy(t.volume_ba), "reciprocity"_a = copy(t.reciprocity),
-                                "last_interaction_us"_a = copy(t.last_interaction_us),
-                                "interactions"_a = copy(t.interactions), "people"_a = people_of(s));
+                py::dict out("stars"_a = star, "trend"_a = direction, "trend_change"_a = change, "typical_gap_us"_a = gap,
+                             "due_us"_a = due, "overdue"_a = overdue, "at_us"_a = to_micros(t.at), "people"_a = people_of(s));
+                put_table_columns(out, t, copy);
+                return out;
             },
             "at_us"_a, "thresholds"_a, "log_span_us"_a = py::none(),
-            "Per table() row (stars fitted to log_span_us, default the scorer's own log span): stars, first "
-            "interaction, touches, trend (-1 cooling, 0 steady, 1 rising, 2 not enough history) and its "
+            "Per table() row (stars fitted to log_span_us, default the scorer's own log span): stars, trend (-1 cooling, 0 steady, 1 rising, 2 not enough history) and its "
             "change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the "
             "people, from the same state.");
 }

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include <relscore/channel.hpp>
+#include <relscore/describe.hpp>
 #include <relscore/interaction.hpp>
 #include <relscore/time.hpp>
 
@@ -96,6 +97,28 @@ struct reply_stats {
     friend bool operator==(const reply_stats&, const reply_stats&) = default;
 };
 
+/// The one description of reply statistics (describe.hpp). New fields go at the end.
+template <>
+struct describe<reply_stats> {
+    static constexpr std::string_view name = "reply_stats";
+    static constexpr auto fields = std::tuple{
+        make_field("messages", &reply_stats::messages, field_kind::count, "directed a->b interactions"),
+        make_field("waits", &reply_stats::waits, field_kind::count, "runs of a->b messages awaiting an answer"),
+        make_field("answered", &reply_stats::answered, field_kind::count, "waits answered within the reply window"),
+        make_field("resolved", &reply_stats::resolved, field_kind::count, "waits whose outcome is known at the query time"),
+        make_field("reply_rate", &reply_stats::reply_rate, field_kind::real, "answered / resolved (0 if none resolved)"),
+        make_field("latency_p25", &reply_stats::latency_p25, field_kind::interval, "Kaplan-Meier first quartile of the time to an answer"),
+        make_field("latency_median", &reply_stats::latency_median, field_kind::interval, "Kaplan-Meier median time to an answer"),
+        make_field("latency_p75", &reply_stats::latency_p75, field_kind::interval, "Kaplan-Meier third quartile of the time to an answer"),
+        make_field("initiated", &reply_stats::initiated, field_kind::count, "conversations a started"),
+        make_field("initiated_share", &reply_stats::initiated_share, field_kind::real, "a's share of the conversations (mutual openings: half each)"),
+        make_field("unanswered_streak", &reply_stats::unanswered_streak, field_kind::count, "a's messages since b last got in touch"),
+        make_field("attempts_before_first_answer", &reply_stats::attempts_before_first_answer, field_kind::count, "a's messages before b first got in touch"),
+        make_field("ever_answered", &reply_stats::ever_answered, field_kind::flag, "b has been in touch with a at least once"),
+        make_field("waiting_since", &reply_stats::waiting_since, field_kind::time, "first message of a's open wait (empty if a is not waiting)"),
+    };
+};
+
 /// The conversation statistics of one pair, seen from a.
 struct conversation_stats {
     person_id a = 0, b = 0;
@@ -136,6 +159,17 @@ struct trend {
     double change_over_horizon = 0;///< relative change of the pace over the horizon
     trend_direction direction = trend_direction::steady;
     friend bool operator==(const trend&, const trend&) = default;
+};
+
+/// The one description of a trend (describe.hpp). New fields go at the end.
+template <>
+struct describe<trend> {
+    static constexpr std::string_view name = "trend";
+    static constexpr auto fields = std::tuple{
+        make_field("direction", &trend::direction, field_kind::label, "cooling, steady, rising or not enough history"),
+        make_field("rate_per_day", &trend::rate_per_day, field_kind::real, "change_over_horizon per day of the horizon"),
+        make_field("change_over_horizon", &trend::change_over_horizon, field_kind::real, "relative change of the pace of contact over the horizon"),
+    };
 };
 
 /// A relationship's own rhythm and whether it is due a touch.

@@ -39,6 +39,7 @@
 
 #include <Eigen/SparseCore>
 
+#include <relscore/describe.hpp>
 #include <relscore/scorer.hpp>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -98,6 +99,20 @@ struct meeting_suggestion {
     std::size_t common = 0;   ///< number of intermediaries z counted in the score
     person_id via = 0;        ///< the z with the largest min(S_az, S_zb): who could introduce them
     double via_strength = 0;  ///< that min(S_az, S_zb)
+};
+
+/// The one description of a meeting suggestion (describe.hpp). New fields go at the end.
+template <>
+struct describe<meeting_suggestion> {
+    static constexpr std::string_view name = "meeting_suggestion";
+    static constexpr auto fields = std::tuple{
+        make_field("a", &meeting_suggestion::a, field_kind::name, "one person (for suggest_meetings(person): the person asked about)"),
+        make_field("b", &meeting_suggestion::b, field_kind::name, "the other person"),
+        make_field("score", &meeting_suggestion::score, field_kind::real, "sum over common contacts z of min(S_az, S_zb)"),
+        make_field("common", &meeting_suggestion::common, field_kind::count, "common contacts counted in the score"),
+        make_field("via", &meeting_suggestion::via, field_kind::name, "the common contact with the strongest two-sided link: who could introduce them"),
+        make_field("via_strength", &meeting_suggestion::via_strength, field_kind::real, "that contact's weaker tie, min(S_az, S_zb)"),
+    };
 };
 
 struct suggest_options {

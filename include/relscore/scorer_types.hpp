@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 
 #include <relscore/channel.hpp>
+#include <relscore/describe.hpp>
 #include <relscore/insight.hpp>
 #include <relscore/interaction.hpp>
 #include <relscore/time.hpp>
@@ -49,6 +50,25 @@ struct relationship {
     std::optional<timestamp> first_interaction;
     std::uint64_t interactions = 0;             ///< count, a mutual interaction once
     std::uint64_t touches = 0;                  ///< interactions after a silence longer than the touch gap
+};
+
+/// The one description of a relationship (describe.hpp): the CLI's columns, the Python
+/// attributes and frame columns, in this order. New fields go at the end.
+template <>
+struct describe<relationship> {
+    static constexpr std::string_view name = "relationship";
+    static constexpr auto fields = std::tuple{
+        make_field("a", &relationship::a, field_kind::name, "one person (the one the relationship is seen from)"),
+        make_field("b", &relationship::b, field_kind::name, "the other person"),
+        make_field("strength", &relationship::strength, field_kind::real, "S_ab: the decayed volume both ways, its one-sided excess discounted by rho"),
+        make_field("volume_ab", &relationship::volume_ab, field_kind::real, "V_ab: decayed volume of a toward b"),
+        make_field("volume_ba", &relationship::volume_ba, field_kind::real, "V_ba: decayed volume of b toward a"),
+        make_field("reciprocity", &relationship::reciprocity, field_kind::real, "2 min(V_ab, V_ba) / (V_ab + V_ba) in [0, 1]", 3),
+        make_field("last_interaction", &relationship::last_interaction, field_kind::time, "time of the newest interaction (empty if none)"),
+        make_field("interactions", &relationship::interactions, field_kind::count, "interactions, both directions (a mutual one once)"),
+        make_field("first_interaction", &relationship::first_interaction, field_kind::time, "time of the first interaction (empty if none)"),
+        make_field("touches", &relationship::touches, field_kind::count, "touch periods with contact (insight_config::touch_gap)"),
+    };
 };
 
 /// Every relationship at one time, as columns (one row per pair that ever interacted;
@@ -91,6 +111,25 @@ struct relationship_table {
         });
         return order;
     }
+};
+
+/// The columns of a relationship_table, named and ordered as the fields of a relationship
+/// (describe<relationship>): the Python binding hands them over by these names.
+template <>
+struct describe<relationship_table> {
+    static constexpr std::string_view name = "relationship_table";
+    static constexpr auto fields = std::tuple{
+        make_field("a", &relationship_table::a, field_kind::name, "person ids"),
+        make_field("b", &relationship_table::b, field_kind::name, "person ids"),
+        make_field("strength", &relationship_table::strength, field_kind::real, "S_ab"),
+        make_field("volume_ab", &relationship_table::volume_ab, field_kind::real, "V_ab"),
+        make_field("volume_ba", &relationship_table::volume_ba, field_kind::real, "V_ba"),
+        make_field("reciprocity", &relationship_table::reciprocity, field_kind::real, "r_ab"),
+        make_field("last_interaction", &relationship_table::last_interaction_us, field_kind::time, "microseconds since the epoch"),
+        make_field("interactions", &relationship_table::interactions, field_kind::count, "interactions"),
+        make_field("first_interaction", &relationship_table::first_interaction_us, field_kind::time, "microseconds since the epoch"),
+        make_field("touches", &relationship_table::touches, field_kind::count, "touches"),
+    };
 };
 
 /// Interactions as columns, for bulk ingest without per-row overhead (the Python

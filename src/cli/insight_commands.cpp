@@ -20,16 +20,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// Durations for people: "42m", "7.5h", "12.3d".
-std::string human(duration d) {
-    const double minutes = static_cast<double>(d.count()) / 60e6;
-    if (minutes < 60) return fmt::format("{:.0f}m", minutes);
-    if (minutes < 48 * 60) return fmt::format("{:.1f}h", minutes / 60);
-    return fmt::format("{:.1f}d", minutes / (24 * 60));
-}
-std::string human(const std::optional<duration>& d) { return d ? human(*d) : "-"; }
 std::string date_of(timestamp t) { return format_time(t).substr(0, 10); }
-double days_of(duration d) { return static_cast<double>(d.count()) / 86400e6; }
 
 std::string trend_text(const trend& t) {
     if (t.direction == trend_direction::not_enough_history) return to_string(t.direction);
@@ -167,27 +158,6 @@ int due_command::run() const {
 
 // ---- explain -------------------------------------------------------------------------
 
-namespace {
-
-json reply_json(const reply_stats& r) {
-    const auto opt = [](const std::optional<duration>& d) { return d ? json(days_of(*d)) : json(nullptr); };
-    return {{"messages", r.messages},
-            {"waits", r.waits},
-            {"answered", r.answered},
-            {"resolved", r.resolved},
-            {"reply_rate", r.reply_rate},
-            {"latency_p25_days", opt(r.latency_p25)},
-            {"latency_median_days", opt(r.latency_median)},
-            {"latency_p75_days", opt(r.latency_p75)},
-            {"initiated", r.initiated},
-            {"initiated_share", r.initiated_share},
-            {"unanswered_streak", r.unanswered_streak},
-            {"attempts_before_first_answer", r.attempts_before_first_answer},
-            {"waiting_since", r.waiting_since ? json(format_time(*r.waiting_since)) : json(nullptr)}};
-}
-
-}  // namespace
-
 int explain_command::run() const {
     const explain_command& o = *this;
     input_options with_events = o.input;
@@ -210,13 +180,13 @@ int explain_command::run() const {
         json doc{{"a", na},     {"b", nb},         {"at", format_time(x.at)},       {"strength", r.strength},
                  {"stars", n},  {"volume_ab", r.volume_ab}, {"volume_ba", r.volume_ba}, {"reciprocity", r.reciprocity},
                  {"interactions", r.interactions}, {"touches", r.touches},
-                 {"trend", {{"direction", to_string(tr.direction)}, {"rate_per_day", tr.rate_per_day},
-                            {"change_over_horizon", tr.change_over_horizon}}}};
+                 {"trend", record_json(s, tr)}};
         doc["rhythm"] = rh ? json{{"typical_gap_days", days_of(rh->typical_gap)}, {"learned", rh->learned},
                                   {"last_contact", format_time(rh->last_contact)}, {"due", format_time(rh->due)},
                                   {"overdue", rh->overdue}}
                            : json(nullptr);
-        doc["replies"] = {{"a_to_b", reply_json(c.a_to_b)}, {"b_to_a", reply_json(c.b_to_a)}};
+        // Described results (relscore/describe.hpp) print every field, durations as `<name>_days`.
+        doc["replies"] = {{"a_to_b", record_json(s, c.a_to_b)}, {"b_to_a", record_json(s, c.b_to_a)}};
         doc["parts"] = json::array();
         for (const auto& p : x.parts)
             doc["parts"].push_back({{"channel", s.channels()[p.channel].name},

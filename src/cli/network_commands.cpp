@@ -123,44 +123,19 @@ namespace {
 
 // ---- suggest -----------------------------------------------------------------------------
 
+// Every described field of a suggestion (relscore/describe.hpp), through the one writer.
 void print_suggestions(const scorer& s, const suggest_command& opts, const std::vector<meeting_suggestion>& rows,
                        timestamp at) {
-    switch (opts.format) {
-        case output_format::table: {
-            std::vector<std::vector<std::string>> cells;
-            for (const auto& r : rows)
-                cells.push_back({s.name(r.a), s.name(r.b), fmt::format("{:.4f}", r.score), fmt::format("{}", r.common),
-                                 s.name(r.via), fmt::format("{:.4f}", r.via_strength)});
-            print_table(stdout, {{"a", "b", "score", "common", "via", "via_strength"}, 0, cells,
-                                 {true, true, false, false, true, false}},
-                        output_format::table, {});
-            break;
-        }
-        case output_format::csv:
-            fmt::print(stdout, "a,b,score,common,via,via_strength\n");
-            for (const auto& r : rows)
-                fmt::print(stdout, "{},{},{},{},{},{}\n", csv_quote(s.name(r.a)), csv_quote(s.name(r.b)), r.score,
-                           r.common, csv_quote(s.name(r.via)), r.via_strength);
-            break;
-        case output_format::json: {
-            nlohmann::ordered_json doc;
-            doc["at"] = format_time(at);
-            doc["for"] = opts.person ? nlohmann::ordered_json(*opts.person) : nlohmann::ordered_json(nullptr);
-            doc["suggestions"] = nlohmann::ordered_json::array();
-            for (const auto& r : rows) {
-                nlohmann::ordered_json row;
-                row["a"] = s.name(r.a);
-                row["b"] = s.name(r.b);
-                row["score"] = r.score;
-                row["common"] = r.common;
-                row["via"] = s.name(r.via);
-                row["via_strength"] = r.via_strength;
-                doc["suggestions"].push_back(std::move(row));
-            }
-            fmt::print(stdout, "{}\n", doc.dump(2));
-            break;
-        }
+    if (opts.format != output_format::json) {
+        print_table(stdout, record_table(s, rows, opts.format == output_format::csv), opts.format, {});
+        return;
     }
+    nlohmann::ordered_json doc;
+    doc["at"] = format_time(at);
+    doc["for"] = opts.person ? nlohmann::ordered_json(*opts.person) : nlohmann::ordered_json(nullptr);
+    doc["suggestions"] = nlohmann::ordered_json::array();
+    for (const auto& r : rows) doc["suggestions"].push_back(record_json(s, r));
+    print_table(stdout, {}, output_format::json, doc);
 }
 
 }  // namespace

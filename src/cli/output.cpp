@@ -13,36 +13,21 @@
 namespace relscore::cli {
 namespace {
 
-constexpr std::array<const char*, 8> columns = {"a",           "b",         "strength",         "volume_ab",
-                                                "volume_ba",   "reciprocity", "last_interaction", "interactions"};
-
-std::string last_of(const relationship& r) { return r.last_interaction ? format_time(*r.last_interaction) : ""; }
-
 // Display width of UTF-8 text: code points, not bytes (good enough for names).
 std::size_t display_width(const std::string& s) {
     return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-nlohmann::ordered_json relationships_json(const scorer& s, const std::vector<relationship>& rows, timestamp at) {
-    nlohmann::ordered_json doc;
-    doc["at"] = format_time(at);
-    doc["relationships"] = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-        nlohmann::ordered_json row;
-        row["a"] = s.name(r.a);
-        row["b"] = s.name(r.b);
-        row["strength"] = r.strength;
-        row["volume_ab"] = r.volume_ab;
-        row["volume_ba"] = r.volume_ba;
-        row["reciprocity"] = r.reciprocity;
-        row["last_interaction"] = r.last_interaction ? nlohmann::ordered_json(last_of(r)) : nullptr;
-        row["interactions"] = r.interactions;
-        doc["relationships"].push_back(std::move(row));
-    }
-    return doc;
-}
-
 }  // namespace
+
+std::string human(duration d) {
+    const double minutes = static_cast<double>(d.count()) / 60e6;
+    if (minutes < 60) return fmt::format("{:.0f}m", minutes);
+    if (minutes < 48 * 60) return fmt::format("{:.1f}h", minutes / 60);
+    return fmt::format("{:.1f}d", minutes / (24 * 60));
+}
+std::string human(const std::optional<duration>& d) { return d ? human(*d) : "-"; }
+double days_of(duration d) { return static_cast<double>(d.count()) / 86400e6; }
 
 std::string escape_control(const std::string& s) {
     std::string out;
@@ -122,19 +107,7 @@ void print_table(std::FILE* out, const table& given, output_format format, const
 
 void print_relationships(std::FILE* out, const scorer& s, const std::vector<relationship>& rows, timestamp at,
                          output_format format) {
-    if (format == output_format::json) {
-        print_table(out, {}, format, relationships_json(s, rows, at));
-        return;
-    }
-    // The table rounds for reading; CSV prints the shortest text that reads back as the same double.
-    const bool exact = format == output_format::csv;
-    const auto number = [exact](double x, int digits) { return exact ? fmt::format("{}", x) : fmt::format("{:.{}f}", x, digits); };
-    table t{{columns.begin(), columns.end()}, 0, {}, {true, true, false, false, false, false, true, false}};
-    t.rows.reserve(rows.size());
-    for (const auto& r : rows)
-        t.rows.push_back({s.name(r.a), s.name(r.b), number(r.strength, 4), number(r.volume_ab, 4), number(r.volume_ba, 4),
-                          number(r.reciprocity, 3), last_of(r), fmt::format("{}", r.interactions)});
-    print_table(out, t, format, {});
+    print_records(out, s, rows, at, format, "relationships");
 }
 
 }  // namespace relscore::cli

@@ -1,13 +1,28 @@
 #pragma once
-// Printing relationships as an aligned table, CSV or JSON.
+// Printing results as an aligned table, CSV or JSON.
+//
+// Design notes
+// - A described result (relscore/describe.hpp) prints through one writer: record_table()
+//   and record_json() walk its fields, so its CSV header, JSON keys and table columns are
+//   the description's names in the description's order, and a new field is printed with
+//   no edit here. The kind decides the text: a person's name, ISO 8601 times ("" or null
+//   when absent), durations in days (named `<field>_days` in CSV and JSON, "12.3d" in the
+//   table), counts, reals (rounded to the field's digits in the table, shortest exact text
+//   in CSV), true/false, an enumeration's to_string().
+// - Views that are not one row per result (explain's prose, stars' and due's derived
+//   columns) still build a `table` by hand.
 
 #include <relscore/scorer.hpp>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace relscore::cli {
@@ -39,5 +54,119 @@ void add_format_option(CLI::App& cmd, output_format& format);
 
 /// Prints `t` aligned (table) or as CSV, or prints `doc` (json).
 void print_table(std::FILE* out, const table& t, output_format format, const nlohmann::ordered_json& doc);
+
+// ---- described results (relscore/describe.hpp) ----------------------------------------
+
+/// A duration for people: "42m", "7.5h", "12.3d" ("-" if absent).
+std::string human(duration d);
+std::string human(const std::optional<duration>& d);
+/// A duration in days (fractional).
+double days_of(duration d);
+
+/// The name of a field in CSV headers and JSON keys: durations are `<name>_days`.
+template <typename Field>
+std::string column_name(const Field& f) {
+    return std::string(f.name) + (f.kind == field_kind::interval ? "_days" : "");
+}
+
+/// The CSV/JSON names of `T`'s fields, in description order.
+template <described T>
+std::vector<std::string> column_names() {
+    std::vector<std::string> out;
+    for_each_field<T>([&](const auto& f) { out.push_back(column_name(f)); });
+    return out;
+}
+
+namespace detail {
+inline std::string cell_text(const scorer& s, field_kind kind, person_id v, bool, int) {
+    return kind == field_kind::name ? s.name(v) : std::to_string(v);
+}
+inline std::string cell_text(const scorer&, field_kind, timestamp t, bool, int) { return format_time(t); }
+inline std::string cell_text(const scorer&, field_kind, const std::optional<timestamp>& t, bool, int) {
+    return t ? format_time(*t) : "";
+}
+inline std::string cell_text(const scorer&, field_kind, duration d, bool exact, int) {
+    return exact ? fmt::format("{}", days_of(d)) : human(d);
+}
+inline std::string cell_text(const scorer&, field_kind, const std::optional<duration>& d, bool exact, int) {
+    return d ? (exact ? fmt::format("{}", days_of(*d)) : human(*d)) : (exact ? "" : "-");
+}
+inline std::string cell_text(const scorer&, field_kind, std::uint64_t n, bool, int) { return fmt::format("{}", n); }
+inline std::string cell_text(const scorer&, field_kind, double x, bool exact, int digits) {
+    return exact ? fmt::format("{}", x) : fmt::format("{:.{}f}", x, digits);
+}
+inline std::string cell_text(const scorer&, field_kind, bool b, bool, int) { return b ? "true" : "false"; }
+template <typename E>
+    requires std::is_enum_v<E>
+std::string cell_text(const scorer&, field_kind, E e, bool, int) {
+    return to_string(e);
+}
+
+inline nlohmann::ordered_json json_value(const scorer& s, field_kind kind, person_id v) {
+    if (kind == field_kind::name) return s.name(v);
+    return v;
+}
+inline nlohmann::ordered_json json_value(const scorer&, field_kind, timestamp t) { return format_time(t); }
+inline nlohmann::ordered_json json_value(const scorer&, field_kind, const std::optional<timestamp>& t) {
+    return t ? nlohmann::ordered_json(format_time(*t)) : nlohmann::ordered_json(nullptr);
+}
+inline nlohmann::ordered_json json_value(const scorer&, field_kind, duration d) { return days_of(d); }
+inline nlohmann::ordered_json json_value(const scorer&, field_kind, const std::optional<duration>& d) {
+    return d ? nlohmann::ordered_json(days_of(*d)) : nlohmann::ordered_json(nullptr);
+}
+template <typename V>
+    requires std::is_arithmetic_v<V>
+nlohmann::ordered_json json_value(const scorer&, field_kind, V v) {
+    return v;
+}
+template <typename E>
+    requires std::is_enum_v<E>
+nlohmann::ordered_json json_value(const scorer&, field_kind, E e) {
+    return to_string(e);
+}
+}  // namespace detail
+
+/// `rows` as a table of every described field: names and times left-aligned, the rest
+/// right-aligned; `exact` (CSV) prints reals and days exactly.
+template <described T>
+table record_table(const scorer& s, const std::vector<T>& rows, bool exact) {
+    table t;
+    for_each_field<T>([&](const auto& f) {
+        t.header.push_back(exact ? column_name(f) : std::string(f.name));
+        t.left.push_back(f.kind == field_kind::name || f.kind == field_kind::time);
+    });
+    t.rows.reserve(rows.size());
+    for (const auto& r : rows) {
+        std::vector<std::string> cells;
+        cells.reserve(t.header.size());
+        for_each_field<T>([&](const auto& f) { cells.push_back(detail::cell_text(s, f.kind, f.get(r), exact, f.digits)); });
+        t.rows.push_back(std::move(cells));
+    }
+    return t;
+}
+
+/// `r` as a JSON object of every described field, in description order.
+template <described T>
+nlohmann::ordered_json record_json(const scorer& s, const T& r) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for_each_field<T>([&](const auto& f) { out[column_name(f)] = detail::json_value(s, f.kind, f.get(r)); });
+    return out;
+}
+
+/// Prints `rows` in `format`: a table or CSV of every described field, or JSON
+/// `{"at": ..., "<list_key>": [ {...}, ... ]}`.
+template <described T>
+void print_records(std::FILE* out, const scorer& s, const std::vector<T>& rows, timestamp at, output_format format,
+                   const char* list_key) {
+    if (format == output_format::json) {
+        nlohmann::ordered_json doc;
+        doc["at"] = format_time(at);
+        doc[list_key] = nlohmann::ordered_json::array();
+        for (const auto& r : rows) doc[list_key].push_back(record_json(s, r));
+        print_table(out, {}, format, doc);
+        return;
+    }
+    print_table(out, record_table(s, rows, format == output_format::csv), format, {});
+}
 
 }  // namespace relscore::cli

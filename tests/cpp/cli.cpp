@@ -7,6 +7,7 @@
 
 #include <relscore/io/csv.hpp>
 #include <relscore/io/event_log.hpp>
+#include <relscore/network.hpp>
 #include <relscore/relscore.hpp>
 
 #include <fmt/format.h>
@@ -62,8 +63,10 @@ TEST_CASE("relscore score's numbers match the formulas", "[cli][reference]") {
         io::csv_reader reader(in, "output");
         std::vector<std::string> row;
         REQUIRE(reader.next(row));
+        // Issue 15: every field of a relationship's description, first_interaction and
+        // touches appended after the columns printed before.
         CHECK(row == std::vector<std::string>{"a", "b", "strength", "volume_ab", "volume_ba", "reciprocity",
-                                              "last_interaction", "interactions"});
+                                              "last_interaction", "interactions", "first_interaction", "touches"});
         std::size_t rows = 0;
         double previous = 1e300;
         while (reader.next(row)) {
@@ -266,5 +269,69 @@ TEST_CASE("relscore --kernel sets power-law and window kernels as the library do
         CHECK(e.status == 2);
         CHECK(e.out.empty());
         CHECK(e.err.find(fmt::format("--kernel '{}'", bad)) != std::string::npos);
+    }
+}
+
+namespace {
+
+// The CSV/JSON name of each described field of `T` (durations in days: `<name>_days`).
+template <typename T>
+std::vector<std::string> described_columns() {
+    std::vector<std::string> out;
+    for_each_field<T>([&](const auto& f) {
+        out.push_back(std::string(f.name) + (f.kind == field_kind::interval ? "_days" : ""));
+    });
+    return out;
+}
+
+std::vector<std::string> keys_of(const nlohmann::ordered_json& object) {
+    std::vector<std::string> out;
+    for (const auto& [key, value] : object.items()) out.push_back(key);
+    return out;
+}
+
+}  // namespace
+
+// The field-order test of issue 15: a field added to a described C++ result and missing
+// from the CLI's CSV header or JSON keys (or out of order) fails here.
+TEST_CASE("relscore prints every described field of a result, in description order", "[cli][describe]") {
+    SECTION("score: a relationship's CSV header and JSON keys") {
+        const auto csv = run({"score", sample, "--top", "3", "--format", "csv"});
+        REQUIRE(csv.status == 0);
+        const std::string header = csv.out.substr(0, csv.out.find('\n'));
+        std::vector<std::string> names;
+        for (std::size_t start = 0;;) {
+            const auto comma = header.find(',', start);
+            names.push_back(header.substr(start, comma - start));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        CHECK(names == described_columns<relationship>());
+        const auto json = run({"score", sample, "--top", "3", "--format", "json"});
+        REQUIRE(json.status == 0);
+        const auto doc = nlohmann::ordered_json::parse(json.out);
+        REQUIRE(!doc["relationships"].empty());
+        for (const auto& row : doc["relationships"]) CHECK(keys_of(row) == described_columns<relationship>());
+    }
+    SECTION("suggest: a meeting suggestion's CSV header and JSON keys") {
+        const auto csv = run({"suggest", sample, "--for", "Sam Rivera", "--format", "csv"});
+        REQUIRE(csv.status == 0);
+        const std::string header = csv.out.substr(0, csv.out.find('\n'));
+        std::string want;
+        for (const auto& name : described_columns<meeting_suggestion>()) want += (want.empty() ? "" : ",") + name;
+        CHECK(header == want);
+        const auto json = run({"suggest", sample, "--for", "Sam Rivera", "--format", "json"});
+        REQUIRE(json.status == 0);
+        const auto doc = nlohmann::ordered_json::parse(json.out);
+        REQUIRE(!doc["suggestions"].empty());
+        for (const auto& row : doc["suggestions"]) CHECK(keys_of(row) == described_columns<meeting_suggestion>());
+    }
+    SECTION("explain: reply statistics and the trend in JSON") {
+        const auto json = run({"explain", sample, "Sam Rivera", "Daniel Okafor", "--format", "json"});
+        REQUIRE(json.status == 0);
+        const auto doc = nlohmann::ordered_json::parse(json.out);
+        CHECK(keys_of(doc["replies"]["a_to_b"]) == described_columns<reply_stats>());
+        CHECK(keys_of(doc["replies"]["b_to_a"]) == described_columns<reply_stats>());
+        CHECK(keys_of(doc["trend"]) == described_columns<trend>());
     }
 }

@@ -23,6 +23,9 @@ SHARED = {
     "reciprocity": "float64",
     "last_interaction": "datetime64[us, UTC]",
     "interactions": "int64",
+    # Issue 15: every field of the C++ description of a relationship (relscore/describe.hpp).
+    "first_interaction": "datetime64[us, UTC]",
+    "touches": "int64",
 }
 # Per frame: which of SHARED it has (all unless listed), and its own timed columns.
 DUE = ["a", "b", "strength", "last_interaction"]

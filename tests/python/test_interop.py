@@ -103,7 +103,7 @@ def test_dataframe_round_trip_and_top_frame():
     s.add_dataframe(frame, missing_weight="default")
     table = s.to_pandas()
     assert list(table.columns) == ["a", "b", "strength", "volume_ab", "volume_ba", "reciprocity",
-                                   "last_interaction", "interactions"]
+                                   "last_interaction", "interactions", "first_interaction", "touches"]
     assert table["interactions"].sum() == len(frame)
     assert table["strength"].is_monotonic_decreasing
     top = s.top_frame("Sam Rivera", 3)

@@ -31,13 +31,13 @@ class Scorer:
         """
         Add interactions from columns (validated whole first; the GIL is released).
         """
-    def between(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[str, str, float, float, float, float, int | None, int]:
+    def between(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple:
         """
-        One relationship as a tuple.
+        One relationship as a tuple of result_fields()['relationship'].
         """
     def conversation(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
         """
-        Replies, persistence and initiation as a dict.
+        Replies, persistence and initiation as a dict (a_to_b, b_to_a: tuples of result_fields()['reply_stats']).
         """
     def copy(self) -> Scorer:
         """
@@ -53,7 +53,7 @@ class Scorer:
         """
     def insight_columns(self, at_us: typing.SupportsInt | typing.SupportsIndex | None, thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None, log_span_us: typing.SupportsInt | typing.SupportsIndex | None = None) -> dict:
         """
-        Per table() row (stars fitted to log_span_us, default the scorer's own log span): stars, first interaction, touches, trend (-1 cooling, 0 steady, 1 rising, 2 not enough history) and its change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the people, from the same state.
+        Per table() row (stars fitted to log_span_us, default the scorer's own log span): stars, trend (-1 cooling, 0 steady, 1 rising, 2 not enough history) and its change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the people, from the same state.
         """
     def merge(self, other: Scorer) -> None:
         """
@@ -77,19 +77,19 @@ class Scorer:
         """
     def table(self, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
         """
-        Every relationship as numpy columns (a and b are person ids).
+        Every relationship as numpy columns named as result_fields()['relationship'] (a and b are person ids, times int64 microseconds).
         """
     def to_bytes(self) -> bytes:
         """
         The complete state in relscore's snapshot format.
         """
-    def top(self, person: str, k: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list[tuple[str, str, float, float, float, float, int | None, int]]:
+    def top(self, person: str, k: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list:
         """
-        A person's k strongest relationships as tuples.
+        A person's k strongest relationships as tuples of result_fields()['relationship'].
         """
-    def trend_of(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
+    def trend_of(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple:
         """
-        The trend of a relationship as a dict.
+        The trend of a relationship as a tuple of result_fields()['trend'].
         """
     @property
     def channels(self) -> list[tuple[str, float, int]]:
@@ -146,13 +146,17 @@ def parse_time(text: str) -> int:
     """
     Parse ISO 8601 or UNIX seconds into microseconds since the epoch (UTC).
     """
+def result_fields() -> dict:
+    """
+    The one description of each result type (relscore/describe.hpp): its name -> [(field, kind, doc)], in output order.
+    """
 def strength_matrix(scorer: Scorer, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.int32], int]:
     """
     The strength graph in CSR form: (data, indices, indptr, n); rows and columns are person ids.
     """
-def suggest_meetings(scorer: Scorer, person: str | None, top: typing.SupportsInt | typing.SupportsIndex, max_intermediary_degree: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list[tuple[str, str, float, int, str, float]]:
+def suggest_meetings(scorer: Scorer, person: str | None, top: typing.SupportsInt | typing.SupportsIndex, max_intermediary_degree: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list:
     """
-    Pairs with no tie ranked by the sum over common contacts of the weaker tie: (a, b, score, common, via, via_strength).
+    Pairs with no tie ranked by the sum over common contacts of the weaker tie, as tuples of result_fields()['meeting_suggestion'].
     """
 __version__: str = '0.1.0'
 max_weight: float = 1000000000000000.0

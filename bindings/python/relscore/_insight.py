@@ -15,6 +15,8 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 import pandas as pd
 
+from ._describe import Record
+
 
 def _ts(us: Optional[int]) -> Optional[pd.Timestamp]:
     return None if us is None else pd.Timestamp(us, unit="us", tz="UTC")
@@ -55,9 +57,11 @@ def round_latency(us: Optional[int]) -> Optional[pd.Timedelta]:
     return pd.Timedelta(min(max(rounded, low), high), unit="us")
 
 
-@dataclass(frozen=True)
-class Replies:
+class Replies(Record, result="reply_stats"):
     """One side's outreach (``a`` toward ``b``) and how the other side answers it.
+
+    Its fields are the C++ description of reply statistics (``relscore/describe.hpp``), in
+    that order: a field added there appears here too.
 
     Attributes
     ----------
@@ -105,24 +109,12 @@ class Replies:
     ever_answered: bool
     waiting_since: Optional[pd.Timestamp]
 
+    # The latency quartiles come from power-of-two bins: rounded to what they support.
+    _converters = {"latency_p25": round_latency, "latency_median": round_latency, "latency_p75": round_latency}
+
     @classmethod
-    def _from(cls, d: Dict[str, Any]) -> "Replies":
-        return cls(
-            messages=d["messages"],
-            waits=d["waits"],
-            answered=d["answered"],
-            resolved=d["resolved"],
-            reply_rate=d["reply_rate"],
-            latency_p25=round_latency(d["latency_p25_us"]),
-            latency_median=round_latency(d["latency_median_us"]),
-            latency_p75=round_latency(d["latency_p75_us"]),
-            initiated=d["initiated"],
-            initiated_share=d["initiated_share"],
-            unanswered_streak=d["unanswered_streak"],
-            attempts_before_first_answer=d["attempts_before_first_answer"],
-            ever_answered=d["ever_answered"],
-            waiting_since=_ts(d["waiting_since_us"]),
-        )
+    def _from(cls, raw: Any) -> "Replies":
+        return cls._from_values(raw)
 
 
 @dataclass(frozen=True)
@@ -174,28 +166,31 @@ class Conversation:
         )
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(Record, result="trend"):
     """Rising / steady / cooling: the recent pace of contact against the long-run pace.
+
+    Its fields are the C++ description of a trend (``relscore/describe.hpp``), in that
+    order: a field added there appears here too.
 
     Attributes
     ----------
     direction:
-        "rising", "steady" or "cooling" (``change_over_horizon`` beyond ±trend_threshold).
+        "rising", "steady" or "cooling" (``change_over_horizon`` beyond ±trend_threshold),
+        or "not enough history".
+    rate_per_day:
+        ``change_over_horizon`` per day of the horizon.
     change_over_horizon:
         Relative change of the pace of contact over the trend horizon: the pace decayed
         with half-life H against that with 4H, minus 1 (0: steady; +3: a first contact).
-    rate_per_day:
-        ``change_over_horizon`` per day of the horizon.
     """
 
     direction: str
-    change_over_horizon: float
     rate_per_day: float
+    change_over_horizon: float
 
     @classmethod
-    def _from(cls, d: Dict[str, Any]) -> "Trend":
-        return cls(direction=d["direction"], change_over_horizon=d["change_over_horizon"], rate_per_day=d["rate_per_day"])
+    def _from(cls, raw: Any) -> "Trend":
+        return cls._from_values(raw)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _core, _fit, _insight
+from ._describe import FIELDS, Record, field_names, frame_columns
 from ._convert import DurationLike, TimeLike
 from ._insight import Conversation, Explanation, Rhythm, StarCalibration, Trend
 
@@ -28,9 +29,11 @@ class Channel:
         return f"Channel({self.name!r}, weight={self.weight:g}, half_life={_short(self.half_life)!r})"
 
 
-@dataclass(frozen=True)
-class Relationship:
+class Relationship(Record, result="relationship"):
     """One relationship at one time, seen from ``a``.
+
+    Its fields are the C++ description of a relationship (``relscore/describe.hpp``), in
+    that order: a field added there appears here too.
 
     Attributes
     ----------
@@ -50,6 +53,10 @@ class Relationship:
         Time of the pair's newest interaction (UTC Timestamp), None if none.
     interactions:
         How many interactions the pair had, both directions.
+    first_interaction:
+        Time of the pair's first interaction (UTC Timestamp), None if none.
+    touches:
+        Touch periods (``touch_gap``, UTC days by default) with contact.
     """
 
     a: Any
@@ -60,13 +67,12 @@ class Relationship:
     reciprocity: float
     last_interaction: Optional[pd.Timestamp]
     interactions: int
+    first_interaction: Optional[pd.Timestamp]
+    touches: int
 
     @classmethod
     def _from_tuple(cls, t: tuple, person: Any = None) -> "Relationship":
-        a, b, s, vab, vba, r, last, n = t
-        if person is not None:
-            a, b = person(a), person(b)
-        return cls(a, b, s, vab, vba, r, _convert.from_micros(last), n)
+        return cls._from_values(t, person)
 
     def __repr__(self) -> str:
         last = self.last_interaction.isoformat() if self.last_interaction is not None else None
@@ -77,7 +83,7 @@ class Relationship:
         )
 
 
-_COLUMNS = ["a", "b", "strength", "volume_ab", "volume_ba", "reciprocity", "last_interaction", "interactions"]
+_COLUMNS = field_names("relationship")
 
 ChannelSpec = Union[Channel, Tuple[float, DurationLike], Mapping[str, Any]]
 
@@ -136,22 +142,22 @@ def _name_array(values: Any, what: str) -> np.ndarray:
 
 def _relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool,
                         kind: Optional[str] = None) -> pd.DataFrame:
-    """The to_pandas() frame of table() columns `t` (a and b index `people`, the core's names)."""
-    frame = pd.DataFrame(
-        {
-            "a": person_column(t["a"], people, kind, codes=True),
-            "b": person_column(t["b"], people, kind, codes=True),
-            "strength": np.asarray(t["strength"], dtype=np.float64),
-            "volume_ab": np.asarray(t["volume_ab"], dtype=np.float64),
-            "volume_ba": np.asarray(t["volume_ba"], dtype=np.float64),
-            "reciprocity": np.asarray(t["reciprocity"], dtype=np.float64),
-            "last_interaction": utc_times(t["last_interaction"]),
-            "interactions": np.asarray(t["interactions"], dtype=np.int64),
-        }
-    )
+    """The to_pandas() frame of table() columns `t` (a and b index `people`, the core's
+    names; times int64 microseconds or datetime64): every described field of a
+    relationship, in description order."""
+    frame = pd.DataFrame(frame_columns("relationship", t, lambda v: person_column(v, people, kind, codes=True)))
     if sort:
         frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
     return frame
+
+
+def _numpy_times(t: Dict[str, Any]) -> Dict[str, Any]:
+    """Core table columns with the time fields as datetime64[us] and durations as
+    timedelta64[us] (views of the int64 microseconds)."""
+    for name, kind, _ in FIELDS["relationship"]:
+        if kind in ("time", "duration"):
+            t[name] = np.asarray(t[name]).view("datetime64[us]" if kind == "time" else "timedelta64[us]")
+    return t
 
 
 # add()'s fast path: the exact id types it takes, and their kind (bool is no int here).
@@ -722,9 +728,9 @@ class Scorer:
         (``s.top(k=5)``), the ``k`` strongest relationships in the whole scorer."""
         if person is None:
             frame = self.top_frame(k=k, at=at)
-            return [Relationship(self._person(str(a)), self._person(str(b)), float(st), float(vab), float(vba),
-                                 float(r), last, int(n))
-                    for a, b, st, vab, vba, r, last, n in frame.itertuples(index=False, name=None)]
+            names = list(frame.columns)
+            return [Relationship._from_row(dict(zip(names, row)), lambda p: self._person(str(p)))
+                    for row in frame.itertuples(index=False, name=None)]
         rows = self._core.top(person=str(person), k=int(k), at_us=_convert.optional_micros(at))
         return [Relationship._from_tuple(t, self._person) for t in rows]
 
@@ -743,17 +749,8 @@ class Scorer:
             return _relationship_frame({c: v[pick] for c, v in t.items()}, self._core.people(), False, self._ids)
         rows = self._core.top(person=str(person), k=int(k), at_us=_convert.optional_micros(at))
         cols: List[Any] = list(zip(*rows)) if rows else [[] for _ in _COLUMNS]
-        frame = pd.DataFrame({
-            "a": person_column(cols[0], [], self._ids, codes=False),
-            "b": person_column(cols[1], [], self._ids, codes=False),
-            "strength": np.asarray(cols[2], dtype=np.float64),
-            "volume_ab": np.asarray(cols[3], dtype=np.float64),
-            "volume_ba": np.asarray(cols[4], dtype=np.float64),
-            "reciprocity": np.asarray(cols[5], dtype=np.float64),
-            "last_interaction": utc_times(np.asarray(cols[6], dtype=np.int64)),
-            "interactions": np.asarray(cols[7], dtype=np.int64),
-        })
-        return frame
+        return pd.DataFrame(frame_columns("relationship", dict(zip(_COLUMNS, cols)),
+                                          lambda v: person_column(v, [], self._ids, codes=False)))
 
     def history(self, a: Any, b: Any, times: Any) -> pd.DataFrame:
         """The relationship of ``a`` and ``b`` at past (or future) ``times``.
@@ -795,11 +792,11 @@ class Scorer:
                                  channel=ev["channel"], weight=ev["weight"], mutual=ev["mutual"])
                 k += 1
             if k:
-                r = replay._core.between(a=name_a, b=name_b, at_us=t)
-                for j, c in enumerate(("strength", "volume_ab", "volume_ba", "reciprocity"), start=2):
-                    cols[c][i] = r[j]
-                last[i] = _convert._NAT if r[6] is None else int(r[6])
-                count[i] = int(r[7])
+                r = dict(zip(_COLUMNS, replay._core.between(a=name_a, b=name_b, at_us=t)))
+                for c in ("strength", "volume_ab", "volume_ba", "reciprocity"):
+                    cols[c][i] = r[c]
+                last[i] = _convert._NAT if r["last_interaction"] is None else int(r["last_interaction"])
+                count[i] = int(r["interactions"])
         return pd.DataFrame({
             "time": utc_times(when),
             **cols,
@@ -810,14 +807,13 @@ class Scorer:
         })
 
     def table(self, *, at: Optional[TimeLike] = None) -> Dict[str, np.ndarray]:
-        """Every relationship as numpy columns: ``a`` and ``b`` (indexes into
-        :attr:`people`), ``strength``, ``volume_ab``, ``volume_ba``, ``reciprocity``,
-        ``last_interaction`` (datetime64[us], UTC: numpy has no time zones) and
-        ``interactions``."""
+        """Every relationship as numpy columns, one per :class:`Relationship` field: ``a``
+        and ``b`` (indexes into :attr:`people`), ``strength``, ``volume_ab``,
+        ``volume_ba``, ``reciprocity``, ``last_interaction`` (datetime64[us], UTC: numpy
+        has no time zones), ``interactions``, ``first_interaction`` and ``touches``."""
         t = self._core.table(at_us=_convert.optional_micros(at))
         t.pop("at_us")
-        t["last_interaction"] = t.pop("last_interaction_us").view("datetime64[us]")
-        return t
+        return _numpy_times(t)
 
     def to_pandas(self, *, at: Optional[TimeLike] = None, sort: bool = True) -> pd.DataFrame:
         """Every relationship as a DataFrame, strongest first unless ``sort=False``.
@@ -825,7 +821,8 @@ class Scorer:
         Columns (shared with :meth:`top_frame`, :meth:`due` and :meth:`insight_frame`):
         ``a``, ``b`` (int64 for integer ids, else categoricals), ``strength``,
         ``volume_ab``, ``volume_ba``, ``reciprocity`` (float64), ``last_interaction``
-        (datetime64[us, UTC]) and ``interactions`` (int64); see :class:`Relationship`."""
+        (datetime64[us, UTC]), ``interactions`` (int64), ``first_interaction`` and
+        ``touches``: every :class:`Relationship` field, in its order."""
         t = self.table(at=at)
         return _relationship_frame(t, self._core.people(), sort, self._ids)
 
@@ -885,8 +882,7 @@ class Scorer:
 
     def insight_frame(self, *, at: Optional[TimeLike] = None, star_thresholds: Optional[List[float]] = None,
                       sort: bool = True, log_span: Optional[DurationLike] = None) -> pd.DataFrame:
-        """:meth:`to_pandas` plus, per relationship: ``stars``, ``first_interaction``,
-        ``touches``, ``trend`` (cooling/steady/rising, or "not enough history" for a pair
+        """:meth:`to_pandas` plus, per relationship: ``stars``, ``trend`` (cooling/steady/rising, or "not enough history" for a pair
         known for less than the trend horizon) and ``trend_change``,
         ``typical_gap``, ``due`` and ``overdue``.
 
@@ -898,11 +894,8 @@ class Scorer:
         cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
                                           thresholds=None if star_thresholds is None else list(star_thresholds),
                                           log_span_us=None if log_span is None else _convert.to_duration_micros(log_span))
-        cols["last_interaction"] = cols.pop("last_interaction_us").view("datetime64[us]")
         frame = _relationship_frame(cols, cols["people"], False, self._ids)
         frame["stars"] = cols["stars"]
-        frame["first_interaction"] = utc_times(cols["first_interaction_us"])
-        frame["touches"] = cols["touches"]
         frame["trend"] = pd.Categorical.from_codes(cols["trend"].astype(np.int64) + 1,
                                                    categories=["cooling", "steady", "rising", "not enough history"])
         frame["trend_change"] = cols["trend_change"]

@@ -75,6 +75,7 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("relscore.dask needs dask: pip install 'relscore[dask]'") from exc
 
+from ._describe import FIELDS
 from ._scorer import Scorer
 
 __all__ = [
@@ -526,18 +527,11 @@ def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:
 
 
 def _relationship_meta() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "a": pd.Series([], dtype=str),
-            "b": pd.Series([], dtype=str),
-            "strength": pd.Series([], dtype=np.float64),
-            "volume_ab": pd.Series([], dtype=np.float64),
-            "volume_ba": pd.Series([], dtype=np.float64),
-            "reciprocity": pd.Series([], dtype=np.float64),
-            "last_interaction": pd.Series([], dtype="datetime64[us, UTC]"),
-            "interactions": pd.Series([], dtype=np.uint64),
-        }
-    )
+    """An empty frame of :meth:`Scorer.to_pandas`'s columns (every described field of a
+    relationship, relscore/describe.hpp), with the person columns as strings."""
+    dtypes = {"name": str, "time": "datetime64[us, UTC]", "duration": "timedelta64[us]", "count": np.int64,
+              "real": np.float64, "flag": bool, "label": str}
+    return pd.DataFrame({name: pd.Series([], dtype=dtypes[kind]) for name, kind, _ in FIELDS["relationship"]})
 
 
 def _located(exc: Exception, part: pd.DataFrame, index: int, origin: Optional[np.ndarray] = None) -> Exception:

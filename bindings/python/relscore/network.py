@@ -25,12 +25,13 @@ import pandas as pd
 
 from . import _convert, _core
 from ._convert import TimeLike
+from ._describe import field_names, frame_columns
 from ._scorer import Scorer
 
 __all__ = ["intro", "strength_matrix", "suggest"]
 
 _INTRO_COLUMNS = ["path", "hop", "from", "to", "strength", "normalized", "product"]
-_SUGGEST_COLUMNS = ["a", "b", "score", "common", "via", "via_strength"]
+_SUGGEST_COLUMNS = field_names("meeting_suggestion")
 
 
 def _core_of(scorer: Scorer) -> _core.Scorer:
@@ -122,7 +123,8 @@ def suggest(
         max_intermediary_degree=cap,
         at_us=_convert.optional_micros(at),
     )
-    frame = pd.DataFrame([(scorer._person(a), scorer._person(b), score, common, scorer._person(via), via_strength)
-                          for a, b, score, common, via, via_strength in rows], columns=_SUGGEST_COLUMNS)
-    return frame.astype({"a": object, "b": object, "score": np.float64, "common": np.int64, "via": object,
-                         "via_strength": np.float64})
+    # Every described field of a suggestion (relscore/describe.hpp), in its order; people
+    # as given to the scorer (object columns).
+    columns = dict(zip(_SUGGEST_COLUMNS, zip(*rows))) if rows else {c: () for c in _SUGGEST_COLUMNS}
+    return pd.DataFrame(frame_columns("meeting_suggestion", columns,
+                                      lambda names: pd.Series([scorer._person(x) for x in names], dtype=object)))
