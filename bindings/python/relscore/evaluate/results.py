@@ -164,7 +164,8 @@ def _data_section(ds: DataSet, edges: TemporalEdges, rows: List[Row]) -> str:
              f"`{ds.path}`: {len(edges):,} edges. Fitted on validation: {LEARNED} by gradient-boosted trees, "
              f"\"relscore\" (the weighted sum) by logistic regression (scipy trust-region Newton), the other scores' "
              f"parameters by Nelder-Mead (at most {ds.max_evaluations} evaluations). Knowledge \"batch\" is the "
-             f"protocol; \"event\" is explained above.",
+             f"protocol; \"event\" is explained above. *validation AP* is measured on the validation edges each "
+             f"score was fitted on (in sample, which flatters the trees most); only *test AP* compares models.",
              "",
              "| score | setting | negatives | knowledge | test AP | test AUC | validation AP | wall s | parameters |",
              "|---|---|---|---|---:|---:|---:|---:|---|"]
