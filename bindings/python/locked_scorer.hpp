@@ -6,9 +6,11 @@
 //   scorer at once. The C++ contract (scorer.hpp) allows concurrent const calls and needs
 //   exclusive access for the others, so every binding takes the lock that matches: shared
 //   for queries (they run in parallel), exclusive for add/merge/shrink_to_fit.
-// - Locks are taken with the GIL released, then the GIL is taken back: a thread never waits
-//   for the scorer while holding the GIL, so a writer that released the GIL for its work
-//   can always get it back (no lock-order inversion between the GIL and the scorer lock).
+// - A thread never waits for the scorer while holding the GIL: a lock that is free is taken
+//   at once (try_lock, which never waits); otherwise the GIL is released while waiting and
+//   taken back after. So a writer that released the GIL for its work can always get it
+//   back (no lock-order inversion between the GIL and the scorer lock), and an
+//   uncontended call (a Python loop of add()) does not pay for releasing the GIL.
 // - Two scorers (merge) are locked in address order, so two merges naming them in opposite
 //   orders cannot deadlock; a scorer merged into itself is locked once.
 
@@ -44,8 +46,10 @@ public:
 
     /// Shared access, for const calls. Call with the GIL held.
     [[nodiscard]] auto read() const {
-        std::shared_lock<std::shared_mutex> lock;
-        {
+        // Uncontended (no writer inside or waiting), take it at once: releasing and taking
+        // back the GIL costs more than a small query.
+        std::shared_lock<std::shared_mutex> lock = try_lock_shared();
+        if (!lock.owns_lock()) {
             pybind11::gil_scoped_release nogil;
             lock = lock_shared();
         }
@@ -54,8 +58,8 @@ public:
 
     /// Exclusive access, for mutating calls. Call with the GIL held.
     [[nodiscard]] auto write() {
-        std::unique_lock<std::shared_mutex> lock;
-        {
+        std::unique_lock<std::shared_mutex> lock(m_mutex, std::try_to_lock);  // uncontended: as read()
+        if (!lock.owns_lock()) {
             pybind11::gil_scoped_release nogil;
             lock = lock_exclusive();
         }
@@ -94,6 +98,15 @@ private:
     [[nodiscard]] std::shared_lock<std::shared_mutex> lock_shared() const {
         { std::lock_guard wait_for_writers(m_turnstile); }
         return std::shared_lock(m_mutex);
+    }
+    // Shared access if it is free now and no writer waits (the turnstile is free too);
+    // else an empty lock. Never waits, so it may be called with the GIL held.
+    [[nodiscard]] std::shared_lock<std::shared_mutex> try_lock_shared() const {
+        {
+            std::unique_lock no_writer_waits(m_turnstile, std::try_to_lock);
+            if (!no_writer_waits.owns_lock()) return {};
+        }
+        return std::shared_lock(m_mutex, std::try_to_lock);
     }
     [[nodiscard]] std::unique_lock<std::shared_mutex> lock_exclusive() {
         std::unique_lock turn(m_turnstile);  // no new readers from here on

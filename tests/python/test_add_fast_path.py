@@ -55,3 +55,41 @@ def test_refusals_keep_their_messages():
     with pytest.raises(ValueError, match="integer"):
         s.add(T0, 1, 2)  # a scorer of string ids
     assert len(s) == 1
+
+
+@pytest.mark.parametrize("time", [T0 + 0.5e-6, T0 + 1.5e-6, T0 + 2.5e-6, -1.5e-6, 0.0, -0.0, 1e-7, T0 + 0.999999,
+                                  -12_000_000_000.0, 253_402_300_799.0, 253_402_300_799.9999995])
+def test_float_seconds_round_as_the_general_path(time):
+    # Python's round(): half to even; the C++ conversion must agree at every half.
+    fast, general = relscore.Scorer(), relscore.Scorer()
+    for s, t in ((fast, time), (general, np.float64(time))):
+        try:
+            s.add(t, "ana", "ben", channel="email")
+        except ValueError:
+            pass
+    assert fast.to_bytes() == general.to_bytes()
+
+
+@pytest.mark.parametrize("ids", [(-5, 7), (0, 2**40), (2**63 - 1, 3), (2**70, 1)])
+def test_int_ids_are_named_as_the_general_path_names_them(ids):
+    a, b = ids
+    fast, general = relscore.Scorer(), relscore.Scorer()
+    fast.add(T0, a, b)
+    general.add(np.int64(T0), a, b, weight=1.0)  # a weight: never the common shape
+    assert list(fast.people) == list(general.people) == [a, b]  # named by their digits, given back as ints
+    assert fast.ids == general.ids == "int"
+
+
+def test_the_common_shape_refuses_what_it_does_not_convert():
+    s = relscore.Scorer()
+    core = s._core
+    assert core.add_common(T0, True, False, "email", False, None) is None      # bools are not ids
+    assert core.add_common(T0, "ana", 1, "email", False, None) is None         # mixed kinds
+    assert core.add_common(T0, "ana", "ben", "email", 1, None) is None         # mutual must be a bool
+    assert core.add_common(np.int64(T0), "ana", "ben", "email", False, None) is None
+    assert core.add_common(T0, "ana", "ben", "nope", False, None) is None      # refused: unknown channel
+    assert core.add_common(T0, "ana", "ana", "email", False, None) is None     # refused: self-interaction
+    assert core.add_common(T0, "ana", "ben", "email", False, "int") is None    # the scorer's ids are ints
+    assert len(s) == 0                                                          # nothing half-applied
+    assert core.add_common(T0, "ana", "ben", "email", False, None) == "str"
+    assert len(s) == 1

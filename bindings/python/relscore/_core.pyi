@@ -31,6 +31,10 @@ class Scorer:
         """
         Add interactions from columns (validated whole first; the GIL is released).
         """
+    def add_common(self, time: typing.Any, source: typing.Any, target: typing.Any, channel: typing.Any, mutual: typing.Any, ids: typing.Any) -> typing.Any:
+        """
+        Add one interaction of add()'s common shape (int/float seconds, two str or two int ids, no weight); returns the id kind ('str' or 'int'), or None if the call is not of that shape or is refused (nothing changed: the general path converts it and says what was wrong).
+        """
     def between(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple:
         """
         One relationship as a tuple of result_fields()['relationship'].

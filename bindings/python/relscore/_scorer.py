@@ -518,8 +518,14 @@ class Scorer:
         :attr:`ids`): the other kind raises ValueError."""
         # The common call (UNIX-seconds or Timestamp time, two str or two int ids, a
         # channel name, no weight) skips the general conversions: a Python loop of add()
-        # is dominated by them. Anything the core refuses is retried on the general path,
+        # is dominated by them. Seconds are converted in C++ (add_common), an aware
+        # Timestamp here. Anything the core refuses is retried on the general path,
         # which says what was wrong (the core changes nothing when it refuses).
+        if weight is None:
+            kind = self._core.add_common(time, source, target, channel, mutual, self._ids)
+            if kind is not None:
+                self._ids = kind
+                return
         kind = _FAST_KIND.get(type(source))
         if (kind is not None and type(target) is type(source) and weight is None and type(channel) is str
                 and (self._ids is None or self._ids == kind) and (mutual is False or mutual is True)):
