@@ -8,6 +8,12 @@
 #include <string>
 #include <vector>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define RELSCORE_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define RELSCORE_ALWAYS_INLINE
+#endif
+
 RELSCORE_BEGIN_NAMESPACE
 
 void scorer::add_columns(const interaction_columns& c) {
@@ -70,7 +76,9 @@ void scorer::add_columns(const interaction_columns& c) {
     const auto person_of = [&](std::int64_t code) {
         return id_of.empty() ? static_cast<person_id>(code) : id_of[static_cast<std::size_t>(code)];
     };
-    apply_grouped(n, [&](std::size_t i) {
+    // Inlined into each grouping pass, so the counting pass, which reads only the pair,
+    // drops the rest.
+    apply_grouped(n, [&](std::size_t i) RELSCORE_ALWAYS_INLINE {
         const person_id source = person_of(c.source[i]), target = person_of(c.target[i]);
         const channel_id ch = c.channel.empty() ? fallback : channel_of[static_cast<std::size_t>(c.channel[i])];
         detail::grouped_event e;
