@@ -135,7 +135,43 @@ std::string v1_snapshot(double value, double w = 1.0) {
     return with_checksum(std::move(b));
 }
 
+// A version-1 snapshot whose pairs are `pairs` copies of ana–ben (one is well formed).
+std::string v1_snapshot_with_pairs(std::uint32_t pairs) {
+    std::string b = "RELSCORE";
+    put<std::uint32_t>(b, 1);
+    put<double>(b, 0.5);
+    put<std::uint32_t>(b, 1);
+    put_string(b, "email");
+    put<double>(b, 1.0);
+    put<std::int64_t>(b, sixty_days);
+    put<std::int64_t>(b, t_newest);
+    put<std::uint32_t>(b, 2);
+    put_string(b, "ana");
+    put_string(b, "ben");
+    put<std::uint32_t>(b, pairs);
+    for (std::uint32_t i = 0; i < pairs; ++i) {
+        put<std::uint32_t>(b, 0);        // lo
+        put<std::uint32_t>(b, 1);        // hi
+        put<std::int64_t>(b, t_newest);  // last
+        put<std::uint32_t>(b, 1);        // n_lo_hi
+        put<std::uint32_t>(b, 0);        // n_hi_lo
+        put<std::uint32_t>(b, 0);        // n_mutual
+        put<std::uint32_t>(b, 1);        // states
+        put<std::uint16_t>(b, 0);        // channel
+        put<std::uint8_t>(b, 0);         // dir
+        put<double>(b, 0.5);
+        put<std::int64_t>(b, t_newest);
+    }
+    return with_checksum(std::move(b));
+}
+
 }  // namespace
+
+TEST_CASE("loading refuses a pair that appears twice", "[snapshot][errors]") {
+    CHECK(scorer::from_bytes(v1_snapshot_with_pairs(1)).relationships() == 1);
+    const std::string msg = message_of<parse_error>([] { (void)scorer::from_bytes(v1_snapshot_with_pairs(2)); });
+    CHECK(msg.find("corrupted snapshot: a pair appears twice") != std::string::npos);
+}
 
 TEST_CASE("loading checks every value, not only the checksum", "[snapshot][errors]") {
     SECTION("the hand-written snapshot is well formed: a valid value loads and answers") {
