@@ -4,6 +4,7 @@
 
 #include <relscore/relscore.hpp>
 
+#include <random>
 #include <set>
 
 using namespace relscore;
@@ -191,4 +192,39 @@ TEST_CASE("dense ids are the fast path and name people by their number", "[score
     CHECK(s.between(0, 3).volume_ab == 2.0);
     CHECK_THROWS_AS(s.add(dense_interaction{t0, 1, 1, 0}), invalid_argument_error);
     CHECK_THROWS_AS(s.add(dense_interaction{t0, 1, 2, 999}), invalid_argument_error);
+}
+
+TEST_CASE("a hub's top-k is the head of its full ranking, bit for bit, equal strengths included", "[scorer][top]") {
+    // top() skips ties whose undecayed bound is below the k-th strength; the answer must be
+    // exactly the full ranking's, with equal strengths ordered by name.
+    scorer s({mixed_channels(), 0.3});
+    const auto channels = s.channels();
+    std::mt19937_64 rng(7);
+    const timestamp t0 = parse_time("2026-01-01");
+    for (int i = 0; i < 300; ++i) {
+        const std::string other = "q" + std::to_string(i);
+        const int n = 1 + static_cast<int>(rng() % 6);
+        for (int j = 0; j < n; ++j) {
+            const auto when = t0 + std::chrono::hours{static_cast<long>(rng() % (24 * 400))};
+            const auto& ch = channels[static_cast<channel_id>(rng() % channels.size())].name;
+            if (rng() % 2) s.add({when, "hub", other, ch});
+            else s.add({when, other, "hub", ch});
+        }
+    }
+    for (int i = 0; i < 25; ++i)  // equal strengths, the strongest: the same interactions with 25 people
+        for (int j = 0; j < 8; ++j) s.add({t0 + std::chrono::days{401}, "hub", "same" + std::to_string(i), "favour"});
+    const std::size_t all = s.top("hub", 1000).size();
+    REQUIRE(all == 325);
+    for (const timestamp at : {*s.newest(), *s.newest() + std::chrono::days{30}}) {
+        const auto full = s.top("hub", all, at);
+        REQUIRE(full[2].strength == full[3].strength);  // k = 3 cuts through the equal ones
+        for (const std::size_t k : {std::size_t{1}, std::size_t{3}, std::size_t{10}, std::size_t{40}, std::size_t{81}}) {
+            const auto head = s.top("hub", k, at);
+            REQUIRE(head.size() == k);
+            for (std::size_t i = 0; i < k; ++i) {
+                CHECK(head[i].b == full[i].b);
+                CHECK(head[i].strength == full[i].strength);
+            }
+        }
+    }
 }
