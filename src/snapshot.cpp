@@ -536,6 +536,8 @@ struct snapshot_codec {
         const auto n_pairs = r.get_count(4 * 7 + 8);
         // Index, rows and histories sized once (the count fits the data).
         s.grow_pairs(first_row + std::max<std::size_t>(n_pairs, static_cast<std::size_t>(n_pairs * pairs_scale * 1.02)));
+        // A flipped pair's history as stored, before merge()'s flip. One per snapshot: every
+        // field is read for each pair but a version 2 opening, which stays unknown here.
         detail::pair_history flipped_history;
         for (std::uint32_t i = 0; i < n_pairs; ++i) {
             detail::pair_store::pair_record p{};

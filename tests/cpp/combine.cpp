@@ -7,6 +7,9 @@
 
 #include <relscore/relscore.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <string_view>
@@ -14,6 +17,7 @@
 
 using namespace relscore;
 using relscore::test::agrees;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -184,4 +188,28 @@ TEST_CASE("from_bytes_many refuses overlapping partials, other configurations an
         CHECK(std::string(e.what()).find("snapshot 2") != std::string::npos);
     }
     CHECK_THROWS_AS(many({x.to_bytes(), std::string("RELSCORE")}), parse_error);
+}
+
+TEST_CASE("from_bytes_many reads older format versions as from_bytes + merge does", "[combine][snapshot]") {
+    // The committed fixtures of formats 1 to 3 (tests/data/snapshots, written with
+    // fixture_config_v2 of tests/cpp/snapshot_file.cpp from 2 on), appended after a
+    // scorer that names their people in the reverse order: every pair of theirs flips.
+    const fs::path fixtures = fs::path(RELSCORE_SOURCE_DIR) / "tests" / "data" / "snapshots";
+    const auto read = [](const fs::path& file) {
+        std::ifstream in(file, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    for (const std::string version : {"v1", "v2", "v3", "v4"}) {
+        CAPTURE(version);
+        const std::string old = read(fixtures / (version + ".relscore"));
+        const scorer loaded = scorer::from_bytes(old);
+        scorer first(loaded.config());
+        for (std::size_t i = loaded.people(); i-- > 0;)  // each person with an outsider: no pair in common
+            first.add({from_micros(1'500'000'000'000'000LL + static_cast<std::int64_t>(i)), loaded.name(static_cast<person_id>(i)),
+                       "outsider" + std::to_string(i)});
+        const std::vector<std::string> snapshots{first.to_bytes(), old};
+        const scorer combined = many(snapshots);
+        CHECK(combined.to_bytes() == load_and_merge(snapshots).to_bytes());
+        CHECK(combined.relationships() == first.relationships() + loaded.relationships());
+    }
 }
