@@ -48,7 +48,9 @@
 #include <xxhash.h>
 
 #include <array>
+#include <algorithm>
 #include <bit>
+#include <span>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -120,33 +122,40 @@ static_assert(std::endian::native == std::endian::little,
 
 // Appends fixed-size values into a buffer sized once (save() knows the snapshot's size up
 // front): a bounds check and a memcpy per field, instead of std::string::append's call.
+// The buffer is the caller's (a std::string, or a Python bytes object: no copy after); if
+// it is too small, the writer only counts, and finish() returns the size needed.
 class writer {
 public:
-    explicit writer(std::size_t expected_bytes) { m_out.resize(expected_bytes); }
+    explicit writer(std::span<char> out) : m_out(out) {}
     template <typename T>
     void put(T v) {
         static_assert(std::is_trivially_copyable_v<T>);
-        std::memcpy(room(sizeof v), &v, sizeof v);
+        if (char* at = room(sizeof v)) [[likely]]
+            std::memcpy(at, &v, sizeof v);
     }
-    void put_bytes(std::string_view s) { std::memcpy(room(s.size()), s.data(), s.size()); }
+    void put_bytes(std::string_view s) {
+        if (char* at = room(s.size())) [[likely]]
+            std::memcpy(at, s.data(), s.size());
+    }
     void put_string(std::string_view s) {
         put(static_cast<std::uint32_t>(s.size()));
         put_bytes(s);
     }
-    std::string finish() {
-        put(checksum_of({m_out.data(), m_used}, format_version));
-        m_out.resize(m_used);
-        return std::move(m_out);
+    // The snapshot's size; it is complete (checksum included) if that is at most the buffer's.
+    std::size_t finish() {
+        const std::size_t body = m_used;
+        const auto sum = body <= m_out.size() ? checksum_of({m_out.data(), body}, format_version) : 0;
+        put(sum);
+        return m_used;
     }
 
 private:
     char* room(std::size_t n) {
-        if (m_out.size() - m_used < n) m_out.resize(std::max(m_used + n, 2 * m_out.size()));  // a wrong estimate costs time only
-        char* at = m_out.data() + m_used;
+        char* at = m_used <= m_out.size() && m_out.size() - m_used >= n ? m_out.data() + m_used : nullptr;
         m_used += n;
         return at;
     }
-    std::string m_out;
+    std::span<char> m_out;
     std::size_t m_used = 0;
 };
 
@@ -175,6 +184,12 @@ public:
     std::string get_string() {
         const auto n = get<std::uint32_t>();
         if (m_bytes.size() - m_pos < n) throw record_past_end("a string runs past the end");
+        std::string s(m_bytes.substr(m_pos, n));
+        m_pos += n;
+        return s;
+    }
+    // A string whose u32 length was read already (and fits the data).
+    std::string get_string_of(std::uint32_t n) {
         std::string s(m_bytes.substr(m_pos, n));
         m_pos += n;
         return s;
@@ -227,7 +242,18 @@ struct snapshot_codec {
     }
 
     static std::string save(const scorer& s) {
-        writer w(expected_size(s));
+        std::string out(expected_size(s), '\0');
+        std::size_t size = save_into(s, out);
+        if (size > out.size()) {  // a wrong estimate costs time only
+            out.resize(size);
+            size = save_into(s, out);
+        }
+        out.resize(size);
+        return out;
+    }
+
+    static std::size_t save_into(const scorer& s, std::span<char> out) {
+        writer w(out);
         w.put_bytes(magic);
         w.put(format_version);
         w.put(s.m_config.reciprocity);
@@ -301,7 +327,9 @@ struct snapshot_codec {
         return w.finish();
     }
 
-    static scorer load(std::string_view bytes) {
+    // The snapshot's records after the header (without the checksum), and its version:
+    // checks the size, magic, version and checksum first.
+    static std::pair<std::string_view, std::uint32_t> checked_records(std::string_view bytes) {
         constexpr const char* where = "relscore::scorer::from_bytes()";
         if (bytes.size() < magic.size() && magic.starts_with(bytes))
             throw parse_error(fmt::format("{}: truncated snapshot ({} bytes)", where, bytes.size()));
@@ -322,17 +350,78 @@ struct snapshot_codec {
             // past the end (or leave no room for the checksum).
             bool runs_past_end = false;
             try {
-                (void)parse(bytes.substr(magic.size() + 4), true, version);
+                reader r(bytes.substr(magic.size() + 4));
+                scorer s(parse_config(r, version));
+                parse_state(r, s, version, false);
+                if (r.remaining() < checksum_bytes(version)) throw record_past_end("no room for the checksum");
             } catch (const record_past_end&) {
                 runs_past_end = true;
-            } catch (const parse_error&) {
+            } catch (const error&) {
             }
             if (runs_past_end)
                 throw parse_error(fmt::format("{}: truncated snapshot ({} bytes): its records run past the end", where,
                                               bytes.size()));
             throw parse_error(fmt::format("{}: corrupted snapshot: checksum mismatch", where));
         }
-        return parse(body.substr(magic.size() + 4), false, version);
+        return {body.substr(magic.size() + 4), version};
+    }
+
+    static scorer load(std::string_view bytes, double expected_pairs_per_pair = 1.0) {
+        const auto [records, version] = checked_records(bytes);
+        reader r(records);
+        scorer s = [&] {
+            try {
+                return scorer(parse_config(r, version));
+            } catch (const parse_error&) {
+                throw;
+            } catch (const error& e) {
+                corrupt(e.what());
+            }
+        }();
+        parse_state(r, s, version, false, expected_pairs_per_pair);
+        if (!r.at_end()) corrupt("trailing bytes");
+        return s;
+    }
+
+    // scorer::from_bytes_many(): the first snapshot loaded as from_bytes() does, each
+    // further one appended straight into it (its people matched by name, its pairs added
+    // as merge() adds a pair it did not have). Refuses a pair found in two snapshots.
+    static scorer load_many(std::span<const std::string_view> snapshots) {
+        constexpr const char* where = "relscore::scorer::from_bytes_many()";
+        if (snapshots.empty()) return scorer();
+        std::size_t total = 0;
+        for (const auto& b : snapshots) total += b.size();
+        const auto in_snapshot = [&](std::size_t k, auto&& f) -> decltype(f()) {
+            try {
+                return f();
+            } catch (const parse_error& e) {
+                throw parse_error(fmt::format("{}: snapshot {}: {}", where, k, e.what()));
+            }
+        };
+        // Room for every snapshot's pairs at once (estimated from the sizes in bytes), so
+        // the combined arrays grow once.
+        scorer s = in_snapshot(0, [&] {
+            return load(snapshots[0], static_cast<double>(total) / static_cast<double>(std::max<std::size_t>(snapshots[0].size(), 1)));
+        });
+        for (std::size_t k = 1; k < snapshots.size(); ++k)
+            in_snapshot(k, [&] {
+                const auto [records, version] = checked_records(snapshots[k]);
+                reader r(records);
+                const scorer_config config = parse_config(r, version);
+                const bool same = [&] {
+                    try {
+                        return scorer(config).m_config == s.m_config;
+                    } catch (const error& e) {
+                        corrupt(e.what());
+                    }
+                }();
+                if (!same)
+                    detail::throw_error<config_mismatch_error>(fmt::format(
+                        "{}: snapshot {} has a different configuration (channels or reciprocity) than snapshot 0", where, k));
+                parse_state(r, s, version, true, 1.0, k);
+                if (!r.at_end()) corrupt("trailing bytes");
+            });
+        return s;
     }
 
     // What merge() relies on when it joins histories (it takes back the opening's counts).
@@ -353,10 +442,8 @@ struct snapshot_codec {
         return false;
     }
 
-    // Parses the records after the header. `with_checksum`: `records` still ends with the
-    // checksum (used only to diagnose a checksum mismatch).
-    static scorer parse(std::string_view records, bool with_checksum, std::uint32_t version) {
-        reader r(records);
+    // The configuration at the start of the records.
+    static scorer_config parse_config(reader& r, std::uint32_t version) {
         scorer_config config;
         config.reciprocity = r.get<double>();
         config.channels = channel_registry();
@@ -397,28 +484,61 @@ struct snapshot_codec {
             ic.conversations = flag();
             ic.retain_events = flag();
         }
-        scorer s = [&] {
-            try {
-                return scorer(config);
-            } catch (const error& e) {
-                corrupt(e.what());
-            }
-        }();
-        s.m_newest_us = r.get<std::int64_t>();
+        return config;
+    }
+
+    // The newest time, people and pairs, into `s`: a new scorer (`appending` false), or
+    // one that already holds other snapshots' people and pairs (`appending`: people are
+    // matched by name, pairs added as merge() adds a pair it does not have; a pair `s`
+    // already has is refused). `pairs_scale`: room for that many times this snapshot's pairs.
+    static void parse_state(reader& r, scorer& s, std::uint32_t version, bool appending, double pairs_scale = 1.0,
+                            std::size_t index = 0) {
+        const scorer_config& config = s.m_config;
+        const std::int64_t newest_us = r.get<std::int64_t>();
         // Times outside the accepted range would overflow the decay arithmetic of queries.
-        const auto valid_time = [&](std::int64_t us) { return us >= scorer::min_time_us && us <= s.m_newest_us; };
-        if (s.m_newest_us < scorer::min_time_us || s.m_newest_us > scorer::max_time_us)
+        const auto valid_time = [&](std::int64_t us) { return us >= scorer::min_time_us && us <= newest_us; };
+        if (newest_us < scorer::min_time_us || newest_us > scorer::max_time_us)
             corrupt("the newest interaction time is out of range");
-        const auto n_people = r.get_count(4);
-        for (std::uint32_t i = 0; i < n_people; ++i) {
-            std::string name = r.get_string();
-            if (name.empty() || s.m_ids.contains(name)) corrupt("empty or duplicate person name");
+        const auto check_name = [&](const std::string& name) {
             if (name.size() > scorer::max_name_bytes || detail::invalid_utf8_at(name))
                 corrupt("a person name is too long or not valid UTF-8");
-            s.new_person(std::move(name));
+        };
+        const auto n_people = r.get_count(4);
+        // This snapshot's person ids in `s` (appending: matched by name; else the positions).
+        std::vector<person_id> id_of;
+        if (!appending) {
+            for (std::uint32_t i = 0; i < n_people; ++i) {
+                std::string name = r.get_string();
+                if (name.empty() || s.m_ids.contains(name)) corrupt("empty or duplicate person name");
+                check_name(name);
+                s.new_person(std::move(name));
+            }
+        } else {
+            id_of.reserve(n_people);
+            const std::size_t before = s.m_names.size();
+            std::vector<bool> named(before);  // people `s` had, named again by this snapshot
+            for (std::uint32_t i = 0; i < n_people; ++i) {
+                const auto n = r.get<std::uint32_t>();
+                if (r.remaining() < n) throw record_past_end("a string runs past the end");
+                std::string name = r.get_string_of(n);
+                if (const auto it = s.m_ids.find(name); it != s.m_ids.end()) {
+                    if (it->second >= before || named[it->second]) corrupt("empty or duplicate person name");
+                    named[it->second] = true;
+                    id_of.push_back(it->second);
+                } else {
+                    if (name.empty()) corrupt("empty or duplicate person name");
+                    check_name(name);
+                    id_of.push_back(s.new_person(std::move(name)));
+                }
+            }
         }
+        const auto first_row = static_cast<std::uint32_t>(s.m_pairs.size());
         const auto n_pairs = r.get_count(4 * 7 + 8);
-        s.reserve_pairs(n_pairs);  // index, rows and histories sized once (the count fits the data)
+        // Index, rows and histories sized once (the count fits the data).
+        s.grow_pairs(first_row + std::max<std::size_t>(n_pairs, static_cast<std::size_t>(n_pairs * pairs_scale * 1.02)));
+        // A flipped pair's history as stored, before merge()'s flip. One per snapshot: every
+        // field is read for each pair but a version 2 opening, which stays unknown here.
+        detail::pair_history flipped_history;
         for (std::uint32_t i = 0; i < n_pairs; ++i) {
             detail::pair_store::pair_record p{};
             p.lo = r.get<person_id>();
@@ -438,7 +558,17 @@ struct snapshot_codec {
             p.n_mutual = r.get<std::uint32_t>();
             if (p.lo >= p.hi || p.hi >= n_people) corrupt("a pair names unknown people");
             if (!valid_time(p.last_us)) corrupt("a relationship's last interaction time is out of range");
-            const std::uint32_t idx = i;  // the index and the tie lists after the loop
+            // Appending, the pair's people may be in the other order in `s`: then its
+            // directions swap (as merge() flips a pair).
+            bool flipped = false;
+            if (appending) {
+                const person_id x = id_of[p.lo], y = id_of[p.hi];
+                flipped = x > y;
+                p.lo = std::min(x, y);
+                p.hi = std::max(x, y);
+                if (flipped) std::swap(p.n_lo_hi, p.n_hi_lo);
+            }
+            const std::uint32_t idx = first_row + i;  // the index and the tie lists after the loop
             s.add_row(p.lo, p.hi);
             p.states = {};
             s.m_pairs[idx] = p;
@@ -456,13 +586,20 @@ struct snapshot_codec {
                     !valid_time(sum.ref_us))
                     corrupt(fmt::format("an invalid relationship state (component {}, direction {}, value {}, time {} us)",
                                         component, dir, sum.value, sum.ref_us));
-                const std::uint32_t key = detail::state_blocks::key(component, dir);
+                const std::uint32_t key =
+                    detail::state_blocks::key(component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir);
                 if (s.m_states.find(s.m_pairs[idx].states, key)) corrupt("a relationship state appears twice");
+                if (appending) {  // what merge() stores for a pair it did not have: the sum added to an empty one
+                    detail::decayed_sum merged{0.0, scorer::min_time_us};
+                    merged.merge(sum, s.m_kernels.half_life_us[component]);
+                    sum = merged;
+                }
                 s.m_states.add(s.m_pairs[idx].states, key, sum);
             }
             s.m_states.reverse(s.m_pairs[idx].states);  // back to creation order
-            if (version >= 2 && config.insight.conversations)
-                history_fields(s.m_history[idx], version, [&](auto& field) {
+            if (version >= 2 && config.insight.conversations) {
+                detail::pair_history& h = flipped ? flipped_history : s.m_history[idx];
+                history_fields(h, version, [&](auto& field) {
                     using field_type = std::remove_reference_t<decltype(field)>;
                     if constexpr (is_histogram<field_type>) {
                         field.set_all(r.get<std::array<std::uint32_t, field_type::bins>>());
@@ -476,9 +613,13 @@ struct snapshot_codec {
                         field = r.get<field_type>();
                     }
                 });
+                if (version >= 3 && !consistent_opening(h))
+                    corrupt("a conversation history's opening does not match its counts");
+                if (flipped)  // merge()'s own flip, into the new pair's empty history
+                    s.m_rules.merge(s.m_history[idx], {scorer::max_time_us, scorer::min_time_us}, flipped_history,
+                                    {p.first_us, p.last_us}, true);
+            }
             s.m_oldest_us = std::min(s.m_oldest_us, p.first_us);
-            if (version >= 3 && config.insight.conversations && !consistent_opening(s.m_history[idx]))
-                corrupt("a conversation history's opening does not match its counts");
             const auto get_events = [&](std::vector<detail::pair_store::retained_event>& events) {
                 const auto n_events = r.get_count(8 + 8 + 2 + 1);
                 events.reserve(n_events);
@@ -488,29 +629,34 @@ struct snapshot_codec {
                     ev.weight = r.get<double>();
                     ev.channel = r.get<channel_id>();
                     ev.dir = r.get<std::uint8_t>();
-                    if (ev.channel >= n_channels || ev.dir > 2 || !detail::weight_in_range(ev.weight))
+                    if (ev.channel >= config.channels.size() || ev.dir > 2 || !detail::weight_in_range(ev.weight))
                         corrupt("an invalid retained interaction");
+                    if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
                     events.push_back(ev);
                 }
             };
             if (version >= 2 && config.insight.retain_events) get_events(s.m_events[idx]);
-            if (version >= 2 && s.m_kernels.has_windows) get_events(s.m_windows[idx]);
+            if (version >= 2 && s.m_kernels.has_windows) {
+                get_events(s.m_windows[idx]);
+                if (appending) s.prune_window(idx);  // as merge() does
+            }
         }
         // The index in one tight loop: its inserts miss the cache, and with nothing else
         // between them the processor overlaps those misses (a third of a load's time
         // while each insert sat between two pairs' parsing).
-        for (std::uint32_t idx = 0; idx < n_pairs; ++idx) {
+        for (std::uint32_t idx = first_row; idx < s.m_pairs.size(); ++idx) {
             const auto& p = s.m_pairs[idx];
-            if (!s.m_pair_index.try_emplace(detail::pair_store::pair_key(p.lo, p.hi), idx).second)
-                corrupt("a pair appears twice");
+            const auto [it, inserted] = s.m_pair_index.try_emplace(detail::pair_store::pair_key(p.lo, p.hi), idx);
+            if (inserted) continue;
+            if (it->second >= first_row) corrupt("a pair appears twice");
+            detail::throw_error<invalid_argument_error>(fmt::format(
+                "relscore::scorer::from_bytes_many(): the relationship of '{}' and '{}' is in snapshot {} and in "
+                "an earlier one: from_bytes_many() combines scorers of disjoint relationships only (merge() "
+                "combines any)",
+                s.m_names[p.lo], s.m_names[p.hi], index));
         }
-        s.link_ties(0);
-        if (with_checksum) {
-            if (r.remaining() < checksum_bytes(version)) throw record_past_end("no room for the checksum");
-        } else if (!r.at_end()) {
-            corrupt("trailing bytes");
-        }
-        return s;
+        s.link_ties(first_row);
+        s.m_newest_us = std::max(s.m_newest_us, newest_us);
     }
 };
 
@@ -518,6 +664,14 @@ struct snapshot_codec {
 
 std::string scorer::to_bytes() const { return detail::snapshot_codec::save(*this); }
 
+std::size_t scorer::to_bytes(std::span<char> out) const { return detail::snapshot_codec::save_into(*this, out); }
+
+std::size_t scorer::to_bytes_size_hint() const { return detail::snapshot_codec::expected_size(*this); }
+
 scorer scorer::from_bytes(std::string_view bytes) { return detail::snapshot_codec::load(bytes); }
+
+scorer scorer::from_bytes_many(std::span<const std::string_view> snapshots) {
+    return detail::snapshot_codec::load_many(snapshots);
+}
 
 RELSCORE_END_NAMESPACE

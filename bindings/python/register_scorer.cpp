@@ -312,12 +312,26 @@ void register_scorer(py::module_& m) {
             "to_bytes",
             [](const locked_scorer& locked) {
                 const auto guard = locked.read();
-                std::string bytes;
-                {
-                    py::gil_scoped_release nogil;
-                    bytes = guard->to_bytes();
+                // Written straight into the bytes object (no copy of a std::string after).
+                const auto write = [&](std::size_t room) {
+                    PyObject* raw = PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(room));
+                    if (!raw) throw py::error_already_set();
+                    auto out = py::reinterpret_steal<py::bytes>(raw);
+                    std::size_t size = 0;
+                    {
+                        py::gil_scoped_release nogil;
+                        size = guard->to_bytes(std::span<char>(PyBytes_AS_STRING(raw), room));
+                    }
+                    return std::pair{std::move(out), size};
+                };
+                auto [out, size] = write(guard->to_bytes_size_hint());
+                if (size > static_cast<std::size_t>(PyBytes_GET_SIZE(out.ptr()))) std::tie(out, size) = write(size);
+                if (size != static_cast<std::size_t>(PyBytes_GET_SIZE(out.ptr()))) {
+                    PyObject* raw = out.release().ptr();
+                    if (_PyBytes_Resize(&raw, static_cast<Py_ssize_t>(size)) != 0) throw py::error_already_set();
+                    out = py::reinterpret_steal<py::bytes>(raw);
                 }
-                return py::bytes(bytes);
+                return out;
             },
             "The complete state in relscore's snapshot format.")
         .def_static(
@@ -325,6 +339,23 @@ void register_scorer(py::module_& m) {
             [](const py::bytes& data) { return std::make_unique<locked_scorer>(scorer::from_bytes(std::string_view(data))); },
             "data"_a,
             "Rebuild a scorer from to_bytes() output.")
+        .def_static(
+            "from_bytes_many",
+            [](const std::vector<py::bytes>& snapshots) {
+                std::vector<std::string_view> views;
+                views.reserve(snapshots.size());
+                for (const auto& data : snapshots) views.emplace_back(data);  // the list keeps the bytes alive
+                std::unique_ptr<locked_scorer> out;
+                {
+                    py::gil_scoped_release nogil;
+                    out = std::make_unique<locked_scorer>(scorer::from_bytes_many(views));
+                }
+                return out;
+            },
+            "snapshots"_a,
+            "One scorer from the snapshots of scorers holding disjoint relationships, decoded in one "
+            "pass (equal to from_bytes(first) merged with each other one). A relationship in two "
+            "snapshots raises ValueError.")
         .def(
             "copy", [](const locked_scorer& locked) { return std::make_unique<locked_scorer>(*locked.read()); },
             "An independent copy.")

@@ -238,9 +238,26 @@ public:
     /// versioned, checksummed binary snapshot format (see src/snapshot.cpp). Loading it
     /// gives a scorer with bit-identical results; saving that again gives the same bytes.
     [[nodiscard]] std::string to_bytes() const;
+    /// to_bytes() written into the caller's memory (a Python bytes object: no copy after).
+    /// Returns the snapshot's size; the snapshot is in `out` only if that is at most
+    /// out.size() (else nothing useful is, and a call with that much room writes it).
+    /// to_bytes_size_hint() is a size that fits but for unusually long channel names.
+    [[nodiscard]] std::size_t to_bytes(std::span<char> out) const;
+    [[nodiscard]] std::size_t to_bytes_size_hint() const;
     /// Rebuilds a scorer from to_bytes() output. Throws parse_error saying whether the
     /// data is foreign, truncated, corrupted or of an unsupported version.
     [[nodiscard]] static scorer from_bytes(std::string_view bytes);
+    /// One scorer from the snapshots of scorers that hold **disjoint** relationships (the
+    /// partials of a log partitioned by pair), in one decoding pass: the first is loaded as
+    /// from_bytes() loads it, each further one appended straight into it (people matched by
+    /// name, pairs added as merge() adds a pair it did not have). The result equals
+    /// from_bytes(first) followed by merge(from_bytes(next)) for each next, field for field
+    /// (to_bytes() gives identical bytes), without building and merging each partial.
+    /// A relationship found in two snapshots is refused with invalid_argument_error (merge()
+    /// combines those); snapshots of different configurations with config_mismatch_error;
+    /// a bad snapshot with parse_error naming its position. No snapshots give an empty
+    /// default scorer. Nothing is half-loaded: an error returns no scorer.
+    [[nodiscard]] static scorer from_bytes_many(std::span<const std::string_view> snapshots);
 
     // ---- queries ---------------------------------------------------------------------
 

@@ -355,3 +355,54 @@ def test_string_names_are_factorized_once_and_every_column_is_exact(client):
     bad.loc[123, "target"] = None
     with pytest.raises(ValueError, match="missing id"):
         relscore.dask.score(dd.from_pandas(bad, npartitions=3, sort=False), missing_weight="default")
+
+
+def _load_and_merge(snapshots, ids=None):
+    """The combine before Scorer.from_bytes_many: load the first, merge each other one."""
+    result = relscore.Scorer.from_bytes(snapshots[0], ids=ids)
+    for data in snapshots[1:]:
+        result.merge(relscore.Scorer.from_bytes(data, ids=ids))
+    return result
+
+
+@pytest.mark.parametrize("names", ["str", "int"])
+def test_from_bytes_many_of_disjoint_partials_equals_load_and_merge(client, names):
+    """Scorer.from_bytes_many (what combine_snapshots uses for by_pair partials) decodes the
+    partials straight into one scorer: the same bytes as loading and merging them in the
+    same order, and every insight column as one process; empty partials change nothing."""
+    whole = synthetic_log(30_000, people=1_200, seed=23).sample(frac=1.0, random_state=3).reset_index(drop=True)
+    if names == "int":
+        codes = {name: k for k, name in enumerate(pd.unique(pd.concat([whole["source"], whole["target"]])))}
+        whole["source"] = whole["source"].map(codes).astype(np.int64)
+        whole["target"] = whole["target"].map(codes).astype(np.int64)
+    else:
+        whole["source"], whole["target"] = whole["source"].astype("str"), whole["target"].astype("str")
+    ids = "int" if names == "int" else None
+    frame = dd.from_pandas(whole, npartitions=4, sort=False)
+    partials = list(dask.compute(*relscore.dask.partial_snapshots(relscore.dask.by_pair(frame, npartitions=5),
+                                                                  missing_weight="default")))
+    partials.insert(2, relscore.Scorer().to_bytes())  # an empty partial, in the middle
+    for order in (partials, partials[::-1]):
+        combined = relscore.Scorer.from_bytes_many(order, ids=ids)
+        assert combined.to_bytes() == _load_and_merge(order, ids=ids).to_bytes()
+        assert combined.ids == ("int" if names == "int" else "str")
+    reference = single_machine(whole).insight_frame(sort=False)
+    assert_same_insight(relscore.dask.combine_snapshots(partials, ids=ids).insight_frame(sort=False), reference)
+    assert len(relscore.Scorer.from_bytes_many([])) == 0
+
+
+def test_from_bytes_many_refuses_overlapping_partials_and_combine_snapshots_merges_them(client):
+    whole = synthetic_log(20_000, people=800, seed=29)
+    frame = dd.from_pandas(whole, npartitions=4, sort=False)  # as given: pairs in several partials
+    partials = list(dask.compute(*relscore.dask.partial_snapshots(frame, missing_weight="default")))
+    with pytest.raises(ValueError, match="disjoint relationships only"):
+        relscore.Scorer.from_bytes_many(partials)
+    combined = relscore.dask.combine_snapshots(partials)  # falls back to load + merge
+    assert combined.to_bytes() == _load_and_merge(sorted(partials, key=len, reverse=True)).to_bytes()
+    assert_same_relationships(combined.to_pandas(), single_machine(whole).to_pandas())
+    other = relscore.Scorer(reciprocity=0.9)
+    other.add(1_700_000_000, "x", "y")
+    with pytest.raises(ValueError, match="different configuration"):
+        relscore.Scorer.from_bytes_many([partials[0], other.to_bytes()])
+    with pytest.raises(ValueError, match="snapshot 1"):
+        relscore.Scorer.from_bytes_many([partials[0], partials[1][:-3]])

@@ -19,6 +19,11 @@ class Scorer:
         """
         Rebuild a scorer from to_bytes() output.
         """
+    @staticmethod
+    def from_bytes_many(snapshots: collections.abc.Sequence[bytes]) -> Scorer:
+        """
+        One scorer from the snapshots of scorers holding disjoint relationships, decoded in one pass (equal to from_bytes(first) merged with each other one). A relationship in two snapshots raises ValueError.
+        """
     def __init__(self, reciprocity: typing.SupportsFloat | typing.SupportsIndex, channels: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], insight: dict = {}, kernels: collections.abc.Mapping[str, tuple[str, typing.SupportsInt | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]] = {}) -> None:
         """
         Create a scorer; channels are (name, weight, half-life in microseconds), empty for the defaults; insight settings by name (see insight_settings).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -312,6 +312,26 @@ class Scorer:
         if ids not in (None, "int", "str"):
             raise ValueError(f"relscore.Scorer.from_bytes(): ids must be 'int' or 'str', got {ids!r}")
         obj = cls._wrap(_core.Scorer.from_bytes(data), ids)
+        if obj._ids == "int":
+            obj._check_int_names()
+        return obj
+
+    @classmethod
+    def from_bytes_many(cls, snapshots: Sequence[bytes], *, ids: Optional[str] = None) -> "Scorer":
+        """One scorer from the snapshots of scorers that hold **disjoint** relationships
+        (the partials of a log partitioned by pair, as :mod:`relscore.dask` makes them),
+        decoded in one pass: the first is loaded, each further one appended straight into
+        it (people matched by name). The result equals ``from_bytes(snapshots[0])`` merged
+        with ``from_bytes`` of each other one, in order, field for field (the same
+        :meth:`to_bytes`), without building and merging each partial.
+
+        A relationship found in two snapshots raises ``ValueError`` (combine those with
+        :meth:`merge`); so do snapshots of different configurations, or a damaged one
+        (naming its position). No snapshots give an empty ``Scorer()``. ``ids`` as in
+        :meth:`from_bytes`."""
+        if ids not in (None, "int", "str"):
+            raise ValueError(f"relscore.Scorer.from_bytes_many(): ids must be 'int' or 'str', got {ids!r}")
+        obj = cls._wrap(_core.Scorer.from_bytes_many(list(snapshots)), ids)
         if obj._ids == "int":
             obj._check_int_names()
         return obj

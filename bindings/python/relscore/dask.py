@@ -312,17 +312,28 @@ def _ids_of(frame: Any, columns: Dict[str, Any]) -> Optional[str]:
 
 def combine_snapshots(snapshots: Sequence[bytes], *, ids: Optional[str] = None) -> Scorer:
     """One :class:`Scorer` from partial scorers' snapshot bytes, combined in this process
-    in one pass: each snapshot is loaded once and merged once into the result, nothing is
-    re-encoded. Meant for partials that hold disjoint relationships (:func:`by_pair`),
-    where it is exact in every field; ``ids="int"`` as in :meth:`Scorer.from_bytes`."""
+    in one pass. Meant for partials that hold disjoint relationships (:func:`by_pair`),
+    where it is exact in every field: they are decoded straight into one scorer
+    (:meth:`Scorer.from_bytes_many`: no partial scorer is built, nothing is merged or
+    re-encoded). Partials that share relationships are combined as before, each loaded
+    once and merged once into the result. ``ids="int"`` as in :meth:`Scorer.from_bytes`."""
     if not snapshots:
         raise ValueError("combine_snapshots(): nothing to combine (the frame has no partitions)")
-    # The largest first: the others are then folded into it.
-    order = sorted(range(len(snapshots)), key=lambda k: -len(snapshots[k]))
-    result = Scorer.from_bytes(snapshots[order[0]], ids=ids)
-    for k in order[1:]:
-        result.merge(Scorer.from_bytes(snapshots[k], ids=ids))
+    # The largest first: the others are then appended (or folded) into it.
+    ordered = [snapshots[k] for k in sorted(range(len(snapshots)), key=lambda k: -len(snapshots[k]))]
+    try:
+        return Scorer.from_bytes_many(ordered, ids=ids)
+    except ValueError as exc:
+        if _OVERLAP not in str(exc):
+            raise
+    result = Scorer.from_bytes(ordered[0], ids=ids)
+    for data in ordered[1:]:
+        result.merge(Scorer.from_bytes(data, ids=ids))
     return result
+
+
+# What Scorer.from_bytes_many says when two partials share a relationship.
+_OVERLAP = "combines scorers of disjoint relationships only"
 
 
 # ---- results as DataFrames -----------------------------------------------------------
