@@ -13,6 +13,13 @@
 ///   time and a duration both microseconds to Python) or the table's rounding, so that
 ///   would still need a second, parallel list; this header is the smallest thing that
 ///   holds all of it in one.
+/// - A result that holds another described result (a due item's rhythm) describes the
+///   inner fields itself with `make_field(name, &Outer::inner, &Inner::member, ...)`
+///   (a `nested_field`), under names of its own: outputs stay flat rows.
+/// - Two kinds need more than the value: `side` (a flag naming a or b, e.g. an explanation
+///   part's source) needs the pair, which the writers take as an argument; and a field
+///   may be absent for some results (`absent_if`, e.g. a mutual receipt's source), which
+///   every writer prints as empty/null/None.
 /// - The order of the description is the order of the output (CSV columns, JSON keys,
 ///   frame columns), which need not be the order of the members: a new member goes at the
 ///   end of the description, so positional readers of the CSV keep working.
