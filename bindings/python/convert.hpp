@@ -94,25 +94,10 @@ inline void translate_errors(std::exception_ptr p) {
 
 // ---- insight results as dicts (relscore/_insight.py builds the dataclasses) -------------
 
-inline py::dict rhythm_dict(const rhythm& r) {
-    using namespace py::literals;
-    return py::dict("typical_gap_us"_a = r.typical_gap.count(), "learned"_a = r.learned, "gaps"_a = r.gaps,
-                    "last_contact_us"_a = to_micros(r.last_contact), "due_us"_a = to_micros(r.due), "overdue"_a = r.overdue);
-}
-
 inline py::dict agreement_dict(const star_agreement& a) {
     using namespace py::literals;
     return py::dict("rated"_a = a.rated, "exact"_a = a.exact, "within_one"_a = a.within_one,
                     "mean_abs_error"_a = a.mean_abs_error);
-}
-
-inline py::list due_list(const scorer& s, const std::vector<due_item>& items) {
-    using namespace py::literals;
-    py::list out;
-    for (const auto& d : items)
-        out.append(py::dict("a"_a = s.name(d.a), "b"_a = s.name(d.b), "strength"_a = d.strength, "priority"_a = d.priority,
-                            "rhythm"_a = rhythm_dict(d.when)));
-    return out;
 }
 
 // Star thresholds from Python: None for the defaults, or 5 strengths (for 1..5 stars).

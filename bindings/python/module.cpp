@@ -34,6 +34,10 @@ PYBIND11_MODULE(_core, m) {
             fields["reply_stats"] = relscore::bindings::field_list<relscore::reply_stats>();
             fields["trend"] = relscore::bindings::field_list<relscore::trend>();
             fields["meeting_suggestion"] = relscore::bindings::field_list<relscore::meeting_suggestion>();
+            fields["rhythm"] = relscore::bindings::field_list<relscore::rhythm>();
+            fields["due_item"] = relscore::bindings::field_list<relscore::due_item>();
+            fields["strength_part"] = relscore::bindings::field_list<relscore::strength_part>();
+            fields["receipt"] = relscore::bindings::field_list<relscore::receipt>();
             return fields;
         },
         "The one description of each result type (relscore/describe.hpp): its name -> [(field, kind, doc)], in "

@@ -7,7 +7,8 @@
 //   for add/merge/shrink_to_fit; the GIL is released for the long C++ work.
 // - Results cross as tuples, dicts and numpy columns of plain values (convert.hpp); the
 //   Python layer (relscore/_scorer.py, _insight.py) turns them into dataclasses and frames.
-//   Described results (relationship, reply_stats, the table's columns) cross by their one
+//   Described results (relationship, reply_stats, trend, rhythm, due items, explanation
+//   parts, receipts, the table's columns) cross by their one
 //   description (describe.hpp): tuples and columns in description order and names.
 
 #include "convert.hpp"
@@ -398,17 +399,18 @@ void register_scorer(py::module_& m) {
             [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                return rhythm_dict(s.rhythm_of(a, b, at_of(at_us)));
+                return record_tuple(s, s.rhythm_of(a, b, at_of(at_us)));
             },
-            "a"_a, "b"_a, "at_us"_a, "The rhythm of a relationship as a dict.")
+            "a"_a, "b"_a, "at_us"_a, "The rhythm of a relationship as a tuple of result_fields()['rhythm'].")
         .def(
             "due",
             [](const locked_scorer& locked, std::optional<std::string> person, std::size_t k, std::optional<std::int64_t> at_us) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                return due_list(s, person ? s.due(*person, k, at_of(at_us)) : s.due_all(k, at_of(at_us)));
+                return record_tuples(s, person ? s.due(*person, k, at_of(at_us)) : s.due_all(k, at_of(at_us)));
             },
-            "person"_a, "k"_a, "at_us"_a, "Relationships due a touch (of one person, or all), as dicts.")
+            "person"_a, "k"_a, "at_us"_a,
+            "Relationships due a touch (of one person, or all), as tuples of result_fields()['due_item'].")
         .def(
             "explain",
             [](const locked_scorer& locked, const std::string& a, const std::string& b, std::size_t receipts,
@@ -416,20 +418,13 @@ void register_scorer(py::module_& m) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
                 const explanation x = s.explain(a, b, receipts, at_of(at_us));
-                py::list parts, rows;
-                for (const auto& p : x.parts)
-                    parts.append(py::dict("channel"_a = s.channels()[p.channel].name,
-                                          "source"_a = p.from_a ? s.name(x.a) : s.name(x.b), "volume"_a = p.volume,
-                                          "contribution"_a = p.contribution));
-                for (const auto& r : x.receipts)
-                    rows.append(py::dict("time_us"_a = to_micros(r.time), "channel"_a = s.channels()[r.channel].name,
-                                         "source"_a = r.mutual ? py::object(py::none()) : py::cast(s.name(r.source)),
-                                         "mutual"_a = r.mutual, "weight"_a = r.weight, "contribution"_a = r.contribution));
                 return py::dict("a"_a = s.name(x.a), "b"_a = s.name(x.b), "at_us"_a = to_micros(x.at),
-                                "strength"_a = x.strength, "parts"_a = parts, "receipts"_a = rows,
+                                "strength"_a = x.strength, "parts"_a = record_tuples(s, x.parts, {x.a, x.b}),
+                                "receipts"_a = record_tuples(s, x.receipts),
                                 "receipts_total"_a = x.receipts_total);
             },
-            "a"_a, "b"_a, "receipts"_a, "at_us"_a, "The exact breakdown of a strength (and receipts) as a dict.")
+            "a"_a, "b"_a, "receipts"_a, "at_us"_a, "The exact breakdown of a strength as a dict (parts, receipts: tuples of result_fields()['strength_part'], "
+            "['receipt']).")
         .def(
             "stars_of",
             [](const locked_scorer& locked, const std::string& a, const std::string& b, std::optional<std::int64_t> at_us,

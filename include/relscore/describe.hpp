@@ -13,6 +13,13 @@
 ///   time and a duration both microseconds to Python) or the table's rounding, so that
 ///   would still need a second, parallel list; this header is the smallest thing that
 ///   holds all of it in one.
+/// - A result that holds another described result (a due item's rhythm) describes the
+///   inner fields itself with `make_field(name, &Outer::inner, &Inner::member, ...)`
+///   (a `nested_field`), under names of its own: outputs stay flat rows.
+/// - Two kinds need more than the value: `side` (a flag naming a or b, e.g. an explanation
+///   part's source) needs the pair, which the writers take as an argument; and a field
+///   may be absent for some results (`absent_if`, e.g. a mutual receipt's source), which
+///   every writer prints as empty/null/None.
 /// - The order of the description is the order of the output (CSV columns, JSON keys,
 ///   frame columns), which need not be the order of the members: a new member goes at the
 ///   end of the description, so positional readers of the CSV keep working.
@@ -51,9 +58,12 @@ enum class field_kind {
     real,      ///< a double
     flag,      ///< a bool
     label,     ///< an enumeration, shown as its to_string() text
+    channel,   ///< a channel_id: shown as the channel's name
+    side,      ///< a bool naming one person of the result's pair: true for a, false for b;
+               ///< shown as that person (the writers are given the pair)
 };
 
-/// "name", "time", "duration", "count", "real", "flag" or "label".
+/// "name", "time", "duration", "count", "real", "flag", "label", "channel" or "side".
 [[nodiscard]] constexpr const char* to_string(field_kind k) noexcept {
     switch (k) {
         case field_kind::name: return "name";
@@ -63,6 +73,8 @@ enum class field_kind {
         case field_kind::real: return "real";
         case field_kind::flag: return "flag";
         case field_kind::label: return "label";
+        case field_kind::channel: return "channel";
+        case field_kind::side: return "side";
     }
     return "real";
 }
@@ -77,8 +89,36 @@ struct field {
     field_kind kind;
     std::string_view doc;     ///< one line, for docstrings and --help
     int digits = 4;           ///< a real's decimals in the CLI's aligned table (CSV and JSON are exact)
+    /// If set and true for a result, the field is absent there (empty CSV cell, JSON null,
+    /// Python None), e.g. a receipt's source for a mutual interaction.
+    bool (*absent)(const Struct&) = nullptr;
 
     [[nodiscard]] constexpr const Member& get(const Struct& s) const noexcept { return s.*member; }
+    [[nodiscard]] constexpr bool is_absent(const Struct& s) const noexcept { return absent != nullptr && absent(s); }
+    /// This field, absent where `fn` is true.
+    [[nodiscard]] constexpr field absent_if(bool (*fn)(const Struct&)) const noexcept {
+        field out = *this;
+        out.absent = fn;
+        return out;
+    }
+};
+
+/// A described field of `Struct` read from a member of one of its members (`Inner
+/// Struct::*outer`, then `Member Inner::*member`): flattens a nested result (a due item's
+/// rhythm) into its container's description.
+template <typename Struct, typename Inner, typename Member>
+struct nested_field {
+    using struct_type = Struct;
+    using member_type = Member;
+    std::string_view name;
+    Inner Struct::*outer;
+    Member Inner::*member;
+    field_kind kind;
+    std::string_view doc;
+    int digits = 4;
+
+    [[nodiscard]] constexpr const Member& get(const Struct& s) const noexcept { return (s.*outer).*member; }
+    [[nodiscard]] constexpr bool is_absent(const Struct&) const noexcept { return false; }
 };
 
 /// A field, with its types deduced from the member pointer.
@@ -86,6 +126,13 @@ template <typename Struct, typename Member>
 [[nodiscard]] constexpr auto make_field(std::string_view name, Member Struct::*member, field_kind kind,
                                         std::string_view doc, int digits = 4) noexcept {
     return field<Struct, Member>{name, member, kind, doc, digits};
+}
+
+/// A field of `Struct` read from `(s.*outer).*member`.
+template <typename Struct, typename Inner, typename Member>
+[[nodiscard]] constexpr auto make_field(std::string_view name, Inner Struct::*outer, Member Inner::*member,
+                                        field_kind kind, std::string_view doc, int digits = 4) noexcept {
+    return nested_field<Struct, Inner, Member>{name, outer, member, kind, doc, digits};
 }
 
 /// Specialise with `static constexpr auto fields = std::tuple{make_field(...), ...};` and

@@ -177,10 +177,24 @@ struct rhythm {
     duration typical_gap{};        ///< median gap between touches (or the new-tie rhythm)
     bool learned = false;          ///< true if from the pair's own gaps, false if the default
     std::uint64_t gaps = 0;        ///< gaps it was learned from
-    timestamp last_contact;
+    timestamp last_contact;        ///< newest interaction (described, so output, as `last_interaction`)
     timestamp due;                 ///< last contact + typical gap
     double overdue = 0;            ///< (query time − last contact) / typical gap; ≥ 1 means due
     friend bool operator==(const rhythm&, const rhythm&) = default;
+};
+
+/// The one description of a rhythm (describe.hpp). New fields go at the end.
+template <>
+struct describe<rhythm> {
+    static constexpr std::string_view name = "rhythm";
+    static constexpr auto fields = std::tuple{
+        make_field("typical_gap", &rhythm::typical_gap, field_kind::interval, "median gap between touches (or the new-tie rhythm)"),
+        make_field("learned", &rhythm::learned, field_kind::flag, "true if from the pair's own gaps, false if the default"),
+        make_field("gaps", &rhythm::gaps, field_kind::count, "gaps the rhythm was learned from"),
+        make_field("last_interaction", &rhythm::last_contact, field_kind::time, "time of the newest interaction"),
+        make_field("due", &rhythm::due, field_kind::time, "last_interaction + typical_gap: when a touch is due"),
+        make_field("overdue", &rhythm::overdue, field_kind::real, "(query time - last_interaction) / typical_gap; 1 or more means due", 2),
+    };
 };
 
 /// One entry of due(): a relationship worth a touch now.
@@ -191,12 +205,44 @@ struct due_item {
     double priority = 0;           ///< strength × overdue
 };
 
+/// The one description of a due item (describe.hpp): its rhythm's fields flattened in
+/// (`learned` as `rhythm_learned`). New fields go at the end.
+template <>
+struct describe<due_item> {
+    static constexpr std::string_view name = "due_item";
+    static constexpr auto fields = std::tuple{
+        make_field("a", &due_item::a, field_kind::name, "the person whose relationship it is"),
+        make_field("b", &due_item::b, field_kind::name, "the contact due a touch"),
+        make_field("priority", &due_item::priority, field_kind::real, "strength x overdue", 3),
+        make_field("strength", &due_item::strength, field_kind::real, "S_ab at the query time"),
+        make_field("last_interaction", &due_item::when, &rhythm::last_contact, field_kind::time, "time of the newest interaction"),
+        make_field("typical_gap", &due_item::when, &rhythm::typical_gap, field_kind::interval, "median gap between touches (or the new-tie rhythm)"),
+        make_field("rhythm_learned", &due_item::when, &rhythm::learned, field_kind::flag, "true if the rhythm is from the pair's own gaps"),
+        make_field("due", &due_item::when, &rhythm::due, field_kind::time, "last_interaction + typical_gap: when a touch is due"),
+        make_field("overdue", &due_item::when, &rhythm::overdue, field_kind::real, "(query time - last_interaction) / typical_gap", 2),
+        make_field("gaps", &due_item::when, &rhythm::gaps, field_kind::count, "gaps the rhythm was learned from"),
+    };
+};
+
 /// One channel and direction's share of a strength.
 struct strength_part {
     channel_id channel = 0;
     bool from_a = true;            ///< a→b volume (true) or b→a (false); mutual interactions feed both
     double volume = 0;             ///< this part's decayed volume
     double contribution = 0;       ///< its share of the strength; the shares sum to the strength
+};
+
+/// The one description of an explanation part (describe.hpp): `from_a` is shown as the
+/// person, named `source`. New fields go at the end.
+template <>
+struct describe<strength_part> {
+    static constexpr std::string_view name = "strength_part";
+    static constexpr auto fields = std::tuple{
+        make_field("channel", &strength_part::channel, field_kind::channel, "the channel"),
+        make_field("source", &strength_part::from_a, field_kind::side, "whose outreach: a (a->b volume) or b"),
+        make_field("volume", &strength_part::volume, field_kind::real, "this part's decayed volume"),
+        make_field("contribution", &strength_part::contribution, field_kind::real, "its share of the strength; the shares sum to it"),
+    };
 };
 
 /// One retained interaction and what it contributes to the strength now.
@@ -207,6 +253,21 @@ struct receipt {
     bool mutual = false;
     double weight = 0;
     double contribution = 0;
+};
+
+/// The one description of a receipt (describe.hpp). New fields go at the end.
+template <>
+struct describe<receipt> {
+    static constexpr std::string_view name = "receipt";
+    static constexpr auto fields = std::tuple{
+        make_field("time", &receipt::time, field_kind::time, "when the interaction happened"),
+        make_field("channel", &receipt::channel, field_kind::channel, "its channel"),
+        make_field("source", &receipt::source, field_kind::name, "who sent it (empty for a mutual interaction)")
+            .absent_if([](const receipt& r) { return r.mutual; }),
+        make_field("mutual", &receipt::mutual, field_kind::flag, "a mutual interaction (both ways at once)"),
+        make_field("weight", &receipt::weight, field_kind::real, "its weight", 3),
+        make_field("contribution", &receipt::contribution, field_kind::real, "what it contributes to the strength now"),
+    };
 };
 
 /// An exact additive breakdown of a strength.

@@ -129,28 +129,21 @@ int due_command::run() const {
     const scorer s = load_scorer(o.input);
     const auto when = parse_at(o.at);
     const auto items = o.person ? s.due(*o.person, o.top, when) : s.due_all(o.top, when);
-    table out{{"person", "contact", "priority", "strength", "stars", "last_contact", "typical_gap", "due", "overdue", "trend"}, 2};
+    // Every described field of a due item (describe<due_item>), then the derived stars and trend.
+    table out = record_table(s, items, o.format == output_format::csv);
+    out.header.insert(out.header.end(), {"stars", "trend"});
+    out.left.insert(out.left.end(), {false, false});
     json doc{{"at", format_time(answer_time(s, when))}, {"due", json::array()}};
-    for (const auto& d : items) {
-        const relationship r = s.between(d.a, d.b, when);
-        const int n = stars(s, r);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const due_item& d = items[i];
+        const int n = stars(s, s.between(d.a, d.b, when));
         const trend tr = s.trend_of(d.a, d.b, when);
-        const std::string gap = human(d.when.typical_gap) + (d.when.learned ? "" : " (new)");
-        out.rows.push_back({s.name(d.a), s.name(d.b), fmt::format("{:.3f}", d.priority), fmt::format("{:.4f}", d.strength),
-                            o.format == output_format::table ? star_text(n) : std::to_string(n),
-                            date_of(d.when.last_contact), gap, date_of(d.when.due), fmt::format("{:.1f}x", d.when.overdue),
-                            trend_text(tr)});
-        doc["due"].push_back({{"person", s.name(d.a)},
-                              {"contact", s.name(d.b)},
-                              {"priority", d.priority},
-                              {"strength", d.strength},
-                              {"stars", n},
-                              {"last_contact", format_time(d.when.last_contact)},
-                              {"typical_gap_days", days_of(d.when.typical_gap)},
-                              {"rhythm_learned", d.when.learned},
-                              {"due", format_time(d.when.due)},
-                              {"overdue", d.when.overdue},
-                              {"trend", to_string(tr.direction)}});
+        out.rows[i].push_back(o.format == output_format::table ? star_text(n) : std::to_string(n));
+        out.rows[i].push_back(o.format == output_format::table ? trend_text(tr) : to_string(tr.direction));
+        json row = record_json(s, d);
+        row["stars"] = n;
+        row["trend"] = to_string(tr.direction);
+        doc["due"].push_back(std::move(row));
     }
     print_table(stdout, out, o.format, doc);
     return 0;
@@ -181,26 +174,13 @@ int explain_command::run() const {
                  {"stars", n},  {"volume_ab", r.volume_ab}, {"volume_ba", r.volume_ba}, {"reciprocity", r.reciprocity},
                  {"interactions", r.interactions}, {"touches", r.touches},
                  {"trend", record_json(s, tr)}};
-        doc["rhythm"] = rh ? json{{"typical_gap_days", days_of(rh->typical_gap)}, {"learned", rh->learned},
-                                  {"last_contact", format_time(rh->last_contact)}, {"due", format_time(rh->due)},
-                                  {"overdue", rh->overdue}}
-                           : json(nullptr);
         // Described results (relscore/describe.hpp) print every field, durations as `<name>_days`.
+        doc["rhythm"] = rh ? record_json(s, *rh) : json(nullptr);
         doc["replies"] = {{"a_to_b", record_json(s, c.a_to_b)}, {"b_to_a", record_json(s, c.b_to_a)}};
         doc["parts"] = json::array();
-        for (const auto& p : x.parts)
-            doc["parts"].push_back({{"channel", s.channels()[p.channel].name},
-                                    {"from", p.from_a ? na : nb},
-                                    {"volume", p.volume},
-                                    {"contribution", p.contribution}});
+        for (const auto& p : x.parts) doc["parts"].push_back(record_json(s, p, {pa, pb}));
         doc["receipts"] = json::array();
-        for (const auto& rc : x.receipts)
-            doc["receipts"].push_back({{"time", format_time(rc.time)},
-                                       {"channel", s.channels()[rc.channel].name},
-                                       {"from", rc.mutual ? json(nullptr) : json(s.name(rc.source))},
-                                       {"mutual", rc.mutual},
-                                       {"weight", rc.weight},
-                                       {"contribution", rc.contribution}});
+        for (const auto& rc : x.receipts) doc["receipts"].push_back(record_json(s, rc));
         fmt::print("{}\n", doc.dump(2));
         return 0;
     }
@@ -218,11 +198,12 @@ int explain_command::run() const {
                    rh->learned ? "" : " (new tie: default)", date_of(rh->last_contact), date_of(rh->due), rh->overdue);
 
     fmt::print("\nwhere the strength comes from\n");
-    table parts{{"channel", "from", "volume", "contribution", "share"}, 2};
-    for (const auto& p : x.parts)
-        parts.rows.push_back({s.channels()[p.channel].name, p.from_a ? na : nb, fmt::format("{:.4f}", p.volume),
-                              fmt::format("{:.4f}", p.contribution),
-                              r.strength > 0 ? fmt::format("{:.0f}%", 100 * p.contribution / r.strength) : "-"});
+    // Every described field of a part (describe<strength_part>), then its share of the strength.
+    table parts = record_table(s, x.parts, false, {pa, pb});
+    parts.header.push_back("share");
+    parts.left.push_back(false);
+    for (std::size_t i = 0; i < x.parts.size(); ++i)
+        parts.rows[i].push_back(r.strength > 0 ? fmt::format("{:.0f}%", 100 * x.parts[i].contribution / r.strength) : "-");
     print_table(stdout, parts, output_format::table, {});
 
     fmt::print("\nreplies\n");
@@ -242,12 +223,7 @@ int explain_command::run() const {
 
     if (!x.receipts.empty()) {
         fmt::print("\nthe {} interactions that count most now (of {})\n", x.receipts.size(), x.receipts_total);
-        table receipt_rows{{"time", "channel", "from", "weight", "contribution"}, 3};
-        for (const auto& rc : x.receipts)
-            receipt_rows.rows.push_back({format_time(rc.time), s.channels()[rc.channel].name,
-                                     rc.mutual ? "(both)" : s.name(rc.source), fmt::format("{:g}", rc.weight),
-                                     fmt::format("{:.4f}", rc.contribution)});
-        print_table(stdout, receipt_rows, output_format::table, {});
+        print_table(stdout, record_table(s, x.receipts, false), output_format::table, {});
     }
     return 0;
 }

@@ -9,8 +9,11 @@
 //   when absent), durations in days (named `<field>_days` in CSV and JSON, "12.3d" in the
 //   table), counts, reals (rounded to the field's digits in the table, shortest exact text
 //   in CSV), true/false, an enumeration's to_string().
-// - Views that are not one row per result (explain's prose, stars' and due's derived
-//   columns) still build a `table` by hand.
+// - A `channel` field prints the channel's name, a `side` field the person of the pair it
+//   names (record_pair), and a field absent for a result (field::absent_if: a mutual
+//   receipt's source) an empty cell or null.
+// - Views with columns that are not fields (due's stars and trend, a part's share) append
+//   them to the described table/JSON; explain's prose and stars still build a `table` by hand.
 
 #include <relscore/scorer.hpp>
 
@@ -77,79 +80,112 @@ std::vector<std::string> column_names() {
     return out;
 }
 
+/// The pair a result belongs to, for fields of kind `side` (an explanation part's source).
+struct record_pair {
+    person_id a = 0, b = 0;
+};
+
 namespace detail {
-inline std::string cell_text(const scorer& s, field_kind kind, person_id v, bool, int) {
-    return kind == field_kind::name ? s.name(v) : std::to_string(v);
+// What a writer needs besides the value: the scorer (names, channels) and the pair.
+struct record_view {
+    const scorer& s;
+    record_pair pair;
+};
+
+inline std::string cell_text(const record_view& v, field_kind kind, person_id id, bool, int) {
+    return kind == field_kind::name ? v.s.name(id) : std::to_string(id);
 }
-inline std::string cell_text(const scorer&, field_kind, timestamp t, bool, int) { return format_time(t); }
-inline std::string cell_text(const scorer&, field_kind, const std::optional<timestamp>& t, bool, int) {
+inline std::string cell_text(const record_view& v, field_kind, channel_id c, bool, int) { return v.s.channels()[c].name; }
+inline std::string cell_text(const record_view&, field_kind, timestamp t, bool, int) { return format_time(t); }
+inline std::string cell_text(const record_view&, field_kind, const std::optional<timestamp>& t, bool, int) {
     return t ? format_time(*t) : "";
 }
-inline std::string cell_text(const scorer&, field_kind, duration d, bool exact, int) {
+inline std::string cell_text(const record_view&, field_kind, duration d, bool exact, int) {
     return exact ? fmt::format("{}", days_of(d)) : human(d);
 }
-inline std::string cell_text(const scorer&, field_kind, const std::optional<duration>& d, bool exact, int) {
+inline std::string cell_text(const record_view&, field_kind, const std::optional<duration>& d, bool exact, int) {
     return d ? (exact ? fmt::format("{}", days_of(*d)) : human(*d)) : (exact ? "" : "-");
 }
-inline std::string cell_text(const scorer&, field_kind, std::uint64_t n, bool, int) { return fmt::format("{}", n); }
-inline std::string cell_text(const scorer&, field_kind, double x, bool exact, int digits) {
+inline std::string cell_text(const record_view&, field_kind, std::uint64_t n, bool, int) { return fmt::format("{}", n); }
+inline std::string cell_text(const record_view&, field_kind, double x, bool exact, int digits) {
     return exact ? fmt::format("{}", x) : fmt::format("{:.{}f}", x, digits);
 }
-inline std::string cell_text(const scorer&, field_kind, bool b, bool, int) { return b ? "true" : "false"; }
+inline std::string cell_text(const record_view& v, field_kind kind, bool b, bool, int) {
+    if (kind == field_kind::side) return v.s.name(b ? v.pair.a : v.pair.b);
+    return b ? "true" : "false";
+}
 template <typename E>
     requires std::is_enum_v<E>
-std::string cell_text(const scorer&, field_kind, E e, bool, int) {
+std::string cell_text(const record_view&, field_kind, E e, bool, int) {
     return to_string(e);
 }
 
-inline nlohmann::ordered_json json_value(const scorer& s, field_kind kind, person_id v) {
-    if (kind == field_kind::name) return s.name(v);
-    return v;
+inline nlohmann::ordered_json json_value(const record_view& v, field_kind kind, person_id id) {
+    if (kind == field_kind::name) return v.s.name(id);
+    return id;
 }
-inline nlohmann::ordered_json json_value(const scorer&, field_kind, timestamp t) { return format_time(t); }
-inline nlohmann::ordered_json json_value(const scorer&, field_kind, const std::optional<timestamp>& t) {
+inline nlohmann::ordered_json json_value(const record_view& v, field_kind, channel_id c) { return v.s.channels()[c].name; }
+inline nlohmann::ordered_json json_value(const record_view&, field_kind, timestamp t) { return format_time(t); }
+inline nlohmann::ordered_json json_value(const record_view&, field_kind, const std::optional<timestamp>& t) {
     return t ? nlohmann::ordered_json(format_time(*t)) : nlohmann::ordered_json(nullptr);
 }
-inline nlohmann::ordered_json json_value(const scorer&, field_kind, duration d) { return days_of(d); }
-inline nlohmann::ordered_json json_value(const scorer&, field_kind, const std::optional<duration>& d) {
+inline nlohmann::ordered_json json_value(const record_view&, field_kind, duration d) { return days_of(d); }
+inline nlohmann::ordered_json json_value(const record_view&, field_kind, const std::optional<duration>& d) {
     return d ? nlohmann::ordered_json(days_of(*d)) : nlohmann::ordered_json(nullptr);
 }
+inline nlohmann::ordered_json json_value(const record_view& v, field_kind kind, bool b) {
+    if (kind == field_kind::side) return v.s.name(b ? v.pair.a : v.pair.b);
+    return b;
+}
 template <typename V>
-    requires std::is_arithmetic_v<V>
-nlohmann::ordered_json json_value(const scorer&, field_kind, V v) {
-    return v;
+    requires std::is_arithmetic_v<V> && (!std::is_same_v<V, bool>)
+nlohmann::ordered_json json_value(const record_view&, field_kind, V x) {
+    return x;
 }
 template <typename E>
     requires std::is_enum_v<E>
-nlohmann::ordered_json json_value(const scorer&, field_kind, E e) {
+nlohmann::ordered_json json_value(const record_view&, field_kind, E e) {
     return to_string(e);
 }
 }  // namespace detail
 
+/// Whether a column of kind `kind` is left-aligned in the table (names and times).
+[[nodiscard]] constexpr bool left_aligned(field_kind kind) noexcept {
+    return kind == field_kind::name || kind == field_kind::time || kind == field_kind::channel || kind == field_kind::side;
+}
+
 /// `rows` as a table of every described field: names and times left-aligned, the rest
-/// right-aligned; `exact` (CSV) prints reals and days exactly.
+/// right-aligned; `exact` (CSV) prints reals and days exactly. An absent field is an
+/// empty cell; `pair` names the persons of `side` fields.
 template <described T>
-table record_table(const scorer& s, const std::vector<T>& rows, bool exact) {
+table record_table(const scorer& s, const std::vector<T>& rows, bool exact, record_pair pair = {}) {
+    const detail::record_view view{s, pair};
     table t;
     for_each_field<T>([&](const auto& f) {
         t.header.push_back(exact ? column_name(f) : std::string(f.name));
-        t.left.push_back(f.kind == field_kind::name || f.kind == field_kind::time);
+        t.left.push_back(left_aligned(f.kind));
     });
     t.rows.reserve(rows.size());
     for (const auto& r : rows) {
         std::vector<std::string> cells;
         cells.reserve(t.header.size());
-        for_each_field<T>([&](const auto& f) { cells.push_back(detail::cell_text(s, f.kind, f.get(r), exact, f.digits)); });
+        for_each_field<T>([&](const auto& f) {
+            cells.push_back(f.is_absent(r) ? std::string() : detail::cell_text(view, f.kind, f.get(r), exact, f.digits));
+        });
         t.rows.push_back(std::move(cells));
     }
     return t;
 }
 
-/// `r` as a JSON object of every described field, in description order.
+/// `r` as a JSON object of every described field, in description order (an absent field
+/// is null; `pair` names the persons of `side` fields).
 template <described T>
-nlohmann::ordered_json record_json(const scorer& s, const T& r) {
+nlohmann::ordered_json record_json(const scorer& s, const T& r, record_pair pair = {}) {
+    const detail::record_view view{s, pair};
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for_each_field<T>([&](const auto& f) { out[column_name(f)] = detail::json_value(s, f.kind, f.get(r)); });
+    for_each_field<T>([&](const auto& f) {
+        out[column_name(f)] = f.is_absent(r) ? nlohmann::ordered_json(nullptr) : detail::json_value(view, f.kind, f.get(r));
+    });
     return out;
 }
 

@@ -183,11 +183,11 @@ TEST_CASE("relscore stars and due agree with the library on the sample", "[cli][
     const auto want = s.due("Sam Rivera", 5);
     REQUIRE(due.size() == want.size());
     for (std::size_t i = 0; i < want.size(); ++i) {
-        CHECK(due[i]["contact"] == s.name(want[i].b));
+        CHECK(due[i]["b"] == s.name(want[i].b));
         CHECK(due[i]["priority"].get<double>() == want[i].priority);
     }
     // The story: Jordan drifted and is the most overdue of Sam's ties worth keeping.
-    CHECK(due[0]["contact"] == "Jordan Kim");
+    CHECK(due[0]["b"] == "Jordan Kim");
     CHECK(due[0]["trend"] == "cooling");
 }
 
@@ -333,5 +333,44 @@ TEST_CASE("relscore prints every described field of a result, in description ord
         CHECK(keys_of(doc["replies"]["a_to_b"]) == described_columns<reply_stats>());
         CHECK(keys_of(doc["replies"]["b_to_a"]) == described_columns<reply_stats>());
         CHECK(keys_of(doc["trend"]) == described_columns<trend>());
+    }
+    SECTION("explain: the rhythm, the parts and the receipts in JSON") {
+        const auto json = run({"explain", sample, "Sam Rivera", "Daniel Okafor", "--receipts", "1000", "--format", "json"});
+        REQUIRE(json.status == 0);
+        const auto doc = nlohmann::ordered_json::parse(json.out);
+        CHECK(keys_of(doc["rhythm"]) == described_columns<rhythm>());
+        REQUIRE(!doc["parts"].empty());
+        for (const auto& row : doc["parts"]) CHECK(keys_of(row) == described_columns<strength_part>());
+        REQUIRE(!doc["receipts"].empty());
+        for (const auto& row : doc["receipts"]) {
+            CHECK(keys_of(row) == described_columns<receipt>());
+            // who sent it is `source` (null for a mutual interaction, as `from` was)
+            CHECK(row["source"].is_null() == row["mutual"].get<bool>());
+        }
+        for (const auto& row : doc["parts"]) CHECK((row["source"] == "Sam Rivera" || row["source"] == "Daniel Okafor"));
+        CHECK(doc["rhythm"]["last_interaction"].is_string());
+    }
+    SECTION("due: a due item's CSV header and JSON keys, then the derived stars and trend") {
+        std::vector<std::string> want = described_columns<due_item>();
+        want.insert(want.end(), {"stars", "trend"});
+        const auto csv = run({"due", sample, "--for", "Sam Rivera", "--top", "3", "--format", "csv"});
+        REQUIRE(csv.status == 0);
+        std::string header;
+        for (const auto& name : want) header += (header.empty() ? "" : ",") + name;
+        CHECK(csv.out.substr(0, csv.out.find('\n')) == header);
+        const auto json = run({"due", sample, "--for", "Sam Rivera", "--top", "3", "--format", "json"});
+        REQUIRE(json.status == 0);
+        const auto doc = nlohmann::ordered_json::parse(json.out);
+        REQUIRE(!doc["due"].empty());
+        for (const auto& row : doc["due"]) CHECK(keys_of(row) == want);
+        const auto table = run({"due", sample, "--for", "Sam Rivera", "--top", "3"});
+        REQUIRE(table.status == 0);
+        std::vector<std::string> words;
+        std::istringstream first(table.out.substr(0, table.out.find('\n')));
+        for (std::string w; first >> w;) words.push_back(w);
+        std::vector<std::string> names;
+        for_each_field<due_item>([&](const auto& f) { names.emplace_back(f.name); });
+        names.insert(names.end(), {"stars", "trend"});
+        CHECK(words == names);
     }
 }

@@ -11,23 +11,25 @@ import os
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import relscore
 from relscore import _core
 from relscore._describe import FIELDS
+from relscore.plot import _retained
 from relscore._insight import Replies, Trend
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("RELSCORE_BUILD_DIR", ROOT / "build"))
 SAMPLE = ROOT / "examples" / "data" / "job_search.csv"
 
-KINDS = {"name", "time", "duration", "count", "real", "flag", "label"}
+KINDS = {"name", "time", "duration", "count", "real", "flag", "label", "channel", "side"}
 # The Python class of each described result type.
-CLASSES = {"relationship": relscore.Relationship, "reply_stats": Replies, "trend": Trend}
+CLASSES = {"relationship": relscore.Relationship, "reply_stats": Replies, "trend": Trend, "rhythm": relscore.Rhythm}
 # Described result types Python shows as frames only.
-FRAMES = {"meeting_suggestion"}
+FRAMES = {"meeting_suggestion", "due_item", "strength_part", "receipt"}
 
 
 def names(result):
@@ -144,3 +146,75 @@ def test_a_field_missing_from_the_docstring_is_documented_from_the_description()
     for result, cls in CLASSES.items():
         for name, _, _ in FIELDS[result]:
             assert name in (cls.__doc__ or ""), (result, name)
+
+
+def check_kinds(result, values):
+    """`values` (field -> value) are of the Python type of each field's kind."""
+    for name, kind, _ in FIELDS[result]:
+        value = values[name]
+        if value is None or (not isinstance(value, (str, bool)) and pd.isna(value)):
+            continue
+        if kind == "time":
+            assert isinstance(value, pd.Timestamp) and value.tz is not None, name
+        elif kind == "duration":
+            assert isinstance(value, pd.Timedelta), name
+        elif kind == "count":
+            assert isinstance(value, (int, np.integer)) and not isinstance(value, bool), name
+        elif kind == "real":
+            assert isinstance(value, (float, np.floating)), name
+        elif kind == "flag":
+            assert isinstance(value, (bool, np.bool_)), name
+        elif kind in ("label", "channel"):
+            assert isinstance(value, str), name
+
+
+def test_rhythm_follows_the_description(scorer):
+    r = scorer.rhythm("Sam Rivera", "Daniel Okafor")
+    assert isinstance(r, relscore.Rhythm)
+    check_kinds("rhythm", {name: getattr(r, name) for name in names("rhythm")})
+    assert "last_interaction" in names("rhythm") and "last_contact" not in names("rhythm")
+    assert r.last_contact == r.last_interaction  # the old attribute name still works
+
+
+def test_due_frames_follow_the_description(scorer):
+    at = scorer.newest + pd.Timedelta(days=200)
+    for frame in (scorer.due("Sam Rivera", k=5, at=at), scorer.due(k=5, at=at), scorer.due("Sam Rivera", k=0)):
+        assert list(frame.columns) == names("due_item")
+    frame = scorer.due("Sam Rivera", k=5, at=at)
+    assert len(frame)
+    check_kinds("due_item", frame.iloc[0].to_dict())
+    # The due item's rhythm fields agree with the rhythm of the pair.
+    row = frame.iloc[0]
+    r = scorer.rhythm(row["a"], row["b"], at=at)
+    assert (row["last_interaction"], row["typical_gap"], row["due"], row["gaps"]) == (
+        r.last_interaction, r.typical_gap, r.due, r.gaps)
+
+
+def test_explanation_frames_follow_the_description():
+    s = relscore.Scorer(retain_events=True)
+    s.add_dataframe(pd.read_csv(SAMPLE), missing_weight="default")
+    s.add(s.newest, "Sam Rivera", "Daniel Okafor", mutual=True)
+    x = s.explain("Sam Rivera", "Daniel Okafor", receipts=1000)
+    assert list(x.parts.columns) == names("strength_part")
+    assert list(x.receipts.columns) == names("receipt")
+    assert len(x.parts) and len(x.receipts)
+    check_kinds("strength_part", x.parts.iloc[0].to_dict())
+    check_kinds("receipt", x.receipts.iloc[0].to_dict())
+    assert set(x.parts["source"]) <= {"Sam Rivera", "Daniel Okafor"}
+    # who sent it is `source`, None for a mutual interaction
+    assert x.receipts["mutual"].any()
+    assert (x.receipts["source"].isna() == x.receipts["mutual"]).all()
+    assert list(_retained(s, "Sam Rivera", "Daniel Okafor").columns)[0] == "time"
+
+
+def test_cli_prints_rhythm_due_parts_and_receipts_by_the_description(cli):
+    doc = json.loads(run(cli, "explain", str(SAMPLE), "Sam Rivera", "Daniel Okafor", "--receipts", "5",
+                         "--format", "json"))
+    assert list(doc["rhythm"]) == cli_names("rhythm")
+    assert doc["parts"] and all(list(row) == cli_names("strength_part") for row in doc["parts"])
+    assert doc["receipts"] and all(list(row) == cli_names("receipt") for row in doc["receipts"])
+    want = cli_names("due_item") + ["stars", "trend"]
+    header = next(csv.reader(io.StringIO(run(cli, "due", str(SAMPLE), "--for", "Sam Rivera", "--format", "csv"))))
+    assert header == want
+    doc = json.loads(run(cli, "due", str(SAMPLE), "--for", "Sam Rivera", "--format", "json"))
+    assert doc["due"] and all(list(row) == want for row in doc["due"])

@@ -54,11 +54,11 @@ class Scorer:
         """
     def due(self, person: str | None, k: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> list:
         """
-        Relationships due a touch (of one person, or all), as dicts.
+        Relationships due a touch (of one person, or all), as tuples of result_fields()['due_item'].
         """
     def explain(self, a: str, b: str, receipts: typing.SupportsInt | typing.SupportsIndex, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
         """
-        The exact breakdown of a strength (and receipts) as a dict.
+        The exact breakdown of a strength as a dict (parts, receipts: tuples of result_fields()['strength_part'], ['receipt']).
         """
     def insight_columns(self, at_us: typing.SupportsInt | typing.SupportsIndex | None, thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] | None, log_span_us: typing.SupportsInt | typing.SupportsIndex | None = None) -> dict:
         """
@@ -72,9 +72,9 @@ class Scorer:
         """
         Every person's name, by id.
         """
-    def rhythm_of(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
+    def rhythm_of(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple:
         """
-        The rhythm of a relationship as a dict.
+        The rhythm of a relationship as a tuple of result_fields()['rhythm'].
         """
     def shrink_to_fit(self) -> None:
         """

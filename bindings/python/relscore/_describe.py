@@ -11,8 +11,10 @@ Design notes
   field-order test checks them); fields it does not annotate still exist at run time.
 - Conversion is by kind: ``name`` a person (through the scorer's id conversion), ``time``
   a UTC Timestamp (None if absent), ``duration`` a Timedelta, ``count`` int, ``real``
-  float, ``flag`` bool, ``label`` str. Columns: person columns, ``datetime64[us, UTC]``,
-  ``timedelta64[us]``, int64, float64, bool, categorical.
+  float, ``flag`` bool, ``label`` str, ``channel`` str (the channel's name), ``side`` a
+  person (the core sends the name of the pair's person it names). Columns: person columns,
+  ``datetime64[us, UTC]``, ``timedelta64[us]``, int64, float64, bool, categorical, str.
+  An absent value (a mutual receipt's source) is None.
 - A field the class docstring's Attributes section does not list is appended to it with
   its C++ doc, so help() documents every field.
 """
@@ -47,6 +49,8 @@ _KIND_TYPES = {
     "real": "float",
     "flag": "bool",
     "label": "str",
+    "channel": "str",
+    "side": "Any",
 }
 
 _NAT = np.iinfo(np.int64).min
@@ -57,9 +61,16 @@ def field_names(result: str) -> List[str]:
     return [name for name, _, _ in FIELDS[result]]
 
 
+def raw_records(result: str, rows: List[Tuple[Any, ...]]) -> List[Dict[str, Any]]:
+    """The core's tuples of `result` as dicts by field name, values as the core gives them
+    (times as int64 microseconds)."""
+    names = field_names(result)
+    return [dict(zip(names, row)) for row in rows]
+
+
 def value(kind: str, raw: Any, person: Callable[[Any], Any]) -> Any:
     """One value from the core (see the module notes) as Python shows it."""
-    if kind == "name":
+    if kind in ("name", "side"):
         return person(raw)
     if raw is None:
         return None
@@ -71,7 +82,7 @@ def value(kind: str, raw: Any, person: Callable[[Any], Any]) -> Any:
         return int(raw)
     if kind == "flag":
         return bool(raw)
-    if kind == "label":
+    if kind in ("label", "channel"):
         return str(raw)
     return float(raw)
 
@@ -79,8 +90,10 @@ def value(kind: str, raw: Any, person: Callable[[Any], Any]) -> Any:
 def column(kind: str, values: Any, person: Callable[[Any], Any]) -> Any:
     """A frame column of one field from core values (int64 microseconds for times and
     durations, None or NaT-valued when absent); `person` builds person columns."""
-    if kind == "name":
+    if kind in ("name", "side"):
         return person(values)
+    if kind == "channel":
+        return pd.Series([str(v) for v in values], dtype=object)
     if kind in ("time", "duration"):
         array = np.asarray(values)
         if array.dtype.kind not in "Mm":
@@ -103,6 +116,14 @@ def frame_columns(result: str, columns: Dict[str, Any], person: Callable[[Any], 
     """Every described field of `result` as a column, in description order, from core
     columns keyed by field name."""
     return {name: column(kind, columns[name], person) for name, kind, _ in FIELDS[result]}
+
+
+def records_frame(result: str, rows: List[Tuple[Any, ...]], person: Callable[[Any], Any]) -> pd.DataFrame:
+    """A DataFrame of `result` from the core's tuples (description order), one row per
+    tuple, every described field a column; `person` builds person columns from a list."""
+    described = FIELDS[result]
+    columns = {name: [row[i] for row in rows] for i, (name, _, _) in enumerate(described)}
+    return pd.DataFrame(frame_columns(result, columns, person))
 
 
 @dataclass_transform(frozen_default=True)
@@ -151,7 +172,7 @@ class Record:
         out = []
         for name, kind, _ in FIELDS[cls._result]:
             x = row[name]
-            if kind == "name":
+            if kind in ("name", "side"):
                 x = person(x)
             elif kind in ("time", "duration"):
                 x = None if pd.isna(x) else x
@@ -161,7 +182,7 @@ class Record:
                 x = float(x)
             elif kind == "flag":
                 x = bool(x)
-            elif kind == "label":
+            elif kind in ("label", "channel"):
                 x = str(x)
             out.append(x)
         return cls(*out)

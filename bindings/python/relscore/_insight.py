@@ -12,10 +12,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
-import numpy as np
 import pandas as pd
 
-from ._describe import Record
+from ._describe import Record, records_frame
 
 
 def _ts(us: Optional[int]) -> Optional[pd.Timestamp]:
@@ -193,9 +192,11 @@ class Trend(Record, result="trend"):
         return cls._from_values(raw)
 
 
-@dataclass(frozen=True)
-class Rhythm:
+class Rhythm(Record, result="rhythm"):
     """A relationship's typical silence between contacts, and how overdue it is.
+
+    Its fields are the C++ description of a rhythm (``relscore/describe.hpp``), in that
+    order: a field added there appears here too.
 
     Attributes
     ----------
@@ -228,15 +229,8 @@ class Rhythm:
         return self.last_interaction
 
     @classmethod
-    def _from(cls, d: Dict[str, Any]) -> "Rhythm":
-        return cls(
-            typical_gap=pd.Timedelta(d["typical_gap_us"], unit="us"),
-            learned=d["learned"],
-            gaps=d["gaps"],
-            last_interaction=pd.Timestamp(d["last_contact_us"], unit="us", tz="UTC"),
-            due=pd.Timestamp(d["due_us"], unit="us", tz="UTC"),
-            overdue=d["overdue"],
-        )
+    def _from(cls, raw: Any) -> "Rhythm":
+        return cls._from_values(raw)
 
 
 @dataclass(frozen=True)
@@ -256,11 +250,13 @@ class Explanation:
     parts:
         DataFrame, one row per channel and direction, largest first: ``channel``,
         ``source`` (whose outreach: a or b), ``volume`` (its decayed volume) and
-        ``contribution`` (its share of the strength; the shares sum to it).
+        ``contribution`` (its share of the strength; the shares sum to it). Its columns
+        are the C++ description of an explanation part (``result_fields()["strength_part"]``).
     receipts:
         DataFrame of the interactions that contribute most, largest first: ``time``,
         ``channel``, ``source`` (None for a mutual one), ``mutual``, ``weight`` and
         ``contribution``. Empty unless the scorer was made with ``retain_events=True``.
+        Its columns are the C++ description of a receipt (``result_fields()["receipt"]``).
     receipts_total:
         How many retained interactions the receipts were chosen from.
     """
@@ -275,12 +271,12 @@ class Explanation:
 
     @classmethod
     def _from(cls, d: Dict[str, Any], person: Callable[[Any], Any] = _same) -> "Explanation":
-        parts = pd.DataFrame(d["parts"], columns=["channel", "source", "volume", "contribution"])
-        parts["source"] = pd.Series([person(v) for v in parts["source"]], dtype=object)
-        receipts = pd.DataFrame(d["receipts"], columns=["time_us", "channel", "source", "mutual", "weight", "contribution"])
-        receipts["source"] = pd.Series([person(v) for v in receipts["source"]], dtype=object)
-        time_us = receipts.pop("time_us").to_numpy(dtype=np.int64)
-        receipts.insert(0, "time", pd.Series(pd.DatetimeIndex(time_us.view("datetime64[us]")).tz_localize("UTC")))
+        # Both frames are the C++ descriptions of a part and a receipt (describe.hpp).
+        def people(values: List[Any]) -> pd.Series:
+            return pd.Series([person(v) for v in values], dtype=object)
+
+        parts = records_frame("strength_part", d["parts"], people)
+        receipts = records_frame("receipt", d["receipts"], people)
         return cls(
             a=person(d["a"]),
             b=person(d["b"]),
@@ -313,26 +309,9 @@ class StarCalibration:
     after: Dict[str, float] = field(default_factory=dict)
 
 
-def due_frame(rows: List[Dict[str, Any]], people: Callable[[List[Any]], Any] = list) -> pd.DataFrame:
-    """The compiled module's due list as a DataFrame, highest priority first (columns
-    and dtypes as in relscore.Scorer.to_pandas where shared; `people` makes a person
-    column of names)."""
-
-    def times(key: str) -> pd.Series:
-        us = np.array([r["rhythm"][key] for r in rows], dtype=np.int64)
-        return pd.Series(pd.DatetimeIndex(us.view("datetime64[us]")).tz_localize("UTC"))
-
-    return pd.DataFrame(
-        {
-            "a": people([r["a"] for r in rows]),
-            "b": people([r["b"] for r in rows]),
-            "priority": pd.Series([r["priority"] for r in rows], dtype="float64"),
-            "strength": pd.Series([r["strength"] for r in rows], dtype="float64"),
-            "last_interaction": times("last_contact_us"),
-            "typical_gap": pd.Series(np.array([r["rhythm"]["typical_gap_us"] for r in rows],
-                                              dtype=np.int64).view("timedelta64[us]")),
-            "rhythm_learned": pd.Series([r["rhythm"]["learned"] for r in rows], dtype="bool"),
-            "due": times("due_us"),
-            "overdue": pd.Series([r["rhythm"]["overdue"] for r in rows], dtype="float64"),
-        }
-    )
+def due_frame(rows: List[Any], people: Callable[[List[Any]], Any] = list) -> pd.DataFrame:
+    """The compiled module's due list (tuples of ``result_fields()["due_item"]``) as a
+    DataFrame, highest priority first: every field of the C++ description of a due item,
+    in its order (dtypes as in relscore.Scorer.to_pandas where shared; `people` makes a
+    person column of names)."""
+    return records_frame("due_item", rows, people)

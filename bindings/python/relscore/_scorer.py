@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _core, _fit, _insight
-from ._describe import FIELDS, Record, field_names, frame_columns
+from ._describe import FIELDS, Record, field_names, frame_columns, raw_records
 from ._convert import DurationLike, TimeLike
 from ._insight import Conversation, Explanation, Rhythm, StarCalibration, Trend
 
@@ -801,7 +801,7 @@ class Scorer:
         scalar = np.ndim(times) == 0 and not isinstance(times, (list, tuple))
         when = _convert.time_column(pd.Series([times]) if scalar else times, "times")
         x = self._core.explain(a=name_a, b=name_b, receipts=2**62, at_us=None)
-        events = sorted(x["receipts"], key=lambda r: r["time_us"])
+        events = sorted(raw_records("receipt", x["receipts"]), key=lambda r: r["time"])
         replay = self.empty_like()
         order = np.argsort(when, kind="stable")
         n = len(when)
@@ -811,10 +811,10 @@ class Scorer:
         k = 0
         for i in order:
             t = int(when[i])
-            while k < len(events) and events[k]["time_us"] <= t:
+            while k < len(events) and events[k]["time"] <= t:
                 ev = events[k]
                 src = name_a if ev["mutual"] else ev["source"]
-                replay._core.add(time_us=ev["time_us"], source=src, target=name_b if src == name_a else name_a,
+                replay._core.add(time_us=ev["time"], source=src, target=name_b if src == name_a else name_a,
                                  channel=ev["channel"], weight=ev["weight"], mutual=ev["mutual"])
                 k += 1
             if k:

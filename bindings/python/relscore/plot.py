@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import _convert
 from ._convert import TimeLike
+from ._describe import raw_records
 from ._scorer import Scorer
 
 __all__ = ["timeline", "network"]
@@ -53,9 +54,9 @@ def _retained(scorer: Scorer, a: str, b: str) -> pd.DataFrame:
     if not scorer._core.insight_settings["retain_events"]:
         raise ValueError("relscore.plot.timeline(): pass the log as events=, or score with "
                          "Scorer(retain_events=True) so the pair's interactions can be replayed")
-    receipts = scorer._core.explain(a=a, b=b, receipts=2**62, at_us=None)["receipts"]
+    receipts = raw_records("receipt", scorer._core.explain(a=a, b=b, receipts=2**62, at_us=None)["receipts"])
     return pd.DataFrame({
-        "time": np.array([r["time_us"] for r in receipts], dtype=np.int64).view("datetime64[us]"),
+        "time": np.array([r["time"] for r in receipts], dtype=np.int64).view("datetime64[us]"),
         "source": [a if r["mutual"] else r["source"] for r in receipts],
         "target": [b if r["mutual"] or r["source"] == a else a for r in receipts],
         "channel": [r["channel"] for r in receipts],
