@@ -75,16 +75,9 @@ TEST_CASE("batch grouping is a stable grouping by pair, with one or many partiti
 
 namespace {
 
-channel_registry kernel_channels() {
-    channel_registry r = channel_registry::defaults();
-    r.define({"chat", 0.5, std::chrono::days{30}, decay_kernel::power_law(std::chrono::days{2}, 1.2)});
-    r.define({"meeting", 3.0, std::chrono::days{1}, decay_kernel::window(std::chrono::days{30})});
-    return r;
-}
-
 std::vector<scorer_config> configs() {
     std::vector<scorer_config> out(4);
-    out[1].channels = kernel_channels();
+    out[1].channels = test::with_every_kernel();
     out[2].insight.retain_events = true;
     out[3].insight.conversations = false;
     out[3].reciprocity = 1;

@@ -107,42 +107,15 @@ constexpr std::int64_t t_newest = 1'767'225'600LL * 1'000'000;  // 2026-01-01
 constexpr std::int64_t sixty_days = 60LL * 86400 * 1'000'000;
 
 // A format-version-1 snapshot: channel "email" (weight w, half-life 60 d), people ana and
-// ben, one pair with one lo→hi state of `value` as of t_newest.
-std::string v1_snapshot(double value, double w = 1.0) {
+// ben, and `pairs` copies of the pair ana–ben (one is well formed), each with one lo→hi
+// state of `value` as of t_newest.
+std::string v1_snapshot(double value, double w = 1.0, std::uint32_t pairs = 1) {
     std::string b = "RELSCORE";
     put<std::uint32_t>(b, 1);
     put<double>(b, 0.5);
     put<std::uint32_t>(b, 1);
     put_string(b, "email");
     put<double>(b, w);
-    put<std::int64_t>(b, sixty_days);
-    put<std::int64_t>(b, t_newest);
-    put<std::uint32_t>(b, 2);
-    put_string(b, "ana");
-    put_string(b, "ben");
-    put<std::uint32_t>(b, 1);                            // pairs
-    put<std::uint32_t>(b, 0);                            // lo
-    put<std::uint32_t>(b, 1);                            // hi
-    put<std::int64_t>(b, t_newest);                      // last
-    put<std::uint32_t>(b, 1);                            // n_lo_hi
-    put<std::uint32_t>(b, 0);                            // n_hi_lo
-    put<std::uint32_t>(b, 0);                            // n_mutual
-    put<std::uint32_t>(b, 1);                            // states
-    put<std::uint16_t>(b, 0);                            // channel
-    put<std::uint8_t>(b, 0);                             // dir
-    put<double>(b, value);
-    put<std::int64_t>(b, t_newest);
-    return with_checksum(std::move(b));
-}
-
-// A version-1 snapshot whose pairs are `pairs` copies of ana–ben (one is well formed).
-std::string v1_snapshot_with_pairs(std::uint32_t pairs) {
-    std::string b = "RELSCORE";
-    put<std::uint32_t>(b, 1);
-    put<double>(b, 0.5);
-    put<std::uint32_t>(b, 1);
-    put_string(b, "email");
-    put<double>(b, 1.0);
     put<std::int64_t>(b, sixty_days);
     put<std::int64_t>(b, t_newest);
     put<std::uint32_t>(b, 2);
@@ -159,7 +132,7 @@ std::string v1_snapshot_with_pairs(std::uint32_t pairs) {
         put<std::uint32_t>(b, 1);        // states
         put<std::uint16_t>(b, 0);        // channel
         put<std::uint8_t>(b, 0);         // dir
-        put<double>(b, 0.5);
+        put<double>(b, value);
         put<std::int64_t>(b, t_newest);
     }
     return with_checksum(std::move(b));
@@ -168,8 +141,8 @@ std::string v1_snapshot_with_pairs(std::uint32_t pairs) {
 }  // namespace
 
 TEST_CASE("loading refuses a pair that appears twice", "[snapshot][errors]") {
-    CHECK(scorer::from_bytes(v1_snapshot_with_pairs(1)).relationships() == 1);
-    const std::string msg = message_of<parse_error>([] { (void)scorer::from_bytes(v1_snapshot_with_pairs(2)); });
+    CHECK(scorer::from_bytes(v1_snapshot(0.5, 1.0, 1)).relationships() == 1);
+    const std::string msg = message_of<parse_error>([] { (void)scorer::from_bytes(v1_snapshot(0.5, 1.0, 2)); });
     CHECK(msg.find("corrupted snapshot: a pair appears twice") != std::string::npos);
 }
 

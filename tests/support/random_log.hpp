@@ -60,4 +60,13 @@ inline std::vector<interaction> random_log(std::uint64_t seed, const log_shape& 
     return log;  // in random time order: out-of-order by construction
 }
 
+// The default channels plus a power-law one ("chat") and a window one ("meeting"): every
+// kernel shape, for tests that must hold whatever the kernels.
+inline channel_registry with_every_kernel() {
+    channel_registry r = channel_registry::defaults();
+    r.define({"chat", 0.5, std::chrono::days{30}, decay_kernel::power_law(std::chrono::days{2}, 1.2)});
+    r.define({"meeting", 3.0, std::chrono::days{1}, decay_kernel::window(std::chrono::days{30})});
+    return r;
+}
+
 }  // namespace relscore::test
