@@ -69,7 +69,9 @@ double days_of(duration d);
 /// The name of a field in CSV headers and JSON keys: durations are `<name>_days`.
 template <typename Field>
 std::string column_name(const Field& f) {
-    return std::string(f.name) + (f.kind == field_kind::interval ? "_days" : "");
+    std::string name(f.name);
+    if (f.kind == field_kind::interval) name += "_days";  // appended, not operator+: GCC 12 warns (-Wrestrict) on that
+    return name;
 }
 
 /// The CSV/JSON names of `T`'s fields, in description order.
