@@ -237,18 +237,22 @@ public:
                 for (fresh_pair& f : fresh) f.row = &m_pair_index.find(key_of(f))->second;
             };
             fresh.clear();
+            fresh.reserve(groups.size());  // so that recording a new index entry cannot throw
             try {
                 // Known pairs are applied at once, while their partition is in cache.
-                std::size_t fresh_sums = 0;
                 for (std::uint32_t g = 0; g < groups.size(); ++g) {
                     const auto [it, inserted] = m_pair_index.try_emplace(events[groups[g].begin].pair_key, no_state);
                     if (inserted) {
-                        fresh.push_back({groups[g].first, g, sums_created_by(run_of(g)), &it->second});
-                        fresh_sums += fresh.back().sums;
+                        fresh.push_back({groups[g].first, g, 0, &it->second});
                         after_rehash();
                         continue;
                     }
                     for (const grouped_event& e : run_of(g)) apply_to_pair(it->second, e);
+                }
+                std::size_t fresh_sums = 0;
+                for (fresh_pair& f : fresh) {
+                    f.sums = sums_created_by(run_of(f.group));
+                    fresh_sums += f.sums;
                 }
                 // New pairs in order of first appearance, with room made once (rows, and
                 // sums in blocks of the exact size, so the pool has no holes and no slack);
