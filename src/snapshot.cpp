@@ -367,8 +367,9 @@ struct snapshot_codec {
     }
 
     static scorer load(std::string_view bytes, double expected_pairs_per_pair = 1.0) {
-        const auto [records, version] = checked_records(bytes);
-        reader r(records);
+        const auto checked = checked_records(bytes);
+        const std::uint32_t version = checked.second;  // not a structured binding: clang 14 cannot capture one
+        reader r(checked.first);
         scorer s = [&] {
             try {
                 return scorer(parse_config(r, version));
