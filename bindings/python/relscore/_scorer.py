@@ -165,14 +165,9 @@ _FAST_KIND = {str: "str", int: "int"}
 
 
 def _fast_micros(time: Any) -> Optional[int]:
-    """add()'s fast path: UNIX seconds (int or float) or an aware Timestamp, in
-    microseconds; None for any other type (the general path converts those)."""
-    kind = type(time)
-    if kind is int:
-        return int(time) * 1_000_000
-    if kind is float:
-        return round(time * 1_000_000)
-    if kind is pd.Timestamp and time.tzinfo is not None:
+    """add()'s fast path for an aware Timestamp, in microseconds; None for any other type
+    (seconds are the C++ add_common's, everything else the general path's)."""
+    if type(time) is pd.Timestamp and time.tzinfo is not None:
         return int(time.value) // 1000
     return None
 
@@ -539,7 +534,7 @@ class Scorer:
         # The common call (UNIX-seconds or Timestamp time, two str or two int ids, a
         # channel name, no weight) skips the general conversions: a Python loop of add()
         # is dominated by them. Seconds are converted in C++ (add_common), an aware
-        # Timestamp here. Anything the core refuses is retried on the general path,
+        # Timestamp below. Anything the core refuses is retried on the general path,
         # which says what was wrong (the core changes nothing when it refuses).
         if weight is None:
             kind = self._core.add_common(time, source, target, channel, mutual, self._ids)
