@@ -70,19 +70,28 @@ constexpr std::uint32_t oldest_readable_version = 1;
 // one field: 16 u32 counts (is_histogram below).
 template <typename T>
 constexpr bool is_histogram = false;
-template <std::size_t Bins>
-constexpr bool is_histogram<detail::log2_bins<Bins>> = true;
+template <bool Mutable>
+constexpr bool is_histogram<detail::histogram_ref<Mutable>> = true;
+
+// A field the format stores twice: the two paces were two decayed sums, each with its
+// reference time, and those times are always equal. Written again; read back, it must
+// equal the first.
+struct repeated_time {
+    const std::int64_t& first;
+};
 
 template <typename History, typename F>
 void history_fields(History& h, std::uint32_t version, F&& f) {
     f(h.conversations);
     f(h.mutual_initiated);
     f(h.late);
-    f(h.gaps);
-    f(h.pace_recent.value);
-    f(h.pace_recent.ref_us);
-    f(h.pace_long.value);
-    f(h.pace_long.ref_us);
+    auto gaps = h.gaps();
+    f(gaps);
+    f(h.pace.recent);
+    f(h.pace.ref_us);
+    f(h.pace.long_run);
+    repeated_time long_run_ref{h.pace.ref_us};
+    f(long_run_ref);
     for (std::size_t k = 0; k < h.dir.size(); ++k) {
         auto& d = h.dir[k];
         f(d.messages);
@@ -95,8 +104,10 @@ void history_fields(History& h, std::uint32_t version, F&& f) {
         f(d.wait_last_us);
         f(h.waiting[k]);
         f(h.answered_ever[k]);
-        f(h.latencies[k].latency);
-        f(h.latencies[k].censored);
+        auto latency = h.latency(static_cast<int>(k));
+        auto censored = h.censored(static_cast<int>(k));
+        f(latency);
+        f(censored);
     }
     if (version >= 3) f(h.opening);
 }
@@ -227,7 +238,7 @@ struct snapshot_codec {
                 using field_type = std::remove_cvref_t<decltype(field)>;
                 if constexpr (is_histogram<field_type>)
                     history_bytes += field.bins * sizeof(std::uint32_t);
-                else if constexpr (std::is_same_v<field_type, detail::history_opening>)
+                else if constexpr (std::is_same_v<field_type, detail::history_opening> || std::is_same_v<field_type, repeated_time>)
                     history_bytes += sizeof(std::uint64_t);
                 else
                     history_bytes += sizeof field;
@@ -308,6 +319,8 @@ struct snapshot_codec {
                         for (std::size_t k = 0; k < field.bins; ++k) w.put(field[k]);
                     } else if constexpr (std::is_same_v<field_type, detail::history_opening>) {
                         w.put(field.bits());
+                    } else if constexpr (std::is_same_v<field_type, repeated_time>) {
+                        w.put(field.first);
                     } else {
                         w.put(field);
                     }
@@ -431,13 +444,14 @@ struct snapshot_codec {
         const auto& o = h.opening;
         if (!o.known()) return true;
         const auto base = detail::direction_history::latency_base_us;
-        const auto k = static_cast<std::size_t>(o.dir() == 2 ? 0 : o.dir());
-        if (h.conversations == 0 || (o.dir() == 2 ? h.mutual_initiated : h.dir[k].initiated) == 0) return false;
+        using edges = detail::direction_history::latency_histogram;
+        const int k = o.dir() == 2 ? 0 : o.dir();
+        if (h.conversations == 0 || (o.dir() == 2 ? h.mutual_initiated : h.dir[static_cast<std::size_t>(k)].initiated) == 0) return false;
         if (o.dir() == 2) return o.first_wait() == fate::none;
         switch (o.first_wait()) {
-            case fate::open: return h.waiting[k];
-            case fate::answered: return h.latencies[k].latency[h.latencies[k].latency.bin_of(o.value_us(), base)] > 0;
-            case fate::censored: return h.latencies[k].censored[h.latencies[k].censored.bin_of(o.value_us(), base)] > 0;
+            case fate::open: return h.waiting[static_cast<std::size_t>(k)];
+            case fate::answered: return h.latency(k)[edges::bin_of(o.value_us(), base)] > 0;
+            case fate::censored: return h.censored(k)[edges::bin_of(o.value_us(), base)] > 0;
             case fate::none: return false;
         }
         return false;
@@ -606,6 +620,8 @@ struct snapshot_codec {
                         field.set_all(r.get<std::array<std::uint32_t, field_type::bins>>());
                     } else if constexpr (std::is_same_v<field_type, detail::history_opening>) {
                         field.set_bits(r.get<std::uint64_t>());
+                    } else if constexpr (std::is_same_v<field_type, repeated_time>) {
+                        if (r.get<std::int64_t>() != field.first) corrupt("a history's two pace sums at different times");
                     } else if constexpr (std::is_same_v<field_type, bool>) {
                         const auto v = r.get<std::uint8_t>();
                         if (v > 1) corrupt("an invalid flag");

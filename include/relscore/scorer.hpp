@@ -444,7 +444,7 @@ private:
         double top = 0;
         for (const auto& sum : m_states.sums(m_pairs[idx].states)) top = std::max(top, sum.value);
         if (m_config.insight.conversations)
-            top = std::max({top, m_history[idx].pace_recent.value, m_history[idx].pace_long.value});
+            top = std::max({top, m_history[idx].pace.recent, m_history[idx].pace.long_run});
         return top;
     }
 

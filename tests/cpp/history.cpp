@@ -1,6 +1,6 @@
-// The conversation history's histograms keep a byte per count until one passes 255
-// (detail/history.hpp). Widening must lose nothing: in place, through merge, copy and
-// snapshots, and in the answers built on it.
+// A pair's five histograms keep 4 bits per count until one passes 15, then all move to
+// 32-bit counts (detail/history.hpp). Widening must lose nothing: in place, through
+// merge, copy, the direction swap and snapshots, and in the answers built on it.
 
 #include "support/catch.hpp"
 
@@ -11,68 +11,112 @@
 #include <random>
 
 using namespace relscore;
+using histograms = detail::history_histograms;
 using bins = detail::log2_bins<16>;
+using counts = std::array<std::array<std::uint64_t, 16>, histograms::count>;
 
 namespace {
 
-// The histogram of `values` and the plain counts it must hold.
-std::pair<bins, std::array<std::uint64_t, 16>> fill(std::mt19937_64& rng, int n, std::int64_t base) {
-    bins h;
-    std::array<std::uint64_t, 16> expected{};
+constexpr std::int64_t base = 60;
+
+// Adds n values to histogram h (mostly into one bin, so that it passes 15 long before the
+// others) and counts them plainly in `expected`.
+void fill(std::mt19937_64& rng, histograms& hs, counts& expected, histograms::which h, int n) {
     for (int i = 0; i < n; ++i) {
-        // Mostly one bin, so it passes 255 long before the others.
         const std::int64_t v = rng() % 4 == 0 ? static_cast<std::int64_t>(rng() % (base << 14)) : base * 3;
-        h.add(v, base);
-        ++expected[bins::bin_of(v, base)];
+        detail::histogram_ref<true>(hs, h).add(v, base);
+        ++expected[h][bins::bin_of(v, base)];
     }
-    return {h, expected};
 }
 
-void check_counts(const bins& h, const std::array<std::uint64_t, 16>& expected) {
-    std::uint64_t total = 0;
-    for (std::size_t k = 0; k < 16; ++k) {
-        CHECK(h[k] == expected[k]);
-        total += expected[k];
+void check_counts(const histograms& hs, const counts& expected) {
+    for (std::size_t h = 0; h < histograms::count; ++h) {
+        const detail::histogram_ref<false> ref(hs, histograms::which(h));
+        std::uint64_t total = 0;
+        for (std::size_t k = 0; k < 16; ++k) {
+            CHECK(ref[k] == expected[h][k]);
+            total += expected[h][k];
+        }
+        CHECK(ref.total() == total);
+        CHECK(bins(ref).total() == total);  // a standalone copy holds the same counts
     }
-    CHECK(h.total() == total);
+}
+
+std::uint64_t largest(const counts& c) {
+    std::uint64_t top = 0;
+    for (const auto& h : c) top = std::max(top, *std::max_element(h.begin(), h.end()));
+    return top;
 }
 
 }  // namespace
 
-TEST_CASE("histogram counts outgrow a byte without losing one", "[history]") {
+TEST_CASE("histogram counts outgrow 4 bits without losing one", "[history]") {
     std::mt19937_64 rng(5);
-    for (const int n : {10, 255, 256, 300, 5000}) {
-        auto [h, expected] = fill(rng, n, 60);
-        check_counts(h, expected);
-        CHECK((h.heap_bytes() > 0) == (*std::max_element(expected.begin(), expected.end()) > 255));
+    for (const int n : {3, 15, 16, 40, 5000}) {
+        for (const auto h : {histograms::gaps, histograms::latency0, histograms::censored1}) {
+            CAPTURE(n, static_cast<int>(h));
+            histograms hs;
+            counts expected{};
+            fill(rng, hs, expected, histograms::latency1, 5);  // another histogram, narrow so far
+            fill(rng, hs, expected, h, n);
+            check_counts(hs, expected);
+            CHECK((hs.heap_bytes() > 0) == (largest(expected) > 15));
 
-        const bins copy = h;  // a deep copy: changing it leaves h alone
-        bins changed = copy;
-        changed.add(60 * 3, 60);
-        check_counts(copy, expected);
-        CHECK(changed[bins::bin_of(180, 60)] == expected[bins::bin_of(180, 60)] + 1);
-        CHECK(copy == h);
-        CHECK_FALSE(changed == h);
+            const histograms copy = hs;  // a deep copy: changing it leaves hs alone
+            histograms changed = copy;
+            detail::histogram_ref<true>(changed, h).add(base * 3, base);
+            check_counts(copy, expected);
+            CHECK(copy == hs);
+            CHECK_FALSE(changed == hs);
 
-        auto [other, other_expected] = fill(rng, 200, 60);  // narrow + (narrow or wide)
-        bins merged = other;
-        merged.merge(h);
-        for (std::size_t k = 0; k < 16; ++k) other_expected[k] += expected[k];
-        check_counts(merged, other_expected);
+            histograms other;  // narrow + (narrow or wide), and the reverse
+            counts other_expected{};
+            fill(rng, other, other_expected, h, 10);
+            histograms merged = other;
+            for (std::size_t g = 0; g < histograms::count; ++g) {
+                detail::histogram_ref<true>(merged, histograms::which(g)).merge(detail::histogram_ref<false>(hs, histograms::which(g)));
+                for (std::size_t k = 0; k < 16; ++k) other_expected[g][k] += expected[g][k];
+            }
+            check_counts(merged, other_expected);
 
-        bins loaded, reloaded = other;  // what a snapshot loader does, into a fresh and a used histogram
-        std::array<std::uint32_t, 16> counts{};
-        for (std::size_t k = 0; k < 16; ++k) counts[k] = h[k];
-        loaded.set_all(counts);
-        reloaded.set_all(counts);
-        CHECK(loaded == h);
-        CHECK(reloaded == h);
+            histograms swapped = hs;  // directions exchanged, twice: back where it was
+            swapped.swap(histograms::latency0, histograms::latency1);
+            counts swapped_expected = expected;
+            std::swap(swapped_expected[histograms::latency0], swapped_expected[histograms::latency1]);
+            check_counts(swapped, swapped_expected);
+            swapped.swap(histograms::latency0, histograms::latency1);
+            CHECK(swapped == hs);
+
+            // What a snapshot loader does, histogram by histogram, into a fresh and a used set.
+            histograms loaded, reloaded = other;
+            for (std::size_t g = 0; g < histograms::count; ++g) {
+                std::array<std::uint32_t, 16> c{};
+                for (std::size_t k = 0; k < 16; ++k) c[k] = static_cast<std::uint32_t>(expected[g][k]);
+                loaded.set_all(histograms::which(g), c);
+                reloaded.set_all(histograms::which(g), c);
+            }
+            CHECK(loaded == hs);
+            CHECK(reloaded == hs);
+        }
+    }
+}
+
+TEST_CASE("a count taken back leaves the others alone, narrow or wide", "[history]") {
+    for (const int n : {2, 40}) {
+        histograms hs;
+        detail::histogram_ref<true> ref(hs, histograms::censored0);
+        for (int i = 0; i < n; ++i) ref.add(base * 3, base);
+        ref.add(base * 100, base);
+        ref.remove(base * 100, base);
+        CHECK(ref[bins::bin_of(base * 3, base)] == static_cast<std::uint32_t>(n));
+        CHECK(ref[bins::bin_of(base * 100, base)] == 0);
+        CHECK(ref.total() == static_cast<std::uint64_t>(n));
     }
 }
 
 TEST_CASE("a pair with hundreds of daily touches answers as counted, through a snapshot", "[history]") {
     // 400 contacts 25 hours apart: each gap is a touch gap (over a day) in the 1-2 day bin,
-    // which passes 255; a saved and loaded scorer holds the same history.
+    // which passes 15 (and 255); a saved and loaded scorer holds the same history.
     scorer s;
     const timestamp t0 = parse_time("2026-01-01T09:00:00Z");
     for (int day = 0; day < 400; ++day)

@@ -187,3 +187,30 @@ TEST_CASE("loading checks every value, not only the checksum", "[snapshot][error
         CHECK(msg.find("1.75") != std::string::npos);
     }
 }
+
+TEST_CASE("loading refuses a history whose two pace sums have different times", "[snapshot][errors]") {
+    // The format keeps a reference time for each pace sum; they are always equal (one is
+    // kept in memory), so a snapshot where they differ is corrupt, not merely unusual.
+    scorer s;
+    const timestamp t = from_micros(t_newest);
+    interaction e{t, "ana", "ben", "email"};
+    const double w = 2.5;
+    e.weight = w;
+    s.add(e);
+    std::string bytes = s.to_bytes();
+    std::string pattern;  // the paces: recent, its time, long-run, its time again
+    put(pattern, w);
+    put(pattern, t_newest);
+    put(pattern, w);
+    put(pattern, t_newest);
+    const auto at = bytes.find(pattern);
+    REQUIRE(at != std::string::npos);
+    REQUIRE(bytes.find(pattern, at + 1) == std::string::npos);
+    bytes.resize(bytes.size() - 8);  // format 4's checksum
+    CHECK_NOTHROW(scorer::from_bytes(with_checksum(bytes)));
+    const std::int64_t other = t_newest - 1;
+    std::memcpy(bytes.data() + at + 24, &other, sizeof other);
+    const std::string msg = message_of<parse_error>([&] { (void)scorer::from_bytes(with_checksum(bytes)); });
+    CHECK(msg.find("corrupted snapshot") != std::string::npos);
+    CHECK(msg.find("pace") != std::string::npos);
+}

@@ -37,8 +37,7 @@ public:
     /// One interaction of weight w at t: dir 0 lo→hi, 1 hi→lo, 2 mutual. `first`: the
     /// pair's first; `previous`: the pair's newest time before it.
     void record(pair_history& h, std::uint8_t dir, double w, std::int64_t t, bool first, std::int64_t previous) const {
-        h.pace_recent.add(dir == 2 ? 2 * w : w, t, m_trend_horizon_us);
-        h.pace_long.add(dir == 2 ? 2 * w : w, t, 4 * m_trend_horizon_us);
+        h.pace.add(dir == 2 ? 2 * w : w, t, m_trend_horizon_us);
         if (!first && t < previous) {
             ++h.late;
             return;
@@ -48,7 +47,7 @@ public:
             ++h.conversations;
             ++(dir == 2 ? h.mutual_initiated : h.dir[dir].initiated);
         }
-        if (!first && t - previous > m_touch_gap_us) h.gaps.add(t - previous, m_touch_gap_us);
+        if (!first && t - previous > m_touch_gap_us) h.gaps().add(t - previous, m_touch_gap_us);
         if (dir == 2) {
             got_in_touch(h, 0, t);
             got_in_touch(h, 1, t);
@@ -109,7 +108,7 @@ public:
         r.messages = d.messages;
         r.waits = d.waits;
         r.answered = d.answered;
-        direction_history::latency_histogram censored = h.latencies[k].censored;
+        direction_history::latency_histogram censored(h.censored(k));
         r.resolved = d.answered + censored.total();
         if (h.waiting[k]) {  // the open wait: censored at how long it has been watched so far
             const std::int64_t watched = std::min(t - d.wait_first_us, d.wait_last_us + m_reply_window_us - d.wait_first_us);
@@ -119,7 +118,7 @@ public:
         }
         r.reply_rate = r.resolved ? static_cast<double>(r.answered) / static_cast<double>(r.resolved) : 0.0;
         const auto quantile = [&](double q) -> std::optional<duration> {
-            if (auto v = km_quantile(h.latencies[k].latency, censored, direction_history::latency_base_us, q))
+            if (auto v = km_quantile(h.latency(k), censored, direction_history::latency_base_us, q))
                 return duration{static_cast<duration::rep>(std::llround(*v))};
             return std::nullopt;
         };
@@ -139,7 +138,7 @@ public:
     [[nodiscard]] trend trend_at(const pair_history& h, std::int64_t first_us, std::int64_t t) const {
         trend out;
         // Paces (weight per unit of time): 4·recent/long is the ratio of the two averages.
-        const double recent = h.pace_recent.at(t, m_trend_horizon_us), long_run = h.pace_long.at(t, 4 * m_trend_horizon_us);
+        const double recent = h.pace.recent_at(t, m_trend_horizon_us), long_run = h.pace.long_run_at(t, m_trend_horizon_us);
         if (long_run <= 0) return out;
         out.change_over_horizon = 4 * recent / long_run - 1;
         out.rate_per_day = out.change_over_horizon / (m_trend_horizon_us / 86400e6);
@@ -156,9 +155,9 @@ public:
     [[nodiscard]] rhythm rhythm_at(const pair_history& h, std::int64_t last_us, std::int64_t t,
                                    std::int64_t max_time_us) const {
         rhythm out;
-        out.gaps = h.gaps.total();
+        out.gaps = h.gaps().total();
         out.learned = out.gaps > 0;
-        const double typical = out.learned ? *binned_quantile(h.gaps, m_touch_gap_us, 0.5)
+        const double typical = out.learned ? *binned_quantile(h.gaps(), m_touch_gap_us, 0.5)
                                            : static_cast<double>(m_config.new_tie_rhythm.count());
         const auto gap_us = std::max(static_cast<std::int64_t>(std::llround(typical)), m_config.min_rhythm.count());
         out.typical_gap = duration{gap_us};
@@ -177,7 +176,7 @@ private:
     void expire_wait(pair_history& h, int k) const {
         direction_history& d = h.dir[k];
         const std::int64_t watched = d.wait_last_us + m_reply_window_us - d.wait_first_us;
-        h.latencies[k].censored.add(watched, direction_history::latency_base_us);
+        h.censored(k).add(watched, direction_history::latency_base_us);
         h.opening.wait_ended(k, history_opening::fate::censored, watched);
         h.waiting[k] = false;
     }
@@ -194,7 +193,8 @@ private:
         std::swap(f.dir[0], f.dir[1]);
         std::swap(f.waiting[0], f.waiting[1]);
         std::swap(f.answered_ever[0], f.answered_ever[1]);
-        std::swap(f.latencies[0], f.latencies[1]);
+        f.histograms.swap(pair_history::which::latency0, pair_history::which::latency1);
+        f.histograms.swap(pair_history::which::censored0, pair_history::which::censored1);
         f.opening = h.opening.flipped();
         return f;
     }
@@ -213,14 +213,12 @@ private:
             --older.conversations;
             --(opener == 2 ? older.mutual_initiated : older.dir[opener].initiated);
         }
-        if (silence > m_touch_gap_us) older.gaps.add(silence, m_touch_gap_us);
-        older.gaps.merge(newer.gaps);
-        older.pace_recent.merge(newer.pace_recent, m_trend_horizon_us);
-        older.pace_long.merge(newer.pace_long, 4 * m_trend_horizon_us);
+        if (silence > m_touch_gap_us) older.gaps().add(silence, m_touch_gap_us);
+        older.gaps().merge(newer.gaps());
+        older.pace.merge(newer.pace, m_trend_horizon_us);
         for (int k = 0; k < 2; ++k) {
             direction_history& x = older.dir[k];
             const direction_history& y = newer.dir[k];
-            direction_latencies& lat = older.latencies[k];
             bool continued = false;  // older's open wait goes on as newer's first wait
             if (older.waiting[k]) {
                 const bool in_window = newer_first - x.wait_last_us <= m_reply_window_us;
@@ -228,7 +226,7 @@ private:
                     continued = true;
                 } else if (opener != k && in_window) {  // newer's first interaction answers it
                     ++x.answered;
-                    lat.latency.add(newer_first - x.wait_first_us, direction_history::latency_base_us);
+                    older.latency(k).add(newer_first - x.wait_first_us, direction_history::latency_base_us);
                     older.opening.wait_ended(k, history_opening::fate::answered, newer_first - x.wait_first_us);
                     older.waiting[k] = false;
                 } else {
@@ -239,16 +237,16 @@ private:
             x.waits += y.waits - (continued ? 1 : 0);
             x.answered += y.answered;
             x.initiated += y.initiated;
-            lat.latency.merge(newer.latencies[k].latency);
-            lat.censored.merge(newer.latencies[k].censored);
+            older.latency(k).merge(newer.latency(k));
+            older.censored(k).merge(newer.censored(k));
             std::int64_t wait_first = y.wait_first_us;
             if (continued) {  // newer's first wait really began at older's
                 const std::int64_t shift = newer_first - x.wait_first_us;
                 const std::int64_t v = newer.opening.value_us();
                 switch (newer.opening.first_wait()) {
                     case history_opening::fate::open: wait_first = x.wait_first_us; break;
-                    case history_opening::fate::answered: move(lat.latency, v, v + shift); break;
-                    case history_opening::fate::censored: move(lat.censored, v, v + shift); break;
+                    case history_opening::fate::answered: move(older.latency(k), v, v + shift); break;
+                    case history_opening::fate::censored: move(older.censored(k), v, v + shift); break;
                     case history_opening::fate::none: break;
                 }
                 if (newer.opening.first_wait() != history_opening::fate::open)
@@ -264,7 +262,7 @@ private:
     }
 
     // One count of `h` moves from value `from` to value `to`.
-    static void move(direction_history::latency_histogram& h, std::int64_t from, std::int64_t to) {
+    static void move(histogram_ref<true> h, std::int64_t from, std::int64_t to) {
         h.remove(from, direction_history::latency_base_us);
         h.add(to, direction_history::latency_base_us);
     }
@@ -275,9 +273,8 @@ private:
         mine.conversations += theirs.conversations;
         mine.mutual_initiated += theirs.mutual_initiated;
         mine.late += theirs.late;
-        mine.gaps.merge(theirs.gaps);
-        mine.pace_recent.merge(theirs.pace_recent, m_trend_horizon_us);
-        mine.pace_long.merge(theirs.pace_long, 4 * m_trend_horizon_us);
+        mine.gaps().merge(theirs.gaps());
+        mine.pace.merge(theirs.pace, m_trend_horizon_us);
         mine.opening = history_opening{};  // neither side's opening is the pair's any more
         for (int d = 0; d < 2; ++d) {
             direction_history& x = mine.dir[d];
@@ -288,8 +285,8 @@ private:
             x.initiated += y.initiated;
             x.attempts_before_first_answer += mine.answered_ever[d] ? 0 : y.attempts_before_first_answer;
             mine.answered_ever[d] = mine.answered_ever[d] || theirs.answered_ever[d];
-            mine.latencies[d].latency.merge(theirs.latencies[d].latency);
-            mine.latencies[d].censored.merge(theirs.latencies[d].censored);
+            mine.latency(d).merge(theirs.latency(d));
+            mine.censored(d).merge(theirs.censored(d));
             if (theirs_newer) {
                 if (mine.waiting[d]) expire_wait(mine, d);
                 x.streak = y.streak;
@@ -297,7 +294,7 @@ private:
                 x.wait_first_us = y.wait_first_us;
                 x.wait_last_us = y.wait_last_us;
             } else if (theirs.waiting[d]) {  // the older side's open wait: unanswered as far as we know
-                mine.latencies[d].censored.add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
+                mine.censored(d).add(y.wait_last_us + m_reply_window_us - y.wait_first_us,
                                                direction_history::latency_base_us);
             }
         }
@@ -309,7 +306,7 @@ private:
         if (h.waiting[k]) {
             if (t - d.wait_last_us <= m_reply_window_us) {
                 ++d.answered;
-                h.latencies[k].latency.add(t - d.wait_first_us, direction_history::latency_base_us);
+                h.latency(k).add(t - d.wait_first_us, direction_history::latency_base_us);
                 h.opening.wait_ended(k, history_opening::fate::answered, t - d.wait_first_us);
                 h.waiting[k] = false;
             } else {

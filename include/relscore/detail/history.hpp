@@ -20,6 +20,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 #include <relscore/detail/decay.hpp>
 #include <relscore/version.hpp>
@@ -27,24 +28,13 @@
 RELSCORE_BEGIN_NAMESPACE
 namespace detail {
 
-/// Counts in bins [0, base), [base, 2·base), [2·base, 4·base), ... (the last bin is open).
-/// Counts are kept in one byte each until any of them would pass 255; the histogram then
-/// moves its counts to 32-bit ones on the heap (most pairs never get there: 16 bytes plus
-/// a null pointer instead of 64 bytes).
+/// Counts in bins [0, base), [base, 2·base), [2·base, 4·base), ... (the last bin is open),
+/// 32 bits each: a standalone histogram (a query's working copy). A pair's own histograms
+/// are packed tighter, in history_histograms below; both answer through the same calls.
 template <std::size_t Bins>
 class log2_bins {
 public:
     static constexpr std::size_t bins = Bins;
-
-    log2_bins() = default;
-    log2_bins(const log2_bins& o) : m_narrow(o.m_narrow), m_wide(o.m_wide ? std::make_unique<wide_counts>(*o.m_wide) : nullptr) {}
-    log2_bins& operator=(const log2_bins& o) {
-        if (this != &o) *this = log2_bins(o);
-        return *this;
-    }
-    log2_bins(log2_bins&&) noexcept = default;
-    log2_bins& operator=(log2_bins&&) noexcept = default;
-    ~log2_bins() = default;
 
     /// 0 below base, else 1 + floor(log2(value / base)), at most Bins − 1: in integers
     /// (floor(log2(x)) depends only on floor(x) for x ≥ 1), so exact at every bin edge.
@@ -62,63 +52,152 @@ public:
         return static_cast<double>(base) * std::exp2(static_cast<double>(k));
     }
 
-    /// The count of bin k.
-    [[nodiscard]] std::uint32_t operator[](std::size_t k) const noexcept { return m_wide ? (*m_wide)[k] : m_narrow[k]; }
-    void add(std::int64_t value, std::int64_t base) { increase(bin_of(value, base), 1); }
-    /// Takes back one add(value) (its bin must hold a count).
-    void remove(std::int64_t value, std::int64_t base) noexcept {
-        const std::size_t k = bin_of(value, base);
-        if (m_wide)
-            --(*m_wide)[k];
-        else
-            --m_narrow[k];
+    log2_bins() = default;
+    /// A copy of any histogram with the same bins (a pair's packed one, say).
+    template <class Histogram>
+    explicit log2_bins(const Histogram& h) noexcept {
+        for (std::size_t k = 0; k < Bins; ++k) m_counts[k] = h[k];
     }
-    void merge(const log2_bins& o) {
-        for (std::size_t k = 0; k < Bins; ++k)
-            if (const std::uint32_t n = o[k]) increase(k, n);
-    }
-    /// Sets every bin's count (a snapshot loader: one check for the width, not one per bin).
-    void set_all(const std::array<std::uint32_t, Bins>& counts) {
-        if (m_wide || *std::max_element(counts.begin(), counts.end()) > narrow_max) {
-            if (!m_wide) m_wide = std::make_unique<wide_counts>();
-            *m_wide = counts;
-            return;
-        }
-        for (std::size_t k = 0; k < Bins; ++k) m_narrow[k] = static_cast<std::uint8_t>(counts[k]);
-    }
+
+    [[nodiscard]] std::uint32_t operator[](std::size_t k) const noexcept { return m_counts[k]; }
+    void add(std::int64_t value, std::int64_t base) noexcept { ++m_counts[bin_of(value, base)]; }
     [[nodiscard]] std::uint64_t total() const noexcept {
         std::uint64_t n = 0;
-        for (std::size_t k = 0; k < Bins; ++k) n += (*this)[k];
+        for (const std::uint32_t c : m_counts) n += c;
         return n;
     }
-    /// Heap bytes held (the 32-bit counts, once a count passed 255).
+
+private:
+    std::array<std::uint32_t, Bins> m_counts{};
+};
+
+/// The five histograms of a pair's history (touch gaps; by direction, answered latencies
+/// and censored waits), 16 bins each. Counts are kept in 4 bits, a histogram in one
+/// 64-bit word, until any count of the five would pass 15; then all five move to 32-bit
+/// counts in one block on the heap. A pair with a handful of interactions never gets
+/// there: 48 bytes for the five instead of 120 (a byte per count and a pointer each).
+class history_histograms {
+public:
+    static constexpr std::size_t bins = 16;
+    static constexpr std::size_t count = 5;
+    enum which : std::uint8_t { gaps = 0, latency0 = 1, censored0 = 2, latency1 = 3, censored1 = 4 };
+    using edges = log2_bins<bins>;
+
+    history_histograms() = default;
+    history_histograms(const history_histograms& o)
+        : m_narrow(o.m_narrow), m_wide(o.m_wide ? std::make_unique<wide_counts>(*o.m_wide) : nullptr) {}
+    history_histograms& operator=(const history_histograms& o) {
+        if (this != &o) *this = history_histograms(o);
+        return *this;
+    }
+    history_histograms(history_histograms&&) noexcept = default;
+    history_histograms& operator=(history_histograms&&) noexcept = default;
+    ~history_histograms() = default;
+
+    /// The count of bin k of histogram h.
+    [[nodiscard]] std::uint32_t get(which h, std::size_t k) const noexcept {
+        return m_wide ? (*m_wide)[h * bins + k] : static_cast<std::uint32_t>((m_narrow[h] >> (4 * k)) & narrow_max);
+    }
+    /// Adds n to bin k of histogram h.
+    void increase(which h, std::size_t k, std::uint32_t n) {
+        if (!m_wide && get(h, k) + std::uint64_t{n} > narrow_max) widen();
+        if (m_wide)
+            (*m_wide)[h * bins + k] += n;
+        else
+            m_narrow[h] += std::uint64_t{n} << (4 * k);
+    }
+    /// Takes one count from bin k of histogram h (it must hold one).
+    void decrease(which h, std::size_t k) noexcept {
+        if (m_wide)
+            --(*m_wide)[h * bins + k];
+        else
+            m_narrow[h] -= std::uint64_t{1} << (4 * k);
+    }
+    /// Sets every bin of histogram h (a snapshot loader).
+    void set_all(which h, const std::array<std::uint32_t, bins>& counts) {
+        if (!m_wide && *std::max_element(counts.begin(), counts.end()) > narrow_max) widen();
+        if (m_wide) {
+            std::copy(counts.begin(), counts.end(), m_wide->begin() + h * bins);
+            return;
+        }
+        std::uint64_t word = 0;
+        for (std::size_t k = 0; k < bins; ++k) word |= std::uint64_t{counts[k]} << (4 * k);
+        m_narrow[h] = word;
+    }
+    /// Exchanges histograms x and y (a history seen from the other side swaps directions).
+    void swap(which x, which y) noexcept {
+        std::swap(m_narrow[x], m_narrow[y]);
+        if (m_wide) std::swap_ranges(m_wide->begin() + x * bins, m_wide->begin() + (x + 1) * bins, m_wide->begin() + y * bins);
+    }
+    /// Heap bytes held (the 32-bit counts, once a count passed 15).
     [[nodiscard]] std::size_t heap_bytes() const noexcept { return m_wide ? sizeof(wide_counts) : 0; }
 
-    friend bool operator==(const log2_bins& x, const log2_bins& y) noexcept {
-        for (std::size_t k = 0; k < Bins; ++k)
-            if (x[k] != y[k]) return false;
+    friend bool operator==(const history_histograms& x, const history_histograms& y) noexcept {
+        for (std::size_t h = 0; h < count; ++h)
+            for (std::size_t k = 0; k < bins; ++k)
+                if (x.get(which(h), k) != y.get(which(h), k)) return false;
         return true;
     }
 
 private:
-    using wide_counts = std::array<std::uint32_t, Bins>;
-    static constexpr std::uint32_t narrow_max = std::numeric_limits<std::uint8_t>::max();
+    using wide_counts = std::array<std::uint32_t, count * bins>;
+    static constexpr std::uint32_t narrow_max = 15;
 
-    void increase(std::size_t k, std::uint32_t n) {
-        if (!m_wide && std::uint32_t{m_narrow[k]} + n > narrow_max) widen();
-        if (m_wide)
-            (*m_wide)[k] += n;
-        else
-            m_narrow[k] = static_cast<std::uint8_t>(m_narrow[k] + n);
-    }
     void widen() {
         auto wide = std::make_unique<wide_counts>();
-        for (std::size_t k = 0; k < Bins; ++k) (*wide)[k] = m_narrow[k];
+        for (std::size_t h = 0; h < count; ++h)
+            for (std::size_t k = 0; k < bins; ++k) (*wide)[h * bins + k] = get(which(h), k);
         m_wide = std::move(wide);
     }
 
-    std::array<std::uint8_t, Bins> m_narrow{};
-    std::unique_ptr<wide_counts> m_wide;  // null until a count passes 255
+    std::array<std::uint64_t, count> m_narrow{};  // histogram h, bin k: bits [4k, 4k + 4) of word h
+    std::unique_ptr<wide_counts> m_wide;          // null until a count passes 15
+};
+
+/// One of a pair's histograms, by reference: what log2_bins offers, on the packed counts.
+template <bool Mutable>
+class histogram_ref {
+    using owner_type = std::conditional_t<Mutable, history_histograms, const history_histograms>;
+
+public:
+    static constexpr std::size_t bins = history_histograms::bins;
+    using edges = history_histograms::edges;
+
+    histogram_ref(owner_type& owner, history_histograms::which h) noexcept : m_owner(&owner), m_which(h) {}
+
+    [[nodiscard]] std::uint32_t operator[](std::size_t k) const noexcept { return m_owner->get(m_which, k); }
+    [[nodiscard]] std::uint64_t total() const noexcept {
+        std::uint64_t n = 0;
+        for (std::size_t k = 0; k < bins; ++k) n += (*this)[k];
+        return n;
+    }
+    void add(std::int64_t value, std::int64_t base) const
+        requires Mutable
+    {
+        m_owner->increase(m_which, edges::bin_of(value, base), 1);
+    }
+    /// Takes back one add(value) (its bin must hold a count).
+    void remove(std::int64_t value, std::int64_t base) const noexcept
+        requires Mutable
+    {
+        m_owner->decrease(m_which, edges::bin_of(value, base));
+    }
+    template <bool M>
+    void merge(const histogram_ref<M>& o) const
+        requires Mutable
+    {
+        for (std::size_t k = 0; k < bins; ++k)
+            if (const std::uint32_t n = o[k]) m_owner->increase(m_which, k, n);
+    }
+    void set_all(const std::array<std::uint32_t, bins>& counts) const
+        requires Mutable
+    {
+        m_owner->set_all(m_which, counts);
+    }
+
+private:
+    owner_type* m_owner;
+    history_histograms::which m_which;
 };
 
 /// Geometric interpolation inside [lo, hi] at fraction f.
@@ -127,27 +206,30 @@ private:
 }
 
 /// The value below which a fraction q of the binned sample lies (nullopt if empty).
-template <std::size_t Bins>
-[[nodiscard]] std::optional<double> binned_quantile(const log2_bins<Bins>& h, std::int64_t base, double q) {
+template <class Histogram>
+[[nodiscard]] std::optional<double> binned_quantile(const Histogram& h, std::int64_t base, double q) {
+    using edges = log2_bins<Histogram::bins>;
     const auto n = static_cast<double>(h.total());
     if (n == 0) return std::nullopt;
     const double target = q * n;
     double below = 0;
-    for (std::size_t k = 0; k < Bins; ++k) {
+    for (std::size_t k = 0; k < Histogram::bins; ++k) {
         const double c = h[k];
         if (c > 0 && below + c >= target)
-            return geometric_between(log2_bins<Bins>::lower(k, base), log2_bins<Bins>::upper(k, base), (target - below) / c);
+            return geometric_between(edges::lower(k, base), edges::upper(k, base), (target - below) / c);
         below += c;
     }
-    return log2_bins<Bins>::upper(Bins - 1, base);
+    return edges::upper(Histogram::bins - 1, base);
 }
 
 /// Actuarial Kaplan–Meier: the time by which a fraction p of attempts is answered, from
 /// binned event times and binned censoring times; nullopt if fewer than p are ever
 /// answered by the estimate (e.g. most attempts are never answered).
-template <std::size_t Bins>
-[[nodiscard]] std::optional<double> km_quantile(const log2_bins<Bins>& events, const log2_bins<Bins>& censored,
-                                                std::int64_t base, double p) {
+template <class Events, class Censored>
+[[nodiscard]] std::optional<double> km_quantile(const Events& events, const Censored& censored, std::int64_t base, double p) {
+    static_assert(Events::bins == Censored::bins);
+    constexpr std::size_t Bins = Events::bins;
+    using edges = log2_bins<Bins>;
     double at_risk = static_cast<double>(events.total() + censored.total());
     double survival = 1.0;
     const double target = 1.0 - p;
@@ -159,7 +241,7 @@ template <std::size_t Bins>
         // missed by a rounding error, which would move the quantile to the next answered bin.
         if (next <= target + 1e-12 && d > 0) {
             const double f = (survival - target) / (survival - next);
-            return geometric_between(log2_bins<Bins>::lower(k, base), log2_bins<Bins>::upper(k, base), f);
+            return geometric_between(edges::lower(k, base), edges::upper(k, base), f);
         }
         survival = next;
         at_risk -= d + c;
@@ -173,7 +255,7 @@ template <std::size_t Bins>
 struct direction_history {
     static constexpr std::size_t latency_bins = 16;  // 1 minute .. 2^14 minutes (11 days), then open
     static constexpr std::int64_t latency_base_us = 60'000'000;
-    using latency_histogram = log2_bins<latency_bins>;
+    using latency_histogram = log2_bins<latency_bins>;  ///< a standalone copy (a query's)
 
     std::uint32_t messages = 0;        ///< directed interactions a→b (mutual ones excluded)
     std::uint32_t waits = 0;           ///< waits for an answer (runs of a→b messages)
@@ -187,14 +269,6 @@ struct direction_history {
     // fill what would be padding there, keeping this at 40 bytes).
 
     friend bool operator==(const direction_history&, const direction_history&) = default;
-};
-
-/// How one direction's waits ended.
-struct direction_latencies {
-    direction_history::latency_histogram latency;   ///< answered waits, by time to the answer
-    direction_history::latency_histogram censored;  ///< unanswered waits, by how long they were watched
-
-    friend bool operator==(const direction_latencies&, const direction_latencies&) = default;
 };
 
 /// How a pair's history began: the direction of its first interaction and what became of
@@ -239,38 +313,81 @@ private:
     std::uint64_t m_bits = unknown_dir;
 };
 
-/// Everything a pair remembers beyond its decayed volumes. What every interaction touches
+/// The two paces of a pair (both directions' weight, decayed with the trend horizon H
+/// and with 4·H): two decayed sums (detail/decay.hpp) that every interaction updates at
+/// the same time, so they share one reference time.
+struct pace_sums {
+    double recent = 0.0;    ///< at ref_us, decayed with H
+    double long_run = 0.0;  ///< at ref_us, decayed with 4·H
+    std::int64_t ref_us = 0;
+
+    /// Weight w at t into both (exactly what two decayed_sum::add calls give).
+    void add(double w, std::int64_t t_us, double horizon_us) noexcept { add_both(w, w, t_us, horizon_us); }
+    /// Adds another pair's paces (decayed_sum::merge, twice).
+    void merge(const pace_sums& o, double horizon_us) noexcept {
+        add_both(o.recent, o.long_run, o.ref_us, horizon_us);
+    }
+    [[nodiscard]] double recent_at(std::int64_t t_us, double horizon_us) const noexcept {
+        return decayed_sum{recent, ref_us}.at(t_us, horizon_us);
+    }
+    [[nodiscard]] double long_run_at(std::int64_t t_us, double horizon_us) const noexcept {
+        return decayed_sum{long_run, ref_us}.at(t_us, 4 * horizon_us);
+    }
+
+    friend bool operator==(const pace_sums&, const pace_sums&) = default;
+
+private:
+    void add_both(double r_value, double l_value, std::int64_t t_us, double horizon_us) noexcept {
+        decayed_sum r{recent, ref_us}, l{long_run, ref_us};
+        r.add(r_value, t_us, horizon_us);
+        l.add(l_value, t_us, 4 * horizon_us);
+        recent = r.value;
+        long_run = l.value;
+        ref_us = r.ref_us;
+    }
+};
+
+/// Everything a pair remembers beyond its decayed volumes. What an interaction touches
 /// comes first: 128 bytes, two whole cache lines (the struct is line-aligned); the five
-/// histograms follow (24 bytes each while their counts fit a byte), then the opening:
-/// 256 bytes in all.
+/// histograms follow, touched when a touch gap or a wait ends (40 bytes while their
+/// counts fit 4 bits): 192 bytes in all.
 struct alignas(64) pair_history {
     static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
-    using gap_histogram = log2_bins<gap_bins>;
+    using gap_histogram = log2_bins<gap_bins>;   ///< a standalone copy (a query's)
+    using which = history_histograms::which;
 
     std::uint32_t conversations = 0; ///< runs of interactions with gaps within the reply window
     std::uint32_t mutual_initiated = 0;  ///< conversations opened by a mutual interaction
     std::uint32_t late = 0;          ///< interactions older than the pair's newest (volumes only)
     std::array<bool, 2> waiting{};        ///< by direction, as `dir`: a wait for an answer is open
     std::array<bool, 2> answered_ever{};  ///< by direction: the other side ever got in touch
-    decayed_sum pace_recent;         ///< both directions' weight, decayed with the trend horizon H
-    decayed_sum pace_long;           ///< the same, decayed with 4·H
+    pace_sums pace;                  ///< both directions' weight, decayed with H and 4·H
     std::array<direction_history, 2> dir;  ///< 0: lo→hi, 1: hi→lo
-    // Cold: touched when a touch gap or a wait ends.
-    gap_histogram gaps;              ///< gaps between consecutive touches
-    std::array<direction_latencies, 2> latencies;  ///< by direction, as `dir`
     history_opening opening;         ///< how the history began (merge() joins on it)
+    // Cold: touched when a touch gap or a wait ends.
+    history_histograms histograms;   ///< gaps, and by direction latencies and censored waits
 
-    /// Heap bytes of the histograms whose counts outgrew a byte.
-    [[nodiscard]] std::size_t heap_bytes() const noexcept {
-        std::size_t n = gaps.heap_bytes();
-        for (const auto& l : latencies) n += l.latency.heap_bytes() + l.censored.heap_bytes();
-        return n;
+    /// Gaps between consecutive touches.
+    [[nodiscard]] histogram_ref<true> gaps() noexcept { return {histograms, which::gaps}; }
+    [[nodiscard]] histogram_ref<false> gaps() const noexcept { return {histograms, which::gaps}; }
+    /// Direction k's answered waits, by time to the answer.
+    [[nodiscard]] histogram_ref<true> latency(int k) noexcept { return {histograms, k == 0 ? which::latency0 : which::latency1}; }
+    [[nodiscard]] histogram_ref<false> latency(int k) const noexcept {
+        return {histograms, k == 0 ? which::latency0 : which::latency1};
     }
+    /// Direction k's unanswered waits, by how long they were watched.
+    [[nodiscard]] histogram_ref<true> censored(int k) noexcept { return {histograms, k == 0 ? which::censored0 : which::censored1}; }
+    [[nodiscard]] histogram_ref<false> censored(int k) const noexcept {
+        return {histograms, k == 0 ? which::censored0 : which::censored1};
+    }
+
+    /// Heap bytes of the histograms once their counts outgrew 4 bits.
+    [[nodiscard]] std::size_t heap_bytes() const noexcept { return histograms.heap_bytes(); }
 
     friend bool operator==(const pair_history&, const pair_history&) = default;
 };
-static_assert(offsetof(pair_history, gaps) == 128, "what every interaction touches fills two cache lines");
-static_assert(sizeof(pair_history) == 256);
+static_assert(offsetof(pair_history, histograms) == 128, "what every interaction touches fills two cache lines");
+static_assert(sizeof(pair_history) == 192);
 
 }  // namespace detail
 RELSCORE_END_NAMESPACE
