@@ -151,8 +151,8 @@ void scorer::check_merge_totals(const scorer& other) const {
         double mine = 0;
         if (map[p.lo] && map[p.hi]) {
             const person_id x = *map[p.lo], y = *map[p.hi];
-            if (auto it = m_pair_index.find(pair_key(std::min(x, y), std::max(x, y))); it != m_pair_index.end())
-                mine = largest_sum(it->second);
+            if (const std::uint32_t row = m_pairs.find(pair_key(std::min(x, y), std::max(x, y))); row != no_row)
+                mine = largest_sum(row);
         }
         if (!detail::total_in_range(mine, other.largest_sum(theirs)))
             detail::throw_error<invalid_argument_error>(

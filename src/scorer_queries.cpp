@@ -78,9 +78,8 @@ explanation scorer::explain(person_id a, person_id b, std::size_t receipts,
     out.b = b;
     out.at = from_micros(t);
     out.strength = r.strength;
-    const auto it = m_pair_index.find(pair_key(std::min(a, b), std::max(a, b)));
-    if (it == m_pair_index.end()) return out;
-    const std::uint32_t pair = it->second;
+    const std::uint32_t pair = m_pairs.find(pair_key(std::min(a, b), std::max(a, b)));
+    if (pair == no_row) return out;
     const bool flipped = a > b;
     // Per stored direction (0: lo→hi), what each unit of its volume contributes (see
     // explanation): the weaker direction counts in full, the stronger one is discounted.

@@ -22,8 +22,8 @@ scorer_memory scorer::memory_usage() const noexcept {
         return m.bucket_count() * (sizeof(typename std::decay_t<decltype(m)>::value_type) + 1);
     };
     scorer_memory out;
-    out.pairs = outer(m_pairs);
-    out.pair_index = map_bytes(m_pair_index);
+    out.pairs = m_pairs.record_bytes();
+    out.pair_index = m_pairs.index_bytes();
     out.ties = nested(m_ties);
     out.people = outer(m_names) + map_bytes(m_ids);
     for (const auto& name : m_names)
@@ -46,7 +46,6 @@ void scorer::shrink_to_fit() {
     for (auto& ties : m_ties) ties.shrink_to_fit();
     m_ties.shrink_to_fit();
     m_names.shrink_to_fit();
-    m_pair_index.rehash(0);  // the fewest buckets that keep the maximum load factor
     m_ids.rehash(0);
 }
 RELSCORE_END_NAMESPACE

@@ -663,9 +663,9 @@ struct snapshot_codec {
         // while each insert sat between two pairs' parsing).
         for (std::uint32_t idx = first_row; idx < s.m_pairs.size(); ++idx) {
             const auto& p = s.m_pairs[idx];
-            const auto [it, inserted] = s.m_pair_index.try_emplace(detail::pair_store::pair_key(p.lo, p.hi), idx);
+            const auto [row, inserted] = s.m_pairs.index(idx);
             if (inserted) continue;
-            if (it->second >= first_row) corrupt("a pair appears twice");
+            if (row >= first_row) corrupt("a pair appears twice");
             detail::throw_error<invalid_argument_error>(fmt::format(
                 "relscore::scorer::from_bytes_many(): the relationship of '{}' and '{}' is in snapshot {} and in "
                 "an earlier one: from_bytes_many() combines scorers of disjoint relationships only (merge() "

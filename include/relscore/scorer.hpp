@@ -272,8 +272,8 @@ public:
         relationship r;
         r.a = a;
         r.b = b;
-        if (auto it = m_pair_index.find(pair_key(std::min(a, b), std::max(a, b))); it != m_pair_index.end())
-            fill(r, it->second, a > b, t);
+        if (const std::uint32_t row = m_pairs.find(pair_key(std::min(a, b), std::max(a, b))); row != no_row)
+            fill(r, row, a > b, t);
         return r;
     }
     [[nodiscard]] relationship between(std::string_view a, std::string_view b, std::optional<timestamp> at = {}) const {
@@ -389,8 +389,8 @@ private:
         require_conversations(where);
         if (a == b) detail::throw_error<invalid_argument_error>(std::string(where) + ": a person has no relationship with themself");
         const std::int64_t t = query_time(at, where);
-        const auto it = m_pair_index.find(pair_key(std::min(a, b), std::max(a, b)));
-        return {it == m_pair_index.end() ? no_pair : it->second, a > b, t};
+        const std::uint32_t row = m_pairs.find(pair_key(std::min(a, b), std::max(a, b)));
+        return {row == no_row ? no_pair : row, a > b, t};
     }
 
     [[nodiscard]] relscore::trend trend_at(std::uint32_t pair, std::int64_t t) const {

@@ -214,3 +214,43 @@ TEST_CASE("loading refuses a history whose two pace sums have different times", 
     CHECK(msg.find("corrupted snapshot") != std::string::npos);
     CHECK(msg.find("pace") != std::string::npos);
 }
+
+namespace {
+// Every pair of the table is found by its people, with the table's strength.
+void check_finds_every_pair(const scorer& s) {
+    const auto t = s.table();
+    REQUIRE(t.size() == s.relationships());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const relationship r = t.row(i), found = s.between(r.a, r.b, t.at);
+        CHECK(found.interactions == r.interactions);
+        CHECK(found.first_interaction == r.first_interaction);
+        CHECK(found.last_interaction == r.last_interaction);
+    }
+}
+}  // namespace
+
+TEST_CASE("a copied, moved or assigned scorer finds its own pairs", "[snapshot][index]") {
+    // The pair index reads each row's key from the scorer's own records
+    // (detail/pair_table.hpp): a copy must index its records, not the original's.
+    scorer original = random_scorer(11);
+    const std::string bytes = original.to_bytes();
+    scorer copy = original;
+    original.add({from_micros(t_newest), "zoe", "yan", "email"});  // changes the original only
+    CHECK(copy.to_bytes() == bytes);
+    CHECK(copy.relationships() + 1 == original.relationships());
+    check_finds_every_pair(copy);
+    CHECK_THROWS_AS(copy.between("zoe", "yan"), unknown_person_error);
+
+    scorer moved = std::move(copy);
+    CHECK(moved.to_bytes() == bytes);
+    moved.add({from_micros(t_newest), "ana", "zoe", "email"});  // a new pair, indexed in the moved records
+    CHECK(moved.between("ana", "zoe").interactions == 1);
+    copy = original;  // assignment indexes its own records too
+    original.add({from_micros(t_newest), "ana", "yan", "email"});
+    CHECK(copy.between("zoe", "yan").interactions == 1);
+    CHECK(copy.relationships() + 1 == original.relationships());
+    check_finds_every_pair(copy);
+    moved = copy;
+    CHECK(moved.between("zoe", "yan").interactions == 1);
+    CHECK_THROWS_AS(moved.between("ana", "zoe"), unknown_person_error);
+}

@@ -4,8 +4,9 @@
 ///
 /// - People are interned to dense ids (`person_id`): `m_names[id]`, and `m_ids` back.
 /// - An undirected pair {lo, hi} (lo < hi) is row `idx` of the per-pair arrays, found
-///   through one flat hash map keyed by (lo << 32 | hi): `m_pairs[idx]` (the record every
-///   interaction touches: times, counts, touches, where its sums are), `m_history[idx]`
+///   by its key (lo << 32 | hi) through the index of `m_pairs` (detail/pair_table.hpp):
+///   `m_pairs[idx]` (the record every interaction touches: times, counts, touches, where
+///   its sums are), `m_history[idx]`
 ///   (conversation history, detail/history.hpp), and the optional `m_events[idx]`
 ///   (retained events) and `m_windows[idx]` (events of window kernels).
 /// - A pair's decayed sums, one per (kernel component, direction) it has used, are one
@@ -39,6 +40,7 @@
 #include <relscore/detail/decay.hpp>
 #include <relscore/detail/history.hpp>
 #include <relscore/detail/kernels.hpp>
+#include <relscore/detail/pair_table.hpp>
 #include <relscore/detail/state_blocks.hpp>
 #include <relscore/detail/validation.hpp>
 #include <relscore/error.hpp>
@@ -62,6 +64,7 @@ public:
           m_retain_events(config.insight.retain_events) {}
 
     static constexpr std::uint32_t no_state = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::uint32_t no_row = std::numeric_limits<std::uint32_t>::max();  // pair_table's
 
     // ---- what is stored -----------------------------------------------------------------
 
@@ -122,14 +125,18 @@ public:
     // The pair's row, and whether it is new. A new row is not yet in its people's tie
     // lists: find_or_add_pair() adds it at once, link_ties() many rows in one pass.
     std::pair<std::uint32_t, bool> insert_pair(person_id lo, person_id hi) {
-        const auto [it, inserted] = m_pair_index.try_emplace(pair_key(lo, hi), static_cast<std::uint32_t>(m_pairs.size()));
-        if (inserted) add_row(lo, hi);
-        return {it->second, inserted};
+        if (const std::uint32_t row = m_pairs.find(pair_key(lo, hi)); row != no_row) return {row, false};
+        grow_pairs(m_pairs.size() + 1);  // so that nothing below can fail half-way
+        const auto row = static_cast<std::uint32_t>(m_pairs.size());
+        add_row(lo, hi);
+        m_pairs.index(row);
+        return {row, true};
     }
 
-    // A new pair's row (the index entry is the caller's).
+    // A new pair's row, not yet indexed (the caller's: m_pairs.index(row), with room
+    // reserved by grow_pairs() so that neither fails).
     void add_row(person_id lo, person_id hi) {
-        m_pairs.push_back({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
+        m_pairs.add({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
         if (m_conversations) m_history.emplace_back();
         if (m_retain_events) m_events.emplace_back();
         if (m_kernels.has_windows) m_windows.emplace_back();
@@ -188,8 +195,9 @@ public:
         return m_kernels.name_rank[x.channel] < m_kernels.name_rank[y.channel];
     }
 
-    // Applies a validated batch (detail/batch_grouping.hpp): grouped by pair, one hash probe
-    // per pair and slice, each pair's records touched while hot, each pair's interactions
+    // Applies a validated batch (detail/batch_grouping.hpp): grouped by pair, one index
+    // lookup per pair and slice (and a second to index a new pair once its record exists),
+    // each pair's records touched while hot, each pair's interactions
     // in time_order(). New pairs are created in order of first appearance. The state is
     // bit-identical to adding the batch one by one in time_order().
     // `make(i)`: interaction i resolved (grouped_event; its index is ignored).
@@ -217,7 +225,6 @@ public:
             std::uint32_t first;  // index of its first interaction in the slice
             std::uint32_t group;
             std::uint32_t sums;   // decayed sums its run creates
-            std::uint32_t* row;   // its index entry (no_state until its row exists)
         };
         std::vector<fresh_pair> fresh;
         for (std::size_t base = 0; base < n;) {
@@ -228,59 +235,52 @@ public:
             const auto groups = grouping.groups();
             const auto run_of = [&](std::uint32_t g) { return events.subspan(groups[g].begin, groups[g].end - groups[g].begin); };
             const auto key_of = [&](const fresh_pair& f) { return events[groups[f.group].begin].pair_key; };
-            // New pairs enter the index as they are met (one probe per pair, known or new),
-            // their rows come later: a rehash moves every entry, so find them again then.
-            std::size_t buckets = m_pair_index.bucket_count();
-            const auto after_rehash = [&] {
-                if (m_pair_index.bucket_count() == buckets) return;
-                buckets = m_pair_index.bucket_count();
-                for (fresh_pair& f : fresh) f.row = &m_pair_index.find(key_of(f))->second;
-            };
             fresh.clear();
-            fresh.reserve(groups.size());  // so that recording a new index entry cannot throw
+            // Known pairs are applied at once, while their partition is in cache.
+            for (std::uint32_t g = 0; g < groups.size(); ++g) {
+                const std::uint32_t row = m_pairs.find(events[groups[g].begin].pair_key);
+                if (row == no_row) {
+                    fresh.push_back({groups[g].first, g, 0});
+                    continue;
+                }
+                for (const grouped_event& e : run_of(g)) apply_to_pair(row, e);
+            }
+            std::size_t fresh_sums = 0;
+            for (fresh_pair& f : fresh) {
+                f.sums = sums_created_by(run_of(f.group));
+                fresh_sums += f.sums;
+            }
+            // New pairs in order of first appearance, with room made once (rows and their
+            // index, and sums in blocks of the exact size, so the pool has no holes and no
+            // slack); their records are then written in order while each one's events are
+            // read as one run.
+            boost::sort::spreadsort::integer_sort(  // a radix sort on `first`: ~5x std::sort here
+                fresh.begin(), fresh.end(), [](const fresh_pair& f, unsigned shift) { return f.first >> shift; },
+                [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
+            grow_pairs(m_pairs.size() + fresh.size());
+            m_states.reserve_more(fresh_sums);
+            const auto first_fresh = static_cast<std::uint32_t>(m_pairs.size());
+            // The new rows enter the index and their people's tie lists once they are all
+            // made, even if making one runs out of memory: the index inserts in one tight
+            // loop, where the processor overlaps their cache misses (room is reserved
+            // above, so they cannot fail).
+            const auto index_and_link = [&] {
+                for (auto row = first_fresh; row < m_pairs.size(); ++row) m_pairs.index(row);
+                link_ties(first_fresh);
+            };
             try {
-                // Known pairs are applied at once, while their partition is in cache.
-                for (std::uint32_t g = 0; g < groups.size(); ++g) {
-                    const auto [it, inserted] = m_pair_index.try_emplace(events[groups[g].begin].pair_key, no_state);
-                    if (inserted) {
-                        fresh.push_back({groups[g].first, g, 0, &it->second});
-                        after_rehash();
-                        continue;
-                    }
-                    for (const grouped_event& e : run_of(g)) apply_to_pair(it->second, e);
-                }
-                std::size_t fresh_sums = 0;
-                for (fresh_pair& f : fresh) {
-                    f.sums = sums_created_by(run_of(f.group));
-                    fresh_sums += f.sums;
-                }
-                // New pairs in order of first appearance, with room made once (rows, and
-                // sums in blocks of the exact size, so the pool has no holes and no slack);
-                // their records are then written in order while each one's events are read
-                // as one run.
-                boost::sort::spreadsort::integer_sort(  // a radix sort on `first`: ~5x std::sort here
-                    fresh.begin(), fresh.end(), [](const fresh_pair& f, unsigned shift) { return f.first >> shift; },
-                    [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
-                grow_pairs(m_pairs.size() + fresh.size());
-                after_rehash();
-                m_states.reserve_more(fresh_sums);
-                const auto first_fresh = static_cast<std::uint32_t>(m_pairs.size());
                 for (const fresh_pair& f : fresh) {
                     const std::uint64_t key = key_of(f);
                     const auto pair = static_cast<std::uint32_t>(m_pairs.size());
                     add_row(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
-                    *f.row = pair;
                     if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
                     for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
                 }
-                link_ties(first_fresh);
             } catch (...) {
-                // Out of memory: no index entry may point at a row that was never made.
-                for (const fresh_pair& f : fresh)
-                    if (const auto it = m_pair_index.find(key_of(f)); it != m_pair_index.end() && it->second == no_state)
-                        m_pair_index.erase(it);
+                index_and_link();
                 throw;
             }
+            index_and_link();
             base += m;
         }
     }
@@ -349,9 +349,10 @@ public:
 
     // Room for `pairs` pairs in all, without rehashing or reallocation.
     void reserve_pairs(std::size_t pairs) {
-        m_pair_index.reserve(pairs);
         m_pairs.reserve(pairs);
         if (m_conversations) m_history.reserve(pairs);
+        if (m_retain_events) m_events.reserve(pairs);
+        if (m_kernels.has_windows) m_windows.reserve(pairs);
     }
 
     // One validated interaction of pair `idx`.
@@ -430,8 +431,7 @@ public:
     boost::unordered_flat_map<std::string, person_id, string_hash, std::equal_to<>> m_ids;
     std::vector<std::vector<std::uint32_t>> m_ties;  // person -> their pairs
 
-    boost::unordered_flat_map<std::uint64_t, std::uint32_t> m_pair_index;  // pair_key -> row
-    std::vector<pair_record> m_pairs;                  // per pair
+    pair_table<pair_record> m_pairs;                   // per pair, with the index pair_key -> row
     state_blocks m_states;                             // every pair's decayed sums
     std::vector<pair_history> m_history;               // per pair, if m_conversations
     std::vector<std::vector<retained_event>> m_events;   // per pair, if m_retain_events
