@@ -5,7 +5,8 @@
 //   exception into a status code and a thread-local message: no exception crosses into C.
 // - The C++ calls used here give the strong guarantee, and outputs are written only after
 //   the work succeeded, so a failed call changes nothing the caller can see.
-// - Handles are plain structs wrapping C++ objects; the C side only ever sees pointers.
+// - Handles are plain structs wrapping C++ objects; the C side only ever sees pointers
+//   (c_api_support.hpp, shared with c_api_relationships.cpp: the relationship queries).
 
 #include <relscore/relscore.h>
 
@@ -24,76 +25,11 @@
 #include <relscore/relscore.hpp>
 #include <relscore/snapshot.hpp>
 
-struct relscore_config {
-    relscore::scorer_config config;
-};
-struct relscore_scorer {
-    relscore::scorer scorer;
-};
-struct relscore_table {
-    relscore::relationship_table table;
-    std::vector<std::string> names;   // copies, so rows outlive changes to the scorer
-    std::vector<std::size_t> order;   // row order to present
-};
+#include "c_api_support.hpp"
+
+using namespace relscore::c_api;
 
 namespace {
-
-thread_local std::string last_error;  // NOLINT: the documented per-thread message
-
-// An error raised by this file (NULL handles, I/O), carrying its status.
-struct c_api_error {
-    relscore_status status;
-    std::string message;
-};
-
-[[noreturn]] void fail(relscore_status status, std::string message) {
-    throw c_api_error{status, std::move(message)};
-}
-
-template <typename T>
-void require(const T* pointer, const char* function, const char* argument) {
-    if (pointer == nullptr) fail(RELSCORE_ERROR_INVALID_ARGUMENT, fmt::format("{}(): {} is NULL", function, argument));
-}
-
-relscore_status record(relscore_status status, std::string message) noexcept {
-    try {
-        last_error = std::move(message);
-    } catch (...) {  // no memory for the message: keep the status
-    }
-    return status;
-}
-
-// Runs `body`, mapping every exception to a status and a message.
-template <typename Body>
-relscore_status guarded(Body&& body) noexcept {
-    try {
-        body();
-        return RELSCORE_OK;
-    } catch (const c_api_error& e) {
-        return record(e.status, e.message);
-    } catch (const relscore::parse_error& e) {
-        return record(RELSCORE_ERROR_PARSE, e.what());
-    } catch (const relscore::invalid_argument_error& e) {
-        return record(RELSCORE_ERROR_INVALID_ARGUMENT, e.what());
-    } catch (const relscore::unknown_person_error& e) {
-        return record(RELSCORE_ERROR_UNKNOWN_PERSON, e.what());
-    } catch (const relscore::time_order_error& e) {
-        return record(RELSCORE_ERROR_TIME_ORDER, e.what());
-    } catch (const relscore::config_mismatch_error& e) {
-        return record(RELSCORE_ERROR_CONFIG_MISMATCH, e.what());
-    } catch (const std::bad_alloc&) {
-        return record(RELSCORE_ERROR_OUT_OF_MEMORY, "relscore: out of memory");
-    } catch (const std::exception& e) {
-        return record(RELSCORE_ERROR_INTERNAL, std::string("relscore: internal error: ") + e.what());
-    } catch (...) {
-        return record(RELSCORE_ERROR_INTERNAL, "relscore: internal error: unknown exception");
-    }
-}
-
-std::optional<relscore::timestamp> query_time(int64_t at_us) {
-    if (at_us == RELSCORE_AT_NEWEST) return std::nullopt;
-    return relscore::from_micros(at_us);
-}
 
 relscore::interaction to_interaction(const relscore_interaction& in, const char* function) {
     require(in.source, function, "interaction source");
@@ -106,19 +42,6 @@ relscore::interaction to_interaction(const relscore_interaction& in, const char*
     if (in.has_weight != 0) out.weight = in.weight;
     out.mutual = in.mutual != 0;
     return out;
-}
-
-void fill(relscore_relationship& out, const relscore::relationship& r, const std::string& a, const std::string& b) {
-    out.a = a.c_str();
-    out.b = b.c_str();
-    out.a_id = r.a;
-    out.b_id = r.b;
-    out.strength = r.strength;
-    out.volume_ab = r.volume_ab;
-    out.volume_ba = r.volume_ba;
-    out.reciprocity = r.reciprocity;
-    out.last_interaction_us = r.last_interaction ? relscore::to_micros(*r.last_interaction) : 0;
-    out.interactions = r.interactions;
 }
 
 std::vector<std::string> copy_strings(const char* const* strings, std::size_t n, const char* function,
@@ -346,84 +269,6 @@ relscore_status relscore_person_name(const relscore_scorer* scorer, uint32_t id,
     });
 }
 
-relscore_status relscore_between(const relscore_scorer* scorer, const char* a, const char* b, int64_t at_us,
-                                 relscore_relationship* out) {
-    return guarded([&] {
-        require(scorer, "relscore_between", "scorer");
-        require(a, "relscore_between", "a");
-        require(b, "relscore_between", "b");
-        require(out, "relscore_between", "out");
-        const relscore::scorer& s = scorer->scorer;
-        const relscore::relationship r = s.between(a, b, query_time(at_us));
-        fill(*out, r, s.name(r.a), s.name(r.b));
-    });
-}
-
-relscore_status relscore_top(const relscore_scorer* scorer, const char* person, size_t k, int64_t at_us,
-                             relscore_relationship* out, size_t* count) {
-    return guarded([&] {
-        require(scorer, "relscore_top", "scorer");
-        require(person, "relscore_top", "person");
-        require(count, "relscore_top", "count");
-        if (k > 0) require(out, "relscore_top", "out");
-        const relscore::scorer& s = scorer->scorer;
-        const std::vector<relscore::relationship> top = s.top(person, k, query_time(at_us));
-        for (std::size_t i = 0; i < top.size(); ++i) fill(out[i], top[i], s.name(top[i].a), s.name(top[i].b));
-        *count = top.size();
-    });
-}
-
-// ---- tables -----------------------------------------------------------------------------
-
-relscore_status relscore_table_new(const relscore_scorer* scorer, int64_t at_us, int strongest_first,
-                                   relscore_table** out) {
-    return guarded([&] {
-        require(scorer, "relscore_table_new", "scorer");
-        require(out, "relscore_table_new", "out");
-        const relscore::scorer& s = scorer->scorer;
-        auto table = std::make_unique<relscore_table>();
-        table->table = s.table(query_time(at_us));
-        table->names.reserve(s.people());
-        for (relscore::person_id id = 0; id < s.people(); ++id) table->names.push_back(s.name(id));
-        if (strongest_first != 0) {
-            table->order = table->table.strongest_first();
-        } else {
-            table->order.resize(table->table.size());
-            for (std::size_t i = 0; i < table->order.size(); ++i) table->order[i] = i;
-        }
-        *out = table.release();
-    });
-}
-
-void relscore_table_free(relscore_table* table) { delete table; }
-
-size_t relscore_table_size(const relscore_table* table) { return table != nullptr ? table->order.size() : 0; }
-
-int64_t relscore_table_at(const relscore_table* table) {
-    return table != nullptr ? relscore::to_micros(table->table.at) : 0;
-}
-
-relscore_status relscore_table_row(const relscore_table* table, size_t row, relscore_relationship* out) {
-    return guarded([&] {
-        require(table, "relscore_table_row", "table");
-        require(out, "relscore_table_row", "out");
-        if (row >= table->order.size())
-            fail(RELSCORE_ERROR_INVALID_ARGUMENT,
-                 fmt::format("relscore_table_row(): row {} out of range (the table has {} rows)", row, table->order.size()));
-        const relscore::relationship_table& t = table->table;
-        const auto i = static_cast<Eigen::Index>(table->order[row]);
-        relscore::relationship r;
-        r.a = t.a[i];
-        r.b = t.b[i];
-        r.strength = t.strength[i];
-        r.volume_ab = t.volume_ab[i];
-        r.volume_ba = t.volume_ba[i];
-        r.reciprocity = t.reciprocity[i];
-        r.last_interaction = relscore::from_micros(t.last_interaction_us[i]);
-        r.interactions = static_cast<std::uint64_t>(t.interactions[i]);
-        fill(*out, r, table->names[r.a], table->names[r.b]);
-    });
-}
 
 // ---- snapshots --------------------------------------------------------------------------
 

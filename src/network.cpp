@@ -319,6 +319,17 @@ std::vector<intro_path> introductions(const scorer& s, std::string_view from, st
     return introductions(strength_matrix(s, opts.at), a, z, opts);
 }
 
+std::vector<intro_hop> intro_hops(const std::vector<intro_path>& chains) {
+    std::vector<intro_hop> out;
+    for (std::size_t k = 0; k < chains.size(); ++k) {
+        const auto& c = chains[k];
+        for (std::size_t i = 0; i < c.strengths.size(); ++i)
+            out.push_back({k + 1, i + 1, c.people[i], c.people[i + 1], c.strengths[i], c.strengths[i] / c.strongest_tie,
+                           c.product});
+    }
+    return out;
+}
+
 std::vector<meeting_suggestion> suggest_meetings(const Eigen::SparseMatrix<double>& graph, person_id person,
                                                  const suggest_options& opts) {
     constexpr const char* where = "relscore::suggest_meetings()";

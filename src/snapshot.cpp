@@ -409,7 +409,11 @@ struct snapshot_codec {
             try {
                 return f();
             } catch (const parse_error& e) {
-                throw parse_error(fmt::format("{}: snapshot {}: {}", where, k, e.what()));
+                // One prefix, naming the snapshot: from_bytes()'s own prefix is dropped.
+                constexpr std::string_view inner = "relscore::scorer::from_bytes(): ";
+                std::string_view why = e.what();
+                if (why.starts_with(inner)) why.remove_prefix(inner.size());
+                throw parse_error(fmt::format("{}: snapshot {}: {}", where, k, why));
             }
         };
         // Room for every snapshot's pairs at once (estimated from the sizes in bytes), so

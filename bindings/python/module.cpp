@@ -38,6 +38,7 @@ PYBIND11_MODULE(_core, m) {
             fields["due_item"] = relscore::bindings::field_list<relscore::due_item>();
             fields["strength_part"] = relscore::bindings::field_list<relscore::strength_part>();
             fields["receipt"] = relscore::bindings::field_list<relscore::receipt>();
+            fields["intro_hop"] = relscore::bindings::field_list<relscore::intro_hop>();
             return fields;
         },
         "The one description of each result type (relscore/describe.hpp): its name -> [(field, kind, doc)], in "

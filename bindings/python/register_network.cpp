@@ -16,17 +16,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 namespace relscore::bindings {
 namespace {
 
 using namespace py::literals;
-
-// (people, strengths, product) per chain; people by name.
-using chain_tuple = std::tuple<std::vector<std::string>, std::vector<double>, double>;
-// (a, b, score, common, via, via_strength)
 
 }  // namespace
 
@@ -64,16 +59,10 @@ void register_network(py::module_& m) {
                 py::gil_scoped_release release;
                 found = introductions(strength_matrix(s, o.at), from, to, o);
             }
-            std::vector<chain_tuple> out;
-            for (const auto& p : found) {
-                std::vector<std::string> names;
-                for (person_id v : p.people) names.push_back(s.name(v));
-                out.emplace_back(std::move(names), p.strengths, p.product);
-            }
-            return py::make_tuple(out, found.empty() ? 0.0 : found[0].strongest_tie);
+            return py::make_tuple(record_tuples(s, intro_hops(found)), found.empty() ? 0.0 : found[0].strongest_tie);
         },
         "scorer"_a, "a"_a, "z"_a, "paths"_a, "avoid"_a, "at_us"_a,
-        "The best chains from a to z: ([(people, strengths, product)], strongest tie).");
+        "The best chains from a to z: (hops as tuples of result_fields()['intro_hop'], strongest tie).");
     m.def(
         "suggest_meetings",
         [](const locked_scorer& locked, std::optional<std::string> person, std::size_t top, std::size_t max_intermediary_degree,

@@ -101,7 +101,7 @@ def main() -> None:
         cluster, client = None, Client(args.scheduler)
     else:
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.threads,
-                               memory_limit=args.memory_limit, dashboard_address=None)
+                               memory_limit=args.memory_limit, dashboard_address=":0")  # a free port
         client = Client(cluster)
     cores = sum(w["nthreads"] for w in client.scheduler_info()["workers"].values())
     print(f"cluster: {client.scheduler.address}, {len(client.scheduler_info()['workers'])} workers, {cores} threads")

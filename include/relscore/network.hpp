@@ -91,6 +91,36 @@ struct intro_options {
 [[nodiscard]] std::vector<intro_path> introductions(const scorer& s, std::string_view from, std::string_view to,
                                                     const intro_options& opts = {});
 
+/// One hop of a chain of introductions: what introductions() found, one row per tie, as
+/// the CLI's CSV and JSON and Python's frame show it (a chain is the list of its hops).
+struct intro_hop {
+    std::size_t path = 0;    ///< which chain: 1 = the best
+    std::size_t hop = 0;     ///< 1 = the tie of the chain's first person
+    person_id from = 0;
+    person_id to = 0;
+    double strength = 0;     ///< the tie from – to
+    double normalized = 0;   ///< strength / the strongest tie in the graph, in (0, 1]
+    double product = 0;      ///< the chain's worth: the product of its hops' normalized strengths
+};
+
+/// The one description of an intro hop (describe.hpp). New fields go at the end.
+template <>
+struct describe<intro_hop> {
+    static constexpr std::string_view name = "intro_hop";
+    static constexpr auto fields = std::tuple{
+        make_field("path", &intro_hop::path, field_kind::count, "which chain, 1 = the best"),
+        make_field("hop", &intro_hop::hop, field_kind::count, "the hop's place in its chain, 1 = from the first person"),
+        make_field("from", &intro_hop::from, field_kind::name, "who makes the introduction on this hop"),
+        make_field("to", &intro_hop::to, field_kind::name, "who is introduced to on this hop"),
+        make_field("strength", &intro_hop::strength, field_kind::real, "the strength of the tie between from and to"),
+        make_field("normalized", &intro_hop::normalized, field_kind::real, "strength divided by the strongest tie in the network"),
+        make_field("product", &intro_hop::product, field_kind::real, "the chain's worth: the product of its normalized strengths, in (0, 1]"),
+    };
+};
+
+/// The chains as rows of hops, chain by chain (path = 1 + its index in `chains`).
+[[nodiscard]] std::vector<intro_hop> intro_hops(const std::vector<intro_path>& chains);
+
 /// Two people with no tie, and why they should meet.
 struct meeting_suggestion {
     person_id a = 0;          ///< for suggest_meetings(person): the person asked about

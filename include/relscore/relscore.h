@@ -16,6 +16,9 @@
  * - Times are int64 microseconds since 1970-01-01T00:00:00Z (UTC); relscore_parse_time()
  *   converts ISO 8601 text or UNIX seconds. Queries take `RELSCORE_AT_NEWEST` for "at the
  *   newest interaction".
+ * - Structs the caller allocates and the library fills either never change
+ *   (relscore_relationship) or start with `struct_size` (relscore_relationship_info), so the
+ *   library can append members in a later version and still fill an older caller's struct.
  * - Strings are UTF-8 and NUL-terminated. Strings returned inside a
  *   `relscore_relationship` point into the object that filled it (scorer or table) and
  *   stay valid until that object is modified or freed; copy them to keep them.
@@ -120,6 +123,31 @@ typedef struct relscore_relationship {
     uint64_t interactions;      /**< count (a mutual interaction counts once) */
 } relscore_relationship;
 
+/**
+ * One relationship with every field of the C++ description (relscore::describe), filled by
+ * the `*_info` queries. The library can grow this struct without breaking callers compiled
+ * against an older relscore.h: the caller sets `struct_size` to the sizeof it was compiled
+ * with (RELSCORE_RELATIONSHIP_INFO_INIT does), and the library fills only that prefix. New
+ * members are only ever appended. relscore_relationship stays as it is for existing callers.
+ */
+typedef struct relscore_relationship_info {
+    size_t struct_size;          /**< sizeof(relscore_relationship_info) as the caller knows it */
+    const char* a;               /**< owned by the scorer or table that filled this */
+    const char* b;
+    uint32_t a_id, b_id;         /**< dense person ids inside the scorer */
+    double strength;             /**< S_ab */
+    double volume_ab;            /**< V_ab: decayed volume of a toward b */
+    double volume_ba;            /**< V_ba */
+    double reciprocity;          /**< r_ab in [0, 1] */
+    int64_t last_interaction_us; /**< newest interaction time; meaningful if `interactions` > 0 */
+    uint64_t interactions;       /**< count (a mutual interaction counts once) */
+    int64_t first_interaction_us; /**< first interaction time; meaningful if `interactions` > 0 */
+    uint64_t touches;            /**< touch periods with contact (the scorer's touch gap) */
+} relscore_relationship_info;
+
+/** Initializes a relscore_relationship_info (its struct_size; the rest zero). */
+#define RELSCORE_RELATIONSHIP_INFO_INIT {sizeof(relscore_relationship_info), NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+
 /* ---- library ------------------------------------------------------------------------ */
 
 /** The library's version, e.g. "0.1.0". Static storage. */
@@ -197,6 +225,20 @@ RELSCORE_C_API relscore_status relscore_between(const relscore_scorer* scorer, c
 RELSCORE_C_API relscore_status relscore_top(const relscore_scorer* scorer, const char* person, size_t k, int64_t at_us,
                                             relscore_relationship* out, size_t* count);
 
+/**
+ * relscore_between() with every field: `out->struct_size` must be set (see
+ * relscore_relationship_info); RELSCORE_ERROR_INVALID_ARGUMENT if it is smaller than the
+ * first version of the struct or larger than this library's.
+ */
+RELSCORE_C_API relscore_status relscore_between_info(const relscore_scorer* scorer, const char* a, const char* b,
+                                                     int64_t at_us, relscore_relationship_info* out);
+/**
+ * relscore_top() with every field: `out` has room for `k` elements of `out[0].struct_size`
+ * bytes each (set at least out[0].struct_size when k > 0); each element written gets it.
+ */
+RELSCORE_C_API relscore_status relscore_top_info(const relscore_scorer* scorer, const char* person, size_t k,
+                                                 int64_t at_us, relscore_relationship_info* out, size_t* count);
+
 /* ---- every relationship ------------------------------------------------------------- */
 
 /**
@@ -214,6 +256,9 @@ RELSCORE_C_API size_t relscore_table_size(const relscore_table* table);
 RELSCORE_C_API int64_t relscore_table_at(const relscore_table* table);
 /** Row `row` (0 <= row < size); its strings are owned by the table. */
 RELSCORE_C_API relscore_status relscore_table_row(const relscore_table* table, size_t row, relscore_relationship* out);
+/** relscore_table_row() with every field (`out->struct_size` must be set, as for relscore_between_info()). */
+RELSCORE_C_API relscore_status relscore_table_row_info(const relscore_table* table, size_t row,
+                                                       relscore_relationship_info* out);
 
 /* ---- snapshots ---------------------------------------------------------------------- */
 

@@ -8,11 +8,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace relscore::cli {
@@ -99,25 +101,37 @@ int stars_command::run() const {
         const auto order = t.strongest_first();
         for (std::size_t k = 0; k < std::min(order.size(), o.top.value_or(order.size())); ++k) rows.push_back(t.row(order[k]));
     }
-    table out{{"a", "b", "stars", "strength", "reciprocity", "touches", "known_days", "trend"}, 2};
+    // The relationship's described fields (relscore/describe.hpp) by name, with the stars
+    // after the pair and the derived columns last.
+    static constexpr std::array<std::string_view, 2> pair_fields{"a", "b"};
+    static constexpr std::array<std::string_view, 3> strength_fields{"strength", "reciprocity", "touches"};
+    static_assert(is_view_of<relationship>(pair_fields) && is_view_of<relationship>(strength_fields));
+    const bool exact = o.format == output_format::csv;
+    table out = record_table(s, rows, exact, {}, pair_fields);
+    table stars_column{{"stars"}, 0}, derived{{"known_days", "trend"}, 0};
+    if (exact) derived.header.push_back("trend_change");
     json doc{{"at", format_time(answer_time(s, when))}, {"relationships", json::array()}};
     for (const auto& r : rows) {
         const int n = stars(r, config);
         const trend tr = s.trend_of(r.a, r.b, when);
         const double known = r.first_interaction ? days_of(*r.last_interaction - *r.first_interaction) : 0;
-        out.rows.push_back({s.name(r.a), s.name(r.b), o.format == output_format::table ? star_text(n) : std::to_string(n),
-                            fmt::format("{:.4f}", r.strength), fmt::format("{:.3f}", r.reciprocity),
-                            std::to_string(r.touches), fmt::format("{:.0f}", known), trend_text(tr)});
-        doc["relationships"].push_back({{"a", s.name(r.a)},
-                                        {"b", s.name(r.b)},
-                                        {"stars", n},
-                                        {"strength", r.strength},
-                                        {"reciprocity", r.reciprocity},
-                                        {"touches", r.touches},
-                                        {"known_days", known},
-                                        {"trend", to_string(tr.direction)},
-                                        {"trend_change", tr.change_over_horizon}});
+        stars_column.rows.push_back({o.format == output_format::table ? star_text(n) : std::to_string(n)});
+        if (exact) {
+            derived.rows.push_back({fmt::format("{}", known), to_string(tr.direction), fmt::format("{}", tr.change_over_horizon)});
+        } else {
+            derived.rows.push_back({fmt::format("{:.0f}", known), trend_text(tr)});
+        }
+        json row = record_json(s, r, {}, pair_fields);
+        row["stars"] = n;
+        row.update(record_json(s, r, {}, strength_fields));
+        row["known_days"] = known;
+        row["trend"] = to_string(tr.direction);
+        row["trend_change"] = tr.change_over_horizon;
+        doc["relationships"].push_back(std::move(row));
     }
+    append_columns(out, stars_column);
+    append_columns(out, record_table(s, rows, exact, {}, strength_fields));
+    append_columns(out, derived);
     print_table(stdout, out, o.format, doc);
     return 0;
 }
@@ -129,8 +143,14 @@ int due_command::run() const {
     const scorer s = load_scorer(o.input);
     const auto when = parse_at(o.at);
     const auto items = o.person ? s.due(*o.person, o.top, when) : s.due_all(o.top, when);
-    // Every described field of a due item (describe<due_item>), then the derived stars and trend.
-    table out = record_table(s, items, o.format == output_format::csv);
+    // Every described field of a due item (describe<due_item>) in CSV and JSON; the table
+    // shows what to act on, times as dates. Then the derived stars and trend.
+    static constexpr std::array<std::string_view, 7> table_fields{"a", "b", "priority", "last_interaction",
+                                                                  "typical_gap", "due", "overdue"};
+    static_assert(is_view_of<due_item>(table_fields));
+    const field_view view = o.format == output_format::table ? field_view(table_fields) : field_view();
+    table out = record_table(s, items, o.format == output_format::csv, {}, view);
+    if (o.format == output_format::table) times_as_dates<due_item>(out, view);
     out.header.insert(out.header.end(), {"stars", "trend"});
     out.left.insert(out.left.end(), {false, false});
     json doc{{"at", format_time(answer_time(s, when))}, {"due", json::array()}};
@@ -170,11 +190,12 @@ int explain_command::run() const {
     const std::string& nb = s.name(pb);
 
     if (o.format == output_format::json) {
-        json doc{{"a", na},     {"b", nb},         {"at", format_time(x.at)},       {"strength", r.strength},
-                 {"stars", n},  {"volume_ab", r.volume_ab}, {"volume_ba", r.volume_ba}, {"reciprocity", r.reciprocity},
-                 {"interactions", r.interactions}, {"touches", r.touches},
-                 {"trend", record_json(s, tr)}};
-        // Described results (relscore/describe.hpp) print every field, durations as `<name>_days`.
+        // Described results (relscore/describe.hpp) print every field, durations as `<name>_days`:
+        // the relationship's at the top level, then the stars and each part of the story.
+        json doc{{"at", format_time(x.at)}};
+        doc.update(record_json(s, r));
+        doc["stars"] = n;
+        doc["trend"] = record_json(s, tr);
         doc["rhythm"] = rh ? record_json(s, *rh) : json(nullptr);
         doc["replies"] = {{"a_to_b", record_json(s, c.a_to_b)}, {"b_to_a", record_json(s, c.b_to_a)}};
         doc["parts"] = json::array();

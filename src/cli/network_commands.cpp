@@ -27,19 +27,24 @@ namespace {
 
 // ---- intro -------------------------------------------------------------------------------
 
+// CSV and JSON print every described field of each hop (relscore/describe.hpp); the
+// table is a view of the same hops, one line per chain.
 void print_intro(const scorer& s, const intro_command& opts, const std::vector<intro_path>& paths, timestamp at) {
+    const auto hops = intro_hops(paths);
     switch (opts.format) {
         case output_format::table: {
             std::vector<std::vector<std::string>> rows;
-            for (std::size_t k = 0; k < paths.size(); ++k) {
-                const auto& p = paths[k];
-                std::string chain = s.name(p.people[0]);
-                for (std::size_t i = 0; i < p.strengths.size(); ++i)
-                    chain += fmt::format(" -[{:.2f}]- {}", p.strengths[i], s.name(p.people[i + 1]));
-                rows.push_back({fmt::format("{}", k + 1), fmt::format("{:.4g}", p.product),
-                                fmt::format("{}", p.strengths.size()),
-                                fmt::format("{:.4f}", *std::min_element(p.strengths.begin(), p.strengths.end())),
-                                chain});
+            double weakest = 0;
+            for (const auto& h : hops) {  // chain by chain, hop 1 first
+                if (h.hop == 1) {
+                    rows.push_back({fmt::format("{}", h.path), fmt::format("{:.4g}", h.product), "", "", s.name(h.from)});
+                    weakest = h.strength;
+                }
+                weakest = std::min(weakest, h.strength);
+                auto& row = rows.back();
+                row[2] = fmt::format("{}", h.hop);
+                row[3] = fmt::format("{:.4f}", weakest);
+                row[4] += fmt::format(" -[{:.2f}]- {}", h.strength, s.name(h.to));
             }
             print_table(stdout, {{"rank", "product", "hops", "weakest", "chain"}, 0, rows, {false, false, false, false, true}},
                         output_format::table, {});
@@ -50,14 +55,7 @@ void print_intro(const scorer& s, const intro_command& opts, const std::vector<i
             break;
         }
         case output_format::csv:
-            fmt::print(stdout, "path,hop,from,to,strength,normalized,product\n");
-            for (std::size_t k = 0; k < paths.size(); ++k) {
-                const auto& p = paths[k];
-                for (std::size_t i = 0; i < p.strengths.size(); ++i)
-                    fmt::print(stdout, "{},{},{},{},{},{},{}\n", k + 1, i + 1, csv_quote(s.name(p.people[i])),
-                               csv_quote(s.name(p.people[i + 1])), p.strengths[i], p.strengths[i] / p.strongest_tie,
-                               p.product);
-            }
+            print_table(stdout, record_table(s, hops, true), output_format::csv, {});
             break;
         case output_format::json: {
             nlohmann::ordered_json doc;
@@ -65,17 +63,9 @@ void print_intro(const scorer& s, const intro_command& opts, const std::vector<i
             doc["from"] = opts.from;
             doc["to"] = opts.to;
             doc["strongest_tie"] = paths.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(paths[0].strongest_tie);
-            doc["paths"] = nlohmann::ordered_json::array();
-            for (const auto& p : paths) {
-                nlohmann::ordered_json path;
-                path["product"] = p.product;
-                path["cost"] = p.cost;
-                path["people"] = nlohmann::ordered_json::array();
-                for (person_id v : p.people) path["people"].push_back(s.name(v));
-                path["strengths"] = p.strengths;
-                doc["paths"].push_back(std::move(path));
-            }
-            fmt::print(stdout, "{}\n", doc.dump(2));
+            doc["hops"] = nlohmann::ordered_json::array();
+            for (const auto& h : hops) doc["hops"].push_back(record_json(s, h));
+            print_table(stdout, {}, output_format::json, doc);
             break;
         }
     }

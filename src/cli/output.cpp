@@ -105,6 +105,17 @@ void print_table(std::FILE* out, const table& given, output_format format, const
     for (const auto& row : t.rows) line([&](std::size_t c) { return row[c]; });
 }
 
+void append_columns(table& t, const table& more) {
+    const std::size_t before = t.header.size();
+    t.header.insert(t.header.end(), more.header.begin(), more.header.end());
+    if (t.left.empty())  // spelled out per column from here on
+        for (std::size_t c = 0; c < before; ++c) t.left.push_back(c < t.left_columns);
+    for (std::size_t c = 0; c < more.header.size(); ++c)
+        t.left.push_back(more.left.empty() ? c < more.left_columns : more.left[c]);
+    if (t.rows.empty()) t.rows.resize(more.rows.size());
+    for (std::size_t i = 0; i < more.rows.size(); ++i) t.rows[i].insert(t.rows[i].end(), more.rows[i].begin(), more.rows[i].end());
+}
+
 void print_relationships(std::FILE* out, const scorer& s, const std::vector<relationship>& rows, timestamp at,
                          output_format format) {
     print_records(out, s, rows, at, format, "relationships");

@@ -12,8 +12,11 @@
 // - A `channel` field prints the channel's name, a `side` field the person of the pair it
 //   names (record_pair), and a field absent for a result (field::absent_if: a mutual
 //   receipt's source) an empty cell or null.
-// - Views with columns that are not fields (due's stars and trend, a part's share) append
-//   them to the described table/JSON; explain's prose and stars still build a `table` by hand.
+// - A view shows some described fields, by name (field_view, checked at compile time with
+//   is_view_of): stars shows a relationship's, the due table a compact set of a due item's
+//   (CSV and JSON keep every field). Columns that are not fields (stars, trend, a part's
+//   share) are appended (append_columns). explain's header lines and replies table are
+//   prose over the described structs; its JSON prints them by the description.
 
 #include <relscore/scorer.hpp>
 
@@ -23,7 +26,11 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
+#include <array>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -156,14 +163,43 @@ nlohmann::ordered_json json_value(const record_view&, field_kind, E e) {
     return kind == field_kind::name || kind == field_kind::time || kind == field_kind::channel || kind == field_kind::side;
 }
 
-/// `rows` as a table of every described field: names and times left-aligned, the rest
-/// right-aligned; `exact` (CSV) prints reals and days exactly. An absent field is an
-/// empty cell; `pair` names the persons of `side` fields.
+/// A view of a described result: the names of the fields it shows, in its order (empty:
+/// every field, in description order). Check a view at compile time with is_view_of().
+using field_view = std::span<const std::string_view>;
+
+/// Whether every name of `view` is a field of `T` (for static_assert on a view's names,
+/// so a renamed field fails the build instead of dropping a column).
+template <described T, std::size_t N>
+[[nodiscard]] consteval bool is_view_of(const std::array<std::string_view, N>& view) {
+    const auto names = field_names<T>();
+    for (const auto& v : view)
+        if (std::find(names.begin(), names.end(), v) == names.end()) return false;
+    return true;
+}
+
+namespace detail {
+// Calls f(field) for the fields of `view` in its order, or every field if it is empty.
+template <described T, typename F>
+void for_each_view_field(field_view view, F&& f) {
+    if (view.empty()) {
+        for_each_field<T>(f);
+        return;
+    }
+    for (const std::string_view name : view)
+        for_each_field<T>([&](const auto& g) {
+            if (g.name == name) f(g);
+        });
+}
+}  // namespace detail
+
+/// `rows` as a table of the described fields of `view` (default: every field): names and
+/// times left-aligned, the rest right-aligned; `exact` (CSV) prints reals and days exactly.
+/// An absent field is an empty cell; `pair` names the persons of `side` fields.
 template <described T>
-table record_table(const scorer& s, const std::vector<T>& rows, bool exact, record_pair pair = {}) {
-    const detail::record_view view{s, pair};
+table record_table(const scorer& s, const std::vector<T>& rows, bool exact, record_pair pair = {}, field_view view = {}) {
+    const detail::record_view rv{s, pair};
     table t;
-    for_each_field<T>([&](const auto& f) {
+    detail::for_each_view_field<T>(view, [&](const auto& f) {
         t.header.push_back(exact ? column_name(f) : std::string(f.name));
         t.left.push_back(left_aligned(f.kind));
     });
@@ -171,25 +207,40 @@ table record_table(const scorer& s, const std::vector<T>& rows, bool exact, reco
     for (const auto& r : rows) {
         std::vector<std::string> cells;
         cells.reserve(t.header.size());
-        for_each_field<T>([&](const auto& f) {
-            cells.push_back(f.is_absent(r) ? std::string() : detail::cell_text(view, f.kind, f.get(r), exact, f.digits));
+        detail::for_each_view_field<T>(view, [&](const auto& f) {
+            cells.push_back(f.is_absent(r) ? std::string() : detail::cell_text(rv, f.kind, f.get(r), exact, f.digits));
         });
         t.rows.push_back(std::move(cells));
     }
     return t;
 }
 
-/// `r` as a JSON object of every described field, in description order (an absent field
-/// is null; `pair` names the persons of `side` fields).
+/// `r` as a JSON object of the described fields of `view` (default: every field, in
+/// description order); an absent field is null; `pair` names the persons of `side` fields.
 template <described T>
-nlohmann::ordered_json record_json(const scorer& s, const T& r, record_pair pair = {}) {
-    const detail::record_view view{s, pair};
+nlohmann::ordered_json record_json(const scorer& s, const T& r, record_pair pair = {}, field_view view = {}) {
+    const detail::record_view rv{s, pair};
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
-    for_each_field<T>([&](const auto& f) {
-        out[column_name(f)] = f.is_absent(r) ? nlohmann::ordered_json(nullptr) : detail::json_value(view, f.kind, f.get(r));
+    detail::for_each_view_field<T>(view, [&](const auto& f) {
+        out[column_name(f)] = f.is_absent(r) ? nlohmann::ordered_json(nullptr) : detail::json_value(rv, f.kind, f.get(r));
     });
     return out;
 }
+
+/// In a table from record_table(s, rows, false, pair, view), each time column as its date
+/// (YYYY-MM-DD), for compact views on a terminal.
+template <described T>
+void times_as_dates(table& t, field_view view = {}) {
+    std::size_t c = 0;
+    detail::for_each_view_field<T>(view, [&](const auto& f) {
+        if (f.kind == field_kind::time)
+            for (auto& row : t.rows) row[c] = row[c].substr(0, 10);
+        ++c;
+    });
+}
+
+/// Appends the columns of `more` (with as many rows) to `t`.
+void append_columns(table& t, const table& more);
 
 /// Prints `rows` in `format`: a table or CSV of every described field, or JSON
 /// `{"at": ..., "<list_key>": [ {...}, ... ]}`.

@@ -15,9 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace relscore;
@@ -89,15 +91,27 @@ TEST_CASE("relscore intro's chains are the library's, with the scorer's strength
 TEST_CASE("relscore intro --avoid and --format json", "[cli][network]") {
     const auto r = run({"intro", sample, "Sam Rivera", "Grace Liu", "--avoid", "Aisha Rahman", "--format", "json"});
     REQUIRE(r.status == 0);
-    const auto doc = nlohmann::json::parse(r.out);
+    const auto doc = nlohmann::ordered_json::parse(r.out);  // keys in the printed order
     CHECK(doc["from"] == "Sam Rivera");
     CHECK(doc["to"] == "Grace Liu");
-    REQUIRE(doc["paths"].size() == 3);
-    for (const auto& p : doc["paths"]) {
-        CHECK(p["people"].front() == "Sam Rivera");
-        CHECK(p["people"].back() == "Grace Liu");
-        for (const auto& who : p["people"]) CHECK(who != "Aisha Rahman");
-        CHECK(p["strengths"].size() + 1 == p["people"].size());
+    // The chains as rows of hops, every described field of a hop (relscore/describe.hpp).
+    const auto names = field_names<intro_hop>();
+    std::set<std::uint64_t> paths;
+    for (const auto& h : doc["hops"]) {
+        std::vector<std::string> keys;
+        for (const auto& [key, value] : h.items()) keys.push_back(key);
+        CHECK(keys == std::vector<std::string>(names.begin(), names.end()));
+        CHECK(h["from"] != "Aisha Rahman");
+        CHECK(h["to"] != "Aisha Rahman");
+        CHECK(h["normalized"].get<double>() == h["strength"].get<double>() / doc["strongest_tie"].get<double>());
+        if (h["hop"] == 1) CHECK(h["from"] == "Sam Rivera");
+        paths.insert(h["path"].get<std::uint64_t>());
+    }
+    CHECK(paths == std::set<std::uint64_t>{1, 2, 3});
+    for (std::size_t i = 0; i < doc["hops"].size(); ++i) {  // each chain ends at Grace Liu, the next starts at hop 1
+        const auto& h = doc["hops"][i];
+        const bool last = i + 1 == doc["hops"].size() || doc["hops"][i + 1]["hop"] == 1;
+        CHECK((h["to"] == "Grace Liu") == last);
     }
 }
 

@@ -88,6 +88,7 @@ TEST_CASE("every member of a described result is described exactly once", "[desc
     check_complete<due_item>();  // its rhythm's members too
     check_complete<strength_part>();
     check_complete<receipt>();
+    check_complete<intro_hop>();
 }
 
 TEST_CASE("a due item describes its rhythm's fields under the rhythm's names", "[describe]") {
@@ -208,8 +209,24 @@ TEST_CASE("the C API's relscore_relationship mirrors the description of a relati
          RELSCORE_C_MEMBER(C, reciprocity, "reciprocity"), RELSCORE_C_MEMBER(C, last_interaction_us, "last_interaction"),
          RELSCORE_C_MEMBER(C, interactions, "interactions")},
         sizeof(C),
-        // Not in the C struct: callers allocate relscore_relationship, so growing it breaks
-        // every compiled caller (an ABI change for a major version, not this one).
+        // Frozen: callers allocate relscore_relationship, so growing it would break every
+        // compiled caller. relscore_relationship_info (below) has every field.
         {"first_interaction", "touches"});
+}
+
+TEST_CASE("the C API's relscore_relationship_info mirrors every field of a relationship", "[describe][c_api]") {
+    using C = relscore_relationship_info;
+    check_mirror<relationship, C>(
+        {RELSCORE_C_MEMBER(C, struct_size, ""), RELSCORE_C_MEMBER(C, a, "a"), RELSCORE_C_MEMBER(C, b, "b"),
+         RELSCORE_C_MEMBER(C, a_id, ""), RELSCORE_C_MEMBER(C, b_id, ""), RELSCORE_C_MEMBER(C, strength, "strength"),
+         RELSCORE_C_MEMBER(C, volume_ab, "volume_ab"), RELSCORE_C_MEMBER(C, volume_ba, "volume_ba"),
+         RELSCORE_C_MEMBER(C, reciprocity, "reciprocity"), RELSCORE_C_MEMBER(C, last_interaction_us, "last_interaction"),
+         RELSCORE_C_MEMBER(C, interactions, "interactions"),
+         RELSCORE_C_MEMBER(C, first_interaction_us, "first_interaction"), RELSCORE_C_MEMBER(C, touches, "touches")},
+        sizeof(C), {});
+    // struct_size comes first, so that any later version can read it; the frozen struct's
+    // members follow in its order, as the same types.
+    CHECK(offsetof(C, struct_size) == 0);
+    CHECK(offsetof(C, interactions) - offsetof(C, a) == offsetof(relscore_relationship, interactions));
 }
 #endif

@@ -7,6 +7,9 @@ build/), where `make test` builds it."""
 import ctypes
 import math
 import os
+import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -36,6 +39,12 @@ class Relationship(ctypes.Structure):
                 ("interactions", ctypes.c_uint64)]
 
 
+class RelationshipInfo(ctypes.Structure):
+    """relscore_relationship_info: struct_size, then relscore_relationship's members, then the rest."""
+    _fields_ = [("struct_size", ctypes.c_size_t)] + Relationship._fields_ + [
+        ("first_interaction_us", ctypes.c_int64), ("touches", ctypes.c_uint64)]
+
+
 @pytest.fixture(scope="module")
 def lib():
     lib = ctypes.CDLL(LIBRARY)
@@ -61,6 +70,9 @@ def lib():
         "relscore_table_free": ([p], None),
         "relscore_table_size": ([p], ctypes.c_size_t),
         "relscore_table_row": ([p, ctypes.c_size_t, ctypes.POINTER(Relationship)], ctypes.c_int),
+        "relscore_top_info": ([p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int64, ctypes.POINTER(RelationshipInfo),
+                               ctypes.POINTER(ctypes.c_size_t)], ctypes.c_int),
+        "relscore_table_row_info": ([p, ctypes.c_size_t, ctypes.POINTER(RelationshipInfo)], ctypes.c_int),
         "relscore_save_bytes": ([p, ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)), ctypes.POINTER(ctypes.c_size_t)],
                                 ctypes.c_int),
         "relscore_load_bytes": ([ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(p)], ctypes.c_int),
@@ -97,6 +109,17 @@ def sample_interactions():
     return items, keep
 
 
+@pytest.mark.skipif(shutil.which("nm") is None, reason="nm (binutils) is not installed")
+def test_the_library_exports_exactly_the_functions_of_the_header():
+    """src/c_api.map exports every function relscore.h declares (the *_info ones too), and nothing else."""
+    with open(os.path.join(ROOT, "include", "relscore", "relscore.h"), encoding="utf-8") as f:
+        declared = set(re.findall(r"RELSCORE_C_API[^;(]*?\b(relscore_\w+)\s*\(", f.read()))
+    assert {"relscore_between_info", "relscore_top_info", "relscore_table_row_info", "relscore_between"} <= declared
+    out = subprocess.run(["nm", "-D", "--defined-only", LIBRARY], capture_output=True, text=True, check=True).stdout
+    exported = {line.split()[-1] for line in out.splitlines() if len(line.split()) == 3 and line.split()[1] != "A"}
+    assert exported == declared
+
+
 def test_version_matches_the_package(lib):
     assert lib.relscore_version().decode() == relscore.__version__
 
@@ -131,6 +154,49 @@ def test_sample_scores_match_the_python_package(lib):
     for i in range(len(frame)):
         assert lib.relscore_table_row(table, i, ctypes.byref(row)) == OK
         assert math.isclose(row.strength, frame["strength"].iloc[i], rel_tol=1e-12)
+    lib.relscore_table_free(table)
+    lib.relscore_scorer_free(s)
+
+
+def test_info_structs_have_every_field_of_a_relationship(lib):
+    """relscore_relationship_info: every field of the Python Relationship, first
+    interaction and touches included."""
+    items, _keep = sample_interactions()
+    s = new_scorer(lib)
+    assert lib.relscore_add_batch(s, items, len(items)) == OK, lib.relscore_last_error()
+
+    import pandas as pd
+
+    expected = relscore.Scorer()
+    expected.add_dataframe(pd.read_csv(SAMPLE), missing_weight="default")
+    out = (RelationshipInfo * 10)()
+    out[0].struct_size = ctypes.sizeof(RelationshipInfo)
+    n = ctypes.c_size_t()
+    assert lib.relscore_top_info(s, b"Sam Rivera", 10, AT_NEWEST, out, ctypes.byref(n)) == OK, lib.relscore_last_error()
+    want = expected.top("Sam Rivera", 10)
+    assert n.value == len(want) == 10
+    micros = lambda t: t.value // 1000  # a UTC Timestamp in microseconds
+    for got, r in zip(out, want):
+        assert got.struct_size == ctypes.sizeof(RelationshipInfo)
+        assert got.b.decode() == r.b and math.isclose(got.strength, r.strength, rel_tol=1e-12)
+        assert (got.interactions, got.touches) == (r.interactions, r.touches)
+        assert (got.first_interaction_us, got.last_interaction_us) == (micros(r.first_interaction),
+                                                                       micros(r.last_interaction))
+    assert any(got.touches < got.interactions for got in out)  # touches are not a copy of the count
+
+    table = ctypes.c_void_p()
+    assert lib.relscore_table_new(s, AT_NEWEST, 0, ctypes.byref(table)) == OK
+    frame = expected.to_pandas().set_index(["a", "b"])
+    assert lib.relscore_table_size(table) == len(frame)
+    row = RelationshipInfo(struct_size=ctypes.sizeof(RelationshipInfo))
+    for i in range(len(frame)):
+        assert lib.relscore_table_row_info(table, i, ctypes.byref(row)) == OK
+        r = frame.loc[(row.a.decode(), row.b.decode())]
+        assert (row.interactions, row.touches) == (r["interactions"], r["touches"])
+        assert row.first_interaction_us == micros(r["first_interaction"])
+    row.struct_size = 8
+    assert lib.relscore_table_row_info(table, 0, ctypes.byref(row)) == INVALID_ARGUMENT
+    assert b"struct_size is 8" in lib.relscore_last_error()
     lib.relscore_table_free(table)
     lib.relscore_scorer_free(s)
 

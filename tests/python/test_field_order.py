@@ -29,7 +29,7 @@ KINDS = {"name", "time", "duration", "count", "real", "flag", "label", "channel"
 # The Python class of each described result type.
 CLASSES = {"relationship": relscore.Relationship, "reply_stats": Replies, "trend": Trend, "rhythm": relscore.Rhythm}
 # Described result types Python shows as frames only.
-FRAMES = {"meeting_suggestion", "due_item", "strength_part", "receipt"}
+FRAMES = {"meeting_suggestion", "due_item", "strength_part", "receipt", "intro_hop"}
 
 
 def names(result):
@@ -125,6 +125,20 @@ def test_cli_csv_header_and_json_keys_are_the_description(cli):
     assert list(doc["trend"]) == cli_names("trend")
 
 
+def test_stars_and_explain_print_the_relationship_by_its_description(cli):
+    relationship = cli_names("relationship")
+    want = ["a", "b", "stars", "strength", "reciprocity", "touches", "known_days", "trend", "trend_change"]
+    assert set(want) - {"stars", "known_days", "trend", "trend_change"} <= set(relationship)
+    rows = list(csv.reader(io.StringIO(run(cli, "stars", str(SAMPLE), "--for", "Sam Rivera", "--format", "csv"))))
+    assert rows[0] == want
+    doc = json.loads(run(cli, "stars", str(SAMPLE), "--for", "Sam Rivera", "--format", "json"))
+    assert doc["relationships"] and all(list(row) == want for row in doc["relationships"])
+    # CSV is exact, as for every described result: the strength as the JSON has it.
+    assert [float(r[3]) for r in rows[1:]] == [row["strength"] for row in doc["relationships"]]
+    doc = json.loads(run(cli, "explain", str(SAMPLE), "Sam Rivera", "Daniel Okafor", "--format", "json"))
+    assert list(doc)[: len(relationship) + 1] == ["at"] + relationship
+
+
 def test_suggestions_follow_the_description(scorer, cli):
     import relscore.network as net
 
@@ -135,6 +149,23 @@ def test_suggestions_follow_the_description(scorer, cli):
     assert header == cli_names("meeting_suggestion")
     doc = json.loads(run(cli, "suggest", str(SAMPLE), "--for", "Sam Rivera", "--format", "json"))
     assert doc["suggestions"] and all(list(row) == cli_names("meeting_suggestion") for row in doc["suggestions"])
+
+
+def test_intro_hops_follow_the_description(scorer, cli):
+    import relscore.network as net
+
+    frame = net.intro(scorer, "Sam Rivera", "Grace Liu", 3)
+    assert len(frame) and list(frame.columns) == names("intro_hop")
+    check_kinds("intro_hop", frame.iloc[0].to_dict())
+    assert list(net.intro(scorer, "Sam Rivera", "Grace Liu", 1, at=scorer.newest).columns) == names("intro_hop")
+    out = run(cli, "intro", str(SAMPLE), "Sam Rivera", "Grace Liu", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == cli_names("intro_hop")
+    # The CLI's rows are the frame's, value for value.
+    assert [r[:4] for r in rows[1:]] == [[str(v) for v in r] for r in frame[["path", "hop", "from", "to"]].values.tolist()]
+    assert [float(r[4]) for r in rows[1:]] == frame["strength"].tolist()
+    doc = json.loads(run(cli, "intro", str(SAMPLE), "Sam Rivera", "Grace Liu", "--format", "json"))
+    assert doc["hops"] and all(list(row) == cli_names("intro_hop") for row in doc["hops"])
 
 
 def test_trend_values_follow_the_description(scorer):

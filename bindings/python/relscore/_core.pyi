@@ -143,9 +143,9 @@ def format_time(time_us: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Format microseconds since the epoch as ISO 8601 UTC.
     """
-def introductions(scorer: Scorer, a: str, z: str, paths: typing.SupportsInt | typing.SupportsIndex, avoid: collections.abc.Sequence[str], at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[list[tuple[list[str], list[float], float]], float]:
+def introductions(scorer: Scorer, a: str, z: str, paths: typing.SupportsInt | typing.SupportsIndex, avoid: collections.abc.Sequence[str], at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple:
     """
-    The best chains from a to z: ([(people, strengths, product)], strongest tie).
+    The best chains from a to z: (hops as tuples of result_fields()['intro_hop'], strongest tie).
     """
 def parse_duration(text: str) -> int:
     """

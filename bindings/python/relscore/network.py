@@ -20,17 +20,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Optional, Tuple
 
-import numpy as np
 import pandas as pd
 
 from . import _convert, _core
 from ._convert import TimeLike
-from ._describe import field_names, frame_columns
+from ._describe import field_names, frame_columns, records_frame
 from ._scorer import Scorer
 
 __all__ = ["intro", "strength_matrix", "suggest"]
 
-_INTRO_COLUMNS = ["path", "hop", "from", "to", "strength", "normalized", "product"]
 _SUGGEST_COLUMNS = field_names("meeting_suggestion")
 
 
@@ -76,7 +74,7 @@ def intro(
     ValueError if ``a == z`` or an end is avoided."""
     if int(k) < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    chains, strongest = _core.introductions(
+    hops, _ = _core.introductions(
         scorer=_core_of(scorer),
         a=str(a),
         z=str(z),
@@ -84,14 +82,9 @@ def intro(
         avoid=[str(p) for p in avoid],
         at_us=_convert.optional_micros(at),
     )
-    rows = []
-    for rank, (people, strengths, product) in enumerate(chains, start=1):
-        for hop, strength in enumerate(strengths):
-            rows.append((rank, hop + 1, scorer._person(people[hop]), scorer._person(people[hop + 1]), strength,
-                         strength / strongest, product))
-    frame = pd.DataFrame(rows, columns=_INTRO_COLUMNS)
-    return frame.astype({"path": np.int64, "hop": np.int64, "from": object, "to": object, "strength": np.float64,
-                         "normalized": np.float64, "product": np.float64})
+    # Every described field of a hop (relscore/describe.hpp), in its order; people as given
+    # to the scorer (object columns).
+    return records_frame("intro_hop", hops, lambda names: pd.Series([scorer._person(x) for x in names], dtype=object))
 
 
 def suggest(
