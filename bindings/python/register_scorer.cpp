@@ -22,12 +22,15 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -167,6 +170,32 @@ py::object add_common(locked_scorer& locked, py::handle time, py::handle source,
         return py::none();
     }
     return py::str(kind_name);
+}
+
+// Integer person ids as codes into one list of names (their decimal values), numbered by
+// first appearance in source, then in target: what pandas.factorize gives for the two
+// columns joined, without building the joined column or hashing through Python objects
+// (about 4x faster on a 10 M-row log, where factorizing had cost a third of add_arrays).
+py::tuple factorize_int_ids(const carray<std::int64_t>& source, const carray<std::int64_t>& target) {
+    const auto src = span_of(source), tgt = span_of(target);
+    carray<std::int64_t> src_codes(static_cast<py::ssize_t>(src.size())), tgt_codes(static_cast<py::ssize_t>(tgt.size()));
+    std::vector<std::int64_t> uniques;
+    {
+        py::gil_scoped_release release;
+        boost::unordered_flat_map<std::int64_t, std::int64_t> code_of;
+        const auto number = [&](std::span<const std::int64_t> ids, std::int64_t* codes) {
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                const auto [it, fresh] = code_of.try_emplace(ids[i], static_cast<std::int64_t>(uniques.size()));
+                if (fresh) uniques.push_back(ids[i]);
+                codes[i] = it->second;
+            }
+        };
+        number(src, src_codes.mutable_data());
+        number(tgt, tgt_codes.mutable_data());
+    }
+    py::list names(uniques.size());
+    for (std::size_t k = 0; k < uniques.size(); ++k) names[k] = py::str(std::to_string(uniques[k]));
+    return py::make_tuple(std::move(src_codes), std::move(tgt_codes), std::move(names));
 }
 
 }  // namespace
@@ -487,6 +516,9 @@ void register_scorer(py::module_& m) {
             "Per table() row (stars fitted to log_span_us, default the scorer's own log span): stars, trend (-1 cooling, 0 steady, 1 rising, 2 not enough history) and its "
             "change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the "
             "people, from the same state.");
+    m.def("factorize_int_ids", &factorize_int_ids, "source"_a, "target"_a,
+          "Integer ids as (source codes, target codes, names): pandas.factorize of source then target, names their "
+          "decimal values.");
 }
 
 }  // namespace relscore::bindings

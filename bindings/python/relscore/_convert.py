@@ -278,6 +278,10 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
     factorised by pandas (hash-based, no per-row Python). Integer ids are named by their
     decimal value and give kind "int", strings kind "str"; source and target together
     must be all one kind (ValueError otherwise)."""
+    if _plain_int_ids(source) and _plain_int_ids(target) and len(source) == len(target) and len(source):
+        src_codes, tgt_codes, names = _core.factorize_int_ids(np.asarray(source, dtype=np.int64),
+                                                              np.asarray(target, dtype=np.int64))
+        return src_codes, tgt_codes, names, "int"
     src, tgt = _as_id_series(source), _as_id_series(target)
     found = [_column_kind(col) for col in (src, tgt) if len(col)]
     if None in found or len(set(found)) > 1:
@@ -315,6 +319,18 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
     n = len(src)
     _check_names(names, codes, n)
     return np.ascontiguousarray(codes[:n]), np.ascontiguousarray(codes[n:]), names, kind
+
+
+def _plain_int_ids(values: Any) -> bool:
+    """A numpy or pandas column of plain integers that fit int64 (no nullable or
+    categorical dtype): factorized in C++ (_core.factorize_int_ids), the same codes and
+    names pandas gives."""
+    if not isinstance(values, (np.ndarray, pd.Series)) or values.ndim != 1:
+        return False
+    dtype = values.dtype
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "iu":
+        return False
+    return dtype.kind == "i" or len(values) == 0 or int(values.max()) <= np.iinfo(np.int64).max
 
 
 def _check_names(names: list, codes: np.ndarray, n: int) -> None:

@@ -139,11 +139,15 @@ def calibrate_stars(scorer: Scorer, a: collections.abc.Sequence[str], b: collect
     """
     Fit the star thresholds to a user's ratings; returns the thresholds and the agreement before and after.
     """
+def factorize_int_ids(source: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], target: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> tuple:
+    """
+    Integer ids as (source codes, target codes, names): pandas.factorize of source then target, names their decimal values.
+    """
 def format_time(time_us: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Format microseconds since the epoch as ISO 8601 UTC.
     """
-def introductions(scorer: Scorer, a: str, z: str, paths: typing.SupportsInt | typing.SupportsIndex, avoid: collections.abc.Sequence[str], at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple:
+def introductions(scorer: Scorer, a: str, z: str, paths: typing.SupportsInt | typing.SupportsIndex, avoid: collections.abc.Sequence[str], at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[list, float]:
     """
     The best chains from a to z: (hops as tuples of result_fields()['intro_hop'], strongest tie).
     """
