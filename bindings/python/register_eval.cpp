@@ -15,16 +15,46 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace relscore::bindings {
 
 using namespace py::literals;
 
+namespace {
+
+namespace ev = relscore::eval;
+using ev::node_id;
+using index_array = carray<std::int64_t>;
+
+// A row-major matrix of `rows` link feature vectors, and a view the C++ side writes into.
+std::pair<carray<double>, std::span<double>> feature_matrix(std::size_t rows) {
+    carray<double> out({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(ev::link_feature_count)});
+    std::span<double> view{out.mutable_data(), static_cast<std::size_t>(out.size())};
+    return {std::move(out), view};
+}
+
+// The stream of run_stream and run_feature_stream, over the caller's arrays (no copy).
+ev::stream_plan stream_of(const carray<node_id>& src, const carray<node_id>& dst, const carray<double>& time,
+                          const index_array& learn_index, const index_array& learn_offset,
+                          const index_array& batch_index, const index_array& batch_offset,
+                          const carray<node_id>& neg_src, const carray<node_id>& neg_dst) {
+    return {span_of(src),         span_of(dst),          span_of(time),    span_of(learn_index), span_of(learn_offset),
+            span_of(batch_index), span_of(batch_offset), span_of(neg_src), span_of(neg_dst)};
+}
+
+// run_stream's and run_feature_stream's arguments, and both their docstrings' shared part.
+template <typename Body>
+void def_stream(py::module_& m, const char* name, Body&& body, const char* doc) {
+    m.def(name, std::forward<Body>(body), "model"_a, "src"_a, "dst"_a, "time"_a, "learn_index"_a, "learn_offset"_a,
+          "batch_index"_a, "batch_offset"_a, "neg_src"_a, "neg_dst"_a, doc);
+}
+
+}  // namespace
+
 void register_eval(py::module_& m) {
-    namespace ev = relscore::eval;
     using ev::link_model;
-    using ev::node_id;
     py::class_<link_model, std::unique_ptr<link_model>>(
         m, "LinkModel",
         "A streaming link predictor: score() a batch without learning from it, then observe() edges in time order.")
@@ -71,8 +101,7 @@ void register_eval(py::module_& m) {
             "features",
             [](const ev::relscore_link& model, const carray<node_id>& src, const carray<node_id>& dst,
                const carray<double>& time) {
-                carray<double> out({static_cast<py::ssize_t>(time.size()), static_cast<py::ssize_t>(ev::link_feature_count)});
-                std::span<double> out_view{out.mutable_data(), static_cast<std::size_t>(out.size())};
+                auto [out, out_view] = feature_matrix(time.size());
                 {
                     py::gil_scoped_release release;
                     model.features(span_of(src), span_of(dst), span_of(time), out_view);
@@ -89,51 +118,39 @@ void register_eval(py::module_& m) {
         "make_relscore_link",
         [](const carray<double>& weights) { return ev::make_relscore_link(span_of(weights)); }, "weights"_a,
         "relscore's link score with one weight per feature (see link_feature_names()).");
-    m.def(
-        "run_feature_stream",
+    def_stream(
+        m, "run_feature_stream",
         [](ev::relscore_link& model, const carray<node_id>& src, const carray<node_id>& dst, const carray<double>& time,
-           const carray<std::int64_t>& learn_index, const carray<std::int64_t>& learn_offset,
-           const carray<std::int64_t>& batch_index, const carray<std::int64_t>& batch_offset,
-           const carray<node_id>& neg_src, const carray<node_id>& neg_dst) {
-            const auto rows = static_cast<py::ssize_t>(batch_index.size());
-            const auto cols = static_cast<py::ssize_t>(ev::link_feature_count);
-            carray<double> positive({rows, cols});
-            carray<double> negative({rows, cols});
-            std::span<double> pos_view{positive.mutable_data(), static_cast<std::size_t>(positive.size())};
-            std::span<double> neg_view{negative.mutable_data(), static_cast<std::size_t>(negative.size())};
+           const index_array& learn_index, const index_array& learn_offset, const index_array& batch_index,
+           const index_array& batch_offset, const carray<node_id>& neg_src, const carray<node_id>& neg_dst) {
+            auto [positive, pos_view] = feature_matrix(batch_index.size());
+            auto [negative, neg_view] = feature_matrix(batch_index.size());
             {
                 py::gil_scoped_release release;
-                ev::run_feature_stream(model,
-                                       {span_of(src), span_of(dst), span_of(time), span_of(learn_index), span_of(learn_offset),
-                                        span_of(batch_index), span_of(batch_offset), span_of(neg_src), span_of(neg_dst)},
+                ev::run_feature_stream(model, stream_of(src, dst, time, learn_index, learn_offset, batch_index,
+                                                        batch_offset, neg_src, neg_dst),
                                        pos_view, neg_view);
             }
             return std::make_tuple(positive, negative);
         },
-        "model"_a, "src"_a, "dst"_a, "time"_a, "learn_index"_a, "learn_offset"_a, "batch_index"_a, "batch_offset"_a,
-        "neg_src"_a, "neg_dst"_a,
         "As run_stream, but returns the feature matrices (positives, negatives) of relscore's link score.");
-    m.def(
-        "run_stream",
+    def_stream(
+        m, "run_stream",
         [](link_model& model, const carray<node_id>& src, const carray<node_id>& dst, const carray<double>& time,
-           const carray<std::int64_t>& learn_index, const carray<std::int64_t>& learn_offset,
-           const carray<std::int64_t>& batch_index, const carray<std::int64_t>& batch_offset,
-           const carray<node_id>& neg_src, const carray<node_id>& neg_dst) {
+           const index_array& learn_index, const index_array& learn_offset, const index_array& batch_index,
+           const index_array& batch_offset, const carray<node_id>& neg_src, const carray<node_id>& neg_dst) {
             carray<double> positive(batch_index.size());
             carray<double> negative(batch_index.size());
             auto pos_view = mutable_span_of(positive);
             auto neg_view = mutable_span_of(negative);
             {
                 py::gil_scoped_release release;
-                ev::run_stream(model,
-                               {span_of(src), span_of(dst), span_of(time), span_of(learn_index), span_of(learn_offset),
-                                span_of(batch_index), span_of(batch_offset), span_of(neg_src), span_of(neg_dst)},
+                ev::run_stream(model, stream_of(src, dst, time, learn_index, learn_offset, batch_index, batch_offset,
+                                                neg_src, neg_dst),
                                pos_view, neg_view);
             }
             return std::make_tuple(positive, negative);
         },
-        "model"_a, "src"_a, "dst"_a, "time"_a, "learn_index"_a, "learn_offset"_a, "batch_index"_a, "batch_offset"_a,
-        "neg_src"_a, "neg_dst"_a,
         "For each batch: observe the learn edges, then score the batch's positives and negatives. "
         "Returns (positive scores, negative scores).");
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 
@@ -33,7 +34,9 @@ constexpr std::array<std::string_view, link_feature_count> feature_names{
     "overdue_pair", "pair_mean_gap", "dst_overdue", "dst_balance_1d", "dst_balance_7d",
     "dst_since_in", "dst_since_out", "src_since_active",
     "dst_hour_share", "src_hour_share", "pair_hour_share", "dst_weekday_share", "query_lag",
-    "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree", "src_degree", "two_hop_1d"};
+    "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree", "src_degree", "two_hop_1d",
+    // Issue 16, part 1: longer paths, for pairs that have not met (random negatives).
+    "adamic_adar", "paths_3", "co_senders"};
 
 // The half-lives of the features, in seconds (1 h, 1 day, 7 days, 30 days); index 2 (7 days)
 // is the scale of the reciprocity and two-hop features.
@@ -163,8 +166,12 @@ protected:
         m_newest = t;
         m_any = true;
         if (u != v) {
-            m_nodes[u].neighbours.insert(v);  // (re-lookup: inserting v may have moved u's entry)
-            m_nodes[v].neighbours.insert(u);
+            auto& from_node = m_nodes[u];  // (re-lookup: inserting v may have moved u's entry)
+            from_node.neighbours.insert(v);
+            from_node.destinations.insert(v);
+            auto& to_node = m_nodes[v];
+            to_node.neighbours.insert(u);
+            to_node.senders.insert(u);
         }
     }
 
@@ -192,6 +199,7 @@ private:
         double last = 0;
         bool was_destination = false;
         boost::unordered_flat_set<node_id> neighbours;  // either direction
+        boost::unordered_flat_set<node_id> destinations, senders;  // u -> x, x -> u (no self-loops)
         // Issue 16: the node's edges either way (self-loops once), by hour and weekday.
         rhythm activity;
         hour_counts hours{};
@@ -232,7 +240,7 @@ private:
         for (const std::size_t h : {std::size_t{1}, week}) f[j++] = src ? std::log1p(at_scale(src->out, h, us)) : 0;
         for (const std::size_t h : {std::size_t{1}, week}) f[j++] = src ? std::log1p(at_scale(src->in, h, us)) : 0;
 
-        double two_hop = 0, two_hop_day = 0;
+        double two_hop = 0, two_hop_day = 0, adamic_adar = 0;
         std::size_t common = 0;
         if (src && dst && u != v) {
             const bool never_met = !out && !in;
@@ -242,6 +250,7 @@ private:
             for (const node_id w : walk) {
                 if (w == u || w == v || !other.contains(w)) continue;
                 ++common;
+                adamic_adar += 1.0 / std::log(2.0 + static_cast<double>(degree(w)));
                 if (never_met) {
                     two_hop += std::min(undirected(u, w, us), undirected(w, v, us));
                     two_hop_day += std::min(undirected(u, w, us, 1), undirected(w, v, us, 1));
@@ -282,6 +291,47 @@ private:
         f[j++] = dst ? std::log1p(static_cast<double>(dst->neighbours.size())) : 0.0;
         f[j++] = src ? std::log1p(static_cast<double>(src->neighbours.size())) : 0.0;
         f[j++] = std::log1p(two_hop_day);
+        f[j++] = adamic_adar;
+        f[j++] = src && dst && u != v ? std::log1p(static_cast<double>(paths_3(u, *src, v, *dst))) : 0.0;
+        f[j++] = src && dst && u != v ? std::log1p(static_cast<double>(co_senders(u, *src, v, *dst))) : 0.0;
+    }
+
+    [[nodiscard]] std::size_t degree(node_id w) const {
+        const auto it = m_nodes.find(w);
+        return it == m_nodes.end() ? 0 : it->second.neighbours.size();
+    }
+
+    // |small ∩ large| without the nodes of `skip`, walking the smaller set.
+    template <typename Set>
+    [[nodiscard]] static std::size_t overlap(const Set& a, const Set& b, std::initializer_list<node_id> skip) {
+        const bool a_smaller = a.size() <= b.size();
+        const auto& walk = a_smaller ? a : b;
+        const auto& other = a_smaller ? b : a;
+        std::size_t n = 0;
+        for (const node_id y : walk)
+            if (other.contains(y) && std::find(skip.begin(), skip.end(), y) == skip.end()) ++n;
+        return n;
+    }
+
+    // Paths u - x - y - v of three distinct steps (either direction), x, y not in {u, v}.
+    [[nodiscard]] std::size_t paths_3(node_id u, const node_state& src, node_id v, const node_state& dst) const {
+        std::size_t n = 0;
+        for (const node_id x : src.neighbours) {
+            if (x == v) continue;
+            n += overlap(m_nodes.find(x)->second.neighbours, dst.neighbours, {u, v, x});
+        }
+        return n;
+    }
+
+    // (y, x) with y -> v, y -> x and u -> x, y != u, x != v: others who wrote to u's
+    // destinations also wrote to v.
+    [[nodiscard]] std::size_t co_senders(node_id u, const node_state& src, node_id v, const node_state& dst) const {
+        std::size_t n = 0;
+        for (const node_id y : dst.senders) {
+            if (y == u) continue;
+            n += overlap(m_nodes.find(y)->second.destinations, src.destinations, {v});
+        }
+        return n;
     }
 
     // S_xy = V_xy + V_yx at 7 days (or at the half-life of index h).

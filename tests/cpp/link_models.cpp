@@ -312,6 +312,31 @@ std::vector<double> link_features_by_definition(const std::vector<edge>& h, node
             if (w != u && w != v && met(u, w) && met(w, v))
                 two_hop_day += std::min(tie(u, w, day) + tie(w, u, day), tie(w, v, day) + tie(v, w, day));
     f.push_back(std::log1p(two_hop_day));
+
+    // Issue 16, part 1: longer paths over the distinct neighbours, destinations and senders.
+    const auto neighbours_of = [&](node_id x) {
+        std::set<node_id> out;
+        for (const auto& e : h)
+            if (e.u != e.v && (e.u == x || e.v == x)) out.insert(e.u == x ? e.v : e.u);
+        return out;
+    };
+    const auto wrote = [&](node_id a, node_id b) {
+        return a != b && std::any_of(h.begin(), h.end(), [&](const edge& e) { return e.u == a && e.v == b; });
+    };
+    double adamic_adar = 0, paths_3 = 0, co_senders = 0;
+    if (u != v) {
+        for (const node_id w : nodes)
+            if (w != u && w != v && met(u, w) && met(w, v)) adamic_adar += 1 / std::log(2 + degree(w));
+        for (const node_id x : neighbours_of(u))
+            for (const node_id y : neighbours_of(x))
+                if (x != v && y != u && y != v && y != x && neighbours_of(v).count(y)) ++paths_3;
+        for (const node_id y : nodes)
+            for (const node_id x : nodes)
+                if (y != u && x != v && wrote(y, v) && wrote(y, x) && wrote(u, x)) ++co_senders;
+    }
+    f.push_back(adamic_adar);
+    f.push_back(std::log1p(paths_3));
+    f.push_back(std::log1p(co_senders));
     return f;
 }
 

@@ -32,10 +32,10 @@ FLOATS = ["strength", "volume_ab", "volume_ba", "reciprocity"]
 
 @pytest.fixture(scope="module")
 def client():
-    # ":0": the scheduler's HTTP server on a free port. With None it tries 8787 first and
-    # warns (an error here) when another test run on the machine holds it.
+    # No dashboard, and the scheduler's HTTP server on a free port: the default 8787 may be held
+    # by another job on a shared machine (distributed then warns, which these tests make an error).
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.5GiB",
-                      dashboard_address=":0") as cluster, Client(cluster) as c:
+                      dashboard_address=":0", scheduler_kwargs={"dashboard": False}) as cluster, Client(cluster) as c:
         yield c
 
 

@@ -388,6 +388,23 @@ def test_link_booster_is_fitted_on_validation_only():
     assert np.std(fitted[0]) > 0  # it did learn something
 
 
+def test_pooled_link_booster_learns_from_every_validation_plan_and_no_test_plan():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    data = ev.split(synthetic())
+    plan = ev.make_plan(data, "inductive", "random", "val")
+    pooled = ev.make_plan(data, "transductive", "random", "val")
+    with pytest.raises(ValueError, match="validation"):
+        ev.fit_link_booster(plan, [ev.make_plan(data, "transductive", "random", "test")])
+    # The same trees as one classifier fitted on both plans' rows, stacked.
+    parts = [ev.link_features(p) for p in (plan, pooled)]
+    x = np.vstack([m for positive, negative in parts for m in (positive, negative)])
+    y = np.concatenate([np.r_[np.ones(len(pos)), np.zeros(len(neg))] for pos, neg in parts])
+    reference = HistGradientBoostingClassifier(**ev.LINK_BOOSTER_PARAMS).fit(x, y)
+    assert np.array_equal(ev.fit_link_booster(plan, [pooled]).decision_function(x), reference.decision_function(x))
+    assert not np.array_equal(ev.fit_link_booster(plan).decision_function(x), reference.decision_function(x))
+
+
 def test_link_booster_scores_the_plan_as_run_plan_does():
     class Linear:  # a "booster" that is relscore's weighted sum
         def __init__(self, weights):

@@ -1,5 +1,5 @@
 """relscore's link features added by issue 16 (rhythm, balance, daily and weekly profiles,
-query lag), each against a slow Python reference computed from the whole history, on small
+query lag, longer paths), each against a slow Python reference computed from the whole history, on small
 random logs with repeated pairs, equal timestamps and self-loops."""
 
 import math
@@ -14,7 +14,7 @@ DAY = 86400.0
 NEW_FEATURES = ("overdue_pair", "pair_mean_gap", "dst_overdue", "dst_balance_1d", "dst_balance_7d", "dst_since_in",
                 "dst_since_out", "src_since_active", "dst_hour_share", "src_hour_share", "pair_hour_share",
                 "dst_weekday_share", "query_lag", "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree",
-                "src_degree", "two_hop_1d")
+                "src_degree", "two_hop_1d", "adamic_adar", "paths_3", "co_senders")
 
 
 def reference(history, u, v, at):
@@ -60,6 +60,18 @@ def reference(history, u, v, at):
     def tie(x, y):  # S_xy at 1 day
         return decayed([t for a, b, t in history if {a, b} == {x, y}], DAY)
 
+    def destinations(x):
+        return {b for a, b, _ in history if a == x and a != b}
+
+    def senders(x):
+        return {a for a, b, _ in history if b == x and a != b}
+
+    adamic_adar = paths_3 = co_senders = 0
+    if u != v:
+        adamic_adar = sum(1 / math.log(2 + len(neighbours(w))) for w in (neighbours(u) & neighbours(v)) - {u, v})
+        paths_3 = sum(1 for x in neighbours(u) if x != v for y in neighbours(x) if y not in (u, v) and y in neighbours(v))
+        co_senders = sum(len((destinations(y) & destinations(u)) - {v}) for y in senders(v) if y != u)
+
     two_hop = 0.0
     if u != v and not met(u, v):
         two_hop = sum(min(tie(u, w), tie(w, v)) for w in neighbours(u) & neighbours(v))
@@ -70,6 +82,9 @@ def reference(history, u, v, at):
         "dst_degree": math.log1p(len(neighbours(v))),
         "src_degree": math.log1p(len(neighbours(u))),
         "two_hop_1d": math.log1p(two_hop),
+        "adamic_adar": adamic_adar,
+        "paths_3": math.log1p(paths_3),
+        "co_senders": math.log1p(co_senders),
         "overdue_pair": overdue(pair),
         "pair_mean_gap": math.log1p(mean_gap(pair) / 60) if mean_gap(pair) > 0 else -1.0,
         "dst_overdue": overdue(node[v]),

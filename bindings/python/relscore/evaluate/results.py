@@ -245,7 +245,7 @@ def _document(uci_rows: List[Row], summaries: List[str], sections: List[str], la
              "reading of DyGLib's code; both rows are reported for every data set.",
              "",
              "**relscore's link score.** The learned score (\"relscore (hgb)\") is scikit-learn's "
-             "HistGradientBoostingClassifier over 51 features computed in C++ from the observed edges, fitted on "
+             "HistGradientBoostingClassifier over 54 features computed in C++ from the observed edges, fitted on "
              "the validation stage once per setting, negative sampling and knowledge row (positives against the "
              "sampled validation negatives; 200 trees of at most 15 leaves, learning rate 0.05, at least 100 "
              "samples a leaf, a fixed random_state, one thread), constrained to never decrease in the tie, "
@@ -256,8 +256,13 @@ def _document(uci_rows: List[Row], summaries: List[str], sections: List[str], la
              "met, common neighbours and degrees; and, added for issue 16, the time since the pair's (and the "
              "destination's) last contact relative to its own mean gap, the destination's recent in/out balance, "
              "pairs recently opened towards and by the destination, time-of-day profiles of the destination, the "
-             "source and the pair and the destination's day-of-week profile (the exact formulas are in "
-             "`include/relscore/eval/link_models.hpp`). The half-lives are fixed, not fitted. The row "
+             "source and the pair and the destination's day-of-week profile, and three path counts for pairs "
+             "that have not met (Adamic-Adar over common neighbours, three-step paths, and others who wrote to the "
+             "source's destinations and to the destination; the exact formulas are in "
+             "`include/relscore/eval/link_models.hpp`). In the inductive setting with random negatives the trees "
+             "also learn from the transductive validation plan of the same knowledge row, which has more edges "
+             "(`relscore.evaluate.LINK_BOOSTER_POOLED`; still validation only). The half-lives are fixed, not "
+             "fitted. The row "
              "\"relscore\" is the earlier weighted sum of the same features, fitted by L2-regularized logistic "
              "regression. No neural network is trained; the test edges are never used for fitting.",
              "", "## Every data set", ""]
