@@ -6,26 +6,31 @@
     .venv/bin/python examples/python/dask_scale.py --scheduler tcp://10.0.0.5:8786   # a real cluster
 
 The log is synthetic and seeded (relscore.datasets: heavy-tailed activity, repeated
-contacts, replies, mixed channels); each partition is generated on the worker that
-scores it, so nothing large crosses the network. Stages:
+contacts, replies, mixed channels); each partition is generated on a worker, so nothing
+large crosses the network from here. Stages:
 
 1. generate  the partitions, kept in the workers' memory (so later steps time scoring only);
-2. shuffle   by relationship (relscore.dask.by_pair, Dask's own shuffle), so each pair
-             is scored whole in one partition and every statistic is exact;
-   into --shards partitions (default: two per worker thread);
-3. score     one partial scorer per shard, returned as snapshot bytes;
-4. fetch     the partial snapshots to this process;
-5. combine   them into one relscore.Scorer here, in one pass (relscore.dask.combine_snapshots:
+2. score     shuffle by relationship into --shards shards (default: two per worker thread)
+             and score each shard in the task that joins it (relscore.dask.partial_snapshots
+             with shards=, what relscore.dask.score runs), snapshot bytes out; each pair is
+             scored whole in one shard, so every statistic is exact;
+3. fetch     the partial snapshots to this process;
+4. combine   them into one relscore.Scorer here, in one pass (relscore.dask.combine_snapshots:
              the partials hold disjoint relationships, so there is no merge tree);
-6. query     the strongest relationships of the whole log, and of its most active person.
+5. query     the strongest relationships of the whole log, and of its most active person;
+6. insight   the same log again, to insight rows by shard with nothing combined
+             (relscore.dask.insight_frame: its own shuffle, scoring, insight rows), kept
+             on the workers (or written to --parquet).
 
-Each stage prints its wall time and CPU seconds (the workers' for 1-3, this process's
-for 5), and a table of them at the end.
+Each stage prints its wall time, the CPU seconds of the worker processes (every thread:
+tasks, serialization, transfers, Dask's own work) and those of this process (the client,
+and a LocalCluster's scheduler, which runs in it), and a table of them at the end.
 
-With --check, also scores the same log in one batch in this process, times it (the
-efficiency baseline: one process's bulk ingest), and compares every column of
-insight_frame() (the sums to 1e-12 relative, since sums in another order differ in the
-last bits; stars, touches, trend, rhythm exactly).
+With --check, also scores the same log in one batch in this process and times it (the
+efficiency baseline: one process's bulk ingest, and its insight_frame), and compares
+every column of insight_frame(), of the combined Scorer and of the rows by shard (the sums
+to 1e-12 relative, since sums in another order differ in the last bits; stars, touches,
+trend, rhythm exactly).
 """
 
 import argparse
@@ -146,7 +151,7 @@ def main() -> None:
     top_person = scorer.top_frame(busiest, args.top)
     stage("query", start)
 
-    print(f"6. insight rows by shard, nothing combined (relscore.dask.insight_frame), kept on the workers", flush=True)
+    print("6. insight rows by shard, nothing combined (relscore.dask.insight_frame)", flush=True)
     start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
     rows = relscore.dask.insight_frame(frame, shards=shards, missing_weight="default")
     rows = rows.to_parquet(args.parquet, compute=False) if args.parquet else rows
