@@ -223,11 +223,11 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
         if name not in frame.columns:
             raise KeyError(f"relscore.dask: no column {name!r} for {role} (columns: {', '.join(map(str, frame.columns))})")
     shards = npartitions or frame.npartitions
-    # Input partitions are split in groups of adjacent ones (Dask places adjacent
-    # partitions of a collection on the same worker), as many groups as shards: a split
-    # task then holds about as much of the log as a shard task does, and the exchange is
-    # groups x shards pieces, not partitions x shards (each piece is a task, at about 1 ms
-    # of worker and scheduler CPU).
+    # Input partitions are split in groups of adjacent ones, as many groups as shards: a
+    # split task then holds about as much of the log as a shard task does, and the
+    # exchange is groups x shards pieces, not partitions x shards (each piece is a task,
+    # at about 1 ms of worker and scheduler CPU). Where Dask placed the partitions is not
+    # known here (it may alternate workers), so a group may first gather some of them.
     groups = min(frame.npartitions, shards)
     if groups * shards > _MAX_PIECES:
         return None
