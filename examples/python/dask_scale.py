@@ -6,26 +6,31 @@
     .venv/bin/python examples/python/dask_scale.py --scheduler tcp://10.0.0.5:8786   # a real cluster
 
 The log is synthetic and seeded (relscore.datasets: heavy-tailed activity, repeated
-contacts, replies, mixed channels); each partition is generated on the worker that
-scores it, so nothing large crosses the network. Stages:
+contacts, replies, mixed channels); each partition is generated on a worker, so nothing
+large crosses the network from here. Stages:
 
 1. generate  the partitions, kept in the workers' memory (so later steps time scoring only);
-2. shuffle   by relationship (relscore.dask.by_pair, Dask's own shuffle), so each pair
-             is scored whole in one partition and every statistic is exact;
-   into --shards partitions (default: two per worker thread);
-3. score     one partial scorer per shard, returned as snapshot bytes;
-4. fetch     the partial snapshots to this process;
-5. combine   them into one relscore.Scorer here, in one pass (relscore.dask.combine_snapshots:
+2. score     shuffle by relationship into --shards shards (default: two per worker thread)
+             and score each shard in the task that joins it (relscore.dask.partial_snapshots
+             with shards=, what relscore.dask.score runs), snapshot bytes out; each pair is
+             scored whole in one shard, so every statistic is exact;
+3. fetch     the partial snapshots to this process;
+4. combine   them into one relscore.Scorer here, in one pass (relscore.dask.combine_snapshots:
              the partials hold disjoint relationships, so there is no merge tree);
-6. query     the strongest relationships of the whole log, and of its most active person.
+5. query     the strongest relationships of the whole log, and of its most active person;
+6. insight   the same log again, to insight rows by shard with nothing combined
+             (relscore.dask.insight_frame: its own shuffle, scoring, insight rows), kept
+             on the workers (or written to --parquet).
 
-Each stage prints its wall time and CPU seconds (the workers' for 1-3, this process's
-for 5), and a table of them at the end.
+Each stage prints its wall time, the CPU seconds of the worker processes (every thread:
+tasks, serialization, transfers, Dask's own work) and those of this process (the client,
+and a LocalCluster's scheduler, which runs in it), and a table of them at the end.
 
-With --check, also scores the same log in one batch in this process, times it (the
-efficiency baseline: one process's bulk ingest), and compares every column of
-insight_frame() (the sums to 1e-12 relative, since sums in another order differ in the
-last bits; stars, touches, trend, rhythm exactly).
+With --check, also scores the same log in one batch in this process and times it (the
+efficiency baseline: one process's bulk ingest, and its insight_frame), and compares
+every column of insight_frame(), of the combined Scorer and of the rows by shard (the sums
+to 1e-12 relative, since sums in another order differ in the last bits; stars, touches,
+trend, rhythm exactly).
 """
 
 import argparse
@@ -33,7 +38,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from distributed import Client, LocalCluster, progress, wait
+from distributed import Client, LocalCluster, wait
 
 import relscore
 import relscore.dask
@@ -83,17 +88,20 @@ def main() -> None:
     args = parser.parse_args()
     events = int(args.events)
 
-    timings, cpu = {}, {}
+    timings, cpu, client_cpu = {}, {}, {}
 
     def stage(name, start, cpu_start=None, client_cpu_start=None):
+        """Wall time, the workers' CPU seconds (every thread of every worker process:
+        tasks, serialization, transfers) and this process's (the client, and a
+        LocalCluster's scheduler, which runs here)."""
         timings[name] = time.perf_counter() - start
         line = f"  {name}: {timings[name]:.2f} s"
         if cpu_start is not None:  # on a shared machine, CPU seconds say more than wall time
             cpu[name] = worker_cpu_seconds(client) - cpu_start
             line += f" (worker CPU {cpu[name]:.2f} s)"
         if client_cpu_start is not None:
-            cpu[name] = time.process_time() - client_cpu_start
-            line += f" (CPU of this process {cpu[name]:.2f} s)"
+            client_cpu[name] = time.process_time() - client_cpu_start
+            line += f" (CPU of this process {client_cpu[name]:.2f} s)"
         print(line, flush=True)
 
     start = time.perf_counter()
@@ -113,83 +121,63 @@ def main() -> None:
     print("1. generate", flush=True)
     start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
     frame = frame.persist()
-    progress(frame)
     wait(frame)
-    print()
     stage("generate", start, cpu_start)
-
     shards = args.shards or 2 * cores
-    print(f"2. shuffle by relationship into {shards} shards", flush=True)
-    start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
-    shuffled = relscore.dask.by_pair(frame, npartitions=shards).persist()
-    progress(shuffled)
-    wait(shuffled)
-    print()
-    stage("shuffle", start, cpu_start)
-    del frame
-    frame = shuffled
 
-    print("3. score shards", flush=True)
-    start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
-    partials = client.compute(relscore.dask.partial_snapshots(frame, missing_weight="default"))
-    progress(partials)
+    print(f"2. shuffle by relationship into {shards} shards, and score each shard, in one graph", flush=True)
+    start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
+    partials = client.compute(relscore.dask.partial_snapshots(frame, shards=shards, missing_weight="default"))
     wait(partials)
-    print()
-    stage("score", start, cpu_start)
+    stage("score", start, cpu_start, client_start)
 
-    if args.parquet:
-        print("3b. insight rows by shard, nothing merged, to Parquet", flush=True)
-        start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
-        written = relscore.dask.insight_frame(frame, shards=shards, missing_weight="default").to_parquet(
-            args.parquet, compute=False)
-        written = client.compute(written)
-        progress(written)
-        wait(written)
-        print()
-        stage("insight_parquet", start, cpu_start)
-        print(f"  {events / cpu['insight_parquet'] / 1e6:.2f} M interactions per worker CPU second (a shuffle by "
-              f"pair, scoring, insight rows, Parquet)")
-    del frame  # the log is scored: free the workers' memory
-
-    print("4. fetch the partial snapshots", flush=True)
-    start = time.perf_counter()
+    print("3. fetch the partial snapshots", flush=True)
+    start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
     snapshots = client.gather(partials)
     del partials
     shipped = sum(len(b) for b in snapshots)
-    stage("fetch", start)
+    stage("fetch", start, cpu_start, client_start)
 
-    print("5. combine here, in one pass", flush=True)
-    start, client_start = time.perf_counter(), time.process_time()
+    print("4. combine here, in one pass", flush=True)
+    start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
     scorer = relscore.dask.combine_snapshots(snapshots)
     del snapshots
-    stage("combine", start, client_cpu_start=client_start)
+    stage("combine", start, cpu_start, client_start)
 
-    print("6. query", flush=True)
+    print("5. query", flush=True)
     start = time.perf_counter()
     table = scorer.to_pandas()
     busiest = table.groupby("a", observed=True)["interactions"].sum().idxmax()
     top_person = scorer.top_frame(busiest, args.top)
     stage("query", start)
 
-    total = sum(timings[k] for k in ("shuffle", "score", "fetch", "combine"))
-    worker_cpu = cpu["shuffle"] + cpu["score"]
-    all_cpu = worker_cpu + cpu["combine"]
+    print("6. insight rows by shard, nothing combined (relscore.dask.insight_frame)", flush=True)
+    start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
+    rows = relscore.dask.insight_frame(frame, shards=shards, missing_weight="default")
+    rows = rows.to_parquet(args.parquet, compute=False) if args.parquet else rows
+    rows = client.persist(rows)
+    wait(rows)
+    stage("insight", start, cpu_start, client_start)
+    del frame  # the log is scored: free the workers' memory
+
+    to_scorer = ("score", "fetch", "combine")
+    # The workers' CPU in every stage, and this process's in receiving and combining the partials.
+    scorer_cpu = sum(cpu[k] for k in to_scorer) + client_cpu["fetch"] + client_cpu["combine"]
+    scorer_wall = sum(timings[k] for k in to_scorer)
     print()
     print(f"partial snapshots shipped: {shipped / 1e6:,.1f} MB in {shards} partials")
     print(f"result: {scorer!r}")
-    print("\n| stage | wall | CPU |\n|---|---:|---:|")
-    for name, label in (("shuffle", f"shuffle by pair ({args.partitions} -> {shards} partitions)"),
-                        ("score", f"score ({shards} partial scorers, snapshots out)"),
+    print("\n| stage | wall | worker CPU | CPU of this process (client, scheduler) |\n|---|---:|---:|---:|")
+    for name, label in (("score", f"shuffle by pair ({args.partitions} -> {shards} partitions) and score, snapshots out"),
                         ("fetch", f"fetch ({shipped / 1e9:.2f} GB of partial snapshots)"),
                         ("combine", "combine (here, one pass)"),
-                        ("insight_parquet", "insight_frame to Parquet (own shuffle, scoring, insight rows)")):
-        if name in timings:
-            where = " (here)" if name == "combine" else ""
-            print(f"| {label} | {timings[name]:.2f} s | {cpu[name]:.2f} s{where} |" if name in cpu else
-                  f"| {label} | {timings[name]:.2f} s | |")
-    print(f"\nthroughput (shuffle + score + fetch + combine, {cores} worker threads): {events / total / 1e6:.2f} M "
-          f"interactions/s ({total:.2f} s wall); per CPU second (workers' shuffle + score, and this process's "
-          f"combine): {events / all_cpu / 1e6:.2f} M interactions")
+                        ("insight", "insight_frame by shard" + (", to Parquet" if args.parquet else ", kept on the workers"))):
+        print(f"| {label} | {timings[name]:.2f} s | {cpu[name]:.2f} s | {client_cpu[name]:.2f} s |")
+    print(f"\nto one Scorer here (shuffle + score + fetch + combine, {cores} worker threads): {scorer_wall:.2f} s wall, "
+          f"{scorer_cpu:.2f} s CPU (the workers', and this process's fetch and combine): {events / scorer_cpu / 1e6:.2f} M "
+          f"interactions per CPU second")
+    print(f"to insight rows on the workers: {timings['insight']:.2f} s wall, {cpu['insight']:.2f} s worker CPU: "
+          f"{events / cpu['insight'] / 1e6:.2f} M interactions per CPU second")
     print(f"\n== the {args.top} strongest relationships ==")
     print(table.head(args.top).to_string(index=False))
     print(f"\n== {busiest}'s {args.top} strongest relationships ==")
@@ -204,21 +192,33 @@ def main() -> None:
         cpu_start = time.process_time()
         single.add_dataframe(log, missing_weight="default")
         single_cpu = time.process_time() - cpu_start
-        print(f"one process, bulk: {single_cpu:.2f} CPU s ({events / single_cpu / 1e6:.2f} M interactions per CPU "
-              f"second); the cluster's efficiency: {single_cpu / all_cpu:.0%} (against the CPU seconds of the "
-              f"workers' shuffle and score and this process's combine; {single_cpu / worker_cpu:.0%} against the "
-              f"workers' alone)")
-        got, want = canonical(scorer.insight_frame(sort=False)), canonical(single.insight_frame(sort=False))
-        if not (got["a"].equals(want["a"]) and got["b"].equals(want["b"])):
-            raise SystemExit("check failed: different relationships")
-        worst = float(np.max(np.abs(got["strength"].to_numpy() - want["strength"].to_numpy()) / want["strength"].to_numpy()))
-        exact = [c for c in want.columns if c not in ("strength", "volume_ab", "volume_ba", "reciprocity", "trend_change",
-                                                      "overdue")]
-        differ = [c for c in exact if not (got[c].astype(str).to_numpy() == want[c].astype(str).to_numpy()).all()]
-        print(f"same {len(got):,} relationships; largest relative difference in strength: {worst:.1e}; "
-              f"columns that differ: {', '.join(differ) or 'none'} (of {', '.join(exact)})")
-        if worst > 1e-12 or differ:
-            raise SystemExit("check failed")
+        cpu_start = time.process_time()
+        want = single.insight_frame(sort=False)
+        single_insight_cpu = time.process_time() - cpu_start
+        print(f"one process, bulk ingest: {single_cpu:.2f} CPU s ({events / single_cpu / 1e6:.2f} M interactions per "
+              f"CPU second), then insight_frame: {single_insight_cpu:.2f} CPU s")
+        print(f"efficiency to one Scorer (one process's ingest / the workers' CPU and this process's fetch and combine): "
+              f"{single_cpu / scorer_cpu:.0%}")
+        print(f"efficiency to insight rows (one process's ingest and insight_frame / the workers' CPU): "
+              f"{(single_cpu + single_insight_cpu) / cpu['insight']:.0%} ({single_cpu / cpu['insight']:.0%} against "
+              f"the ingest alone)")
+        want = canonical(want)
+        results = [("the combined Scorer", scorer.insight_frame(sort=False))]
+        if not args.parquet:
+            results.append(("the insight rows by shard", rows.compute()))
+        for what, result in results:
+            got = canonical(result)
+            if not (got["a"].equals(want["a"]) and got["b"].equals(want["b"])):
+                raise SystemExit(f"check failed: {what} has different relationships")
+            worst = float(np.max(np.abs(got["strength"].to_numpy() - want["strength"].to_numpy())
+                                 / want["strength"].to_numpy()))
+            exact = [c for c in want.columns if c not in ("strength", "volume_ab", "volume_ba", "reciprocity",
+                                                          "trend_change", "overdue")]
+            differ = [c for c in exact if not (got[c].astype(str).to_numpy() == want[c].astype(str).to_numpy()).all()]
+            print(f"{what}: same {len(got):,} relationships; largest relative difference in strength: {worst:.1e}; "
+                  f"columns that differ: {', '.join(differ) or 'none'} (of {', '.join(exact)})")
+            if worst > 1e-12 or differ:
+                raise SystemExit(f"check failed: {what}")
 
     client.close()
     if cluster is not None:

@@ -408,3 +408,31 @@ def test_from_bytes_many_refuses_overlapping_partials_and_combine_snapshots_merg
         relscore.Scorer.from_bytes_many([partials[0], other.to_bytes()])
     with pytest.raises(ValueError, match="snapshot 1"):
         relscore.Scorer.from_bytes_many([partials[0], partials[1][:-3]])
+
+
+def test_grouped_split_names_the_original_partition_and_label(client):
+    """With fewer shards than partitions, each split task cuts a group of adjacent input
+    partitions: an error still names the partition the row came from, and its label."""
+    frame = synthetic_log(6_000, people=100, seed=9).fillna({"weight": 1.0})
+    frame.index = pd.RangeIndex(200_000, 206_000)
+    frame.loc[204_321, "weight"] = -0.5  # in partition 4 of 6, group 1 (partitions 3..5) of 2
+    with pytest.raises(ValueError, match=r"relscore\.dask: partition 4, index label 204321: weight must be finite"):
+        relscore.dask.score(dd.from_pandas(frame, npartitions=6, sort=False), shards=2)
+    with pytest.raises(ValueError, match=r"partition 4, index label 204321"):
+        relscore.dask.insight_frame(dd.from_pandas(frame, npartitions=6, sort=False), shards=2).compute()
+
+
+def test_partial_snapshots_by_shard_hold_disjoint_relationships(client):
+    """partial_snapshots(shards=k): one snapshot per shard of by_pair (each shard joined
+    and scored in one task), no relationship in two of them, together the whole log."""
+    whole = synthetic_log(50_000, people=1_500, seed=31).sample(frac=1.0, random_state=4).reset_index(drop=True)
+    frame = dd.from_pandas(whole, npartitions=7, sort=False)
+    partials = dask.compute(*relscore.dask.partial_snapshots(frame, shards=3, missing_weight="default"))
+    assert len(partials) == 3
+    pairs = [set(map(frozenset, relscore.Scorer.from_bytes(p).to_pandas()[["a", "b"]].astype(str).to_numpy().tolist()))
+             for p in partials]
+    assert all(pairs) and not (pairs[0] & pairs[1] or pairs[0] & pairs[2] or pairs[1] & pairs[2])
+    reference = single_machine(whole).insight_frame(sort=False)
+    assert_same_insight(relscore.dask.combine_snapshots(list(partials)).insight_frame(sort=False), reference)
+    with pytest.raises(TypeError, match="shards= needs a dask DataFrame"):
+        relscore.dask.partial_snapshots(whole, shards=2)
