@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Dict, Iterable, Tuple
 
 DEFAULTS: Dict[str, Tuple[float, float]] = {  # name -> (weight, half-life in seconds)
@@ -23,7 +24,10 @@ def volumes(events: Iterable[tuple], a: str, b: str, at: float, channels=DEFAULT
         if t > at or {s, d} != {a, b}:
             continue
         weight, half_life = channels[ch]
-        term = (weight if w is None else w) * 2.0 ** (-(at - t) / half_life)
+        weight = weight if w is None else w
+        if weight < sys.float_info.min:  # a subnormal weight counts as 0, as the engine flushes it (detail/decay.hpp)
+            weight = 0.0
+        term = weight * 2.0 ** (-(at - t) / half_life)
         if mutual or s == a:
             vab += term
         if mutual or s == b:
