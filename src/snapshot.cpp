@@ -316,7 +316,7 @@ struct snapshot_codec {
                 history_fields(s.m_history[idx], format_version, [&](const auto& field) {
                     using field_type = std::remove_cvref_t<decltype(field)>;
                     if constexpr (is_histogram<field_type>) {
-                        for (std::size_t k = 0; k < field.bins; ++k) w.put(field[k]);
+                        w.put(field.counts());  // 16 u32, little-endian, in one copy
                     } else if constexpr (std::is_same_v<field_type, detail::history_opening>) {
                         w.put(field.bits());
                     } else if constexpr (std::is_same_v<field_type, repeated_time>) {

@@ -115,7 +115,9 @@ public:
     }
     /// Sets every bin of histogram h (a snapshot loader).
     void set_all(which h, const std::array<std::uint32_t, bins>& counts) {
-        if (!m_wide && *std::max_element(counts.begin(), counts.end()) > narrow_max) widen();
+        std::uint32_t any = 0;  // the counts' bits together: above 15 exactly when a count is
+        for (const std::uint32_t c : counts) any |= c;
+        if (!m_wide && any > narrow_max) widen();
         if (m_wide) {
             std::copy(counts.begin(), counts.end(), m_wide->begin() + h * bins);
             return;
@@ -123,6 +125,16 @@ public:
         std::uint64_t word = 0;
         for (std::size_t k = 0; k < bins; ++k) word |= std::uint64_t{counts[k]} << (4 * k);
         m_narrow[h] = word;
+    }
+    /// Every bin of histogram h.
+    [[nodiscard]] std::array<std::uint32_t, bins> get_all(which h) const noexcept {
+        std::array<std::uint32_t, bins> out;
+        if (m_wide) {
+            std::copy_n(m_wide->begin() + h * bins, bins, out.begin());
+        } else {
+            for (std::size_t k = 0; k < bins; ++k) out[k] = static_cast<std::uint32_t>((m_narrow[h] >> (4 * k)) & narrow_max);
+        }
+        return out;
     }
     /// Exchanges histograms x and y (a history seen from the other side swaps directions).
     void swap(which x, which y) noexcept {
@@ -166,6 +178,7 @@ public:
     histogram_ref(owner_type& owner, history_histograms::which h) noexcept : m_owner(&owner), m_which(h) {}
 
     [[nodiscard]] std::uint32_t operator[](std::size_t k) const noexcept { return m_owner->get(m_which, k); }
+    [[nodiscard]] std::array<std::uint32_t, bins> counts() const noexcept { return m_owner->get_all(m_which); }
     [[nodiscard]] std::uint64_t total() const noexcept {
         std::uint64_t n = 0;
         for (std::size_t k = 0; k < bins; ++k) n += (*this)[k];
