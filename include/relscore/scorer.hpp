@@ -8,6 +8,7 @@
 /// - detail/kernels.hpp: each channel's kernel as exponential components;
 /// - detail/history.hpp, detail/conversation.hpp: conversation history and its rules;
 /// - detail/batch_grouping.hpp: the order in which bulk ingest applies a batch;
+/// - detail/pair_table.hpp: the per-pair records and the index that finds them;
 /// - detail/pair_store.hpp: where every interaction's state lives and how one changes it;
 /// - detail/validation.hpp: what is checked before anything changes;
 /// - this file: the public class, which validates input (strong exception guarantee) and

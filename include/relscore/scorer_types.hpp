@@ -159,7 +159,7 @@ struct scorer_stats {
 /// it, allocator overhead aside). See scorer::memory_usage().
 struct scorer_memory {
     std::size_t pairs = 0;          ///< each pair's record: people, times, counts, its sums' block
-    std::size_t pair_index = 0;     ///< the hash index from (lo, hi) to the pair
+    std::size_t pair_index = 0;     ///< the hash index from (lo, hi) to the pair's row
     std::size_t ties = 0;           ///< each person's list of pairs
     std::size_t people = 0;         ///< names and the name index
     std::size_t decayed_sums = 0;   ///< the pool of (component, direction) sums
