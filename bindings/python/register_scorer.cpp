@@ -179,6 +179,8 @@ py::object add_common(locked_scorer& locked, py::handle time, py::handle source,
 py::tuple factorize_int_ids(const carray<std::int64_t>& source, const carray<std::int64_t>& target) {
     const auto src = span_of(source), tgt = span_of(target);
     carray<std::int64_t> src_codes(static_cast<py::ssize_t>(src.size())), tgt_codes(static_cast<py::ssize_t>(tgt.size()));
+    std::int64_t* const src_out = src_codes.mutable_data();  // with the GIL: numpy's own call
+    std::int64_t* const tgt_out = tgt_codes.mutable_data();
     std::vector<std::int64_t> uniques;
     {
         py::gil_scoped_release release;
@@ -190,8 +192,8 @@ py::tuple factorize_int_ids(const carray<std::int64_t>& source, const carray<std
                 codes[i] = it->second;
             }
         };
-        number(src, src_codes.mutable_data());
-        number(tgt, tgt_codes.mutable_data());
+        number(src, src_out);
+        number(tgt, tgt_out);
     }
     py::list names(uniques.size());
     for (std::size_t k = 0; k < uniques.size(); ++k) names[k] = py::str(std::to_string(uniques[k]));

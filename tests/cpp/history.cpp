@@ -145,3 +145,23 @@ TEST_CASE("a value falls in the bin whose edges hold it, at every edge", "[histo
         }
     }
 }
+
+TEST_CASE("a log before 1970 has the trend of the same log shifted after it", "[history]") {
+    // The paces' reference time starts at the earliest time, not at 1970, so the first
+    // interaction sets it whenever it is. Decay depends only on differences of times.
+    const auto trend_at_end = [](timestamp t0) {
+        scorer s;
+        for (int day = 0; day < 200; day += 3)
+            s.add({t0 + std::chrono::hours{24 * day + 5 * (day % 7)}, day % 2 ? "ana" : "ben", day % 2 ? "ben" : "ana",
+                   day % 5 ? "email" : "call"});
+        return s.trend_of("ana", "ben", t0 + std::chrono::hours{24 * 230});
+    };
+    const trend after = trend_at_end(parse_time("2020-03-01T00:00:00Z"));
+    for (const char* start : {"1920-03-01T00:00:00Z", "1500-03-01T00:00:00Z"}) {
+        CAPTURE(start);
+        const trend before = trend_at_end(parse_time(start));
+        CHECK(before.direction == after.direction);
+        CHECK(before.change_over_horizon == Approx(after.change_over_horizon).epsilon(1e-9));
+        CHECK(before.rate_per_day == Approx(after.rate_per_day).epsilon(1e-9));
+    }
+}

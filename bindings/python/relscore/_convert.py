@@ -274,8 +274,9 @@ def _names(values: pd.Index) -> list:
 def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, str]:
     """Source and target ids as int64 codes into one shared list of names, and their kind.
 
-    Categorical columns use their codes directly (the fast path); everything else is
-    factorised by pandas (hash-based, no per-row Python). Integer ids are named by their
+    Categorical columns use their codes directly; plain integer columns are factorised
+    in C++ (_core.factorize_int_ids, the same codes and names pandas gives); everything
+    else by pandas (hash-based, no per-row Python). Integer ids are named by their
     decimal value and give kind "int", strings kind "str"; source and target together
     must be all one kind (ValueError otherwise)."""
     if _plain_int_ids(source) and _plain_int_ids(target) and len(source) == len(target) and len(source):

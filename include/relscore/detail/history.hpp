@@ -23,6 +23,7 @@
 #include <type_traits>
 
 #include <relscore/detail/decay.hpp>
+#include <relscore/detail/validation.hpp>
 #include <relscore/version.hpp>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -264,7 +265,7 @@ template <class Events, class Censored>
 
 /// One direction of a pair (a toward b): a's outreach and how b answers it. The counts
 /// and the open wait, touched by every interaction; the latency histograms, touched only
-/// when a wait ends, are in direction_latencies.
+/// when a wait ends, are in pair_history::histograms.
 struct direction_history {
     static constexpr std::size_t latency_bins = 16;  // 1 minute .. 2^14 minutes (11 days), then open
     static constexpr std::int64_t latency_base_us = 60'000'000;
@@ -332,7 +333,9 @@ private:
 struct pace_sums {
     double recent = 0.0;    ///< at ref_us, decayed with H
     double long_run = 0.0;  ///< at ref_us, decayed with 4·H
-    std::int64_t ref_us = 0;
+    /// The earliest time to begin with (as the pool's sums), so that the first interaction,
+    /// whenever it is (before 1970 too), sets it.
+    std::int64_t ref_us = earliest_time_us;
 
     /// Weight w at t into both (exactly what two decayed_sum::add calls give).
     void add(double w, std::int64_t t_us, double horizon_us) noexcept { add_both(w, w, t_us, horizon_us); }
@@ -362,8 +365,8 @@ private:
 
 /// Everything a pair remembers beyond its decayed volumes. What an interaction touches
 /// comes first: 128 bytes, two whole cache lines (the struct is line-aligned); the five
-/// histograms follow, touched when a touch gap or a wait ends (40 bytes while their
-/// counts fit 4 bits): 192 bytes in all.
+/// histograms follow, touched when a touch gap or a wait ends (48 bytes, and a heap block
+/// once a count passes 15): 192 bytes in all.
 struct alignas(64) pair_history {
     static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
     using gap_histogram = log2_bins<gap_bins>;   ///< a standalone copy (a query's)

@@ -263,7 +263,7 @@ public:
             // The new rows enter the index and their people's tie lists once they are all
             // made, even if making one runs out of memory: the index inserts in one tight
             // loop, where the processor overlaps their cache misses (room is reserved
-            // above, so they cannot fail).
+            // above, so they cannot fail; linking the tie lists allocates, and may).
             const auto index_and_link = [&] {
                 for (auto row = first_fresh; row < m_pairs.size(); ++row) m_pairs.index(row);
                 link_ties(first_fresh);
@@ -358,16 +358,25 @@ public:
 
     // Capacity for `pairs` pairs, growing geometrically so repeated batches stay amortized O(1).
     void grow_pairs(std::size_t pairs) {
-        if (pairs <= m_pairs.capacity()) return;
+        if (has_room(pairs)) return;
         reserve_pairs(std::max(pairs, m_pairs.capacity() + m_pairs.capacity() / 2));
     }
 
-    // Room for `pairs` pairs in all, without rehashing or reallocation.
+    // Room for `pairs` pairs in all, without rehashing or reallocation (never less than
+    // there is). The per-pair vectors first and the records last, so that has_room() holds
+    // only once everything has it, even if a reservation runs out of memory.
     void reserve_pairs(std::size_t pairs) {
+        const auto reserve = [pairs](auto& v) {
+            if (pairs > v.capacity()) v.reserve(pairs);
+        };
+        if (m_conversations) reserve(m_history);
+        if (m_retain_events) reserve(m_events);
+        if (m_kernels.has_windows) reserve(m_windows);
         m_pairs.reserve(pairs);
-        if (m_conversations) m_history.reserve(pairs);
-        if (m_retain_events) m_events.reserve(pairs);
-        if (m_kernels.has_windows) m_windows.reserve(pairs);
+    }
+    [[nodiscard]] bool has_room(std::size_t pairs) const noexcept {
+        return m_pairs.has_room(pairs) && (!m_conversations || pairs <= m_history.capacity()) &&
+               (!m_retain_events || pairs <= m_events.capacity()) && (!m_kernels.has_windows || pairs <= m_windows.capacity());
     }
 
     // One validated interaction of pair `idx`.

@@ -66,11 +66,15 @@ public:
 
     /// Appends a record, not yet indexed (index() does that).
     void add(const Record& r) { m_rows.push_back(r); }
-    /// Room for `rows` records in all, and for indexing them, without reallocating.
+    /// Room for `rows` records in all, and for indexing them, without reallocating (never
+    /// less room than there is; the index first, so that has_room() is true only once both
+    /// have it).
     void reserve(std::size_t rows) {
-        m_rows.reserve(rows);
-        m_index.reserve(rows);
+        if (rows > m_index.max_load()) m_index.reserve(rows);
+        if (rows > m_rows.capacity()) m_rows.reserve(rows);
     }
+    /// Whether `rows` records can be made and indexed without reallocating.
+    [[nodiscard]] bool has_room(std::size_t rows) const noexcept { return rows <= m_rows.capacity() && rows <= m_index.max_load(); }
 
     // ---- the index -------------------------------------------------------------------
     /// The row of pair `key`, or no_row.
