@@ -63,8 +63,7 @@ public:
           m_conversations(config.insight.conversations),
           m_retain_events(config.insight.retain_events) {}
 
-    static constexpr std::uint32_t no_state = std::numeric_limits<std::uint32_t>::max();
-    static constexpr std::uint32_t no_row = std::numeric_limits<std::uint32_t>::max();  // pair_table's
+    static constexpr std::uint32_t no_row = std::numeric_limits<std::uint32_t>::max();  // as pair_table::no_row
 
     // ---- what is stored -----------------------------------------------------------------
 
@@ -76,6 +75,7 @@ public:
         std::uint32_t touches;            // touch periods (UTC days by default) with contact
         state_blocks::block states;  // this pair's decayed sums
     };
+    static_assert(no_row == pair_table<pair_record>::no_row);
     /// A retained interaction (insight_config::retain_events).
     struct retained_event {
         std::int64_t time_us;
