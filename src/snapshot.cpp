@@ -5,7 +5,7 @@
 //   host refuses to write or read rather than produce a file nobody else can load):
 //
 //     magic        8 bytes  "RELSCORE"
-//     version      u32      4 (1 to 3 are still read)
+//     version      u32      5 (1 to 4 are still read)
 //     reciprocity  f64
 //     channels     u32 count, then per channel: string name, f64 weight, i64 half-life (us),
 //                  [v2: u8 kernel (0 exponential, 1 power law, 2 window), i64 scale (us),
@@ -19,7 +19,8 @@
 //                    u32 lo, u32 hi, i64 last (us), [v2: i64 first (us), u32 touches,]
 //                    u32 n_lo_hi, u32 n_hi_lo, u32 n_mutual,
 //                    u32 states, then per state: u16 component (v1: channel), u8 dir,
-//                    f64 value, i64 ref (us)
+//                    f64 value, i64 ref (us) [v5: in key order (component, then
+//                    direction); before: newest-created first]
 //                    [v2, if conversations: the pair's history, field by field in the order
 //                     of history_fields() below; v3 adds the opening (u64) at its end]
 //                    [v2, if retain events: u32 count, then per event: i64 time, f64 weight,
@@ -62,7 +63,7 @@ namespace detail {
 namespace {
 
 constexpr std::string_view magic = "RELSCORE";
-constexpr std::uint32_t format_version = 4;
+constexpr std::uint32_t format_version = 5;
 constexpr std::uint32_t oldest_readable_version = 1;
 
 // Every field of a pair's history, in snapshot order; `f` is called with each (a
@@ -301,17 +302,15 @@ struct snapshot_codec {
             w.put(p.n_lo_hi);
             w.put(p.n_hi_lo);
             w.put(p.n_mutual);
-            const auto keys = s.m_states.keys(p.states);
-            const auto sums = s.m_states.sums(p.states);
-            w.put(static_cast<std::uint32_t>(keys.size()));
-            // Newest-created first, the order of formats 1 and 2 (which kept a linked list):
-            // the order in which the volumes are summed, so results stay bit-identical.
-            for (std::size_t k = keys.size(); k-- > 0;) {
-                w.put(detail::state_blocks::component_of(keys[k]));
-                w.put(detail::state_blocks::dir_of(keys[k]));
-                w.put(sums[k].value);
-                w.put(sums[k].ref_us);
-            }
+            w.put(static_cast<std::uint32_t>(s.m_states.sums(p.states).size()));
+            // In key order (up to version 4: newest-created first); a loader keeps them in
+            // key order whatever the order in the file (detail/state_blocks.hpp).
+            s.m_states.each(p.states, [&](std::uint32_t key, const detail::decayed_sum& sum) {
+                w.put(detail::state_blocks::component_of(key));
+                w.put(detail::state_blocks::dir_of(key));
+                w.put(sum.value);
+                w.put(sum.ref_us);
+            });
             if (ic.conversations)
                 history_fields(s.m_history[idx], format_version, [&](const auto& field) {
                     using field_type = std::remove_cvref_t<decltype(field)>;
@@ -615,7 +614,6 @@ struct snapshot_codec {
                 }
                 s.m_states.add(s.m_pairs[idx].states, key, sum);
             }
-            s.m_states.reverse(s.m_pairs[idx].states);  // back to creation order
             if (version >= 2 && config.insight.conversations) {
                 detail::pair_history& h = flipped ? flipped_history : s.m_history[idx];
                 history_fields(h, version, [&](auto& field) {

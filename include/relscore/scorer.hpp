@@ -432,12 +432,18 @@ private:
 
     void register_channels(const std::vector<std::string>& new_channels) {
         if (new_channels.empty()) return;
+        channel_registry channels = m_config.channels;  // all or nothing: the scorer changes only once nothing can throw
         for (const auto& name : new_channels) {
             channel c = *m_config.register_unknown_channels;
             c.name = name;
-            m_config.channels.define(std::move(c));
+            channels.define(std::move(c));
         }
-        m_kernels.build(m_config.channels);
+        detail::kernel_table kernels(channels);
+        m_states.allow_keys(2 * kernels.half_life_us.size(), [&](auto&& f) {
+            for (pair_record& p : m_pairs) f(p.states);
+        });
+        m_config.channels = std::move(channels);
+        m_kernels = std::move(kernels);
     }
 
     // The largest decayed sum pair `idx` stores (its kernel states and pace sums).
