@@ -95,18 +95,19 @@ public:
     decayed_sum& add(block& b, std::uint32_t k, decayed_sum initial) {
         if (b.count == b.capacity) move_to_larger(b);
         const std::uint32_t end = b.first + b.count;
-        std::uint32_t at = 0;
+        std::uint32_t at = end;  // after every key it has (as a snapshot's keys come), else in between
         if (m_indexed) {
             assert(k < max_indexed_keys);
             const std::uint64_t bit = std::uint64_t{1} << k;
-            at = b.first + static_cast<std::uint32_t>(std::popcount(b.present & (bit - 1)));
+            if ((b.present & ~(bit - 1)) != 0) at = b.first + static_cast<std::uint32_t>(std::popcount(b.present & (bit - 1)));
             b.present |= bit;
         } else {
-            at = static_cast<std::uint32_t>(std::lower_bound(m_keys.begin() + b.first, m_keys.begin() + end, k) - m_keys.begin());
+            if (b.count > 0 && m_keys[end - 1] > k)
+                at = static_cast<std::uint32_t>(std::lower_bound(m_keys.begin() + b.first, m_keys.begin() + end, k) - m_keys.begin());
             std::copy_backward(m_keys.begin() + at, m_keys.begin() + end, m_keys.begin() + end + 1);
             m_keys[at] = k;
         }
-        std::copy_backward(m_sums.begin() + at, m_sums.begin() + end, m_sums.begin() + end + 1);
+        if (at < end) std::copy_backward(m_sums.begin() + at, m_sums.begin() + end, m_sums.begin() + end + 1);
         ++b.count;
         m_sums[at] = initial;
         ++m_live;
