@@ -6,6 +6,7 @@ stage is never built. Prints the hold-out AP x100 of every cell and their mean.
 
     python scripts/link_holdout.py [--data PATH --order src,dst,time] [--knowledge batch]
         [--setting inductive] [--negatives random] [--drop FEATURE ...] [--param name=value ...]
+        [--monotone FEATURE=-1 ...]
 
 A pooled cell (relscore.evaluate.LINK_BOOSTER_POOLED) also learns from the other setting's
 validation batches that end before the held-out part starts."""
@@ -44,6 +45,8 @@ def main() -> None:
     parser.add_argument("--negatives", action="append", choices=("random", "historical", "inductive"))
     parser.add_argument("--drop", action="append", default=[], help="leave a feature out (repeatable)")
     parser.add_argument("--param", action="append", default=[], help="a booster parameter, name=JSON value")
+    parser.add_argument("--monotone", action="append", default=[],
+                        help="a feature's monotonic constraint, name=1, 0 or -1 (repeatable)")
     args = parser.parse_args()
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
@@ -51,7 +54,10 @@ def main() -> None:
     data = split(load(args.data, args.order, os.path.basename(args.data)))
     keep = [j for j, name in enumerate(LINK_FEATURES) if name not in args.drop]
     params = {**LINK_BOOSTER_PARAMS, **{k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}}
-    params["monotonic_cst"] = [params["monotonic_cst"][j] for j in keep]
+    constraints = list(params["monotonic_cst"])
+    for name, value in (m.split("=", 1) for m in args.monotone):
+        constraints[LINK_FEATURES.index(name)] = int(value)
+    params["monotonic_cst"] = [constraints[j] for j in keep]
     aps = []
     for knowledge in args.knowledge or ("batch", "event"):
         for setting in args.setting or ("transductive", "inductive"):

@@ -35,7 +35,9 @@ constexpr std::array<std::string_view, link_feature_count> feature_names{
     "dst_hour_share", "src_hour_share", "pair_hour_share", "dst_weekday_share", "query_lag",
     "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree", "src_degree", "two_hop_1d",
     // Issue 16, part 1: longer paths, for pairs that have not met (random negatives).
-    "adamic_adar", "paths_3", "co_senders"};
+    "adamic_adar", "paths_3", "co_senders",
+    // Issue 16, part 2: recency as a rank among the node's own recent contacts.
+    "rank_in_src", "rank_in_dst"};
 
 // The half-lives of the features, in seconds (1 h, 1 day, 7 days, 30 days); index 2 (7 days)
 // is the scale of the reciprocity and two-hop features.
@@ -105,6 +107,12 @@ public:
         m_ids[0] = x;
     }
     [[nodiscard]] std::span<const node_id> view() const noexcept { return {m_ids.data(), m_size}; }
+    // x's place in the list (0 = newest), path_cap if it is not there.
+    [[nodiscard]] std::size_t rank(node_id x) const noexcept {
+        const auto end = m_ids.begin() + m_size;
+        const auto it = std::find(m_ids.begin(), end, x);
+        return it == end ? path_cap : static_cast<std::size_t>(it - m_ids.begin());
+    }
     // The same nodes sorted, for binary searches.
     [[nodiscard]] std::array<node_id, path_cap> sorted(std::size_t& size) const noexcept {
         std::array<node_id, path_cap> out = m_ids;
@@ -331,6 +339,8 @@ private:
         f[j++] = adamic_adar;
         f[j++] = src && dst && u != v ? std::log1p(static_cast<double>(paths_3(u, *src, v, *dst))) : 0.0;
         f[j++] = src && dst && u != v ? std::log1p(static_cast<double>(co_senders(u, *src, v, *dst))) : 0.0;
+        f[j++] = static_cast<double>(src ? src->recent.rank(v) : path_cap);
+        f[j++] = static_cast<double>(dst ? dst->recent.rank(u) : path_cap);
     }
 
     [[nodiscard]] std::size_t degree(node_id w) const {

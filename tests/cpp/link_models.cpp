@@ -175,8 +175,9 @@ TEST_CASE("count, recency, decay, power law and Hawkes match brute force", "[lin
 // documented definition (eval/link_models.hpp).
 // The K = link_path_cap nodes whose newest edge with x came last in the log, among the other
 // ends that `end_of(e, x)` gives (0: the edge does not count).
+// Newest first.
 template <typename End>
-std::set<node_id> recent_of(const std::vector<edge>& h, node_id x, End&& end_of) {
+std::vector<node_id> recent_list(const std::vector<edge>& h, node_id x, End&& end_of) {
     std::vector<node_id> order;  // oldest first, each node once
     for (const auto& e : h)
         if (const node_id y = end_of(e, x); y != 0 && y != x) {
@@ -184,12 +185,25 @@ std::set<node_id> recent_of(const std::vector<edge>& h, node_id x, End&& end_of)
             order.push_back(y);
         }
     const auto keep = std::min(order.size(), link_path_cap);
-    return {order.end() - static_cast<std::ptrdiff_t>(keep), order.end()};
+    return {order.rbegin(), order.rbegin() + static_cast<std::ptrdiff_t>(keep)};
+}
+
+template <typename End>
+std::set<node_id> recent_of(const std::vector<edge>& h, node_id x, End&& end_of) {
+    const auto list = recent_list(h, x, end_of);
+    return {list.begin(), list.end()};
 }
 
 node_id either_end(const edge& e, node_id x) { return e.u == x ? e.v : e.v == x ? e.u : 0; }
 node_id destination_of(const edge& e, node_id x) { return e.u == x ? e.v : 0; }
 node_id sender_to(const edge& e, node_id x) { return e.v == x ? e.u : 0; }
+
+// y's place among x's recent neighbours (0 = the newest), link_path_cap if not there.
+double recent_rank(const std::vector<edge>& h, node_id x, node_id y) {
+    const auto list = recent_list(h, x, either_end);
+    const auto it = std::find(list.begin(), list.end(), y);
+    return static_cast<double>(it == list.end() ? link_path_cap : static_cast<std::size_t>(it - list.begin()));
+}
 
 // paths_3 and co_senders (before their log1p) by their definitions over the recent lists.
 std::pair<double, double> recent_paths(const std::vector<edge>& h, node_id u, node_id v) {
@@ -355,6 +369,9 @@ std::vector<double> link_features_by_definition(const std::vector<edge>& h, node
     f.push_back(adamic_adar);
     f.push_back(std::log1p(paths_3));
     f.push_back(std::log1p(co_senders));
+    // Issue 16, part 2: the place of one end among the other's recent neighbours.
+    f.push_back(recent_rank(h, u, v));
+    f.push_back(recent_rank(h, v, u));
     return f;
 }
 
@@ -372,7 +389,7 @@ TEST_CASE("relscore's link features match their documented definitions", "[link_
     }
 }
 
-TEST_CASE("paths_3 and co_senders walk only the newest link_path_cap neighbours", "[link_models]") {
+TEST_CASE("paths_3, co_senders and the ranks use only the newest link_path_cap neighbours", "[link_models]") {
     // Hubs 1..4 meet far more than link_path_cap distinct nodes, so the cap decides the counts.
     std::mt19937_64 rng(7);
     std::uniform_int_distribution<int> hub(1, 4), other(1, 90), gap(0, 2);
@@ -415,6 +432,8 @@ TEST_CASE("paths_3 and co_senders walk only the newest link_path_cap neighbours"
         INFO("pair " << s[k] << "->" << d[k]);
         CHECK(std::abs(rows[k * link_feature_count + column("paths_3")] - std::log1p(paths_3)) < 1e-12);
         CHECK(std::abs(rows[k * link_feature_count + column("co_senders")] - std::log1p(co_senders)) < 1e-12);
+        CHECK(rows[k * link_feature_count + column("rank_in_src")] == recent_rank(h, s[k], d[k]));
+        CHECK(rows[k * link_feature_count + column("rank_in_dst")] == recent_rank(h, d[k], s[k]));
         double uncapped = 0;
         const auto near_v = all_of(d[k]);
         if (s[k] != d[k])

@@ -15,7 +15,8 @@ DAY = 86400.0
 NEW_FEATURES = ("overdue_pair", "pair_mean_gap", "dst_overdue", "dst_balance_1d", "dst_balance_7d", "dst_since_in",
                 "dst_since_out", "src_since_active", "dst_hour_share", "src_hour_share", "pair_hour_share",
                 "dst_weekday_share", "query_lag", "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree",
-                "src_degree", "two_hop_1d", "adamic_adar", "paths_3", "co_senders")
+                "src_degree", "two_hop_1d", "adamic_adar", "paths_3", "co_senders", "rank_in_src",
+                "rank_in_dst")
 
 
 def reference(history, u, v, at):
@@ -79,6 +80,8 @@ def reference(history, u, v, at):
         "adamic_adar": adamic_adar,
         "paths_3": math.log1p(paths_3),
         "co_senders": math.log1p(co_senders),
+        "rank_in_src": recent_rank(history, u, v),
+        "rank_in_dst": recent_rank(history, v, u),
         "overdue_pair": overdue(pair),
         "pair_mean_gap": math.log1p(mean_gap(pair) / 60) if mean_gap(pair) > 0 else -1.0,
         "dst_overdue": overdue(node[v]),
@@ -98,15 +101,25 @@ def reference(history, u, v, at):
 PATH_CAP = 16  # link_path_cap (include/relscore/eval/link_models.hpp)
 
 
-def recent(history, x, end):
-    """The PATH_CAP nodes whose newest edge with x came last in the log, among the other ends
-    ``end(a, b)`` gives (None: the edge does not count; self-loops never do)."""
+def recent_list(history, x, end):
+    """The PATH_CAP nodes whose newest edge with x came last in the log, newest first, among
+    the other ends ``end(a, b)`` gives (None: the edge does not count; self-loops never do)."""
     order = {}
     for k, (a, b, _) in enumerate(history):
         y = end(a, b, x)
         if y is not None and y != x:
             order[y] = k
-    return set(sorted(order, key=order.get)[-PATH_CAP:])
+    return sorted(order, key=order.get, reverse=True)[:PATH_CAP]
+
+
+def recent(history, x, end):
+    return set(recent_list(history, x, end))
+
+
+def recent_rank(history, x, y):
+    """y's place among x's recent neighbours (0 = the newest), PATH_CAP if not there."""
+    near = recent_list(history, x, either)
+    return near.index(y) if y in near else PATH_CAP
 
 
 def either(a, b, x):
@@ -167,7 +180,7 @@ def test_new_link_features_match_a_brute_force_reference(seed):
 
 
 def test_path_features_walk_only_the_newest_neighbours():
-    """Hubs that met far more than PATH_CAP nodes: the cap decides paths_3 and co_senders."""
+    """Hubs that met far more than PATH_CAP nodes: the cap decides paths_3, co_senders and the ranks."""
     rng = np.random.default_rng(11)
     n = 1200
     hubs = rng.integers(1, 5, n)
@@ -186,6 +199,8 @@ def test_path_features_walk_only_the_newest_neighbours():
         paths_3, co_senders = recent_paths(history, a, b)
         assert rows[k, ev.LINK_FEATURES.index("paths_3")] == pytest.approx(math.log1p(paths_3), rel=1e-12), (a, b)
         assert rows[k, ev.LINK_FEATURES.index("co_senders")] == pytest.approx(math.log1p(co_senders), rel=1e-12), (a, b)
+        assert rows[k, ev.LINK_FEATURES.index("rank_in_src")] == recent_rank(history, a, b), (a, b)
+        assert rows[k, ev.LINK_FEATURES.index("rank_in_dst")] == recent_rank(history, b, a), (a, b)
 
 
 def test_query_lag_is_the_never_value_before_any_edge():

@@ -141,9 +141,18 @@ enum class edgebank_mode {
 /// | co_senders            | log(1 + number of (y, x), y ∈ RS(v), y ≠ u, x ∈ RD(y) ∩ RD(u),   |
 /// |                       | x ≠ v): others who wrote to u's destinations also wrote to v     |
 ///
+/// Added by issue 16, part 2 (recency as a rank among the node's own contacts, which reads the
+/// same for busy and quiet nodes):
+///
+/// | feature               | f_k(u, v, t)                                                     |
+/// |-----------------------|------------------------------------------------------------------|
+/// | rank_in_src           | v's place in R(u), newest first (0 = u's newest neighbour); K if |
+/// |                       | v is not in R(u)                                                 |
+/// | rank_in_dst           | u's place in R(v); K if u is not in R(v)                         |
+///
 /// The weights are fitted by relscore.evaluate (logistic regression on the validation stage);
 /// relscore.evaluate's default combiner is gradient-boosted trees over the same features.
-inline constexpr std::size_t link_feature_count = 54;
+inline constexpr std::size_t link_feature_count = 56;
 /// K of paths_3 and co_senders: the recent neighbours, destinations and senders they walk.
 inline constexpr std::size_t link_path_cap = 16;
 
