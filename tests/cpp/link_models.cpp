@@ -173,6 +173,53 @@ TEST_CASE("count, recency, decay, power law and Hawkes match brute force", "[lin
 
 // Every feature of relscore's link score, recomputed from the whole history by its
 // documented definition (eval/link_models.hpp).
+// The K = link_path_cap nodes whose newest edge with x came last in the log, among the other
+// ends that `end_of(e, x)` gives (0: the edge does not count).
+// Newest first.
+template <typename End>
+std::vector<node_id> recent_list(const std::vector<edge>& h, node_id x, End&& end_of) {
+    std::vector<node_id> order;  // oldest first, each node once
+    for (const auto& e : h)
+        if (const node_id y = end_of(e, x); y != 0 && y != x) {
+            order.erase(std::remove(order.begin(), order.end(), y), order.end());
+            order.push_back(y);
+        }
+    const auto keep = std::min(order.size(), link_path_cap);
+    return {order.rbegin(), order.rbegin() + static_cast<std::ptrdiff_t>(keep)};
+}
+
+template <typename End>
+std::set<node_id> recent_of(const std::vector<edge>& h, node_id x, End&& end_of) {
+    const auto list = recent_list(h, x, end_of);
+    return {list.begin(), list.end()};
+}
+
+node_id either_end(const edge& e, node_id x) { return e.u == x ? e.v : e.v == x ? e.u : 0; }
+node_id destination_of(const edge& e, node_id x) { return e.u == x ? e.v : 0; }
+node_id sender_to(const edge& e, node_id x) { return e.v == x ? e.u : 0; }
+
+// y's place among x's recent neighbours (0 = the newest), link_path_cap if not there.
+double recent_rank(const std::vector<edge>& h, node_id x, node_id y) {
+    const auto list = recent_list(h, x, either_end);
+    const auto it = std::find(list.begin(), list.end(), y);
+    return static_cast<double>(it == list.end() ? link_path_cap : static_cast<std::size_t>(it - list.begin()));
+}
+
+// paths_3 and co_senders (before their log1p) by their definitions over the recent lists.
+std::pair<double, double> recent_paths(const std::vector<edge>& h, node_id u, node_id v) {
+    double paths_3 = 0, co_senders = 0;
+    if (u == v) return {0, 0};
+    const auto near_v = recent_of(h, v, either_end);
+    for (const node_id x : recent_of(h, u, either_end))
+        for (const node_id y : recent_of(h, x, either_end))
+            if (x != v && y != u && y != v && near_v.count(y)) ++paths_3;
+    const auto from_u = recent_of(h, u, destination_of);
+    for (const node_id y : recent_of(h, v, sender_to))
+        for (const node_id x : recent_of(h, y, destination_of))
+            if (y != u && x != v && from_u.count(x)) ++co_senders;
+    return {paths_3, co_senders};
+}
+
 std::vector<double> link_features_by_definition(const std::vector<edge>& h, node_id u, node_id v, double at) {
     const double hour = 3600, day = 86400, week = 7 * day;
     const std::vector<double> scales{hour, day, week, 30 * day};
@@ -313,30 +360,18 @@ std::vector<double> link_features_by_definition(const std::vector<edge>& h, node
                 two_hop_day += std::min(tie(u, w, day) + tie(w, u, day), tie(w, v, day) + tie(v, w, day));
     f.push_back(std::log1p(two_hop_day));
 
-    // Issue 16, part 1: longer paths over the distinct neighbours, destinations and senders.
-    const auto neighbours_of = [&](node_id x) {
-        std::set<node_id> out;
-        for (const auto& e : h)
-            if (e.u != e.v && (e.u == x || e.v == x)) out.insert(e.u == x ? e.v : e.u);
-        return out;
-    };
-    const auto wrote = [&](node_id a, node_id b) {
-        return a != b && std::any_of(h.begin(), h.end(), [&](const edge& e) { return e.u == a && e.v == b; });
-    };
-    double adamic_adar = 0, paths_3 = 0, co_senders = 0;
-    if (u != v) {
+    // Issue 16, part 1: longer paths; paths_3 and co_senders over the recent lists.
+    double adamic_adar = 0;
+    if (u != v)
         for (const node_id w : nodes)
             if (w != u && w != v && met(u, w) && met(w, v)) adamic_adar += 1 / std::log(2 + degree(w));
-        for (const node_id x : neighbours_of(u))
-            for (const node_id y : neighbours_of(x))
-                if (x != v && y != u && y != v && y != x && neighbours_of(v).count(y)) ++paths_3;
-        for (const node_id y : nodes)
-            for (const node_id x : nodes)
-                if (y != u && x != v && wrote(y, v) && wrote(y, x) && wrote(u, x)) ++co_senders;
-    }
+    const auto [paths_3, co_senders] = recent_paths(h, u, v);
     f.push_back(adamic_adar);
     f.push_back(std::log1p(paths_3));
     f.push_back(std::log1p(co_senders));
+    // Issue 16, part 2: the place of one end among the other's recent neighbours.
+    f.push_back(recent_rank(h, u, v));
+    f.push_back(recent_rank(h, v, u));
     return f;
 }
 
@@ -352,6 +387,62 @@ TEST_CASE("relscore's link features match their documented definitions", "[link_
             return f[j];
         }, 1e-9);
     }
+}
+
+TEST_CASE("paths_3, co_senders and the ranks use only the newest link_path_cap neighbours", "[link_models]") {
+    // Hubs 1..4 meet far more than link_path_cap distinct nodes, so the cap decides the counts.
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<int> hub(1, 4), other(1, 90), gap(0, 2);
+    std::vector<edge> h;
+    double t = 1000;
+    for (int k = 0; k < 1500; ++k) {
+        t += gap(rng) * 60.0;
+        node_id a = k % 3 ? hub(rng) : other(rng), b = other(rng);
+        if (a == b) b = b % 90 + 1;
+        if (k % 2) std::swap(a, b);
+        h.push_back({a, b, t});
+    }
+    REQUIRE(recent_of(h, 1, either_end).size() == link_path_cap);
+    auto model = make_relscore_link(std::vector<double>(link_feature_count, 0.0));
+    for (std::size_t start = 0; start < h.size(); start += 50) {
+        std::vector<node_id> s, d;
+        std::vector<double> times;
+        for (std::size_t k = start; k < std::min(h.size(), start + 50); ++k)
+            s.push_back(h[k].u), d.push_back(h[k].v), times.push_back(h[k].t);
+        model->observe(s, d, times);
+    }
+    const auto& names = link_feature_names();
+    const auto column = [&](std::string_view name) {
+        return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+    };
+    std::vector<node_id> s, d;
+    for (node_id a : {1, 2, 5, 17, 60})
+        for (node_id b : {1, 3, 4, 9, 33, 88}) s.push_back(a), d.push_back(b);
+    std::vector<double> rows(s.size() * link_feature_count);
+    model->features(s, d, std::vector<double>(s.size(), t + 10), rows);
+    const auto all_of = [&](node_id x) {  // every neighbour: the uncapped definition
+        std::set<node_id> out;
+        for (const auto& e : h)
+            if (const node_id y = either_end(e, x); y != 0 && y != x) out.insert(y);
+        return out;
+    };
+    std::size_t capped = 0;
+    for (std::size_t k = 0; k < s.size(); ++k) {
+        const auto [paths_3, co_senders] = recent_paths(h, s[k], d[k]);
+        INFO("pair " << s[k] << "->" << d[k]);
+        CHECK(std::abs(rows[k * link_feature_count + column("paths_3")] - std::log1p(paths_3)) < 1e-12);
+        CHECK(std::abs(rows[k * link_feature_count + column("co_senders")] - std::log1p(co_senders)) < 1e-12);
+        CHECK(rows[k * link_feature_count + column("rank_in_src")] == recent_rank(h, s[k], d[k]));
+        CHECK(rows[k * link_feature_count + column("rank_in_dst")] == recent_rank(h, d[k], s[k]));
+        double uncapped = 0;
+        const auto near_v = all_of(d[k]);
+        if (s[k] != d[k])
+            for (const node_id x : all_of(s[k]))
+                for (const node_id y : all_of(x))
+                    if (x != d[k] && y != s[k] && y != d[k] && near_v.count(y)) ++uncapped;
+        capped += uncapped > paths_3;
+    }
+    CHECK(capped > 0);  // the cap changed some counts, so the test above checks it
 }
 
 TEST_CASE("relscore's link score is the weighted sum of its features", "[link_models]") {

@@ -1,6 +1,7 @@
 """relscore's link features added by issue 16 (rhythm, balance, daily and weekly profiles,
-query lag, longer paths), each against a slow Python reference computed from the whole history, on small
-random logs with repeated pairs, equal timestamps and self-loops."""
+query lag, longer paths capped at the newest neighbours), each against a slow Python
+reference computed from the whole history, on small random logs with repeated pairs, equal
+timestamps and self-loops."""
 
 import math
 
@@ -14,7 +15,8 @@ DAY = 86400.0
 NEW_FEATURES = ("overdue_pair", "pair_mean_gap", "dst_overdue", "dst_balance_1d", "dst_balance_7d", "dst_since_in",
                 "dst_since_out", "src_since_active", "dst_hour_share", "src_hour_share", "pair_hour_share",
                 "dst_weekday_share", "query_lag", "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree",
-                "src_degree", "two_hop_1d", "adamic_adar", "paths_3", "co_senders")
+                "src_degree", "two_hop_1d", "adamic_adar", "paths_3", "co_senders", "rank_in_src",
+                "rank_in_dst")
 
 
 def reference(history, u, v, at):
@@ -60,17 +62,10 @@ def reference(history, u, v, at):
     def tie(x, y):  # S_xy at 1 day
         return decayed([t for a, b, t in history if {a, b} == {x, y}], DAY)
 
-    def destinations(x):
-        return {b for a, b, _ in history if a == x and a != b}
-
-    def senders(x):
-        return {a for a, b, _ in history if b == x and a != b}
-
-    adamic_adar = paths_3 = co_senders = 0
+    adamic_adar = 0
     if u != v:
         adamic_adar = sum(1 / math.log(2 + len(neighbours(w))) for w in (neighbours(u) & neighbours(v)) - {u, v})
-        paths_3 = sum(1 for x in neighbours(u) if x != v for y in neighbours(x) if y not in (u, v) and y in neighbours(v))
-        co_senders = sum(len((destinations(y) & destinations(u)) - {v}) for y in senders(v) if y != u)
+    paths_3, co_senders = recent_paths(history, u, v)
 
     two_hop = 0.0
     if u != v and not met(u, v):
@@ -85,6 +80,8 @@ def reference(history, u, v, at):
         "adamic_adar": adamic_adar,
         "paths_3": math.log1p(paths_3),
         "co_senders": math.log1p(co_senders),
+        "rank_in_src": recent_rank(history, u, v),
+        "rank_in_dst": recent_rank(history, v, u),
         "overdue_pair": overdue(pair),
         "pair_mean_gap": math.log1p(mean_gap(pair) / 60) if mean_gap(pair) > 0 else -1.0,
         "dst_overdue": overdue(node[v]),
@@ -99,6 +96,54 @@ def reference(history, u, v, at):
         "dst_weekday_share": math.log(7 * (same_weekday + 1) / (len(node[v]) + 7)),
         "query_lag": since([t for _, _, t in history]),
     }
+
+
+PATH_CAP = 16  # link_path_cap (include/relscore/eval/link_models.hpp)
+
+
+def recent_list(history, x, end):
+    """The PATH_CAP nodes whose newest edge with x came last in the log, newest first, among
+    the other ends ``end(a, b)`` gives (None: the edge does not count; self-loops never do)."""
+    order = {}
+    for k, (a, b, _) in enumerate(history):
+        y = end(a, b, x)
+        if y is not None and y != x:
+            order[y] = k
+    return sorted(order, key=order.get, reverse=True)[:PATH_CAP]
+
+
+def recent(history, x, end):
+    return set(recent_list(history, x, end))
+
+
+def recent_rank(history, x, y):
+    """y's place among x's recent neighbours (0 = the newest), PATH_CAP if not there."""
+    near = recent_list(history, x, either)
+    return near.index(y) if y in near else PATH_CAP
+
+
+def either(a, b, x):
+    return b if a == x else a if b == x else None
+
+
+def destination(a, b, x):
+    return b if a == x else None
+
+
+def sender(a, b, x):
+    return a if b == x else None
+
+
+def recent_paths(history, u, v):
+    """paths_3 and co_senders before their log1p, by their definitions over the recent lists."""
+    if u == v:
+        return 0, 0
+    near_v, from_u = recent(history, v, either), recent(history, u, destination)
+    paths_3 = sum(1 for x in recent(history, u, either) if x != v
+                  for y in recent(history, x, either) if y not in (u, v) and y in near_v)
+    co_senders = sum(len((recent(history, y, destination) & from_u) - {v})
+                     for y in recent(history, v, sender) if y != u)
+    return paths_3, co_senders
 
 
 def random_log(rng, n, nodes):
@@ -132,6 +177,30 @@ def test_new_link_features_match_a_brute_force_reference(seed):
         for name in NEW_FEATURES:
             got = rows[k, ev.LINK_FEATURES.index(name)]
             assert got == pytest.approx(want[name], rel=1e-9, abs=1e-9), (name, a, b)
+
+
+def test_path_features_walk_only_the_newest_neighbours():
+    """Hubs that met far more than PATH_CAP nodes: the cap decides paths_3, co_senders and the ranks."""
+    rng = np.random.default_rng(11)
+    n = 1200
+    hubs = rng.integers(1, 5, n)
+    others = rng.integers(5, 90, n)
+    flip = rng.random(n) < 0.5
+    src, dst = np.where(flip, others, hubs), np.where(flip, hubs, others)
+    ts = 100.0 + np.cumsum(rng.choice([0.0, 60.0], n))
+    history = [(int(a), int(b), float(t)) for a, b, t in zip(src, dst, ts)]
+    assert len(recent(history, 1, either)) == PATH_CAP < len({b for a, b, _ in history if a == 1})
+    model = _eval.make_relscore_link(np.zeros(len(ev.LINK_FEATURES)))
+    model.observe(src.astype(np.int64), dst.astype(np.int64), ts)
+    pairs = [(a, b) for a in (1, 2, 7, 40) for b in (1, 3, 12, 70)]
+    rows = model.features(np.array([a for a, _ in pairs], np.int64), np.array([b for _, b in pairs], np.int64),
+                          np.full(len(pairs), ts[-1] + 5))
+    for k, (a, b) in enumerate(pairs):
+        paths_3, co_senders = recent_paths(history, a, b)
+        assert rows[k, ev.LINK_FEATURES.index("paths_3")] == pytest.approx(math.log1p(paths_3), rel=1e-12), (a, b)
+        assert rows[k, ev.LINK_FEATURES.index("co_senders")] == pytest.approx(math.log1p(co_senders), rel=1e-12), (a, b)
+        assert rows[k, ev.LINK_FEATURES.index("rank_in_src")] == recent_rank(history, a, b), (a, b)
+        assert rows[k, ev.LINK_FEATURES.index("rank_in_dst")] == recent_rank(history, b, a), (a, b)
 
 
 def test_query_lag_is_the_never_value_before_any_edge():

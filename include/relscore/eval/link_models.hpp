@@ -127,20 +127,34 @@ enum class edgebank_mode {
 /// | two_hop_1d            | two_hop_7d with the ties at 1 day                                |
 ///
 /// Added by issue 16, part 1 (longer paths, which tell apart the pairs that have not met yet;
-/// N(x) = the distinct neighbours of x either way, D(x) its destinations, S(x) its senders,
-/// self-loops left out; all three are 0 when u = v):
+/// N(x) = the distinct neighbours of x either way, self-loops left out; all three are 0 when
+/// u = v). The two longer walks are capped so that a query costs O(K^2), K = link_path_cap,
+/// whatever the degrees: R(x) = the K nodes of N(x) whose newest edge with x (either way)
+/// came last in the log, RD(x) the same among x's destinations (x -> y edges only), RS(x)
+/// among its senders (y -> x edges only); all of N(x) when it has at most K nodes:
 ///
 /// | feature               | f_k(u, v, t)                                                     |
 /// |-----------------------|------------------------------------------------------------------|
-/// | adamic_adar           | Σ over common neighbours w of 1 / log(2 + |N(w)|)                |
-/// | paths_3               | log(1 + number of paths u - x - y - v, x ∈ N(u), y ∈ N(x) ∩ N(v),|
-/// |                       | x ≠ v, y ∉ {u, v}): three-step paths either way                  |
-/// | co_senders            | log(1 + number of (y, x), y ∈ S(v), y ≠ u, x ∈ D(y) ∩ D(u),      |
+/// | adamic_adar           | Σ over common neighbours w of 1 / log(2 + |N(w)|) (not capped)   |
+/// | paths_3               | log(1 + number of paths u - x - y - v, x ∈ R(u), y ∈ R(x) ∩ R(v),|
+/// |                       | x ≠ v, y ∉ {u, v}): recent three-step paths either way           |
+/// | co_senders            | log(1 + number of (y, x), y ∈ RS(v), y ≠ u, x ∈ RD(y) ∩ RD(u),   |
 /// |                       | x ≠ v): others who wrote to u's destinations also wrote to v     |
+///
+/// Added by issue 16, part 2 (recency as a rank among the node's own contacts, which reads the
+/// same for busy and quiet nodes):
+///
+/// | feature               | f_k(u, v, t)                                                     |
+/// |-----------------------|------------------------------------------------------------------|
+/// | rank_in_src           | v's place in R(u), newest first (0 = u's newest neighbour); K if |
+/// |                       | v is not in R(u)                                                 |
+/// | rank_in_dst           | u's place in R(v); K if u is not in R(v)                         |
 ///
 /// The weights are fitted by relscore.evaluate (logistic regression on the validation stage);
 /// relscore.evaluate's default combiner is gradient-boosted trees over the same features.
-inline constexpr std::size_t link_feature_count = 54;
+inline constexpr std::size_t link_feature_count = 56;
+/// K of paths_3 and co_senders: the recent neighbours, destinations and senders they walk.
+inline constexpr std::size_t link_path_cap = 16;
 
 /// The feature names, in the order of the weights and of features().
 [[nodiscard]] const std::array<std::string_view, link_feature_count>& link_feature_names() noexcept;

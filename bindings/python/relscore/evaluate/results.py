@@ -24,7 +24,7 @@ from .data import TemporalEdges
 from .label_results import label_section
 from .negatives import STRATEGIES
 from .plan import SETTINGS
-from .scores import SCORES
+from .scores import LINK_FEATURES, SCORES
 
 __all__ = ["PUBLISHED_UCI_AP", "DATA_SETS", "write_results", "main"]
 
@@ -245,8 +245,8 @@ def _document(uci_rows: List[Row], summaries: List[str], sections: List[str], la
              "reading of DyGLib's code; both rows are reported for every data set.",
              "",
              "**relscore's link score.** The learned score (\"relscore (hgb)\") is scikit-learn's "
-             "HistGradientBoostingClassifier over 54 features computed in C++ from the observed edges, fitted on "
-             "the validation stage once per setting, negative sampling and knowledge row (positives against the "
+             f"HistGradientBoostingClassifier over {len(LINK_FEATURES)} features computed in C++ from the observed "
+             "edges, fitted on the validation stage once per setting, negative sampling and knowledge row (positives against the "
              "sampled validation negatives; 200 trees of at most 15 leaves, learning rate 0.05, at least 100 "
              "samples a leaf, a fixed random_state, one thread), constrained to never decrease in the tie, "
              "recency, destination-activity, two-hop and time-of-day features "
@@ -258,7 +258,9 @@ def _document(uci_rows: List[Row], summaries: List[str], sections: List[str], la
              "pairs recently opened towards and by the destination, time-of-day profiles of the destination, the "
              "source and the pair and the destination's day-of-week profile, and three path counts for pairs "
              "that have not met (Adamic-Adar over common neighbours, three-step paths, and others who wrote to the "
-             "source's destinations and to the destination; the exact formulas are in "
+             "source's destinations and to the destination; the last two walk only each node's 16 most recent "
+             "neighbours, so that a query's cost does not grow with the degrees) and the place of each end among "
+             "the other's 16 most recent neighbours (the exact formulas are in "
              "`include/relscore/eval/link_models.hpp`). In the inductive setting with random negatives the trees "
              "also learn from the transductive validation plan of the same knowledge row, which has more edges "
              "(`relscore.evaluate.LINK_BOOSTER_POOLED`; still validation only). The half-lives are fixed, not "
