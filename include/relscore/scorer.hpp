@@ -236,7 +236,7 @@ public:
     // ---- state ---------------------------------------------------------------------
 
     /// The complete state (configuration, names, every relationship) in relscore's
-    /// versioned, checksummed binary snapshot format (see src/snapshot.cpp). Loading it
+    /// versioned, checksummed binary snapshot format (see src/snapshot_format.hpp). Loading it
     /// gives a scorer with bit-identical results; saving that again gives the same bytes.
     [[nodiscard]] std::string to_bytes() const;
     /// to_bytes() written into the caller's memory (a Python bytes object: no copy after).
