@@ -123,14 +123,12 @@ void scorer::merge(const scorer& other) {
         mine.n_lo_hi += flipped ? p.n_hi_lo : p.n_lo_hi;
         mine.n_hi_lo += flipped ? p.n_lo_hi : p.n_hi_lo;
         mine.n_mutual += p.n_mutual;
-        const auto keys = other.m_states.keys(p.states);
-        const auto sums = other.m_states.sums(p.states);
-        for (std::size_t s = 0; s < keys.size(); ++s) {
-            const std::uint16_t component = detail::state_blocks::component_of(keys[s]);
-            const std::uint8_t dir = detail::state_blocks::dir_of(keys[s]);
+        other.m_states.each(p.states, [&](std::uint32_t key, const detail::decayed_sum& sum) {
+            const std::uint16_t component = detail::state_blocks::component_of(key);
+            const std::uint8_t dir = detail::state_blocks::dir_of(key);
             state_for(idx, component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir)
-                .merge(sums[s], m_kernels.half_life_us[component]);
-        }
+                .merge(sum, m_kernels.half_life_us[component]);
+        });
         if (m_kernels.has_windows) {
             for (retained_event ev : other.m_windows[theirs]) {
                 if (flipped && ev.dir < 2) ev.dir = static_cast<std::uint8_t>(1 - ev.dir);
@@ -164,12 +162,18 @@ void scorer::check_merge_totals(const scorer& other) const {
 
 void scorer::register_channels(const std::vector<std::string>& new_channels) {
     if (new_channels.empty()) return;
+    channel_registry channels = m_config.channels;  // all or nothing: the scorer changes only once nothing can throw
     for (const auto& name : new_channels) {
         channel c = *m_config.register_unknown_channels;
         c.name = name;
-        m_config.channels.define(std::move(c));
+        channels.define(std::move(c));
     }
-    m_kernels.build(m_config.channels);
+    detail::kernel_table kernels(channels);
+    m_states.allow_keys(2 * kernels.half_life_us.size(), [&](auto&& f) {
+        for (pair_record& p : m_pairs) f(p.states);
+    });
+    m_config.channels = std::move(channels);
+    m_kernels = std::move(kernels);
 }
 
 // The largest decayed sum pair `idx` stores (its kernel states and pace sums).

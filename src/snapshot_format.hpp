@@ -8,7 +8,7 @@
 //   host refuses to write or read rather than produce a file nobody else can load):
 //
 //     magic        8 bytes  "RELSCORE"
-//     version      u32      4 (1 to 3 are still read)
+//     version      u32      5 (1 to 4 are still read)
 //     reciprocity  f64
 //     channels     u32 count, then per channel: string name, f64 weight, i64 half-life (us),
 //                  [v2: u8 kernel (0 exponential, 1 power law, 2 window), i64 scale (us),
@@ -22,7 +22,8 @@
 //                    u32 lo, u32 hi, i64 last (us), [v2: i64 first (us), u32 touches,]
 //                    u32 n_lo_hi, u32 n_hi_lo, u32 n_mutual,
 //                    u32 states, then per state: u16 component (v1: channel), u8 dir,
-//                    f64 value, i64 ref (us)
+//                    f64 value, i64 ref (us) [v5: in key order (component, then
+//                    direction); before: newest-created first]
 //                    [v2, if conversations: the pair's history, field by field in the order
 //                     of history_fields() below; v3 adds the opening (u64) at its end]
 //                    [v2, if retain events: u32 count, then per event: i64 time, f64 weight,
@@ -66,7 +67,7 @@ namespace detail {
 namespace snapshot_format {
 
 inline constexpr std::string_view magic = "RELSCORE";
-inline constexpr std::uint32_t format_version = 4;
+inline constexpr std::uint32_t format_version = 5;
 inline constexpr std::uint32_t oldest_readable_version = 1;
 
 // Every field of a pair's history, in snapshot order; `f` is called with each (a
@@ -179,7 +180,7 @@ public:
         return n;
     }
     [[nodiscard]] bool at_end() const { return m_pos == m_bytes.size(); }
-    [[nodiscard]] inline std::size_t remaining() const { return m_bytes.size() - m_pos; }
+    [[nodiscard]] std::size_t remaining() const { return m_bytes.size() - m_pos; }
 
 private:
     // Out of line, so that get() stays small enough to inline into every field's read.

@@ -153,7 +153,6 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
             }
             s.m_states.add(s.m_pairs[idx].states, key, sum);
         }
-        s.m_states.reverse(s.m_pairs[idx].states);  // back to creation order
         if (version >= 2 && config.insight.conversations) {
             detail::pair_history& h = flipped ? flipped_history : s.m_history[idx];
             history_fields(h, version, [&](auto& field) {

@@ -133,17 +133,15 @@ std::size_t snapshot_codec::save_into(const scorer& s, std::span<char> out) {
         w.put(p.n_lo_hi);
         w.put(p.n_hi_lo);
         w.put(p.n_mutual);
-        const auto keys = s.m_states.keys(p.states);
-        const auto sums = s.m_states.sums(p.states);
-        w.put(static_cast<std::uint32_t>(keys.size()));
-        // Newest-created first, the order of formats 1 and 2 (which kept a linked list):
-        // the order in which the volumes are summed, so results stay bit-identical.
-        for (std::size_t k = keys.size(); k-- > 0;) {
-            w.put(detail::state_blocks::component_of(keys[k]));
-            w.put(detail::state_blocks::dir_of(keys[k]));
-            w.put(sums[k].value);
-            w.put(sums[k].ref_us);
-        }
+        w.put(static_cast<std::uint32_t>(s.m_states.sums(p.states).size()));
+        // In key order (up to version 4: newest-created first); a loader keeps them in
+        // key order whatever the order in the file (detail/state_blocks.hpp).
+        s.m_states.each(p.states, [&](std::uint32_t key, const detail::decayed_sum& sum) {
+            w.put(detail::state_blocks::component_of(key));
+            w.put(detail::state_blocks::dir_of(key));
+            w.put(sum.value);
+            w.put(sum.ref_us);
+        });
         if (ic.conversations)
             history_fields(s.m_history[idx], format_version, [&](const auto& field) {
                 using field_type = std::remove_cvref_t<decltype(field)>;

@@ -182,6 +182,38 @@ TEST_CASE("unknown channels are errors by default, or registered on the fly when
     refused(s, [&](scorer& x) { x.add({t0, "a", "b", "bad\xff"}); }, {"channel name is too long or not valid UTF-8"});
 }
 
+TEST_CASE("channels registered on the fly past 64 decayed-sum keys answer as if configured from the start", "[validation][channels]") {
+    // The default channels have 5 kernel components (10 keys: sums found through one 64-bit
+    // set per pair); 30 more channels make 35 components, 70 keys, so the scorer's pool of
+    // sums must take a key array mid-stream (detail/state_blocks.hpp), keeping every sum.
+    scorer_config config;
+    config.register_unknown_channels = channel{"", 1.5, std::chrono::days{10}};
+    scorer s = seeded_scorer(config);  // default channels only so far
+    scorer_config explicit_config;
+    for (int c = 0; c < 30; ++c) explicit_config.channels.define({"extra-" + std::to_string(c), 1.5, std::chrono::days{10}});
+    scorer reference = seeded_scorer(explicit_config);
+    scorer streamed = s, reference_streamed = reference;  // one by one, in row order
+
+    std::vector<interaction> batch;
+    const auto log = test::random_log(11, {.people = 6, .interactions = 300});
+    for (std::size_t i = 0; i < log.size(); ++i) {
+        interaction e = log[i];
+        if (i % 2 == 0) e.channel = "extra-" + std::to_string(i % 60 / 2);  // every extra channel, in order of first use
+        batch.push_back(e);
+    }
+    s.add_batch(batch);
+    reference.add_batch(batch);
+    for (const auto& e : batch) {
+        streamed.add(e);
+        reference_streamed.add(e);
+    }
+    REQUIRE(s.channels().size() == reference.channels().size());
+    REQUIRE(s.channels().size() == channel_registry::defaults().size() + 30);
+    CHECK(s.to_bytes() == reference.to_bytes());
+    CHECK(streamed.to_bytes() == reference_streamed.to_bytes());
+    for (const auto& e : batch) CHECK(s.between(e.source, e.target).strength == reference.between(e.source, e.target).strength);
+}
+
 TEST_CASE("a log file goes in whole or not at all", "[validation][log]") {
     scorer s = seeded_scorer();
     const auto ingest_text = [](scorer& x, const std::string& text) {

@@ -61,7 +61,8 @@ public:
         : m_kernels(config.channels),
           m_rules(config.insight),
           m_conversations(config.insight.conversations),
-          m_retain_events(config.insight.retain_events) {}
+          m_retain_events(config.insight.retain_events),
+          m_states(2 * m_kernels.half_life_us.size()) {}
 
     static constexpr std::uint32_t no_row = std::numeric_limits<std::uint32_t>::max();  // as pair_table::no_row
 
@@ -436,11 +437,9 @@ public:
     // The pair's volumes at t by stored direction (0: lo→hi).
     void volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
         v[0] = v[1] = 0;
-        const auto keys = m_states.keys(m_pairs[pair].states);
-        const auto sums = m_states.sums(m_pairs[pair].states);
-        for (std::size_t s = 0; s < keys.size(); ++s)
-            v[state_blocks::dir_of(keys[s])] +=
-                sums[s].at(t, m_kernels.half_life_us[state_blocks::component_of(keys[s])]);
+        m_states.each(m_pairs[pair].states, [&](std::uint32_t key, const decayed_sum& sum) {
+            v[state_blocks::dir_of(key)] += sum.at(t, m_kernels.half_life_us[state_blocks::component_of(key)]);
+        });
         add_window_volumes(pair, t, v);
     }
 
