@@ -159,4 +159,40 @@ void scorer::check_merge_totals(const scorer& other) const {
                 ") after the merge; nothing was merged");
     }
 }
+
+void scorer::register_channels(const std::vector<std::string>& new_channels) {
+    if (new_channels.empty()) return;
+    channel_registry channels = m_config.channels;  // all or nothing: the scorer changes only once nothing can throw
+    for (const auto& name : new_channels) {
+        channel c = *m_config.register_unknown_channels;
+        c.name = name;
+        channels.define(std::move(c));
+    }
+    detail::kernel_table kernels(channels);
+    m_states.allow_keys(2 * kernels.half_life_us.size(), [&](auto&& f) {
+        for (pair_record& p : m_pairs) f(p.states);
+    });
+    m_config.channels = std::move(channels);
+    m_kernels = std::move(kernels);
+}
+
+// The largest decayed sum pair `idx` stores (its kernel states and pace sums).
+double scorer::largest_sum(std::uint32_t idx) const noexcept {
+    double top = 0;
+    for (const auto& sum : m_states.sums(m_pairs[idx].states)) top = std::max(top, sum.value);
+    if (m_config.insight.conversations)
+        top = std::max({top, m_history[idx].pace.recent, m_history[idx].pace.long_run});
+    return top;
+}
+
+// A pair's touches after a merge: see scorer.hpp.
+std::uint32_t scorer::merged_touches(std::uint32_t mine, detail::conversation_rules::span mine_span,
+                                      std::uint32_t theirs, detail::conversation_rules::span theirs_span) const {
+    if (mine_span.empty()) return theirs;
+    const auto joined = [&](detail::conversation_rules::span older, detail::conversation_rules::span newer) {
+        return older.last_us <= newer.first_us && !m_rules.new_touch_period(older.last_us, newer.first_us);
+    };
+    return mine + theirs - (joined(mine_span, theirs_span) || joined(theirs_span, mine_span) ? 1 : 0);
+}
+
 RELSCORE_END_NAMESPACE

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -175,4 +176,16 @@ std::vector<due_item> scorer::due_all(std::size_t k, std::optional<timestamp> at
     for (std::uint32_t pair = 0; pair < m_pairs.size(); ++pair) add_if_due(out, pair, false, t);
     return rank_due(std::move(out), k);
 }
+
+std::vector<due_item> scorer::rank_due(std::vector<due_item> items, std::size_t k) const {
+    const auto first = [&](const due_item& x, const due_item& y) {
+        if (x.priority != y.priority) return x.priority > y.priority;
+        return std::tie(m_names[x.a], m_names[x.b]) < std::tie(m_names[y.a], m_names[y.b]);
+    };
+    k = std::min(k, items.size());
+    std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(k), items.end(), first);
+    items.resize(k);
+    return items;
+}
+
 RELSCORE_END_NAMESPACE

@@ -75,7 +75,8 @@ def measure(label: str, log: pd.DataFrame, parts: int, split_every: int) -> None
         pieces = [log[part_of == k] for k in range(parts)]
         start = time.process_time()
         partials = [relscore.dask._score_partition(p, template.to_bytes(), k,
-                                                   {"missing_weight": "default"}) for k, p in enumerate(pieces)]
+                                                   relscore.LogColumns(missing_weight="default"))
+                    for k, p in enumerate(pieces)]
         score_s = time.process_time() - start
         partial_pairs = sum(len(relscore.Scorer.from_bytes(p)) for p in partials)
         start = time.process_time()

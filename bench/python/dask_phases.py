@@ -21,6 +21,7 @@ import time
 import pandas as pd
 
 import relscore
+import relscore._dask_shuffle as shuffle
 import relscore.dask as rdask
 from relscore.datasets import synthetic_log
 
@@ -52,11 +53,11 @@ def main() -> None:
     groups = min(count, shards)
     bounds = [count * g // groups for g in range(groups + 1)]
     pieces = timed(f"split ({groups} groups into {shards} shards)", lambda: [
-        rdask._split_by_pair(shards, "source", "target", people, *parts[bounds[g]:bounds[g + 1]]) for g in range(groups)])
+        shuffle._split_by_pair(shards, "source", "target", people, *parts[bounds[g]:bounds[g + 1]]) for g in range(groups)])
     joined = timed("join (and drop unused names)", lambda: [
-        rdask._join_shard([p[j] for p in pieces], bounds[:-1], "source", "target", people, True) for j in range(shards)])
+        shuffle._join_shard([p[j] for p in pieces], bounds[:-1], "source", "target", people, True) for j in range(shards)])
     config = relscore.Scorer().to_bytes()
-    columns = dict(missing_weight="default")
+    columns = relscore.LogColumns(missing_weight="default")
     scorers = timed("ingest (add_dataframe of each shard)",
                     lambda: [rdask._scored(shard, config, -1, columns) for shard in joined])
     snapshots = timed("to_bytes (the partial snapshots)", lambda: [s.to_bytes() for s in scorers])

@@ -236,7 +236,7 @@ public:
     // ---- state ---------------------------------------------------------------------
 
     /// The complete state (configuration, names, every relationship) in relscore's
-    /// versioned, checksummed binary snapshot format (see src/snapshot.cpp). Loading it
+    /// versioned, checksummed binary snapshot format (see src/snapshot_format.hpp). Loading it
     /// gives a scorer with bit-identical results; saving that again gives the same bytes.
     [[nodiscard]] std::string to_bytes() const;
     /// to_bytes() written into the caller's memory (a Python bytes object: no copy after).
@@ -411,16 +411,8 @@ private:
         out.push_back({flipped ? p.hi : p.lo, flipped ? p.lo : p.hi, r.strength, when, r.strength * when.overdue});
     }
 
-    [[nodiscard]] std::vector<due_item> rank_due(std::vector<due_item> items, std::size_t k) const {
-        const auto first = [&](const due_item& x, const due_item& y) {
-            if (x.priority != y.priority) return x.priority > y.priority;
-            return std::tie(m_names[x.a], m_names[x.b]) < std::tie(m_names[y.a], m_names[y.b]);
-        };
-        k = std::min(k, items.size());
-        std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(k), items.end(), first);
-        items.resize(k);
-        return items;
-    }
+    // The k most overdue (priority, then names), in that order (scorer_queries.cpp).
+    [[nodiscard]] std::vector<due_item> rank_due(std::vector<due_item> items, std::size_t k) const;
 
     using error_site = detail::error_site;
     static error_site batch_position(std::size_t i) { return {"relscore::scorer::add_batch()", i}; }
@@ -430,30 +422,11 @@ private:
             detail::throw_error<unknown_person_error>("relscore::scorer: unknown person id " + std::to_string(id));
     }
 
-    void register_channels(const std::vector<std::string>& new_channels) {
-        if (new_channels.empty()) return;
-        channel_registry channels = m_config.channels;  // all or nothing: the scorer changes only once nothing can throw
-        for (const auto& name : new_channels) {
-            channel c = *m_config.register_unknown_channels;
-            c.name = name;
-            channels.define(std::move(c));
-        }
-        detail::kernel_table kernels(channels);
-        m_states.allow_keys(2 * kernels.half_life_us.size(), [&](auto&& f) {
-            for (pair_record& p : m_pairs) f(p.states);
-        });
-        m_config.channels = std::move(channels);
-        m_kernels = std::move(kernels);
-    }
+    // Channels ingest met and the configuration registers on first use (scorer_ingest.cpp).
+    void register_channels(const std::vector<std::string>& new_channels);
 
     // The largest decayed sum pair `idx` stores (its kernel states and pace sums).
-    [[nodiscard]] double largest_sum(std::uint32_t idx) const noexcept {
-        double top = 0;
-        for (const auto& sum : m_states.sums(m_pairs[idx].states)) top = std::max(top, sum.value);
-        if (m_config.insight.conversations)
-            top = std::max({top, m_history[idx].pace.recent, m_history[idx].pace.long_run});
-        return top;
-    }
+    [[nodiscard]] double largest_sum(std::uint32_t idx) const noexcept;
 
     // merge()'s strong guarantee for the finite-totals rule (limits.hpp): refuses, before
     // any change, a merge in which some pair's sums could add up past max_total.
@@ -463,13 +436,7 @@ private:
     // the other's (the newer side's first touch is no touch if it shares a period with the
     // older side's last); otherwise the sum, which can only over-count.
     [[nodiscard]] std::uint32_t merged_touches(std::uint32_t mine, detail::conversation_rules::span mine_span,
-                                               std::uint32_t theirs, detail::conversation_rules::span theirs_span) const {
-        if (mine_span.empty()) return theirs;
-        const auto joined = [&](detail::conversation_rules::span older, detail::conversation_rules::span newer) {
-            return older.last_us <= newer.first_us && !m_rules.new_touch_period(older.last_us, newer.first_us);
-        };
-        return mine + theirs - (joined(mine_span, theirs_span) || joined(theirs_span, mine_span) ? 1 : 0);
-    }
+                                               std::uint32_t theirs, detail::conversation_rules::span theirs_span) const;
 
     void apply(person_id source, person_id target, const dense_interaction& e) {
         apply_to_pair(find_or_add_pair(std::min(source, target), std::max(source, target)), resolve_event(source, target, e));

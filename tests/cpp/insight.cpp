@@ -2,6 +2,7 @@
 // a brute-force reference that reads the definitions in insight.hpp off the whole sorted log.
 
 #include "support/catch.hpp"
+#include "support/insight_logs.hpp"
 #include "support/kaplan_meier.hpp"
 #include "support/random_log.hpp"
 #include "support/reference.hpp"
@@ -18,39 +19,12 @@ using namespace relscore;
 using relscore::test::agrees;
 using relscore::test::within_documented_bounds;
 using relscore::test::message_of;
+using relscore::test::bursty_log;
+using relscore::test::day_us;
+using relscore::test::hour_us;
+using relscore::test::insight_settings;
 
 namespace {
-
-constexpr std::int64_t hour_us = 3'600'000'000LL;
-constexpr std::int64_t day_us = 24 * hour_us;
-
-// A log of a few people with bursty timing (replies within hours to weeks), in time order.
-std::vector<interaction> bursty_log(std::uint64_t seed, std::size_t n, std::size_t people = 5) {
-    std::mt19937_64 rng(seed);
-    std::uniform_real_distribution<double> unit(0, 1);
-    std::uniform_int_distribution<std::size_t> who(0, people - 1);
-    std::int64_t t = 1'700'000'000LL * 1'000'000;
-    std::vector<interaction> log;
-    const char* channels[] = {"email", "message", "call", "meeting"};
-    for (std::size_t i = 0; i < n; ++i) {
-        const double gap = unit(rng);
-        // minutes, hours, days or weeks apart; sometimes the same instant
-        t += gap < 0.1 ? 0 : gap < 0.4 ? static_cast<std::int64_t>(unit(rng) * 5 * hour_us)
-                         : gap < 0.8 ? static_cast<std::int64_t>(unit(rng) * 4 * day_us)
-                                     : static_cast<std::int64_t>(unit(rng) * 40 * day_us);
-        interaction e;
-        const std::size_t a = who(rng);
-        std::size_t b = who(rng);
-        while (b == a) b = who(rng);
-        e.source = relscore::test::person_name(a);
-        e.target = relscore::test::person_name(b);
-        e.time = from_micros(t);
-        e.channel = channels[std::uniform_int_distribution<int>(0, 3)(rng)];
-        e.mutual = e.channel == std::string("meeting") || unit(rng) < 0.05;
-        log.push_back(e);
-    }
-    return log;
-}
 
 // The reference: every statistic straight from its definition over the pair's sorted events.
 struct reference_direction {
@@ -153,21 +127,6 @@ void check_direction(const reply_stats& got, const reference_direction& ref, std
     CHECK(within_documented_bounds(got.latency_p25, ref.latencies, ref.censored, 0.25));
     CHECK(within_documented_bounds(got.latency_median, ref.latencies, ref.censored, 0.5));
     CHECK(within_documented_bounds(got.latency_p75, ref.latencies, ref.censored, 0.75));
-}
-
-// The settings the statistics are tested with: the defaults, and others that move every
-// boundary (a reply window of 2 days, touches 6 hours apart, a 3-day rhythm floor).
-scorer_config insight_settings(int which) {
-    scorer_config c;
-    if (which == 1) {
-        c.insight.reply_window = std::chrono::days{2};
-        c.insight.touch_gap = std::chrono::hours{6};
-        c.insight.trend_horizon = std::chrono::days{10};
-        c.insight.trend_threshold = 0.1;
-        c.insight.min_rhythm = std::chrono::days{3};
-        c.insight.new_tie_rhythm = std::chrono::days{9};
-    }
-    return c;
 }
 
 }  // namespace
@@ -442,84 +401,6 @@ TEST_CASE("explanations: the parts and the receipts add up to the strength", "[i
     const auto x = plain.explain("a", "b");
     CHECK(x.receipts.empty());  // retention is off by default
     CHECK(x.parts.size() == 1);
-}
-
-TEST_CASE("insight state survives merge and snapshots", "[insight]") {
-    scorer_config config;
-    config.insight.retain_events = true;
-    const auto log = bursty_log(99, 400);
-    scorer whole(config);
-    whole.add_batch(log);
-    const scorer loaded = scorer::from_bytes(whole.to_bytes());
-    CHECK(loaded.to_bytes() == whole.to_bytes());
-    CHECK(loaded.config() == whole.config());
-    for (person_id b = 1; b < whole.people(); ++b) {
-        const auto x = whole.conversation(0u, b), y = loaded.conversation(0u, b);
-        CHECK(x.a_to_b.latency_median == y.a_to_b.latency_median);
-        CHECK(x.b_to_a.unanswered_streak == y.b_to_a.unanswered_streak);
-        CHECK(whole.explain(0u, b).receipts.size() == loaded.explain(0u, b).receipts.size());
-    }
-}
-
-TEST_CASE("merging the parts of a log split in time gives the whole log's answers", "[insight][merge]") {
-    // Random logs (bursts, equal timestamps, mutual ones) split at a random time: every
-    // statistic of the merged scorer is the whole scorer's, whichever side is merged into
-    // which; only the decayed sums may differ by rounding.
-    for (const auto& config : {scorer_config{}, insight_settings(1)}) {
-        for (std::uint64_t seed = 1; seed <= 12; ++seed) {
-            auto log = bursty_log(seed, 400);
-            std::mt19937_64 rng(seed);
-            std::sort(log.begin(), log.end(), [](const interaction& x, const interaction& y) { return x.time < y.time; });
-            const auto cut = log[rng() % log.size()].time;
-            std::vector<interaction> older, newer;
-            for (const auto& e : log) (e.time < cut ? older : newer).push_back(e);
-            scorer whole(config), a(config), b(config);
-            whole.add_batch(log);
-            a.add_batch(older);
-            b.add_batch(newer);
-            scorer older_into_newer = b, newer_into_older = a;
-            older_into_newer.merge(a);
-            newer_into_older.merge(b);
-            INFO("seed " << seed << ", " << older.size() << " + " << newer.size());
-            test::check_same_answers(whole, newer_into_older, 1e-12);
-            test::check_same_answers(whole, older_into_newer, 1e-12);
-            // Three parts, each merge joining time-disjoint scorers (newest, then the
-            // middle, then the oldest).
-            const auto cut2 = newer.empty() ? cut : newer[rng() % newer.size()].time;
-            std::vector<interaction> middle, last;
-            for (const auto& e : newer) (e.time < cut2 ? middle : last).push_back(e);
-            scorer m(config), l(config);
-            m.add_batch(middle);
-            l.add_batch(last);
-            scorer three = l;
-            three.merge(m);
-            three.merge(a);
-            test::check_same_answers(whole, three, 1e-12);
-        }
-    }
-}
-
-TEST_CASE("merging interleaved parts keeps volumes exact and only over-counts touches", "[insight][merge]") {
-    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
-        const auto log = bursty_log(seed, 400);
-        std::vector<interaction> even, odd;
-        for (std::size_t i = 0; i < log.size(); ++i) (i % 2 ? odd : even).push_back(log[i]);
-        scorer whole, merged, other;
-        whole.add_batch(log);
-        merged.add_batch(even);
-        other.add_batch(odd);
-        merged.merge(other);
-        const relationship_table t = whole.table();
-        for (std::size_t i = 0; i < t.size(); ++i) {
-            const std::string& a = whole.name(t.a(static_cast<Eigen::Index>(i)));
-            const std::string& b = whole.name(t.b(static_cast<Eigen::Index>(i)));
-            const relationship x = whole.between(a, b), y = merged.between(a, b);
-            CHECK(agrees(y.strength, x.strength, 1e-12));
-            CHECK(y.interactions == x.interactions);
-            CHECK(y.touches >= x.touches);
-            CHECK(merged.conversation(a, b).a_to_b.messages == whole.conversation(a, b).a_to_b.messages);
-        }
-    }
 }
 
 TEST_CASE("insight queries refuse bad arguments and switched-off tracking", "[insight]") {

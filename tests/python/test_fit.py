@@ -81,9 +81,7 @@ def test_binary_labels_recover_the_true_parameters(synthetic, tmp_path):
     s.add_dataframe(log, missing_weight="default")
     names = [n for n, _, _ in s._core.channels]
     problem, _ = _fit._prepare(log, labels, "binary", {n: i for i, n in enumerate(names)}, at_us=None,
-                               columns={"time": "time", "source": "source", "target": "target", "channel": "channel",
-                                        "weight": "weight", "mutual": "mutual"},
-                               default_channel="contact", origin=None, unit=None)
+                               columns=relscore.LogColumns(missing_weight="default"))
     c = {ch["name"]: ch for ch in saved["channels"]}
     params = _fit._Params(np.array([c[n]["weight"] for n in names]),
                           np.array([c[n]["half_life_us"] / 86_400e6 for n in names]), saved["reciprocity"])

@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _core
+from ._columns import LogColumns
 from ._convert import DurationLike, TimeLike, to_duration_micros, to_micros
 from ._insight import Conversation, Explanation, Replies, Rhythm, StarCalibration, Trend
 from ._fit import FitResult
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_CHANNELS",
     "Explanation",
     "FitResult",
+    "LogColumns",
     "MAX_WEIGHT",
     "Relationship",
     "Replies",
@@ -72,5 +74,6 @@ def fit(log: pd.DataFrame, labels: pd.DataFrame, **options: object) -> FitResult
     return Scorer.fit(log, labels, **options)  # type: ignore[arg-type]
 
 
-for _obj in (Channel, Conversation, Explanation, FitResult, Relationship, Replies, Rhythm, Scorer, StarCalibration, Trend):
+for _obj in (Channel, Conversation, Explanation, FitResult, LogColumns, Relationship, Replies, Rhythm, Scorer,
+             StarCalibration, Trend):
     _obj.__module__ = "relscore"

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert
+from ._columns import LogColumns
 
 CONFIG_FORMAT = "relscore-config"
 CONFIG_VERSION = 1
@@ -197,31 +198,31 @@ class _Problem:
 
 
 def _prepare(frame: pd.DataFrame, labels: pd.DataFrame, kind: str, channel_index: Mapping[str, int], *,
-             at_us: Optional[int], columns: Mapping[str, Optional[str]], default_channel: str,
-             origin: Any, unit: Optional[str]) -> Tuple[_Problem, int]:
-    time_us = _convert.time_column(frame[columns["time"]], origin=origin, unit=unit)
+             at_us: Optional[int], columns: LogColumns) -> Tuple[_Problem, int]:
+    columns.require(frame)
+    time_us = _convert.time_column(frame[columns.time], origin=columns.origin, unit=columns.unit)
     n = time_us.shape[0]
     if at_us is None:
         at_us = int(time_us.max()) if n else 0
-    src = _names(frame[columns["source"]])
-    tgt = _names(frame[columns["target"]])
-    ch_col = columns.get("channel")
-    if ch_col is not None and ch_col in frame.columns:
-        ch_names = frame[ch_col].astype(str).to_numpy()
+    src = _names(frame[columns.source])
+    tgt = _names(frame[columns.target])
+    ch_col = columns.optional(frame, columns.channel)
+    if ch_col is not None:
+        ch_names = ch_col.astype(str).to_numpy()
     else:
-        ch_names = np.full(n, default_channel, dtype=object)
+        ch_names = np.full(n, columns.default_channel, dtype=object)
     unknown = sorted(set(pd.unique(ch_names)) - set(channel_index))
     if unknown:
         raise ValueError(f"relscore.Scorer.fit(): unknown channel(s) {unknown} (give them to the starting scorer)")
     ch = pd.Series(ch_names).map(channel_index).to_numpy(dtype=np.int64)
-    w_col = columns.get("weight")
-    if w_col is not None and w_col in frame.columns:
-        own = pd.to_numeric(frame[w_col], errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+    w_col = columns.optional(frame, columns.weight)
+    if w_col is not None:
+        own = pd.to_numeric(w_col, errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         own = np.full(n, np.nan)
-    m_col = columns.get("mutual")
-    mutual = (_convert.mutual_column(frame[m_col].to_numpy(), n).astype(bool)
-              if m_col is not None and m_col in frame.columns else np.zeros(n, dtype=bool))
+    m_col = columns.optional(frame, columns.mutual)
+    mutual = (_convert.mutual_column(m_col.to_numpy(), n).astype(bool)
+              if m_col is not None else np.zeros(n, dtype=bool))
 
     la, lb = _names(labels["a"]), _names(labels["b"])
     lo, hi = np.where(la < lb, la, lb), np.where(la < lb, lb, la)
@@ -410,8 +411,8 @@ def _spearman(score: np.ndarray, y: np.ndarray) -> float:
 # ----------------------------------------------------------------------------- entry point
 
 def fit(frame: pd.DataFrame, labels: pd.DataFrame, start_channels: Sequence[Tuple[str, float, int]],
-        start_rho: float, *, at_us: Optional[int], columns: Mapping[str, Optional[str]], default_channel: str,
-        origin: Any, unit: Optional[str], folds: int, seed: int, l2: float) -> FitResult:
+        start_rho: float, *, at_us: Optional[int], columns: LogColumns, folds: int, seed: int,
+        l2: float) -> FitResult:
     """Fit and cross-validate (see :meth:`relscore.Scorer.fit`)."""
     if "stars" in labels.columns:
         kind = "stars"
@@ -424,8 +425,7 @@ def fit(frame: pd.DataFrame, labels: pd.DataFrame, start_channels: Sequence[Tupl
             raise ValueError(f"relscore.Scorer.fit(): labels lack column {c!r}")
     names = [n for n, _, _ in start_channels]
     index = {n: i for i, n in enumerate(names)}
-    problem, at_us = _prepare(frame, labels, kind, index, at_us=at_us, columns=columns,
-                              default_channel=default_channel, origin=origin, unit=unit)
+    problem, at_us = _prepare(frame, labels, kind, index, at_us=at_us, columns=columns)
     start = _Params(np.array([w for _, w, _ in start_channels], dtype=np.float64),
                     np.array([h / _DAY_US for _, _, h in start_channels], dtype=np.float64), float(start_rho))
     model = _Model(problem, start, l2)

@@ -21,11 +21,9 @@ import relscore
 
 
 def _read_log(path: str) -> pd.DataFrame:
-    log = pd.read_csv(path, sep=None if path.endswith(".tsv") else ",", engine="python" if path.endswith(".tsv") else "c")
-    if "mutual" in log.columns:  # the CLI's flags: true/false, 1/0, yes/no, blank = false
-        text = log["mutual"].astype(str).str.strip().str.lower()
-        log["mutual"] = text.isin(["true", "1", "yes", "1.0"])
-    return log
+    # The mutual flags stay as read: fit() parses them as add_dataframe() does (the CLI's
+    # true/false, 1/0, yes/no, t/f, y/n, blank = false; anything else is an error naming the row).
+    return pd.read_csv(path, sep=None if path.endswith(".tsv") else ",", engine="python" if path.endswith(".tsv") else "c")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -4,11 +4,14 @@ ingest (_scorer_ingest.py), queries (_scorer_queries.py) and insight
 
 from __future__ import annotations
 
+import dataclasses
+
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import pandas as pd
 
 from . import _convert, _core, _fit
+from ._columns import LogColumns
 from ._convert import DurationLike, TimeLike
 from ._relationship import Channel, ChannelSpec, Relationship
 from ._scorer_ingest import ScorerIngest
@@ -215,20 +218,13 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         folds: int = 5,
         seed: int = 0,
         l2: float = 1.0,
-        time: str = "time",
-        source: str = "source",
-        target: str = "target",
-        channel: Optional[str] = "channel",
-        weight: Optional[str] = "weight",
-        mutual: Optional[str] = "mutual",
-        default_channel: str = "contact",
-        origin: Any = None,
-        unit: Optional[str] = None,
+        **columns: Any,
     ) -> "_fit.FitResult":
         """Fit channel weights, half-lives and ρ to your own labels, with cross-validation.
 
-        ``log``: the interactions, a DataFrame as :meth:`add_dataframe` takes it (column
-        names, ``origin=``/``unit=`` alike; a missing weight is the channel's).
+        ``log``: the interactions, a DataFrame as :meth:`add_dataframe` takes it (its
+        keyword arguments, :class:`relscore.LogColumns`, alike but ``missing_weight``: a
+        missing weight is the channel's).
         ``labels``: columns ``a``, ``b`` and either ``stars`` (whole numbers 0..5, your
         own ratings: an ordinal, cumulative-logit fit) or ``label`` (0/1, a tie or not: a
         logistic fit), both on ``log(1 + strength)`` at ``at`` (default: the newest
@@ -248,16 +244,14 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         """
         base = (start if isinstance(start, Scorer) else
                 cls() if start is None else cls.from_config(start))
-        columns = {"time": time, "source": source, "target": target, "channel": channel, "weight": weight,
-                   "mutual": mutual}
+        roles = dataclasses.replace(LogColumns.of("relscore.Scorer.fit()", columns, without=("missing_weight",)),
+                                    missing_weight="default")
         result = _fit.fit(log, labels, list(base._core.channels), base.reciprocity,
-                          at_us=_convert.optional_micros(at), columns=columns, default_channel=default_channel,
-                          origin=origin, unit=unit, folds=int(folds), seed=int(seed), l2=float(l2))
+                          at_us=_convert.optional_micros(at), columns=roles, folds=int(folds), seed=int(seed),
+                          l2=float(l2))
         if result.kind == "stars":
             fitted = cls.from_config(result.config, conversations=True)
-            fitted.add_dataframe(log, time=time, source=source, target=target, channel=channel, weight=weight,
-                                 mutual=mutual, default_channel=default_channel, missing_weight="default",
-                                 origin=origin, unit=unit)
+            fitted._add_log(log, roles)
             calibration = fitted.calibrate_stars(labels[["a", "b", "stars"]], at=at)
             result.star_thresholds = list(calibration.thresholds)
             result.config["star_thresholds"] = result.star_thresholds

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert
+from ._columns import LogColumns
 from ._convert import TimeLike
 from ._scorer_base import ScorerBase
 
@@ -161,43 +162,28 @@ class ScorerIngest(ScorerBase):
         if n:
             self._ids = kind
 
-    def add_dataframe(
-        self,
-        frame: pd.DataFrame,
-        *,
-        time: str = "time",
-        source: str = "source",
-        target: str = "target",
-        channel: Optional[str] = "channel",
-        weight: Optional[str] = "weight",
-        mutual: Optional[str] = "mutual",
-        default_channel: str = "contact",
-        missing_weight: str = "raise",
-        origin: Any = None,
-        unit: Optional[str] = None,
-    ) -> None:
-        """Add the interactions of a DataFrame; arguments name its columns. ``time``,
-        ``source`` and ``target`` are required; the others are used when present. See
+    def add_dataframe(self, frame: pd.DataFrame, **columns: Any) -> None:
+        """Add the interactions of a DataFrame. Keyword arguments name its columns and how
+        to read them (:class:`relscore.LogColumns`: ``time=``, ``source=``, ``target=``,
+        required; ``channel=``, ``weight=``, ``mutual=``, used when present;
+        ``default_channel=``, ``missing_weight=``, ``origin=``, ``unit=``). See
         :meth:`add_arrays` for the accepted dtypes, ``missing_weight``, and ``origin=`` and
         ``unit=`` for numeric (relative) times."""
-        missing = [c for c in (time, source, target) if c not in frame.columns]
-        if missing:
-            raise KeyError(f"DataFrame has no column {missing[0]!r} (columns: {list(frame.columns)})")
+        self._add_log(frame, LogColumns.of("relscore.Scorer.add_dataframe()", columns))
 
-        def optional(name: Optional[str]) -> Any:
-            return frame[name] if name is not None and name in frame.columns else None
-
+    def _add_log(self, frame: pd.DataFrame, columns: LogColumns) -> None:
+        columns.require(frame)
         self.add_arrays(
-            frame[time],
-            frame[source],
-            frame[target],
-            channel=optional(channel),
-            weight=optional(weight),
-            mutual=optional(mutual),
-            default_channel=default_channel,
-            missing_weight=missing_weight,
-            origin=origin,
-            unit=unit,
+            frame[columns.time],
+            frame[columns.source],
+            frame[columns.target],
+            channel=columns.optional(frame, columns.channel),
+            weight=columns.optional(frame, columns.weight),
+            mutual=columns.optional(frame, columns.mutual),
+            default_channel=columns.default_channel,
+            missing_weight=columns.missing_weight,
+            origin=columns.origin,
+            unit=columns.unit,
         )
 
     def shrink_to_fit(self) -> None:

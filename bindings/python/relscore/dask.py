@@ -64,7 +64,7 @@ separately.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -72,11 +72,13 @@ import pandas as pd
 try:
     import dask
     import dask.dataframe as dd
-    from dask.dataframe.utils import UNKNOWN_CATEGORIES
     from dask.delayed import Delayed
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("relscore.dask needs dask: pip install 'relscore[dask]'") from exc
 
+from . import _convert
+from ._columns import LogColumns
+from ._dask_shuffle import _ORIGIN, _by_pair, _by_pair_tasks
 from ._describe import FIELDS
 from ._scorer import Scorer
 
@@ -99,15 +101,8 @@ def partial_snapshots(
     frame: Any,
     *,
     template: Optional[Scorer] = None,
-    time: str = "time",
-    source: str = "source",
-    target: str = "target",
-    channel: Optional[str] = "channel",
-    weight: Optional[str] = "weight",
-    mutual: Optional[str] = "mutual",
-    default_channel: str = "contact",
-    missing_weight: str = "raise",
     shards: Optional[int] = None,
+    **columns: Any,
 ) -> List[Delayed]:
     """One lazy task per partition of ``frame`` (a dask or pandas DataFrame, or a list of
     Delayed pandas DataFrames) that scores that partition and returns its snapshot bytes.
@@ -116,20 +111,20 @@ def partial_snapshots(
     the snapshots then hold disjoint relationships, for :func:`combine_snapshots`.
 
     ``template`` gives the configuration (channels, reciprocity; default ``Scorer()``);
-    its contents are not used. Column arguments are as in :meth:`Scorer.add_dataframe`."""
+    its contents are not used. ``columns``: the keyword arguments of
+    :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`)."""
     config = (template if template is not None else Scorer()).empty_like().to_bytes()
-    columns = dict(time=time, source=source, target=target, channel=channel, weight=weight, mutual=mutual,
-                   default_channel=default_channel, missing_weight=missing_weight)
+    roles = LogColumns.of("relscore.dask.partial_snapshots()", columns)
     if shards is not None:
         if not isinstance(frame, dd.DataFrame):
             raise TypeError(f"relscore.dask.partial_snapshots(): shards= needs a dask DataFrame, got {type(frame).__name__}")
-        return _by_pair_tasks(frame, source, target, shards, _score_partition, config, -1, columns)
+        return _by_pair_tasks(frame, roles.source, roles.target, shards, _score_partition, config, -1, roles)
     parts = _partitions(frame)
     score_one = dask.delayed(_score_partition, pure=True)
     # Keys name what is computed (data, configuration, columns), so Dask can reuse results
     # across calls but never confuse two scorings of the same data.
-    return [score_one(part, config, index, columns,
-                      dask_key_name=f"relscore-partial-{_token((part, config, columns))}-{index}")
+    return [score_one(part, config, index, roles,
+                      dask_key_name=f"relscore-partial-{_token((part, config, roles))}-{index}")
             for index, part in enumerate(parts)]
 
 
@@ -161,205 +156,6 @@ def by_pair(frame: dd.DataFrame, *, source: str = "source", target: str = "targe
     return _by_pair(frame, source, target, npartitions).drop(columns=_ORIGIN)
 
 
-# The column that carries each row's original partition number through the shuffle, so an
-# error can name the partition the user knows.
-_ORIGIN = "_relscore_partition"
-
-
-# The direct exchange below makes groups x shards small tasks (one piece each), at
-# about 1.7 ms of worker CPU per piece; past this many, Dask's own shuffle (which stages
-# the exchange) is cheaper and is used instead. Measured on 2 M interactions, one split
-# task per input partition (before groups): 100 x 4 pieces 0.41 s against Dask's 0.92 s;
-# 20 x 20 even; 100 x 20 3.6 s against 2.2 s; 100 x 100 17.5 s against 3.6 s.
-_MAX_PIECES = 500
-
-
-def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int]) -> dd.DataFrame:
-    exchange = _exchange(frame, source, target, npartitions)
-    if exchange is None:
-        return _by_pair_staged(frame, source, target, npartitions or frame.npartitions, _coded(frame, source, target))
-    join = dask.delayed(_join_shard, pure=True)
-    out = [join(pieces, exchange.firsts, source, target, exchange.table, False) for pieces in exchange.pieces]
-    return dd.from_delayed(out, meta=exchange.meta, verify_meta=False)
-
-
-def _by_pair_tasks(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int], work: Any,
-                   *work_args: Any) -> List[Delayed]:
-    """One task per shard of :func:`by_pair` that joins the shard's pieces and hands the
-    result to ``work(shard, *work_args)`` in the same task: the shard is never a task
-    output of its own (no extra task, nothing kept in memory between the two)."""
-    exchange = _exchange(frame, source, target, npartitions)
-    if exchange is None:
-        staged = _by_pair_staged(frame, source, target, npartitions or frame.npartitions, _coded(frame, source, target))
-        run = dask.delayed(_run, pure=True)
-        return [run(part, work, *work_args) for part in staged.to_delayed(optimize_graph=True)]
-    task = dask.delayed(_score_shard, pure=True)
-    return [task(pieces, exchange.firsts, source, target, exchange.table, work, *work_args)
-            for pieces in exchange.pieces]
-
-
-def _coded(frame: dd.DataFrame, source: str, target: str) -> bool:
-    # People as Categoricals whose categories every partition shares (dask's "known"
-    # categories): shuffle their integer codes, not the categories (which the shuffle
-    # would otherwise carry into each piece), and restore them after.
-    meta = frame._meta
-    people = meta[source].dtype
-    return bool(isinstance(people, pd.CategoricalDtype) and people == meta[target].dtype
-                and frame[source].cat.known and frame[target].cat.known)
-
-
-class _Exchange:
-    """The graph of a direct exchange: ``pieces[j]`` are shard j's pieces (one per group
-    of input partitions), ``firsts[g]`` the number of group g's first partition, ``table``
-    the people's code table (a Delayed CategoricalDtype, or None), ``meta`` a joined
-    shard's empty frame."""
-
-    def __init__(self, pieces: List[List[Any]], firsts: List[int], table: Any, meta: pd.DataFrame):
-        self.pieces, self.firsts, self.table, self.meta = pieces, firsts, table, meta
-
-
-def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int]) -> Optional[_Exchange]:
-    for role, name in (("source", source), ("target", target)):
-        if name not in frame.columns:
-            raise KeyError(f"relscore.dask: no column {name!r} for {role} (columns: {', '.join(map(str, frame.columns))})")
-    shards = npartitions or frame.npartitions
-    # Input partitions are split in groups of adjacent ones, as many groups as shards: a
-    # split task then holds about as much of the log as a shard task does, and the
-    # exchange is groups x shards pieces, not partitions x shards (each piece is a task,
-    # at about 1 ms of worker and scheduler CPU). Where Dask placed the partitions is not
-    # known here (it may alternate workers), so a group may first gather some of them.
-    groups = min(frame.npartitions, shards)
-    if groups * shards > _MAX_PIECES:
-        return None
-    meta = frame._meta
-    people = meta[source].dtype
-    coded = _coded(frame, source, target)
-    # A direct exchange: each group of input partitions is cut once into `shards` pieces
-    # (one stable sort by shard, then slices), and each shard task takes its pieces. Only
-    # the columns travel (people as codes); each row's original partition is not carried
-    # but restored from the piece's row counts per partition, and the pair's hash is
-    # computed once.
-    parts = frame.to_delayed(optimize_graph=True)
-    out_meta = meta.assign(**{_ORIGIN: np.int32(0)})
-    named = isinstance(people, pd.StringDtype) and isinstance(meta[target].dtype, pd.StringDtype)
-    if coded:
-        table: Any = dask.delayed(people)
-    elif named:
-        # Names once: one code table of every name in the log (each partition's distinct
-        # names, combined in one task), so the shuffle carries integer codes, not strings,
-        # and each shard hands its scorer the names it uses without hashing a string per row.
-        # The people come out as a Categorical over that table.
-        table = dask.delayed(_code_table, pure=True)(*[dask.delayed(_names_in, pure=True)(part, source, target)
-                                                      for part in parts])
-        unknown = pd.CategoricalDtype([UNKNOWN_CATEGORIES])
-        out_meta = out_meta.assign(**{source: out_meta[source].astype(unknown),
-                                      target: out_meta[target].astype(unknown)})
-    else:
-        table = None
-    bounds = [len(parts) * g // groups for g in range(groups + 1)]
-    split = dask.delayed(_split_by_pair, pure=True, nout=shards)
-    pieces = [split(shards, source, target, table, *parts[bounds[g]:bounds[g + 1]]) for g in range(groups)]
-    return _Exchange([[p[j] for p in pieces] for j in range(shards)], bounds[:-1], table, out_meta)
-
-
-def _names_in(part: pd.DataFrame, source: str, target: str) -> np.ndarray:
-    return pd.unique(np.concatenate([part[source].to_numpy(dtype=object, na_value=None),
-                                     part[target].to_numpy(dtype=object, na_value=None)]))
-
-
-def _code_table(*names: np.ndarray) -> pd.CategoricalDtype:
-    every = pd.unique(np.concatenate(names)) if names else np.array([], dtype=object)
-    return pd.CategoricalDtype(pd.Index([n for n in every if n is not None], dtype="str"))
-
-
-def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.CategoricalDtype],
-                   *parts: pd.DataFrame) -> tuple:
-    """``parts`` (a group of input partitions) cut into ``shards`` pieces by pair: piece j
-    is (rows of shard j in input order, rows of it from each input partition)."""
-    sizes = [len(p) for p in parts]
-    if people is not None:
-        parts = tuple(_people_as_codes(p, source, target) if isinstance(p[source].dtype, pd.CategoricalDtype)
-                      # names once: codes into the log's code table (-1, a missing id, fails in scoring)
-                      else p.assign(**{c: people.categories.get_indexer(p[c]).astype(np.int32) for c in (source, target)})
-                      for p in parts)
-    part = pd.concat(parts) if len(parts) > 1 else parts[0]
-    if people is not None:  # codes into one table for the whole log: a multiplicative hash of the pair's codes
-        shard = _code_pair_shard(part[source].to_numpy(), part[target].to_numpy(), shards)
-    else:
-        shard = (_pair_hash(part, source, target).to_numpy() % np.uint64(shards)).astype(np.int64)
-    # A stable sort of small integers is a radix sort in numpy: 16-bit keys when they fit.
-    order = np.argsort(shard.astype(np.uint16) if shards <= 1 << 16 else shard, kind="stable")
-    within = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
-    counts = np.bincount(shard * len(parts) + within, minlength=shards * len(parts)).reshape(shards, len(parts))
-    bounds = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
-    taken = part.take(order)
-    return tuple((taken.iloc[bounds[j]:bounds[j + 1]], counts[j]) for j in range(shards))
-
-
-def _join_shard(pieces: List[tuple], firsts: List[int], source: str, target: str,
-                people: Optional[pd.CategoricalDtype], trim: bool) -> pd.DataFrame:
-    """One shard from its pieces, each row tagged with its original partition; people back
-    as a Categorical over the code table (``trim``: over the names this shard uses only)."""
-    frames = [frame for frame, _ in pieces]
-    origin = np.concatenate([np.repeat(np.arange(first, first + len(counts), dtype=np.int32), counts)
-                             for first, (_, counts) in zip(firsts, pieces)])
-    joined = pd.concat(frames) if len(frames) > 1 else frames[0].copy()
-    joined[_ORIGIN] = origin
-    if people is not None:
-        joined = _people_from_codes(joined, source, target, people, trim)
-    return joined
-
-
-def _score_shard(pieces: List[tuple], firsts: List[int], source: str, target: str,
-                 people: Optional[pd.CategoricalDtype], work: Any, *work_args: Any) -> Any:
-    return work(_join_shard(pieces, firsts, source, target, people, True), *work_args)
-
-
-def _run(part: pd.DataFrame, work: Any, *work_args: Any) -> Any:
-    return work(part, *work_args)
-
-
-def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, coded: bool) -> dd.DataFrame:
-    # Dask's own shuffle, for very many partitions x shards.
-    meta = frame._meta
-    people = meta[source].dtype
-    if coded:
-        frame = frame.map_partitions(_people_as_codes, source, target,
-                                     meta=meta.assign(**{source: meta[source].cat.codes, target: meta[target].cat.codes}))
-    pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
-    tagged = frame.map_partitions(_tag_origin, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
-    shuffled = tagged.assign(_relscore_shard=pair_key % np.uint64(shards)).shuffle("_relscore_shard", npartitions=shards)
-    shuffled = shuffled.drop(columns="_relscore_shard")
-    if coded:
-        shuffled = shuffled.map_partitions(_people_from_codes, source, target, dask.delayed(people),
-                                           meta=meta.assign(**{_ORIGIN: np.int32(0)}))
-    return shuffled
-
-
-def _people_as_codes(part: pd.DataFrame, source: str, target: str) -> pd.DataFrame:
-    return part.assign(**{source: part[source].cat.codes, target: part[target].cat.codes})
-
-
-def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.CategoricalDtype,
-                       trim: bool = False) -> pd.DataFrame:
-    codes = [part[c].to_numpy() for c in (source, target)]
-    if trim:  # only the names this part uses (see _without_unused_people), from the codes directly
-        used = np.zeros(len(people.categories) + 1, dtype=bool)  # the last entry: code -1, a missing id
-        for column in codes:
-            used[column] = True
-        used = used[:-1]
-        if not used.all():
-            renumber = np.append(np.cumsum(used, dtype=np.int32) - 1, np.int32(-1))
-            codes = [renumber[column] for column in codes]
-            people = pd.CategoricalDtype(people.categories[used])
-    return part.assign(**{c: pd.Categorical.from_codes(k, dtype=people) for c, k in zip((source, target), codes)})
-
-
-def _tag_origin(part: pd.DataFrame, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
-    number = partition_info["number"] if partition_info else -1
-    return part.assign(**{_ORIGIN: np.int32(number)})
-
-
 def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None, partition: str = "by_pair",
           shards: Optional[int] = None, **columns: Any) -> Scorer:
     """Score every interaction of ``frame`` on the current Dask scheduler (a
@@ -378,8 +174,10 @@ def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None
     them by a tree of ``split_every``: the volumes are still exact; the conversation
     statistics are exact only if the partitions split the log by time or by pair
     (``Scorer.merge`` says which fields are approximate otherwise). ``columns`` are the
-    keyword arguments of :meth:`Scorer.add_dataframe` (``time=``, ``source=``, …,
-    ``missing_weight=``). Integer id columns give a scorer of integer ids."""
+    keyword arguments of :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`:
+    ``time=``, ``source=``, …, ``missing_weight=``). Integer id columns give a scorer of
+    integer ids."""
+    roles = LogColumns.of("relscore.dask.score()", columns)
     if partition not in ("by_pair", "as_given"):
         raise ValueError(f"relscore.dask.score(): partition must be 'by_pair' or 'as_given', got {partition!r}")
     if partition == "by_pair":
@@ -388,16 +186,16 @@ def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None
         else:
             shards = None
         partials = dask.compute(*partial_snapshots(frame, template=template, shards=shards, **columns))
-        return combine_snapshots(partials, ids=_ids_of(frame, columns))
+        return combine_snapshots(partials, ids=_ids_of(frame, roles))
     merged = merge_snapshots(partial_snapshots(frame, template=template, **columns), split_every=split_every)
     (data,) = dask.compute(merged)
-    return Scorer.from_bytes(data, ids=_ids_of(frame, columns))
+    return Scorer.from_bytes(data, ids=_ids_of(frame, roles))
 
 
-def _ids_of(frame: Any, columns: Dict[str, Any]) -> Optional[str]:
+def _ids_of(frame: Any, columns: LogColumns) -> Optional[str]:
     # Snapshots name people by strings: integer id columns give integers back, as
     # Scorer.add_dataframe does.
-    kinds = [getattr(frame[columns.get(c, c)].dtype, "kind", "O") for c in ("source", "target")]
+    kinds = [getattr(frame[c].dtype, "kind", "O") for c in (columns.source, columns.target)]
     return "int" if all(k in "iu" for k in kinds) else None
 
 
@@ -442,9 +240,6 @@ def relationships(
     shards: Optional[int] = None,
     at: Any = None,
     template: Optional[Scorer] = None,
-    time: str = "time",
-    source: str = "source",
-    target: str = "target",
     **columns: Any,
 ) -> dd.DataFrame:
     """Every relationship of ``frame`` as a dask DataFrame, without ever holding the
@@ -454,13 +249,14 @@ def relationships(
 
     Every shard's table is taken at the same time ``at`` (default: the newest interaction
     of the whole log, computed first), so the rows agree with :func:`score`'s
-    ``to_pandas(at=at)``. Person columns are strings; rows are not sorted."""
+    ``to_pandas(at=at)``. Person columns are strings; rows are not sorted. ``columns``: the
+    keyword arguments of :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`)."""
+    roles = LogColumns.of("relscore.dask.relationships()", columns)
     template = template if template is not None else Scorer()
     config = template.empty_like().to_bytes()
     if at is None:  # a datetime64 or a number of UNIX seconds, as Scorer's at= takes it
-        at = frame[time].max().compute()
-    tasks = _by_pair_tasks(frame, source, target, shards, _shard_table, config,
-                           dict(time=time, source=source, target=target, **columns), at)
+        at = frame[roles.time].max().compute()
+    tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_table, config, roles, at)
     return dd.from_delayed(tasks, meta=_relationship_meta(), verify_meta=False)
 
 
@@ -470,9 +266,6 @@ def insight_frame(
     shards: Optional[int] = None,
     at: Any = None,
     template: Optional[Scorer] = None,
-    time: str = "time",
-    source: str = "source",
-    target: str = "target",
     **columns: Any,
 ) -> dd.DataFrame:
     """Every relationship of ``frame`` with its insight (:meth:`Scorer.insight_frame`:
@@ -482,15 +275,15 @@ def insight_frame(
 
     All shards answer at the same time ``at`` (default: the newest interaction of the
     log) and fit their stars to the span of the whole log (both computed first). Person
-    columns are strings; rows are not sorted."""
+    columns are strings; rows are not sorted. ``columns``: the keyword arguments of
+    :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`)."""
+    roles = LogColumns.of("relscore.dask.insight_frame()", columns)
     template = template if template is not None else Scorer()
     config = template.empty_like().to_bytes()
-    convert = {k: columns[k] for k in ("origin", "unit") if k in columns}
-    bounds = frame[time].map_partitions(_time_bounds, convert, meta=(None, "int64")).compute()  # 2 per partition
+    bounds = frame[roles.time].map_partitions(_time_bounds, roles, meta=(None, "int64")).compute()  # 2 per partition
     lo, hi = int(bounds.min()), int(bounds.max())
     at_value = at if at is not None else pd.Timestamp(hi, unit="us", tz="UTC")
-    tasks = _by_pair_tasks(frame, source, target, shards, _shard_insight, config,
-                           dict(time=time, source=source, target=target, **columns), at_value,
+    tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_insight, config, roles, at_value,
                            pd.Timedelta(hi - lo, unit="us"))
     return dd.from_delayed(tasks, meta=_insight_meta(template), verify_meta=False)
 
@@ -523,19 +316,18 @@ def synthetic_log(n: int, *, npartitions: int, people: int = 10_000, seed: int =
 _ROW = re.compile(r"\brow (\d+)\b")  # "at row 12" (Python layer), "row 12:" (C++ core)
 
 
-def _score_partition(part: pd.DataFrame, config: bytes, index: int, columns: Dict[str, Any]) -> bytes:
+def _score_partition(part: pd.DataFrame, config: bytes, index: int, columns: LogColumns) -> bytes:
     return _scored(part, config, index, columns).to_bytes()
 
 
-def _scored(part: pd.DataFrame, config: bytes, index: int, columns: Dict[str, Any]) -> Scorer:
+def _scored(part: pd.DataFrame, config: bytes, index: int, columns: LogColumns) -> Scorer:
     # A partition of _by_pair() carries each row's original partition: errors name that.
     origin = part[_ORIGIN].to_numpy() if _ORIGIN in part.columns else None
     if origin is not None:
         part = part.drop(columns=_ORIGIN)
     scorer = Scorer.from_bytes(config)
     try:
-        scorer.add_dataframe(_without_unused_people(part, columns.get("source", "source"),
-                                                    columns.get("target", "target")), **columns)
+        scorer._add_log(_without_unused_people(part, columns.source, columns.target), columns)
     except (ValueError, KeyError, TypeError) as exc:
         raise _located(exc, part, index, origin) from exc
     return scorer
@@ -576,7 +368,7 @@ def _merge_group(*snapshots: bytes) -> bytes:
     return merged.to_bytes()
 
 
-def _shard_table(part: pd.DataFrame, config: bytes, columns: Dict[str, Any], at: Any) -> pd.DataFrame:
+def _shard_table(part: pd.DataFrame, config: bytes, columns: LogColumns, at: Any) -> pd.DataFrame:
     scorer = _scored(part, config, -1, columns)
     if len(scorer) == 0:
         return _relationship_meta()
@@ -585,14 +377,13 @@ def _shard_table(part: pd.DataFrame, config: bytes, columns: Dict[str, Any], at:
     return table
 
 
-def _time_bounds(times: pd.Series, convert: Dict[str, Any]) -> pd.Series:
-    from ._convert import time_column
-
-    us = time_column(times, **convert) if len(times) else np.array([], dtype=np.int64)
+def _time_bounds(times: pd.Series, columns: LogColumns) -> pd.Series:
+    us = (_convert.time_column(times, origin=columns.origin, unit=columns.unit) if len(times)
+          else np.array([], dtype=np.int64))
     return pd.Series(us[[us.argmin(), us.argmax()]] if len(us) else [], dtype=np.int64)
 
 
-def _shard_insight(part: pd.DataFrame, config: bytes, columns: Dict[str, Any], at: Any, log_span: pd.Timedelta) -> pd.DataFrame:
+def _shard_insight(part: pd.DataFrame, config: bytes, columns: LogColumns, at: Any, log_span: pd.Timedelta) -> pd.DataFrame:
     scorer = _scored(part, config, -1, columns)
     if len(scorer) == 0:
         return _insight_meta(Scorer.from_bytes(config))
@@ -609,35 +400,11 @@ def _insight_meta(template: Scorer) -> pd.DataFrame:
     return meta
 
 
-def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int) -> np.ndarray:
-    """The shard of each unordered pair of codes (a -> b and b -> a alike): Fibonacci
-    hashing of the pair's 64-bit key, whose high bits are well mixed. A fifth of the
-    cost of pandas' hash_array of both columns, which the codes do not need: they are
-    numbers of one table, the same in every partition."""
-    lo, hi = np.minimum(a, b).astype(np.uint64), np.maximum(a, b).astype(np.uint64)
-    key = ((lo << np.uint64(32)) | (hi & np.uint64(0xFFFFFFFF))) * np.uint64(0x9E3779B97F4A7C15)
-    return ((key >> np.uint64(32)) % np.uint64(shards)).astype(np.int64)
-
-
 def _as_str(people: pd.Series) -> pd.Series:
     # A Categorical's names taken by code: no string built per row, as astype(str) does.
     if isinstance(people.dtype, pd.CategoricalDtype):
         return pd.Series(people.cat.categories.astype(str).take(people.cat.codes.to_numpy()), index=people.index)
     return people.astype(str)
-
-
-def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:
-    # Hash of the unordered pair {source, target} by name, so a→b and b→a land together
-    # and the shard does not depend on how a partition happened to encode the ids (or by
-    # the codes of categories every partition shares: _by_pair).
-    def hashed(column: pd.Series) -> np.ndarray:
-        if column.dtype.kind in "iu":
-            return pd.util.hash_array(column.to_numpy(np.int64))
-        return pd.util.hash_array(column.astype(str).to_numpy(dtype=object))
-
-    a, b = hashed(part[source]), hashed(part[target])
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    return pd.Series(lo * np.uint64(0x9E3779B97F4A7C15) ^ hi, index=part.index)
 
 
 def _relationship_meta() -> pd.DataFrame:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert
+from ._columns import LogColumns
 from ._convert import TimeLike
 from ._describe import raw_records
 from ._scorer import Scorer
@@ -74,14 +75,9 @@ def timeline(
     start: Optional[TimeLike] = None,
     end: Optional[TimeLike] = None,
     points: int = 500,
-    time: str = "time",
-    source: str = "source",
-    target: str = "target",
-    channel: str = "channel",
-    weight: str = "weight",
-    mutual: str = "mutual",
     max_markers: int = 300,
     ax: Any = None,
+    **columns: Any,
 ) -> Any:
     """Plot the relationship of ``a`` and ``b`` over time and return the Axes.
 
@@ -89,7 +85,10 @@ def timeline(
     the interactions a ``Scorer(retain_events=True)`` kept) with ``scorer``'s
     configuration: the pair's interactions are replayed in time order and the
     relationship is sampled at ``points`` times between ``start`` and ``end`` (default:
-    the pair's first interaction to ``scorer.newest``).
+    the pair's first interaction to ``scorer.newest``). ``columns``: the names of
+    ``events``' columns, as :meth:`Scorer.add_dataframe` takes them
+    (:class:`relscore.LogColumns`: ``time=``, ``source=``, ``target=``, ``channel=``,
+    ``weight=``, ``mutual=``, ``default_channel=``).
 
     Above the curves each interaction is a mark in its direction's row (▲ ``a`` → ``b``,
     ◆ mutual, ▼ ``b`` → ``a``): fill colour is its channel, edge colour its direction.
@@ -97,10 +96,13 @@ def timeline(
     channel instead (binned counts, darker = more). The legend stays inside the axes."""
     plt = _pyplot()
     name_a, name_b = str(a), str(b)
+    roles = LogColumns.of("relscore.plot.timeline()", columns, without=("missing_weight", "origin", "unit"))
     if events is None:
         pair = _retained(scorer, name_a, name_b)
-        time, source, target, channel, weight, mutual = "time", "source", "target", "channel", "weight", "mutual"
-    else:
+        roles = LogColumns(default_channel=roles.default_channel)  # _retained's frame has the default names
+    time, source, target = roles.time, roles.source, roles.target
+    channel, weight, mutual = roles.channel, roles.weight, roles.mutual
+    if events is not None:
         src, tgt = events[source].astype(str), events[target].astype(str)
         pair = events[((src == name_a) & (tgt == name_b)) | ((src == name_b) & (tgt == name_a))].copy()
     if pair.empty:
@@ -115,8 +117,9 @@ def timeline(
 
     has = lambda name: name in pair.columns  # noqa: E731
     n = len(pair)
-    channels = (pair[channel].where(pair[channel].notna(), "contact").astype(str).to_numpy() if has(channel)
-                else np.full(n, "contact"))
+    default_channel = roles.default_channel
+    channels = (pair[channel].where(pair[channel].notna(), default_channel).astype(str).to_numpy() if has(channel)
+                else np.full(n, default_channel))
     weights = pair[weight].to_numpy(dtype=np.float64, na_value=np.nan) if has(weight) else np.full(n, np.nan)
     mutual_flags = (_convert.mutual_column(pair[mutual].to_numpy(dtype=object), n).astype(bool)
                     if has(mutual) else np.zeros(n, dtype=bool))

@@ -18,7 +18,7 @@
 ///   time order (time_order()), so a batch's row order changes nothing. Rows are created
 ///   in order of first appearance either way.
 /// The scorer (scorer.hpp) validates before it calls anything here, and answers queries
-/// from this state; snapshots (src/snapshot.cpp) write and read it.
+/// from this state; snapshots (src/snapshot_*.cpp) write and read it.
 
 #include <algorithm>
 #include <array>

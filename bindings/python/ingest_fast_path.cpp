@@ -1,0 +1,140 @@
+// Scorer.add()'s common call and integer ids factorized in C++: the two conversions that
+// make the Python layer's ingest fast (register_scorer.cpp binds them).
+//
+// Design notes
+// - Both only convert: what they accept is what the general (Python) path accepts, with
+//   the same results; anything else gives None and the general path takes over, so the
+//   error messages stay in one place.
+// - The GIL is released only for the pure C++ loop (factorize_int_ids), never while a
+//   Python object is read.
+
+#include "ingest_fast_path.hpp"
+
+#include <relscore/relscore.hpp>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace relscore::bindings {
+namespace {
+
+// A Python loop of add() is dominated by per-call overhead, so its common call is
+// converted here with the C API rather than in Python: a time of UNIX seconds (int or
+// float), two str or two int ids, a str channel, mutual True or False, no weight. Anything
+// else, and any call the scorer refuses, gives None, and the Python layer takes its general
+// path, which converts every other type and says what was wrong (a refused call changes
+// nothing). The conversions are the general path's: int seconds times 10^6, float seconds
+// times 10^6 rounded half to even (Python's round()), an int id named by its decimal digits.
+
+std::optional<std::int64_t> common_time_us(PyObject* t) {
+    std::int64_t us = 0;
+    if (PyLong_CheckExact(t)) {
+        int overflow = 0;
+        const long long seconds = PyLong_AsLongLongAndOverflow(t, &overflow);
+        if (overflow != 0 || (seconds == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return std::nullopt;
+        }
+        if (seconds < scorer::min_time_us / 1'000'000 - 1 || seconds > scorer::max_time_us / 1'000'000 + 1) return std::nullopt;
+        us = static_cast<std::int64_t>(seconds) * 1'000'000;
+    } else if (PyFloat_CheckExact(t)) {
+        const double scaled = PyFloat_AS_DOUBLE(t) * 1e6;
+        if (!(scaled >= static_cast<double>(scorer::min_time_us) && scaled <= static_cast<double>(scorer::max_time_us)))
+            return std::nullopt;  // also NaN
+        us = static_cast<std::int64_t>(std::nearbyint(scaled));  // the default rounding: half to even
+    } else {
+        return std::nullopt;
+    }
+    if (us < scorer::min_time_us || us > scorer::max_time_us) return std::nullopt;
+    return us;
+}
+
+// A person id as the core names it, and its kind: 's' (str) or 'i' (int); 0 if neither.
+char common_id(PyObject* id, std::string& name) {
+    if (PyUnicode_CheckExact(id)) {
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_AsUTF8AndSize(id, &size);
+        if (utf8 == nullptr) {  // e.g. a lone surrogate: the general path names it
+            PyErr_Clear();
+            return 0;
+        }
+        name.assign(utf8, static_cast<std::size_t>(size));
+        return 's';
+    }
+    if (PyLong_CheckExact(id)) {  // exact: a bool is not an int id
+        int overflow = 0;
+        const long long v = PyLong_AsLongLongAndOverflow(id, &overflow);
+        if (overflow != 0 || (v == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return 0;
+        }
+        name = std::to_string(v);
+        return 'i';
+    }
+    return 0;
+}
+
+}  // namespace
+
+py::object add_common(locked_scorer& locked, py::handle time, py::handle source, py::handle target, py::handle channel,
+                      py::handle mutual, py::handle ids) {
+    const auto us = common_time_us(time.ptr());
+    if (!us || !PyUnicode_CheckExact(channel.ptr()) || (mutual.ptr() != Py_True && mutual.ptr() != Py_False))
+        return py::none();
+    std::string a, b;
+    const char kind = common_id(source.ptr(), a);
+    if (kind == 0 || common_id(target.ptr(), b) != kind || a.empty() || b.empty()) return py::none();
+    const char* kind_name = kind == 's' ? "str" : "int";
+    if (!ids.is_none() && (!PyUnicode_CheckExact(ids.ptr()) || PyUnicode_CompareWithASCIIString(ids.ptr(), kind_name) != 0))
+        return py::none();  // the other kind: the general path raises
+    Py_ssize_t size = 0;
+    const char* channel_utf8 = PyUnicode_AsUTF8AndSize(channel.ptr(), &size);
+    if (channel_utf8 == nullptr) {
+        PyErr_Clear();
+        return py::none();
+    }
+    try {
+        const auto guard = locked.write();
+        guard->add(interaction{from_micros(*us), std::move(a), std::move(b), std::string(channel_utf8, static_cast<std::size_t>(size)),
+                               std::nullopt, mutual.ptr() == Py_True});
+    } catch (const relscore::error&) {
+        return py::none();
+    }
+    return py::str(kind_name);
+}
+
+// Integer person ids as codes into one list of names (their decimal values), numbered by
+// first appearance in source, then in target: what pandas.factorize gives for the two
+// columns joined, without building the joined column or hashing through Python objects
+// (about 4x faster on a 10 M-row log, where factorizing had cost a third of add_arrays).
+py::tuple factorize_int_ids(const carray<std::int64_t>& source, const carray<std::int64_t>& target) {
+    const auto src = span_of(source), tgt = span_of(target);
+    carray<std::int64_t> src_codes(static_cast<py::ssize_t>(src.size())), tgt_codes(static_cast<py::ssize_t>(tgt.size()));
+    std::int64_t* const src_out = src_codes.mutable_data();  // with the GIL: numpy's own call
+    std::int64_t* const tgt_out = tgt_codes.mutable_data();
+    std::vector<std::int64_t> uniques;
+    {
+        py::gil_scoped_release release;
+        boost::unordered_flat_map<std::int64_t, std::int64_t> code_of;
+        const auto number = [&](std::span<const std::int64_t> ids, std::int64_t* codes) {
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                const auto [it, fresh] = code_of.try_emplace(ids[i], static_cast<std::int64_t>(uniques.size()));
+                if (fresh) uniques.push_back(ids[i]);
+                codes[i] = it->second;
+            }
+        };
+        number(src, src_out);
+        number(tgt, tgt_out);
+    }
+    py::list names(uniques.size());
+    for (std::size_t k = 0; k < uniques.size(); ++k) names[k] = py::str(std::to_string(uniques[k]));
+    return py::make_tuple(std::move(src_codes), std::move(tgt_codes), std::move(names));
+}
+
+}  // namespace relscore::bindings

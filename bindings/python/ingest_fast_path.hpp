@@ -1,0 +1,25 @@
+#pragma once
+// The conversions behind the Python layer's fast ingest (ingest_fast_path.cpp).
+
+#include "convert.hpp"
+#include "locked_scorer.hpp"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+
+namespace relscore::bindings {
+
+// Scorer.add()'s common call (UNIX-seconds time, two str or two int ids, a str channel,
+// mutual True/False, no weight) added to the scorer: the ids' kind ("str" or "int"), or None
+// for any other call or one the scorer refuses (nothing changed; Python's general path
+// then converts it and says what was wrong).
+py::object add_common(locked_scorer& locked, py::handle time, py::handle source, py::handle target, py::handle channel,
+                      py::handle mutual, py::handle ids);
+
+// Integer person ids as codes into one list of names (their decimal values), numbered by
+// first appearance in source, then in target: pandas.factorize of the two joined columns.
+py::tuple factorize_int_ids(const carray<std::int64_t>& source, const carray<std::int64_t>& target);
+
+}  // namespace relscore::bindings
