@@ -2,7 +2,7 @@
 // snapshot_format.hpp).
 //
 // Design notes
-// - One parser for versions 1 to 4: a field a version lacks gets the value the scorer
+// - One parser for versions 1 to 5: a field a version lacks gets the value the scorer
 //   would have given it then (version 1: first interaction = last, one touch, empty
 //   history; version 2: the history's opening unknown).
 // - Appending (from_bytes_many()) adds each pair as merge() adds one it did not have, and
@@ -132,9 +132,18 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
         const auto n_states = r.get_count(2 + 1 + 8 + 8);
         if (n_states > 2 * s.m_kernels.half_life_us.size()) corrupt("a relationship has more states than its kernels allow");
         s.m_states.make_room(s.m_pairs[idx].states, n_states);
+        std::uint32_t previous_key = 0;  // as written: from version 5, keys rise (one order per state: same bytes again)
         for (std::uint32_t k = 0; k < n_states; ++k) {
             const auto component = r.get<std::uint16_t>();
             const auto dir = r.get<std::uint8_t>();
+            if (version >= 5 && dir <= 1) {
+                const std::uint32_t written_key = detail::state_blocks::key(component, dir);
+                if (k > 0 && written_key <= previous_key)
+                    corrupt(fmt::format("a relationship's states out of key order (component {}, direction {} after {}, {})",
+                                        component, dir, detail::state_blocks::component_of(previous_key),
+                                        detail::state_blocks::dir_of(previous_key)));
+                previous_key = written_key;
+            }
             detail::decayed_sum sum;
             sum.value = r.get<double>();
             sum.ref_us = r.get<std::int64_t>();

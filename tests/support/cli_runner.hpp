@@ -33,14 +33,24 @@ inline std::string shell_quote(const std::string& arg) {
     return out + "'";
 }
 
-/// A scratch directory of this test process (each test case runs in its own process).
+/// A scratch directory of this test process (each test case runs in its own process),
+/// emptied when it is first used and removed when the process exits: a directory left by
+/// an earlier process with the same id (its FIFO, say) must not decide this one's tests.
 inline std::filesystem::path scratch_dir() {
-    static const std::filesystem::path dir = [] {
-        auto d = std::filesystem::temp_directory_path() / fmt::format("relscore-cli-test-{}", ::getpid());
-        std::filesystem::create_directories(d);
-        return d;
-    }();
-    return dir;
+    struct scratch {
+        std::filesystem::path path =
+            std::filesystem::temp_directory_path() / fmt::format("relscore-cli-test-{}", ::getpid());
+        scratch() {
+            std::filesystem::remove_all(path);
+            std::filesystem::create_directories(path);
+        }
+        ~scratch() {
+            std::error_code ignored;
+            std::filesystem::remove_all(path, ignored);
+        }
+    };
+    static const scratch dir;
+    return dir.path;
 }
 
 inline run_result run(const std::vector<std::string>& args) {
