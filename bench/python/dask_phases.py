@@ -21,6 +21,7 @@ import time
 import pandas as pd
 
 import relscore
+import relscore._dask_shuffle as shuffle
 import relscore.dask as rdask
 from relscore.datasets import synthetic_log
 
@@ -53,10 +54,10 @@ def main() -> None:
     bounds = [count * g // groups for g in range(groups + 1)]
     numbers = [list(range(bounds[g], bounds[g + 1])) for g in range(groups)]
     pieces = timed(f"split ({groups} groups into {shards} shards)", lambda: [
-        rdask._split_by_pair(shards, "source", "target", people, ("time", {}), *[parts[k] for k in group])
+        shuffle._split_by_pair(shards, "source", "target", people, ("time", {}), *[parts[k] for k in group])
         for group in numbers])
     joined = timed("join (and drop unused names)", lambda: [
-        rdask._join_shard([p[j] for p in pieces], numbers, "source", "target", people, True) for j in range(shards)])
+        shuffle._join_shard([p[j] for p in pieces], numbers, "source", "target", people, True) for j in range(shards)])
     config = relscore.Scorer().to_bytes()
     columns = dict(missing_weight="default")
     scorers = timed("ingest (add_dataframe of each shard)",

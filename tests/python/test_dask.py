@@ -20,6 +20,7 @@ import pytest
 from distributed import Client, LocalCluster, futures_of, get_task_stream, wait
 
 import relscore
+import relscore._dask_shuffle
 import relscore.dask
 from relscore.datasets import synthetic_log
 
@@ -290,7 +291,7 @@ def test_by_pair_lean_and_staged_shuffles_put_each_pair_in_one_shard(client, mon
     frame = dd.from_pandas(whole, npartitions=5, sort=False)
     for staged in (False, True):
         if staged:
-            monkeypatch.setattr(relscore.dask, "_MAX_PIECES", 1)
+            monkeypatch.setattr(relscore._dask_shuffle, "_MAX_PIECES", 1)
         for shards in (1, 3, 8):
             parts = [p for p in relscore.dask.by_pair(frame, npartitions=shards).to_delayed()]
             assert len(parts) == shards

@@ -46,8 +46,9 @@ Design notes
   code table for the whole log (each partition's distinct names, combined in one task),
   so the shuffle carries int32 codes and each shard hands its scorer only the names it
   uses, without hashing a string per row.
-- The shuffle is a direct exchange: the input partitions are cut in as many groups of
-  adjacent partitions as there are shards, each group into one piece per shard (groups x
+- The shuffle is a direct exchange (``_dask_shuffle``): the input partitions are cut in
+  as many groups as there are shards (a persisted log's partitions grouped by the worker
+  that holds them, so none of them moves), each group into one piece per shard (groups x
   shards pieces, one small task each), and each shard's task joins its pieces and scores
   them in the same task (nothing kept in between). For few shards this costs a fraction
   of Dask's staged shuffle; past ``_MAX_PIECES`` pieces its per-task cost dominates and
@@ -72,11 +73,11 @@ import pandas as pd
 try:
     import dask
     import dask.dataframe as dd
-    from dask.dataframe.utils import UNKNOWN_CATEGORIES
     from dask.delayed import Delayed
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("relscore.dask needs dask: pip install 'relscore[dask]'") from exc
 
+from ._dask_shuffle import _ORIGIN, _by_pair, _by_pair_tasks
 from ._describe import FIELDS
 from ._scorer import Scorer
 
@@ -159,255 +160,6 @@ def by_pair(frame: dd.DataFrame, *, source: str = "source", target: str = "targe
     combined result is exact. Rows keep their index labels; string people come back as a
     Categorical over every name of the log (factorized once; see the design notes)."""
     return _by_pair(frame, source, target, npartitions).drop(columns=_ORIGIN)
-
-
-# The column that carries each row's original partition number through the shuffle, so an
-# error can name the partition the user knows.
-_ORIGIN = "_relscore_partition"
-
-
-# The direct exchange below makes groups x shards small tasks (one piece each), at
-# about 1.7 ms of worker CPU per piece; past this many, Dask's own shuffle (which stages
-# the exchange) is cheaper and is used instead. Measured on 2 M interactions, one split
-# task per input partition (before groups): 100 x 4 pieces 0.41 s against Dask's 0.92 s;
-# 20 x 20 even; 100 x 20 3.6 s against 2.2 s; 100 x 100 17.5 s against 3.6 s.
-_MAX_PIECES = 500
-
-
-def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int]) -> dd.DataFrame:
-    exchange = _exchange(frame, source, target, npartitions, None)
-    if exchange is None:
-        return _by_pair_staged(frame, source, target, npartitions or frame.npartitions, _coded(frame, source, target))
-    join = dask.delayed(_join_shard, pure=True)
-    out = [join(pieces, exchange.numbers, source, target, exchange.table, False) for pieces in exchange.pieces]
-    return dd.from_delayed(out, meta=exchange.meta, verify_meta=False)
-
-
-def _by_pair_tasks(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int], work: Any,
-                   *work_args: Any, times: Optional[tuple] = None) -> List[Delayed]:
-    """One task per shard of :func:`by_pair` that joins the shard's pieces and hands the
-    result to ``work(shard, *work_args)`` in the same task: the shard is never a task
-    output of its own (no extra task, nothing kept in memory between the two). With
-    ``times=(column, convert)``, ``work`` also gets ``bounds=``, the earliest and latest
-    time of the whole log in microseconds (None if it is empty), taken by the split tasks
-    as they cut their groups (every shard task takes a piece of every group, so it sees
-    them all): no pass over the log of its own."""
-    exchange = _exchange(frame, source, target, npartitions, times)
-    if exchange is None:
-        staged = _by_pair_staged(frame, source, target, npartitions or frame.npartitions, _coded(frame, source, target))
-        run = dask.delayed(_run, pure=True)
-        extra = {} if times is None else {"bounds": _log_bounds(frame, *times)}
-        return [run(part, work, *work_args, **extra) for part in staged.to_delayed(optimize_graph=True)]
-    task = dask.delayed(_score_shard, pure=True)
-    return [task(pieces, exchange.numbers, source, target, exchange.table, times is not None, work, *work_args)
-            for pieces in exchange.pieces]
-
-
-def _coded(frame: dd.DataFrame, source: str, target: str) -> bool:
-    # People as Categoricals whose categories every partition shares (dask's "known"
-    # categories): shuffle their integer codes, not the categories (which the shuffle
-    # would otherwise carry into each piece), and restore them after.
-    meta = frame._meta
-    people = meta[source].dtype
-    return bool(isinstance(people, pd.CategoricalDtype) and people == meta[target].dtype
-                and frame[source].cat.known and frame[target].cat.known)
-
-
-class _Exchange:
-    """The graph of a direct exchange: ``pieces[j]`` are shard j's pieces (one per group
-    of input partitions), ``numbers[g]`` the numbers of group g's partitions, ``table``
-    the people's code table (a Delayed CategoricalDtype, or None), ``meta`` a joined
-    shard's empty frame."""
-
-    def __init__(self, pieces: List[List[Any]], numbers: List[List[int]], table: Any, meta: pd.DataFrame):
-        self.pieces, self.numbers, self.table, self.meta = pieces, numbers, table, meta
-
-
-def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int],
-              times: Optional[tuple]) -> Optional[_Exchange]:
-    for role, name in (("source", source), ("target", target)):
-        if name not in frame.columns:
-            raise KeyError(f"relscore.dask: no column {name!r} for {role} (columns: {', '.join(map(str, frame.columns))})")
-    shards = npartitions or frame.npartitions
-    # Input partitions are split in groups, as many groups as shards: a split task then
-    # holds about as much of the log as a shard task does, and the exchange is groups x
-    # shards pieces, not partitions x shards (each piece is a task, at about 1 ms of worker
-    # and scheduler CPU). Partitions held by one worker are grouped together
-    # (_placed_groups), so a split task runs where its input is and moves none of it.
-    groups = min(frame.npartitions, shards)
-    if groups * shards > _MAX_PIECES:
-        return None
-    meta = frame._meta
-    people = meta[source].dtype
-    coded = _coded(frame, source, target)
-    # A direct exchange: each group of input partitions is cut once into `shards` pieces
-    # (one stable sort by shard, then slices), and each shard task takes its pieces. Only
-    # the columns travel (people as codes); each row's original partition is not carried
-    # but restored from the piece's row counts per partition, and the pair's hash is
-    # computed once.
-    parts = frame.to_delayed(optimize_graph=True)
-    out_meta = meta.assign(**{_ORIGIN: np.int32(0)})
-    named = isinstance(people, pd.StringDtype) and isinstance(meta[target].dtype, pd.StringDtype)
-    if coded:
-        table: Any = dask.delayed(people)
-    elif named:
-        # Names once: one code table of every name in the log (each partition's distinct
-        # names, combined in one task), so the shuffle carries integer codes, not strings,
-        # and each shard hands its scorer the names it uses without hashing a string per row.
-        # The people come out as a Categorical over that table.
-        table = dask.delayed(_code_table, pure=True)(*[dask.delayed(_names_in, pure=True)(part, source, target)
-                                                      for part in parts])
-        unknown = pd.CategoricalDtype([UNKNOWN_CATEGORIES])
-        out_meta = out_meta.assign(**{source: out_meta[source].astype(unknown),
-                                      target: out_meta[target].astype(unknown)})
-    else:
-        table = None
-    numbers = _placed_groups(frame, groups)
-    split = dask.delayed(_split_by_pair, pure=True, nout=shards)
-    pieces = [split(shards, source, target, table, times, *[parts[k] for k in numbers[g]]) for g in range(groups)]
-    return _Exchange([[p[j] for p in pieces] for j in range(shards)], numbers, table, out_meta)
-
-
-def _placed_groups(frame: dd.DataFrame, groups: int) -> List[List[int]]:
-    """The partition numbers of ``frame`` cut in about ``groups`` groups of adjacent ones;
-    when ``frame`` is persisted on a distributed cluster, each worker's partitions are cut
-    apart (its share of the groups in proportion to how many it holds, at least one), so
-    each group is on one worker, where Dask then runs its split task. Dask places
-    partitions on alternating workers: adjacent groups would each gather half of theirs."""
-    count = frame.npartitions
-    adjacent = [list(range(count * g // groups, count * (g + 1) // groups)) for g in range(groups)]
-    try:
-        from distributed import futures_of, get_client
-
-        futures = futures_of(frame)
-        if not futures:
-            return adjacent
-        where = get_client().who_has(futures)
-    except (ImportError, ValueError):  # no distributed, or no client
-        return adjacent
-    # A persisted frame's futures are named (layer, partition number); anything else (two
-    # layers, a partition missing or not held) leaves the groups as they are.
-    keys = sorted((key for key in where if isinstance(key, tuple) and len(key) == 2 and where[key]),
-                  key=lambda key: key[1])
-    if [number for _, number in keys] != list(range(count)) or len({layer for layer, _ in keys}) != 1:
-        return adjacent
-    held: Dict[str, List[int]] = {}
-    for layer, number in keys:
-        held.setdefault(sorted(where[(layer, number)])[0], []).append(number)
-    quota = {w: groups * len(numbers) / count for w, numbers in held.items()}
-    share = {w: max(1, int(q)) for w, q in quota.items()}
-    for w in sorted(quota, key=lambda w: share[w] - quota[w])[:max(0, groups - sum(share.values()))]:
-        share[w] += 1  # the largest remainders
-    out = []
-    for w, numbers in held.items():
-        k = min(share[w], len(numbers))
-        out += [numbers[len(numbers) * g // k:len(numbers) * (g + 1) // k] for g in range(k)]
-    return out
-
-
-def _names_in(part: pd.DataFrame, source: str, target: str) -> np.ndarray:
-    return pd.unique(np.concatenate([part[source].to_numpy(dtype=object, na_value=None),
-                                     part[target].to_numpy(dtype=object, na_value=None)]))
-
-
-def _code_table(*names: np.ndarray) -> pd.CategoricalDtype:
-    every = pd.unique(np.concatenate(names)) if names else np.array([], dtype=object)
-    return pd.CategoricalDtype(pd.Index([n for n in every if n is not None], dtype="str"))
-
-
-def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.CategoricalDtype],
-                   times: Optional[tuple], *parts: pd.DataFrame) -> tuple:
-    """``parts`` (a group of input partitions) cut into ``shards`` pieces by pair: piece j
-    is (rows of shard j in input order, rows of it from each input partition, the group's
-    earliest and latest time in microseconds: None without ``times=(column, convert)``
-    or rows)."""
-    sizes = [len(p) for p in parts]
-    if people is not None:
-        parts = tuple(_people_as_codes(p, source, target) if isinstance(p[source].dtype, pd.CategoricalDtype)
-                      # names once: codes into the log's code table (-1, a missing id, fails in scoring)
-                      else p.assign(**{c: people.categories.get_indexer(p[c]).astype(np.int32) for c in (source, target)})
-                      for p in parts)
-    part = pd.concat(parts) if len(parts) > 1 else parts[0]
-    if people is not None:  # codes into one table for the whole log: a multiplicative hash of the pair's codes
-        shard = _code_pair_shard(part[source].to_numpy(), part[target].to_numpy(), shards)
-    else:
-        shard = (_pair_hash(part, source, target).to_numpy() % np.uint64(shards)).astype(np.int64)
-    # A stable sort of small integers is a radix sort in numpy: 16-bit keys when they fit.
-    order = np.argsort(shard.astype(np.uint16) if shards <= 1 << 16 else shard, kind="stable")
-    within = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
-    counts = np.bincount(shard * len(parts) + within, minlength=shards * len(parts)).reshape(shards, len(parts))
-    bounds = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
-    taken = part.take(order)
-    span = _time_bounds(part[times[0]], times[1]) if times is not None and len(part) else None
-    return tuple((taken.iloc[bounds[j]:bounds[j + 1]], counts[j], span) for j in range(shards))
-
-
-def _join_shard(pieces: List[tuple], numbers: List[List[int]], source: str, target: str,
-                people: Optional[pd.CategoricalDtype], trim: bool) -> pd.DataFrame:
-    """One shard from its pieces, each row tagged with its original partition; people back
-    as a Categorical over the code table (``trim``: over the names this shard uses only)."""
-    frames = [piece[0] for piece in pieces]
-    origin = np.concatenate([np.repeat(np.asarray(group, dtype=np.int32), piece[1])
-                             for group, piece in zip(numbers, pieces)])
-    joined = pd.concat(frames) if len(frames) > 1 else frames[0].copy()
-    joined[_ORIGIN] = origin
-    if people is not None:
-        joined = _people_from_codes(joined, source, target, people, trim)
-    return joined
-
-
-def _score_shard(pieces: List[tuple], numbers: List[List[int]], source: str, target: str,
-                 people: Optional[pd.CategoricalDtype], timed: bool, work: Any, *work_args: Any) -> Any:
-    extra = {}
-    if timed:  # the whole log's time bounds, from every group's
-        spans = [piece[2] for piece in pieces if piece[2] is not None]
-        extra["bounds"] = (min(lo for lo, _ in spans), max(hi for _, hi in spans)) if spans else None
-    return work(_join_shard(pieces, numbers, source, target, people, True), *work_args, **extra)
-
-
-def _run(part: pd.DataFrame, work: Any, *work_args: Any, **work_kwargs: Any) -> Any:
-    return work(part, *work_args, **work_kwargs)
-
-
-def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, coded: bool) -> dd.DataFrame:
-    # Dask's own shuffle, for very many partitions x shards.
-    meta = frame._meta
-    people = meta[source].dtype
-    if coded:
-        frame = frame.map_partitions(_people_as_codes, source, target,
-                                     meta=meta.assign(**{source: meta[source].cat.codes, target: meta[target].cat.codes}))
-    pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
-    tagged = frame.map_partitions(_tag_origin, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
-    shuffled = tagged.assign(_relscore_shard=pair_key % np.uint64(shards)).shuffle("_relscore_shard", npartitions=shards)
-    shuffled = shuffled.drop(columns="_relscore_shard")
-    if coded:
-        shuffled = shuffled.map_partitions(_people_from_codes, source, target, dask.delayed(people),
-                                           meta=meta.assign(**{_ORIGIN: np.int32(0)}))
-    return shuffled
-
-
-def _people_as_codes(part: pd.DataFrame, source: str, target: str) -> pd.DataFrame:
-    return part.assign(**{source: part[source].cat.codes, target: part[target].cat.codes})
-
-
-def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.CategoricalDtype,
-                       trim: bool = False) -> pd.DataFrame:
-    codes = [part[c].to_numpy() for c in (source, target)]
-    if trim:  # only the names this part uses (see _without_unused_people), from the codes directly
-        used = np.zeros(len(people.categories) + 1, dtype=bool)  # the last entry: code -1, a missing id
-        for column in codes:
-            used[column] = True
-        used = used[:-1]
-        if not used.all():
-            renumber = np.append(np.cumsum(used, dtype=np.int32) - 1, np.int32(-1))
-            codes = [renumber[column] for column in codes]
-            people = pd.CategoricalDtype(people.categories[used])
-    return part.assign(**{c: pd.Categorical.from_codes(k, dtype=people) for c, k in zip((source, target), codes)})
-
-
-def _tag_origin(part: pd.DataFrame, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
-    number = partition_info["number"] if partition_info else -1
-    return part.assign(**{_ORIGIN: np.int32(number)})
 
 
 def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None, partition: str = "by_pair",
@@ -634,26 +386,6 @@ def _shard_table(part: pd.DataFrame, config: bytes, columns: Dict[str, Any], at:
     return table
 
 
-def _time_bounds(times: pd.Series, convert: Dict[str, Any]) -> Optional[tuple]:
-    """The earliest and latest of ``times`` in microseconds (None if there are none)."""
-    from ._convert import time_column
-
-    if not len(times):
-        return None
-    us = time_column(times, **convert)
-    return int(us.min()), int(us.max())
-
-
-def _bounds_series(times: pd.Series, convert: Dict[str, Any]) -> pd.Series:
-    return pd.Series(_time_bounds(times, convert) or [], dtype=np.int64)
-
-
-def _log_bounds(frame: dd.DataFrame, time: str, convert: Dict[str, Any]) -> Optional[tuple]:
-    # A pass of its own, for Dask's staged shuffle (the direct exchange takes the bounds as it splits).
-    bounds = frame[time].map_partitions(_bounds_series, convert, meta=(None, "int64")).compute()
-    return (int(bounds.min()), int(bounds.max())) if len(bounds) else None
-
-
 def _shard_insight(part: pd.DataFrame, config: bytes, columns: Dict[str, Any], at: Any, *,
                    bounds: Optional[tuple]) -> pd.DataFrame:
     scorer = _scored(part, config, -1, columns)
@@ -674,35 +406,11 @@ def _insight_meta(template: Scorer) -> pd.DataFrame:
     return meta
 
 
-def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int) -> np.ndarray:
-    """The shard of each unordered pair of codes (a -> b and b -> a alike): Fibonacci
-    hashing of the pair's 64-bit key, whose high bits are well mixed. A fifth of the
-    cost of pandas' hash_array of both columns, which the codes do not need: they are
-    numbers of one table, the same in every partition."""
-    lo, hi = np.minimum(a, b).astype(np.uint64), np.maximum(a, b).astype(np.uint64)
-    key = ((lo << np.uint64(32)) | (hi & np.uint64(0xFFFFFFFF))) * np.uint64(0x9E3779B97F4A7C15)
-    return ((key >> np.uint64(32)) % np.uint64(shards)).astype(np.int64)
-
-
 def _as_str(people: pd.Series) -> pd.Series:
     # A Categorical's names taken by code: no string built per row, as astype(str) does.
     if isinstance(people.dtype, pd.CategoricalDtype):
         return pd.Series(people.cat.categories.astype(str).take(people.cat.codes.to_numpy()), index=people.index)
     return people.astype(str)
-
-
-def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:
-    # Hash of the unordered pair {source, target} by name, so a→b and b→a land together
-    # and the shard does not depend on how a partition happened to encode the ids (or by
-    # the codes of categories every partition shares: _by_pair).
-    def hashed(column: pd.Series) -> np.ndarray:
-        if column.dtype.kind in "iu":
-            return pd.util.hash_array(column.to_numpy(np.int64))
-        return pd.util.hash_array(column.astype(str).to_numpy(dtype=object))
-
-    a, b = hashed(part[source]), hashed(part[target])
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    return pd.Series(lo * np.uint64(0x9E3779B97F4A7C15) ^ hi, index=part.index)
 
 
 def _relationship_meta() -> pd.DataFrame:
