@@ -6,13 +6,13 @@ bulk ingest of the whole log.
     .venv/bin/python bench/python/dask_phases.py [--events 10e6] [--partitions 100] [--shards 4]
 
 The log is examples/python/dask_scale.py's (relscore.datasets.synthetic_log, 200 k
-people, seeded). Steps, as relscore.dask runs them (split in groups of adjacent input
-partitions, as many groups as shards): split (codes, pair hash, sort, slices), join
-(concatenate a shard's pieces, drop the names it does not use), ingest
-(Scorer.add_dataframe of each shard), to_bytes (the partial snapshots), insight_frame
-(each shard's rows, person names as strings). What this leaves out is the cost of Dask
-itself: tasks, moving pieces between workers, the workers' idle loops; compare with the
-worker CPU that dask_scale.py measures.
+people, seeded). Steps, as relscore.dask runs them (split in groups of input partitions,
+as many groups as shards): split (codes, pair hash, sort, slices, the group's earliest
+and latest time, for insight_frame), join (concatenate a shard's pieces, drop the names
+it does not use), ingest (Scorer.add_dataframe of each shard), to_bytes (the partial
+snapshots), insight_frame (each shard's rows, person names as strings). What this leaves
+out is the cost of Dask itself: tasks, moving pieces between workers, the workers' idle
+loops; compare with the worker CPU that dask_scale.py measures.
 """
 
 import argparse
@@ -52,10 +52,12 @@ def main() -> None:
     people = parts[0]["source"].dtype
     groups = min(count, shards)
     bounds = [count * g // groups for g in range(groups + 1)]
+    numbers = [list(range(bounds[g], bounds[g + 1])) for g in range(groups)]
     pieces = timed(f"split ({groups} groups into {shards} shards)", lambda: [
-        shuffle._split_by_pair(shards, "source", "target", people, *parts[bounds[g]:bounds[g + 1]]) for g in range(groups)])
+        shuffle._split_by_pair(shards, "source", "target", people, ("time", {}), *[parts[k] for k in group])
+        for group in numbers])
     joined = timed("join (and drop unused names)", lambda: [
-        shuffle._join_shard([p[j] for p in pieces], bounds[:-1], "source", "target", people, True) for j in range(shards)])
+        shuffle._join_shard([p[j] for p in pieces], numbers, "source", "target", people, True) for j in range(shards)])
     config = relscore.Scorer().to_bytes()
     columns = relscore.LogColumns(missing_weight="default")
     scorers = timed("ingest (add_dataframe of each shard)",

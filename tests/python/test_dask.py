@@ -17,7 +17,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from distributed import Client, LocalCluster, get_task_stream
+from distributed import Client, LocalCluster, futures_of, get_task_stream, wait
 
 import relscore
 import relscore._dask_shuffle
@@ -437,3 +437,21 @@ def test_partial_snapshots_by_shard_hold_disjoint_relationships(client):
     assert_same_insight(relscore.dask.combine_snapshots(list(partials)).insight_frame(sort=False), reference)
     with pytest.raises(TypeError, match="shards= needs a dask DataFrame"):
         relscore.dask.partial_snapshots(whole, shards=2)
+
+
+def test_a_persisted_log_is_split_where_its_partitions_are(client):
+    """Partitions of a persisted log held by one worker are split together, so no input
+    partition moves between workers (Dask places partitions on alternating workers:
+    groups of adjacent ones would each gather half of theirs); only the pieces do. Every
+    column of insight_frame() stays exact."""
+    whole = synthetic_log(40_000, people=600, seed=17).sample(frac=1.0, random_state=4).reset_index(drop=True)
+    frame = dd.from_pandas(whole, npartitions=8, sort=False).persist()
+    wait(frame)
+    assert len({w for ws in client.who_has(futures_of(frame)).values() for w in ws}) == 2  # something to place
+    client.run(lambda dask_worker: dask_worker.transfer_incoming_log.clear())
+    got = relscore.dask.insight_frame(frame, shards=2, missing_weight="default").compute()
+    moved = client.run(lambda dask_worker: [str(key) for entry in dask_worker.transfer_incoming_log
+                                            for key in entry["keys"]])
+    moved = [key for keys in moved.values() for key in keys]
+    assert moved and not [key for key in moved if "frompandas" in key]  # pieces move, partitions do not
+    assert_same_insight(got, single_machine(whole).insight_frame(sort=False))

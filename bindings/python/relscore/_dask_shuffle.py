@@ -1,17 +1,16 @@
-"""The shuffle by relationship behind :func:`relscore.dask.by_pair`: every interaction
-of an unordered pair sent to one shard, so each relationship is scored whole.
+"""The shuffle by pair behind relscore.dask: every interaction of an unordered pair
+into one shard, so each relationship is scored whole and every statistic is exact.
 
 Design notes
-- A direct exchange: the input partitions are cut in as many groups of adjacent
-  partitions as there are shards, each group into one piece per shard (groups x shards
-  pieces, one small task each), and each shard's task joins its pieces and hands them to
-  its work (scoring) in the same task. Past ``_MAX_PIECES`` pieces Dask's own staged
-  shuffle is cheaper and takes over.
-- People travel as integer codes of one table (Categoricals with known categories: their
-  codes; strings: factorized once for the whole log), so no string is hashed per row.
-- Each row's original partition is restored from the pieces' row counts (``_ORIGIN``),
-  so an error names the partition the user knows.
-- Imports nothing from :mod:`relscore.dask`: that module builds on this one.
+- A direct exchange for few shards: the input partitions are cut in as many groups as
+  there are shards (a persisted log's partitions grouped by the worker that holds them),
+  each group into one piece per shard in one task (a stable sort by shard, then slices),
+  and each shard's task joins its pieces and runs the work on them (scoring, insight
+  rows) in the same task. Past ``_MAX_PIECES`` pieces, Dask's own staged shuffle.
+- People travel as int32 codes of one table for the whole log (a Categorical's codes, or
+  string names factorized once), and the shard of a pair is a hash of its two codes.
+- Each row's original partition is not carried through the exchange but restored from
+  each piece's row counts per partition, so errors name the partition the user knows.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import numpy as np
 import pandas as pd
 from dask.dataframe.utils import UNKNOWN_CATEGORIES
 from dask.delayed import Delayed
-
 
 
 # The column that carries each row's original partition number through the shuffle, so an
@@ -41,26 +39,31 @@ _MAX_PIECES = 500
 
 
 def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int]) -> dd.DataFrame:
-    exchange = _exchange(frame, source, target, npartitions)
+    exchange = _exchange(frame, source, target, npartitions, None)
     if exchange is None:
         return _by_pair_staged(frame, source, target, npartitions or frame.npartitions, _coded(frame, source, target))
     join = dask.delayed(_join_shard, pure=True)
-    out = [join(pieces, exchange.firsts, source, target, exchange.table, False) for pieces in exchange.pieces]
+    out = [join(pieces, exchange.numbers, source, target, exchange.table, False) for pieces in exchange.pieces]
     return dd.from_delayed(out, meta=exchange.meta, verify_meta=False)
 
 
 def _by_pair_tasks(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int], work: Any,
-                   *work_args: Any) -> List[Delayed]:
+                   *work_args: Any, times: Optional[tuple] = None) -> List[Delayed]:
     """One task per shard of :func:`by_pair` that joins the shard's pieces and hands the
     result to ``work(shard, *work_args)`` in the same task: the shard is never a task
-    output of its own (no extra task, nothing kept in memory between the two)."""
-    exchange = _exchange(frame, source, target, npartitions)
+    output of its own (no extra task, nothing kept in memory between the two). With
+    ``times=(column, convert)``, ``work`` also gets ``bounds=``, the earliest and latest
+    time of the whole log in microseconds (None if it is empty), taken by the split tasks
+    as they cut their groups (every shard task takes a piece of every group, so it sees
+    them all): no pass over the log of its own."""
+    exchange = _exchange(frame, source, target, npartitions, times)
     if exchange is None:
         staged = _by_pair_staged(frame, source, target, npartitions or frame.npartitions, _coded(frame, source, target))
         run = dask.delayed(_run, pure=True)
-        return [run(part, work, *work_args) for part in staged.to_delayed(optimize_graph=True)]
+        extra = {} if times is None else {"bounds": _log_bounds(frame, *times)}
+        return [run(part, work, *work_args, **extra) for part in staged.to_delayed(optimize_graph=True)]
     task = dask.delayed(_score_shard, pure=True)
-    return [task(pieces, exchange.firsts, source, target, exchange.table, work, *work_args)
+    return [task(pieces, exchange.numbers, source, target, exchange.table, times is not None, work, *work_args)
             for pieces in exchange.pieces]
 
 
@@ -76,24 +79,25 @@ def _coded(frame: dd.DataFrame, source: str, target: str) -> bool:
 
 class _Exchange:
     """The graph of a direct exchange: ``pieces[j]`` are shard j's pieces (one per group
-    of input partitions), ``firsts[g]`` the number of group g's first partition, ``table``
+    of input partitions), ``numbers[g]`` the numbers of group g's partitions, ``table``
     the people's code table (a Delayed CategoricalDtype, or None), ``meta`` a joined
     shard's empty frame."""
 
-    def __init__(self, pieces: List[List[Any]], firsts: List[int], table: Any, meta: pd.DataFrame):
-        self.pieces, self.firsts, self.table, self.meta = pieces, firsts, table, meta
+    def __init__(self, pieces: List[List[Any]], numbers: List[List[int]], table: Any, meta: pd.DataFrame):
+        self.pieces, self.numbers, self.table, self.meta = pieces, numbers, table, meta
 
 
-def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int]) -> Optional[_Exchange]:
+def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int],
+              times: Optional[tuple]) -> Optional[_Exchange]:
     for role, name in (("source", source), ("target", target)):
         if name not in frame.columns:
             raise KeyError(f"relscore.dask: no column {name!r} for {role} (columns: {', '.join(map(str, frame.columns))})")
     shards = npartitions or frame.npartitions
-    # Input partitions are split in groups of adjacent ones, as many groups as shards: a
-    # split task then holds about as much of the log as a shard task does, and the
-    # exchange is groups x shards pieces, not partitions x shards (each piece is a task,
-    # at about 1 ms of worker and scheduler CPU). Where Dask placed the partitions is not
-    # known here (it may alternate workers), so a group may first gather some of them.
+    # Input partitions are split in groups, as many groups as shards: a split task then
+    # holds about as much of the log as a shard task does, and the exchange is groups x
+    # shards pieces, not partitions x shards (each piece is a task, at about 1 ms of worker
+    # and scheduler CPU). Partitions held by one worker are grouped together
+    # (_placed_groups), so a split task runs where its input is and moves none of it.
     groups = min(frame.npartitions, shards)
     if groups * shards > _MAX_PIECES:
         return None
@@ -122,10 +126,47 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
                                       target: out_meta[target].astype(unknown)})
     else:
         table = None
-    bounds = [len(parts) * g // groups for g in range(groups + 1)]
+    numbers = _placed_groups(frame, groups)
     split = dask.delayed(_split_by_pair, pure=True, nout=shards)
-    pieces = [split(shards, source, target, table, *parts[bounds[g]:bounds[g + 1]]) for g in range(groups)]
-    return _Exchange([[p[j] for p in pieces] for j in range(shards)], bounds[:-1], table, out_meta)
+    pieces = [split(shards, source, target, table, times, *[parts[k] for k in numbers[g]]) for g in range(groups)]
+    return _Exchange([[p[j] for p in pieces] for j in range(shards)], numbers, table, out_meta)
+
+
+def _placed_groups(frame: dd.DataFrame, groups: int) -> List[List[int]]:
+    """The partition numbers of ``frame`` cut in about ``groups`` groups of adjacent ones;
+    when ``frame`` is persisted on a distributed cluster, each worker's partitions are cut
+    apart (its share of the groups in proportion to how many it holds, at least one), so
+    each group is on one worker, where Dask then runs its split task. Dask places
+    partitions on alternating workers: adjacent groups would each gather half of theirs."""
+    count = frame.npartitions
+    adjacent = [list(range(count * g // groups, count * (g + 1) // groups)) for g in range(groups)]
+    try:
+        from distributed import futures_of, get_client
+
+        futures = futures_of(frame)
+        if not futures:
+            return adjacent
+        where = get_client().who_has(futures)
+    except (ImportError, ValueError):  # no distributed, or no client
+        return adjacent
+    # A persisted frame's futures are named (layer, partition number); anything else (two
+    # layers, a partition missing or not held) leaves the groups as they are.
+    keys = sorted((key for key in where if isinstance(key, tuple) and len(key) == 2 and where[key]),
+                  key=lambda key: key[1])
+    if [number for _, number in keys] != list(range(count)) or len({layer for layer, _ in keys}) != 1:
+        return adjacent
+    held: Dict[str, List[int]] = {}
+    for layer, number in keys:
+        held.setdefault(sorted(where[(layer, number)])[0], []).append(number)
+    quota = {w: groups * len(numbers) / count for w, numbers in held.items()}
+    share = {w: max(1, int(q)) for w, q in quota.items()}
+    for w in sorted(quota, key=lambda w: share[w] - quota[w])[:max(0, groups - sum(share.values()))]:
+        share[w] += 1  # the largest remainders
+    out = []
+    for w, numbers in held.items():
+        k = min(share[w], len(numbers))
+        out += [numbers[len(numbers) * g // k:len(numbers) * (g + 1) // k] for g in range(k)]
+    return out
 
 
 def _names_in(part: pd.DataFrame, source: str, target: str) -> np.ndarray:
@@ -139,9 +180,11 @@ def _code_table(*names: np.ndarray) -> pd.CategoricalDtype:
 
 
 def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.CategoricalDtype],
-                   *parts: pd.DataFrame) -> tuple:
+                   times: Optional[tuple], *parts: pd.DataFrame) -> tuple:
     """``parts`` (a group of input partitions) cut into ``shards`` pieces by pair: piece j
-    is (rows of shard j in input order, rows of it from each input partition)."""
+    is (rows of shard j in input order, rows of it from each input partition, the group's
+    earliest and latest time in microseconds: None without ``times=(column, convert)``
+    or rows)."""
     sizes = [len(p) for p in parts]
     if people is not None:
         parts = tuple(_people_as_codes(p, source, target) if isinstance(p[source].dtype, pd.CategoricalDtype)
@@ -159,16 +202,17 @@ def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.Ca
     counts = np.bincount(shard * len(parts) + within, minlength=shards * len(parts)).reshape(shards, len(parts))
     bounds = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
     taken = part.take(order)
-    return tuple((taken.iloc[bounds[j]:bounds[j + 1]], counts[j]) for j in range(shards))
+    span = _time_bounds(part[times[0]], times[1]) if times is not None and len(part) else None
+    return tuple((taken.iloc[bounds[j]:bounds[j + 1]], counts[j], span) for j in range(shards))
 
 
-def _join_shard(pieces: List[tuple], firsts: List[int], source: str, target: str,
+def _join_shard(pieces: List[tuple], numbers: List[List[int]], source: str, target: str,
                 people: Optional[pd.CategoricalDtype], trim: bool) -> pd.DataFrame:
     """One shard from its pieces, each row tagged with its original partition; people back
     as a Categorical over the code table (``trim``: over the names this shard uses only)."""
-    frames = [frame for frame, _ in pieces]
-    origin = np.concatenate([np.repeat(np.arange(first, first + len(counts), dtype=np.int32), counts)
-                             for first, (_, counts) in zip(firsts, pieces)])
+    frames = [piece[0] for piece in pieces]
+    origin = np.concatenate([np.repeat(np.asarray(group, dtype=np.int32), piece[1])
+                             for group, piece in zip(numbers, pieces)])
     joined = pd.concat(frames) if len(frames) > 1 else frames[0].copy()
     joined[_ORIGIN] = origin
     if people is not None:
@@ -176,13 +220,17 @@ def _join_shard(pieces: List[tuple], firsts: List[int], source: str, target: str
     return joined
 
 
-def _score_shard(pieces: List[tuple], firsts: List[int], source: str, target: str,
-                 people: Optional[pd.CategoricalDtype], work: Any, *work_args: Any) -> Any:
-    return work(_join_shard(pieces, firsts, source, target, people, True), *work_args)
+def _score_shard(pieces: List[tuple], numbers: List[List[int]], source: str, target: str,
+                 people: Optional[pd.CategoricalDtype], timed: bool, work: Any, *work_args: Any) -> Any:
+    extra = {}
+    if timed:  # the whole log's time bounds, from every group's
+        spans = [piece[2] for piece in pieces if piece[2] is not None]
+        extra["bounds"] = (min(lo for lo, _ in spans), max(hi for _, hi in spans)) if spans else None
+    return work(_join_shard(pieces, numbers, source, target, people, True), *work_args, **extra)
 
 
-def _run(part: pd.DataFrame, work: Any, *work_args: Any) -> Any:
-    return work(part, *work_args)
+def _run(part: pd.DataFrame, work: Any, *work_args: Any, **work_kwargs: Any) -> Any:
+    return work(part, *work_args, **work_kwargs)
 
 
 def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, coded: bool) -> dd.DataFrame:
@@ -224,6 +272,26 @@ def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.
 def _tag_origin(part: pd.DataFrame, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
     number = partition_info["number"] if partition_info else -1
     return part.assign(**{_ORIGIN: np.int32(number)})
+
+
+def _time_bounds(times: pd.Series, convert: Dict[str, Any]) -> Optional[tuple]:
+    """The earliest and latest of ``times`` in microseconds (None if there are none)."""
+    from ._convert import time_column
+
+    if not len(times):
+        return None
+    us = time_column(times, **convert)
+    return int(us.min()), int(us.max())
+
+
+def _bounds_series(times: pd.Series, convert: Dict[str, Any]) -> pd.Series:
+    return pd.Series(_time_bounds(times, convert) or [], dtype=np.int64)
+
+
+def _log_bounds(frame: dd.DataFrame, time: str, convert: Dict[str, Any]) -> Optional[tuple]:
+    # A pass of its own, for Dask's staged shuffle (the direct exchange takes the bounds as it splits).
+    bounds = frame[time].map_partitions(_bounds_series, convert, meta=(None, "int64")).compute()
+    return (int(bounds.min()), int(bounds.max())) if len(bounds) else None
 
 
 def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int) -> np.ndarray:

@@ -46,8 +46,9 @@ Design notes
   code table for the whole log (each partition's distinct names, combined in one task),
   so the shuffle carries int32 codes and each shard hands its scorer only the names it
   uses, without hashing a string per row.
-- The shuffle is a direct exchange: the input partitions are cut in as many groups of
-  adjacent partitions as there are shards, each group into one piece per shard (groups x
+- The shuffle is a direct exchange (``_dask_shuffle``): the input partitions are cut in
+  as many groups as there are shards (a persisted log's partitions grouped by the worker
+  that holds them, so none of them moves), each group into one piece per shard (groups x
   shards pieces, one small task each), and each shard's task joins its pieces and scores
   them in the same task (nothing kept in between). For few shards this costs a fraction
   of Dask's staged shuffle; past ``_MAX_PIECES`` pieces its per-task cost dominates and
@@ -76,7 +77,6 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("relscore.dask needs dask: pip install 'relscore[dask]'") from exc
 
-from . import _convert
 from ._columns import LogColumns
 from ._dask_shuffle import _ORIGIN, _by_pair, _by_pair_tasks
 from ._describe import FIELDS
@@ -174,10 +174,8 @@ def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None
     them by a tree of ``split_every``: the volumes are still exact; the conversation
     statistics are exact only if the partitions split the log by time or by pair
     (``Scorer.merge`` says which fields are approximate otherwise). ``columns`` are the
-    keyword arguments of :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`:
-    ``time=``, ``source=``, …, ``missing_weight=``). Integer id columns give a scorer of
-    integer ids."""
-    roles = LogColumns.of("relscore.dask.score()", columns)
+    keyword arguments of :meth:`Scorer.add_dataframe` (``time=``, ``source=``, …,
+    ``missing_weight=``). Integer id columns give a scorer of integer ids."""
     if partition not in ("by_pair", "as_given"):
         raise ValueError(f"relscore.dask.score(): partition must be 'by_pair' or 'as_given', got {partition!r}")
     if partition == "by_pair":
@@ -274,17 +272,18 @@ def insight_frame(
     ``insight_frame`` of the whole log; write it out with ``to_parquet``.
 
     All shards answer at the same time ``at`` (default: the newest interaction of the
-    log) and fit their stars to the span of the whole log (both computed first). Person
+    log) and fit their stars to the span of the whole log (both taken as the log is
+    split by pair, with no pass of their own). Person
     columns are strings; rows are not sorted. ``columns``: the keyword arguments of
     :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`)."""
     roles = LogColumns.of("relscore.dask.insight_frame()", columns)
     template = template if template is not None else Scorer()
     config = template.empty_like().to_bytes()
-    bounds = frame[roles.time].map_partitions(_time_bounds, roles, meta=(None, "int64")).compute()  # 2 per partition
-    lo, hi = int(bounds.min()), int(bounds.max())
-    at_value = at if at is not None else pd.Timestamp(hi, unit="us", tz="UTC")
-    tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_insight, config, roles, at_value,
-                           pd.Timedelta(hi - lo, unit="us"))
+    if roles.time not in frame.columns:
+        raise KeyError(f"relscore.dask: no column {roles.time!r} for time (columns: {', '.join(map(str, frame.columns))})")
+    convert = {"origin": roles.origin, "unit": roles.unit}
+    tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_insight, config, roles, at,
+                           times=(roles.time, convert))
     return dd.from_delayed(tasks, meta=_insight_meta(template), verify_meta=False)
 
 
@@ -377,17 +376,14 @@ def _shard_table(part: pd.DataFrame, config: bytes, columns: LogColumns, at: Any
     return table
 
 
-def _time_bounds(times: pd.Series, columns: LogColumns) -> pd.Series:
-    us = (_convert.time_column(times, origin=columns.origin, unit=columns.unit) if len(times)
-          else np.array([], dtype=np.int64))
-    return pd.Series(us[[us.argmin(), us.argmax()]] if len(us) else [], dtype=np.int64)
-
-
-def _shard_insight(part: pd.DataFrame, config: bytes, columns: LogColumns, at: Any, log_span: pd.Timedelta) -> pd.DataFrame:
+def _shard_insight(part: pd.DataFrame, config: bytes, columns: LogColumns, at: Any, *,
+                   bounds: Optional[tuple]) -> pd.DataFrame:
     scorer = _scored(part, config, -1, columns)
-    if len(scorer) == 0:
+    if len(scorer) == 0 or bounds is None:
         return _insight_meta(Scorer.from_bytes(config))
-    table = scorer.insight_frame(at=at, sort=False, log_span=log_span)
+    lo, hi = bounds  # of the whole log: every shard answers at its newest time, with stars fitted to its span
+    at = at if at is not None else pd.Timestamp(hi, unit="us", tz="UTC")
+    table = scorer.insight_frame(at=at, sort=False, log_span=pd.Timedelta(hi - lo, unit="us"))
     table["a"], table["b"] = _as_str(table["a"]), _as_str(table["b"])
     return table
 
