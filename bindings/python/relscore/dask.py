@@ -174,8 +174,10 @@ def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None
     them by a tree of ``split_every``: the volumes are still exact; the conversation
     statistics are exact only if the partitions split the log by time or by pair
     (``Scorer.merge`` says which fields are approximate otherwise). ``columns`` are the
-    keyword arguments of :meth:`Scorer.add_dataframe` (``time=``, ``source=``, …,
-    ``missing_weight=``). Integer id columns give a scorer of integer ids."""
+    keyword arguments of :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`:
+    ``time=``, ``source=``, …, ``missing_weight=``). Integer id columns give a scorer of
+    integer ids."""
+    roles = LogColumns.of("relscore.dask.score()", columns)
     if partition not in ("by_pair", "as_given"):
         raise ValueError(f"relscore.dask.score(): partition must be 'by_pair' or 'as_given', got {partition!r}")
     if partition == "by_pair":
