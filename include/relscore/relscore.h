@@ -110,17 +110,30 @@ typedef struct relscore_columns {
     const uint8_t* mutual;            /**< nonzero: mutual; NULL: all directed */
 } relscore_columns;
 
-/** One relationship at one time, seen from `a`. */
+/**
+ * The members relscore_relationship and relscore_relationship_info share, in this order
+ * (written once, as CPython's PyObject_HEAD is):
+ * - `a`, `b`: the two people's names, owned by the scorer or table that filled the struct;
+ * - `a_id`, `b_id`: their dense ids inside the scorer;
+ * - `strength`: S_ab; `volume_ab`: V_ab, the decayed volume of a toward b; `volume_ba`: V_ba;
+ * - `reciprocity`: r_ab in [0, 1];
+ * - `last_interaction_us`: the newest interaction time (meaningful if `interactions` > 0);
+ * - `interactions`: the count (a mutual interaction counts once).
+ */
+#define RELSCORE_RELATIONSHIP_MEMBERS \
+    const char* a;                    \
+    const char* b;                    \
+    uint32_t a_id, b_id;              \
+    double strength;                  \
+    double volume_ab;                 \
+    double volume_ba;                 \
+    double reciprocity;               \
+    int64_t last_interaction_us;      \
+    uint64_t interactions;
+
+/** One relationship at one time, seen from `a` (members: RELSCORE_RELATIONSHIP_MEMBERS). */
 typedef struct relscore_relationship {
-    const char* a;              /**< owned by the scorer or table that filled this */
-    const char* b;
-    uint32_t a_id, b_id;        /**< dense person ids inside the scorer */
-    double strength;            /**< S_ab */
-    double volume_ab;           /**< V_ab: decayed volume of a toward b */
-    double volume_ba;           /**< V_ba */
-    double reciprocity;         /**< r_ab in [0, 1] */
-    int64_t last_interaction_us; /**< newest interaction time; meaningful if `interactions` > 0 */
-    uint64_t interactions;      /**< count (a mutual interaction counts once) */
+    RELSCORE_RELATIONSHIP_MEMBERS
 } relscore_relationship;
 
 /**
@@ -132,15 +145,7 @@ typedef struct relscore_relationship {
  */
 typedef struct relscore_relationship_info {
     size_t struct_size;          /**< sizeof(relscore_relationship_info) as the caller knows it */
-    const char* a;               /**< owned by the scorer or table that filled this */
-    const char* b;
-    uint32_t a_id, b_id;         /**< dense person ids inside the scorer */
-    double strength;             /**< S_ab */
-    double volume_ab;            /**< V_ab: decayed volume of a toward b */
-    double volume_ba;            /**< V_ba */
-    double reciprocity;          /**< r_ab in [0, 1] */
-    int64_t last_interaction_us; /**< newest interaction time; meaningful if `interactions` > 0 */
-    uint64_t interactions;       /**< count (a mutual interaction counts once) */
+    RELSCORE_RELATIONSHIP_MEMBERS
     int64_t first_interaction_us; /**< first interaction time; meaningful if `interactions` > 0 */
     uint64_t touches;            /**< touch periods with contact (the scorer's touch gap) */
 } relscore_relationship_info;
