@@ -123,11 +123,15 @@ void scorer::merge(const scorer& other) {
         mine.n_lo_hi += flipped ? p.n_hi_lo : p.n_lo_hi;
         mine.n_hi_lo += flipped ? p.n_lo_hi : p.n_hi_lo;
         mine.n_mutual += p.n_mutual;
-        other.m_states.each(p.states, [&](std::uint32_t key, const detail::decayed_sum& sum) {
+        // Both sides' sums at the later of the two anchors (each factor ≤ 1), then added.
+        const std::int64_t anchor = std::max(mine.anchor_us, p.anchor_us);
+        move_anchor(idx, anchor);
+        other.m_states.each(p.states, [&](std::uint32_t key, double sum) {
             const std::uint16_t component = detail::state_blocks::component_of(key);
             const std::uint8_t dir = detail::state_blocks::dir_of(key);
-            state_for(idx, component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir)
-                .merge(sum, m_kernels.half_life_us[component]);
+            const double h = m_kernels.half_life_us[component];
+            state_for(idx, component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir) +=
+                detail::flush_denormal(sum * detail::decay_factor(anchor - p.anchor_us, h));
         });
         if (m_kernels.has_windows) {
             for (retained_event ev : other.m_windows[theirs]) {
@@ -179,7 +183,7 @@ void scorer::register_channels(const std::vector<std::string>& new_channels) {
 // The largest decayed sum pair `idx` stores (its kernel states and pace sums).
 double scorer::largest_sum(std::uint32_t idx) const noexcept {
     double top = 0;
-    for (const auto& sum : m_states.sums(m_pairs[idx].states)) top = std::max(top, sum.value);
+    for (const double sum : m_states.sums(m_pairs[idx].states)) top = std::max(top, sum);
     if (m_config.insight.conversations)
         top = std::max({top, m_history[idx].pace.recent, m_history[idx].pace.long_run});
     return top;

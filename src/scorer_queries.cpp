@@ -37,9 +37,9 @@ relationship_table scorer::table(std::optional<timestamp> at) const {
         out.first_interaction_us[i] = p.first_us;
         out.interactions[i] = static_cast<std::int64_t>(p.n_lo_hi) + p.n_hi_lo + p.n_mutual;
         out.touches[i] = p.touches;
-        m_states.each(p.states, [&](std::uint32_t key, const detail::decayed_sum& sum) {
-            value[k] = sum.value;
-            age[k] = static_cast<double>(t - sum.ref_us);
+        m_states.each(p.states, [&](std::uint32_t key, double sum) {
+            value[k] = sum;
+            age[k] = static_cast<double>(t - p.anchor_us);
             half_life[k] = m_kernels.half_life_us[detail::state_blocks::component_of(key)];
             slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + detail::state_blocks::dir_of(key));
             ++k;
@@ -91,11 +91,12 @@ explanation scorer::explain(person_id a, person_id b, std::size_t receipts,
     // Volumes by (channel, stored direction): a channel's kernel terms add up to one part.
     std::vector<std::array<double, 2>> volume(m_config.channels.size(), {0.0, 0.0});
     std::vector<std::array<bool, 2>> present(m_config.channels.size(), {false, false});
-    m_states.each(m_pairs[pair].states, [&](std::uint32_t key, const detail::decayed_sum& sum) {
+    const std::int64_t age = t - m_pairs[pair].anchor_us;
+    m_states.each(m_pairs[pair].states, [&](std::uint32_t key, double sum) {
         const std::uint16_t component = detail::state_blocks::component_of(key);
         const std::uint8_t dir = detail::state_blocks::dir_of(key);
         const channel_id c = m_kernels.component_channel[component];
-        volume[c][dir] += sum.at(t, m_kernels.half_life_us[component]);
+        volume[c][dir] += detail::flush_denormal(sum * detail::decay_factor(age, m_kernels.half_life_us[component]));
         present[c][dir] = true;
     });
     if (m_kernels.has_windows)

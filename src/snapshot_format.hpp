@@ -8,7 +8,7 @@
 //   host refuses to write or read rather than produce a file nobody else can load):
 //
 //     magic        8 bytes  "RELSCORE"
-//     version      u32      5 (1 to 4 are still read)
+//     version      u32      6 (1 to 5 are still read)
 //     reciprocity  f64
 //     channels     u32 count, then per channel: string name, f64 weight, i64 half-life (us),
 //                  [v2: u8 kernel (0 exponential, 1 power law, 2 window), i64 scale (us),
@@ -21,8 +21,11 @@
 //     pairs        u32 count, then per pair:
 //                    u32 lo, u32 hi, i64 last (us), [v2: i64 first (us), u32 touches,]
 //                    u32 n_lo_hi, u32 n_hi_lo, u32 n_mutual,
-//                    u32 states, then per state: u16 component (v1: channel), u8 dir,
-//                    f64 value, i64 ref (us) [v5: in key order (component, then
+//                    u32 states, [v6: i64 anchor (us), the landmark of its sums,]
+//                    then per state: u16 component (v1: channel), u8 dir, f64 value
+//                    [v6: at the anchor, as kept (detail/decay.hpp); before: at the
+//                    state's own time, then i64 ref (us), that time; read into the value
+//                    at the latest of them] [from v5: in key order (component, then
 //                    direction); before: newest-created first]
 //                    [v2, if conversations: the pair's history, field by field in the order
 //                     of history_fields() below; v3 adds the opening (u64) at its end]
@@ -67,7 +70,7 @@ namespace detail {
 namespace snapshot_format {
 
 inline constexpr std::string_view magic = "RELSCORE";
-inline constexpr std::uint32_t format_version = 5;
+inline constexpr std::uint32_t format_version = 6;
 inline constexpr std::uint32_t oldest_readable_version = 1;
 
 // Every field of a pair's history, in snapshot order; `f` is called with each (a

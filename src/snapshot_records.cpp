@@ -96,6 +96,7 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
     // A flipped pair's history as stored, before merge()'s flip. One per snapshot: every
     // field is read for each pair but a version 2 opening, which stays unknown here.
     detail::pair_history flipped_history;
+    std::vector<std::pair<std::uint32_t, std::int64_t>> state_refs;  // (key, time) of a pair's states, up to version 5
     for (std::uint32_t i = 0; i < n_pairs; ++i) {
         detail::pair_store::pair_record p{};
         p.lo = r.get<person_id>();
@@ -129,9 +130,16 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
         s.add_row(p.lo, p.hi);
         p.states = {};
         s.m_pairs[idx] = p;
-        const auto n_states = r.get_count(2 + 1 + 8 + 8);
+        const auto n_states = r.get_count(2 + 1 + 8 + (version >= 6 ? 0 : 8));
         if (n_states > 2 * s.m_kernels.half_life_us.size()) corrupt("a relationship has more states than its kernels allow");
-        s.m_states.make_room(s.m_pairs[idx].states, n_states);
+        detail::pair_store::pair_record& row = s.m_pairs[idx];
+        s.m_states.make_room(row.states, n_states);
+        if (version >= 6) {
+            row.anchor_us = r.get<std::int64_t>();
+            if (!valid_time(row.anchor_us) || row.anchor_us > p.last_us)
+                corrupt(fmt::format("a relationship's anchor time {} us is out of range or after its last interaction", row.anchor_us));
+        }
+        state_refs.clear();  // up to version 5: each state's own time, by key
         std::uint32_t previous_key = 0;  // as written: from version 5, keys rise (one order per state: same bytes again)
         for (std::uint32_t k = 0; k < n_states; ++k) {
             const auto component = r.get<std::uint16_t>();
@@ -144,23 +152,28 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
                                         detail::state_blocks::dir_of(previous_key)));
                 previous_key = written_key;
             }
-            detail::decayed_sum sum;
-            sum.value = r.get<double>();
-            sum.ref_us = r.get<std::int64_t>();
+            const auto value = r.get<double>();
+            const std::int64_t ref_us = version >= 6 ? row.anchor_us : r.get<std::int64_t>();
             // At most max_total (limits.hpp): a larger sum could overflow queries to inf.
-            if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(sum.value >= 0) || !(sum.value <= max_total) ||
-                !valid_time(sum.ref_us))
+            if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(value >= 0) || !(value <= max_total) ||
+                !valid_time(ref_us))
                 corrupt(fmt::format("an invalid relationship state (component {}, direction {}, value {}, time {} us)",
-                                    component, dir, sum.value, sum.ref_us));
+                                    component, dir, value, ref_us));
             const std::uint32_t key =
                 detail::state_blocks::key(component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir);
-            if (s.m_states.find(s.m_pairs[idx].states, key)) corrupt("a relationship state appears twice");
-            if (appending) {  // what merge() stores for a pair it did not have: the sum added to an empty one
-                detail::decayed_sum merged{0.0, scorer::min_time_us};
-                merged.merge(sum, s.m_kernels.half_life_us[component]);
-                sum = merged;
-            }
-            s.m_states.add(s.m_pairs[idx].states, key, sum);
+            if (s.m_states.find(row.states, key)) corrupt("a relationship state appears twice");
+            s.m_states.add(row.states, key, value);
+            if (version < 6) state_refs.emplace_back(key, ref_us);
+        }
+        if (version < 6) {  // the pair's anchor is its latest state's time; each value decayed to it
+            std::sort(state_refs.begin(), state_refs.end());
+            row.anchor_us = p.first_us;
+            for (const auto& [key, ref_us] : state_refs) row.anchor_us = std::max(row.anchor_us, ref_us);
+            std::size_t k = 0;  // each() goes in key order, as state_refs now does
+            s.m_states.each(row.states, [&](std::uint32_t key, double& value) {
+                const double h = s.m_kernels.half_life_us[detail::state_blocks::component_of(key)];
+                value = detail::flush_denormal(value * detail::decay_factor(row.anchor_us - state_refs[k++].second, h));
+            });
         }
         if (version >= 2 && config.insight.conversations) {
             detail::pair_history& h = flipped ? flipped_history : s.m_history[idx];

@@ -134,13 +134,13 @@ std::size_t snapshot_codec::save_into(const scorer& s, std::span<char> out) {
         w.put(p.n_hi_lo);
         w.put(p.n_mutual);
         w.put(static_cast<std::uint32_t>(s.m_states.sums(p.states).size()));
+        w.put(p.anchor_us);
         // In key order (up to version 4: newest-created first); a loader keeps them in
         // key order whatever the order in the file (detail/state_blocks.hpp).
-        s.m_states.each(p.states, [&](std::uint32_t key, const detail::decayed_sum& sum) {
+        s.m_states.each(p.states, [&](std::uint32_t key, double sum) {
             w.put(detail::state_blocks::component_of(key));
             w.put(detail::state_blocks::dir_of(key));
-            w.put(sum.value);
-            w.put(sum.ref_us);
+            w.put(sum);
         });
         if (ic.conversations)
             history_fields(s.m_history[idx], format_version, [&](const auto& field) {

@@ -13,19 +13,18 @@
 #include <vector>
 
 using namespace relscore;
-using detail::decayed_sum;
 using detail::state_blocks;
 
 namespace {
 
-using model = std::vector<std::map<std::uint32_t, decayed_sum>>;
+using model = std::vector<std::map<std::uint32_t, double>>;
 
 void check_same(const state_blocks& pool, const std::vector<state_blocks::block>& blocks, const model& expected) {
     std::size_t held = 0;
     for (std::size_t p = 0; p < blocks.size(); ++p) {
-        std::vector<std::pair<std::uint32_t, decayed_sum>> got;
-        pool.each(blocks[p], [&](std::uint32_t key, const decayed_sum& sum) { got.emplace_back(key, sum); });
-        const std::vector<std::pair<std::uint32_t, decayed_sum>> want(expected[p].begin(), expected[p].end());  // key order
+        std::vector<std::pair<std::uint32_t, double>> got;
+        pool.each(blocks[p], [&](std::uint32_t key, double sum) { got.emplace_back(key, sum); });
+        const std::vector<std::pair<std::uint32_t, double>> want(expected[p].begin(), expected[p].end());  // key order
         REQUIRE(got == want);
         held += got.size();
     }
@@ -51,12 +50,12 @@ void exercise(std::size_t keys, unsigned seed, std::size_t widen_to = 0) {
         }
         const std::size_t p = rng() % blocks.size();
         const auto key = static_cast<std::uint32_t>(rng() % keys);
-        const decayed_sum sum{static_cast<double>(step) + 0.5, static_cast<std::int64_t>(step)};
-        if (decayed_sum* found = pool.find(blocks[p], key)) {
+        const double sum = static_cast<double>(step) + 0.5;
+        if (double* found = pool.find(blocks[p], key)) {
             REQUIRE(expected[p].count(key) == 1);
             CHECK(*found == expected[p][key]);
-            found->value += 1;  // a found sum is the stored one
-            expected[p][key].value += 1;
+            *found += 1;  // a found sum is the stored one
+            expected[p][key] += 1;
         } else {
             REQUIRE(expected[p].count(key) == 0);
             if (blocks[p].count == blocks[p].capacity && pool.wasteful()) pool.compact(each_block);

@@ -34,6 +34,22 @@ namespace detail {
 
 [[nodiscard]] inline double flush_denormal(double v) noexcept { return v < DBL_MIN ? 0.0 : v; }
 
+/// A pair's decayed sums share one landmark L (the pair's anchor, detail/pair_store.hpp),
+/// so each sum is one double: S = Σ w_i · 2^((t_i − L)/h), its value at L. Adding an event
+/// is S += w · 2^((t − L)/h), in or out of order; the value at t ≥ L is S · 2^(−(t − L)/h).
+/// This is forward decay (Cormode et al. 2009): the factor grows with t − L, so once a
+/// term would grow past 2^max_growth_half_lives the pair moves L to the event's time and
+/// decays its sums to it (a few multiplications per that many half-lives). A stored sum
+/// is thus at most 2^32 times the plain sum of its weights, and 8 bytes instead of 16.
+inline constexpr double max_growth_half_lives = 32.0;
+
+/// 2^(dt/h) for a term dt after the landmark (dt ≤ max_growth_half_lives half-lives), or
+/// 2^(−|dt|/h) for one before it, flushed to 0 below the smallest normal double.
+[[nodiscard]] inline double growth_factor(std::int64_t dt_us, double half_life_us) noexcept {
+    const double x = static_cast<double>(dt_us) / half_life_us;
+    return x > -1022.0 ? std::exp2(x) : 0.0;
+}
+
 /// One decayed sum, as described above.
 struct decayed_sum {
     double value = 0.0;

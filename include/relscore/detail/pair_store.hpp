@@ -10,7 +10,9 @@
 ///   (conversation history, detail/history.hpp), and the optional `m_events[idx]`
 ///   (retained events) and `m_windows[idx]` (events of window kernels).
 /// - A pair's decayed sums, one per (kernel component, direction) it has used, are one
-///   contiguous block of the pool `m_states` (detail/state_blocks.hpp).
+///   contiguous block of the pool `m_states` (detail/state_blocks.hpp), each a double at
+///   the pair's landmark `anchor_us` (forward decay, detail/decay.hpp): adding to a sum
+///   is one exp2 and no read of its time, and a pair's record is one cache line.
 /// - Each person keeps the list of their pairs (`m_ties`), so a person's top-k never
 ///   scans the graph.
 /// - apply_to_pair() is the one place an interaction changes state; apply_grouped() feeds
@@ -72,10 +74,12 @@ public:
         person_id lo, hi;                 // lo < hi
         std::int64_t last_us;             // newest interaction time
         std::int64_t first_us;            // oldest interaction time
+        std::int64_t anchor_us;           // the landmark its decayed sums are kept at (≤ last_us)
         std::uint32_t n_lo_hi, n_hi_lo, n_mutual;
         std::uint32_t touches;            // touch periods (UTC days by default) with contact
         state_blocks::block states;  // this pair's decayed sums
     };
+    static_assert(sizeof(pair_record) == 64, "a pair's record is one cache line");
     static_assert(no_row == pair_table<pair_record>::no_row);
     /// A retained interaction (insight_config::retain_events).
     struct retained_event {
@@ -137,7 +141,7 @@ public:
     // A new pair's row, not yet indexed (the caller's: m_pairs.index(row), with room
     // reserved by grow_pairs() so that neither fails).
     void add_row(person_id lo, person_id hi) {
-        m_pairs.add({lo, hi, min_time_us, max_time_us, 0, 0, 0, 0, {}});
+        m_pairs.add({lo, hi, min_time_us, max_time_us, min_time_us, 0, 0, 0, 0, {}});
         if (m_conversations) m_history.emplace_back();
         if (m_retain_events) m_events.emplace_back();
         if (m_kernels.has_windows) m_windows.emplace_back();
@@ -170,17 +174,36 @@ public:
         return find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
     }
 
-    // The decayed sum of (component, dir) of `pair`; a new one starts empty at the oldest
-    // time, so the first add() sets it exactly.
-    decayed_sum& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
+    // The decayed sum of (component, dir) of `pair`, at its anchor; a new one is 0.
+    double& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
         state_blocks::block& b = m_pairs[pair].states;
         const std::uint32_t key = state_blocks::key(component, dir);
-        if (decayed_sum* found = m_states.find(b, key)) return *found;
+        if (double* found = m_states.find(b, key)) return *found;
         if (b.count == b.capacity && m_states.wasteful())
             m_states.compact([&](auto&& f) {
                 for (pair_record& p : m_pairs) f(p.states);
             });
-        return m_states.add(b, key, {0.0, min_time_us});
+        return m_states.add(b, key, 0.0);
+    }
+
+    // Weight w at t into the (component, dir) sum of `pair`: w · 2^((t − anchor)/h), after
+    // moving the anchor to t if that factor would pass 2^max_growth_half_lives.
+    void add_to_sum(std::uint32_t pair, std::uint16_t component, std::uint8_t dir, double w, std::int64_t t) {
+        const double h = m_kernels.half_life_us[component];
+        if (static_cast<double>(t - m_pairs[pair].anchor_us) > max_growth_half_lives * h) move_anchor(pair, t);
+        const double term = flush_denormal(flush_denormal(w) * growth_factor(t - m_pairs[pair].anchor_us, h));
+        state_for(pair, component, dir) += term;
+    }
+
+    // Moves `pair`'s anchor to t (not earlier than it is), decaying its sums to t.
+    void move_anchor(std::uint32_t pair, std::int64_t t) {
+        pair_record& p = m_pairs[pair];
+        if (t <= p.anchor_us) return;
+        const std::int64_t dt = t - p.anchor_us;
+        m_states.each(p.states, [&](std::uint32_t key, double& sum) {
+            sum = flush_denormal(sum * decay_factor(dt, m_kernels.half_life_us[state_blocks::component_of(key)]));
+        });
+        p.anchor_us = t;
     }
 
     // ---- applying interactions --------------------------------------------------------
@@ -387,6 +410,7 @@ public:
         const bool mutual = e.dir == 2;
         pair_record& p = m_pairs[idx];
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
+        if (first) p.anchor_us = t;  // (a merge or snapshot sets it otherwise)
         const std::int64_t previous = p.last_us;
         const bool late = !first && t < previous;
         if (!late && (first || m_rules.new_touch_period(previous, t))) ++p.touches;
@@ -396,7 +420,7 @@ public:
         if (m_retain_events) m_events[idx].push_back({t, w, e.channel, e.dir});
         ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
         for_each_sum(e, [&](std::uint16_t component, std::uint8_t dir) {
-            state_for(idx, component, dir).add(w * m_kernels.component_weight[component], t, m_kernels.half_life_us[component]);
+            add_to_sum(idx, component, dir, w * m_kernels.component_weight[component], t);
         });
         if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
         m_newest_us = std::max(m_newest_us, t);
@@ -437,8 +461,9 @@ public:
     // The pair's volumes at t by stored direction (0: lo→hi).
     void volumes(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
         v[0] = v[1] = 0;
-        m_states.each(m_pairs[pair].states, [&](std::uint32_t key, const decayed_sum& sum) {
-            v[state_blocks::dir_of(key)] += sum.at(t, m_kernels.half_life_us[state_blocks::component_of(key)]);
+        const std::int64_t age = t - m_pairs[pair].anchor_us;
+        m_states.each(m_pairs[pair].states, [&](std::uint32_t key, double sum) {
+            v[state_blocks::dir_of(key)] += flush_denormal(sum * decay_factor(age, m_kernels.half_life_us[state_blocks::component_of(key)]));
         });
         add_window_volumes(pair, t, v);
     }

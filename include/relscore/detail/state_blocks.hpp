@@ -4,18 +4,19 @@
 ///
 /// A pair has one decayed sum per (kernel component, direction) it has used: two for a
 /// pair that talks on one channel, ten for one that uses five, a few hundred with
-/// power-law kernels. Each pair owns one contiguous block of a shared pool. A full block
-/// moves to a new one of twice the capacity at the end of the pool; the old one becomes a
-/// hole. When holes exceed half of the capacity in use, the pool is compacted in one pass
-/// (amortized O(1) per sum added).
+/// power-law kernels. A sum is one double, its value at the pair's landmark (forward
+/// decay, detail/decay.hpp); the landmark is in the pair's record. Each pair owns one
+/// contiguous block of a shared pool. A full block moves to a new one of twice the
+/// capacity at the end of the pool; the old one becomes a hole. When holes exceed half of
+/// the capacity in use, the pool is compacted in one pass (amortized O(1) per sum added).
 ///
 /// How a sum is found in its block depends on how many keys (component, direction) the
 /// channels allow:
 /// - at most 64 (the default channels have 10): the pool is *indexed*. A block holds a
 ///   64-bit set of the keys it has, so key k's sum is at the popcount of the keys below k:
 ///   no key array, no scan, no branch to mispredict, and reading a sum touches its own
-///   cache line only. 16 bytes per sum.
-/// - more (power-law kernels): a key array beside the sums, scanned. 20 bytes per sum. A
+///   cache line only. 8 bytes per sum.
+/// - more (power-law kernels): a key array beside the sums, scanned. 12 bytes per sum. A
 ///   pool widens once if channels registered later pass 64 keys.
 /// Either way a block keeps its sums in key order, whatever order they were made in, and
 /// volumes add up in that order: results are bit-identical across row orders, save, load,
@@ -30,7 +31,6 @@
 #include <span>
 #include <vector>
 
-#include <relscore/detail/decay.hpp>
 #include <relscore/error.hpp>
 #include <relscore/version.hpp>
 
@@ -62,22 +62,19 @@ public:
 
     [[nodiscard]] bool indexed() const noexcept { return m_indexed; }
 
-    /// Calls f(key, sum) for each of b's sums, in key order (the order volumes add up in).
+    /// Calls f(key, sum) for each of b's sums (each a double at the pair's landmark), in key order (the order volumes add up in).
     template <class F>
     void each(const block& b, F&& f) const {
-        const decayed_sum* sums = m_sums.data() + b.first;
-        if (m_indexed) {
-            std::uint32_t i = 0;
-            for (std::uint64_t keys = b.present; keys != 0; keys &= keys - 1)
-                f(static_cast<std::uint32_t>(std::countr_zero(keys)), sums[i++]);
-        } else {
-            const std::uint32_t* keys = m_keys.data() + b.first;
-            for (std::uint32_t i = 0; i < b.count; ++i) f(keys[i], sums[i]);
-        }
+        each_in(*this, m_sums.data() + b.first, b, f);
     }
-    [[nodiscard]] std::span<const decayed_sum> sums(const block& b) const noexcept { return {m_sums.data() + b.first, b.count}; }
+    /// The same, each sum writable (f(key, double&)).
+    template <class F>
+    void each(const block& b, F&& f) {
+        each_in(*this, m_sums.data() + b.first, b, f);
+    }
+    [[nodiscard]] std::span<const double> sums(const block& b) const noexcept { return {m_sums.data() + b.first, b.count}; }
 
-    [[nodiscard]] decayed_sum* find(const block& b, std::uint32_t k) noexcept {
+    [[nodiscard]] double* find(const block& b, std::uint32_t k) noexcept {
         if (m_indexed) {
             assert(k < max_indexed_keys);
             const std::uint64_t bit = std::uint64_t{1} << k;
@@ -92,7 +89,7 @@ public:
 
     /// Adds a sum for key `k` (not yet in `b`) with the given initial value, in key order.
     /// The caller checks wasteful() first when the block is full, and compacts if so.
-    decayed_sum& add(block& b, std::uint32_t k, decayed_sum initial) {
+    double& add(block& b, std::uint32_t k, double initial) {
         if (b.count == b.capacity) move_to_larger(b);
         const std::uint32_t end = b.first + b.count;
         std::uint32_t at = end;  // after every key it has (as a snapshot's keys come), else in between
@@ -156,7 +153,7 @@ public:
     template <class EachBlock>
     void compact(EachBlock&& each_block, bool trim = false) {
         std::vector<std::uint32_t> keys;
-        std::vector<decayed_sum> sums;
+        std::vector<double> sums;
         if (!m_indexed) keys.reserve(trim ? m_live : m_in_use);
         sums.reserve(trim ? m_live : m_in_use);
         each_block([&](block& b) {
@@ -175,10 +172,22 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return m_live; }
     /// Bytes the pool has allocated (its holes and blocks' slack included).
     [[nodiscard]] std::size_t allocated_bytes() const noexcept {
-        return m_keys.capacity() * sizeof(std::uint32_t) + m_sums.capacity() * sizeof(decayed_sum);
+        return m_keys.capacity() * sizeof(std::uint32_t) + m_sums.capacity() * sizeof(double);
     }
 
 private:
+    template <class Sum, class F>
+    static void each_in(const state_blocks& pool, Sum* sums, const block& b, F& f) {
+        if (pool.m_indexed) {
+            std::uint32_t i = 0;
+            for (std::uint64_t keys = b.present; keys != 0; keys &= keys - 1)
+                f(static_cast<std::uint32_t>(std::countr_zero(keys)), sums[i++]);
+        } else {
+            const std::uint32_t* keys = pool.m_keys.data() + b.first;
+            for (std::uint32_t i = 0; i < b.count; ++i) f(keys[i], sums[i]);
+        }
+    }
+
     void move_to_larger(block& b) {
         move_to(b, b.capacity == 0 ? 2 : std::min<std::size_t>(2 * std::size_t{b.capacity}, 2 * max_components));
     }
@@ -199,7 +208,7 @@ private:
 
     bool m_indexed;
     std::vector<std::uint32_t> m_keys;  // beside m_sums, unless m_indexed
-    std::vector<decayed_sum> m_sums;
+    std::vector<double> m_sums;
     std::size_t m_live = 0;    // sums held
     std::size_t m_in_use = 0;  // Σ capacity of the blocks
 };
