@@ -131,7 +131,7 @@ void scorer::merge(const scorer& other) {
             const std::uint8_t dir = detail::state_blocks::dir_of(key);
             const double h = m_kernels.half_life_us[component];
             state_for(idx, component, flipped ? static_cast<std::uint8_t>(1 - dir) : dir) +=
-                detail::flush_denormal(sum * detail::decay_factor(anchor - p.anchor_us, h));
+                detail::value_after(sum, anchor - p.anchor_us, h);
         });
         if (m_kernels.has_windows) {
             for (retained_event ev : other.m_windows[theirs]) {
@@ -150,13 +150,17 @@ void scorer::check_merge_totals(const scorer& other) const {
     for (std::size_t i = 0; i < map.size(); ++i) map[i] = find_person(other.m_names[i]);
     for (std::uint32_t theirs = 0; theirs < other.m_pairs.size(); ++theirs) {
         const pair_record& p = other.m_pairs[theirs];
-        double mine = 0;
+        largest_sums mine;
         if (map[p.lo] && map[p.hi]) {
             const person_id x = *map[p.lo], y = *map[p.hi];
             if (const std::uint32_t row = m_pairs.find(pair_key(std::min(x, y), std::max(x, y))); row != no_row)
                 mine = largest_sum(row);
         }
-        if (!detail::total_in_range(mine, other.largest_sum(theirs)))
+        // Values as of each side's last interaction bound every later query; stored sums
+        // (each grown by up to 2^880 at its anchor, detail/decay.hpp) must stay finite too.
+        const largest_sums theirs_sums = other.largest_sum(theirs);
+        if (!detail::total_in_range(mine.value, theirs_sums.value) ||
+            !(mine.stored + theirs_sums.stored <= detail::max_stored_sum))
             detail::throw_error<invalid_argument_error>(
                 "relscore::scorer::merge(): the relationship of '" + other.m_names[p.lo] + "' and '" +
                 other.m_names[p.hi] + "' would exceed relscore::max_total (" + detail::short_number(max_total) +
@@ -181,11 +185,16 @@ void scorer::register_channels(const std::vector<std::string>& new_channels) {
 }
 
 // The largest decayed sum pair `idx` stores (its kernel states and pace sums).
-double scorer::largest_sum(std::uint32_t idx) const noexcept {
-    double top = 0;
-    for (const double sum : m_states.sums(m_pairs[idx].states)) top = std::max(top, sum);
+scorer::largest_sums scorer::largest_sum(std::uint32_t idx) const noexcept {
+    largest_sums top;
+    const pair_record& p = m_pairs[idx];
+    m_states.each(p.states, [&](std::uint32_t key, double sum) {
+        top.stored = std::max(top.stored, sum);
+        const double h = m_kernels.half_life_us[detail::state_blocks::component_of(key)];
+        top.value = std::max(top.value, detail::value_after(sum, p.last_us - p.anchor_us, h));
+    });
     if (m_config.insight.conversations)
-        top = std::max({top, m_history[idx].pace.recent, m_history[idx].pace.long_run});
+        top.value = std::max({top.value, m_history[idx].pace.recent, m_history[idx].pace.long_run});
     return top;
 }
 

@@ -24,9 +24,12 @@ relationship_table scorer::table(std::optional<timestamp> at) const {
     out.interactions.resize(n_pairs);
     out.touches.resize(n_pairs);
 
-    // Gather each state's value, age and half-life into contiguous columns, decay them
-    // all at once, then scatter-add into the two directions of each pair.
-    Eigen::ArrayXd value(n_states), age(n_states), half_life(n_states);
+    // Gather each state's value and age since its pair's anchor, in whole half-lives and
+    // the fraction of one (detail/decay.hpp), into contiguous columns; take 2^−fraction of
+    // all at once, then scale by the whole half-lives and scatter-add into the two
+    // directions of each pair.
+    Eigen::ArrayXd value(n_states), fraction(n_states);
+    std::vector<std::int64_t> whole(static_cast<std::size_t>(n_states));
     std::vector<std::uint32_t> slot(static_cast<std::size_t>(n_states));
     Eigen::Index k = 0;
     for (Eigen::Index i = 0; i < n_pairs; ++i) {
@@ -37,17 +40,18 @@ relationship_table scorer::table(std::optional<timestamp> at) const {
         out.first_interaction_us[i] = p.first_us;
         out.interactions[i] = static_cast<std::int64_t>(p.n_lo_hi) + p.n_hi_lo + p.n_mutual;
         out.touches[i] = p.touches;
+        const std::int64_t age = std::max<std::int64_t>(t - p.anchor_us, 0);
         m_states.each(p.states, [&](std::uint32_t key, double sum) {
+            const auto x = detail::split_half_lives(age, m_kernels.half_life_us[detail::state_blocks::component_of(key)]);
             value[k] = sum;
-            age[k] = static_cast<double>(t - p.anchor_us);
-            half_life[k] = m_kernels.half_life_us[detail::state_blocks::component_of(key)];
+            fraction[k] = x.fraction;
+            whole[static_cast<std::size_t>(k)] = x.whole;
             slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + detail::state_blocks::dir_of(key));
             ++k;
         });
     }
-    const Eigen::ArrayXd halvings = age / half_life;
-    const Eigen::ArrayXd decayed =
-        (halvings < 1022.0).select(value * (-std::numbers::ln2 * halvings).exp(), 0.0);
+    Eigen::ArrayXd decayed = value * (-std::numbers::ln2 * fraction).exp();
+    for (Eigen::Index s = 0; s < n_states; ++s) decayed[s] = detail::halved(decayed[s], whole[static_cast<std::size_t>(s)]);
     Eigen::ArrayXd volumes = Eigen::ArrayXd::Zero(2 * n_pairs);
     for (Eigen::Index s = 0; s < n_states; ++s) volumes[slot[static_cast<std::size_t>(s)]] += decayed[s];
     if (m_kernels.has_windows)
@@ -96,7 +100,7 @@ explanation scorer::explain(person_id a, person_id b, std::size_t receipts,
         const std::uint16_t component = detail::state_blocks::component_of(key);
         const std::uint8_t dir = detail::state_blocks::dir_of(key);
         const channel_id c = m_kernels.component_channel[component];
-        volume[c][dir] += detail::flush_denormal(sum * detail::decay_factor(age, m_kernels.half_life_us[component]));
+        volume[c][dir] += detail::value_after(sum, age, m_kernels.half_life_us[component]);
         present[c][dir] = true;
     });
     if (m_kernels.has_windows)

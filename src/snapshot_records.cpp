@@ -154,9 +154,12 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
             }
             const auto value = r.get<double>();
             const std::int64_t ref_us = version >= 6 ? row.anchor_us : r.get<std::int64_t>();
-            // At most max_total (limits.hpp): a larger sum could overflow queries to inf.
-            if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(value >= 0) || !(value <= max_total) ||
-                !valid_time(ref_us))
+            // At most max_total (limits.hpp) at the pair's last interaction, or a query could
+            // overflow to inf; stored at the anchor, at most max_stored_sum (detail/decay.hpp).
+            const double h = component < s.m_kernels.half_life_us.size() ? s.m_kernels.half_life_us[component] : 1.0;
+            const double at_last = version >= 6 ? detail::value_after(value, p.last_us - row.anchor_us, h) : value;
+            if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(value >= 0) ||
+                !(value <= (version >= 6 ? detail::max_stored_sum : max_total)) || !(at_last <= max_total) || !valid_time(ref_us))
                 corrupt(fmt::format("an invalid relationship state (component {}, direction {}, value {}, time {} us)",
                                     component, dir, value, ref_us));
             const std::uint32_t key =
@@ -172,7 +175,7 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
             std::size_t k = 0;  // each() goes in key order, as state_refs now does
             s.m_states.each(row.states, [&](std::uint32_t key, double& value) {
                 const double h = s.m_kernels.half_life_us[detail::state_blocks::component_of(key)];
-                value = detail::flush_denormal(value * detail::decay_factor(row.anchor_us - state_refs[k++].second, h));
+                value = detail::value_after(value, row.anchor_us - state_refs[k++].second, h);
             });
         }
         if (version >= 2 && config.insight.conversations) {

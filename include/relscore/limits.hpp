@@ -5,17 +5,19 @@
 ///
 /// Design notes (issue 19)
 /// - Every decayed sum is stored at its pair's landmark (detail/decay.hpp), each term
-///   grown by at most 2^32 (max_growth_half_lives), so a stored sum never exceeds 2^32
+///   grown by at most 2^880 (max_growth_half_lives), so a stored sum never exceeds 2^880
 ///   times the plain sum of the weights folded into it (times the kernel's component
-///   weights, each <= 1), and a query's factor is <= 1.
+///   weights, each <= 1); its value at any time from the pair's last interaction on,
+///   what queries read, never exceeds that plain sum.
 /// - Ingest: each weight (an interaction's, or a channel's default) is at most
 ///   max_weight = 1e15. A CRM weight is a small multiplier (1 for an email, 5 for a
 ///   meeting); even a weight in cents of a 10-billion deal is 1e12. A scorer ingests
 ///   fewer than 2^64 interactions (the counters are 64-bit), so ingest alone keeps every
-///   sum below 2^96 · 1e15 ≈ 7.9e43.
+///   value below 2^64 · 1e15 ≈ 1.8e34, and every stored sum below 2^994.
 /// - Merge: merging a scorer into itself doubles its sums, so repeated merges could still
 ///   grow without bound. merge() therefore refuses (before changing anything) when a
-///   merged sum could exceed max_total = 1e100, far above anything ingest reaches.
+///   merged sum's value could exceed max_total = 1e100, far above anything ingest
+///   reaches, or a stored one 2^1000 (detail::max_stored_sum).
 /// - Queries add and multiply a few sums (volumes, reciprocity, a person's ties, chain
 ///   products); with every sum below ~1e100 each of these stays far inside the
 ///   double range (1.8e308).

@@ -425,8 +425,12 @@ private:
     // Channels ingest met and the configuration registers on first use (scorer_ingest.cpp).
     void register_channels(const std::vector<std::string>& new_channels);
 
-    // The largest decayed sum pair `idx` stores (its kernel states and pace sums).
-    [[nodiscard]] double largest_sum(std::uint32_t idx) const noexcept;
+    // The largest of pair `idx`'s decayed sums: its value at the pair's last interaction
+    // (kernel states and pace sums), and as stored at the anchor (kernel states).
+    struct largest_sums {
+        double value = 0, stored = 0;
+    };
+    [[nodiscard]] largest_sums largest_sum(std::uint32_t idx) const noexcept;
 
     // merge()'s strong guarantee for the finite-totals rule (limits.hpp): refuses, before
     // any change, a merge in which some pair's sums could add up past max_total.

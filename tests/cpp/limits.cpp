@@ -213,9 +213,12 @@ TEST_CASE("a snapshot holding a sum above max_total is refused as corrupted", "[
     scorer s;
     s.add({t0, "a", "b", "email", 1234.5, false});
     std::string bytes = s.to_bytes();
-    // The pair's one decayed sum is 1234.5 (an exponential kernel, weight 1); write 1e308
-    // over it and fix the checksum, as a buggy or hostile writer could.
-    const double old_value = 1234.5, huge = 1e308;
+    // The pair's one decayed sum is 1234.5 (an exponential kernel, weight 1), stored at its
+    // anchor, the pair's one interaction; write over it and fix the checksum, as a buggy
+    // or hostile writer could: 1e308 is above any stored sum (2^1000), 1e200 is not, but
+    // it is the sum's value at the pair's last interaction, above max_total.
+    const double huge = GENERATE(1e308, 1e200);
+    const double old_value = 1234.5;
     const std::string needle(reinterpret_cast<const char*>(&old_value), sizeof old_value);
     const auto at = bytes.find(needle);
     REQUIRE(at != std::string::npos);

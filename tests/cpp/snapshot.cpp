@@ -174,6 +174,26 @@ TEST_CASE("loading refuses a version-5 pair whose states are out of key order", 
     CHECK(msg.find("corrupted snapshot: a relationship's states out of key order") != std::string::npos);
 }
 
+// From format 6 a pair's sums are stored at its anchor, which is never after its last
+// interaction (queries, at or after it, decay from there).
+TEST_CASE("loading refuses a pair whose anchor is after its last interaction", "[snapshot][errors]") {
+    scorer_config config;
+    config.insight.conversations = false;
+    scorer s(config);
+    constexpr std::int64_t hour = 3'600'000'000LL, first = t_newest - hour;
+    s.add({from_micros(first), "ana", "ben", "email", 1.0});
+    s.add({from_micros(t_newest), "ana", "ben", "email", 1.0});
+    std::string bytes = s.to_bytes();
+    // The pair's first time is written twice: as `first`, then as the anchor.
+    const std::string needle(reinterpret_cast<const char*>(&first), 8);
+    const std::size_t at_first = bytes.find(needle), at_anchor = bytes.find(needle, at_first + 1);
+    REQUIRE(at_anchor != std::string::npos);
+    const std::int64_t later = t_newest + hour;
+    bytes.replace(at_anchor, 8, reinterpret_cast<const char*>(&later), 8);
+    const std::string msg = message_of<parse_error>([&] { (void)scorer::from_bytes(with_checksum(bytes.substr(0, bytes.size() - 8))); });
+    CHECK(msg.find("corrupted snapshot: a relationship's anchor time") != std::string::npos);
+}
+
 TEST_CASE("loading checks every value, not only the checksum", "[snapshot][errors]") {
     SECTION("the hand-written snapshot is well formed: a valid value loads and answers") {
         const scorer s = scorer::from_bytes(v1_snapshot(0.75));

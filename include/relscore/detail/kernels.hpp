@@ -29,6 +29,7 @@ struct kernel_table {
         std::uint32_t first, end;
     };
     std::vector<double> half_life_us;                 ///< per component
+    std::vector<double> per_half_life_us;             ///< per component: 1 / half_life_us (ingest multiplies)
     std::vector<double> component_weight;             ///< per component: its coefficient in the kernel
     std::vector<channel_id> component_channel;        ///< per component
     std::vector<component_range> channel_components;  ///< per channel
@@ -40,6 +41,7 @@ struct kernel_table {
 
     void build(const channel_registry& channels) {
         half_life_us.clear();
+        per_half_life_us.clear();
         component_weight.clear();
         component_channel.clear();
         channel_components.clear();
@@ -49,6 +51,7 @@ struct kernel_table {
             const auto first = static_cast<std::uint32_t>(half_life_us.size());
             const auto add = [&](double coefficient, double half_life) {
                 half_life_us.push_back(half_life);
+                per_half_life_us.push_back(1.0 / half_life);
                 component_weight.push_back(coefficient);
                 component_channel.push_back(c);
             };

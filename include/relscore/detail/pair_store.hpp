@@ -70,7 +70,7 @@ public:
 
     // ---- what is stored -----------------------------------------------------------------
 
-    struct pair_record {
+    struct alignas(64) pair_record {
         person_id lo, hi;                 // lo < hi
         std::int64_t last_us;             // newest interaction time
         std::int64_t first_us;            // oldest interaction time
@@ -189,9 +189,9 @@ public:
     // Weight w at t into the (component, dir) sum of `pair`: w · 2^((t − anchor)/h), after
     // moving the anchor to t if that factor would pass 2^max_growth_half_lives.
     void add_to_sum(std::uint32_t pair, std::uint16_t component, std::uint8_t dir, double w, std::int64_t t) {
-        const double h = m_kernels.half_life_us[component];
-        if (static_cast<double>(t - m_pairs[pair].anchor_us) > max_growth_half_lives * h) move_anchor(pair, t);
-        const double term = flush_denormal(flush_denormal(w) * growth_factor(t - m_pairs[pair].anchor_us, h));
+        const double h = m_kernels.half_life_us[component], per_h = m_kernels.per_half_life_us[component];
+        if (static_cast<double>(t - m_pairs[pair].anchor_us) * per_h > max_growth_half_lives) move_anchor(pair, t);
+        const double term = flush_denormal(flush_denormal(w) * growth_factor(t - m_pairs[pair].anchor_us, h, per_h));
         state_for(pair, component, dir) += term;
     }
 
@@ -201,7 +201,7 @@ public:
         if (t <= p.anchor_us) return;
         const std::int64_t dt = t - p.anchor_us;
         m_states.each(p.states, [&](std::uint32_t key, double& sum) {
-            sum = flush_denormal(sum * decay_factor(dt, m_kernels.half_life_us[state_blocks::component_of(key)]));
+            sum = value_after(sum, dt, m_kernels.half_life_us[state_blocks::component_of(key)]);
         });
         p.anchor_us = t;
     }
@@ -463,7 +463,7 @@ public:
         v[0] = v[1] = 0;
         const std::int64_t age = t - m_pairs[pair].anchor_us;
         m_states.each(m_pairs[pair].states, [&](std::uint32_t key, double sum) {
-            v[state_blocks::dir_of(key)] += flush_denormal(sum * decay_factor(age, m_kernels.half_life_us[state_blocks::component_of(key)]));
+            v[state_blocks::dir_of(key)] += value_after(sum, age, m_kernels.half_life_us[state_blocks::component_of(key)]);
         });
         add_window_volumes(pair, t, v);
     }
