@@ -42,7 +42,8 @@ relationship_table scorer::table(std::optional<timestamp> at) const {
         out.touches[i] = p.touches;
         const std::int64_t age = std::max<std::int64_t>(t - p.anchor_us, 0);
         m_states.each(p.states, [&](std::uint32_t key, double sum) {
-            const auto x = detail::split_half_lives(age, m_kernels.half_life_us[detail::state_blocks::component_of(key)]);
+            const std::uint16_t component = detail::state_blocks::component_of(key);
+            const auto x = detail::split_half_lives(age, m_kernels.half_life_us[component], m_kernels.per_half_life_us[component]);
             value[k] = sum;
             fraction[k] = x.fraction;
             whole[static_cast<std::size_t>(k)] = x.whole;

@@ -157,7 +157,8 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
             // At most max_total (limits.hpp) at the pair's last interaction, or a query could
             // overflow to inf; stored at the anchor, at most max_stored_sum (detail/decay.hpp).
             const double h = component < s.m_kernels.half_life_us.size() ? s.m_kernels.half_life_us[component] : 1.0;
-            const double at_last = version >= 6 ? detail::value_after(value, p.last_us - row.anchor_us, h) : value;
+            const double at_last =  // ≤ value (the anchor is not after the last interaction): decayed only when it matters
+                version >= 6 && value > max_total ? detail::value_after(value, p.last_us - row.anchor_us, h) : value;
             if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(value >= 0) ||
                 !(value <= (version >= 6 ? detail::max_stored_sum : max_total)) || !(at_last <= max_total) || !valid_time(ref_us))
                 corrupt(fmt::format("an invalid relationship state (component {}, direction {}, value {}, time {} us)",

@@ -15,7 +15,6 @@
 /// ever enters the state (denormal arithmetic is ~100× slower on x86). The flush changes
 /// a result only where it is already below 2.2e−308 times the weights involved.
 
-#include <algorithm>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -79,18 +78,24 @@ struct half_lives {
     return x.whole < -1022 ? 0.0 : power_of_two(x.whole) * std::exp2(x.fraction);
 }
 
-/// v · 2^−times (times ≥ 0), flushed to 0 below the smallest normal double.
+/// v · 2^−times (times ≥ 0, v ≤ max_stored_sum), flushed to 0 below the smallest normal
+/// double: in two exact steps past 2^−1022 (the first can lose bits only of a result
+/// that is flushed anyway).
 [[nodiscard]] inline double halved(double v, std::int64_t times) noexcept {
-    return flush_denormal(times <= 1022 ? v * power_of_two(-times)
-                                        : std::ldexp(v, -static_cast<int>(std::min<std::int64_t>(times, 4096))));
+    if (times <= 1022) return flush_denormal(v * power_of_two(-times));
+    if (times <= 2044) return flush_denormal(v * power_of_two(-1022) * power_of_two(-(times - 1022)));
+    return 0.0;  // below 2^−1042 · 2^1002
 }
 
 /// A sum stored at the landmark, `age` after it (≥ 0): S · 2^(−age/h), flushed to 0 below
 /// the smallest normal double.
-[[nodiscard]] inline double value_after(double stored, std::int64_t age_us, double half_life_us) noexcept {
+[[nodiscard]] inline double value_after(double stored, std::int64_t age_us, double half_life_us, double per_half_life) noexcept {
     if (age_us <= 0) return stored;
-    const half_lives x = split_half_lives(age_us, half_life_us);
+    const half_lives x = split_half_lives(age_us, half_life_us, per_half_life);
     return halved(stored * std::exp2(-x.fraction), x.whole);
+}
+[[nodiscard]] inline double value_after(double stored, std::int64_t age_us, double half_life_us) noexcept {
+    return value_after(stored, age_us, half_life_us, 1.0 / half_life_us);
 }
 
 /// One decayed sum, as described above.

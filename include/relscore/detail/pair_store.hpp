@@ -201,7 +201,8 @@ public:
         if (t <= p.anchor_us) return;
         const std::int64_t dt = t - p.anchor_us;
         m_states.each(p.states, [&](std::uint32_t key, double& sum) {
-            sum = value_after(sum, dt, m_kernels.half_life_us[state_blocks::component_of(key)]);
+            const std::uint16_t component = state_blocks::component_of(key);
+            sum = value_after(sum, dt, m_kernels.half_life_us[component], m_kernels.per_half_life_us[component]);
         });
         p.anchor_us = t;
     }
@@ -463,7 +464,8 @@ public:
         v[0] = v[1] = 0;
         const std::int64_t age = t - m_pairs[pair].anchor_us;
         m_states.each(m_pairs[pair].states, [&](std::uint32_t key, double sum) {
-            v[state_blocks::dir_of(key)] += value_after(sum, age, m_kernels.half_life_us[state_blocks::component_of(key)]);
+            const std::uint16_t component = state_blocks::component_of(key);
+            v[state_blocks::dir_of(key)] += value_after(sum, age, m_kernels.half_life_us[component], m_kernels.per_half_life_us[component]);
         });
         add_window_volumes(pair, t, v);
     }
