@@ -162,8 +162,8 @@ enum class edgebank_mode {
 /// | hop2_since            | -log(1 + minutes since the newest two-step path was complete:    |
 /// |                       | max over common neighbours w of min(last u-w edge, last w-v      |
 /// |                       | edge), either way); -20 without a common neighbour               |
-/// | src_target_dormancy   | mean over u's edges u -> y (self-loops too) of D(y, t_i) just    |
-/// |                       | before the edge; -1 if u sent none                               |
+/// | src_target_dormancy   | mean over u's edges u -> y (self-loops too) of D(y, t_i) from    |
+/// |                       | the edges before that one in the log; -1 if u sent none          |
 /// | dst_dormancy_vs_src   | D(v, t) - src_target_dormancy; 0 if u sent none                  |
 ///
 /// The weights are fitted by relscore.evaluate (logistic regression on the validation stage);
