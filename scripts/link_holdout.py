@@ -23,8 +23,8 @@ import time
 
 import numpy as np
 
-from relscore.evaluate import (LINK_BOOSTER_POOLED, LINK_BOOSTER_PARAMS, LINK_FEATURES, link_booster_columns,
-                               link_features, make_plan, split)
+from relscore.evaluate import (LINK_BOOSTER_POOLED, LINK_BOOSTER_PARAMS, LINK_FEATURES, link_at_newest,
+                               link_booster_columns, link_features, make_plan, split)
 from relscore.evaluate.cli import load
 from relscore.evaluate.metrics import average_precision
 
@@ -79,7 +79,8 @@ def main() -> None:
                 if other:
                     pooled = make_plan(data, other, strategy, "val", knowledge=knowledge)
                     ends = data.full.ts[pooled.batch_index[pooled.batch_offset[1:] - 1]]
-                    px, py = rows(pooled, link_features(pooled), np.flatnonzero(ends < held_out_from))
+                    px, py = rows(pooled, link_features(pooled, link_at_newest(plan)),
+                                  np.flatnonzero(ends < held_out_from))
                     x, y = np.vstack([x, px]), np.r_[y, py]
                 with threadpool_limits(1):
                     booster = HistGradientBoostingClassifier(**params).fit(x[:, keep], y)

@@ -265,3 +265,40 @@ def test_booster_reads_the_third_round_features_only_with_random_negatives():
     random_booster = ev.fit_link_booster(ev.make_plan(data, "transductive", "random", "val"))
     assert len(random_booster.columns) == len(ev.LINK_FEATURES)
     assert random_booster.trees.n_features_in_ == len(ev.LINK_FEATURES)
+
+
+def synthetic_split(seed=3, n=3000, nodes=60):
+    rng = np.random.default_rng(seed)
+    favourites = rng.integers(0, nodes, (nodes, 4))
+    src = rng.integers(0, nodes, n)
+    dst = np.where(rng.random(n) < 0.8, favourites[src, rng.integers(0, 4, n)], rng.integers(0, nodes, n))
+    ts = np.cumsum(rng.choice([0, 0, 60, 600, 3600], n)).astype(float)  # equal timestamps are common
+    return ev.split(ev.TemporalEdges(src.astype(np.int64), dst.astype(np.int64), ts, "synthetic"))
+
+
+def test_batch_features_at_the_newest_known_edge():
+    """relscore.evaluate.link_features(plan, at_newest=True): each batch's features from a fresh
+    model fed every edge known before the batch, at the newest known edge's time; the
+    time-of-day features and the lag at the query's own time."""
+    data = synthetic_split()
+    full = data.full
+    plan = ev.make_plan(data, "transductive", "random", "val")
+    assert ev.link_at_newest(plan) and not ev.link_at_newest(ev.make_plan(data, "inductive", "random", "val"))
+    assert not ev.link_at_newest(ev.make_plan(data, "transductive", "random", "val", knowledge="event"))
+    positive, negative = ev.link_features(plan, True)
+    at_query = ev.link_features(plan, False)
+    assert np.array_equal(positive, ev.link_features(plan)[0])  # the default for this plan
+    query_time = [ev.LINK_FEATURES.index(name) for name in ev.LINK_QUERY_TIME_FEATURES]
+    for b in range(0, plan.batch_count, 3):
+        known = plan.learn_index[:plan.learn_offset[b + 1]]
+        model = _eval.make_relscore_link(np.zeros(len(ev.LINK_FEATURES)))
+        model.observe(full.src[known], full.dst[known], full.ts[known])
+        part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+        edges = plan.batch_index[part]
+        at = np.full(len(edges), full.ts[known].max())
+        for got, query, src, dst in ((positive, at_query[0], full.src[edges], full.dst[edges]),
+                                     (negative, at_query[1], plan.neg_src[part], plan.neg_dst[part])):
+            want = model.features(src, dst, at)
+            want[:, query_time] = query[part][:, query_time]
+            assert np.array_equal(got[part], want), b
+    assert not np.array_equal(positive, at_query[0])  # the batch's later queries see other values
