@@ -12,7 +12,8 @@ Each cell's booster reads the features relscore.evaluate.link_booster_columns() 
 negative sampling (all but relscore.evaluate.LINK_BOOSTER_LEFT_OUT), minus --drop.
 
 A pooled cell (relscore.evaluate.LINK_BOOSTER_POOLED) also learns from the other setting's
-validation batches that end before the held-out part starts."""
+validation batches that end before the held-out part starts (its own rows weigh
+relscore.evaluate.LINK_BOOSTER_OWN_WEIGHT)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ import time
 
 import numpy as np
 
-from relscore.evaluate import (LINK_BOOSTER_POOLED, LINK_BOOSTER_PARAMS, LINK_FEATURES, link_at_newest,
-                               link_booster_columns, link_features, make_plan, split)
+from relscore.evaluate import (LINK_BOOSTER_OWN_WEIGHT, LINK_BOOSTER_POOLED, LINK_BOOSTER_PARAMS, LINK_FEATURES,
+                               link_at_newest, link_booster_columns, link_features, make_plan, split)
 from relscore.evaluate.cli import load
 from relscore.evaluate.metrics import average_precision
 
@@ -74,6 +75,7 @@ def main() -> None:
                 cut = int(0.7 * plan.batch_count)
                 features = link_features(plan)
                 x, y = rows(plan, features, range(cut))
+                weight = np.ones(len(y))
                 held_out_from = data.full.ts[plan.batch_index[plan.batch_offset[cut]]]
                 other = LINK_BOOSTER_POOLED.get((setting, strategy))
                 if other:
@@ -81,9 +83,10 @@ def main() -> None:
                     ends = data.full.ts[pooled.batch_index[pooled.batch_offset[1:] - 1]]
                     px, py = rows(pooled, link_features(pooled, link_at_newest(plan)),
                                   np.flatnonzero(ends < held_out_from))
-                    x, y = np.vstack([x, px]), np.r_[y, py]
+                    weight[:] = LINK_BOOSTER_OWN_WEIGHT
+                    x, y, weight = np.vstack([x, px]), np.r_[y, py], np.r_[weight, np.ones(len(py))]
                 with threadpool_limits(1):
-                    booster = HistGradientBoostingClassifier(**params).fit(x[:, keep], y)
+                    booster = HistGradientBoostingClassifier(**params).fit(x[:, keep], y, sample_weight=weight)
                     scores = [booster.decision_function(m[:, keep]) for m in features]
                 ap = 100 * float(np.mean([average_precision(scores[0][p], scores[1][p]) for p in
                                           (slice(plan.batch_offset[b], plan.batch_offset[b + 1])

@@ -400,7 +400,10 @@ def test_pooled_link_booster_learns_from_every_validation_plan_and_no_test_plan(
     parts = [ev.link_features(p, ev.link_at_newest(plan)) for p in (plan, pooled)]  # the cell's rule
     x = np.vstack([m for positive, negative in parts for m in (positive, negative)])
     y = np.concatenate([np.r_[np.ones(len(pos)), np.zeros(len(neg))] for pos, neg in parts])
-    reference = HistGradientBoostingClassifier(**ev.LINK_BOOSTER_PARAMS).fit(x, y)
+    own = 2 * len(parts[0][0])  # the plan's own rows weigh LINK_BOOSTER_OWN_WEIGHT
+    weight = np.r_[np.full(own, ev.LINK_BOOSTER_OWN_WEIGHT), np.ones(len(y) - own)]
+    assert ev.LINK_BOOSTER_OWN_WEIGHT != 1
+    reference = HistGradientBoostingClassifier(**ev.LINK_BOOSTER_PARAMS).fit(x, y, sample_weight=weight)
     assert np.array_equal(ev.fit_link_booster(plan, [pooled]).decision_function(x), reference.decision_function(x))
     assert not np.array_equal(ev.fit_link_booster(plan).decision_function(x), reference.decision_function(x))
 

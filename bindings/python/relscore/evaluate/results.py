@@ -280,7 +280,8 @@ def _document(uci_rows: List[Row], summaries: List[str], sections: List[str], la
              "keeps it everywhere). In the "
              "inductive setting with random negatives the trees "
              "also learn from the transductive validation plan of the same knowledge row, which has more edges "
-             "(`relscore.evaluate.LINK_BOOSTER_POOLED`; still validation only). The half-lives are fixed, not "
+             "(`relscore.evaluate.LINK_BOOSTER_POOLED`; still validation only; the cell's own rows count twice, "
+             "`relscore.evaluate.LINK_BOOSTER_OWN_WEIGHT`). The half-lives are fixed, not "
              "fitted. The row "
              "\"relscore\" is the earlier weighted sum of the same features, fitted by L2-regularized logistic "
              "regression. No neural network is trained; the test edges are never used for fitting.",
