@@ -6,10 +6,14 @@ stage is never built. Prints the hold-out AP x100 of every cell and their mean.
 
     python scripts/link_holdout.py [--data PATH --order src,dst,time] [--knowledge batch]
         [--setting inductive] [--negatives random] [--drop FEATURE ...] [--param name=value ...]
-        [--monotone FEATURE=-1 ...]
+        [--monotone FEATURE=-1 ...] [--all-features]
+
+Each cell's booster reads the features relscore.evaluate.link_booster_columns() gives its
+negative sampling (all but relscore.evaluate.LINK_BOOSTER_LEFT_OUT), minus --drop.
 
 A pooled cell (relscore.evaluate.LINK_BOOSTER_POOLED) also learns from the other setting's
-validation batches that end before the held-out part starts."""
+validation batches that end before the held-out part starts (its own rows weigh
+relscore.evaluate.LINK_BOOSTER_OWN_WEIGHT)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ import time
 
 import numpy as np
 
-from relscore.evaluate import LINK_BOOSTER_POOLED, LINK_BOOSTER_PARAMS, LINK_FEATURES, link_features, make_plan, split
+from relscore.evaluate import (LINK_BOOSTER_OWN_WEIGHT, LINK_BOOSTER_POOLED, LINK_BOOSTER_PARAMS, LINK_FEATURES,
+                               link_at_newest, link_booster_columns, link_features, make_plan, split)
 from relscore.evaluate.cli import load
 from relscore.evaluate.metrics import average_precision
 
@@ -44,6 +49,8 @@ def main() -> None:
     parser.add_argument("--setting", action="append", choices=("transductive", "inductive"))
     parser.add_argument("--negatives", action="append", choices=("random", "historical", "inductive"))
     parser.add_argument("--drop", action="append", default=[], help="leave a feature out (repeatable)")
+    parser.add_argument("--all-features", action="store_true",
+                        help="every feature in every cell (ignore relscore.evaluate.LINK_BOOSTER_LEFT_OUT)")
     parser.add_argument("--param", action="append", default=[], help="a booster parameter, name=JSON value")
     parser.add_argument("--monotone", action="append", default=[],
                         help="a feature's monotonic constraint, name=1, 0 or -1 (repeatable)")
@@ -52,30 +59,34 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
 
     data = split(load(args.data, args.order, os.path.basename(args.data)))
-    keep = [j for j, name in enumerate(LINK_FEATURES) if name not in args.drop]
     params = {**LINK_BOOSTER_PARAMS, **{k: json.loads(v) for k, v in (p.split("=", 1) for p in args.param)}}
     constraints = list(params["monotonic_cst"])
     for name, value in (m.split("=", 1) for m in args.monotone):
         constraints[LINK_FEATURES.index(name)] = int(value)
-    params["monotonic_cst"] = [constraints[j] for j in keep]
     aps = []
     for knowledge in args.knowledge or ("batch", "event"):
         for setting in args.setting or ("transductive", "inductive"):
             for strategy in args.negatives or ("random", "historical", "inductive"):
                 started = time.perf_counter()
+                usable = range(len(LINK_FEATURES)) if args.all_features else link_booster_columns(strategy)
+                keep = [j for j in usable if LINK_FEATURES[j] not in args.drop]
+                params["monotonic_cst"] = [constraints[j] for j in keep]
                 plan = make_plan(data, setting, strategy, "val", knowledge=knowledge)
                 cut = int(0.7 * plan.batch_count)
                 features = link_features(plan)
                 x, y = rows(plan, features, range(cut))
+                weight = np.ones(len(y))
                 held_out_from = data.full.ts[plan.batch_index[plan.batch_offset[cut]]]
                 other = LINK_BOOSTER_POOLED.get((setting, strategy))
                 if other:
                     pooled = make_plan(data, other, strategy, "val", knowledge=knowledge)
                     ends = data.full.ts[pooled.batch_index[pooled.batch_offset[1:] - 1]]
-                    px, py = rows(pooled, link_features(pooled), np.flatnonzero(ends < held_out_from))
-                    x, y = np.vstack([x, px]), np.r_[y, py]
+                    px, py = rows(pooled, link_features(pooled, link_at_newest(plan)),
+                                  np.flatnonzero(ends < held_out_from))
+                    weight[:] = LINK_BOOSTER_OWN_WEIGHT
+                    x, y, weight = np.vstack([x, px]), np.r_[y, py], np.r_[weight, np.ones(len(py))]
                 with threadpool_limits(1):
-                    booster = HistGradientBoostingClassifier(**params).fit(x[:, keep], y)
+                    booster = HistGradientBoostingClassifier(**params).fit(x[:, keep], y, sample_weight=weight)
                     scores = [booster.decision_function(m[:, keep]) for m in features]
                 ap = 100 * float(np.mean([average_precision(scores[0][p], scores[1][p]) for p in
                                           (slice(plan.batch_offset[b], plan.batch_offset[b + 1])

@@ -37,7 +37,10 @@ constexpr std::array<std::string_view, link_feature_count> feature_names{
     // Issue 16, part 1: longer paths, for pairs that have not met (random negatives).
     "adamic_adar", "paths_3", "co_senders",
     // Issue 16, part 2: recency as a rank among the node's own recent contacts.
-    "rank_in_src", "rank_in_dst"};
+    "rank_in_src", "rank_in_dst",
+    // Issue 16, part 3: two-step walks weighted by how recent their edges are, and how
+    // dormant the destination is against the source's habit.
+    "walk2_1d", "walk2_7d", "hop2_since", "src_target_dormancy", "dst_dormancy_vs_src"};
 
 // The half-lives of the features, in seconds (1 h, 1 day, 7 days, 30 days); index 2 (7 days)
 // is the scale of the reciprocity and two-hop features.
@@ -168,6 +171,13 @@ public:
 protected:
     void learn(node_id u, node_id v, double t) override {
         const auto us = to_micros(t);
+        {  // the destination's dormancy before this edge (a self-loop's own node)
+            const auto it = m_nodes.find(v);
+            const double d = dormancy(it == m_nodes.end() ? nullptr : &it->second, t);
+            auto& sender = m_nodes[u];
+            sender.target_dormancy += d;
+            ++sender.targets;
+        }
         auto& pair = m_pairs[pair_key{u, v}];
         const bool first_time = pair.count == 0;
         add_at_every_scale(pair.sums, us);
@@ -205,6 +215,7 @@ protected:
         auto& undirected_pair = m_undirected[pair_key{std::min(u, v), std::max(u, v)}];
         undirected_pair.contacts.add(t);
         ++undirected_pair.hours[hour];
+        add_at_every_scale(undirected_pair.sums, us);
         m_newest = t;
         m_any = true;
         if (u != v) {
@@ -251,10 +262,20 @@ private:
         std::array<std::uint32_t, weekday_bins> weekdays{};
         double last_in = 0, last_out = 0;
         bool any_in = false, any_out = false;
+        // Issue 16, part 3: Σ over the node's outgoing edges of its destination's dormancy
+        // then (dormancy()), and their number.
+        double target_dormancy = 0;
+        std::int64_t targets = 0;
     };
+
+    // log(1 + minutes since x's newest edge, either way); 20 for a node without edges.
+    [[nodiscard]] static double dormancy(const node_state* x, double t) noexcept {
+        return x && x->activity.count > 0 ? std::log1p((t - x->activity.last) / 60.0) : 20.0;
+    }
     struct undirected_state {  // the edges of a pair, either way
         rhythm contacts;
         hour_counts hours{};
+        decayed_scales sums{};  // S_xy at every half-life (the walks of part 3)
     };
 
     [[nodiscard]] double directed(const pair_state* p, std::size_t h, std::int64_t us) const noexcept {
@@ -286,6 +307,8 @@ private:
         for (const std::size_t h : {std::size_t{1}, week}) f[j++] = src ? std::log1p(at_scale(src->in, h, us)) : 0;
 
         double two_hop = 0, two_hop_day = 0, adamic_adar = 0;
+        std::array<double, 2> walk2{};        // Σ_w S_uw S_wv at 1 day and 7 days
+        double newest_path = -1;              // max over w of min(last(u, w), last(w, v))
         std::size_t common = 0;
         if (src && dst && u != v) {
             const bool never_met = !out && !in;
@@ -296,6 +319,11 @@ private:
                 if (w == u || w == v || !other.contains(w)) continue;
                 ++common;
                 adamic_adar += 1.0 / std::log(2.0 + static_cast<double>(degree(w)));
+                const undirected_state* uw = find(m_undirected, std::min(u, w), std::max(u, w));
+                const undirected_state* wv = find(m_undirected, std::min(w, v), std::max(w, v));
+                for (std::size_t k = 0; k < walk2.size(); ++k)
+                    walk2[k] += at_scale(uw->sums, k + 1, us) * at_scale(wv->sums, k + 1, us);
+                newest_path = std::max(newest_path, std::min(uw->contacts.last, wv->contacts.last));
                 if (never_met) {
                     two_hop += std::min(undirected(u, w, us), undirected(w, v, us));
                     two_hop_day += std::min(undirected(u, w, us, 1), undirected(w, v, us, 1));
@@ -341,6 +369,11 @@ private:
         f[j++] = src && dst && u != v ? std::log1p(static_cast<double>(co_senders(u, *src, v, *dst))) : 0.0;
         f[j++] = static_cast<double>(src ? src->recent.rank(v) : path_cap);
         f[j++] = static_cast<double>(dst ? dst->recent.rank(u) : path_cap);
+        for (const double w : walk2) f[j++] = std::log1p(w);
+        f[j++] = newest_path >= 0 ? since(newest_path, t) : never_recency;
+        const double habit = src && src->targets > 0 ? src->target_dormancy / static_cast<double>(src->targets) : -1.0;
+        f[j++] = habit;
+        f[j++] = src && src->targets > 0 ? dormancy(dst, t) - habit : 0.0;
     }
 
     [[nodiscard]] std::size_t degree(node_id w) const {

@@ -2,6 +2,7 @@
 // on small random logs (repeated pairs, equal timestamps, reciprocal edges).
 
 #include "support/catch.hpp"
+#include "support/link_walks_reference.hpp"
 
 #include <relscore/error.hpp>
 #include <relscore/eval/link_models.hpp>
@@ -171,8 +172,6 @@ TEST_CASE("count, recency, decay, power law and Hawkes match brute force", "[lin
     });
 }
 
-// Every feature of relscore's link score, recomputed from the whole history by its
-// documented definition (eval/link_models.hpp).
 // The K = link_path_cap nodes whose newest edge with x came last in the log, among the other
 // ends that `end_of(e, x)` gives (0: the edge does not count).
 // Newest first.
@@ -220,6 +219,8 @@ std::pair<double, double> recent_paths(const std::vector<edge>& h, node_id u, no
     return {paths_3, co_senders};
 }
 
+// Every feature of relscore's link score, recomputed from the whole history by its
+// documented definition (eval/link_models.hpp).
 std::vector<double> link_features_by_definition(const std::vector<edge>& h, node_id u, node_id v, double at) {
     const double hour = 3600, day = 86400, week = 7 * day;
     const std::vector<double> scales{hour, day, week, 30 * day};
@@ -372,6 +373,8 @@ std::vector<double> link_features_by_definition(const std::vector<edge>& h, node
     // Issue 16, part 2: the place of one end among the other's recent neighbours.
     f.push_back(recent_rank(h, u, v));
     f.push_back(recent_rank(h, v, u));
+    const auto walks = walk_features_by_definition(h, u, v, at);  // issue 16, part 3
+    f.insert(f.end(), walks.begin(), walks.end());
     return f;
 }
 

@@ -336,7 +336,7 @@ def test_label_section_on_a_small_contact_log(tmp_path):
 def test_link_score_is_its_features_times_its_weights_over_a_whole_plan(knowledge):
     data = ev.split(synthetic())
     plan = ev.make_plan(data, "transductive", "historical", knowledge=knowledge)
-    positive, negative = ev.link_features(plan)
+    positive, negative = ev.link_features(plan, at_newest=False)  # the compiled score: at the query time
     assert positive.shape == (len(plan.batch_index), len(ev.LINK_FEATURES))
     weights = np.linspace(-1, 1, len(ev.LINK_FEATURES))
     model = ev.FittedModel("relscore", dict(zip(ev.LINK_FEATURES, weights.tolist()))).make()
@@ -354,7 +354,7 @@ def test_relscore_fit_is_logistic_regression_on_validation_only(tmp_path):
     model = ev.fit("relscore", data, plan=plan)
     assert model.fitted_on["stage"] == "val" and model.fitted_on["converged"]
     # The same fit by scikit-learn (C = 1 / l2), on the same standardized features.
-    positive, negative = ev.link_features(plan)
+    positive, negative = ev.link_features(plan, at_newest=False)  # as the weighted sum is fitted
     x = np.vstack([positive, negative])
     usable = x.std(axis=0) > 1e-12
     z = (x[:, usable] - x[:, usable].mean(axis=0)) / x[:, usable].std(axis=0)
@@ -397,16 +397,21 @@ def test_pooled_link_booster_learns_from_every_validation_plan_and_no_test_plan(
     with pytest.raises(ValueError, match="validation"):
         ev.fit_link_booster(plan, [ev.make_plan(data, "transductive", "random", "test")])
     # The same trees as one classifier fitted on both plans' rows, stacked.
-    parts = [ev.link_features(p) for p in (plan, pooled)]
+    parts = [ev.link_features(p, ev.link_at_newest(plan)) for p in (plan, pooled)]  # the cell's rule
     x = np.vstack([m for positive, negative in parts for m in (positive, negative)])
     y = np.concatenate([np.r_[np.ones(len(pos)), np.zeros(len(neg))] for pos, neg in parts])
-    reference = HistGradientBoostingClassifier(**ev.LINK_BOOSTER_PARAMS).fit(x, y)
+    own = 2 * len(parts[0][0])  # the plan's own rows weigh LINK_BOOSTER_OWN_WEIGHT
+    weight = np.r_[np.full(own, ev.LINK_BOOSTER_OWN_WEIGHT), np.ones(len(y) - own)]
+    assert ev.LINK_BOOSTER_OWN_WEIGHT != 1
+    reference = HistGradientBoostingClassifier(**ev.LINK_BOOSTER_PARAMS).fit(x, y, sample_weight=weight)
     assert np.array_equal(ev.fit_link_booster(plan, [pooled]).decision_function(x), reference.decision_function(x))
     assert not np.array_equal(ev.fit_link_booster(plan).decision_function(x), reference.decision_function(x))
 
 
 def test_link_booster_scores_the_plan_as_run_plan_does():
     class Linear:  # a "booster" that is relscore's weighted sum
+        at_newest = False  # the compiled score's features are at the query's time
+
         def __init__(self, weights):
             self.w = np.array([weights[name] for name in ev.LINK_FEATURES])
 

@@ -16,7 +16,8 @@ NEW_FEATURES = ("overdue_pair", "pair_mean_gap", "dst_overdue", "dst_balance_1d"
                 "dst_since_out", "src_since_active", "dst_hour_share", "src_hour_share", "pair_hour_share",
                 "dst_weekday_share", "query_lag", "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree",
                 "src_degree", "two_hop_1d", "adamic_adar", "paths_3", "co_senders", "rank_in_src",
-                "rank_in_dst")
+                "rank_in_dst", "walk2_1d", "walk2_7d", "hop2_since", "src_target_dormancy",
+                "dst_dormancy_vs_src")
 
 
 def reference(history, u, v, at):
@@ -67,10 +68,30 @@ def reference(history, u, v, at):
         adamic_adar = sum(1 / math.log(2 + len(neighbours(w))) for w in (neighbours(u) & neighbours(v)) - {u, v})
     paths_3, co_senders = recent_paths(history, u, v)
 
+    def last(x, y):  # the newest edge between x and y, either way
+        return max(t for a, b, t in history if {a, b} == {x, y})
+
+    common = (neighbours(u) & neighbours(v)) - {u, v} if u != v else set()
+    walks = {}
+    for name, half_life in (("1d", DAY), ("7d", 7 * DAY)):
+        s = lambda x, y: decayed([t for a, b, t in history if {a, b} == {x, y}], half_life)  # noqa: E731
+        walks["walk2_" + name] = math.log1p(sum(s(u, w) * s(w, v) for w in common))
+    walks["hop2_since"] = since([min(last(u, w), last(w, v)) for w in common])
+
+    def dormancy(x, before, now):  # from the edges before history[before]
+        times = [t for a, b, t in history[:before] if x in (a, b)]
+        return math.log1p((now - max(times)) / 60) if times else 20.0
+
+    sent = [dormancy(b, k, t) for k, (a, b, t) in enumerate(history) if a == u]
+    habit = sum(sent) / len(sent) if sent else -1.0
+    walks["src_target_dormancy"] = habit
+    walks["dst_dormancy_vs_src"] = dormancy(v, len(history), at) - habit if sent else 0.0
+
     two_hop = 0.0
     if u != v and not met(u, v):
         two_hop = sum(min(tie(u, w), tie(w, v)) for w in neighbours(u) & neighbours(v))
     return {
+        **walks,
         "dst_new_in_1d": math.log1p(decayed([t for _, b, t in first_edges if b == v], DAY)),
         "dst_new_out_7d": math.log1p(decayed([t for a, _, t in first_edges if a == v], 7 * DAY)),
         "dst_since_new_in": since([t for _, b, t in first_edges if b == v]),
@@ -208,3 +229,76 @@ def test_query_lag_is_the_never_value_before_any_edge():
     rows = model.features(np.array([1], np.int64), np.array([2], np.int64), np.array([10.0]))
     assert rows[0, ev.LINK_FEATURES.index("query_lag")] == -20.0
     assert rows[0, ev.LINK_FEATURES.index("pair_mean_gap")] == -1.0
+
+
+def test_booster_reads_the_third_round_features_only_with_random_negatives():
+    """relscore.evaluate.LINK_BOOSTER_LEFT_OUT: the historical and inductive boosters are the
+    trees fitted without those columns and ignore them; the random booster reads every column."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(3)
+    n, nodes = 3000, 60
+    favourites = rng.integers(0, nodes, (nodes, 4))
+    src = rng.integers(0, nodes, n)
+    dst = np.where(rng.random(n) < 0.8, favourites[src, rng.integers(0, 4, n)], rng.integers(0, nodes, n))
+    dst = np.where(dst == src, (dst + 1) % nodes, dst)
+    ts = np.cumsum(rng.integers(0, 600, n)).astype(float)
+    data = ev.split(ev.TemporalEdges(src.astype(np.int64), dst.astype(np.int64), ts - ts[0], "synthetic"))
+    left_out = [ev.LINK_FEATURES.index(name) for name in ev.LINK_BOOSTER_LEFT_OUT["historical"]]
+    assert left_out and ev.LINK_BOOSTER_LEFT_OUT["inductive"] == ev.LINK_BOOSTER_LEFT_OUT["historical"]
+    assert "random" not in ev.LINK_BOOSTER_LEFT_OUT
+    assert ev.link_booster_columns("random") == list(range(len(ev.LINK_FEATURES)))
+
+    plan = ev.make_plan(data, "transductive", "historical", "val")
+    booster = ev.fit_link_booster(plan)
+    columns = [j for j in range(len(ev.LINK_FEATURES)) if j not in left_out]
+    assert list(booster.columns) == columns
+    x = np.vstack(ev.link_features(plan))
+    y = np.r_[np.ones(len(x) // 2), np.zeros(len(x) // 2)]
+    params = {**ev.LINK_BOOSTER_PARAMS, "monotonic_cst": [ev.LINK_BOOSTER_PARAMS["monotonic_cst"][j] for j in columns]}
+    reference = HistGradientBoostingClassifier(**params).fit(x[:, columns], y)
+    assert np.array_equal(booster.decision_function(x), reference.decision_function(x[:, columns]))
+    scrambled = x.copy()
+    scrambled[:, left_out] = rng.permutation(scrambled[:, left_out])
+    assert np.array_equal(booster.decision_function(scrambled), booster.decision_function(x))
+
+    random_booster = ev.fit_link_booster(ev.make_plan(data, "transductive", "random", "val"))
+    assert len(random_booster.columns) == len(ev.LINK_FEATURES)
+    assert random_booster.trees.n_features_in_ == len(ev.LINK_FEATURES)
+
+
+def synthetic_split(seed=3, n=3000, nodes=60):
+    rng = np.random.default_rng(seed)
+    favourites = rng.integers(0, nodes, (nodes, 4))
+    src = rng.integers(0, nodes, n)
+    dst = np.where(rng.random(n) < 0.8, favourites[src, rng.integers(0, 4, n)], rng.integers(0, nodes, n))
+    ts = np.cumsum(rng.choice([0, 0, 60, 600, 3600], n)).astype(float)  # equal timestamps are common
+    return ev.split(ev.TemporalEdges(src.astype(np.int64), dst.astype(np.int64), ts, "synthetic"))
+
+
+def test_batch_features_at_the_newest_known_edge():
+    """relscore.evaluate.link_features(plan, at_newest=True): each batch's features from a fresh
+    model fed every edge known before the batch, at the newest known edge's time; the
+    time-of-day features and the lag at the query's own time."""
+    data = synthetic_split()
+    full = data.full
+    plan = ev.make_plan(data, "transductive", "random", "val")
+    assert ev.link_at_newest(plan) and not ev.link_at_newest(ev.make_plan(data, "inductive", "random", "val"))
+    assert not ev.link_at_newest(ev.make_plan(data, "transductive", "random", "val", knowledge="event"))
+    positive, negative = ev.link_features(plan, True)
+    at_query = ev.link_features(plan, False)
+    assert np.array_equal(positive, ev.link_features(plan)[0])  # the default for this plan
+    query_time = [ev.LINK_FEATURES.index(name) for name in ev.LINK_QUERY_TIME_FEATURES]
+    for b in range(0, plan.batch_count, 3):
+        known = plan.learn_index[:plan.learn_offset[b + 1]]
+        model = _eval.make_relscore_link(np.zeros(len(ev.LINK_FEATURES)))
+        model.observe(full.src[known], full.dst[known], full.ts[known])
+        part = slice(plan.batch_offset[b], plan.batch_offset[b + 1])
+        edges = plan.batch_index[part]
+        at = np.full(len(edges), full.ts[known].max())
+        for got, query, src, dst in ((positive, at_query[0], full.src[edges], full.dst[edges]),
+                                     (negative, at_query[1], plan.neg_src[part], plan.neg_dst[part])):
+            want = model.features(src, dst, at)
+            want[:, query_time] = query[part][:, query_time]
+            assert np.array_equal(got[part], want), b
+    assert not np.array_equal(positive, at_query[0])  # the batch's later queries see other values

@@ -150,9 +150,25 @@ enum class edgebank_mode {
 /// |                       | v is not in R(u)                                                 |
 /// | rank_in_dst           | u's place in R(v); K if u is not in R(v)                         |
 ///
+/// Added by issue 16, part 3 (two-step walks weighted by the recency of their edges, after
+/// TPNet's time-decayed walk matrices, S_xy(h) = V_xy(h) + V_yx(h); and the destination's
+/// dormancy against the source's habit, D(x, t) = log(1 + minutes since x's newest edge,
+/// either way), 20 for a node without edges):
+///
+/// | feature               | f_k(u, v, t)                                                     |
+/// |-----------------------|------------------------------------------------------------------|
+/// | walk2_{1d,7d}         | log(1 + Σ over common neighbours w of S_uw(h) S_wv(h)), u ≠ v;   |
+/// |                       | also for pairs that met (unlike two_hop)                         |
+/// | hop2_since            | -log(1 + minutes since the newest two-step path was complete:    |
+/// |                       | max over common neighbours w of min(last u-w edge, last w-v      |
+/// |                       | edge), either way); -20 without a common neighbour               |
+/// | src_target_dormancy   | mean over u's edges u -> y (self-loops too) of D(y, t_i) from    |
+/// |                       | the edges before that one in the log; -1 if u sent none          |
+/// | dst_dormancy_vs_src   | D(v, t) - src_target_dormancy; 0 if u sent none                  |
+///
 /// The weights are fitted by relscore.evaluate (logistic regression on the validation stage);
 /// relscore.evaluate's default combiner is gradient-boosted trees over the same features.
-inline constexpr std::size_t link_feature_count = 56;
+inline constexpr std::size_t link_feature_count = 61;
 /// K of paths_3 and co_senders: the recent neighbours, destinations and senders they walk.
 inline constexpr std::size_t link_path_cap = 16;
 

@@ -26,8 +26,10 @@ from __future__ import annotations
 from .._eval import LinkModel
 from .cli import COMBINERS, Row, evaluate_scores
 from .data import TemporalEdges, load_benchmark, load_event_log
-from .fitting import (LINK_BOOSTER_INCREASING, LINK_BOOSTER_PARAMS, LINK_BOOSTER_POOLED, fit, fit_link_booster,
-                      fit_link_score, link_features, run_link_booster)
+from .fitting import (LINK_AT_NEWEST_SETTINGS, LINK_BOOSTER_INCREASING, LINK_BOOSTER_LEFT_OUT, LINK_BOOSTER_OWN_WEIGHT,
+                      LINK_BOOSTER_PARAMS, LINK_BOOSTER_POOLED, LINK_QUERY_TIME_FEATURES, LinkBooster, fit,
+                      fit_link_booster, fit_link_score, link_at_newest, link_booster_columns, link_features,
+                      run_link_booster)
 from .labels import group_labels, label_metrics, ranking_metrics
 from .metrics import average_precision, batch_metrics
 from .negatives import STRATEGIES, NegativeSampler
@@ -57,9 +59,12 @@ __all__ = [
     "ranking_metrics",
     "LINK_FEATURES",
     "link_features",
+    "link_at_newest",
     "fit_link_score",
     "fit_link_booster",
     "run_link_booster",
+    "LinkBooster",
+    "link_booster_columns",
     "fit",
     "FittedModel",
     "default_model",
