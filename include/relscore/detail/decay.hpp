@@ -40,8 +40,8 @@ namespace detail {
 /// This is forward decay (Cormode et al. 2009). Its factor grows with t − L, so once a
 /// term would grow past 2^max_growth_half_lives the pair moves L to the event's time and
 /// decays its sums to it. Every factor is split into whole half-lives (an exact power of
-/// two) and a fraction of one, which is exact in integers for a half-life of whole
-/// microseconds: so a factor is within an ulp or two of 2^x however large x is, and the
+/// two) and the fraction of one (its numerator is exact for a half-life of whole
+/// microseconds): so a factor is within an ulp or two of 2^x however large x is, and the
 /// growth can use most of the double range. A stored sum is at most 2^880 times the
 /// plain sum of its weights (2^994 after 2^64 interactions at max_weight, limits.hpp),
 /// below max_stored_sum.
