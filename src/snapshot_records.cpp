@@ -2,7 +2,7 @@
 // snapshot_format.hpp).
 //
 // Design notes
-// - One parser for versions 1 to 5: a field a version lacks gets the value the scorer
+// - One parser for versions 1 to 6: a field a version lacks gets the value the scorer
 //   would have given it then (version 1: first interaction = last, one touch, empty
 //   history; version 2: the history's opening unknown).
 // - Appending (from_bytes_many()) adds each pair as merge() adds one it did not have, and
@@ -11,6 +11,7 @@
 //   records, in one loop (its cache misses overlap).
 
 #include "snapshot_format.hpp"
+#include "snapshot_history.hpp"
 
 #include <fmt/format.h>
 
@@ -164,7 +165,8 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
         }
         if (version >= 2 && config.insight.conversations) {
             detail::pair_history& h = flipped ? flipped_history : s.m_history[idx];
-            history_fields(h, version, [&](auto& field) {
+            if (version >= compact_history_version) get_compact_history(r, h, p.last_us);
+            else history_fields(h, version, [&](auto& field) {
                 using field_type = std::remove_reference_t<decltype(field)>;
                 if constexpr (is_histogram<field_type>) {
                     field.set_all(r.get<std::array<std::uint32_t, field_type::bins>>());
