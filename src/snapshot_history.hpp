@@ -101,8 +101,10 @@ void put_compact_history(Writer& w, const pair_history& h, std::int64_t last_us)
     w.put_varint(h.opening.bits());
 }
 
-// Every field of `h` is set (the caller may reuse one history for several pairs).
-inline void get_compact_history(reader& r, pair_history& h, std::int64_t last_us) {
+// Every field of `h` is set (the caller may reuse one history for several pairs), but
+// the histograms absent from the record when `h` is `fresh` (all empty): most pairs have
+// one or two histograms of five, and clearing the others was a tenth of a combine.
+inline void get_compact_history(reader& r, pair_history& h, std::int64_t last_us, bool fresh) {
     const auto count = [&] {
         const std::uint64_t v = r.get_varint();
         if (v > UINT32_MAX) corrupt("a conversation history's count is out of range");
@@ -133,6 +135,7 @@ inline void get_compact_history(reader& r, pair_history& h, std::int64_t last_us
     if (present >> history_histogram_count) corrupt("a conversation history names an unknown histogram");
     for (std::size_t which = 0; which < history_histogram_count; ++which) {
         std::array<std::uint32_t, history_histograms::bins> counts{};
+        if (!(present & (1u << which)) && fresh) continue;
         if (present & (1u << which)) {
             const auto mask = r.get<std::uint16_t>();
             if (mask == 0) corrupt("a conversation history's histogram is marked present but empty");

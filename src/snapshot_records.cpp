@@ -165,7 +165,7 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
         }
         if (version >= 2 && config.insight.conversations) {
             detail::pair_history& h = flipped ? flipped_history : s.m_history[idx];
-            if (version >= compact_history_version) get_compact_history(r, h, p.last_us);
+            if (version >= compact_history_version) get_compact_history(r, h, p.last_us, !flipped);
             else history_fields(h, version, [&](auto& field) {
                 using field_type = std::remove_reference_t<decltype(field)>;
                 if constexpr (is_histogram<field_type>) {
