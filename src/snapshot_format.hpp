@@ -28,7 +28,8 @@
 //                    at the latest of them] [from v5: in key order (component, then
 //                    direction); before: newest-created first]
 //                    [v2, if conversations: the pair's history, field by field in the order
-//                     of history_fields() below; v3 adds the opening (u64) at its end]
+//                     of history_fields() below; v3 adds the opening (u64) at its end;
+//                     v6: compact, varints and non-empty bins only (snapshot_history.hpp)]
 //                    [v2, if retain events: u32 count, then per event: i64 time, f64 weight,
 //                     u16 channel, u8 dir (0, 1, 2 = mutual)]
 //                    [v2, if a channel has a window kernel: its interactions still in the
@@ -71,6 +72,10 @@ namespace snapshot_format {
 
 inline constexpr std::string_view magic = "RELSCORE";
 inline constexpr std::uint32_t format_version = 6;
+// From this version a pair's history is compact (snapshot_history.hpp).
+inline constexpr std::uint32_t compact_history_version = 6;
+// From this version a pair's decayed sums are written at its anchor (detail/decay.hpp).
+inline constexpr std::uint32_t anchored_sums_version = 6;
 inline constexpr std::uint32_t oldest_readable_version = 1;
 
 // Every field of a pair's history, in snapshot order; `f` is called with each (a
@@ -181,6 +186,24 @@ public:
         if (static_cast<std::uint64_t>(n) * min_bytes > m_bytes.size() - m_pos)
             throw record_past_end("a count exceeds the data");
         return n;
+    }
+    // An unsigned LEB128 varint (version 6), refused unless in its shortest form: a value
+    // has one encoding, so a re-save gives the same bytes.
+    std::uint64_t get_varint() {
+        std::uint64_t v = 0;
+        for (unsigned shift = 0;; shift += 7) {
+            if (m_pos == m_bytes.size()) [[unlikely]]
+                past_end();
+            const auto b = static_cast<std::uint8_t>(m_bytes[m_pos++]);
+            if (shift == 63 && b > 1) [[unlikely]]
+                corrupt("a varint out of range");
+            v |= std::uint64_t{b & 0x7fu} << shift;
+            if (b < 0x80) {
+                if (b == 0 && shift > 0) [[unlikely]]
+                    corrupt("a varint longer than its value needs");
+                return v;
+            }
+        }
     }
     [[nodiscard]] bool at_end() const { return m_pos == m_bytes.size(); }
     [[nodiscard]] std::size_t remaining() const { return m_bytes.size() - m_pos; }

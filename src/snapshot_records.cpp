@@ -2,7 +2,7 @@
 // snapshot_format.hpp).
 //
 // Design notes
-// - One parser for versions 1 to 5: a field a version lacks gets the value the scorer
+// - One parser for versions 1 to 6: a field a version lacks gets the value the scorer
 //   would have given it then (version 1: first interaction = last, one touch, empty
 //   history; version 2: the history's opening unknown).
 // - Appending (from_bytes_many()) adds each pair as merge() adds one it did not have, and
@@ -11,6 +11,7 @@
 //   records, in one loop (its cache misses overlap).
 
 #include "snapshot_format.hpp"
+#include "snapshot_history.hpp"
 
 #include <fmt/format.h>
 
@@ -130,11 +131,11 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
         s.add_row(p.lo, p.hi);
         p.states = {};
         s.m_pairs[idx] = p;
-        const auto n_states = r.get_count(2 + 1 + 8 + (version >= 6 ? 0 : 8));
+        const auto n_states = r.get_count(2 + 1 + 8 + (version >= anchored_sums_version ? 0 : 8));
         if (n_states > 2 * s.m_kernels.half_life_us.size()) corrupt("a relationship has more states than its kernels allow");
         detail::pair_store::pair_record& row = s.m_pairs[idx];
         s.m_states.make_room(row.states, n_states);
-        if (version >= 6) {
+        if (version >= anchored_sums_version) {
             row.anchor_us = r.get<std::int64_t>();
             if (!valid_time(row.anchor_us) || row.anchor_us > p.last_us)
                 corrupt(fmt::format("a relationship's anchor time {} us is out of range or after its last interaction", row.anchor_us));
@@ -153,14 +154,14 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
                 previous_key = written_key;
             }
             const auto value = r.get<double>();
-            const std::int64_t ref_us = version >= 6 ? row.anchor_us : r.get<std::int64_t>();
+            const std::int64_t ref_us = version >= anchored_sums_version ? row.anchor_us : r.get<std::int64_t>();
             // At most max_total (limits.hpp) at the pair's last interaction, or a query could
             // overflow to inf; stored at the anchor, at most max_stored_sum (detail/decay.hpp).
             const double h = component < s.m_kernels.half_life_us.size() ? s.m_kernels.half_life_us[component] : 1.0;
             const double at_last =  // ≤ value (the anchor is not after the last interaction): decayed only when it matters
-                version >= 6 && value > max_total ? detail::value_after(value, p.last_us - row.anchor_us, h) : value;
+                version >= anchored_sums_version && value > max_total ? detail::value_after(value, p.last_us - row.anchor_us, h) : value;
             if (component >= s.m_kernels.half_life_us.size() || dir > 1 || !(value >= 0) ||
-                !(value <= (version >= 6 ? detail::max_stored_sum : max_total)) || !(at_last <= max_total) || !valid_time(ref_us))
+                !(value <= (version >= anchored_sums_version ? detail::max_stored_sum : max_total)) || !(at_last <= max_total) || !valid_time(ref_us))
                 corrupt(fmt::format("an invalid relationship state (component {}, direction {}, value {}, time {} us)",
                                     component, dir, value, ref_us));
             const std::uint32_t key =
@@ -181,7 +182,8 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
         }
         if (version >= 2 && config.insight.conversations) {
             detail::pair_history& h = flipped ? flipped_history : s.m_history[idx];
-            history_fields(h, version, [&](auto& field) {
+            if (version >= compact_history_version) get_compact_history(r, h, p.last_us, !flipped);
+            else history_fields(h, version, [&](auto& field) {
                 using field_type = std::remove_reference_t<decltype(field)>;
                 if constexpr (is_histogram<field_type>) {
                     field.set_all(r.get<std::array<std::uint32_t, field_type::bins>>());

@@ -7,6 +7,7 @@
 //   wrong file.
 
 #include "snapshot_format.hpp"
+#include "snapshot_history.hpp"
 
 #include <cstddef>
 #include <string>
@@ -30,6 +31,15 @@ public:
         static_assert(std::is_trivially_copyable_v<T>);
         if (char* at = room(sizeof v)) [[likely]]
             std::memcpy(at, &v, sizeof v);
+    }
+    // Unsigned LEB128 (snapshot_history.hpp), shortest form.
+    void put_varint(std::uint64_t v) {
+        char buf[10];
+        std::size_t n = 0;
+        for (; v >= 0x80; v >>= 7) buf[n++] = static_cast<char>(v | 0x80);
+        buf[n++] = static_cast<char>(v);
+        if (char* at = room(n)) [[likely]]
+            std::memcpy(at, buf, n);
     }
     void put_bytes(std::string_view s) {
         if (char* at = room(s.size())) [[likely]]
@@ -59,22 +69,15 @@ private:
 
 }  // namespace
 
-// The bytes save() writes (an estimate would do: it only sizes the buffer once).
+// The bytes save() writes (an estimate would do: it only sizes the buffer once; Python's
+// to_bytes() gives back what it did not use without touching it).
 std::size_t snapshot_codec::expected_size(const scorer& s) {
     std::size_t n = 1024 + s.m_config.channels.size() * 64;  // header, channels, insight, checksum
     for (const auto& name : s.m_names) n += 4 + name.size();
-    constexpr std::size_t pair_bytes = 4 + 4 + 8 + 8 + 4 + 3 * 4 + 4, state_bytes = 2 + 1 + 8 + 8, event_bytes = 8 + 8 + 2 + 1;
-    std::size_t history_bytes = 0;
-    if (s.m_config.insight.conversations && !s.m_history.empty())
-        history_fields(s.m_history.front(), format_version, [&](const auto& field) {
-            using field_type = std::remove_cvref_t<decltype(field)>;
-            if constexpr (is_histogram<field_type>)
-                history_bytes += field.bins * sizeof(std::uint32_t);
-            else if constexpr (std::is_same_v<field_type, detail::history_opening> || std::is_same_v<field_type, repeated_time>)
-                history_bytes += sizeof(std::uint64_t);
-            else
-                history_bytes += sizeof field;
-        });
+    constexpr std::size_t pair_bytes = 4 + 4 + 8 + 8 + 4 + 3 * 4 + 4 + 8, state_bytes = 2 + 1 + 8, event_bytes = 8 + 8 + 2 + 1;
+    // A compact history's size depends on its values (snapshot_history.hpp): this covers
+    // a pair of a few dozen interactions; a larger one costs the second pass of save().
+    const std::size_t history_bytes = s.m_config.insight.conversations ? compact_history_estimate : 0;
     n += s.m_pairs.size() * (pair_bytes + history_bytes) + s.m_states.size() * state_bytes;
     const auto events = [&](const auto& lists) {
         for (const auto& list : lists) n += 4 + list.size() * event_bytes;
@@ -142,19 +145,7 @@ std::size_t snapshot_codec::save_into(const scorer& s, std::span<char> out) {
             w.put(detail::state_blocks::dir_of(key));
             w.put(sum);
         });
-        if (ic.conversations)
-            history_fields(s.m_history[idx], format_version, [&](const auto& field) {
-                using field_type = std::remove_cvref_t<decltype(field)>;
-                if constexpr (is_histogram<field_type>) {
-                    w.put(field.counts());  // 16 u32, little-endian, in one copy
-                } else if constexpr (std::is_same_v<field_type, detail::history_opening>) {
-                    w.put(field.bits());
-                } else if constexpr (std::is_same_v<field_type, repeated_time>) {
-                    w.put(field.first);
-                } else {
-                    w.put(field);
-                }
-            });
+        if (ic.conversations) put_compact_history(w, s.m_history[idx], p.last_us);
         const auto put_events = [&](const std::vector<detail::pair_store::retained_event>& events) {
             w.put(static_cast<std::uint32_t>(events.size()));
             for (const auto& ev : events) {

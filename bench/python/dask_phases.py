@@ -63,6 +63,8 @@ def main() -> None:
     scorers = timed("ingest (add_dataframe of each shard)",
                     lambda: [rdask._scored(shard, config, -1, columns) for shard in joined])
     snapshots = timed("to_bytes (the partial snapshots)", lambda: [s.to_bytes() for s in scorers])
+    size, pairs = sum(map(len, snapshots)), sum(map(len, scorers))
+    print(f"{'  the snapshots':<44} {size / 1e6:6.0f} MB, {size / pairs:.0f} B per relationship", flush=True)
     timed("combine_snapshots (at the client)", lambda: rdask.combine_snapshots(snapshots))
     span = pd.Timedelta(int(single.newest.value // 1000 - min(p["time"].min() for p in parts).value // 1000), unit="us")
     def insight_rows(scorer):

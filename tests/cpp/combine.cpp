@@ -199,7 +199,7 @@ TEST_CASE("from_bytes_many refuses overlapping partials, other configurations an
 }
 
 TEST_CASE("from_bytes_many reads older format versions as from_bytes + merge does", "[combine][snapshot]") {
-    // The committed fixtures of formats 1 to 3 (tests/data/snapshots, written with
+    // The committed fixtures of formats 1 to 6 (tests/data/snapshots, written with
     // fixture_config_v2 of tests/cpp/snapshot_file.cpp from 2 on), appended after a
     // scorer that names their people in the reverse order: every pair of theirs flips.
     const fs::path fixtures = fs::path(RELSCORE_SOURCE_DIR) / "tests" / "data" / "snapshots";
@@ -207,7 +207,7 @@ TEST_CASE("from_bytes_many reads older format versions as from_bytes + merge doe
         std::ifstream in(file, std::ios::binary);
         return std::string(std::istreambuf_iterator<char>(in), {});
     };
-    for (const std::string version : {"v1", "v2", "v3", "v4"}) {
+    for (const std::string version : {"v1", "v2", "v3", "v4", "v5", "v6"}) {
         CAPTURE(version);
         const std::string old = read(fixtures / (version + ".relscore"));
         const scorer loaded = scorer::from_bytes(old);

@@ -8,6 +8,9 @@
 #include <xxhash.h>
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <string_view>
 
@@ -236,27 +239,38 @@ TEST_CASE("loading checks every value, not only the checksum", "[snapshot][error
     }
 }
 
-TEST_CASE("loading refuses a history whose two pace sums have different times", "[snapshot][errors]") {
-    // The format keeps a reference time for each pace sum; they are always equal (one is
+TEST_CASE("loading refuses a version-5 history whose two pace sums have different times", "[snapshot][errors]") {
+    // Versions 2 to 5 keep a reference time for each pace sum; they are always equal (one is
     // kept in memory), so a snapshot where they differ is corrupt, not merely unusual.
-    scorer s;
-    const timestamp t = from_micros(t_newest);
-    interaction e{t, "ana", "ben", "email"};
-    const double w = 2.5;
-    e.weight = w;
-    s.add(e);
-    std::string bytes = s.to_bytes();
-    std::string pattern;  // the paces: recent, its time, long-run, its time again
-    put(pattern, w);
-    put(pattern, t_newest);
-    put(pattern, w);
-    put(pattern, t_newest);
-    const auto at = bytes.find(pattern);
-    REQUIRE(at != std::string::npos);
-    REQUIRE(bytes.find(pattern, at + 1) == std::string::npos);
-    bytes.resize(bytes.size() - 8);  // format 4's checksum
+    // (Version 6 stores the time once.) The committed v5 fixture, walked to its first
+    // pair's paces by the table in docs/snapshot-format.md.
+    std::ifstream in(std::filesystem::path(RELSCORE_SOURCE_DIR) / "tests/data/snapshots/v5.relscore", std::ios::binary);
+    std::string bytes(std::istreambuf_iterator<char>(in), {});
+    REQUIRE(bytes.size() > 1000);
+    const auto u32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        std::memcpy(&v, bytes.data() + at, 4);
+        return v;
+    };
+    std::size_t at = 8 + 4 + 8;  // magic, version, reciprocity
+    const std::uint32_t channels = u32(at);
+    at += 4;
+    for (std::uint32_t c = 0; c < channels; ++c) at += 4 + u32(at) + 8 + 8 + 1 + 8 + 8 + 8;
+    at += 6 * 8 + 2 + 8;  // the insight settings, newest
+    const std::uint32_t people = u32(at);
+    at += 4;
+    for (std::uint32_t p = 0; p < people; ++p) at += 4 + u32(at);
+    at += 4 + 4 + 4 + 8 + 8 + 4 + 3 * 4;  // the pair count; lo, hi, last, first, touches, counts
+    at += 4 + u32(at) * (2 + 1 + 8 + 8);  // the states
+    at += 3 * 4 + 16 * 4;                 // conversations, mutual_initiated, late, gap histogram
+    std::int64_t ref = 0, again = 0;      // recent, its time, long run, its time again
+    std::memcpy(&ref, bytes.data() + at + 8, 8);
+    std::memcpy(&again, bytes.data() + at + 24, 8);
+    REQUIRE(ref == again);
+    REQUIRE(ref > t_newest - 20 * 365 * 86'400'000'000LL);  // a time: the walk found the paces
+    bytes.resize(bytes.size() - 8);  // the checksum
     CHECK_NOTHROW(scorer::from_bytes(with_checksum(bytes)));
-    const std::int64_t other = t_newest - 1;
+    const std::int64_t other = ref - 1;
     std::memcpy(bytes.data() + at + 24, &other, sizeof other);
     const std::string msg = message_of<parse_error>([&] { (void)scorer::from_bytes(with_checksum(bytes)); });
     CHECK(msg.find("corrupted snapshot") != std::string::npos);

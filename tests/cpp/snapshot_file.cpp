@@ -393,11 +393,12 @@ TEST_CASE("format version 5 snapshots load and answer exactly", "[snapshot][comp
     check_round_trip(f.loaded);
 }
 
-// v6.relscore: format version 6 (a landmark per pair and one double per state), written
-// like v3 from the same log. It is the current format: a scorer fed the log answers bit
-// for bit as the loaded one and saves to exactly these bytes.
+// v6.relscore: format version 6 (a landmark per pair and one double per state; a compact
+// conversation history), written like v3 from the same log. It is the current format: a
+// scorer fed the log answers bit for bit as the loaded one and saves to exactly these bytes.
 TEST_CASE("format version 6 snapshots load and answer exactly", "[snapshot][compat]") {
     const fixture f = check_fixture("v6", fixture_config_v2(), "v3", 0.0);
     test::check_same_answers(f.fresh, f.loaded);
     CHECK(f.fresh.to_bytes() == read_file(fixtures / "v6.relscore"));
+    CHECK(read_file(fixtures / "v6.relscore").size() < read_file(fixtures / "v5.relscore").size() / 2);
 }
