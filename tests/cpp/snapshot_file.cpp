@@ -271,7 +271,7 @@ fixture check_fixture(const std::string& stem, const scorer_config& config, cons
         REQUIRE(x.size() == y.size());
         CHECK((x.a == y.a).all());
         CHECK((x.b == y.b).all());
-        for (Eigen::Index i = 0; i < x.size(); ++i) {
+        for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(x.size()); ++i) {
             CHECK(test::same_sum(x.strength[i], y.strength[i], rel));  // rel = 0: bit-identical
             CHECK(test::same_sum(x.volume_ab[i], y.volume_ab[i], rel));
             CHECK(test::same_sum(x.volume_ba[i], y.volume_ba[i], rel));
