@@ -110,8 +110,14 @@ void scorer::merge(const scorer& other) {
         pair_record& mine = m_pairs[idx];
         const std::size_t theirs = static_cast<std::size_t>(&p - other.m_pairs.data());
         const detail::conversation_rules::span mine_span{mine.first_us, mine.last_us}, theirs_span{p.first_us, p.last_us};
-        if (m_config.insight.conversations)
-            m_rules.merge(m_history[idx], mine_span, other.m_history[theirs], theirs_span, flipped);
+        if (m_config.insight.conversations) {
+            if (mine_span.empty() && !history_is_kept(mine) && !history_is_kept(p)) {
+                mine.history = p.history;  // one interaction (its direction flips with the counts) or none
+            } else {
+                detail::pair_history scratch;
+                m_rules.merge(kept_history(idx), mine_span, other.history_of(static_cast<std::uint32_t>(theirs), scratch), theirs_span, flipped);
+            }
+        }
         mine.touches = merged_touches(mine.touches, mine_span, p.touches, theirs_span);
         if (m_config.insight.retain_events)
             for (retained_event ev : other.m_events[theirs]) {
@@ -193,8 +199,11 @@ scorer::largest_sums scorer::largest_sum(std::uint32_t idx) const noexcept {
         const double h = m_kernels.half_life_us[detail::state_blocks::component_of(key)];
         top.value = std::max(top.value, detail::value_after(sum, p.last_us - p.anchor_us, h));
     });
-    if (m_config.insight.conversations)
-        top.value = std::max({top.value, m_history[idx].pace.recent, m_history[idx].pace.long_run});
+    if (m_config.insight.conversations) {
+        detail::pair_history scratch;
+        const detail::pair_history& h = history_of(idx, scratch);
+        top.value = std::max({top.value, h.pace.recent, h.pace.long_run});
+    }
     return top;
 }
 

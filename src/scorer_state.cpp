@@ -29,7 +29,7 @@ scorer_memory scorer::memory_usage() const noexcept {
     for (const auto& name : m_names)
         if (name.capacity() > std::string().capacity()) out.people += 2 * (name.capacity() + 1);  // name and key
     out.decayed_sums = m_states.allocated_bytes();
-    out.conversations = outer(m_history);
+    out.conversations = outer(m_history);  // kept ones only (detail/pair_store.hpp)
     for (const auto& h : m_history) out.conversations += h.heap_bytes();
     out.events = nested(m_events) + nested(m_windows);
     return out;

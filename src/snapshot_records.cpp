@@ -94,9 +94,8 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
     const auto n_pairs = r.get_count(4 * 7 + 8);
     // Index, rows and histories sized once (the count fits the data).
     s.grow_pairs(first_row + std::max<std::size_t>(n_pairs, static_cast<std::size_t>(n_pairs * pairs_scale * 1.02)));
-    // A flipped pair's history as stored, before merge()'s flip. One per snapshot: every
-    // field is read for each pair but a version 2 opening, which stays unknown here.
-    detail::pair_history flipped_history;
+    // Histories: at most one per pair is kept; what is not used is given back after the loop.
+    if (config.insight.conversations) s.reserve_more_histories(n_pairs);
     std::vector<std::pair<std::uint32_t, std::int64_t>> state_refs;  // (key, time) of a pair's states, up to version 5
     for (std::uint32_t i = 0; i < n_pairs; ++i) {
         detail::pair_store::pair_record p{};
@@ -180,8 +179,9 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
                 value = detail::value_after(value, row.anchor_us - state_refs[k++].second, h);
             });
         }
+        if (version < 2 && config.insight.conversations) s.set_history(idx, {});  // none was written
         if (version >= 2 && config.insight.conversations) {
-            detail::pair_history& h = flipped ? flipped_history : s.m_history[idx];
+            detail::pair_history h;  // as stored (a version 2 opening stays unknown)
             if (version >= compact_history_version) get_compact_history(r, h, p.last_us, !flipped);
             else history_fields(h, version, [&](auto& field) {
                 using field_type = std::remove_reference_t<decltype(field)>;
@@ -201,9 +201,12 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
             });
             if (version >= 3 && !consistent_opening(h))
                 corrupt("a conversation history's opening does not match its counts");
-            if (flipped)  // merge()'s own flip, into the new pair's empty history
-                s.m_rules.merge(s.m_history[idx], {scorer::max_time_us, scorer::min_time_us}, flipped_history,
-                                {p.first_us, p.last_us}, true);
+            if (flipped) {  // merge()'s own flip, into the new pair's empty history
+                detail::pair_history mine;
+                s.m_rules.merge(mine, {scorer::max_time_us, scorer::min_time_us}, h, {p.first_us, p.last_us}, true);
+                h = std::move(mine);
+            }
+            s.set_history(idx, std::move(h));
         }
         s.m_oldest_us = std::min(s.m_oldest_us, p.first_us);
         const auto get_events = [&](std::vector<detail::pair_store::retained_event>& events) {
@@ -227,6 +230,7 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
             if (appending) s.prune_window(idx);  // as merge() does
         }
     }
+    if (s.m_history.size() < s.m_history.capacity() / 2) s.m_history.shrink_to_fit();  // one copy, of less than half
     // The index in one tight loop: its inserts miss the cache, and with nothing else
     // between them the processor overlaps those misses (a third of a load's time
     // while each insert sat between two pairs' parsing).

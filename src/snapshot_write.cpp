@@ -126,6 +126,7 @@ std::size_t snapshot_codec::save_into(const scorer& s, std::span<char> out) {
     w.put(static_cast<std::uint32_t>(s.m_names.size()));
     for (const auto& name : s.m_names) w.put_string(name);
     w.put(static_cast<std::uint32_t>(s.m_pairs.size()));
+    detail::pair_history scratch_history;  // for a pair whose history is not kept (detail/pair_store.hpp)
     for (std::size_t idx = 0; idx < s.m_pairs.size(); ++idx) {
         const auto& p = s.m_pairs[idx];
         w.put(p.lo);
@@ -145,7 +146,7 @@ std::size_t snapshot_codec::save_into(const scorer& s, std::span<char> out) {
             w.put(detail::state_blocks::dir_of(key));
             w.put(sum);
         });
-        if (ic.conversations) put_compact_history(w, s.m_history[idx], p.last_us);
+        if (ic.conversations) put_compact_history(w, s.history_of(static_cast<std::uint32_t>(idx), scratch_history), p.last_us);
         const auto put_events = [&](const std::vector<detail::pair_store::retained_event>& events) {
             w.put(static_cast<std::uint32_t>(events.size()));
             for (const auto& ev : events) {

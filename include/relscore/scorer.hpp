@@ -302,7 +302,8 @@ public:
         c.b = b;
         if (pair == no_pair) return c;
         const pair_record& p = m_pairs[pair];
-        const detail::pair_history& h = m_history[pair];
+        detail::pair_history scratch;
+        const detail::pair_history& h = history_of(pair, scratch);
         c.conversations = h.conversations;
         c.touches = p.touches;
         c.late = h.late;
@@ -395,10 +396,12 @@ private:
     }
 
     [[nodiscard]] relscore::trend trend_at(std::uint32_t pair, std::int64_t t) const {
-        return m_rules.trend_at(m_history[pair], m_pairs[pair].first_us, t);
+        detail::pair_history scratch;
+        return m_rules.trend_at(history_of(pair, scratch), m_pairs[pair].first_us, t);
     }
     [[nodiscard]] relscore::rhythm rhythm_at(std::uint32_t pair, std::int64_t t) const {
-        return m_rules.rhythm_at(m_history[pair], m_pairs[pair].last_us, t, max_time_us);
+        detail::pair_history scratch;
+        return m_rules.rhythm_at(history_of(pair, scratch), m_pairs[pair].last_us, t, max_time_us);
     }
 
     void add_if_due(std::vector<due_item>& out, std::uint32_t pair, bool flipped, std::int64_t t) const {

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -226,17 +227,30 @@ std::vector<interaction> read_log(const fs::path& file) {
 }
 }  // namespace
 
-TEST_CASE("write the snapshot fixture of the current format", "[.write-snapshot-fixture]") {
-    const auto log = test::random_log(2026, {.people = 7, .interactions = 120});
-    std::ofstream csv(fixtures / "current-log.csv", std::ios::binary);
+namespace {
+// Writes <stem>-log.csv from `log` and <stem>.relscore from a scorer fed it.
+void write_fixture(const std::string& stem, const std::vector<interaction>& log) {
+    std::ofstream csv(fixtures / (stem + "-log.csv"), std::ios::binary);
     csv << "time,source,target,channel,weight,mutual\n";
     for (const auto& e : log)
         csv << fmt::format("{},{},{},{},{},{}\n", format_time(e.time), e.source, e.target, e.channel,
                            e.weight ? fmt::format("{}", *e.weight) : "", e.mutual ? "true" : "false");
     csv.close();
     scorer s(fixture_config_v2());
-    for (const auto& e : read_log(fixtures / "current-log.csv")) s.add(e);
-    save_snapshot(s, fixtures / "current.relscore");
+    for (const auto& e : read_log(fixtures / (stem + "-log.csv"))) s.add(e);
+    save_snapshot(s, fixtures / (stem + ".relscore"));
+}
+}  // namespace
+
+TEST_CASE("write the snapshot fixture of the current format", "[.write-snapshot-fixture]") {
+    write_fixture("current", test::random_log(2026, {.people = 7, .interactions = 120}));
+}
+
+// Many people for few interactions: most pairs have one (their history is not kept, see
+// detail/pair_store.hpp), some two or three. sparse-v6.relscore was written by the build
+// before that change (every pair's history kept), as the reference for it.
+TEST_CASE("write the sparse snapshot fixture", "[.write-sparse-fixture]") {
+    write_fixture("sparse-current", test::random_log(2027, {.people = 60, .interactions = 120}));
 }
 
 namespace {
@@ -401,4 +415,65 @@ TEST_CASE("format version 6 snapshots load and answer exactly", "[snapshot][comp
     test::check_same_answers(f.fresh, f.loaded);
     CHECK(f.fresh.to_bytes() == read_file(fixtures / "v6.relscore"));
     CHECK(read_file(fixtures / "v6.relscore").size() < read_file(fixtures / "v5.relscore").size() / 2);
+}
+
+// sparse-v6.relscore: written by the build that kept every pair's conversation history,
+// from a log where most pairs have one interaction. Now a pair's history is kept only from
+// its second interaction, or when a float cannot hold its weight (detail/pair_store.hpp):
+// a scorer fed the log must still answer and save exactly as then, through bulk ingest,
+// merges (pairs flipped between the two sides) and loading.
+TEST_CASE("histories kept from the second interaction answer and save as when all were kept", "[snapshot][compat]") {
+    const auto log = read_log(fixtures / "sparse-v6-log.csv");
+    const std::string expected = read_file(fixtures / "sparse-v6.relscore");
+    const scorer_config config = fixture_config_v2();
+    scorer fed(config);
+    for (const auto& e : log) fed.add(e);
+    CHECK(fed.to_bytes() == expected);
+    const scorer loaded = scorer::from_bytes(expected);
+    CHECK(loaded.to_bytes() == expected);
+    test::check_same_answers(fed, loaded);
+
+    // Which histories must be kept: a pair's with two interactions or more, or with one
+    // whose weight (twice it if mutual: what the pace sums add) a float does not hold.
+    std::map<std::pair<std::string, std::string>, std::vector<double>> paces;
+    for (const auto& e : log) {
+        const double w = e.weight ? *e.weight : config.channels[config.channels.find(e.channel).value()].weight;
+        paces[std::minmax(e.source, e.target)].push_back(e.mutual ? 2 * w : w);
+    }
+    std::size_t must_keep = 0, single = 0;
+    for (const auto& [pair, ws] : paces) {
+        single += ws.size() == 1;
+        must_keep += ws.size() > 1 || static_cast<double>(static_cast<float>(ws[0])) != ws[0];
+    }
+    REQUIRE(single > paces.size() / 2);  // the fixture is what it is meant to be
+    REQUIRE(must_keep > 10);
+    for (scorer* s : {&fed, const_cast<scorer*>(&loaded)}) {
+        scorer trimmed = *s;
+        trimmed.shrink_to_fit();
+        CHECK(trimmed.memory_usage().conversations == must_keep * sizeof(detail::pair_history));
+    }
+
+    // Bulk, and merges of two bulk-fed sides: split by pair (the second side fed in
+    // reverse, so its people are numbered otherwise and some pairs flip), and split in
+    // time (single interactions on each side become pairs of two).
+    scorer bulk(config);
+    bulk.add_batch(log);
+    std::vector<interaction> sorted = log;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const interaction& x, const interaction& y) { return x.time < y.time; });
+    for (const bool by_time : {false, true}) {
+        INFO((by_time ? "split in time" : "split by pair"));
+        std::vector<interaction> first, second;
+        const auto cut = sorted[sorted.size() / 2].time;
+        for (const auto& e : log) {
+            const bool to_first = by_time ? e.time < cut : (std::hash<std::string>{}(std::min(e.source, e.target)) & 1) == 0;
+            (to_first ? first : second).push_back(e);
+        }
+        std::reverse(second.begin(), second.end());
+        scorer merged(config), other(config);
+        merged.add_batch(first);
+        other.add_batch(second);
+        merged.merge(other);
+        // In time, a pair's sums move to the later side's landmark: a rounding or two.
+        test::check_same_answers(bulk, merged, by_time ? 1e-15 : 0.0);
+    }
 }

@@ -6,9 +6,16 @@
 /// - An undirected pair {lo, hi} (lo < hi) is row `idx` of the per-pair arrays, found
 ///   by its key (lo << 32 | hi) through the index of `m_pairs` (detail/pair_table.hpp):
 ///   `m_pairs[idx]` (the record every interaction touches: times, counts, touches, where
-///   its sums are), `m_history[idx]`
-///   (conversation history, detail/history.hpp), and the optional `m_events[idx]`
-///   (retained events) and `m_windows[idx]` (events of window kernels).
+///   its sums and its history are), and the optional `m_events[idx]` (retained events)
+///   and `m_windows[idx]` (events of window kernels).
+/// - A pair's conversation history (detail/history.hpp, 192 bytes) is kept in
+///   `m_history` only from its second interaction on: one interaction's history follows
+///   from the record (its direction from the counts, its time `last_us`) and its weight,
+///   and most pairs of real logs never get a second (26 % in email-Eu-core, 38 % in
+///   CollegeMsg, most of a sparse log's). The record's `history` is the row in
+///   `m_history`, or, with its top bit set, that weight as a float (only a weight a float
+///   holds exactly waits so; another one's history is kept at once). history_of() reads
+///   either; kept_history() is the one that changes.
 /// - A pair's decayed sums, one per (kernel component, direction) it has used, are one
 ///   contiguous block of the pool `m_states` (detail/state_blocks.hpp), each a double at
 ///   the pair's landmark `anchor_us` (forward decay, detail/decay.hpp): adding to a sum
@@ -24,10 +31,13 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -67,6 +77,8 @@ public:
           m_states(2 * m_kernels.half_life_us.size()) {}
 
     static constexpr std::uint32_t no_row = std::numeric_limits<std::uint32_t>::max();  // as pair_table::no_row
+    /// pair_record::history with this bit set: no history kept (see "conversation histories").
+    static constexpr std::uint32_t history_not_kept = std::uint32_t{1} << 31;
 
     // ---- what is stored -----------------------------------------------------------------
 
@@ -78,6 +90,7 @@ public:
         std::uint32_t n_lo_hi, n_hi_lo, n_mutual;
         std::uint32_t touches;            // touch periods (UTC days by default) with contact
         state_blocks::block states;  // this pair's decayed sums
+        std::uint32_t history = history_not_kept;  // see "conversation histories" below
     };
     static_assert(sizeof(pair_record) == 64, "a pair's record is one cache line");
     static_assert(no_row == pair_table<pair_record>::no_row);
@@ -141,8 +154,7 @@ public:
     // A new pair's row, not yet indexed (the caller's: m_pairs.index(row), with room
     // reserved by grow_pairs() so that neither fails).
     void add_row(person_id lo, person_id hi) {
-        m_pairs.add({lo, hi, min_time_us, max_time_us, min_time_us, 0, 0, 0, 0, {}});
-        if (m_conversations) m_history.emplace_back();
+        m_pairs.add({lo, hi, min_time_us, max_time_us, min_time_us, 0, 0, 0, 0, {}, history_not_kept});
         if (m_retain_events) m_events.emplace_back();
         if (m_kernels.has_windows) m_windows.emplace_back();
     }
@@ -186,13 +198,13 @@ public:
         return m_states.add(b, key, 0.0);
     }
 
-    // Weight w at t into the (component, dir) sum of `pair`: w · 2^((t − anchor)/h), after
-    // moving the anchor to t if that factor would pass 2^max_growth_half_lives.
-    void add_to_sum(std::uint32_t pair, std::uint16_t component, std::uint8_t dir, double w, std::int64_t t) {
+    // What weight w at t adds to a `component` sum of `pair`: w · 2^((t − anchor)/h), after
+    // moving the anchor to t if that factor would pass 2^max_growth_half_lives. Both
+    // directions of a mutual interaction add the same term: one exp2 for the two.
+    double term_of(std::uint32_t pair, std::uint16_t component, double w, std::int64_t t) {
         const double h = m_kernels.half_life_us[component], per_h = m_kernels.per_half_life_us[component];
         if (static_cast<double>(t - m_pairs[pair].anchor_us) * per_h > max_growth_half_lives) move_anchor(pair, t);
-        const double term = flush_denormal(flush_denormal(w) * growth_factor(t - m_pairs[pair].anchor_us, h, per_h));
-        state_for(pair, component, dir) += term;
+        return flush_denormal(flush_denormal(w) * growth_factor(t - m_pairs[pair].anchor_us, h, per_h));
     }
 
     // Moves `pair`'s anchor to t (not earlier than it is), decaying its sums to t.
@@ -270,10 +282,11 @@ public:
                 }
                 for (const grouped_event& e : run_of(g)) apply_to_pair(row, e);
             }
-            std::size_t fresh_sums = 0;
+            std::size_t fresh_sums = 0, fresh_histories = 0;
             for (fresh_pair& f : fresh) {
                 f.sums = sums_created_by(run_of(f.group));
                 fresh_sums += f.sums;
+                fresh_histories += run_of(f.group).size() > 1;  // kept from a second interaction
             }
             // New pairs in order of first appearance, with room made once (rows and their
             // index, and sums in blocks of the exact size, so the pool has no holes and no
@@ -284,6 +297,7 @@ public:
                 [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
             grow_pairs(m_pairs.size() + fresh.size());
             m_states.reserve_more(fresh_sums);
+            if (m_conversations) reserve_more_histories(fresh_histories);
             const auto first_fresh = static_cast<std::uint32_t>(m_pairs.size());
             // The new rows enter the index and their people's tie lists once they are all
             // made, even if making one runs out of memory: the index inserts in one tight
@@ -394,14 +408,12 @@ public:
         const auto reserve = [pairs](auto& v) {
             if (pairs > v.capacity()) v.reserve(pairs);
         };
-        if (m_conversations) reserve(m_history);
         if (m_retain_events) reserve(m_events);
         if (m_kernels.has_windows) reserve(m_windows);
         m_pairs.reserve(pairs);
     }
     [[nodiscard]] bool has_room(std::size_t pairs) const noexcept {
-        return m_pairs.has_room(pairs) && (!m_conversations || pairs <= m_history.capacity()) &&
-               (!m_retain_events || pairs <= m_events.capacity()) && (!m_kernels.has_windows || pairs <= m_windows.capacity());
+        return m_pairs.has_room(pairs) && (!m_retain_events || pairs <= m_events.capacity()) && (!m_kernels.has_windows || pairs <= m_windows.capacity());
     }
 
     // One validated interaction of pair `idx`.
@@ -411,18 +423,32 @@ public:
         const bool mutual = e.dir == 2;
         pair_record& p = m_pairs[idx];
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
-        if (first) p.anchor_us = t;  // (a merge or snapshot sets it otherwise)
         const std::int64_t previous = p.last_us;
+        if (m_conversations) {  // first: kept_history() reads the record as it was
+            const std::optional<std::uint32_t> waiting = first ? weight_waiting(e.dir == 2 ? 2 * w : w) : std::nullopt;
+            if (waiting)
+                p.history = *waiting;
+            else
+                m_rules.record(kept_history(idx), e.dir, w, t, first, previous);
+        }
+        if (first) p.anchor_us = t;  // (a merge or snapshot sets it otherwise)
         const bool late = !first && t < previous;
         if (!late && (first || m_rules.new_touch_period(previous, t))) ++p.touches;
         p.first_us = std::min(p.first_us, t);
         p.last_us = std::max(p.last_us, t);
-        if (m_conversations) m_rules.record(m_history[idx], e.dir, w, t, first, previous);
         if (m_retain_events) m_events[idx].push_back({t, w, e.channel, e.dir});
         ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
-        for_each_sum(e, [&](std::uint16_t component, std::uint8_t dir) {
-            add_to_sum(idx, component, dir, w * m_kernels.component_weight[component], t);
-        });
+        const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
+        for (std::uint32_t k = first_component; k < end_component; ++k) {  // as for_each_sum()
+            const auto component = static_cast<std::uint16_t>(k);
+            const double term = term_of(idx, component, w * m_kernels.component_weight[component], t);
+            if (e.dir == 2) {
+                state_for(idx, component, 0) += term;
+                state_for(idx, component, 1) += term;
+            } else {
+                state_for(idx, component, e.dir) += term;
+            }
+        }
         if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
         m_newest_us = std::max(m_newest_us, t);
         m_oldest_us = std::min(m_oldest_us, t);
@@ -457,6 +483,72 @@ public:
         return lo_first ? e.dir : 1 - e.dir;
     }
 
+    // ---- conversation histories ---------------------------------------------------------
+
+    // The pair_record::history of a pair whose one interaction added `pace` (its weight,
+    // twice that if mutual) to the pace sums, if a float holds it exactly; else nothing
+    // (the history must be kept).
+    [[nodiscard]] static std::optional<std::uint32_t> weight_waiting(double pace) noexcept {
+        const auto f = static_cast<float>(pace);
+        if (static_cast<double>(f) != pace || std::signbit(f)) return std::nullopt;
+        return history_not_kept | std::bit_cast<std::uint32_t>(f);  // a positive float's top bit is 0
+    }
+    [[nodiscard]] static bool history_is_kept(const pair_record& p) noexcept { return (p.history & history_not_kept) == 0; }
+
+    // The history of a pair whose history is not kept (none, or one interaction's) into h.
+    void history_not_kept_into(const pair_record& p, pair_history& h) const {
+        h = pair_history{};
+        const std::uint64_t interactions = std::uint64_t{p.n_lo_hi} + p.n_hi_lo + p.n_mutual;
+        if (interactions == 0) return;
+        const auto dir = static_cast<std::uint8_t>(p.n_mutual == 1 ? 2 : p.n_hi_lo == 1 ? 1 : 0);
+        const double pace = std::bit_cast<float>(p.history & ~history_not_kept);
+        m_rules.record(h, dir, dir == 2 ? pace / 2 : pace, p.last_us, true, min_time_us);
+    }
+
+    // Pair `idx`'s history: the kept one, or one made in `scratch`.
+    [[nodiscard]] const pair_history& history_of(std::uint32_t idx, pair_history& scratch) const {
+        const pair_record& p = m_pairs[idx];
+        if (history_is_kept(p)) return m_history[p.history];
+        history_not_kept_into(p, scratch);
+        return scratch;
+    }
+
+    // Room for n more kept histories: exactly that into none, else growing geometrically.
+    void reserve_more_histories(std::size_t n) {
+        const std::size_t want = m_history.size() + n;
+        if (want > m_history.capacity()) m_history.reserve(std::max(want, m_history.capacity() + m_history.capacity() / 2));
+    }
+
+    // Pair `idx`'s history, to be changed: kept from now on. Call it before the record
+    // changes (it reads the history a record without a kept one stands for). A reference
+    // into m_history: the next call may move it.
+    pair_history& kept_history(std::uint32_t idx) {
+        pair_record& p = m_pairs[idx];
+        if (history_is_kept(p)) return m_history[p.history];
+        if (m_history.size() >= history_not_kept)
+            throw_error<invalid_argument_error>("relscore::scorer: more than 2 billion conversation histories");
+        pair_history h;
+        history_not_kept_into(p, h);
+        m_history.push_back(std::move(h));
+        p.history = static_cast<std::uint32_t>(m_history.size() - 1);
+        return m_history.back();
+    }
+
+    // Sets pair `idx`'s history to h (a loader's): not kept if it is the one its record
+    // stands for with its one interaction's weight (its pace sum).
+    void set_history(std::uint32_t idx, pair_history&& h) {
+        pair_record& p = m_pairs[idx];
+        if (!history_is_kept(p)) {
+            if (const std::optional<std::uint32_t> waiting = weight_waiting(h.pace.recent)) {
+                p.history = *waiting;
+                pair_history stands_for;
+                history_not_kept_into(p, stands_for);
+                if (stands_for == h) return;
+            }
+        }
+        kept_history(idx) = std::move(h);
+    }
+
     // ---- reading --------------------------------------------------------------------
 
     // The pair's volumes at t by stored direction (0: lo→hi).
@@ -483,7 +575,7 @@ public:
 
     pair_table<pair_record> m_pairs;                   // per pair, with the index pair_key -> row
     state_blocks m_states;                             // every pair's decayed sums
-    std::vector<pair_history> m_history;               // per pair, if m_conversations
+    std::vector<pair_history> m_history;               // kept histories, if m_conversations (see above)
     std::vector<std::vector<retained_event>> m_events;   // per pair, if m_retain_events
     std::vector<std::vector<retained_event>> m_windows;  // per pair, if a channel has a window kernel
     std::int64_t m_newest_us = min_time_us;

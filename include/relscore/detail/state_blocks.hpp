@@ -12,12 +12,14 @@
 ///
 /// How a sum is found in its block depends on how many keys (component, direction) the
 /// channels allow:
-/// - at most 64 (the default channels have 10): the pool is *indexed*. A block holds a
-///   64-bit set of the keys it has, so key k's sum is at the popcount of the keys below k:
+/// - at most 32 (the default channels have 10): the pool is *indexed*. A block holds a
+///   32-bit set of the keys it has, so key k's sum is at the popcount of the keys below k:
 ///   no key array, no scan, no branch to mispredict, and reading a sum touches its own
 ///   cache line only. 8 bytes per sum.
 /// - more (power-law kernels): a key array beside the sums, scanned. 12 bytes per sum. A
-///   pool widens once if channels registered later pass 64 keys.
+///   pool widens once if channels registered later pass 32 keys.
+/// The key set is 32 bits, not 64, so that a block is 12 bytes and the pair's record has
+/// room for its history reference (detail/pair_store.hpp) within one cache line.
 /// Either way a block keeps its sums in key order, whatever order they were made in, and
 /// volumes add up in that order: results are bit-identical across row orders, save, load,
 /// merge and widening.
@@ -41,7 +43,7 @@ class state_blocks {
 public:
     /// A pair's block: sums [first, first + count) of the pool, room for `capacity`.
     struct block {
-        std::uint64_t present = 0;  // an indexed pool's keys in this block: bit k for key k
+        std::uint32_t present = 0;  // an indexed pool's keys in this block: bit k for key k
         std::uint32_t first = 0;
         std::uint16_t count = 0;
         std::uint16_t capacity = 0;
@@ -49,7 +51,7 @@ public:
     /// Kernel components a scorer may have: two directions each must fit a block.
     static constexpr std::size_t max_components = std::numeric_limits<std::uint16_t>::max() / 2;
     /// Keys an indexed pool can hold (one bit each in block::present).
-    static constexpr std::size_t max_indexed_keys = 64;
+    static constexpr std::size_t max_indexed_keys = 32;
 
     /// A pool for keys 0 .. keys-1: indexed when they fit block::present.
     explicit state_blocks(std::size_t keys) : m_indexed(keys <= max_indexed_keys) {}
@@ -77,7 +79,7 @@ public:
     [[nodiscard]] double* find(const block& b, std::uint32_t k) noexcept {
         if (m_indexed) {
             assert(k < max_indexed_keys);
-            const std::uint64_t bit = std::uint64_t{1} << k;
+            const std::uint32_t bit = std::uint32_t{1} << k;
             if ((b.present & bit) == 0) return nullptr;
             return &m_sums[b.first + static_cast<std::uint32_t>(std::popcount(b.present & (bit - 1)))];
         }
@@ -95,7 +97,7 @@ public:
         std::uint32_t at = end;  // after every key it has (as a snapshot's keys come), else in between
         if (m_indexed) {
             assert(k < max_indexed_keys);
-            const std::uint64_t bit = std::uint64_t{1} << k;
+            const std::uint32_t bit = std::uint32_t{1} << k;
             if ((b.present & ~(bit - 1)) != 0) at = b.first + static_cast<std::uint32_t>(std::popcount(b.present & (bit - 1)));
             b.present |= bit;
         } else {
@@ -136,7 +138,7 @@ public:
         std::vector<std::uint32_t> key_array(m_sums.size());
         each_block([&](block& b) {
             std::uint32_t at = b.first;
-            for (std::uint64_t bits = b.present; bits != 0; bits &= bits - 1)
+            for (std::uint32_t bits = b.present; bits != 0; bits &= bits - 1)
                 key_array[at++] = static_cast<std::uint32_t>(std::countr_zero(bits));
             b.present = 0;
         });
@@ -180,7 +182,7 @@ private:
     static void each_in(const state_blocks& pool, Sum* sums, const block& b, F& f) {
         if (pool.m_indexed) {
             std::uint32_t i = 0;
-            for (std::uint64_t keys = b.present; keys != 0; keys &= keys - 1)
+            for (std::uint32_t keys = b.present; keys != 0; keys &= keys - 1)
                 f(static_cast<std::uint32_t>(std::countr_zero(keys)), sums[i++]);
         } else {
             const std::uint32_t* keys = pool.m_keys.data() + b.first;
