@@ -1,0 +1,146 @@
+#pragma once
+/// \file detail/pair_store_bulk.hpp
+/// Design notes: how pair_store applies a batch (bulk ingest), kept apart from the class
+/// (detail/pair_store.hpp, which includes this file at its end) so that each file reads
+/// on its own: the grouping itself is detail/batch_grouping.hpp; here its groups meet the
+/// pairs. Known pairs are applied while their partition is in cache; new pairs are made in
+/// order of first appearance, with room reserved for all of them at once, so the rows,
+/// the index and the tie lists come out as one-by-one ingest would make them.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <boost/sort/spreadsort/integer_sort.hpp>
+
+#include <relscore/detail/pair_store.hpp>
+#include <relscore/version.hpp>
+
+RELSCORE_BEGIN_NAMESPACE
+namespace detail {
+
+template <class Make>
+void pair_store::apply_grouped(std::size_t n, Make&& make) {
+    constexpr std::size_t worth_grouping = 64;  // below this, grouping costs more than it saves
+    if (n < worth_grouping) {
+        std::array<grouped_event, worth_grouping> events;
+        for (std::size_t i = 0; i < n; ++i) {
+            events[i] = make(i);
+            events[i].index = find_or_add_pair(events[i].pair_key);  // rows by first appearance
+        }
+        std::sort(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(n), [&](const grouped_event& x, const grouped_event& y) {
+            return x.index != y.index ? x.index < y.index : time_order(x, y);
+        });
+        for (std::size_t i = 0; i < n; ++i) apply_to_pair(events[i].index, events[i]);
+        return;
+    }
+    // A batch larger than one slice is cut into slices in time order, so that a pair's
+    // interactions in a later slice are never older than those in an earlier one.
+    const std::vector<std::size_t> order = n > batch_grouping::max_slice ? time_sorted(n, make) : std::vector<std::size_t>{};
+    const auto at = [&](std::size_t i) { return order.empty() ? make(i) : make(order[i]); };
+    batch_grouping grouping;
+    struct fresh_pair {
+        std::uint32_t first;  // index of its first interaction in the slice
+        std::uint32_t group;
+        std::uint32_t sums;   // decayed sums its run creates
+    };
+    std::vector<fresh_pair> fresh;
+    for (std::size_t base = 0; base < n;) {
+        const std::size_t m = slice_length(base, n, at);
+        grouping.group_by_pair(m, [&](std::size_t i) { return at(base + i); });
+        grouping.order_each_group([&](const grouped_event& x, const grouped_event& y) { return time_order(x, y); });
+        const auto events = grouping.events();
+        const auto groups = grouping.groups();
+        const auto run_of = [&](std::uint32_t g) { return events.subspan(groups[g].begin, groups[g].end - groups[g].begin); };
+        const auto key_of = [&](const fresh_pair& f) { return events[groups[f.group].begin].pair_key; };
+        fresh.clear();
+        // Known pairs are applied at once, while their partition is in cache.
+        for (std::uint32_t g = 0; g < groups.size(); ++g) {
+            const std::uint32_t row = m_pairs.find(events[groups[g].begin].pair_key);
+            if (row == no_row) {
+                fresh.push_back({groups[g].first, g, 0});
+                continue;
+            }
+            for (const grouped_event& e : run_of(g)) apply_to_pair(row, e);
+        }
+        std::size_t fresh_sums = 0, fresh_histories = 0;
+        for (fresh_pair& f : fresh) {
+            f.sums = sums_created_by(run_of(f.group));
+            fresh_sums += f.sums;
+            fresh_histories += run_of(f.group).size() > 1;  // kept from a second interaction
+        }
+        // New pairs in order of first appearance, with room made once (rows and their
+        // index, and sums in blocks of the exact size, so the pool has no holes and no
+        // slack); their records are then written in order while each one's events are
+        // read as one run.
+        boost::sort::spreadsort::integer_sort(  // a radix sort on `first`: ~5x std::sort here
+            fresh.begin(), fresh.end(), [](const fresh_pair& f, unsigned shift) { return f.first >> shift; },
+            [](const fresh_pair& x, const fresh_pair& y) { return x.first < y.first; });
+        grow_pairs(m_pairs.size() + fresh.size());
+        m_states.reserve_more(fresh_sums);
+        if (m_conversations) reserve_more_histories(fresh_histories);
+        const auto first_fresh = static_cast<std::uint32_t>(m_pairs.size());
+        // The new rows enter the index and their people's tie lists once they are all
+        // made, even if making one runs out of memory: the index inserts in one tight
+        // loop, where the processor overlaps their cache misses (room is reserved
+        // above, so they cannot fail; linking the tie lists allocates, and may).
+        const auto index_and_link = [&] {
+            for (auto row = first_fresh; row < m_pairs.size(); ++row) m_pairs.index(row);
+            link_ties(first_fresh);
+        };
+        try {
+            for (std::size_t i = 0; i < fresh.size(); ++i) {
+                // New pairs come in order of first appearance, their groups in partition
+                // order: each one's group and events are two cache misses, fetched ahead.
+                constexpr std::size_t ahead = 8;
+                if (i + ahead < fresh.size()) prefetch(&groups[fresh[i + ahead].group]);
+                if (i + ahead / 2 < fresh.size()) prefetch(&events[groups[fresh[i + ahead / 2].group].begin]);
+                const fresh_pair& f = fresh[i];
+                const std::uint64_t key = key_of(f);
+                const auto pair = static_cast<std::uint32_t>(m_pairs.size());
+                add_row(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
+                if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
+                for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
+            }
+        } catch (...) {
+            index_and_link();
+            throw;
+        }
+        index_and_link();
+        base += m;
+    }
+}
+
+// The positions of a batch of n interactions in time order (stable), or nothing if the
+// batch already is in time order. 16 bytes per interaction while it runs.
+template <class Make>
+std::vector<std::size_t> pair_store::time_sorted(std::size_t n, Make& make) {
+    std::vector<std::int64_t> time(n);
+    bool sorted = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        time[i] = make(i).time_us;
+        sorted = sorted && (i == 0 || time[i - 1] <= time[i]);
+    }
+    if (sorted) return {};
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return time[x] < time[y]; });
+    return order;
+}
+
+// How many interactions from `base` go in the next slice: at most max_slice, and never
+// a cut between two interactions of the same time (time_order() must see all of those).
+template <class At>
+std::size_t pair_store::slice_length(std::size_t base, std::size_t n, At& at) {
+    std::size_t m = std::min(batch_grouping::max_slice, n - base);
+    if (base + m == n) return m;
+    const std::int64_t cut = at(base + m).time_us;
+    std::size_t shorter = m;
+    while (shorter > 0 && at(base + shorter - 1).time_us == cut) --shorter;
+    return shorter > 0 ? shorter : m;  // a slice of one time only: no better cut exists
+}
+
+}  // namespace detail
+RELSCORE_END_NAMESPACE
