@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -146,6 +147,7 @@ explanation scorer::explain(person_id a, person_id b, std::size_t receipts,
 std::vector<relationship> scorer::top(person_id p, std::size_t k, std::optional<timestamp> at) const {
     check_person(p);
     const std::int64_t t = query_time(at, "relscore::scorer::top()");
+    if (k == 0) return {};
     const auto& ties = m_ties[p];
     // Rank by strength alone, then build the k relationships that are returned.
     struct ranked_tie {
@@ -153,12 +155,46 @@ std::vector<relationship> scorer::top(person_id p, std::size_t k, std::optional<
         person_id other;
         std::uint32_t pair;
     };
-    std::vector<ranked_tie> ranked(ties.size());
-    for (std::size_t i = 0; i < ties.size(); ++i) {
-        const pair_record& pr = m_pairs[ties[i]];
+    std::vector<ranked_tie> ranked;
+    const auto rank = [&](std::uint32_t pair) {
+        const pair_record& pr = m_pairs[pair];
         double v[2];
-        volumes(ties[i], t, v);
-        ranked[i] = {relscore::strength(v[0], v[1], m_config.reciprocity), pr.hi == p ? pr.lo : pr.hi, ties[i]};
+        volumes(pair, t, v);
+        ranked.push_back({relscore::strength(v[0], v[1], m_config.reciprocity), pr.hi == p ? pr.lo : pr.hi, pair});
+    };
+    if (k >= ties.size()) {
+        ranked.reserve(ties.size());
+        for (const std::uint32_t pair : ties) rank(pair);
+    } else {
+        // Most ties cannot be among the k: a bound on each tie's strength needs no exp2
+        // (volume_bounds()), and exact strengths are computed in order of bound until
+        // the k-th strongest so far is stronger than every bound left (strictly: a tie of
+        // equal strength could still rank first by name).
+        struct bounded_tie {
+            double bound;
+            std::uint32_t pair;
+        };
+        std::vector<bounded_tie> bounds(ties.size());
+        for (std::size_t i = 0; i < ties.size(); ++i) {
+            double v[2];
+            volume_bounds(ties[i], t, v);
+            bounds[i] = {relscore::strength(v[0], v[1], m_config.reciprocity), ties[i]};
+        }
+        const auto lower_bound_first = [](const bounded_tie& x, const bounded_tie& y) { return x.bound < y.bound; };
+        std::make_heap(bounds.begin(), bounds.end(), lower_bound_first);  // the largest bound first
+        std::vector<double> strongest;  // the k largest exact strengths so far, a min-heap
+        strongest.reserve(k + 1);
+        for (auto end = bounds.end(); end != bounds.begin(); --end) {
+            if (strongest.size() == k && bounds.front().bound < strongest.front()) break;
+            std::pop_heap(bounds.begin(), end, lower_bound_first);
+            rank((end - 1)->pair);
+            strongest.push_back(ranked.back().strength);
+            std::push_heap(strongest.begin(), strongest.end(), std::greater<>{});
+            if (strongest.size() > k) {
+                std::pop_heap(strongest.begin(), strongest.end(), std::greater<>{});
+                strongest.pop_back();
+            }
+        }
     }
     const auto stronger = [&](const ranked_tie& x, const ranked_tie& y) {
         if (x.strength != y.strength) return x.strength > y.strength;

@@ -195,7 +195,7 @@ TEST_CASE("dense ids are the fast path and name people by their number", "[score
 }
 
 TEST_CASE("a hub's top-k is the head of its full ranking, bit for bit, equal strengths included", "[scorer][top]") {
-    // top() skips ties whose undecayed bound is below the k-th strength; the answer must be
+    // top() skips ties whose bound (volume_bounds()) is below the k-th strength; the answer must be
     // exactly the full ranking's, with equal strengths ordered by name.
     scorer s({mixed_channels(), 0.3});
     const auto channels = s.channels();
@@ -224,6 +224,30 @@ TEST_CASE("a hub's top-k is the head of its full ranking, bit for bit, equal str
             for (std::size_t i = 0; i < k; ++i) {
                 CHECK(head[i].b == full[i].b);
                 CHECK(head[i].strength == full[i].strength);
+            }
+        }
+    }
+}
+
+TEST_CASE("top-k is the head of the full ranking for every person and k, on random logs", "[scorer][top]") {
+    // top(k) ranks by a bound first (whole half-lives only) when k is below the degree;
+    // top(degree) ranks every tie exactly: the two must agree bit for bit.
+    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+        scorer s({mixed_channels(), 0.25 * static_cast<double>(seed % 5)});
+        const auto log = test::random_log(seed, {.people = 10, .interactions = 400, .span_us = static_cast<std::int64_t>(seed % 3 + 1) * 40 * 24 * 60 * minute_us},
+                                          s.channels());
+        for (const auto& e : log) s.add(e);
+        for (const timestamp at : {*s.newest(), *s.newest() + std::chrono::days{60}, *s.newest() + std::chrono::days{900}}) {
+            for (person_id p = 0; p < s.people(); ++p) {
+                const auto full = s.top(p, s.relationships(), at);
+                for (std::size_t k = 1; k < full.size(); ++k) {
+                    const auto head = s.top(p, k, at);
+                    REQUIRE(head.size() == k);
+                    for (std::size_t i = 0; i < k; ++i) {
+                        CHECK(head[i].b == full[i].b);
+                        CHECK(head[i].strength == full[i].strength);
+                    }
+                }
             }
         }
     }
