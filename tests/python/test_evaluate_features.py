@@ -321,3 +321,18 @@ def test_batch_features_at_the_newest_known_edge():
             want[:, query_time] = query[part][:, query_time]
             assert np.array_equal(got[part], want), b
     assert not np.array_equal(positive, at_query[0])  # the batch's later queries see other values
+
+
+def test_unpooled_booster_is_the_fit_with_unit_weights():
+    """fit_link_booster() passes no sample_weight when every row weighs 1 (a faster binning):
+    the trees are those of the fit with unit weights."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    data = synthetic_split()
+    plan = ev.make_plan(data, "transductive", "random", "val")
+    x = np.vstack(ev.link_features(plan))
+    y = np.r_[np.ones(len(x) // 2), np.zeros(len(x) // 2)]
+    columns = ev.link_booster_columns("random")
+    params = {**ev.LINK_BOOSTER_PARAMS, "monotonic_cst": [ev.LINK_BOOSTER_PARAMS["monotonic_cst"][j] for j in columns]}
+    weighted = HistGradientBoostingClassifier(**params).fit(x[:, columns], y, sample_weight=np.ones(len(y)))
+    assert np.array_equal(ev.fit_link_booster(plan).decision_function(x), weighted.decision_function(x[:, columns]))

@@ -223,9 +223,13 @@ def fit_link_booster(plan: Plan, pooled: Sequence[Plan] = (), **params: Any) -> 
     settings = {**LINK_BOOSTER_PARAMS, **params}
     if len(settings["monotonic_cst"]) == len(LINK_FEATURES):
         settings["monotonic_cst"] = [settings["monotonic_cst"][j] for j in columns]
+    # Unpooled, every row weighs 1: no sample_weight then, which gives the same trees (the binning's
+    # percentiles agree for unit weights) but bins the features about four times faster
+    # (scikit-learn takes weighted percentiles one by one in Python; UCI: 4.5 s -> 1.2 s a fit).
     with threadpool_limits(1):  # the evaluation's budget is one core
-        return LinkBooster(HistGradientBoostingClassifier(**settings).fit(x[:, columns], y, sample_weight=weight), columns,
-                           link_at_newest(plan))
+        trees = HistGradientBoostingClassifier(**settings).fit(x[:, columns], y,
+                                                               sample_weight=weight if pooled else None)
+        return LinkBooster(trees, columns, link_at_newest(plan))
 
 
 def run_link_booster(plan: Plan, booster: Any, fast_metrics: bool = False) -> LinkPredictionResult:
