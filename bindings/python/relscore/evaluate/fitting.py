@@ -142,7 +142,7 @@ LINK_BOOSTER_INCREASING: Tuple[str, ...] = (
     "walk2_1d", "walk2_7d", "hop2_since")
 
 # The non-linear combiner of the link features (issue 16): small trees, a fixed budget and
-# no early stopping, so that a fit is deterministic and takes a few seconds on UCI.
+# no early stopping, so that a fit is deterministic and takes about a second on UCI.
 # Chosen on validation only: each candidate was fitted on the first 70 % of the validation
 # batches of the 12 UCI cells (2 settings x 3 samplings x 2 knowledge rows) and scored on the
 # last 30 %; min_samples_leaf=100 and the longer LINK_BOOSTER_INCREASING list had the best
