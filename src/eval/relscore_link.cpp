@@ -40,7 +40,10 @@ constexpr std::array<std::string_view, link_feature_count> feature_names{
     "rank_in_src", "rank_in_dst",
     // Issue 16, part 3: two-step walks weighted by how recent their edges are, and how
     // dormant the destination is against the source's habit.
-    "walk2_1d", "walk2_7d", "hop2_since", "src_target_dormancy", "dst_dormancy_vs_src"};
+    "walk2_1d", "walk2_7d", "hop2_since", "src_target_dormancy", "dst_dormancy_vs_src",
+    // Issue 16, part 4: cohorts, when each end was first seen against the other's and against
+    // the source's recent destinations.
+    "cohort_gap", "cohort_vs_src", "cohort_near_recent", "cohort_last_gap", "cohort_step"};
 
 // The half-lives of the features, in seconds (1 h, 1 day, 7 days, 30 days); index 2 (7 days)
 // is the scale of the reciprocity and two-hop features.
@@ -178,6 +181,11 @@ protected:
             sender.target_dormancy += d;
             ++sender.targets;
         }
+        {  // when the destination was first seen (this edge's time if it is new; part 4)
+            const auto it = m_nodes.find(v);
+            const double first = it == m_nodes.end() || it->second.activity.count == 0 ? t : it->second.activity.first;
+            m_nodes[u].target_first += first;
+        }
         auto& pair = m_pairs[pair_key{u, v}];
         const bool first_time = pair.count == 0;
         add_at_every_scale(pair.sums, us);
@@ -266,6 +274,9 @@ private:
         // then (dormancy()), and their number.
         double target_dormancy = 0;
         std::int64_t targets = 0;
+        // Issue 16, part 4: Σ over the same edges of the time the destination was first seen
+        // (the edge's own time for a destination without edges before it).
+        double target_first = 0;
     };
 
     // log(1 + minutes since x's newest edge, either way); 20 for a node without edges.
@@ -374,6 +385,26 @@ private:
         const double habit = src && src->targets > 0 ? src->target_dormancy / static_cast<double>(src->targets) : -1.0;
         f[j++] = habit;
         f[j++] = src && src->targets > 0 ? dormancy(dst, t) - habit : 0.0;
+        // Issue 16, part 4: cohorts (first(x) = the time of x's first edge, either way).
+        const bool v_seen = dst && dst->activity.count > 0;
+        f[j++] = src && src->activity.count > 0 && v_seen
+                     ? std::log1p(std::abs(src->activity.first - dst->activity.first) / 3600.0)
+                     : -1.0;
+        f[j++] = src && src->targets > 0 ? ((v_seen ? dst->activity.first : t) -
+                                            src->target_first / static_cast<double>(src->targets)) / day_seconds
+                                         : 0.0;
+        double nearest = -1, last_gap = -1, step = 0;  // over u's recent destinations but v
+        if (src && v_seen)
+            for (const node_id y : src->recent_destinations.view()) {
+                if (y == v) continue;
+                const double first_y = m_nodes.find(y)->second.activity.first;
+                const double gap = std::abs(first_y - dst->activity.first);
+                if (last_gap < 0) last_gap = gap, step = (dst->activity.first - first_y) / day_seconds;
+                nearest = nearest < 0 ? gap : std::min(nearest, gap);
+            }
+        f[j++] = nearest >= 0 ? std::log1p(nearest / 3600.0) : -1.0;
+        f[j++] = last_gap >= 0 ? std::log1p(last_gap / 3600.0) : -1.0;
+        f[j++] = step;
     }
 
     [[nodiscard]] std::size_t degree(node_id w) const {

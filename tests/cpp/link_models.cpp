@@ -375,6 +375,8 @@ std::vector<double> link_features_by_definition(const std::vector<edge>& h, node
     f.push_back(recent_rank(h, v, u));
     const auto walks = walk_features_by_definition(h, u, v, at);  // issue 16, part 3
     f.insert(f.end(), walks.begin(), walks.end());
+    const auto cohorts = cohort_features_by_definition(h, u, v, at);  // issue 16, part 4
+    f.insert(f.end(), cohorts.begin(), cohorts.end());
     return f;
 }
 

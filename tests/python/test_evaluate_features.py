@@ -17,7 +17,8 @@ NEW_FEATURES = ("overdue_pair", "pair_mean_gap", "dst_overdue", "dst_balance_1d"
                 "dst_weekday_share", "query_lag", "dst_new_in_1d", "dst_new_out_7d", "dst_since_new_in", "dst_degree",
                 "src_degree", "two_hop_1d", "adamic_adar", "paths_3", "co_senders", "rank_in_src",
                 "rank_in_dst", "walk2_1d", "walk2_7d", "hop2_since", "src_target_dormancy",
-                "dst_dormancy_vs_src")
+                "dst_dormancy_vs_src", "cohort_gap", "cohort_vs_src", "cohort_near_recent", "cohort_last_gap",
+                "cohort_step")
 
 
 def reference(history, u, v, at):
@@ -87,11 +88,29 @@ def reference(history, u, v, at):
     walks["src_target_dormancy"] = habit
     walks["dst_dormancy_vs_src"] = dormancy(v, len(history), at) - habit if sent else 0.0
 
+    def first(x, before=None):  # the time of x's first edge either way, among history[:before]
+        times = [t for a, b, t in history[:before] if x in (a, b)]
+        return times[0] if times else None
+
+    cohorts = {"cohort_gap": -1.0, "cohort_near_recent": -1.0, "cohort_last_gap": -1.0, "cohort_step": 0.0}
+    if first(u) is not None and first(v) is not None:
+        cohorts["cohort_gap"] = math.log1p(abs(first(u) - first(v)) / 3600)
+    firsts = [first(b, k) if first(b, k) is not None else t for k, (a, b, t) in enumerate(history) if a == u]
+    cohorts["cohort_vs_src"] = ((first(v) if first(v) is not None else at) - sum(firsts) / len(firsts)) / DAY \
+        if firsts else 0.0
+    others = [y for y in recent_list(history, u, destination) if y != v]
+    if first(v) is not None and others:
+        gaps = [abs(first(y) - first(v)) for y in others]
+        cohorts["cohort_near_recent"] = math.log1p(min(gaps) / 3600)
+        cohorts["cohort_last_gap"] = math.log1p(gaps[0] / 3600)
+        cohorts["cohort_step"] = (first(v) - first(others[0])) / DAY
+
     two_hop = 0.0
     if u != v and not met(u, v):
         two_hop = sum(min(tie(u, w), tie(w, v)) for w in neighbours(u) & neighbours(v))
     return {
         **walks,
+        **cohorts,
         "dst_new_in_1d": math.log1p(decayed([t for _, b, t in first_edges if b == v], DAY)),
         "dst_new_out_7d": math.log1p(decayed([t for a, _, t in first_edges if a == v], 7 * DAY)),
         "dst_since_new_in": since([t for _, b, t in first_edges if b == v]),
@@ -302,3 +321,18 @@ def test_batch_features_at_the_newest_known_edge():
             want[:, query_time] = query[part][:, query_time]
             assert np.array_equal(got[part], want), b
     assert not np.array_equal(positive, at_query[0])  # the batch's later queries see other values
+
+
+def test_unpooled_booster_is_the_fit_with_unit_weights():
+    """fit_link_booster() passes no sample_weight when every row weighs 1 (a faster binning):
+    the trees are those of the fit with unit weights."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    data = synthetic_split()
+    plan = ev.make_plan(data, "transductive", "random", "val")
+    x = np.vstack(ev.link_features(plan))
+    y = np.r_[np.ones(len(x) // 2), np.zeros(len(x) // 2)]
+    columns = ev.link_booster_columns("random")
+    params = {**ev.LINK_BOOSTER_PARAMS, "monotonic_cst": [ev.LINK_BOOSTER_PARAMS["monotonic_cst"][j] for j in columns]}
+    weighted = HistGradientBoostingClassifier(**params).fit(x[:, columns], y, sample_weight=np.ones(len(y)))
+    assert np.array_equal(ev.fit_link_booster(plan).decision_function(x), weighted.decision_function(x[:, columns]))

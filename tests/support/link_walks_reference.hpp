@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <utility>
 #include <vector>
 
 template <typename Edge>
@@ -49,5 +50,52 @@ std::vector<double> walk_features_by_definition(const std::vector<Edge>& h, rels
         if (h[k].u == u) habit += dormancy(h[k].v, k, h[k].t), ++sent;
     f.push_back(sent > 0 ? habit / sent : -1.0);
     f.push_back(sent > 0 ? dormancy(v, h.size(), at) - habit / sent : 0.0);
+    return f;
+}
+
+// Issue 16, part 4's cohort features (cohort_gap, cohort_vs_src, cohort_near_recent,
+// cohort_last_gap, cohort_step) by their documented definitions: first(x) = the time of x's
+// first edge either way; RD(u) = the link_path_cap destinations of u (u -> y edges, y != u)
+// whose newest u -> y edge came last in the log, newest first.
+template <typename Edge>
+std::vector<double> cohort_features_by_definition(const std::vector<Edge>& h, relscore::eval::node_id u,
+                                                  relscore::eval::node_id v, double at) {
+    using relscore::eval::node_id;
+    const double day = 86400;
+    const auto first_before = [&](node_id x, std::size_t end) {  // -1 if x has no edge in h[0 .. end)
+        for (std::size_t k = 0; k < end; ++k)
+            if (h[k].u == x || h[k].v == x) return h[k].t;
+        return -1.0;
+    };
+    const double first_u = first_before(u, h.size()), first_v = first_before(v, h.size());
+    std::vector<double> f;
+    f.push_back(first_u >= 0 && first_v >= 0 ? std::log1p(std::abs(first_u - first_v) / 3600) : -1.0);
+    double sum = 0, sent = 0;
+    for (std::size_t k = 0; k < h.size(); ++k)
+        if (h[k].u == u) {
+            const double first = first_before(h[k].v, k);
+            sum += first >= 0 ? first : h[k].t, ++sent;
+        }
+    f.push_back(sent > 0 ? ((first_v >= 0 ? first_v : at) - sum / sent) / day : 0.0);
+    std::vector<std::pair<std::size_t, node_id>> newest;  // (index of the newest u -> y edge, y)
+    for (std::size_t k = 0; k < h.size(); ++k)
+        if (h[k].u == u && h[k].v != u) {
+            auto it = std::find_if(newest.begin(), newest.end(), [&](const auto& p) { return p.second == h[k].v; });
+            if (it == newest.end()) newest.push_back({k, h[k].v});
+            else it->first = k;
+        }
+    std::sort(newest.rbegin(), newest.rend());
+    if (newest.size() > relscore::eval::link_path_cap) newest.resize(relscore::eval::link_path_cap);
+    double nearest = -1, last_gap = -1, step = 0;
+    if (first_v >= 0)
+        for (const auto& [k, y] : newest) {
+            if (y == v) continue;
+            const double gap = std::abs(first_before(y, h.size()) - first_v);
+            if (last_gap < 0) last_gap = gap, step = (first_v - first_before(y, h.size())) / day;
+            nearest = nearest < 0 ? gap : std::min(nearest, gap);
+        }
+    f.push_back(nearest >= 0 ? std::log1p(nearest / 3600) : -1.0);
+    f.push_back(last_gap >= 0 ? std::log1p(last_gap / 3600) : -1.0);
+    f.push_back(step);
     return f;
 }

@@ -166,9 +166,26 @@ enum class edgebank_mode {
 /// |                       | the edges before that one in the log; -1 if u sent none          |
 /// | dst_dormancy_vs_src   | D(v, t) - src_target_dormancy; 0 if u sent none                  |
 ///
+/// Added by issue 16, part 4 (cohorts: people who joined the log about the same time write to
+/// each other, and a source that writes to many new contacts in a row tends to pick people who
+/// joined about when its previous picks did; first(x) = the time of x's first edge, either way;
+/// RD(u) as above, newest first):
+///
+/// | feature               | f_k(u, v, t)                                                     |
+/// |-----------------------|------------------------------------------------------------------|
+/// | cohort_gap            | log(1 + |first(u) - first(v)| in hours); -1 if u or v has no edge|
+/// | cohort_vs_src         | (first(v) - mean over u's edges u -> y (self-loops too) of first |
+/// |                       | (y) from the edges before that one) in days; first() is the edge's|
+/// |                       | own time (the query's for v) for a node without earlier edges; 0 |
+/// |                       | if u sent none                                                   |
+/// | cohort_near_recent    | log(1 + min over y ∈ RD(u), y ≠ v of |first(y) - first(v)| in    |
+/// |                       | hours); -1 if v has no edge or there is no such y                |
+/// | cohort_last_gap       | the same for the newest such y only                              |
+/// | cohort_step           | (first(v) - first(y)) in days for that newest y; 0 if none       |
+///
 /// The weights are fitted by relscore.evaluate (logistic regression on the validation stage);
 /// relscore.evaluate's default combiner is gradient-boosted trees over the same features.
-inline constexpr std::size_t link_feature_count = 61;
+inline constexpr std::size_t link_feature_count = 66;
 /// K of paths_3 and co_senders: the recent neighbours, destinations and senders they walk.
 inline constexpr std::size_t link_path_cap = 16;
 

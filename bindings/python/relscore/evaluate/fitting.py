@@ -142,7 +142,7 @@ LINK_BOOSTER_INCREASING: Tuple[str, ...] = (
     "walk2_1d", "walk2_7d", "hop2_since")
 
 # The non-linear combiner of the link features (issue 16): small trees, a fixed budget and
-# no early stopping, so that a fit is deterministic and takes a few seconds on UCI.
+# no early stopping, so that a fit is deterministic and takes about a second on UCI.
 # Chosen on validation only: each candidate was fitted on the first 70 % of the validation
 # batches of the 12 UCI cells (2 settings x 3 samplings x 2 knowledge rows) and scored on the
 # last 30 %; min_samples_leaf=100 and the longer LINK_BOOSTER_INCREASING list had the best
@@ -223,9 +223,13 @@ def fit_link_booster(plan: Plan, pooled: Sequence[Plan] = (), **params: Any) -> 
     settings = {**LINK_BOOSTER_PARAMS, **params}
     if len(settings["monotonic_cst"]) == len(LINK_FEATURES):
         settings["monotonic_cst"] = [settings["monotonic_cst"][j] for j in columns]
+    # Unpooled, every row weighs 1: no sample_weight then, which gives the same trees (the binning's
+    # percentiles agree for unit weights) but bins the features about four times faster
+    # (scikit-learn takes weighted percentiles one by one in Python; UCI: 4.5 s -> 1.2 s a fit).
     with threadpool_limits(1):  # the evaluation's budget is one core
-        return LinkBooster(HistGradientBoostingClassifier(**settings).fit(x[:, columns], y, sample_weight=weight), columns,
-                           link_at_newest(plan))
+        trees = HistGradientBoostingClassifier(**settings).fit(x[:, columns], y,
+                                                               sample_weight=weight if pooled else None)
+        return LinkBooster(trees, columns, link_at_newest(plan))
 
 
 def run_link_booster(plan: Plan, booster: Any, fast_metrics: bool = False) -> LinkPredictionResult:
