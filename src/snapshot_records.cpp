@@ -97,6 +97,8 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
     // Histories: at most one per pair is kept; what is not used is given back after the loop.
     if (config.insight.conversations) s.reserve_more_histories(n_pairs);
     std::vector<std::pair<std::uint32_t, std::int64_t>> state_refs;  // (key, time) of a pair's states, up to version 5
+    // A history as stored, when it is not read into its kept place.
+    detail::pair_history read_history;
     for (std::uint32_t i = 0; i < n_pairs; ++i) {
         detail::pair_store::pair_record p{};
         p.lo = r.get<person_id>();
@@ -181,8 +183,13 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
         }
         if (version < 2 && config.insight.conversations) s.set_history(idx, {});  // none was written
         if (version >= 2 && config.insight.conversations) {
-            detail::pair_history h;  // as stored (a version 2 opening stays unknown)
-            if (version >= compact_history_version) get_compact_history(r, h, p.last_us, !flipped);
+            // A pair of two interactions or more keeps its history: read into its place,
+            // unless it must be flipped first. Another one's is kept only if it is not what
+            // its record stands for (set_history()).
+            const bool kept = std::uint64_t{p.n_lo_hi} + p.n_hi_lo + p.n_mutual >= 2;
+            if (!kept || flipped) read_history = {};  // as fresh as a new kept one (a version 2 opening stays unknown)
+            detail::pair_history& h = kept && !flipped ? s.new_kept_history(idx) : read_history;
+            if (version >= compact_history_version) get_compact_history(r, h, p.last_us, /*fresh=*/true);
             else history_fields(h, version, [&](auto& field) {
                 using field_type = std::remove_reference_t<decltype(field)>;
                 if constexpr (is_histogram<field_type>) {
@@ -202,11 +209,13 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
             if (version >= 3 && !consistent_opening(h))
                 corrupt("a conversation history's opening does not match its counts");
             if (flipped) {  // merge()'s own flip, into the new pair's empty history
-                detail::pair_history mine;
+                detail::pair_history unflipped;
+                detail::pair_history& mine = kept ? s.new_kept_history(idx) : unflipped;
                 s.m_rules.merge(mine, {scorer::max_time_us, scorer::min_time_us}, h, {p.first_us, p.last_us}, true);
-                h = std::move(mine);
+                if (!kept) s.set_history(idx, std::move(unflipped));
+            } else if (!kept) {
+                s.set_history(idx, detail::pair_history(h));
             }
-            s.set_history(idx, std::move(h));
         }
         s.m_oldest_us = std::min(s.m_oldest_us, p.first_us);
         const auto get_events = [&](std::vector<detail::pair_store::retained_event>& events) {

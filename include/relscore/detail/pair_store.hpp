@@ -412,14 +412,21 @@ public:
     // changes (it reads the history a record without a kept one stands for). A reference
     // into m_history: the next call may move it.
     pair_history& kept_history(std::uint32_t idx) {
-        pair_record& p = m_pairs[idx];
+        const pair_record& p = m_pairs[idx];
         if (history_is_kept(p)) return m_history[p.history];
-        if (m_history.size() >= history_not_kept)
-            throw_error<invalid_argument_error>("relscore::scorer: more than 2 billion conversation histories");
         pair_history h;
         history_not_kept_into(p, h);
-        m_history.push_back(std::move(h));
-        p.history = static_cast<std::uint32_t>(m_history.size() - 1);
+        return new_kept_history(idx) = std::move(h);
+    }
+
+    // An empty history kept for pair `idx`, whose history is not kept yet (a loader reads
+    // into it). The histories grow by half, as the other per-pair arrays.
+    pair_history& new_kept_history(std::uint32_t idx) {
+        if (m_history.size() >= history_not_kept)
+            throw_error<invalid_argument_error>("relscore::scorer: more than 2 billion conversation histories");
+        if (m_history.size() == m_history.capacity()) reserve_more_histories(std::max<std::size_t>(16, m_history.size() / 2));
+        m_history.emplace_back();
+        m_pairs[idx].history = static_cast<std::uint32_t>(m_history.size() - 1);
         return m_history.back();
     }
 
