@@ -53,11 +53,13 @@ def main() -> None:
     groups = min(count, shards)
     bounds = [count * g // groups for g in range(groups + 1)]
     numbers = [list(range(bounds[g], bounds[g + 1])) for g in range(groups)]
+    read = rdask._read(relscore.LogColumns(missing_weight="default"))
     pieces = timed(f"split ({groups} groups into {shards} shards)", lambda: [
-        shuffle._split_by_pair(shards, "source", "target", people, ("time", {}), *[parts[k] for k in group])
+        shuffle._split_by_pair(shards, "source", "target", people, ("time", {}), *[parts[k] for k in group],
+                               columnar=[c for c in read if c in parts[0].columns])
         for group in numbers])
-    joined = timed("join (and drop unused names)", lambda: [
-        shuffle._join_shard([p[j] for p in pieces], numbers, "source", "target", people, True) for j in range(shards)])
+    joined = timed("join (columns of each shard)", lambda: [
+        shuffle._Shard.join([p[j] for p in pieces], numbers, "source", "target", people) for j in range(shards)])
     config = relscore.Scorer().to_bytes()
     columns = relscore.LogColumns(missing_weight="default")
     scorers = timed("ingest (add_dataframe of each shard)",
