@@ -235,7 +235,7 @@ def _score_shard(pieces: List[tuple], numbers: List[List[int]], source: str, tar
     if timed:  # the whole log's time bounds, from every group's
         spans = [piece[2] for piece in pieces if piece[2] is not None]
         extra["bounds"] = (min(lo for lo, _ in spans), max(hi for _, hi in spans)) if spans else None
-    if pieces and isinstance(pieces[0][0], _Columns):
+    if pieces and isinstance(pieces[0][0], _Chunks):
         return work(_Shard.join(pieces, numbers, source, target, people), *work_args, **extra)
     return work(_join_shard(pieces, numbers, source, target, people, True), *work_args, **extra)
 
@@ -271,9 +271,19 @@ def _column_of(series: pd.Series, categories: Optional[pd.CategoricalDtype]) -> 
     return series.to_numpy() if isinstance(series.dtype, np.dtype) else series.array
 
 
+# Input partitions smaller than this are joined (in runs of adjacent ones) before they are
+# cut, so that a shard's piece is not hundreds of tiny arrays; larger ones are cut alone,
+# with no copy of the whole group first.
+_BATCH_ROWS = 1 << 16
+
+
+class _Chunks(list):
+    """A piece of a columnar shard: its rows from each batch of the group's partitions, as
+    a list of :class:`_Columns` (joined once, in the shard's task)."""
+
+
 def _split_columnar(shards: int, source: str, target: str, people: pd.CategoricalDtype, times: Optional[tuple],
                     parts: tuple, columnar: List[str]) -> tuple:
-    sizes = [len(p) for p in parts]
     # A Categorical column (a channel, say) travels as its codes when every part of the
     # group has the same categories; otherwise as its values.
     dtypes: Dict[str, Any] = {}
@@ -284,9 +294,16 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
 
     def codes(p: pd.DataFrame, c: str) -> np.ndarray:
         if isinstance(p[c].dtype, pd.CategoricalDtype):
-            return p[c].cat.codes.to_numpy().astype(np.int32)
+            return p[c].cat.codes.to_numpy().astype(np.int32, copy=False)
         # names once: codes into the log's code table (-1, a missing id, fails in scoring)
-        return people.categories.get_indexer(p[c]).astype(np.int32)
+        return people.categories.get_indexer(p[c]).astype(np.int32, copy=False)
+
+    def value(p: pd.DataFrame, c: str) -> Any:
+        if dtypes[c] is not None:
+            return p[c].cat.codes.to_numpy()
+        if isinstance(p[c].dtype, pd.CategoricalDtype):  # categories differ between parts: the values
+            return p[c].to_numpy(dtype=object)
+        return _column_of(p[c], None)
 
     def joined(values: List[Any]) -> Any:
         if len(values) == 1:
@@ -295,23 +312,40 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
             return np.concatenate(values)
         return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
 
-    src = joined([codes(p, source) for p in parts])
-    tgt = joined([codes(p, target) for p in parts])
-    labels = joined([p.index.to_numpy() for p in parts])
-    data = {c: joined([_column_of(p[c], dtypes[c]) if dtypes[c] is not None else
-                       (p[c].to_numpy(dtype=object) if isinstance(p[c].dtype, pd.CategoricalDtype) else _column_of(p[c], None))
-                       for p in parts]) for c in columnar}
     span = None
-    if times is not None and sum(sizes):
-        spans = [_time_bounds(p[times[0]], times[1]) for p in parts if len(p)]
+    if times is not None and any(len(p) for p in parts):
+        spans = [bounds for bounds in (_time_bounds(p[times[0]], times[1]) for p in parts) if bounds is not None]
         span = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
-    shard = _code_pair_shard(src, tgt, shards)
-    order = np.argsort(shard.astype(np.uint16) if shards <= 1 << 16 else shard, kind="stable")
-    within = np.repeat(np.arange(len(parts), dtype=np.int64), sizes)
-    counts = np.bincount(shard * len(parts) + within, minlength=shards * len(parts)).reshape(shards, len(parts))
-    bounds = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
-    taken = _Columns(src, tgt, labels, data, dtypes).take(order)
-    return tuple((taken.take(slice(bounds[j], bounds[j + 1])), counts[j], span) for j in range(shards))
+    # Runs of adjacent partitions of at least _BATCH_ROWS rows (a large partition alone).
+    batches: List[List[int]] = [[]]
+    rows = 0
+    for k, p in enumerate(parts):
+        if rows >= _BATCH_ROWS:
+            batches.append([])
+            rows = 0
+        batches[-1].append(k)
+        rows += len(p)
+    pieces: List[_Chunks] = [_Chunks() for _ in range(shards)]
+    counts = np.zeros((shards, len(parts)), dtype=np.int64)
+    for batch in batches:
+        group = [parts[k] for k in batch]
+        src, tgt = joined([codes(p, source) for p in group]), joined([codes(p, target) for p in group])
+        shard = _code_pair_shard(src, tgt, shards)
+        # A stable sort of small integers is a radix sort in numpy: 16-bit keys when they fit.
+        order = np.argsort(shard.astype(np.uint16) if shards <= 1 << 16 else shard, kind="stable")
+        if len(batch) == 1:
+            counts[:, batch[0]] = np.bincount(shard, minlength=shards)
+        else:
+            within = np.repeat(np.arange(len(batch), dtype=np.int64), [len(p) for p in group])
+            counts[:, batch] = np.bincount(shard * len(batch) + within,
+                                           minlength=shards * len(batch)).reshape(shards, len(batch))
+        del shard
+        columns = _Columns(src, tgt, joined([p.index.to_numpy() for p in group]),
+                           {c: joined([value(p, c) for p in group]) for c in columnar}, dtypes).take(order)
+        bounds = np.concatenate([[0], np.cumsum(counts[:, batch].sum(axis=1))])
+        for j in range(shards):
+            pieces[j].append(columns.take(slice(bounds[j], bounds[j + 1])))
+    return tuple((pieces[j], counts[j], span) for j in range(shards))
 
 
 class _Shard:
@@ -328,7 +362,7 @@ class _Shard:
     @classmethod
     def join(cls, pieces: List[tuple], numbers: List[List[int]], source: str, target: str,
              people: pd.CategoricalDtype) -> "_Shard":
-        parts = [piece[0] for piece in pieces]
+        parts = [chunk for piece in pieces for chunk in piece[0]]
         origin = np.concatenate([np.repeat(np.asarray(group, dtype=np.int32), piece[1])
                                  for group, piece in zip(numbers, pieces)])
 
@@ -446,10 +480,18 @@ def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int) -> np.ndarray:
     """The shard of each unordered pair of codes (a -> b and b -> a alike): Fibonacci
     hashing of the pair's 64-bit key, whose high bits are well mixed. A fifth of the
     cost of pandas' hash_array of both columns, which the codes do not need: they are
-    numbers of one table, the same in every partition."""
-    lo, hi = np.minimum(a, b).astype(np.uint64), np.maximum(a, b).astype(np.uint64)
-    key = ((lo << np.uint64(32)) | (hi & np.uint64(0xFFFFFFFF))) * np.uint64(0x9E3779B97F4A7C15)
-    return ((key >> np.uint64(32)) % np.uint64(shards)).astype(np.int64)
+    numbers of one table, the same in every partition. Computed in place in one array
+    (int64, values below ``shards``)."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = lo.astype(np.uint64)
+    del lo
+    key <<= np.uint64(32)
+    key |= hi.view(np.uint32) if hi.dtype == np.int32 else hi.astype(np.uint64) & np.uint64(0xFFFFFFFF)
+    del hi
+    key *= np.uint64(0x9E3779B97F4A7C15)
+    key >>= np.uint64(32)
+    key %= np.uint64(shards)
+    return key.view(np.int64)
 
 
 def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:
