@@ -69,10 +69,8 @@ def main() -> None:
     print(f"{'  the snapshots':<44} {size / 1e6:6.0f} MB, {size / pairs:.0f} B per relationship", flush=True)
     timed("combine_snapshots (at the client)", lambda: rdask.combine_snapshots(snapshots))
     span = pd.Timedelta(int(single.newest.value // 1000 - min(p["time"].min() for p in parts).value // 1000), unit="us")
-    def insight_rows(scorer):
-        table = scorer.insight_frame(at=single.newest, sort=False, log_span=span)
-        table["a"], table["b"] = rdask._as_str(table["a"]), rdask._as_str(table["b"])
-        return table
+    def insight_rows(scorer):  # as relscore.dask's shard tasks make them
+        return scorer._insight_frame(single.newest, None, False, span, strings=True)
 
     timed("insight rows of each shard (names as strings)", lambda: [insight_rows(s) for s in scorers])
 

@@ -46,6 +46,14 @@ Design notes
   code table for the whole log (each partition's distinct names, combined in one task),
   so the shuffle carries int32 codes and each shard hands its scorer only the names it
   uses, without hashing a string per row.
+- Columnar shards: when people are codes of one table, the scoring tasks
+  (:func:`partial_snapshots` with ``shards=``, :func:`relationships`,
+  :func:`insight_frame`) move only the columns scoring reads, as numpy arrays (the people's
+  codes, each row's index label for error messages, time, channel, weight, mutual), cut
+  from each input partition where it is and joined once in the shard's task; the shard
+  goes to the scorer as codes and names (no DataFrame, no Categorical rebuilt), and its
+  insight rows take their person names from one array of the names. :func:`by_pair`
+  itself still gives DataFrames.
 - The shuffle is a direct exchange (``_dask_shuffle``): the input partitions are cut in
   as many groups as there are shards (a persisted log's partitions grouped by the worker
   that holds them, so none of them moves), each group into one piece per shard (groups x
