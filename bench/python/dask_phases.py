@@ -53,11 +53,13 @@ def main() -> None:
     groups = min(count, shards)
     bounds = [count * g // groups for g in range(groups + 1)]
     numbers = [list(range(bounds[g], bounds[g + 1])) for g in range(groups)]
+    read = rdask._read(relscore.LogColumns(missing_weight="default"))
     pieces = timed(f"split ({groups} groups into {shards} shards)", lambda: [
-        shuffle._split_by_pair(shards, "source", "target", people, ("time", {}), *[parts[k] for k in group])
+        shuffle._split_by_pair(shards, "source", "target", people, ("time", {}), *[parts[k] for k in group],
+                               columnar=[c for c in read if c in parts[0].columns])
         for group in numbers])
-    joined = timed("join (and drop unused names)", lambda: [
-        shuffle._join_shard([p[j] for p in pieces], numbers, "source", "target", people, True) for j in range(shards)])
+    joined = timed("join (columns of each shard)", lambda: [
+        shuffle._Shard.join([p[j] for p in pieces], numbers, "source", "target", people) for j in range(shards)])
     config = relscore.Scorer().to_bytes()
     columns = relscore.LogColumns(missing_weight="default")
     scorers = timed("ingest (add_dataframe of each shard)",
@@ -67,10 +69,8 @@ def main() -> None:
     print(f"{'  the snapshots':<44} {size / 1e6:6.0f} MB, {size / pairs:.0f} B per relationship", flush=True)
     timed("combine_snapshots (at the client)", lambda: rdask.combine_snapshots(snapshots))
     span = pd.Timedelta(int(single.newest.value // 1000 - min(p["time"].min() for p in parts).value // 1000), unit="us")
-    def insight_rows(scorer):
-        table = scorer.insight_frame(at=single.newest, sort=False, log_span=span)
-        table["a"], table["b"] = rdask._as_str(table["a"]), rdask._as_str(table["b"])
-        return table
+    def insight_rows(scorer):  # as relscore.dask's shard tasks make them
+        return scorer._insight_frame(single.newest, None, False, span, strings=True)
 
     timed("insight rows of each shard (names as strings)", lambda: [insight_rows(s) for s in scorers])
 

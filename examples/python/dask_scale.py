@@ -36,6 +36,7 @@ trend, rhythm exactly).
 import argparse
 import time
 
+import dask
 import numpy as np
 import pandas as pd
 from distributed import Client, LocalCluster, wait
@@ -47,15 +48,20 @@ from relscore.datasets import synthetic_log
 
 def worker_cpu_seconds(client: Client) -> float:
     """User + system CPU seconds used so far by every worker process (psutil comes with
-    distributed)."""
+    distributed); the system part alone is kept in WORKER_SYSTEM_CPU."""
 
-    def used() -> float:
+    def used() -> tuple:
         import psutil
 
         times = psutil.Process().cpu_times()
-        return times.user + times.system
+        return times.user, times.system
 
-    return sum(client.run(used).values())
+    used_by = list(client.run(used).values())
+    WORKER_SYSTEM_CPU[0] = sum(system for _, system in used_by)
+    return sum(user + system for user, system in used_by)
+
+
+WORKER_SYSTEM_CPU = [0.0]  # of the last worker_cpu_seconds()
 
 
 def canonical(table: pd.DataFrame) -> pd.DataFrame:
@@ -79,6 +85,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per LocalCluster worker")
     parser.add_argument("--memory-limit", default="4GiB", help="per LocalCluster worker")
+    parser.add_argument("--no-malloc-trim", action="store_true",
+                        help="start the LocalCluster's workers without Dask's MALLOC_TRIM_THRESHOLD_=65536 (its "
+                             "default; it fixes glibc's thresholds, so every array over 128 KiB is a fresh mmap, "
+                             "page-faulted in and unmapped again: docs/scale-out.md)")
     parser.add_argument("--scheduler", help="address of a running scheduler (tcp://host:8786) instead of a LocalCluster")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--top", type=int, default=10)
@@ -97,8 +107,9 @@ def main() -> None:
         timings[name] = time.perf_counter() - start
         line = f"  {name}: {timings[name]:.2f} s"
         if cpu_start is not None:  # on a shared machine, CPU seconds say more than wall time
+            system_start = WORKER_SYSTEM_CPU[0]
             cpu[name] = worker_cpu_seconds(client) - cpu_start
-            line += f" (worker CPU {cpu[name]:.2f} s)"
+            line += f" (worker CPU {cpu[name]:.2f} s, of which system {WORKER_SYSTEM_CPU[0] - system_start:.2f} s)"
         if client_cpu_start is not None:
             client_cpu[name] = time.process_time() - client_cpu_start
             line += f" (CPU of this process {client_cpu[name]:.2f} s)"
@@ -108,6 +119,8 @@ def main() -> None:
     if args.scheduler:
         cluster, client = None, Client(args.scheduler)
     else:
+        if args.no_malloc_trim:  # None unsets a variable of the workers' environment
+            dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=args.threads,
                                memory_limit=args.memory_limit, dashboard_address=":0")  # a free port
         client = Client(cluster)

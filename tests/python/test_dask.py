@@ -455,3 +455,30 @@ def test_a_persisted_log_is_split_where_its_partitions_are(client):
     moved = [key for keys in moved.values() for key in keys]
     assert moved and not [key for key in moved if "frompandas" in key]  # pieces move, partitions do not
     assert_same_insight(got, single_machine(whole).insight_frame(sort=False))
+
+
+def test_columnar_shards_take_every_column_type_exactly(client):
+    """The shards travel as columns (only those scoring reads): timezone-aware times,
+    channels as strings in some partitions and as Categoricals with other categories in
+    others, weights with gaps, mutual flags, and people as a Categorical. Every column of
+    insight_frame() equals one process's, the rows' people are strings, a column scoring
+    does not read is not needed, and a missing person names its partition and label."""
+    whole = synthetic_log(30_000, people=800, seed=23).sample(frac=1.0, random_state=5).reset_index(drop=True)
+    whole["time"] = whole["time"].dt.tz_localize("UTC").dt.tz_convert("Europe/Paris")
+    whole["note"] = "unread"  # not a column scoring reads
+    reference = single_machine(whole.drop(columns="note")).insight_frame(sort=False)
+    parts = [whole.iloc[k * 7_500:(k + 1) * 7_500] for k in range(4)]
+    mixed = [parts[0].assign(channel=parts[0]["channel"].astype(str)), parts[1],
+             parts[2].assign(channel=parts[2]["channel"].cat.reorder_categories(
+                 list(reversed(parts[2]["channel"].cat.categories)))), parts[3].assign(channel=parts[3]["channel"].astype(str))]
+    frame = dd.from_delayed([dask.delayed(p) for p in mixed], meta=mixed[0].iloc[:0], verify_meta=False)
+    rows = relscore.dask.insight_frame(frame, shards=3, missing_weight="default").compute()
+    assert isinstance(rows["a"].dtype, pd.StringDtype) and isinstance(rows["b"].dtype, pd.StringDtype)
+    assert_same_insight(rows, reference)
+    assert_same_insight(relscore.dask.score(frame, shards=2, missing_weight="default").insight_frame(sort=False),
+                        reference)
+    bad = whole.copy()
+    bad.index = pd.RangeIndex(50_000, 80_000)
+    bad.loc[61_234, "source"] = np.nan  # a missing person: code -1 of the Categorical
+    with pytest.raises(ValueError, match=r"partition 1, index label 61234: source has a missing id"):
+        relscore.dask.score(dd.from_pandas(bad, npartitions=4, sort=False), missing_weight="default")

@@ -48,15 +48,17 @@ def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optiona
 
 
 def _by_pair_tasks(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int], work: Any,
-                   *work_args: Any, times: Optional[tuple] = None) -> List[Delayed]:
+                   *work_args: Any, times: Optional[tuple] = None, keep: Optional[List[str]] = None) -> List[Delayed]:
     """One task per shard of :func:`by_pair` that joins the shard's pieces and hands the
     result to ``work(shard, *work_args)`` in the same task: the shard is never a task
     output of its own (no extra task, nothing kept in memory between the two). With
     ``times=(column, convert)``, ``work`` also gets ``bounds=``, the earliest and latest
     time of the whole log in microseconds (None if it is empty), taken by the split tasks
     as they cut their groups (every shard task takes a piece of every group, so it sees
-    them all): no pass over the log of its own."""
-    exchange = _exchange(frame, source, target, npartitions, times)
+    them all): no pass over the log of its own. With ``keep`` (the other columns ``work``
+    reads) and people as codes of one table, the shards are columnar (:class:`_Shard`):
+    only those columns travel, as numpy arrays, and nothing is rebuilt as a DataFrame."""
+    exchange = _exchange(frame, source, target, npartitions, times, keep)
     if exchange is None:
         staged = _by_pair_staged(frame, source, target, npartitions or frame.npartitions, _coded(frame, source, target))
         run = dask.delayed(_run, pure=True)
@@ -88,7 +90,7 @@ class _Exchange:
 
 
 def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int],
-              times: Optional[tuple]) -> Optional[_Exchange]:
+              times: Optional[tuple], keep: Optional[List[str]] = None) -> Optional[_Exchange]:
     for role, name in (("source", source), ("target", target)):
         if name not in frame.columns:
             raise KeyError(f"relscore.dask: no column {name!r} for {role} (columns: {', '.join(map(str, frame.columns))})")
@@ -127,8 +129,12 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     else:
         table = None
     numbers = _placed_groups(frame, groups)
+    columnar = None
+    if keep is not None and table is not None:
+        columnar = [c for c in dict.fromkeys(keep) if c in meta.columns and c not in (source, target)]
     split = dask.delayed(_split_by_pair, pure=True, nout=shards)
-    pieces = [split(shards, source, target, table, times, *[parts[k] for k in numbers[g]]) for g in range(groups)]
+    pieces = [split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar)
+              for g in range(groups)]
     return _Exchange([[p[j] for p in pieces] for j in range(shards)], numbers, table, out_meta)
 
 
@@ -180,11 +186,14 @@ def _code_table(*names: np.ndarray) -> pd.CategoricalDtype:
 
 
 def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.CategoricalDtype],
-                   times: Optional[tuple], *parts: pd.DataFrame) -> tuple:
+                   times: Optional[tuple], *parts: pd.DataFrame, columnar: Optional[List[str]] = None) -> tuple:
     """``parts`` (a group of input partitions) cut into ``shards`` pieces by pair: piece j
     is (rows of shard j in input order, rows of it from each input partition, the group's
     earliest and latest time in microseconds: None without ``times=(column, convert)``
-    or rows)."""
+    or rows). With ``columnar`` (and ``people``), the rows are a :class:`_Columns` of the
+    people's codes, the index labels and the ``columnar`` columns, not a DataFrame."""
+    if columnar is not None and people is not None:
+        return _split_columnar(shards, source, target, people, times, parts, columnar)
     sizes = [len(p) for p in parts]
     if people is not None:
         parts = tuple(_people_as_codes(p, source, target) if isinstance(p[source].dtype, pd.CategoricalDtype)
@@ -226,7 +235,180 @@ def _score_shard(pieces: List[tuple], numbers: List[List[int]], source: str, tar
     if timed:  # the whole log's time bounds, from every group's
         spans = [piece[2] for piece in pieces if piece[2] is not None]
         extra["bounds"] = (min(lo for lo, _ in spans), max(hi for _, hi in spans)) if spans else None
+    if pieces and isinstance(pieces[0][0], _Chunks):
+        return work(_Shard.join(pieces, numbers, source, target, people), *work_args, **extra)
     return work(_join_shard(pieces, numbers, source, target, people, True), *work_args, **extra)
+
+
+# ---- columnar shards: the scoring path's pieces as numpy arrays ----------------------
+
+
+class _Columns:
+    """A piece of a columnar shard: the people as int32 codes of the log's one table,
+    each input row's index label, and the other columns scoring reads, each either a
+    numpy array, a pandas extension array, or a Categorical's codes (its dtype kept once,
+    in ``dtypes``)."""
+
+    __slots__ = ("source", "target", "labels", "data", "dtypes")
+
+    def __init__(self, source: np.ndarray, target: np.ndarray, labels: Any, data: Dict[str, Any],
+                 dtypes: Dict[str, Any]):
+        self.source, self.target, self.labels, self.data, self.dtypes = source, target, labels, data, dtypes
+
+    def take(self, rows: Any) -> "_Columns":
+        return _Columns(self.source[rows], self.target[rows], self.labels[rows],
+                        {c: v[rows] for c, v in self.data.items()}, self.dtypes)
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+
+def _column_of(series: pd.Series, categories: Optional[pd.CategoricalDtype]) -> Any:
+    if categories is not None:
+        return series.cat.codes.to_numpy()
+    # numpy dtypes (datetime64, numbers, bools) as their array (no copy), anything else as
+    # the pandas extension array
+    return series.to_numpy() if isinstance(series.dtype, np.dtype) else series.array
+
+
+# Input partitions smaller than this are joined (in runs of adjacent ones) before they are
+# cut, so that a shard's piece is not hundreds of tiny arrays; larger ones are cut alone,
+# with no copy of the whole group first.
+_BATCH_ROWS = 1 << 16
+
+
+class _Chunks(list):
+    """A piece of a columnar shard: its rows from each batch of the group's partitions, as
+    a list of :class:`_Columns` (joined once, in the shard's task)."""
+
+
+def _split_columnar(shards: int, source: str, target: str, people: pd.CategoricalDtype, times: Optional[tuple],
+                    parts: tuple, columnar: List[str]) -> tuple:
+    # A Categorical column (a channel, say) travels as its codes when every part of the
+    # group has the same categories; otherwise as its values.
+    dtypes: Dict[str, Any] = {}
+    for c in columnar:
+        kinds = {p[c].dtype for p in parts}
+        only = next(iter(kinds)) if len(kinds) == 1 else None
+        dtypes[c] = only if isinstance(only, pd.CategoricalDtype) else None
+
+    def codes(p: pd.DataFrame, c: str) -> np.ndarray:
+        if isinstance(p[c].dtype, pd.CategoricalDtype):
+            return p[c].cat.codes.to_numpy().astype(np.int32, copy=False)
+        # names once: codes into the log's code table (-1, a missing id, fails in scoring)
+        return people.categories.get_indexer(p[c]).astype(np.int32, copy=False)
+
+    def value(p: pd.DataFrame, c: str) -> Any:
+        if dtypes[c] is not None:
+            return p[c].cat.codes.to_numpy()
+        if isinstance(p[c].dtype, pd.CategoricalDtype):  # categories differ between parts: the values
+            return p[c].to_numpy(dtype=object)
+        return _column_of(p[c], None)
+
+    def joined(values: List[Any]) -> Any:
+        if len(values) == 1:
+            return values[0]
+        if all(isinstance(v, np.ndarray) for v in values):
+            return np.concatenate(values)
+        return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
+
+    span = None
+    if times is not None and any(len(p) for p in parts):
+        spans = [bounds for bounds in (_time_bounds(p[times[0]], times[1]) for p in parts) if bounds is not None]
+        span = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
+    # Runs of adjacent partitions of at least _BATCH_ROWS rows (a large partition alone).
+    batches: List[List[int]] = [[]]
+    rows = 0
+    for k, p in enumerate(parts):
+        if rows >= _BATCH_ROWS:
+            batches.append([])
+            rows = 0
+        batches[-1].append(k)
+        rows += len(p)
+    pieces: List[_Chunks] = [_Chunks() for _ in range(shards)]
+    counts = np.zeros((shards, len(parts)), dtype=np.int64)
+    for batch in batches:
+        group = [parts[k] for k in batch]
+        src, tgt = joined([codes(p, source) for p in group]), joined([codes(p, target) for p in group])
+        shard = _code_pair_shard(src, tgt, shards)
+        # A stable sort of small integers is a radix sort in numpy: 16-bit keys when they fit.
+        order = np.argsort(shard.astype(np.uint16) if shards <= 1 << 16 else shard, kind="stable")
+        if len(batch) == 1:
+            counts[:, batch[0]] = np.bincount(shard, minlength=shards)
+        else:
+            within = np.repeat(np.arange(len(batch), dtype=np.int64), [len(p) for p in group])
+            counts[:, batch] = np.bincount(shard * len(batch) + within,
+                                           minlength=shards * len(batch)).reshape(shards, len(batch))
+        del shard
+        columns = _Columns(src, tgt, joined([p.index.to_numpy() for p in group]),
+                           {c: joined([value(p, c) for p in group]) for c in columnar}, dtypes).take(order)
+        bounds = np.concatenate([[0], np.cumsum(counts[:, batch].sum(axis=1))])
+        for j in range(shards):
+            pieces[j].append(columns.take(slice(bounds[j], bounds[j + 1])))
+    return tuple((pieces[j], counts[j], span) for j in range(shards))
+
+
+class _Shard:
+    """A columnar shard, joined from its pieces: enough of a DataFrame for scoring
+    (``columns``, ``shard[name]``, ``len``, ``index`` for error messages), with the people
+    as codes of the log's one table, handed to the scorer as they are (:meth:`add_to`)."""
+
+    def __init__(self, source: np.ndarray, target: np.ndarray, labels: Any, data: Dict[str, Any],
+                 origin: np.ndarray, people: pd.CategoricalDtype, source_name: str, target_name: str):
+        self.source, self.target, self.index, self.data = source, target, labels, data
+        self.origin, self.people = origin, people
+        self.columns = [source_name, target_name, *data]
+
+    @classmethod
+    def join(cls, pieces: List[tuple], numbers: List[List[int]], source: str, target: str,
+             people: pd.CategoricalDtype) -> "_Shard":
+        parts = [chunk for piece in pieces for chunk in piece[0]]
+        origin = np.concatenate([np.repeat(np.asarray(group, dtype=np.int32), piece[1])
+                                 for group, piece in zip(numbers, pieces)])
+
+        def joined(values: List[Any]) -> Any:
+            if all(isinstance(v, np.ndarray) for v in values):
+                return np.concatenate(values) if len(values) > 1 else values[0]
+            return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
+
+        data = {}
+        for c in parts[0].data:
+            kinds = [p.dtypes[c] for p in parts]
+            if all(k is not None and k == kinds[0] for k in kinds):  # the same categories in every piece
+                data[c] = pd.Categorical.from_codes(joined([p.data[c] for p in parts]), dtype=kinds[0])
+            else:
+                data[c] = joined([np.asarray(pd.Categorical.from_codes(p.data[c], dtype=k), dtype=object)
+                                  if k is not None else p.data[c] for p, k in zip(parts, kinds)])
+        return cls(joined([p.source for p in parts]), joined([p.target for p in parts]),
+                   joined([p.labels for p in parts]), data, origin, people, source, target)
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __getitem__(self, name: str) -> Any:
+        value = self.data[name]
+        return value if isinstance(value, np.ndarray) else pd.Series(value, copy=False)
+
+    def people_codes(self) -> tuple:
+        """The source and target codes (int64) into the names this shard uses, those
+        names as the core takes them, and their id kind ("int" or "str")."""
+        from ._convert import _column_kind, _names
+
+        for name, codes in (("source", self.source), ("target", self.target)):
+            missing = codes < 0
+            if missing.any():
+                raise ValueError(f"{name} has a missing id at row {int(np.argmax(missing))}")
+        used = np.zeros(len(self.people.categories), dtype=bool)
+        used[self.source] = True
+        used[self.target] = True
+        renumber = np.cumsum(used, dtype=np.int64) - 1
+        names = self.people.categories[used]
+        kind = _column_kind(pd.Series(names[:0] if names.dtype.kind != "O" else names))
+        if kind is None:  # as Scorer.add_dataframe says it
+            raise ValueError("relscore.Scorer: source and target mix integer and string person ids; a scorer's ids "
+                             "are all integers or all strings (results give them back as given), so convert one "
+                             "side, e.g. with .astype(str)")
+        return renumber[self.source], renumber[self.target], _names(names), kind
 
 
 def _run(part: pd.DataFrame, work: Any, *work_args: Any, **work_kwargs: Any) -> Any:
@@ -298,10 +480,18 @@ def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int) -> np.ndarray:
     """The shard of each unordered pair of codes (a -> b and b -> a alike): Fibonacci
     hashing of the pair's 64-bit key, whose high bits are well mixed. A fifth of the
     cost of pandas' hash_array of both columns, which the codes do not need: they are
-    numbers of one table, the same in every partition."""
-    lo, hi = np.minimum(a, b).astype(np.uint64), np.maximum(a, b).astype(np.uint64)
-    key = ((lo << np.uint64(32)) | (hi & np.uint64(0xFFFFFFFF))) * np.uint64(0x9E3779B97F4A7C15)
-    return ((key >> np.uint64(32)) % np.uint64(shards)).astype(np.int64)
+    numbers of one table, the same in every partition. Computed in place in one array
+    (int64, values below ``shards``)."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = lo.astype(np.uint64)
+    del lo
+    key <<= np.uint64(32)
+    key |= hi.view(np.uint32) if hi.dtype == np.int32 else hi.astype(np.uint64) & np.uint64(0xFFFFFFFF)
+    del hi
+    key *= np.uint64(0x9E3779B97F4A7C15)
+    key >>= np.uint64(32)
+    key %= np.uint64(shards)
+    return key.view(np.int64)
 
 
 def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:

@@ -3,7 +3,7 @@ relationships names and types its columns alike."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 import pandas as pd
@@ -54,11 +54,17 @@ def name_array(values: Any, what: str) -> np.ndarray:
 
 
 def relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool,
-                        kind: Optional[str] = None) -> pd.DataFrame:
+                        kind: Optional[str] = None, *, strings: bool = False) -> pd.DataFrame:
     """The to_pandas() frame of table() columns `t` (a and b index `people`, the core's
     names; times int64 microseconds or datetime64): every described field of a
-    relationship, in description order."""
-    frame = pd.DataFrame(frame_columns("relationship", t, lambda v: person_column(v, people, kind, codes=True)))
+    relationship, in description order. ``strings``: string ids as a column of strings
+    (each row's name taken from one array of the names) rather than a Categorical."""
+    if strings and kind != "int":
+        names = pd.array(people, dtype="str")
+        person: Callable[[Any], Any] = lambda v: names.take(np.asarray(v, dtype=np.int64))  # noqa: E731
+    else:
+        person = lambda v: person_column(v, people, kind, codes=True)  # noqa: E731
+    frame = pd.DataFrame(frame_columns("relationship", t, person))
     if sort:
         frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
     return frame

@@ -128,8 +128,17 @@ class ScorerIngest(ScorerBase):
         volumes and strength, not in touches, replies, waits, streaks or rhythm
         (:attr:`Conversation.late` counts them); feed history oldest first or in one batch."""
         time_us = _convert.time_column(time, origin=origin, unit=unit)
-        n = time_us.shape[0]
         src, tgt, people, kind = _convert.id_columns(source, target)
+        self._add_coded(time_us, src, tgt, people, kind, channel=channel, weight=weight, mutual=mutual,
+                        default_channel=default_channel, missing_weight=missing_weight)
+
+    def _add_coded(self, time_us: np.ndarray, src: np.ndarray, tgt: np.ndarray, people: list, kind: str, *,
+                   channel: Any, weight: Any, mutual: Any, default_channel: str, missing_weight: str) -> None:
+        """add_arrays() after its time and person conversions: ``time_us`` int64
+        microseconds, ``src``/``tgt`` int64 codes into ``people`` (the core's names, of
+        id kind ``kind``). relscore.dask's shards come in here with their people already
+        as codes of the log's one table."""
+        n = time_us.shape[0]
         if n:
             self._admit(kind, "add_arrays()")
         if src.shape[0] != n:

@@ -84,12 +84,17 @@ class ScorerInsight(ScorerBase):
         The star gates that take time fit the span of the log (docs/concepts.md, "Stars");
         ``log_span`` gives that span for a scorer that holds part of a longer log (as
         :func:`relscore.dask.insight_frame`'s shards do); default: this scorer's own."""
+        return self._insight_frame(at, star_thresholds, sort, log_span, strings=False)
+
+    def _insight_frame(self, at: Optional[TimeLike], star_thresholds: Optional[List[float]], sort: bool,
+                       log_span: Optional[DurationLike], *, strings: bool) -> pd.DataFrame:
+        """insight_frame(); ``strings``: string ids as strings, not a Categorical (relscore.dask's rows)."""
         # One core call gives the table and its insight columns from one state, even while
         # other threads add interactions.
         cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
                                           thresholds=None if star_thresholds is None else list(star_thresholds),
                                           log_span_us=None if log_span is None else _convert.to_duration_micros(log_span))
-        frame = relationship_frame(cols, cols["people"], False, self._ids)
+        frame = relationship_frame(cols, cols["people"], False, self._ids, strings=strings)
         frame["stars"] = cols["stars"]
         frame["trend"] = pd.Categorical.from_codes(cols["trend"].astype(np.int64) + 1,
                                                    categories=["cooling", "steady", "rising", "not enough history"])

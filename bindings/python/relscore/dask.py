@@ -46,6 +46,14 @@ Design notes
   code table for the whole log (each partition's distinct names, combined in one task),
   so the shuffle carries int32 codes and each shard hands its scorer only the names it
   uses, without hashing a string per row.
+- Columnar shards: when people are codes of one table, the scoring tasks
+  (:func:`partial_snapshots` with ``shards=``, :func:`relationships`,
+  :func:`insight_frame`) move only the columns scoring reads, as numpy arrays (the people's
+  codes, each row's index label for error messages, time, channel, weight, mutual), cut
+  from each input partition where it is and joined once in the shard's task; the shard
+  goes to the scorer as codes and names (no DataFrame, no Categorical rebuilt), and its
+  insight rows take their person names from one array of the names. :func:`by_pair`
+  itself still gives DataFrames.
 - The shuffle is a direct exchange (``_dask_shuffle``): the input partitions are cut in
   as many groups as there are shards (a persisted log's partitions grouped by the worker
   that holds them, so none of them moves), each group into one piece per shard (groups x
@@ -78,7 +86,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     raise ImportError("relscore.dask needs dask: pip install 'relscore[dask]'") from exc
 
 from ._columns import LogColumns
-from ._dask_shuffle import _ORIGIN, _by_pair, _by_pair_tasks
+from ._convert import time_column
+from ._dask_shuffle import _ORIGIN, _by_pair, _by_pair_tasks, _Shard
 from ._describe import FIELDS
 from ._scorer import Scorer
 
@@ -118,7 +127,8 @@ def partial_snapshots(
     if shards is not None:
         if not isinstance(frame, dd.DataFrame):
             raise TypeError(f"relscore.dask.partial_snapshots(): shards= needs a dask DataFrame, got {type(frame).__name__}")
-        return _by_pair_tasks(frame, roles.source, roles.target, shards, _score_partition, config, -1, roles)
+        return _by_pair_tasks(frame, roles.source, roles.target, shards, _score_partition, config, -1, roles,
+                              keep=_read(roles))
     parts = _partitions(frame)
     score_one = dask.delayed(_score_partition, pure=True)
     # Keys name what is computed (data, configuration, columns), so Dask can reuse results
@@ -256,7 +266,7 @@ def relationships(
     config = template.empty_like().to_bytes()
     if at is None:  # a datetime64 or a number of UNIX seconds, as Scorer's at= takes it
         at = frame[roles.time].max().compute()
-    tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_table, config, roles, at)
+    tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_table, config, roles, at, keep=_read(roles))
     return dd.from_delayed(tasks, meta=_relationship_meta(), verify_meta=False)
 
 
@@ -285,7 +295,7 @@ def insight_frame(
         raise KeyError(f"relscore.dask: no column {roles.time!r} for time (columns: {', '.join(map(str, frame.columns))})")
     convert = {"origin": roles.origin, "unit": roles.unit}
     tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_insight, config, roles, at,
-                           times=(roles.time, convert))
+                           times=(roles.time, convert), keep=_read(roles))
     return dd.from_delayed(tasks, meta=_insight_meta(template), verify_meta=False)
 
 
@@ -321,7 +331,25 @@ def _score_partition(part: pd.DataFrame, config: bytes, index: int, columns: Log
     return _scored(part, config, index, columns).to_bytes()
 
 
-def _scored(part: pd.DataFrame, config: bytes, index: int, columns: LogColumns) -> Scorer:
+def _read(columns: LogColumns) -> List[str]:
+    """The columns scoring reads besides the people (those present travel through the shuffle)."""
+    return [c for c in (columns.time, columns.channel, columns.weight, columns.mutual) if c is not None]
+
+
+def _scored(part: Any, config: bytes, index: int, columns: LogColumns) -> Scorer:
+    if isinstance(part, _Shard):  # columnar, people as codes of the log's one table
+        scorer = Scorer.from_bytes(config)
+        try:
+            columns.require(part)
+            source, target, people, kind = part.people_codes()
+            scorer._add_coded(
+                time_column(part[columns.time], origin=columns.origin, unit=columns.unit), source, target, people,
+                kind, channel=columns.optional(part, columns.channel), weight=columns.optional(part, columns.weight),
+                mutual=columns.optional(part, columns.mutual), default_channel=columns.default_channel,
+                missing_weight=columns.missing_weight)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _located(exc, part, index, part.origin) from exc
+        return scorer
     # A partition of _by_pair() carries each row's original partition: errors name that.
     origin = part[_ORIGIN].to_numpy() if _ORIGIN in part.columns else None
     if origin is not None:
@@ -385,8 +413,10 @@ def _shard_insight(part: pd.DataFrame, config: bytes, columns: LogColumns, at: A
         return _insight_meta(Scorer.from_bytes(config))
     lo, hi = bounds  # of the whole log: every shard answers at its newest time, with stars fitted to its span
     at = at if at is not None else pd.Timestamp(hi, unit="us", tz="UTC")
-    table = scorer.insight_frame(at=at, sort=False, log_span=pd.Timedelta(hi - lo, unit="us"))
-    table["a"], table["b"] = _as_str(table["a"]), _as_str(table["b"])
+    # People as strings straight from the scorer's names (no Categorical built, then converted)
+    table = scorer._insight_frame(at, None, False, pd.Timedelta(hi - lo, unit="us"), strings=True)
+    if not isinstance(table["a"].dtype, pd.StringDtype):  # integer ids, named by their digits
+        table["a"], table["b"] = _as_str(table["a"]), _as_str(table["b"])
     return table
 
 
