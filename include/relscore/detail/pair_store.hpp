@@ -313,12 +313,19 @@ public:
         pair_record& p = m_pairs[idx];
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
         const std::int64_t previous = p.last_us;
-        if (m_conversations) {  // first: kept_history() reads the record as it was
+        // The history's place is in the record, so fetching it waits for the record: it is
+        // found first (kept_history() reads the record as it was) and fetched while the
+        // decayed sums, which wait for the record too, are updated; it is recorded last.
+        pair_history* history = nullptr;
+        if (m_conversations) {
             const std::optional<std::uint32_t> waiting = first ? weight_waiting(e.dir == 2 ? 2 * w : w) : std::nullopt;
-            if (waiting)
+            if (waiting) {
                 p.history = *waiting;
-            else
-                m_rules.record(kept_history(idx), e.dir, w, t, first, previous);
+            } else {
+                history = &kept_history(idx);
+                prefetch(history);
+                prefetch(reinterpret_cast<const char*>(history) + 64);  // its second hot line
+            }
         }
         if (first) p.anchor_us = t;  // (a merge or snapshot sets it otherwise)
         const bool late = !first && t < previous;
@@ -339,6 +346,7 @@ public:
             }
         }
         if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
+        if (history) m_rules.record(*history, e.dir, w, t, first, previous);  // nothing above moves m_history
         m_newest_us = std::max(m_newest_us, t);
         m_oldest_us = std::min(m_oldest_us, t);
     }
