@@ -447,7 +447,9 @@ TEST_CASE("histories kept from the second interaction answer and save as when al
     }
     REQUIRE(single > paces.size() / 2);  // the fixture is what it is meant to be
     REQUIRE(must_keep > 10);
-    for (scorer* s : {&fed, const_cast<scorer*>(&loaded)}) {
+    scorer bulk(config);
+    bulk.add_batch(log);
+    for (const scorer* s : {static_cast<const scorer*>(&fed), &loaded, static_cast<const scorer*>(&bulk)}) {
         scorer trimmed = *s;
         trimmed.shrink_to_fit();
         CHECK(trimmed.memory_usage().conversations == must_keep * sizeof(detail::pair_history));
@@ -456,8 +458,6 @@ TEST_CASE("histories kept from the second interaction answer and save as when al
     // Bulk, and merges of two bulk-fed sides: split by pair (the second side fed in
     // reverse, so its people are numbered otherwise and some pairs flip), and split in
     // time (single interactions on each side become pairs of two).
-    scorer bulk(config);
-    bulk.add_batch(log);
     std::vector<interaction> sorted = log;
     std::stable_sort(sorted.begin(), sorted.end(), [](const interaction& x, const interaction& y) { return x.time < y.time; });
     for (const bool by_time : {false, true}) {

@@ -318,7 +318,8 @@ public:
         // decayed sums, which wait for the record too, are updated; it is recorded last.
         pair_history* history = nullptr;
         if (m_conversations) {
-            const std::optional<std::uint32_t> waiting = first ? weight_waiting(e.dir == 2 ? 2 * w : w) : std::nullopt;
+            const std::optional<std::uint32_t> waiting =
+                first && !history_is_kept(p) ? weight_waiting(e.dir == 2 ? 2 * w : w) : std::nullopt;
             if (waiting) {
                 p.history = *waiting;
             } else {
@@ -428,11 +429,13 @@ public:
     }
 
     // An empty history kept for pair `idx`, whose history is not kept yet (a loader reads
-    // into it). The histories grow by half, as the other per-pair arrays.
+    // into it). The histories grow by half, as the other per-pair arrays, but never past
+    // their room (at most one per pair).
     pair_history& new_kept_history(std::uint32_t idx) {
         if (m_history.size() >= history_not_kept)
             throw_error<invalid_argument_error>("relscore::scorer: more than 2 billion conversation histories");
-        if (m_history.size() == m_history.capacity()) reserve_more_histories(std::max<std::size_t>(16, m_history.size() / 2));
+        if (m_history.size() == m_history.capacity())  // by half, but not past the pairs' room
+            m_history.reserve(std::max(m_history.size() + 1, std::min(m_pairs.capacity(), m_history.size() + std::max<std::size_t>(16, m_history.size() / 2))));
         m_history.emplace_back();
         m_pairs[idx].history = static_cast<std::uint32_t>(m_history.size() - 1);
         return m_history.back();

@@ -102,6 +102,8 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
                 const auto pair = static_cast<std::uint32_t>(m_pairs.size());
                 add_row(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
                 if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
+                // A run of two or more keeps its history from the first (nothing to rebuild at the second).
+                if (m_conversations && run_of(f.group).size() > 1) new_kept_history(pair);
                 for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
             }
         } catch (...) {
