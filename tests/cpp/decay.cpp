@@ -70,3 +70,43 @@ TEST_CASE("a 1-hour half-life over 100 years agrees with a long double sum", "[d
         CHECK(relscore::test::agrees(x.at(at, h), reference_at(at)));
     }
 }
+
+// top()'s bound halves each sum by half_lives_at_most() only: that must never halve more
+// than the exact decay does (value_after(): `whole`, one fewer where the fraction came out
+// negative), nor more than one fewer where that matters. Ages at, just off and between whole multiples of
+// half-lives of whole seconds and of odd microseconds, up to the longest span.
+TEST_CASE("half_lives_at_most never halves more than the exact decay, and at most once fewer", "[decay][top]") {
+    using relscore::detail::half_lives_at_most;
+    using relscore::detail::split_half_lives;
+    using relscore::detail::value_after;
+    std::mt19937_64 rng(5);
+    std::vector<std::int64_t> half_lives_us = {1, 7, 1'000'000, 3'600'000'000LL, 60LL * 24 * hour_us, 180LL * 24 * hour_us};
+    for (int i = 0; i < 200; ++i) half_lives_us.push_back(std::uniform_int_distribution<std::int64_t>(1, 400LL * 24 * hour_us)(rng));
+    std::size_t fewer = 0, negative_fractions = 0;
+    for (const std::int64_t h_us : half_lives_us) {
+        const double h = static_cast<double>(h_us), per_h = 1.0 / h;
+        const std::int64_t most = std::min<std::int64_t>(8'000 * year_us / h_us, 1'000'000);
+        std::vector<std::int64_t> ages;
+        for (int j = 0; j < 300; ++j) {
+            const std::int64_t m = std::uniform_int_distribution<std::int64_t>(0, most)(rng);
+            for (const std::int64_t off : {-1LL, 0LL, 1LL}) ages.push_back(m * h_us + off);
+            ages.push_back(std::uniform_int_distribution<std::int64_t>(0, 8'000 * year_us)(rng));
+        }
+        for (const std::int64_t age : ages) {
+            if (age < 0) continue;
+            const auto exact = split_half_lives(age, h, per_h);
+            const std::int64_t halvings = exact.fraction < 0 ? exact.whole - 1 : exact.whole;
+            negative_fractions += exact.fraction < 0;
+            const std::int64_t q = half_lives_at_most(age, per_h);
+            REQUIRE(q <= halvings);
+            if (halvings < (std::int64_t{1} << 40)) REQUIRE(q >= halvings - 1);  // far past 2044 every value is 0
+            fewer += q < halvings;
+            // So a sum halved q times bounds the exact value, within a factor of four.
+            const double bound = q <= 1022 ? std::ldexp(1.0, static_cast<int>(-q)) : 0.0;
+            const double v = value_after(1.0, age, h, per_h);
+            CHECK(v <= bound);
+            if (v >= 0x1p-1000) CHECK(bound <= 4 * v);
+        }
+    }
+    CHECK(fewer > 0);  // exact multiples: one fewer there
+}

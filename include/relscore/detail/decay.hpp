@@ -70,6 +70,16 @@ struct half_lives {
     return split_half_lives(dt_us, half_life_us, 1.0 / half_life_us);
 }
 
+/// Whole half-lives in dt_us ≥ 0, never more than a decay by split_half_lives() halves
+/// by: its `whole`, or one fewer where its fraction came out below 0 (then the factor
+/// 2^−fraction is above 1). One fewer than that at worst (for counts below 2^40, far past
+/// the 2044 where every value is 0): 1/h made smaller by 2^−50 keeps the quotient below
+/// the true one, whatever the rounding. Bounds use it (a decay
+/// by these halvings alone is at least the exact one and at most four times it).
+[[nodiscard]] inline std::int64_t half_lives_at_most(std::int64_t dt_us, double per_half_life) noexcept {
+    return static_cast<std::int64_t>(static_cast<double>(dt_us) * (per_half_life * (1 - 0x1p-50)));
+}
+
 /// 2^(dt/h) for a term dt after the landmark (at most max_growth_half_lives half-lives),
 /// or 2^(−|dt|/h) for one before it, flushed to 0 below the smallest normal double.
 [[nodiscard]] inline double growth_factor(std::int64_t dt_us, double half_life_us, double per_half_life) noexcept {

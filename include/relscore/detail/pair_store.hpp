@@ -468,17 +468,22 @@ public:
         });
         add_window_volumes(pair, t, v);
     }
-    // At least volumes() gives, at most about twice that, with no exp2: each sum decayed by
-    // its whole half-lives only (one fewer if rounding left the fraction below 0, so that
-    // it is a bound whatever the last bit). top() ranks by it first.
+    // At least volumes() gives (at most four times that), with no exp2: each sum halved
+    // by its whole half-lives only (half_lives_at_most()). top() ranks by it first.
     void volume_bounds(std::uint32_t pair, std::int64_t t, double (&v)[2]) const {
         v[0] = v[1] = 0;
         const std::int64_t age = t - m_pairs[pair].anchor_us;
+        // A component's two directions are adjacent keys: its halvings are found once.
+        std::uint32_t last_component = std::numeric_limits<std::uint32_t>::max();
+        std::int64_t times = 0;
         m_states.each(m_pairs[pair].states, [&](std::uint32_t key, double sum) {
             if (age > 0) {
                 const std::uint16_t component = state_blocks::component_of(key);
-                const half_lives x = split_half_lives(age, m_kernels.half_life_us[component], m_kernels.per_half_life_us[component]);
-                sum = halved(sum, x.fraction < 0 ? x.whole - 1 : x.whole);
+                if (component != last_component) {
+                    times = half_lives_at_most(age, m_kernels.per_half_life_us[component]);
+                    last_component = component;
+                }
+                sum = halved(sum, times);
             }
             v[state_blocks::dir_of(key)] += sum;
         });
