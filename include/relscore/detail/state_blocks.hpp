@@ -151,13 +151,16 @@ public:
     [[nodiscard]] bool wasteful() const noexcept { return m_sums.size() - m_in_use > m_in_use / 2 + 1024; }
 
     /// Closes the holes; with `trim`, also each block's spare capacity. `each_block(f)` must
-    /// call f(block&) once for every block.
+    /// call f(block&) once for every block. Without `trim` (ingest compacts when a block
+    /// must grow) the pool keeps room for half as many sums again, so that the growth that
+    /// follows does not copy it all at once more.
     template <class EachBlock>
     void compact(EachBlock&& each_block, bool trim = false) {
         std::vector<std::uint32_t> keys;
         std::vector<double> sums;
-        if (!m_indexed) keys.reserve(trim ? m_live : m_in_use);
-        sums.reserve(trim ? m_live : m_in_use);
+        const std::size_t room = trim ? m_live : m_in_use + m_in_use / 2;
+        if (!m_indexed) keys.reserve(room);
+        sums.reserve(room);
         each_block([&](block& b) {
             const auto first = static_cast<std::uint32_t>(sums.size());
             if (trim) b.capacity = b.count;
