@@ -74,8 +74,8 @@ struct half_lives {
 /// by: its `whole`, or one fewer where its fraction came out below 0 (then the factor
 /// 2^−fraction is above 1). One fewer than that at worst (for counts below 2^40, far past
 /// the 2044 where every value is 0): 1/h made smaller by 2^−50 keeps the quotient below
-/// the true one, whatever the rounding. Bounds use it (a decay
-/// by these halvings alone is at least the exact one and at most four times it).
+/// the true one, whatever the rounding. Bounds use it: a decay by these halvings alone
+/// is at least the exact one and at most four times it.
 [[nodiscard]] inline std::int64_t half_lives_at_most(std::int64_t dt_us, double per_half_life) noexcept {
     return static_cast<std::int64_t>(static_cast<double>(dt_us) * (per_half_life * (1 - 0x1p-50)));
 }
