@@ -9,8 +9,7 @@ stage is never built. Prints the hold-out AP x100 of every cell and their mean.
         [--monotone FEATURE=-1 ...] [--all-features]
 
 Each cell's booster reads the features relscore.evaluate.link_booster_columns() gives its
-negative sampling and knowledge row (all but relscore.evaluate.LINK_BOOSTER_LEFT_OUT, and
-under event knowledge all but relscore.evaluate.LINK_BOOSTER_BATCH_ONLY), minus --drop.
+negative sampling (all but relscore.evaluate.LINK_BOOSTER_LEFT_OUT), minus --drop.
 
 A pooled cell (relscore.evaluate.LINK_BOOSTER_POOLED) also learns from the other setting's
 validation batches that end before the held-out part starts (its own rows weigh
@@ -51,7 +50,7 @@ def main() -> None:
     parser.add_argument("--negatives", action="append", choices=("random", "historical", "inductive"))
     parser.add_argument("--drop", action="append", default=[], help="leave a feature out (repeatable)")
     parser.add_argument("--all-features", action="store_true",
-                        help="every feature in every cell (ignore LINK_BOOSTER_LEFT_OUT and LINK_BOOSTER_BATCH_ONLY)")
+                        help="every feature in every cell (ignore relscore.evaluate.LINK_BOOSTER_LEFT_OUT)")
     parser.add_argument("--param", action="append", default=[], help="a booster parameter, name=JSON value")
     parser.add_argument("--monotone", action="append", default=[],
                         help="a feature's monotonic constraint, name=1, 0 or -1 (repeatable)")
@@ -69,7 +68,7 @@ def main() -> None:
         for setting in args.setting or ("transductive", "inductive"):
             for strategy in args.negatives or ("random", "historical", "inductive"):
                 started = time.perf_counter()
-                usable = range(len(LINK_FEATURES)) if args.all_features else link_booster_columns(strategy, knowledge)
+                usable = range(len(LINK_FEATURES)) if args.all_features else link_booster_columns(strategy)
                 keep = [j for j in usable if LINK_FEATURES[j] not in args.drop]
                 params["monotonic_cst"] = [constraints[j] for j in keep]
                 plan = make_plan(data, setting, strategy, "val", knowledge=knowledge)

@@ -43,9 +43,7 @@ constexpr std::array<std::string_view, link_feature_count> feature_names{
     "walk2_1d", "walk2_7d", "hop2_since", "src_target_dormancy", "dst_dormancy_vs_src",
     // Issue 16, part 4: cohorts, when each end was first seen against the other's and against
     // the source's recent destinations.
-    "cohort_gap", "cohort_vs_src", "cohort_near_recent", "cohort_last_gap", "cohort_step",
-    // Issue 16, part 5: how often the source writes again to someone it already wrote to.
-    "src_repeat_rate"};
+    "cohort_gap", "cohort_vs_src", "cohort_near_recent", "cohort_last_gap", "cohort_step"};
 
 // The half-lives of the features, in seconds (1 h, 1 day, 7 days, 30 days); index 2 (7 days)
 // is the scale of the reciprocity and two-hop features.
@@ -197,8 +195,6 @@ protected:
         auto& from = m_nodes[u];
         add_at_every_scale(from.out, us);
         if (first_time) from.new_out.add(1.0, us, feature_half_lives[week] * 1e6);
-        ++from.sent;
-        if (!first_time) ++from.sent_again;
         from.last = t;
         auto& to = m_nodes[v];
         add_at_every_scale(to.in, us);
@@ -281,9 +277,6 @@ private:
         // Issue 16, part 4: Σ over the same edges of the time the destination was first seen
         // (the edge's own time for a destination without edges before it).
         double target_first = 0;
-        // Issue 16, part 5: the node's outgoing edges (self-loops too), and those of them that
-        // were not the first of their ordered pair.
-        std::int64_t sent = 0, sent_again = 0;
     };
 
     // log(1 + minutes since x's newest edge, either way); 20 for a node without edges.
@@ -412,8 +405,6 @@ private:
         f[j++] = nearest >= 0 ? std::log1p(nearest / 3600.0) : -1.0;
         f[j++] = last_gap >= 0 ? std::log1p(last_gap / 3600.0) : -1.0;
         f[j++] = step;
-        // Issue 16, part 5: the source's repeat rate, smoothed towards one half.
-        f[j++] = src ? (static_cast<double>(src->sent_again) + 1.0) / (static_cast<double>(src->sent) + 2.0) : 0.5;
     }
 
     [[nodiscard]] std::size_t degree(node_id w) const {

@@ -377,16 +377,6 @@ std::vector<double> link_features_by_definition(const std::vector<edge>& h, node
     f.insert(f.end(), walks.begin(), walks.end());
     const auto cohorts = cohort_features_by_definition(h, u, v, at);  // issue 16, part 4
     f.insert(f.end(), cohorts.begin(), cohorts.end());
-    // Issue 16, part 5: u's edges that were not the first of their ordered pair, smoothed.
-    double sent = 0, sent_again = 0;
-    for (std::size_t k = 0; k < h.size(); ++k)
-        if (h[k].u == u) {
-            ++sent;
-            if (std::any_of(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(k),
-                            [&](const edge& e) { return e.u == u && e.v == h[k].v; }))
-                ++sent_again;
-        }
-    f.push_back((sent_again + 1) / (sent + 2));
     return f;
 }
 

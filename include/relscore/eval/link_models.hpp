@@ -183,17 +183,9 @@ enum class edgebank_mode {
 /// | cohort_last_gap       | the same for the newest such y only                              |
 /// | cohort_step           | (first(v) - first(y)) in days for that newest y; 0 if none       |
 ///
-/// Added by issue 16, part 5 (the chance that the source's next edge goes to someone it already
-/// wrote to, from its own history):
-///
-/// | feature               | f_k(u, v, t)                                                     |
-/// |-----------------------|------------------------------------------------------------------|
-/// | src_repeat_rate       | (r + 1) / (n + 2): n edges u -> y (self-loops too), r of them not|
-/// |                       | the first u -> y edge; 1/2 if u sent none                        |
-///
 /// The weights are fitted by relscore.evaluate (logistic regression on the validation stage);
 /// relscore.evaluate's default combiner is gradient-boosted trees over the same features.
-inline constexpr std::size_t link_feature_count = 67;
+inline constexpr std::size_t link_feature_count = 66;
 /// K of paths_3 and co_senders: the recent neighbours, destinations and senders they walk.
 inline constexpr std::size_t link_path_cap = 16;
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 from .._eval import LinkModel
 from .cli import COMBINERS, Row, evaluate_scores
 from .data import TemporalEdges, load_benchmark, load_event_log
-from .fitting import (LINK_AT_NEWEST_SETTINGS, LINK_BOOSTER_BATCH_ONLY, LINK_BOOSTER_INCREASING, LINK_BOOSTER_LEFT_OUT,
-                      LINK_BOOSTER_OWN_WEIGHT, LINK_BOOSTER_PARAMS, LINK_BOOSTER_POOLED, LINK_QUERY_TIME_FEATURES, LinkBooster, fit,
+from .fitting import (LINK_AT_NEWEST_SETTINGS, LINK_BOOSTER_INCREASING, LINK_BOOSTER_LEFT_OUT, LINK_BOOSTER_OWN_WEIGHT,
+                      LINK_BOOSTER_PARAMS, LINK_BOOSTER_POOLED, LINK_QUERY_TIME_FEATURES, LinkBooster, fit,
                       fit_link_booster, fit_link_score, link_at_newest, link_booster_columns, link_features,
                       run_link_booster)
 from .labels import group_labels, label_metrics, ranking_metrics

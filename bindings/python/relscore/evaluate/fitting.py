@@ -17,7 +17,7 @@ from .scores import LINK_FEATURES, score_spec
 from .splits import Split
 
 __all__ = ["link_features", "link_at_newest", "LINK_AT_NEWEST_SETTINGS", "LINK_QUERY_TIME_FEATURES", "fit_link_score", "LINK_BOOSTER_INCREASING", "LINK_BOOSTER_PARAMS", "LINK_BOOSTER_POOLED",
-           "LINK_BOOSTER_LEFT_OUT", "LINK_BOOSTER_BATCH_ONLY", "LINK_BOOSTER_OWN_WEIGHT", "LinkBooster", "fit_link_booster", "run_link_booster", "fit"]
+           "LINK_BOOSTER_LEFT_OUT", "LINK_BOOSTER_OWN_WEIGHT", "LinkBooster", "fit_link_booster", "run_link_booster", "fit"]
 
 
 # Under batch knowledge every query of a batch knows the same edges, so its features are taken
@@ -175,21 +175,9 @@ LINK_BOOSTER_OWN_WEIGHT = 2.0
 # negatives lost (batch transductive 93.40 -> 93.29 and 92.53 -> 92.36), so only random
 # negatives use them: mean of the 12 cells 95.53, against 95.50 without the five and 95.50
 # with them everywhere.
-#
-# Issue 16, part 5's src_repeat_rate (the source's smoothed share of edges to someone it had
-# written to), on the same hold-out: under batch knowledge UCI gained with random and inductive
-# negatives (transductive random 93.44 -> 93.58, inductive 92.96 -> 93.27; inductive setting
-# random 90.34 -> 90.42, inductive 96.29 -> 96.36) and lost 0.04 with historical ones in both
-# settings; under event knowledge UCI moved by -0.01 to +0.06 but the SocioPatterns random
-# cells lost (high school 2012 98.97 -> 98.90, workplace 2015 98.88 -> 98.73, hospital ward
-# 96.92 -> 96.84). So only the batch-knowledge boosters with random or inductive negatives
-# read it (LINK_BOOSTER_BATCH_ONLY below).
-_WALKS_AND_DORMANCY = ("walk2_1d", "walk2_7d", "hop2_since", "src_target_dormancy", "dst_dormancy_vs_src")
 LINK_BOOSTER_LEFT_OUT: Dict[str, Tuple[str, ...]] = {
-    "historical": _WALKS_AND_DORMANCY + ("src_repeat_rate",), "inductive": _WALKS_AND_DORMANCY}
-# Features only the boosters of batch knowledge read (see above); event-knowledge boosters
-# leave them out whatever the negative sampling.
-LINK_BOOSTER_BATCH_ONLY: Tuple[str, ...] = ("src_repeat_rate",)
+    strategy: ("walk2_1d", "walk2_7d", "hop2_since", "src_target_dormancy", "dst_dormancy_vs_src")
+    for strategy in ("historical", "inductive")}
 
 
 class LinkBooster:
@@ -206,13 +194,9 @@ class LinkBooster:
         return self.trees.decision_function(np.asarray(x)[:, self.columns])
 
 
-def link_booster_columns(strategy: str, knowledge: str = "batch") -> List[int]:
-    """The columns of :data:`LINK_FEATURES` the booster of a negative sampling and knowledge
-    row reads: all but :data:`LINK_BOOSTER_LEFT_OUT` of the sampling, and under any knowledge
-    but "batch" also all but :data:`LINK_BOOSTER_BATCH_ONLY`."""
-    left_out = set(LINK_BOOSTER_LEFT_OUT.get(strategy, ()))
-    if knowledge != "batch":
-        left_out |= set(LINK_BOOSTER_BATCH_ONLY)
+def link_booster_columns(strategy: str) -> List[int]:
+    """The columns of :data:`LINK_FEATURES` the booster of a negative sampling reads."""
+    left_out = LINK_BOOSTER_LEFT_OUT.get(strategy, ())
     return [j for j, name in enumerate(LINK_FEATURES) if name not in left_out]
 
 
@@ -223,8 +207,7 @@ def fit_link_booster(plan: Plan, pooled: Sequence[Plan] = (), **params: Any) -> 
     :data:`LINK_BOOSTER_INCREASING`) of "positive or negative", on one
     thread. ``pooled``: more validation plans whose rows join the training set (see
     :data:`LINK_BOOSTER_POOLED`; the plan's own rows then weigh :data:`LINK_BOOSTER_OWN_WEIGHT`). The features of :data:`LINK_BOOSTER_LEFT_OUT` for the
-    plan's negative sampling are left out, and those of :data:`LINK_BOOSTER_BATCH_ONLY` unless
-    the plan's knowledge is "batch". Only the plans' edges are used. Returns the
+    plan's negative sampling are left out. Only the plans' edges are used. Returns the
     fitted classifier and its columns, for :func:`run_link_booster`."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
@@ -236,7 +219,7 @@ def fit_link_booster(plan: Plan, pooled: Sequence[Plan] = (), **params: Any) -> 
     y = np.concatenate([np.r_[np.ones(len(positive)), np.zeros(len(negative))] for positive, negative in parts])
     own = 2 * len(parts[0][0])  # the plan's own rows come first
     weight = np.r_[np.full(own, LINK_BOOSTER_OWN_WEIGHT if pooled else 1.0), np.ones(len(y) - own)]
-    columns = link_booster_columns(plan.strategy, plan.knowledge)
+    columns = link_booster_columns(plan.strategy)
     settings = {**LINK_BOOSTER_PARAMS, **params}
     if len(settings["monotonic_cst"]) == len(LINK_FEATURES):
         settings["monotonic_cst"] = [settings["monotonic_cst"][j] for j in columns]
