@@ -300,7 +300,7 @@ def _document(uci_rows: List[Row], summaries: List[str], sections: List[str], la
              "within reach of the features tried so far. Where the loss lies: on the UCI event inductive random "
              "hold-out, pairs that had never met carry 97 % of the ranking loss "
              "(the trees rank such a positive above its own negative 78 % of the time) and a never-met positive "
-             "has a common neighbour no more often than its negative (30 % against 32.5 %). The fifth round's "
+             "has a common neighbour no more often than a never-met negative (30 % against 32.5 %). The fifth round's "
              "other trials, on that cell and the batch transductive random one (hold-out 95.70 and 93.44), were "
              "left out: separate trees for pairs that never met, or their rows weighted three times (95.71 to "
              "95.73; 93.44 to 93.57); the destination's first contacts from senders seen for less than a day, "
