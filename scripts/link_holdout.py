@@ -11,9 +11,10 @@ stage is never built. Prints the hold-out AP x100 of every cell and their mean.
 Each cell's booster reads the features relscore.evaluate.link_booster_columns() gives its
 negative sampling (all but relscore.evaluate.LINK_BOOSTER_LEFT_OUT), minus --drop.
 
-A pooled cell (relscore.evaluate.LINK_BOOSTER_POOLED) also learns from the other setting's
-validation batches that end before the held-out part starts (its own rows weigh
-relscore.evaluate.LINK_BOOSTER_OWN_WEIGHT)."""
+A pooled cell also learns from the validation batches of the plans
+relscore.evaluate.link_booster_pooled_plans() gives it (the other setting's, LINK_BOOSTER_POOLED;
+its own under the other knowledge row, LINK_BOOSTER_POOLED_KNOWLEDGE) that end before the
+held-out part starts (its own rows weigh relscore.evaluate.LINK_BOOSTER_OWN_WEIGHT)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ import time
 
 import numpy as np
 
-from relscore.evaluate import (LINK_BOOSTER_OWN_WEIGHT, LINK_BOOSTER_POOLED, LINK_BOOSTER_PARAMS, LINK_FEATURES,
-                               link_at_newest, link_booster_columns, link_features, make_plan, split)
+from relscore.evaluate import (LINK_BOOSTER_OWN_WEIGHT, LINK_BOOSTER_PARAMS, LINK_FEATURES, link_at_newest,
+                               link_booster_columns, link_booster_pooled_plans, link_features, make_plan, split)
 from relscore.evaluate.cli import load
 from relscore.evaluate.metrics import average_precision
 
@@ -77,13 +78,13 @@ def main() -> None:
                 x, y = rows(plan, features, range(cut))
                 weight = np.ones(len(y))
                 held_out_from = data.full.ts[plan.batch_index[plan.batch_offset[cut]]]
-                other = LINK_BOOSTER_POOLED.get((setting, strategy))
+                other = link_booster_pooled_plans(data, setting, strategy, knowledge)
                 if other:
-                    pooled = make_plan(data, other, strategy, "val", knowledge=knowledge)
+                    weight[:] = LINK_BOOSTER_OWN_WEIGHT  # the cell's own rows; the pooled ones weigh 1
+                for pooled in other:
                     ends = data.full.ts[pooled.batch_index[pooled.batch_offset[1:] - 1]]
                     px, py = rows(pooled, link_features(pooled, link_at_newest(plan)),
                                   np.flatnonzero(ends < held_out_from))
-                    weight[:] = LINK_BOOSTER_OWN_WEIGHT
                     x, y, weight = np.vstack([x, px]), np.r_[y, py], np.r_[weight, np.ones(len(py))]
                 with threadpool_limits(1):
                     booster = HistGradientBoostingClassifier(**params).fit(

@@ -408,6 +408,28 @@ def test_pooled_link_booster_learns_from_every_validation_plan_and_no_test_plan(
     assert not np.array_equal(ev.fit_link_booster(plan).decision_function(x), reference.decision_function(x))
 
 
+def test_pooled_plans_of_a_cell():
+    """link_booster_pooled_plans: the inductive random cells pool the transductive validation plan
+    of their knowledge row, then their own validation plan under the other knowledge row (the
+    same positives and negatives); every other cell pools nothing; no plan is a test plan."""
+    data = ev.split(synthetic())
+    assert ev.LINK_BOOSTER_POOLED_KNOWLEDGE == (("inductive", "random"),)
+    for knowledge, other in (("batch", "event"), ("event", "batch")):
+        own = ev.make_plan(data, "inductive", "random", "val", knowledge=knowledge)
+        plans = ev.link_booster_pooled_plans(data, "inductive", "random", knowledge)
+        assert [(p.setting, p.strategy, p.knowledge, p.stage) for p in plans] == [
+            ("transductive", "random", knowledge, "val"), ("inductive", "random", other, "val")]
+        assert np.array_equal(plans[1].batch_index, own.batch_index)
+        assert np.array_equal(plans[1].neg_src, own.neg_src) and np.array_equal(plans[1].neg_dst, own.neg_dst)
+        for setting, strategy in (("transductive", "random"), ("inductive", "historical"),
+                                  ("inductive", "inductive"), ("transductive", "historical")):
+            assert ev.link_booster_pooled_plans(data, setting, strategy, knowledge) == []
+    booster = ev.fit_link_booster(ev.make_plan(data, "inductive", "random", "val", knowledge="event"),
+                                  ev.link_booster_pooled_plans(data, "inductive", "random", "event"))
+    assert np.std(booster.decision_function(np.vstack(ev.link_features(
+        ev.make_plan(data, "inductive", "random", "test", knowledge="event"))))) > 0
+
+
 def test_link_booster_scores_the_plan_as_run_plan_does():
     class Linear:  # a "booster" that is relscore's weighted sum
         at_newest = False  # the compiled score's features are at the query's time

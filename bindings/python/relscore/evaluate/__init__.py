@@ -27,9 +27,9 @@ from .._eval import LinkModel
 from .cli import COMBINERS, Row, evaluate_scores
 from .data import TemporalEdges, load_benchmark, load_event_log
 from .fitting import (LINK_AT_NEWEST_SETTINGS, LINK_BOOSTER_INCREASING, LINK_BOOSTER_LEFT_OUT, LINK_BOOSTER_OWN_WEIGHT,
-                      LINK_BOOSTER_PARAMS, LINK_BOOSTER_POOLED, LINK_QUERY_TIME_FEATURES, LinkBooster, fit,
-                      fit_link_booster, fit_link_score, link_at_newest, link_booster_columns, link_features,
-                      run_link_booster)
+                      LINK_BOOSTER_PARAMS, LINK_BOOSTER_POOLED, LINK_BOOSTER_POOLED_KNOWLEDGE, LINK_QUERY_TIME_FEATURES,
+                      LinkBooster, fit, fit_link_booster, fit_link_score, link_at_newest, link_booster_columns,
+                      link_booster_pooled_plans, link_features, run_link_booster)
 from .labels import group_labels, label_metrics, ranking_metrics
 from .metrics import average_precision, batch_metrics
 from .negatives import STRATEGIES, NegativeSampler
@@ -65,6 +65,7 @@ __all__ = [
     "run_link_booster",
     "LinkBooster",
     "link_booster_columns",
+    "link_booster_pooled_plans",
     "fit",
     "FittedModel",
     "default_model",

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .data import TemporalEdges, load_benchmark, load_event_log
 from . import fitting
-from .fitting import LINK_BOOSTER_POOLED, fit_link_booster, run_link_booster
+from .fitting import fit_link_booster, link_booster_pooled_plans, run_link_booster
 from .negatives import STRATEGIES
 from .persistence import FittedModel, default_model
 from .plan import KNOWLEDGE, SETTINGS, make_plan, run_plan
@@ -76,9 +76,7 @@ def evaluate_scores(edges: TemporalEdges, scores: Sequence[str], settings: Seque
                 t0 = time.perf_counter()
                 if given is None and score == "relscore" and combiner == "hgb":
                     assert val_plan is not None  # fit is checked above
-                    pooled_setting = LINK_BOOSTER_POOLED.get((setting, strategy))
-                    pooled = [make_plan(data, pooled_setting, strategy, "val", knowledge=knowledge)] if pooled_setting else []
-                    booster = fit_link_booster(val_plan, pooled)
+                    booster = fit_link_booster(val_plan, link_booster_pooled_plans(data, setting, strategy, knowledge))
                     result = run_link_booster(test_plan, booster)
                     row = Row(edges.name, "relscore (hgb)", setting, strategy, result.ap, result.auc,
                               time.perf_counter() - t0, run_link_booster(val_plan, booster, fast_metrics=True).ap,
