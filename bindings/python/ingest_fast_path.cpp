@@ -90,8 +90,14 @@ py::object add_common(locked_scorer& locked, py::handle time, py::handle source,
     std::string a, b;
     const char kind = common_id(source.ptr(), a);
     if (kind == 0 || common_id(target.ptr(), b) != kind || a.empty() || b.empty()) return py::none();
-    const char* kind_name = kind == 's' ? "str" : "int";
-    if (!ids.is_none() && (!PyUnicode_CheckExact(ids.ptr()) || PyUnicode_CompareWithASCIIString(ids.ptr(), kind_name) != 0))
+    // The kind as one interned str each, made once: a loop of add() gets back the same
+    // object it passes in next (compared by address first), instead of a new str a call.
+    // Never freed, as the module itself is not.
+    static PyObject* const str_kind = PyUnicode_InternFromString("str");
+    static PyObject* const int_kind = PyUnicode_InternFromString("int");
+    PyObject* const kind_object = kind == 's' ? str_kind : int_kind;
+    if (!ids.is_none() && ids.ptr() != kind_object &&
+        (!PyUnicode_CheckExact(ids.ptr()) || PyUnicode_CompareWithASCIIString(ids.ptr(), kind == 's' ? "str" : "int") != 0))
         return py::none();  // the other kind: the general path raises
     Py_ssize_t size = 0;
     const char* channel_utf8 = PyUnicode_AsUTF8AndSize(channel.ptr(), &size);
@@ -106,7 +112,7 @@ py::object add_common(locked_scorer& locked, py::handle time, py::handle source,
     } catch (const relscore::error&) {
         return py::none();
     }
-    return py::str(kind_name);
+    return py::reinterpret_borrow<py::object>(kind_object);
 }
 
 // Integer person ids as codes into one list of names (their decimal values), numbered by
