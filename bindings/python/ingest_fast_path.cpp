@@ -96,6 +96,10 @@ py::object add_common(locked_scorer& locked, py::handle time, py::handle source,
     static PyObject* const str_kind = PyUnicode_InternFromString("str");
     static PyObject* const int_kind = PyUnicode_InternFromString("int");
     PyObject* const kind_object = kind == 's' ? str_kind : int_kind;
+    if (kind_object == nullptr) {  // interning ran out of memory (once: the static stays null)
+        PyErr_NoMemory();
+        throw py::error_already_set();
+    }
     if (!ids.is_none() && ids.ptr() != kind_object &&
         (!PyUnicode_CheckExact(ids.ptr()) || PyUnicode_CompareWithASCIIString(ids.ptr(), kind == 's' ? "str" : "int") != 0))
         return py::none();  // the other kind: the general path raises
@@ -113,6 +117,47 @@ py::object add_common(locked_scorer& locked, py::handle time, py::handle source,
         return py::none();
     }
     return py::reinterpret_borrow<py::object>(kind_object);
+}
+
+namespace {
+
+// add_common() as a plain CPython function (METH_FASTCALL): a loop of Scorer.add() spends
+// as long in pybind11's general dispatch (argument records, overload loop) as in the
+// scorer itself, and this call needs none of it. The text signature before "--" is what
+// inspect.signature() (and the stubs' check) reads.
+PyObject* add_common_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) noexcept {
+    if (nargs != 7) {
+        PyErr_Format(PyExc_TypeError, "add_common() takes 7 positional arguments (%zd given)", nargs);
+        return nullptr;
+    }
+    try {
+        locked_scorer& locked = py::cast<locked_scorer&>(py::handle(args[0]));
+        return add_common(locked, args[1], args[2], args[3], args[4], args[5], args[6]).release().ptr();
+    } catch (py::error_already_set& e) {
+        e.restore();
+    } catch (const py::cast_error& e) {
+        PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const std::bad_alloc&) {
+        PyErr_NoMemory();
+    } catch (const std::exception& e) {
+        PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+    return nullptr;
+}
+
+PyMethodDef add_common_method = {
+    "add_common", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&add_common_fastcall)), METH_FASTCALL,
+    "add_common(core, time, source, target, channel, mutual, ids, /)\n--\n\n"
+    "Add one interaction of Scorer.add()'s common shape (int/float seconds, two str or two int ids, "
+    "no weight) to `core`; returns the id kind ('str' or 'int'), or None if the call is not of that "
+    "shape or is refused (nothing changed: the general path converts it and says what was wrong)."};
+
+}  // namespace
+
+void register_add_common(py::module_& m) {
+    PyObject* f = PyCFunction_NewEx(&add_common_method, nullptr, m.attr("__name__").ptr());
+    if (f == nullptr) throw py::error_already_set();
+    m.add_object("add_common", py::reinterpret_steal<py::object>(f));
 }
 
 // Integer person ids as codes into one list of names (their decimal values), numbered by

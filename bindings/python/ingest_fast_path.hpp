@@ -18,6 +18,10 @@ namespace relscore::bindings {
 py::object add_common(locked_scorer& locked, py::handle time, py::handle source, py::handle target, py::handle channel,
                       py::handle mutual, py::handle ids);
 
+// add_common(core, time, source, target, channel, mutual, ids) on module `m`, as a plain
+// CPython function: the fast path of a Python loop of Scorer.add().
+void register_add_common(py::module_& m);
+
 // Integer person ids as codes into one list of names (their decimal values), numbered by
 // first appearance in source, then in target: pandas.factorize of the two joined columns.
 py::tuple factorize_int_ids(const carray<std::int64_t>& source, const carray<std::int64_t>& target);

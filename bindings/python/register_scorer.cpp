@@ -152,10 +152,6 @@ void register_scorer(py::module_& m) {
                                   mutual});
             },
             "time_us"_a, "source"_a, "target"_a, "channel"_a, "weight"_a, "mutual"_a, "Add one interaction.")
-        .def("add_common", &add_common, "time"_a, "source"_a, "target"_a, "channel"_a, "mutual"_a, "ids"_a,
-             "Add one interaction of add()'s common shape (int/float seconds, two str or two int ids, no weight); "
-             "returns the id kind ('str' or 'int'), or None if the call is not of that shape or is refused "
-             "(nothing changed: the general path converts it and says what was wrong).")
         .def(
             "add_columns",
             [](locked_scorer& locked, const carray<std::int64_t>& time_us, const carray<std::int64_t>& source,
@@ -404,6 +400,7 @@ void register_scorer(py::module_& m) {
             "Per table() row (stars fitted to log_span_us, default the scorer's own log span): stars, trend (-1 cooling, 0 steady, 1 rising, 2 not enough history) and its "
             "change, rhythm, due time and overdue factor, as numpy columns; with the table's own columns and the "
             "people, from the same state.");
+    register_add_common(m);
     m.def("factorize_int_ids", &factorize_int_ids, "source"_a, "target"_a,
           "Integer ids as (source codes, target codes, names): pandas.factorize of source then target, names their "
           "decimal values.");

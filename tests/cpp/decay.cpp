@@ -3,8 +3,11 @@
 
 #include <relscore/detail/decay.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
+#include <vector>
 
 using relscore::detail::decay_factor;
 using relscore::detail::decayed_sum;
@@ -80,23 +83,24 @@ TEST_CASE("half_lives_at_most never halves more than the exact decay, and at mos
     using relscore::detail::split_half_lives;
     using relscore::detail::value_after;
     std::mt19937_64 rng(5);
-    std::vector<std::int64_t> half_lives_us = {1, 7, 1'000'000, 3'600'000'000LL, 60LL * 24 * hour_us, 180LL * 24 * hour_us};
-    for (int i = 0; i < 200; ++i) half_lives_us.push_back(std::uniform_int_distribution<std::int64_t>(1, 400LL * 24 * hour_us)(rng));
-    std::size_t fewer = 0, negative_fractions = 0;
-    for (const std::int64_t h_us : half_lives_us) {
-        const double h = static_cast<double>(h_us), per_h = 1.0 / h;
-        const std::int64_t most = std::min<std::int64_t>(8'000 * year_us / h_us, 1'000'000);
+    // Whole microseconds (channels), and fractional ones (a power law's terms).
+    std::vector<double> half_lives_us = {1, 7, 1'000'000, 3'600'000'000.0, 60.0 * 24 * hour_us, 180.0 * 24 * hour_us, 0.37, 1234.5678};
+    for (int i = 0; i < 200; ++i) half_lives_us.push_back(static_cast<double>(std::uniform_int_distribution<std::int64_t>(1, 400LL * 24 * hour_us)(rng)));
+    for (int i = 0; i < 20; ++i) half_lives_us.push_back(std::uniform_real_distribution<double>(1, 1e12)(rng));
+    std::size_t fewer = 0;
+    for (const double h : half_lives_us) {
+        const double per_h = 1.0 / h;
+        const auto most = static_cast<std::int64_t>(std::min(8'000.0 * static_cast<double>(year_us) / h, 1e6));
         std::vector<std::int64_t> ages;
         for (int j = 0; j < 300; ++j) {
-            const std::int64_t m = std::uniform_int_distribution<std::int64_t>(0, most)(rng);
-            for (const std::int64_t off : {-1LL, 0LL, 1LL}) ages.push_back(m * h_us + off);
+            const auto m = static_cast<double>(std::uniform_int_distribution<std::int64_t>(0, most)(rng));
+            for (const std::int64_t off : {-1LL, 0LL, 1LL}) ages.push_back(static_cast<std::int64_t>(m * h) + off);
             ages.push_back(std::uniform_int_distribution<std::int64_t>(0, 8'000 * year_us)(rng));
         }
         for (const std::int64_t age : ages) {
             if (age < 0) continue;
             const auto exact = split_half_lives(age, h, per_h);
             const std::int64_t halvings = exact.fraction < 0 ? exact.whole - 1 : exact.whole;
-            negative_fractions += exact.fraction < 0;
             const std::int64_t q = half_lives_at_most(age, per_h);
             REQUIRE(q <= halvings);
             if (halvings < (std::int64_t{1} << 40)) REQUIRE(q >= halvings - 1);  // far past 2044 every value is 0

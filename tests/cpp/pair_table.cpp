@@ -2,6 +2,8 @@
 
 #include <relscore/detail/pair_table.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <random>
 #include <unordered_map>
@@ -19,10 +21,13 @@ using table = relscore::detail::pair_table<record>;
 std::uint64_t key(std::uint32_t lo, std::uint32_t hi) { return (std::uint64_t{lo} << 32) | hi; }
 
 void check(const table& t, const std::unordered_map<std::uint64_t, std::uint32_t>& rows, std::mt19937_64& rng) {
-    REQUIRE(t.size() == rows.size());
     for (const auto& [k, row] : rows) REQUIRE(t.find(k) == row);
     for (int i = 0; i < 2000; ++i) {
-        const std::uint64_t k = rng() % 4 == 0 ? key(static_cast<std::uint32_t>(rng() % 64), static_cast<std::uint32_t>(rng() % 5000)) : rng();
+        std::uint64_t k = rng();
+        if (k % 4 == 0) {  // a crowded one
+            const auto lo = static_cast<std::uint32_t>(rng() % 64);
+            k = key(lo, static_cast<std::uint32_t>(rng() % 5000));
+        }
         const auto it = rows.find(k);
         REQUIRE(t.find(k) == (it == rows.end() ? table::no_row : it->second));
     }
@@ -36,28 +41,25 @@ TEST_CASE("the pair index finds every row and invents none, through growth, copi
         std::unordered_map<std::uint64_t, std::uint32_t> rows;
         CHECK(t.find(key(1, 2)) == table::no_row);
         if (n % 2 == 1) t.reserve(n);  // half of them grow one row at a time
+        std::size_t unindexed = 0;  // records of a pair already indexed: never found
         while (rows.size() < n) {
-            // Crowded keys (few people, long runs of the same id) and spread ones.
-            const auto lo = static_cast<std::uint32_t>(rng() % 3 == 0 ? rng() % 8 : rng() % 100'000);
-            const auto hi = static_cast<std::uint32_t>(lo + 1 + rng() % (rng() % 2 ? 3'000 : 1'000'000));
+            // Crowded keys (few people, long runs of the same id) and spread ones; each draw
+            // its own statement, so that every compiler makes the same keys.
+            const bool crowded = rng() % 3 == 0;
+            const std::uint64_t lo_draw = rng();
+            const auto lo = static_cast<std::uint32_t>(crowded ? lo_draw % 8 : lo_draw % 100'000);
+            const bool near = rng() % 2 == 1;
+            const std::uint64_t hi_draw = rng();
+            const auto hi = static_cast<std::uint32_t>(lo + 1 + hi_draw % (near ? 3'000 : 1'000'000));
             const auto row = static_cast<std::uint32_t>(t.size());
             t.add({lo, hi});
             const auto [at, inserted] = t.index(row);
             const auto [it, fresh] = rows.try_emplace(key(lo, hi), row);
             REQUIRE(inserted == fresh);
             REQUIRE(at == it->second);
-            if (!fresh) {  // a second record of a known pair stays out of the index
-                REQUIRE(t.find(key(lo, hi)) == it->second);
-                rows.erase(it);  // keep the map's rows as the table's: drop the record by rebuilding below
-                table again;
-                for (std::uint32_t r = 0; r + 1 < t.size(); ++r) {
-                    again.add(t[r]);
-                    REQUIRE(again.index(r).second);
-                }
-                t = std::move(again);
-                rows.emplace(key(lo, hi), at);
-            }
-            if (n % 2 == 1) REQUIRE(t.has_room(n));
+            unindexed += !fresh;
+            REQUIRE(t.size() == rows.size() + unindexed);
+            if (n % 2 == 1 && unindexed == 0) REQUIRE(t.has_room(n));  // reserved: room for all n
         }
         check(t, rows, rng);
         table copy = t;

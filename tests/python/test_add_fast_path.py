@@ -2,6 +2,8 @@
 no weight) gives exactly what the general path gives, and every refusal still carries
 the general path's message."""
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import relscore
+from relscore import _core
 
 T0 = 1_700_000_000
 calls = st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 5), st.integers(0, 5), st.booleans(),
@@ -83,13 +86,27 @@ def test_int_ids_are_named_as_the_general_path_names_them(ids):
 def test_the_common_shape_refuses_what_it_does_not_convert():
     s = relscore.Scorer()
     core = s._core
-    assert core.add_common(T0, True, False, "email", False, None) is None      # bools are not ids
-    assert core.add_common(T0, "ana", 1, "email", False, None) is None         # mixed kinds
-    assert core.add_common(T0, "ana", "ben", "email", 1, None) is None         # mutual must be a bool
-    assert core.add_common(np.int64(T0), "ana", "ben", "email", False, None) is None
-    assert core.add_common(T0, "ana", "ben", "nope", False, None) is None      # refused: unknown channel
-    assert core.add_common(T0, "ana", "ana", "email", False, None) is None     # refused: self-interaction
-    assert core.add_common(T0, "ana", "ben", "email", False, "int") is None    # the scorer's ids are ints
+
+    def add_common(*args):
+        return _core.add_common(core, *args)
+
+    assert add_common(T0, True, False, "email", False, None) is None      # bools are not ids
+    assert add_common(T0, "ana", 1, "email", False, None) is None         # mixed kinds
+    assert add_common(T0, "ana", "ben", "email", 1, None) is None         # mutual must be a bool
+    assert add_common(np.int64(T0), "ana", "ben", "email", False, None) is None
+    assert add_common(T0, "ana", "ben", "nope", False, None) is None      # refused: unknown channel
+    assert add_common(T0, "ana", "ana", "email", False, None) is None     # refused: self-interaction
+    assert add_common(T0, "ana", "ben", "email", False, "int") is None    # the scorer's ids are ints
     assert len(s) == 0                                                          # nothing half-applied
-    assert core.add_common(T0, "ana", "ben", "email", False, None) == "str"
+    assert add_common(T0, "ana", "ben", "email", False, None) == "str"
     assert len(s) == 1
+
+
+def test_the_common_shape_checks_its_arguments():
+    s = relscore.Scorer()
+    with pytest.raises(TypeError, match="7 positional arguments"):
+        _core.add_common(s._core, T0, "ana", "ben", "email", False)
+    with pytest.raises(TypeError):
+        _core.add_common(object(), T0, "ana", "ben", "email", False, None)  # not a scorer
+    assert len(s) == 0
+    assert str(inspect.signature(_core.add_common)) == "(core, time, source, target, channel, mutual, ids, /)"

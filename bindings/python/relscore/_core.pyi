@@ -36,10 +36,6 @@ class Scorer:
         """
         Add interactions from columns (validated whole first; the GIL is released).
         """
-    def add_common(self, time: typing.Any, source: typing.Any, target: typing.Any, channel: typing.Any, mutual: typing.Any, ids: typing.Any) -> typing.Any:
-        """
-        Add one interaction of add()'s common shape (int/float seconds, two str or two int ids, no weight); returns the id kind ('str' or 'int'), or None if the call is not of that shape or is refused (nothing changed: the general path converts it and says what was wrong).
-        """
     def between(self, a: str, b: str, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple:
         """
         One relationship as a tuple of result_fields()['relationship'].
@@ -135,6 +131,10 @@ class Scorer:
         """
         Number of pairs that ever interacted.
         """
+def add_common(core, time, source, target, channel, mutual, ids):
+    """
+    Add one interaction of Scorer.add()'s common shape (int/float seconds, two str or two int ids, no weight) to `core`; returns the id kind ('str' or 'int'), or None if the call is not of that shape or is refused (nothing changed: the general path converts it and says what was wrong).
+    """
 def calibrate_stars(scorer: Scorer, a: collections.abc.Sequence[str], b: collections.abc.Sequence[str], stars: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
     """
     Fit the star thresholds to a user's ratings; returns the thresholds and the agreement before and after.

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert
+from ._core import add_common as _add_common
 from ._columns import LogColumns
 from ._convert import TimeLike
 from ._scorer_base import ScorerBase
@@ -59,7 +60,7 @@ class ScorerIngest(ScorerBase):
         # Timestamp below. Anything the core refuses is retried on the general path,
         # which says what was wrong (the core changes nothing when it refuses).
         if weight is None:
-            kind = self._core.add_common(time, source, target, channel, mutual, self._ids)
+            kind = _add_common(self._core, time, source, target, channel, mutual, self._ids)
             if kind is not None:
                 self._ids = kind
                 return

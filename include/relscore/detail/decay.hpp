@@ -15,6 +15,7 @@
 /// ever enters the state (denormal arithmetic is ~100× slower on x86). The flush changes
 /// a result only where it is already below 2.2e−308 times the weights involved.
 
+#include <algorithm>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -61,7 +62,9 @@ struct half_lives {
 /// `per_half_life` is 1/h (ingest has it at hand: a multiplication instead of a
 /// division; the fraction is then within 2 ulps of 1, the factor as precise).
 [[nodiscard]] inline half_lives split_half_lives(std::int64_t dt_us, double half_life_us, double per_half_life) noexcept {
-    const double dt = static_cast<double>(dt_us), x = dt * per_half_life;
+    // Clamped where a whole count would not fit 64 bits (a power law's sub-microsecond
+    // terms over centuries): a value that far from its landmark is 0 either way.
+    const double dt = static_cast<double>(dt_us), x = std::clamp(dt * per_half_life, -0x1p62, 0x1p62);
     auto q = static_cast<std::int64_t>(x);  // toward zero, then down
     if (static_cast<double>(q) > x) --q;
     return {q, (dt - static_cast<double>(q) * half_life_us) * per_half_life};
@@ -75,9 +78,10 @@ struct half_lives {
 /// 2^−fraction is above 1). One fewer than that at worst (for counts below 2^40, far past
 /// the 2044 where every value is 0): 1/h made smaller by 2^−50 keeps the quotient below
 /// the true one, whatever the rounding. Bounds use it: a decay by these halvings alone
-/// is at least the exact one and at most four times it.
+/// is at least the exact one and at most four times it (where the exact one is not
+/// flushed to 0).
 [[nodiscard]] inline std::int64_t half_lives_at_most(std::int64_t dt_us, double per_half_life) noexcept {
-    return static_cast<std::int64_t>(static_cast<double>(dt_us) * (per_half_life * (1 - 0x1p-50)));
+    return static_cast<std::int64_t>(std::min(static_cast<double>(dt_us) * (per_half_life * (1 - 0x1p-50)), 0x1p62));
 }
 
 /// 2^(dt/h) for a term dt after the landmark (at most max_growth_half_lives half-lives),
