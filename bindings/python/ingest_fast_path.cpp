@@ -141,6 +141,8 @@ PyObject* add_common_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs
         PyErr_NoMemory();
     } catch (const std::exception& e) {
         PyErr_SetString(PyExc_RuntimeError, e.what());
+    } catch (...) {  // nothing escapes a C function
+        PyErr_SetString(PyExc_RuntimeError, "relscore: an unknown C++ exception in add_common()");
     }
     return nullptr;
 }
