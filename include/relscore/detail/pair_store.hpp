@@ -257,29 +257,26 @@ public:
 #endif
     }
 
-    // Calls f(component, dir) for every decayed sum interaction `e` adds to: each kernel
-    // component of its channel, in its direction (both, in order, for a mutual one).
+    // Calls f(component, first_dir, last_dir) for each kernel component of interaction
+    // `e`'s channel: the decayed sums it adds to are that component's in directions
+    // first_dir..last_dir (its own, or both in order for a mutual one, which adds the
+    // same term to each).
     template <class F>
     void for_each_sum(const grouped_event& e, F&& f) const {
         const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
-        for (std::uint32_t k = first_component; k < end_component; ++k) {
-            const auto component = static_cast<std::uint16_t>(k);
-            if (e.dir == 2) {
-                f(component, std::uint8_t{0});
-                f(component, std::uint8_t{1});
-            } else {
-                f(component, e.dir);
-            }
-        }
+        const auto first_dir = static_cast<std::uint8_t>(e.dir == 2 ? 0 : e.dir), last_dir = static_cast<std::uint8_t>(e.dir == 2 ? 1 : e.dir);
+        for (std::uint32_t k = first_component; k < end_component; ++k) f(static_cast<std::uint16_t>(k), first_dir, last_dir);
     }
 
     // How many decayed sums (component, direction) a new pair's run of interactions creates.
     [[nodiscard]] std::uint32_t sums_created_by(std::span<const grouped_event> run) {
         m_block_keys.clear();
         for (const grouped_event& e : run)
-            for_each_sum(e, [&](std::uint16_t component, std::uint8_t dir) {
-                const std::uint32_t key = state_blocks::key(component, dir);
-                if (std::find(m_block_keys.begin(), m_block_keys.end(), key) == m_block_keys.end()) m_block_keys.push_back(key);
+            for_each_sum(e, [&](std::uint16_t component, std::uint8_t first_dir, std::uint8_t last_dir) {
+                for (std::uint8_t dir = first_dir; dir <= last_dir; ++dir) {
+                    const std::uint32_t key = state_blocks::key(component, dir);
+                    if (std::find(m_block_keys.begin(), m_block_keys.end(), key) == m_block_keys.end()) m_block_keys.push_back(key);
+                }
             });
         return static_cast<std::uint32_t>(m_block_keys.size());
     }
@@ -335,17 +332,10 @@ public:
         p.last_us = std::max(p.last_us, t);
         if (m_retain_events) m_events[idx].push_back({t, w, e.channel, e.dir});
         ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
-        const auto [first_component, end_component] = m_kernels.channel_components[e.channel];
-        for (std::uint32_t k = first_component; k < end_component; ++k) {  // as for_each_sum()
-            const auto component = static_cast<std::uint16_t>(k);
+        for_each_sum(e, [&](std::uint16_t component, std::uint8_t first_dir, std::uint8_t last_dir) {
             const double term = term_of(idx, component, w * m_kernels.component_weight[component], t);
-            if (e.dir == 2) {
-                state_for(idx, component, 0) += term;
-                state_for(idx, component, 1) += term;
-            } else {
-                state_for(idx, component, e.dir) += term;
-            }
-        }
+            for (std::uint8_t dir = first_dir; dir <= last_dir; ++dir) state_for(idx, component, dir) += term;
+        });
         if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
         if (history) m_rules.record(*history, e.dir, w, t, first, previous);  // nothing above moves m_history
         m_newest_us = std::max(m_newest_us, t);
@@ -411,10 +401,12 @@ public:
         return scratch;
     }
 
-    // Room for n more kept histories: exactly that into none, else growing geometrically.
+    // Room for n more kept histories: exactly that into none, else growing by half (as
+    // the other per-pair arrays), but never past the pairs' room (at most one per pair).
     void reserve_more_histories(std::size_t n) {
         const std::size_t want = m_history.size() + n;
-        if (want > m_history.capacity()) m_history.reserve(std::max(want, m_history.capacity() + m_history.capacity() / 2));
+        if (want > m_history.capacity())
+            m_history.reserve(std::max(want, std::min(m_pairs.capacity(), m_history.capacity() + std::max<std::size_t>(16, m_history.capacity() / 2))));
     }
 
     // Pair `idx`'s history, to be changed: kept from now on. Call it before the record
@@ -429,13 +421,11 @@ public:
     }
 
     // An empty history kept for pair `idx`, whose history is not kept yet (a loader reads
-    // into it). The histories grow by half, as the other per-pair arrays, but never past
-    // their room (at most one per pair).
+    // into it).
     pair_history& new_kept_history(std::uint32_t idx) {
         if (m_history.size() >= history_not_kept)
             throw_error<invalid_argument_error>("relscore::scorer: more than 2 billion conversation histories");
-        if (m_history.size() == m_history.capacity())  // by half, but not past the pairs' room
-            m_history.reserve(std::max(m_history.size() + 1, std::min(m_pairs.capacity(), m_history.size() + std::max<std::size_t>(16, m_history.size() / 2))));
+        reserve_more_histories(1);
         m_history.emplace_back();
         m_pairs[idx].history = static_cast<std::uint32_t>(m_history.size() - 1);
         return m_history.back();
