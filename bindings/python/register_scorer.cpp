@@ -57,6 +57,49 @@ void apply_insight(insight_config& c, const py::dict& settings) {
     }
 }
 
+// The UTF-8 bytes of list item i, which must be a str (they live as long as the item).
+std::string_view name_at(const py::list& names, std::size_t i, const char* which) {
+    PyObject* item = PyList_GET_ITEM(names.ptr(), static_cast<Py_ssize_t>(i));
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &size) : nullptr;
+    if (utf8 == nullptr) {
+        PyErr_Clear();
+        throw py::type_error(std::string("relscore.Scorer.between_many(): ") + which + "[" + std::to_string(i) +
+                             "] is not a str");
+    }
+    return {utf8, static_cast<std::size_t>(size)};
+}
+
+// Scorer.between_many(): each pair found by its people's names, so asking for k pairs
+// costs O(k), whatever the size of the scorer (the GIL released while it looks).
+py::array_t<double> strengths_between(const locked_scorer& locked, const py::list& a, const py::list& b,
+                                      std::optional<std::int64_t> at_us) {
+    if (a.size() != b.size())
+        throw invalid_argument_error("relscore.Scorer.between_many(): a has " + std::to_string(a.size()) + " ids, b has " +
+                                     std::to_string(b.size()));
+    const std::size_t n = a.size();
+    std::vector<std::string_view> left(n), right(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        left[i] = name_at(a, i, "a");
+        right[i] = name_at(b, i, "b");
+    }
+    py::array_t<double> out(static_cast<py::ssize_t>(n));
+    double* strength = out.mutable_data();
+    const auto guard = locked.read();
+    const scorer& s = *guard;
+    const std::optional<timestamp> at = at_of(at_us);
+    const std::optional<timestamp> newest = s.newest();
+    if (at && newest && *at < *newest)  // refused whether or not a pair is found, as between() refuses it
+        throw time_order_error("relscore.Scorer.between_many(): query time " + format_time(*at) +
+                               " is earlier than the newest interaction " + format_time(*newest));
+    py::gil_scoped_release release;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::optional<person_id> x = s.find_person(left[i]), y = s.find_person(right[i]);
+        strength[i] = !x || !y ? std::numeric_limits<double>::quiet_NaN() : *x == *y ? 0.0 : s.between(*x, *y, at).strength;
+    }
+    return out;
+}
+
 // Kernels by channel name: ("power_law", tau_us, beta, range_us) or ("window", length_us, 0, 0).
 using kernel_tuple = std::tuple<std::string, std::int64_t, double, std::int64_t>;
 
@@ -194,6 +237,9 @@ void register_scorer(py::module_& m) {
                 return record_tuple(s, s.between(a, b, at_of(at_us)));
             },
             "a"_a, "b"_a, "at_us"_a, "One relationship as a tuple of result_fields()['relationship'].")
+        .def("strengths_between", &strengths_between, "a"_a, "b"_a, "at_us"_a,
+             "Strengths of a[i] with b[i] (lists of names) as a float64 array: 0.0 for a pair that never interacted "
+             "or a person with themself, NaN where either person is unknown. One lookup per pair.")
         .def(
             "top",
             [](const locked_scorer& locked, const std::string& person, std::size_t k, std::optional<std::int64_t> at_us) {

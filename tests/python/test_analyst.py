@@ -133,6 +133,28 @@ def test_between_many_gives_zero_for_no_tie_and_nan_for_strangers():
     assert relscore.Scorer().between_many([], []).shape == (0,)
 
 
+def test_between_many_looks_pairs_up_without_the_whole_table():
+    s = int_scorer()
+
+    class NoTable:  # the core, except that table() fails: k pairs must not cost a pass over all
+        def __init__(self, core):
+            self._core = core
+
+        def __getattr__(self, name):
+            if name == "table":
+                raise AssertionError("between_many() read the whole table")
+            return getattr(self._core, name)
+
+    s._core = NoTable(s._core)
+    assert s.between_many([10, 99], [20, 10])[0] == s.between(10, 20).strength
+    early = s.newest - pd.Timedelta(days=1)
+    for a, b in (([10], [20]), ([98], [99])):  # refused even when nobody is known
+        with pytest.raises(ValueError, match="earlier than the newest interaction"):
+            s.between_many(a, b, at=early)
+    with pytest.raises(TypeError, match=r"a\[1\] is not a str"):
+        s._core.strengths_between(["10", 20], ["20", "10"], None)
+
+
 def test_top_without_a_person_is_the_strongest_pairs_overall():
     s = relscore.Scorer()
     s.add_dataframe(pd.read_csv(SAMPLE), missing_weight="default")

@@ -80,6 +80,10 @@ class Scorer:
         """
         Stars (0-5) of one relationship.
         """
+    def strengths_between(self, a: list, b: list, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Strengths of a[i] with b[i] (lists of names) as a float64 array: 0.0 for a pair that never interacted or a person with themself, NaN where either person is unknown. One lookup per pair.
+        """
     def table(self, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> dict:
         """
         Every relationship as numpy columns named as result_fields()['relationship'] (a and b are person ids, times int64 microseconds).

@@ -68,23 +68,30 @@ def raw_records(result: str, rows: List[Tuple[Any, ...]]) -> List[Dict[str, Any]
     return [dict(zip(names, row)) for row in rows]
 
 
+_UTC = pd.Timestamp(0, tz="UTC").tz  # the tz object "UTC" names: passing it skips the lookup
+
+
+def _same(x: Any) -> Any:
+    return x
+
+
+# value() of each kind but the person kinds, as one function a field calls.
+_VALUE_CONVERTERS: Dict[str, Callable[[Any], Any]] = {
+    "time": lambda raw: None if raw is None else pd.Timestamp(int(raw), unit="us", tz=_UTC),
+    "duration": lambda raw: None if raw is None else pd.Timedelta(int(raw), unit="us"),
+    "count": lambda raw: None if raw is None else int(raw),
+    "flag": lambda raw: None if raw is None else bool(raw),
+    "label": lambda raw: None if raw is None else str(raw),
+    "channel": lambda raw: None if raw is None else str(raw),
+    "real": lambda raw: None if raw is None else float(raw),
+}
+
+
 def value(kind: str, raw: Any, person: Callable[[Any], Any]) -> Any:
     """One value from the core (see the module notes) as Python shows it."""
     if kind in ("name", "side"):
         return person(raw)
-    if raw is None:
-        return None
-    if kind == "time":
-        return pd.Timestamp(int(raw), unit="us", tz="UTC")
-    if kind == "duration":
-        return pd.Timedelta(int(raw), unit="us")
-    if kind == "count":
-        return int(raw)
-    if kind == "flag":
-        return bool(raw)
-    if kind in ("label", "channel"):
-        return str(raw)
-    return float(raw)
+    return _VALUE_CONVERTERS.get(kind, _VALUE_CONVERTERS["real"])(raw)
 
 
 def column(kind: str, values: Any, person: Callable[[Any], Any]) -> Any:
@@ -136,6 +143,8 @@ class Record:
     _declared: ClassVar[Tuple[str, ...]] = ()
     # Per field, a conversion of the core's raw value other than by its kind.
     _converters: ClassVar[Dict[str, Callable[[Any], Any]]] = {}
+    # Per field, the conversion _from_values() applies (None: a person), made on first use.
+    _value_converters: ClassVar[Optional[Tuple[Optional[Callable[[Any], Any]], ...]]] = None
 
     def __init_subclass__(cls, result: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -159,12 +168,14 @@ class Record:
     @classmethod
     def _from_values(cls, raw: Any, person: Optional[Callable[[Any], Any]] = None) -> Any:
         """An instance from the core's tuple (description order)."""
-        to_person = person or (lambda x: x)
-        out = []
-        for (name, kind, _), x in zip(FIELDS[cls._result], raw):
-            convert = cls._converters.get(name)
-            out.append(convert(x) if convert is not None else value(kind, x, to_person))
-        return cls(*out)
+        converters = cls.__dict__.get("_value_converters")
+        if converters is None:
+            converters = cls._value_converters = tuple(
+                cls._converters.get(name) or _VALUE_CONVERTERS.get(kind) for name, kind, _ in FIELDS[cls._result])
+        to_person = person or _same
+        # A per-field converter list, made once per class: queries that return one record
+        # (between, top) are dominated by this conversion, not by the core.
+        return cls(*[to_person(x) if convert is None else convert(x) for convert, x in zip(converters, raw)])
 
     @classmethod
     def _from_row(cls, row: Dict[str, Any], person: Callable[[Any], Any]) -> Any:

@@ -42,15 +42,18 @@ def person_column(codes_or_names: Any, people: List[Any], kind: Optional[str], *
     return pd.Categorical(values, categories=pd.Index(sorted(set(values))))
 
 
-def name_array(values: Any, what: str) -> np.ndarray:
-    """Person ids as an array of the core's names (integers by their decimal digits)."""
+def name_list(values: Any, what: str) -> List[str]:
+    """Person ids as a list of the core's names (integers by their decimal digits)."""
     array = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values)
     if array.ndim != 1:
         raise ValueError(f"relscore.Scorer.between_many(): {what} must be one-dimensional")
     if array.dtype.kind in "iu":
-        return array.astype(str).astype(object)
-    return np.array([str(int(v)) if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-                     else str(v) for v in array], dtype=object)
+        return array.astype(str).tolist()
+    items = array.tolist()
+    if all(type(v) is str for v in items):  # the usual case: names already
+        return items
+    return [str(int(v)) if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+            else str(v) for v in items]
 
 
 def relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool,
