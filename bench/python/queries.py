@@ -44,7 +44,7 @@ def main():
                         "source": source[keep].astype(str), "target": target[keep].astype(str)})
     s = relscore.Scorer()
     s.add_dataframe(log, missing_weight="default")
-    relationships = len(s.to_pandas())
+    relationships = len(s)
     print(f"{len(log):,} interactions, {relationships:,} relationships")
 
     pick = rng.integers(0, len(log), 10_000)
