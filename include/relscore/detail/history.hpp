@@ -365,10 +365,12 @@ private:
 };
 
 /// Everything a pair remembers beyond its decayed volumes. What an interaction touches
-/// comes first: 128 bytes, two whole cache lines (the struct is line-aligned); the five
-/// histograms follow, touched when a touch gap or a wait ends (48 bytes, and a heap block
-/// once a count passes 15): 192 bytes in all.
-struct alignas(64) pair_history {
+/// comes first: 128 bytes, which ingest prefetches as soon as it finds the history; the
+/// five histograms follow, touched when a touch gap or a wait ends (48 bytes, and a heap
+/// block once a count passes 15): 176 bytes in all. Not aligned to cache lines: the hot
+/// part then spans three lines, not two, but padding to 192 bytes cost 16 bytes a pair
+/// and bought no speed (docs/performance.md).
+struct pair_history {
     static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
     using gap_histogram = log2_bins<gap_bins>;   ///< a standalone copy (a query's)
     using which = history_histograms::which;
@@ -404,7 +406,7 @@ struct alignas(64) pair_history {
     friend bool operator==(const pair_history&, const pair_history&) = default;
 };
 static_assert(offsetof(pair_history, histograms) == 128, "what every interaction touches fills two cache lines");
-static_assert(sizeof(pair_history) == 192);
+static_assert(sizeof(pair_history) == 176);
 
 }  // namespace detail
 RELSCORE_END_NAMESPACE

@@ -8,7 +8,7 @@
 ///   `m_pairs[idx]` (the record every interaction touches: times, counts, touches, where
 ///   its sums and its history are), and the optional `m_events[idx]` (retained events)
 ///   and `m_windows[idx]` (events of window kernels).
-/// - A pair's conversation history (detail/history.hpp, 192 bytes) is kept in
+/// - A pair's conversation history (detail/history.hpp, 176 bytes) is kept in
 ///   `m_history` only from its second interaction on: one interaction's history follows
 ///   from the record (its direction from the counts, its time `last_us`) and its weight,
 ///   and most pairs of real logs never get a second (26 % in email-Eu-core, 38 % in
@@ -322,7 +322,9 @@ public:
             } else {
                 history = &kept_history(idx);
                 prefetch(history);
-                prefetch(reinterpret_cast<const char*>(history) + 64);  // its second hot line
+                // Its hot 128 bytes, which start anywhere in a line: three lines at most.
+                prefetch(reinterpret_cast<const char*>(history) + 64);
+                prefetch(reinterpret_cast<const char*>(history) + 127);
             }
         }
         if (first) p.anchor_us = t;  // (a merge or snapshot sets it otherwise)
