@@ -222,9 +222,9 @@ private:
 // named above its declaration.
 struct snapshot_codec {
     // snapshot_write.cpp
-    static std::size_t expected_size(const scorer& s);
-    static std::string save(const scorer& s);
-    static std::size_t save_into(const scorer& s, std::span<char> out);
+    static std::size_t expected_size(const pair_store& state, const scorer_config& config);
+    static std::string save(const pair_store& state, const scorer_config& config);
+    static std::size_t save_into(const pair_store& state, const scorer_config& config, std::span<char> out);
     // snapshot_read.cpp
     static std::pair<std::string_view, std::uint32_t> checked_records(std::string_view bytes);
     static scorer load(std::string_view bytes, double expected_pairs_per_pair = 1.0);
