@@ -46,9 +46,18 @@
 //   save -> load -> save gives identical bytes.
 // - Loading checks the size, magic, version and checksum before parsing, bounds-checks
 //   every read, validates every value, and builds a new scorer: nothing is half-loaded.
-// - Private to src/: the codec is a friend of scorer (scorer.hpp), and this header holds
-//   the pieces both directions must agree on (the history field list, the checksums),
-//   so a format change is made here once.
+// - Private to src/: this header holds the pieces both directions must agree on (the
+//   history field list, the checksums), so a format change is made here once.
+//
+// How the codec sees the scorer
+// - Through one path: the state layer (detail::pair_store, scorer's private base) and the
+//   configuration, which scorer's own snapshot members (to_bytes(), from_bytes(),
+//   from_bytes_many(), defined in snapshot_write.cpp and snapshot_read.cpp) hand to the
+//   functions of snapshot_codec below. A member may name its class's private base, so
+//   scorer needs neither a friend nor a public accessor, and the codec sees nothing of
+//   the scorer but what a snapshot holds.
+// - Loading builds the scorer first, from the snapshot's configuration (its constructor
+//   checks that), then parses the records into that scorer's state layer.
 
 #include <relscore/scorer.hpp>
 
@@ -218,22 +227,24 @@ private:
 
 }  // namespace snapshot_format
 
-// Writes and reads snapshots; a friend of scorer. Each function is defined in the file
-// named above its declaration.
+// Writes and reads snapshots of a scorer's state layer and configuration (see "How the
+// codec sees the scorer" above). Each function is defined in the file named above its
+// declaration.
 struct snapshot_codec {
     // snapshot_write.cpp
-    static std::size_t expected_size(const scorer& s);
-    static std::string save(const scorer& s);
-    static std::size_t save_into(const scorer& s, std::span<char> out);
+    static std::size_t expected_size(const pair_store& state, const scorer_config& config);
+    static std::string save(const pair_store& state, const scorer_config& config);
+    static std::size_t save_into(const pair_store& state, const scorer_config& config, std::span<char> out);
     // snapshot_read.cpp
     static std::pair<std::string_view, std::uint32_t> checked_records(std::string_view bytes);
-    static scorer load(std::string_view bytes, double expected_pairs_per_pair = 1.0);
-    static scorer load_many(std::span<const std::string_view> snapshots);
     static scorer_config parse_config(snapshot_format::reader& r, std::uint32_t version);
+    // A scorer of `config` (a snapshot's): one the constructor refuses is a corrupted snapshot.
+    static scorer new_scorer(scorer_config config);
     // snapshot_records.cpp
     static bool consistent_opening(const detail::pair_history& h);
-    static void parse_state(snapshot_format::reader& r, scorer& s, std::uint32_t version, bool appending,
-                            double pairs_scale = 1.0, std::size_t index = 0);
+    // The newest time, people and pairs into `state`, built from `config`.
+    static void parse_state(snapshot_format::reader& r, pair_store& state, const scorer_config& config,
+                            std::uint32_t version, bool appending, double pairs_scale = 1.0, std::size_t index = 0);
 };
 
 }  // namespace detail

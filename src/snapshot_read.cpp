@@ -46,8 +46,9 @@ std::pair<std::string_view, std::uint32_t> snapshot_codec::checked_records(std::
         bool runs_past_end = false;
         try {
             reader r(bytes.substr(magic.size() + 4));
-            scorer s(parse_config(r, version));
-            parse_state(r, s, version, false);
+            const scorer s(parse_config(r, version));  // its constructor checks the configuration
+            pair_store state(s.config());  // as the scorer's own, which the codec cannot name
+            parse_state(r, state, s.config(), version, false);
             if (r.remaining() < checksum_bytes(version)) throw record_past_end("no room for the checksum");
         } catch (const record_past_end&) {
             runs_past_end = true;
@@ -59,69 +60,6 @@ std::pair<std::string_view, std::uint32_t> snapshot_codec::checked_records(std::
         throw parse_error(fmt::format("{}: corrupted snapshot: checksum mismatch", where));
     }
     return {body.substr(magic.size() + 4), version};
-}
-
-scorer snapshot_codec::load(std::string_view bytes, double expected_pairs_per_pair) {
-    const auto checked = checked_records(bytes);
-    const std::uint32_t version = checked.second;  // not a structured binding: clang 14 cannot capture one
-    reader r(checked.first);
-    scorer s = [&] {
-        try {
-            return scorer(parse_config(r, version));
-        } catch (const parse_error&) {
-            throw;
-        } catch (const error& e) {
-            corrupt(e.what());
-        }
-    }();
-    parse_state(r, s, version, false, expected_pairs_per_pair);
-    if (!r.at_end()) corrupt("trailing bytes");
-    return s;
-}
-
-// scorer::from_bytes_many(): the first snapshot loaded as from_bytes() does, each
-// further one appended straight into it (its people matched by name, its pairs added
-// as merge() adds a pair it did not have). Refuses a pair found in two snapshots.
-scorer snapshot_codec::load_many(std::span<const std::string_view> snapshots) {
-    constexpr const char* where = "relscore::scorer::from_bytes_many()";
-    if (snapshots.empty()) return scorer();
-    std::size_t total = 0;
-    for (const auto& b : snapshots) total += b.size();
-    const auto in_snapshot = [&](std::size_t k, auto&& f) -> decltype(f()) {
-        try {
-            return f();
-        } catch (const parse_error& e) {
-            // One prefix, naming the snapshot: from_bytes()'s own prefix is dropped.
-            constexpr std::string_view inner = "relscore::scorer::from_bytes(): ";
-            std::string_view why = e.what();
-            if (why.starts_with(inner)) why.remove_prefix(inner.size());
-            throw parse_error(fmt::format("{}: snapshot {}: {}", where, k, why));
-        }
-    };
-    // Room for every snapshot's pairs at once (estimated from the sizes in bytes), so
-    // the combined arrays grow once.
-    scorer s = in_snapshot(0, [&] {
-        return load(snapshots[0], static_cast<double>(total) / static_cast<double>(std::max<std::size_t>(snapshots[0].size(), 1)));
-    });
-    for (std::size_t k = 1; k < snapshots.size(); ++k)
-        in_snapshot(k, [&] {
-            const auto [records, version] = checked_records(snapshots[k]);
-            reader r(records);
-            const scorer_config config = parse_config(r, version);
-            const bool same = [&] {
-                try {
-                    return scorer(config).m_config == s.m_config;
-                } catch (const error& e) {
-                    corrupt(e.what());
-                }
-            }();
-            if (!same)
-                detail::throw_error<config_mismatch_error>(fmt::format(
-                    "{}: snapshot {} has a different configuration (channels or reciprocity) than snapshot 0", where, k));
-            parse_state(r, s, version, true, 1.0, k);
-            if (!r.at_end()) corrupt("trailing bytes");
-        });
-    return s;
 }
 
 // The configuration at the start of the records.
@@ -169,12 +107,71 @@ scorer_config snapshot_codec::parse_config(reader& r, std::uint32_t version) {
     return config;
 }
 
+scorer snapshot_codec::new_scorer(scorer_config config) {
+    try {
+        return scorer(std::move(config));
+    } catch (const parse_error&) {
+        throw;
+    } catch (const error& e) {
+        corrupt(e.what());
+    }
+}
+
 }  // namespace detail
 
-scorer scorer::from_bytes(std::string_view bytes) { return detail::snapshot_codec::load(bytes); }
+// The codec's one view of a scorer (snapshot_format.hpp): these members build the scorer
+// from the snapshot's configuration and hand the codec its state layer (the private base,
+// which only a member can name) and that configuration.
+scorer scorer::from_bytes(std::string_view bytes) { return from_bytes_with_room(bytes, 1.0); }
 
+scorer scorer::from_bytes_with_room(std::string_view bytes, double expected_pairs_per_pair) {
+    using codec = detail::snapshot_codec;
+    const auto [records, version] = codec::checked_records(bytes);
+    detail::snapshot_format::reader r(records);
+    scorer s = codec::new_scorer(codec::parse_config(r, version));
+    codec::parse_state(r, s, s.m_config, version, false, expected_pairs_per_pair);
+    if (!r.at_end()) detail::snapshot_format::corrupt("trailing bytes");
+    return s;
+}
+
+// The first snapshot loaded as from_bytes() does, each further one appended straight into
+// it (its people matched by name, its pairs added as merge() adds a pair it did not have).
+// Refuses a pair found in two snapshots.
 scorer scorer::from_bytes_many(std::span<const std::string_view> snapshots) {
-    return detail::snapshot_codec::load_many(snapshots);
+    using codec = detail::snapshot_codec;
+    constexpr const char* where = "relscore::scorer::from_bytes_many()";
+    if (snapshots.empty()) return scorer();
+    std::size_t total = 0;
+    for (const auto& b : snapshots) total += b.size();
+    const auto in_snapshot = [&](std::size_t k, auto&& f) -> decltype(f()) {
+        try {
+            return f();
+        } catch (const parse_error& e) {
+            // One prefix, naming the snapshot: from_bytes()'s own prefix is dropped.
+            constexpr std::string_view inner = "relscore::scorer::from_bytes(): ";
+            std::string_view why = e.what();
+            if (why.starts_with(inner)) why.remove_prefix(inner.size());
+            throw parse_error(fmt::format("{}: snapshot {}: {}", where, k, why));
+        }
+    };
+    // Room for every snapshot's pairs at once (estimated from the sizes in bytes), so
+    // the combined arrays grow once.
+    scorer s = in_snapshot(0, [&] {
+        return from_bytes_with_room(
+            snapshots[0], static_cast<double>(total) / static_cast<double>(std::max<std::size_t>(snapshots[0].size(), 1)));
+    });
+    for (std::size_t k = 1; k < snapshots.size(); ++k)
+        in_snapshot(k, [&] {
+            const auto [records, version] = codec::checked_records(snapshots[k]);
+            detail::snapshot_format::reader r(records);
+            const scorer_config config = codec::parse_config(r, version);
+            if (codec::new_scorer(config).m_config != s.m_config)
+                detail::throw_error<config_mismatch_error>(fmt::format(
+                    "{}: snapshot {} has a different configuration (channels or reciprocity) than snapshot 0", where, k));
+            codec::parse_state(r, s, s.m_config, version, true, 1.0, k);
+            if (!r.at_end()) detail::snapshot_format::corrupt("trailing bytes");
+        });
+    return s;
 }
 
 RELSCORE_END_NAMESPACE

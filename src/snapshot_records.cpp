@@ -45,20 +45,20 @@ bool snapshot_codec::consistent_opening(const detail::pair_history& h) {
     return false;
 }
 
-// The newest time, people and pairs, into `s`: a new scorer (`appending` false), or
-// one that already holds other snapshots' people and pairs (`appending`: people are
-// matched by name, pairs added as merge() adds a pair it does not have; a pair `s`
-// already has is refused). `pairs_scale`: room for that many times this snapshot's pairs.
-void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bool appending, double pairs_scale,
-                        std::size_t index) {
-    const scorer_config& config = s.m_config;
+// The newest time, people and pairs, into `s`, a state built from `config`: a new
+// scorer's (`appending` false), or one that already holds other snapshots' people and
+// pairs (`appending`: people are matched by name, pairs added as merge() adds a pair it
+// does not have; a pair `s` already has is refused). `pairs_scale`: room for that many
+// times this snapshot's pairs.
+void snapshot_codec::parse_state(reader& r, pair_store& s, const scorer_config& config, std::uint32_t version,
+                                 bool appending, double pairs_scale, std::size_t index) {
     const std::int64_t newest_us = r.get<std::int64_t>();
     // Times outside the accepted range would overflow the decay arithmetic of queries.
-    const auto valid_time = [&](std::int64_t us) { return us >= scorer::min_time_us && us <= newest_us; };
-    if (newest_us < scorer::min_time_us || newest_us > scorer::max_time_us)
+    const auto valid_time = [&](std::int64_t us) { return us >= pair_store::min_time_us && us <= newest_us; };
+    if (newest_us < pair_store::min_time_us || newest_us > pair_store::max_time_us)
         corrupt("the newest interaction time is out of range");
     const auto check_name = [&](const std::string& name) {
-        if (name.size() > scorer::max_name_bytes || detail::invalid_utf8_at(name))
+        if (name.size() > detail::max_name_bytes || detail::invalid_utf8_at(name))
             corrupt("a person name is too long or not valid UTF-8");
     };
     const auto n_people = r.get_count(4);
@@ -107,7 +107,7 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
         if (version >= 2) {
             p.first_us = r.get<std::int64_t>();
             p.touches = r.get<std::uint32_t>();
-            if (p.first_us > p.last_us || p.first_us < scorer::min_time_us)
+            if (p.first_us > p.last_us || p.first_us < pair_store::min_time_us)
                 corrupt("a pair's first interaction is after its last, or out of range");
         } else {
             p.first_us = p.last_us;
@@ -211,7 +211,7 @@ void snapshot_codec::parse_state(reader& r, scorer& s, std::uint32_t version, bo
             if (flipped) {  // merge()'s own flip, into the new pair's empty history
                 detail::pair_history unflipped;
                 detail::pair_history& mine = kept ? s.new_kept_history(idx) : unflipped;
-                s.m_rules.merge(mine, {scorer::max_time_us, scorer::min_time_us}, h, {p.first_us, p.last_us}, true);
+                s.m_rules.merge(mine, {pair_store::max_time_us, pair_store::min_time_us}, h, {p.first_us, p.last_us}, true);
                 if (!kept) s.set_history(idx, std::move(unflipped));
             } else if (!kept) {
                 s.set_history(idx, detail::pair_history(h));

@@ -71,13 +71,13 @@ private:
 
 // The bytes save() writes (an estimate would do: it only sizes the buffer once; Python's
 // to_bytes() gives back what it did not use without touching it).
-std::size_t snapshot_codec::expected_size(const scorer& s) {
-    std::size_t n = 1024 + s.m_config.channels.size() * 64;  // header, channels, insight, checksum
+std::size_t snapshot_codec::expected_size(const pair_store& s, const scorer_config& config) {
+    std::size_t n = 1024 + config.channels.size() * 64;  // header, channels, insight, checksum
     for (const auto& name : s.m_names) n += 4 + name.size();
     constexpr std::size_t pair_bytes = 4 + 4 + 8 + 8 + 4 + 3 * 4 + 4 + 8, state_bytes = 2 + 1 + 8, event_bytes = 8 + 8 + 2 + 1;
     // A compact history's size depends on its values (snapshot_history.hpp): this covers
     // a pair of a few dozen interactions; a larger one costs the second pass of save().
-    const std::size_t history_bytes = s.m_config.insight.conversations ? compact_history_estimate : 0;
+    const std::size_t history_bytes = config.insight.conversations ? compact_history_estimate : 0;
     n += s.m_pairs.size() * (pair_bytes + history_bytes) + s.m_states.size() * state_bytes;
     const auto events = [&](const auto& lists) {
         for (const auto& list : lists) n += 4 + list.size() * event_bytes;
@@ -87,24 +87,24 @@ std::size_t snapshot_codec::expected_size(const scorer& s) {
     return n;
 }
 
-std::string snapshot_codec::save(const scorer& s) {
-    std::string out(expected_size(s), '\0');
-    std::size_t size = save_into(s, out);
+std::string snapshot_codec::save(const pair_store& s, const scorer_config& config) {
+    std::string out(expected_size(s, config), '\0');
+    std::size_t size = save_into(s, config, out);
     if (size > out.size()) {  // a wrong estimate costs time only
         out.resize(size);
-        size = save_into(s, out);
+        size = save_into(s, config, out);
     }
     out.resize(size);
     return out;
 }
 
-std::size_t snapshot_codec::save_into(const scorer& s, std::span<char> out) {
+std::size_t snapshot_codec::save_into(const pair_store& s, const scorer_config& config, std::span<char> out) {
     writer w(out);
     w.put_bytes(magic);
     w.put(format_version);
-    w.put(s.m_config.reciprocity);
-    w.put(static_cast<std::uint32_t>(s.m_config.channels.size()));
-    for (const auto& c : s.m_config.channels) {
+    w.put(config.reciprocity);
+    w.put(static_cast<std::uint32_t>(config.channels.size()));
+    for (const auto& c : config.channels) {
         w.put_string(c.name);
         w.put(c.weight);
         w.put(static_cast<std::int64_t>(c.half_life.count()));
@@ -113,7 +113,7 @@ std::size_t snapshot_codec::save_into(const scorer& s, std::span<char> out) {
         w.put(c.kernel.exponent);
         w.put(static_cast<std::int64_t>(c.kernel.range.count()));
     }
-    const insight_config& ic = s.m_config.insight;
+    const insight_config& ic = config.insight;
     w.put(static_cast<std::int64_t>(ic.reply_window.count()));
     w.put(static_cast<std::int64_t>(ic.touch_gap.count()));
     w.put(static_cast<std::int64_t>(ic.trend_horizon.count()));
@@ -164,10 +164,12 @@ std::size_t snapshot_codec::save_into(const scorer& s, std::span<char> out) {
 
 }  // namespace detail
 
-std::string scorer::to_bytes() const { return detail::snapshot_codec::save(*this); }
+// The codec's one view of a scorer (snapshot_format.hpp): its state layer, the private
+// base only its own members can name, and its configuration.
+std::string scorer::to_bytes() const { return detail::snapshot_codec::save(*this, m_config); }
 
-std::size_t scorer::to_bytes(std::span<char> out) const { return detail::snapshot_codec::save_into(*this, out); }
+std::size_t scorer::to_bytes(std::span<char> out) const { return detail::snapshot_codec::save_into(*this, m_config, out); }
 
-std::size_t scorer::to_bytes_size_hint() const { return detail::snapshot_codec::expected_size(*this); }
+std::size_t scorer::to_bytes_size_hint() const { return detail::snapshot_codec::expected_size(*this, m_config); }
 
 RELSCORE_END_NAMESPACE

@@ -18,7 +18,9 @@
 ///   What every interaction or single-pair query runs is defined here (inlined); the
 ///   large whole-scorer operations are compiled in src/: scorer_ingest.cpp (add_columns,
 ///   merge), scorer_queries.cpp (table, a person's top, due_all, explain) and
-///   scorer_state.cpp (memory_usage, shrink_to_fit).
+///   scorer_state.cpp (memory_usage, shrink_to_fit);
+/// - src/snapshot_*.cpp: snapshots, which see only the state layer (the private base
+///   detail::pair_store) and the configuration, handed over by to_bytes() and from_bytes().
 
 #include <algorithm>
 #include <array>
@@ -60,10 +62,6 @@
 #include <relscore/time.hpp>
 
 RELSCORE_BEGIN_NAMESPACE
-
-namespace detail {
-struct snapshot_codec;
-}
 
 /// Scores relationships from interactions. See model.hpp for the formulas.
 ///
@@ -498,7 +496,10 @@ private:
         r.touches = p.touches;
     }
 
-    friend struct detail::snapshot_codec;
+    // from_bytes() with room for `expected_pairs_per_pair` times the snapshot's pairs
+    // (from_bytes_many()'s first snapshot). Like the public snapshot members, it hands
+    // the codec (src/snapshot_format.hpp) only the state layer and the configuration.
+    [[nodiscard]] static scorer from_bytes_with_room(std::string_view bytes, double expected_pairs_per_pair);
 
     scorer_config m_config;
 };
