@@ -57,17 +57,21 @@ void apply_insight(insight_config& c, const py::dict& settings) {
     }
 }
 
-// The UTF-8 bytes of list item i, which must be a str (they live as long as the item).
-std::string_view name_at(const py::list& names, std::size_t i, const char* which) {
-    PyObject* item = PyList_GET_ITEM(names.ptr(), static_cast<Py_ssize_t>(i));
-    Py_ssize_t size = 0;
-    const char* utf8 = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &size) : nullptr;
-    if (utf8 == nullptr) {
-        PyErr_Clear();
+// The UTF-8 bytes of item i, which must be a str; nothing for a str that has none (a lone
+// surrogate): no person is named by it. The bytes live as long as the item, which the
+// caller's tuple holds while the GIL is released.
+std::optional<std::string_view> name_at(const py::tuple& names, std::size_t i, const char* which) {
+    PyObject* item = PyTuple_GET_ITEM(names.ptr(), static_cast<Py_ssize_t>(i));
+    if (!PyUnicode_Check(item))
         throw py::type_error(std::string("relscore.Scorer.between_many(): ") + which + "[" + std::to_string(i) +
                              "] is not a str");
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(item, &size);
+    if (utf8 == nullptr) {
+        PyErr_Clear();
+        return std::nullopt;
     }
-    return {utf8, static_cast<std::size_t>(size)};
+    return std::string_view{utf8, static_cast<std::size_t>(size)};
 }
 
 // Scorer.between_many(): each pair found by its people's names, so asking for k pairs
@@ -77,11 +81,14 @@ py::array_t<double> strengths_between(const locked_scorer& locked, const py::lis
     if (a.size() != b.size())
         throw invalid_argument_error("relscore.Scorer.between_many(): a has " + std::to_string(a.size()) + " ids, b has " +
                                      std::to_string(b.size()));
-    const std::size_t n = a.size();
-    std::vector<std::string_view> left(n), right(n);
+    // Tuples of the items: they keep every name alive (and the lists' later changes out)
+    // while the GIL is released.
+    const py::tuple a_items(a), b_items(b);
+    const std::size_t n = a_items.size();
+    std::vector<std::optional<std::string_view>> left(n), right(n);
     for (std::size_t i = 0; i < n; ++i) {
-        left[i] = name_at(a, i, "a");
-        right[i] = name_at(b, i, "b");
+        left[i] = name_at(a_items, i, "a");
+        right[i] = name_at(b_items, i, "b");
     }
     py::array_t<double> out(static_cast<py::ssize_t>(n));
     double* strength = out.mutable_data();
@@ -94,7 +101,8 @@ py::array_t<double> strengths_between(const locked_scorer& locked, const py::lis
                                " is earlier than the newest interaction " + format_time(*newest));
     py::gil_scoped_release release;
     for (std::size_t i = 0; i < n; ++i) {
-        const std::optional<person_id> x = s.find_person(left[i]), y = s.find_person(right[i]);
+        const std::optional<person_id> x = left[i] ? s.find_person(*left[i]) : std::nullopt;
+        const std::optional<person_id> y = right[i] ? s.find_person(*right[i]) : std::nullopt;
         strength[i] = !x || !y ? std::numeric_limits<double>::quiet_NaN() : *x == *y ? 0.0 : s.between(*x, *y, at).strength;
     }
     return out;

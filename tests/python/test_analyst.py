@@ -146,13 +146,18 @@ def test_between_many_looks_pairs_up_without_the_whole_table():
             return getattr(self._core, name)
 
     s._core = NoTable(s._core)
-    assert s.between_many([10, 99], [20, 10])[0] == s.between(10, 20).strength
+    got = s.between_many([10, 99], [20, 10])
+    assert got[0] == s.between(10, 20).strength and math.isnan(got[1])
     early = s.newest - pd.Timedelta(days=1)
     for a, b in (([10], [20]), ([98], [99])):  # refused even when nobody is known
         with pytest.raises(ValueError, match="earlier than the newest interaction"):
             s.between_many(a, b, at=early)
     with pytest.raises(TypeError, match=r"a\[1\] is not a str"):
         s._core.strengths_between(["10", 20], ["20", "10"], None)
+    with pytest.raises(TypeError, match=r"b\[0\] is not a str"):
+        s._core.strengths_between(["10"], [None], None)
+    # A str with no UTF-8 form (a lone surrogate) names nobody: NaN, as any unknown person.
+    assert math.isnan(s.between_many(["a\udcff"], ["10"])[0])
 
 
 def test_top_without_a_person_is_the_strongest_pairs_overall():

@@ -82,6 +82,8 @@ def test_one_scorer_from_eight_threads_matches_a_single_thread_replay():
                 people = s.people
                 if len(people) > 1:
                     s.top(people[0], 5, at=at)
+                    k = min(50, len(people) - 1)
+                    s.between_many(people[:k], people[1:k + 1], at=at)  # the GIL released under the shared lock
                 s.to_pandas(at=at)
                 if k == 0:
                     relscore.Scorer.from_bytes(s.to_bytes())

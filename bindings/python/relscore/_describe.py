@@ -75,7 +75,8 @@ def _same(x: Any) -> Any:
     return x
 
 
-# value() of each kind but the person kinds, as one function a field calls.
+# The conversion of each kind but the person kinds (see the module notes), as one
+# function a field calls.
 _VALUE_CONVERTERS: Dict[str, Callable[[Any], Any]] = {
     "time": lambda raw: None if raw is None else pd.Timestamp(int(raw), unit="us", tz=_UTC),
     "duration": lambda raw: None if raw is None else pd.Timedelta(int(raw), unit="us"),
@@ -85,13 +86,6 @@ _VALUE_CONVERTERS: Dict[str, Callable[[Any], Any]] = {
     "channel": lambda raw: None if raw is None else str(raw),
     "real": lambda raw: None if raw is None else float(raw),
 }
-
-
-def value(kind: str, raw: Any, person: Callable[[Any], Any]) -> Any:
-    """One value from the core (see the module notes) as Python shows it."""
-    if kind in ("name", "side"):
-        return person(raw)
-    return _VALUE_CONVERTERS.get(kind, _VALUE_CONVERTERS["real"])(raw)
 
 
 def column(kind: str, values: Any, person: Callable[[Any], Any]) -> Any:

@@ -405,7 +405,7 @@ struct pair_history {
 
     friend bool operator==(const pair_history&, const pair_history&) = default;
 };
-static_assert(offsetof(pair_history, histograms) == 128, "what every interaction touches fills two cache lines");
+static_assert(offsetof(pair_history, histograms) == 128, "what every interaction touches is the first 128 bytes");
 static_assert(sizeof(pair_history) == 176);
 
 }  // namespace detail
