@@ -139,6 +139,8 @@ class Record:
     _converters: ClassVar[Dict[str, Callable[[Any], Any]]] = {}
     # Per field, the conversion _from_values() applies (None: a person), made on first use.
     _value_converters: ClassVar[Optional[Tuple[Optional[Callable[[Any], Any]], ...]]] = None
+    # The fields in description order (the dataclass's own order).
+    _field_names: ClassVar[Tuple[str, ...]] = ()
 
     def __init_subclass__(cls, result: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -157,7 +159,10 @@ class Record:
             cls.__doc__ = doc.rstrip() + "\n" + "".join(f"    {name}:\n        {text}.\n" for name, text in missing)
         cls._result = result
         cls._declared = tuple(declared)
+        cls._field_names = tuple(name for name, _, _ in described)
         dataclasses.dataclass(frozen=True)(cls)
+        if "__post_init__" in dir(cls):
+            raise TypeError(f"{cls.__name__}: _from_values() does not call __post_init__")
 
     @classmethod
     def _from_values(cls, raw: Any, person: Optional[Callable[[Any], Any]] = None) -> Any:
@@ -168,8 +173,14 @@ class Record:
                 cls._converters.get(name) or _VALUE_CONVERTERS.get(kind) for name, kind, _ in FIELDS[cls._result])
         to_person = person or _same
         # A per-field converter list, made once per class: queries that return one record
-        # (between, top) are dominated by this conversion, not by the core.
-        return cls(*[to_person(x) if convert is None else convert(x) for convert, x in zip(converters, raw)])
+        # (between, top) are dominated by this conversion, not by the core. The fields go
+        # straight into the instance's __dict__, as the frozen dataclass's __init__ would
+        # put them (it sets them one object.__setattr__ call at a time; no class defines
+        # __post_init__).
+        record = object.__new__(cls)
+        record.__dict__.update(zip(cls._field_names, [to_person(x) if convert is None else convert(x)
+                                                      for convert, x in zip(converters, raw)]))
+        return record
 
     @classmethod
     def _from_row(cls, row: Dict[str, Any], person: Callable[[Any], Any]) -> Any:
