@@ -15,6 +15,7 @@ Design notes
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Dict, List, Optional
 
 import dask
@@ -132,9 +133,19 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     columnar = None
     if keep is not None and table is not None:
         columnar = [c for c in dict.fromkeys(keep) if c in meta.columns and c not in (source, target)]
-    split = dask.delayed(_split_by_pair, pure=True, nout=shards)
-    pieces = [split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar)
-              for g in range(groups)]
+    split = dask.delayed(_split_by_pair, pure=True)
+    take = dask.delayed(operator.getitem, pure=True)
+    pieces = []
+    for g in range(len(numbers)):
+        out = split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar)
+        token = str(out.key).rsplit("-", 1)[-1]
+        # Each shard's pieces are a task group of their own ("relscore-piece-<shard in
+        # letters>"). In one group, groups x shards tasks over a few split tasks (fewer
+        # than 5) are "root-ish" to Dask's scheduler, which then places them with no
+        # regard for where their input is: it moved whole split outputs (all of a group's
+        # pieces) to the other worker to take one piece out of each. A group of at most 4
+        # tasks (one per split) is not root-ish on 2 or more threads.
+        pieces.append([take(out, j, dask_key_name=f"relscore-piece-{_letters(j)}-{token}") for j in range(shards)])
     return _Exchange([[p[j] for p in pieces] for j in range(shards)], numbers, table, out_meta)
 
 
@@ -173,6 +184,17 @@ def _placed_groups(frame: dd.DataFrame, groups: int) -> List[List[int]]:
         k = min(share[w], len(numbers))
         out += [numbers[len(numbers) * g // k:len(numbers) * (g + 1) // k] for g in range(k)]
     return out
+
+
+def _letters(number: int) -> str:
+    """``number`` in base 26 with the digits a..z (0 -> "a", 26 -> "ba"): a word that Dask's
+    key_split keeps in a task group's name (it drops numbers and hex tokens)."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = chr(ord("a") + digit) + word
+        if not number:
+            return word
 
 
 def _names_in(part: pd.DataFrame, source: str, target: str) -> np.ndarray:
@@ -325,8 +347,8 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
             rows = 0
         batches[-1].append(k)
         rows += len(p)
-    pieces: List[_Chunks] = [_Chunks() for _ in range(shards)]
     counts = np.zeros((shards, len(parts)), dtype=np.int64)
+    cut = []  # per batch: its columns and its rows in shard order (with each shard's bounds)
     for batch in batches:
         group = [parts[k] for k in batch]
         src, tgt = joined([codes(p, source) for p in group]), joined([codes(p, target) for p in group])
@@ -341,10 +363,43 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
                                            minlength=shards * len(batch)).reshape(shards, len(batch))
         del shard
         columns = _Columns(src, tgt, joined([p.index.to_numpy() for p in group]),
-                           {c: joined([value(p, c) for p in group]) for c in columnar}, dtypes).take(order)
-        bounds = np.concatenate([[0], np.cumsum(counts[:, batch].sum(axis=1))])
-        for j in range(shards):
-            pieces[j].append(columns.take(slice(bounds[j], bounds[j + 1])))
+                           {c: joined([value(p, c) for p in group]) for c in columnar}, dtypes)
+        cut.append((columns, order, np.concatenate([[0], np.cumsum(counts[:, batch].sum(axis=1))])))
+    # Each shard's piece is one array per column (rows of every batch, in input order):
+    # each batch's rows are taken straight into place, so a piece crosses to another
+    # worker as a few large buffers, not one per batch and column, and the shard's task
+    # joins a few arrays. Columns that are not numpy arrays (extension arrays) are joined
+    # from their taken parts instead.
+    starts = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
+
+    def gathered(values: List[Any]) -> Any:
+        first = values[0]
+        if not all(isinstance(v, np.ndarray) and v.dtype == first.dtype for v in values):
+            return [v.take(order[lo:hi]) for v, (_, order, bounds) in zip(values, cut) for lo, hi in
+                    zip(bounds[:-1], bounds[1:])], None
+        out = np.empty(int(starts[-1]), dtype=first.dtype)
+        at = starts[:-1].copy()
+        for v, (_, order, bounds) in zip(values, cut):
+            for j in range(shards):
+                lo, hi = bounds[j], bounds[j + 1]
+                np.take(v, order[lo:hi], out=out[at[j]:at[j] + hi - lo])
+                at[j] += hi - lo
+        return None, out
+
+    def pieces_of(values: List[Any]) -> List[Any]:
+        parts_taken, out = gathered(values)
+        if out is not None:
+            return [out[starts[j]:starts[j + 1]] for j in range(shards)]
+        by_shard = [parts_taken[j::shards] for j in range(shards)]  # batch-major: shard j's part of each batch
+        return [joined(chunks) for chunks in by_shard]
+
+    src_pieces = pieces_of([c.source for c, _, _ in cut])
+    tgt_pieces = pieces_of([c.target for c, _, _ in cut])
+    label_pieces = pieces_of([c.labels for c, _, _ in cut])
+    data_pieces = {c: pieces_of([b.data[c] for b, _, _ in cut]) for c in columnar}
+    del cut
+    pieces = [_Chunks([_Columns(src_pieces[j], tgt_pieces[j], label_pieces[j],
+                                {c: data_pieces[c][j] for c in columnar}, dtypes)]) for j in range(shards)]
     return tuple((pieces[j], counts[j], span) for j in range(shards))
 
 
