@@ -457,6 +457,33 @@ def test_a_persisted_log_is_split_where_its_partitions_are(client):
     assert_same_insight(got, single_machine(whole).insight_frame(sort=False))
 
 
+def test_pieces_are_taken_where_their_group_was_split(client):
+    """Each shard's pieces are a task group of their own, so Dask's scheduler does not take
+    them for root-ish tasks (16 pieces of one group over 4 split tasks would be), which it
+    places with no regard for their input: it then moved whole split outputs (every piece
+    of a group) to the other worker to take one piece out. Only pieces move."""
+    from dask.utils import key_split
+
+    whole = synthetic_log(60_000, people=900, seed=19).sample(frac=1.0, random_state=6).reset_index(drop=True)
+    frame = dd.from_pandas(whole, npartitions=8, sort=False).persist()
+    wait(frame)
+    tasks = relscore.dask.partial_snapshots(frame, shards=4, missing_weight="default")
+    keys = [str(key) for key in dict(dask.base.collections_to_expr(tasks).__dask_graph__())]
+    groups: dict = {}
+    for key in keys:
+        groups.setdefault(key_split(key), []).append(key)
+    pieces = {name: members for name, members in groups.items() if name.startswith("relscore-piece")}
+    assert len(pieces) == 4 and all(len(members) == 4 for members in pieces.values())
+    assert not [name for name in groups if name == "getitem"]
+    client.run(lambda dask_worker: dask_worker.transfer_incoming_log.clear())
+    rows = relscore.dask.insight_frame(frame, shards=4, missing_weight="default").compute()
+    moved = client.run(lambda dask_worker: [str(key) for entry in dask_worker.transfer_incoming_log
+                                            for key in entry["keys"]])
+    moved = [key for keys in moved.values() for key in keys]
+    assert moved and not [key for key in moved if "split_by_pair" in key]  # (work stealing may move a partition)
+    assert_same_insight(rows, single_machine(whole).insight_frame(sort=False))
+
+
 def test_columnar_shards_take_every_column_type_exactly(client):
     """The shards travel as columns (only those scoring reads): timezone-aware times,
     channels as strings in some partitions and as Categoricals with other categories in
