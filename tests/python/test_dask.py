@@ -484,6 +484,22 @@ def test_pieces_are_taken_where_their_group_was_split(client):
     assert_same_insight(rows, single_machine(whole).insight_frame(sort=False))
 
 
+def test_a_persisted_log_is_read_from_its_futures_and_a_step_on_top_is_not(client):
+    """The partitions of a persisted log go into the split tasks as the futures that hold
+    them (no alias task per partition); a frame computed from a persisted one (here its
+    weights doubled) is not mistaken for it."""
+    whole = synthetic_log(30_000, people=700, seed=29).sample(frac=1.0, random_state=8).reset_index(drop=True)
+    whole["weight"] = whole["weight"].fillna(1.0)
+    frame = dd.from_pandas(whole, npartitions=6, sort=False).persist()
+    wait(frame)
+    tasks = relscore.dask.partial_snapshots(frame, shards=2, missing_weight="default")
+    graph = dict(dask.base.collections_to_expr(tasks).__dask_graph__())
+    assert not [key for key, task in graph.items() if isinstance(task, dask._task_spec.Alias)]
+    doubled = frame.assign(weight=frame["weight"] * 2)
+    want = single_machine(whole.assign(weight=whole["weight"] * 2)).insight_frame(sort=False)
+    assert_same_insight(relscore.dask.insight_frame(doubled, shards=2, missing_weight="default").compute(), want)
+
+
 def test_columnar_shards_take_every_column_type_exactly(client):
     """The shards travel as columns (only those scoring reads): timezone-aware times,
     channels as strings in some partitions and as Categoricals with other categories in

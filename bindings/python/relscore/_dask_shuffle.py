@@ -22,6 +22,7 @@ import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+from dask._task_spec import Alias
 from dask.dataframe.utils import UNKNOWN_CATEGORIES
 from dask.delayed import Delayed
 
@@ -112,7 +113,12 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     # the columns travel (people as codes); each row's original partition is not carried
     # but restored from the piece's row counts per partition, and the pair's hash is
     # computed once.
+    # A persisted log's partitions are taken as the futures that hold them: to_delayed()
+    # would add one alias task per partition (each scheduled and run on a worker).
     parts = frame.to_delayed(optimize_graph=True)
+    held = _persisted(frame, parts)
+    if held is not None:
+        parts = held[0]
     out_meta = meta.assign(**{_ORIGIN: np.int32(0)})
     named = isinstance(people, pd.StringDtype) and isinstance(meta[target].dtype, pd.StringDtype)
     if coded:
@@ -129,7 +135,7 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
                                       target: out_meta[target].astype(unknown)})
     else:
         table = None
-    numbers = _placed_groups(frame, groups)
+    numbers = _placed_groups(frame, groups, held)
     columnar = None
     if keep is not None and table is not None:
         columnar = [c for c in dict.fromkeys(keep) if c in meta.columns and c not in (source, target)]
@@ -149,38 +155,55 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     return _Exchange([[p[j] for p in pieces] for j in range(shards)], numbers, table, out_meta)
 
 
-def _placed_groups(frame: dd.DataFrame, groups: int) -> List[List[int]]:
-    """The partition numbers of ``frame`` cut in about ``groups`` groups of adjacent ones;
-    when ``frame`` is persisted on a distributed cluster, each worker's partitions are cut
-    apart (its share of the groups in proportion to how many it holds, at least one), so
-    each group is on one worker, where Dask then runs its split task. Dask places
-    partitions on alternating workers: adjacent groups would each gather half of theirs."""
-    count = frame.npartitions
-    adjacent = [list(range(count * g // groups, count * (g + 1) // groups)) for g in range(groups)]
+def _persisted(frame: dd.DataFrame, parts: List[Delayed]) -> Optional[tuple]:
+    """The futures that hold the partitions of ``frame``, in order, and where each is (the
+    workers, from the scheduler's ``who_has``), if ``frame`` is persisted on a
+    distributed cluster as it is (each of ``parts``, its partitions as Delayed, an alias
+    of a future's key: not a column projection or any other step on top of a persisted
+    frame); otherwise None."""
     try:
         from distributed import futures_of, get_client
 
         futures = futures_of(frame)
         if not futures:
-            return adjacent
+            return None
         where = get_client().who_has(futures)
     except (ImportError, ValueError):  # no distributed, or no client
-        return adjacent
+        return None
     # A persisted frame's futures are named (layer, partition number); anything else (two
-    # layers, a partition missing or not held) leaves the groups as they are.
-    keys = sorted((key for key in where if isinstance(key, tuple) and len(key) == 2 and where[key]),
+    # layers, a partition missing or not held) is not taken as persisted.
+    by_key = {future.key: future for future in futures}
+    keys = sorted((key for key in where if isinstance(key, tuple) and len(key) == 2 and where[key] and key in by_key),
                   key=lambda key: key[1])
-    if [number for _, number in keys] != list(range(count)) or len({layer for layer, _ in keys}) != 1:
+    if [number for _, number in keys] != list(range(frame.npartitions)) or len({layer for layer, _ in keys}) != 1:
+        return None
+    for part, key in zip(parts, keys):
+        task = part.__dask_graph__().get(part.key)
+        if not isinstance(task, Alias) or task.target != key:
+            return None
+    return [by_key[key] for key in keys], [sorted(where[key]) for key in keys]
+
+
+def _placed_groups(frame: dd.DataFrame, groups: int, held: Optional[tuple] = None) -> List[List[int]]:
+    """The partition numbers of ``frame`` cut in about ``groups`` groups of adjacent ones;
+    when ``frame`` is persisted on a distributed cluster (``held``: :func:`_persisted`),
+    each worker's partitions are cut apart (its share of the groups in proportion to how
+    many it holds, at least one), so each group is on one worker, where Dask then runs
+    its split task. Dask places partitions on alternating workers: adjacent groups would
+    each gather half of theirs."""
+    count = frame.npartitions
+    adjacent = [list(range(count * g // groups, count * (g + 1) // groups)) for g in range(groups)]
+    if held is None:
         return adjacent
-    held: Dict[str, List[int]] = {}
-    for layer, number in keys:
-        held.setdefault(sorted(where[(layer, number)])[0], []).append(number)
-    quota = {w: groups * len(numbers) / count for w, numbers in held.items()}
+    by_worker: Dict[str, List[int]] = {}
+    for number, workers in enumerate(held[1]):
+        by_worker.setdefault(workers[0], []).append(number)
+    quota = {w: groups * len(numbers) / count for w, numbers in by_worker.items()}
     share = {w: max(1, int(q)) for w, q in quota.items()}
     for w in sorted(quota, key=lambda w: share[w] - quota[w])[:max(0, groups - sum(share.values()))]:
         share[w] += 1  # the largest remainders
     out = []
-    for w, numbers in held.items():
+    for w, numbers in by_worker.items():
         k = min(share[w], len(numbers))
         out += [numbers[len(numbers) * g // k:len(numbers) * (g + 1) // k] for g in range(k)]
     return out
