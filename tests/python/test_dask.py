@@ -423,6 +423,30 @@ def test_grouped_split_names_the_original_partition_and_label(client):
         relscore.dask.insight_frame(dd.from_pandas(frame, npartitions=6, sort=False), shards=2).compute()
 
 
+def test_labels_of_range_and_other_indexes_in_one_shard(client):
+    """Partitions with a RangeIndex (of any start and step) carry each row's position,
+    others their labels; a shard that joins pieces of both kinds still names the label of
+    a bad row, in either kind of partition, and scores the rest exactly."""
+    base = synthetic_log(8_000, people=120, seed=13).fillna({"weight": 1.0})
+    parts = [base.iloc[k * 2_000:(k + 1) * 2_000].copy() for k in range(4)]
+    parts[0].index = pd.RangeIndex(0, 2_000)
+    parts[1].index = pd.RangeIndex(10_000, 16_000, 3)  # a step
+    parts[2].index = pd.Index([f"row{k}" for k in range(2_000)])
+    parts[3].index = pd.RangeIndex(50_000, 52_000)
+    meta = parts[0].iloc[:0]
+
+    def frame_of(pieces):
+        return dd.from_delayed([dask.delayed(p) for p in pieces], meta=meta, verify_meta=False)
+
+    reference = single_machine(pd.concat(parts, ignore_index=True)).insight_frame(sort=False)
+    assert_same_insight(relscore.dask.insight_frame(frame_of(parts), shards=2).compute(), reference)
+    for number, label, shown in ((1, 10_000 + 3 * 1_234, "13702"), (2, "row77", "'row77'"), (3, 51_999, "51999")):
+        bad = [p.copy() for p in parts]
+        bad[number].loc[label, "weight"] = -0.5
+        with pytest.raises(ValueError, match=rf"partition {number}, index label {shown}: weight must be finite"):
+            relscore.dask.insight_frame(frame_of(bad), shards=2).compute()
+
+
 def test_partial_snapshots_by_shard_hold_disjoint_relationships(client):
     """partial_snapshots(shards=k): one snapshot per shard of by_pair (each shard joined
     and scored in one task), no relationship in two of them, together the whole log."""

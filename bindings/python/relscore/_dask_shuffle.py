@@ -292,17 +292,20 @@ class _Columns:
     """A piece of a columnar shard: the people as int32 codes of the log's one table,
     each input row's index label, and the other columns scoring reads, each either a
     numpy array, a pandas extension array, or a Categorical's codes (its dtype kept once,
-    in ``dtypes``)."""
+    in ``dtypes``). When every partition of the group has a RangeIndex (``ranges``: each
+    one's start and step), ``labels`` are the rows' int32 positions in their partition
+    instead: half the bytes of int64 labels, and no RangeIndex made into an array."""
 
-    __slots__ = ("source", "target", "labels", "data", "dtypes")
+    __slots__ = ("source", "target", "labels", "data", "dtypes", "ranges")
 
     def __init__(self, source: np.ndarray, target: np.ndarray, labels: Any, data: Dict[str, Any],
-                 dtypes: Dict[str, Any]):
+                 dtypes: Dict[str, Any], ranges: Optional[np.ndarray] = None):
         self.source, self.target, self.labels, self.data, self.dtypes = source, target, labels, data, dtypes
+        self.ranges = ranges
 
     def take(self, rows: Any) -> "_Columns":
         return _Columns(self.source[rows], self.target[rows], self.labels[rows],
-                        {c: v[rows] for c, v in self.data.items()}, self.dtypes)
+                        {c: v[rows] for c, v in self.data.items()}, self.dtypes, self.ranges)
 
     def __len__(self) -> int:
         return len(self.source)
@@ -370,6 +373,12 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
             rows = 0
         batches[-1].append(k)
         rows += len(p)
+    ranged = all(isinstance(p.index, pd.RangeIndex) and len(p) < 1 << 31 for p in parts)
+    ranges = np.array([[p.index.start, p.index.step] for p in parts], dtype=np.int64).reshape(-1, 2) if ranged else None
+
+    def labels(p: pd.DataFrame) -> np.ndarray:
+        return np.arange(len(p), dtype=np.int32) if ranged else p.index.to_numpy()
+
     counts = np.zeros((shards, len(parts)), dtype=np.int64)
     cut = []  # per batch: its columns and its rows in shard order (with each shard's bounds)
     for batch in batches:
@@ -385,7 +394,7 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
             counts[:, batch] = np.bincount(shard * len(batch) + within,
                                            minlength=shards * len(batch)).reshape(shards, len(batch))
         del shard
-        columns = _Columns(src, tgt, joined([p.index.to_numpy() for p in group]),
+        columns = _Columns(src, tgt, joined([labels(p) for p in group]),
                            {c: joined([value(p, c) for p in group]) for c in columnar}, dtypes)
         cut.append((columns, order, np.concatenate([[0], np.cumsum(counts[:, batch].sum(axis=1))])))
     # Each shard's piece is one array per column (rows of every batch, in input order):
@@ -422,8 +431,32 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     data_pieces = {c: pieces_of([b.data[c] for b, _, _ in cut]) for c in columnar}
     del cut
     pieces = [_Chunks([_Columns(src_pieces[j], tgt_pieces[j], label_pieces[j],
-                                {c: data_pieces[c][j] for c in columnar}, dtypes)]) for j in range(shards)]
+                                {c: data_pieces[c][j] for c in columnar}, dtypes, ranges)]) for j in range(shards)]
     return tuple((pieces[j], counts[j], span) for j in range(shards))
+
+
+def _labels_of(chunk: _Columns, group: List[int], counts: np.ndarray) -> Any:
+    """A chunk's index labels (its positions made into labels, where it has them), for a
+    shard that joins pieces of both kinds."""
+    if chunk.ranges is None:
+        return chunk.labels
+    local = np.repeat(np.arange(len(group)), counts)  # each row's partition within its group
+    return chunk.ranges[local, 0] + chunk.ranges[local, 1] * chunk.labels.astype(np.int64)
+
+
+class _RangeLabels:
+    """A shard's index labels, kept as each row's position in its partition and read one
+    at a time (only an error message needs one): start + step x position."""
+
+    def __init__(self, positions: np.ndarray, origin: np.ndarray, ranges: np.ndarray):
+        self.positions, self.origin, self.ranges = positions, origin, ranges
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, row: int) -> int:
+        start, step = self.ranges[self.origin[row]]
+        return int(start + step * int(self.positions[row]))
 
 
 class _Shard:
@@ -457,8 +490,16 @@ class _Shard:
             else:
                 data[c] = joined([np.asarray(pd.Categorical.from_codes(p.data[c], dtype=k), dtype=object)
                                   if k is not None else p.data[c] for p, k in zip(parts, kinds)])
+        if all(p.ranges is not None for p in parts):  # positions, read as labels when an error names a row
+            by_number = np.zeros((max(n for group in numbers for n in group) + 1, 2), dtype=np.int64)
+            for group, piece in zip(numbers, pieces):
+                for chunk in piece[0]:
+                    by_number[group] = chunk.ranges
+            labels: Any = _RangeLabels(joined([p.labels for p in parts]), origin, by_number)
+        else:
+            labels = joined([_labels_of(p, group, piece[1]) for group, piece in zip(numbers, pieces) for p in piece[0]])
         return cls(joined([p.source for p in parts]), joined([p.target for p in parts]),
-                   joined([p.labels for p in parts]), data, origin, people, source, target)
+                   labels, data, origin, people, source, target)
 
     def __len__(self) -> int:
         return len(self.source)
