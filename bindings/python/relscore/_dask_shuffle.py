@@ -341,8 +341,8 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
         dtypes[c] = only if isinstance(only, pd.CategoricalDtype) else None
 
     def codes(p: pd.DataFrame, c: str) -> np.ndarray:
-        if isinstance(p[c].dtype, pd.CategoricalDtype):
-            return p[c].cat.codes.to_numpy().astype(np.int32, copy=False)
+        if isinstance(p[c].dtype, pd.CategoricalDtype):  # the Categorical's own codes (no copy)
+            return p[c].array.codes.astype(np.int32, copy=False)
         # names once: codes into the log's code table (-1, a missing id, fails in scoring)
         return people.categories.get_indexer(p[c]).astype(np.int32, copy=False)
 
@@ -376,17 +376,30 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     ranged = all(isinstance(p.index, pd.RangeIndex) and len(p) < 1 << 31 for p in parts)
     ranges = np.array([[p.index.start, p.index.step] for p in parts], dtype=np.int64).reshape(-1, 2) if ranged else None
 
+    # Every batch's temporaries (the pair's key, positions) in arrays made once for the
+    # split: under Dask's MALLOC_TRIM_THRESHOLD_ each array over 128 KiB is a fresh mmap,
+    # page-faulted in again for every batch.
+    longest = max((len(p) for p in parts), default=0)
+    steps = np.arange(longest, dtype=np.int32) if ranged else None
+    most = max(sum(len(parts[k]) for k in batch) for batch in batches)
+    scratch = (np.empty(most, dtype=np.uint64), np.empty(most, dtype=np.int32), np.empty(most, dtype=np.uint16))
+
     def labels(p: pd.DataFrame) -> np.ndarray:
-        return np.arange(len(p), dtype=np.int32) if ranged else p.index.to_numpy()
+        return steps[:len(p)] if steps is not None else p.index.to_numpy()
 
     counts = np.zeros((shards, len(parts)), dtype=np.int64)
     cut = []  # per batch: its columns and its rows in shard order (with each shard's bounds)
     for batch in batches:
         group = [parts[k] for k in batch]
         src, tgt = joined([codes(p, source) for p in group]), joined([codes(p, target) for p in group])
-        shard = _code_pair_shard(src, tgt, shards)
+        shard = _code_pair_shard(src, tgt, shards, scratch)
         # A stable sort of small integers is a radix sort in numpy: 16-bit keys when they fit.
-        order = np.argsort(shard.astype(np.uint16) if shards <= 1 << 16 else shard, kind="stable")
+        if shards <= 1 << 16:
+            small = scratch[2][:len(shard)]
+            np.copyto(small, shard, casting="unsafe")
+            order = np.argsort(small, kind="stable")
+        else:
+            order = np.argsort(shard, kind="stable")
         if len(batch) == 1:
             counts[:, batch[0]] = np.bincount(shard, minlength=shards)
         else:
@@ -595,15 +608,21 @@ def _log_bounds(frame: dd.DataFrame, time: str, convert: Dict[str, Any]) -> Opti
     return (int(bounds.min()), int(bounds.max())) if len(bounds) else None
 
 
-def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int) -> np.ndarray:
+def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int, scratch: Optional[tuple] = None) -> np.ndarray:
     """The shard of each unordered pair of codes (a -> b and b -> a alike): Fibonacci
     hashing of the pair's 64-bit key, whose high bits are well mixed. A fifth of the
     cost of pandas' hash_array of both columns, which the codes do not need: they are
     numbers of one table, the same in every partition. Computed in place in one array
-    (int64, values below ``shards``)."""
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    key = lo.astype(np.uint64)
-    del lo
+    (int64, values below ``shards``): with ``scratch`` (a uint64 and an int32 array, at
+    least as long as ``a``), in those, which the result then shares."""
+    if scratch is not None and a.dtype == np.int32 and b.dtype == np.int32:
+        key, hi = scratch[0][:len(a)], scratch[1][:len(a)]
+        np.minimum(a, b, out=key, casting="unsafe")
+        np.maximum(a, b, out=hi)
+    else:
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        key = lo.astype(np.uint64)
+        del lo
     key <<= np.uint64(32)
     key |= hi.view(np.uint32) if hi.dtype == np.int32 else hi.astype(np.uint64) & np.uint64(0xFFFFFFFF)
     del hi
