@@ -10,7 +10,15 @@ Design notes
 - People travel as int32 codes of one table for the whole log (a Categorical's codes, or
   string names factorized once), and the shard of a pair is a hash of its two codes.
 - Each row's original partition is not carried through the exchange but restored from
-  each piece's row counts per partition, so errors name the partition the user knows.
+  each piece's row counts per partition, so errors name the partition the user knows;
+  a row's index label travels as its int32 position where the partition has a
+  RangeIndex (the label is worked out only when an error names the row).
+- What the scheduler sees: a persisted log's partitions enter the split tasks as the
+  futures that hold them (no alias task per partition), each split task's output is
+  one tuple, and each shard's pieces are taken out of those by a task group of their
+  own (``relscore-piece-<shard>``), so that the scheduler never takes the pieces for
+  "root-ish" tasks to be placed without regard for their input (it then moved whole
+  split outputs between workers). A piece is one array per column.
 """
 
 from __future__ import annotations
