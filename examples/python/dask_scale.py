@@ -30,7 +30,9 @@ With --check, also scores the same log in one batch in this process and times it
 efficiency baseline: one process's bulk ingest, and its insight_frame), and compares
 every column of insight_frame(), of the combined Scorer and of the rows by shard (the sums
 to 1e-12 relative, since sums in another order differ in the last bits; stars, touches,
-trend, rhythm exactly).
+trend, rhythm exactly). With --repeat N, the insight stage and the single-process baseline
+run N times each and the efficiencies use the median CPU of each (the one-Scorer stages run
+once).
 """
 
 import argparse
@@ -93,6 +95,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--check", action="store_true", help="compare with a single-process ingest (slow)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the insight stage, and with --check the single-process baseline, this many times "
+                             "and take the median CPU of each (on a shared machine, one run's CPU varies by 10 %%)")
     parser.add_argument("--parquet", help="also write every relationship's insight row, scored shard by shard with "
                                           "nothing merged (relscore.dask.insight_frame), to this Parquet folder")
     args = parser.parse_args()
@@ -165,12 +170,20 @@ def main() -> None:
     stage("query", start)
 
     print("6. insight rows by shard, nothing combined (relscore.dask.insight_frame)", flush=True)
-    start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
-    rows = relscore.dask.insight_frame(frame, shards=shards, missing_weight="default")
-    rows = rows.to_parquet(args.parquet, compute=False) if args.parquet else rows
-    rows = client.persist(rows)
-    wait(rows)
-    stage("insight", start, cpu_start, client_start)
+    insight_runs = []
+    for run in range(max(1, args.repeat)):
+        rows = None  # the previous run's rows, released before the next run
+        start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
+        rows = relscore.dask.insight_frame(frame, shards=shards, missing_weight="default")
+        rows = rows.to_parquet(args.parquet, compute=False) if args.parquet else rows
+        rows = client.persist(rows)
+        wait(rows)
+        stage("insight", start, cpu_start, client_start)
+        insight_runs.append((cpu["insight"], timings["insight"], client_cpu["insight"]))
+    if len(insight_runs) > 1:  # the median run's CPU (and its wall time)
+        cpu["insight"], timings["insight"], client_cpu["insight"] = sorted(insight_runs)[len(insight_runs) // 2]
+        print(f"  insight, {len(insight_runs)} runs: worker CPU {', '.join(f'{c:.2f}' for c, _, _ in insight_runs)} s; "
+              f"median {cpu['insight']:.2f} s", flush=True)
     del frame  # the log is scored: free the workers' memory
 
     to_scorer = ("score", "fetch", "combine")
@@ -201,13 +214,20 @@ def main() -> None:
         sizes = [events // args.partitions + (1 if k < events % args.partitions else 0) for k in range(args.partitions)]
         log = pd.concat([synthetic_log(size, people=args.people, seed=args.seed, part=k) for k, size in enumerate(sizes)],
                         ignore_index=True)
-        single = relscore.Scorer()
-        cpu_start = time.process_time()
-        single.add_dataframe(log, missing_weight="default")
-        single_cpu = time.process_time() - cpu_start
-        cpu_start = time.process_time()
-        want = single.insight_frame(sort=False)
-        single_insight_cpu = time.process_time() - cpu_start
+        baseline = []
+        for run in range(max(1, args.repeat)):
+            single = relscore.Scorer()
+            cpu_start = time.process_time()
+            single.add_dataframe(log, missing_weight="default")
+            ingest_cpu = time.process_time() - cpu_start
+            cpu_start = time.process_time()
+            want = single.insight_frame(sort=False)
+            baseline.append((ingest_cpu, time.process_time() - cpu_start))
+        single_cpu = sorted(b[0] for b in baseline)[len(baseline) // 2]
+        single_insight_cpu = sorted(b[1] for b in baseline)[len(baseline) // 2]
+        if len(baseline) > 1:
+            print(f"one process, {len(baseline)} runs: bulk ingest {', '.join(f'{b[0]:.2f}' for b in baseline)} CPU s, "
+                  f"insight_frame {', '.join(f'{b[1]:.2f}' for b in baseline)} CPU s (medians below)")
         print(f"one process, bulk ingest: {single_cpu:.2f} CPU s ({events / single_cpu / 1e6:.2f} M interactions per "
               f"CPU second), then insight_frame: {single_insight_cpu:.2f} CPU s")
         print(f"efficiency to one Scorer (one process's ingest / the workers' CPU and this process's fetch and combine): "

@@ -423,6 +423,30 @@ def test_grouped_split_names_the_original_partition_and_label(client):
         relscore.dask.insight_frame(dd.from_pandas(frame, npartitions=6, sort=False), shards=2).compute()
 
 
+def test_labels_of_range_and_other_indexes_in_one_shard(client):
+    """Partitions with a RangeIndex (of any start and step) carry each row's position,
+    others their labels; a shard that joins pieces of both kinds still names the label of
+    a bad row, in either kind of partition, and scores the rest exactly."""
+    base = synthetic_log(8_000, people=120, seed=13).fillna({"weight": 1.0})
+    parts = [base.iloc[k * 2_000:(k + 1) * 2_000].copy() for k in range(4)]
+    parts[0].index = pd.RangeIndex(0, 2_000)
+    parts[1].index = pd.RangeIndex(10_000, 16_000, 3)  # a step
+    parts[2].index = pd.Index([f"row{k}" for k in range(2_000)])
+    parts[3].index = pd.RangeIndex(50_000, 52_000)
+    meta = parts[0].iloc[:0]
+
+    def frame_of(pieces):
+        return dd.from_delayed([dask.delayed(p) for p in pieces], meta=meta, verify_meta=False)
+
+    reference = single_machine(pd.concat(parts, ignore_index=True)).insight_frame(sort=False)
+    assert_same_insight(relscore.dask.insight_frame(frame_of(parts), shards=2).compute(), reference)
+    for number, label, shown in ((1, 10_000 + 3 * 1_234, "13702"), (2, "row77", "'row77'"), (3, 51_999, "51999")):
+        bad = [p.copy() for p in parts]
+        bad[number].loc[label, "weight"] = -0.5
+        with pytest.raises(ValueError, match=rf"partition {number}, index label {shown}: weight must be finite"):
+            relscore.dask.insight_frame(frame_of(bad), shards=2).compute()
+
+
 def test_partial_snapshots_by_shard_hold_disjoint_relationships(client):
     """partial_snapshots(shards=k): one snapshot per shard of by_pair (each shard joined
     and scored in one task), no relationship in two of them, together the whole log."""
@@ -455,6 +479,49 @@ def test_a_persisted_log_is_split_where_its_partitions_are(client):
     moved = [key for keys in moved.values() for key in keys]
     assert moved and not [key for key in moved if "frompandas" in key]  # pieces move, partitions do not
     assert_same_insight(got, single_machine(whole).insight_frame(sort=False))
+
+
+def test_pieces_are_taken_where_their_group_was_split(client):
+    """Each shard's pieces are a task group of their own, so Dask's scheduler does not take
+    them for root-ish tasks (16 pieces of one group over 4 split tasks would be), which it
+    places with no regard for their input: it then moved whole split outputs (every piece
+    of a group) to the other worker to take one piece out. Only pieces move."""
+    from dask.utils import key_split
+
+    whole = synthetic_log(60_000, people=900, seed=19).sample(frac=1.0, random_state=6).reset_index(drop=True)
+    frame = dd.from_pandas(whole, npartitions=8, sort=False).persist()
+    wait(frame)
+    tasks = relscore.dask.partial_snapshots(frame, shards=4, missing_weight="default")
+    keys = [str(key) for key in dict(dask.base.collections_to_expr(tasks).__dask_graph__())]
+    groups: dict = {}
+    for key in keys:
+        groups.setdefault(key_split(key), []).append(key)
+    pieces = {name: members for name, members in groups.items() if name.startswith("relscore-piece")}
+    assert len(pieces) == 4 and all(len(members) == 4 for members in pieces.values())
+    assert not [name for name in groups if name == "getitem"]
+    client.run(lambda dask_worker: dask_worker.transfer_incoming_log.clear())
+    rows = relscore.dask.insight_frame(frame, shards=4, missing_weight="default").compute()
+    moved = client.run(lambda dask_worker: [str(key) for entry in dask_worker.transfer_incoming_log
+                                            for key in entry["keys"]])
+    moved = [key for keys in moved.values() for key in keys]
+    assert moved and not [key for key in moved if "split_by_pair" in key]  # (work stealing may move a partition)
+    assert_same_insight(rows, single_machine(whole).insight_frame(sort=False))
+
+
+def test_a_persisted_log_is_read_from_its_futures_and_a_step_on_top_is_not(client):
+    """The partitions of a persisted log go into the split tasks as the futures that hold
+    them (no alias task per partition); a frame computed from a persisted one (here its
+    weights doubled) is not mistaken for it."""
+    whole = synthetic_log(30_000, people=700, seed=29).sample(frac=1.0, random_state=8).reset_index(drop=True)
+    whole["weight"] = whole["weight"].fillna(1.0)
+    frame = dd.from_pandas(whole, npartitions=6, sort=False).persist()
+    wait(frame)
+    tasks = relscore.dask.partial_snapshots(frame, shards=2, missing_weight="default")
+    graph = dict(dask.base.collections_to_expr(tasks).__dask_graph__())
+    assert not [key for key, task in graph.items() if isinstance(task, dask._task_spec.Alias)]
+    doubled = frame.assign(weight=frame["weight"] * 2)
+    want = single_machine(whole.assign(weight=whole["weight"] * 2)).insight_frame(sort=False)
+    assert_same_insight(relscore.dask.insight_frame(doubled, shards=2, missing_weight="default").compute(), want)
 
 
 def test_columnar_shards_take_every_column_type_exactly(client):

@@ -10,17 +10,27 @@ Design notes
 - People travel as int32 codes of one table for the whole log (a Categorical's codes, or
   string names factorized once), and the shard of a pair is a hash of its two codes.
 - Each row's original partition is not carried through the exchange but restored from
-  each piece's row counts per partition, so errors name the partition the user knows.
+  each piece's row counts per partition, so errors name the partition the user knows;
+  a row's index label travels as its int32 position where the partition has a
+  RangeIndex (the label is worked out only when an error names the row).
+- What the scheduler sees: a persisted log's partitions enter the split tasks as the
+  futures that hold them (no alias task per partition), each split task's output is
+  one tuple, and each shard's pieces are taken out of those by a task group of their
+  own (``relscore-piece-<shard>``), so that the scheduler never takes the pieces for
+  "root-ish" tasks to be placed without regard for their input (it then moved whole
+  split outputs between workers). A piece is one array per column.
 """
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Dict, List, Optional
 
 import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+from dask._task_spec import Alias
 from dask.dataframe.utils import UNKNOWN_CATEGORIES
 from dask.delayed import Delayed
 
@@ -111,7 +121,12 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     # the columns travel (people as codes); each row's original partition is not carried
     # but restored from the piece's row counts per partition, and the pair's hash is
     # computed once.
+    # A persisted log's partitions are taken as the futures that hold them: to_delayed()
+    # would add one alias task per partition (each scheduled and run on a worker).
     parts = frame.to_delayed(optimize_graph=True)
+    held = _persisted(frame, parts)
+    if held is not None:
+        parts = held[0]
     out_meta = meta.assign(**{_ORIGIN: np.int32(0)})
     named = isinstance(people, pd.StringDtype) and isinstance(meta[target].dtype, pd.StringDtype)
     if coded:
@@ -128,51 +143,89 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
                                       target: out_meta[target].astype(unknown)})
     else:
         table = None
-    numbers = _placed_groups(frame, groups)
+    numbers = _placed_groups(frame, groups, held)
     columnar = None
     if keep is not None and table is not None:
         columnar = [c for c in dict.fromkeys(keep) if c in meta.columns and c not in (source, target)]
-    split = dask.delayed(_split_by_pair, pure=True, nout=shards)
-    pieces = [split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar)
-              for g in range(groups)]
+    split = dask.delayed(_split_by_pair, pure=True)
+    take = dask.delayed(operator.getitem, pure=True)
+    pieces = []
+    for g in range(len(numbers)):
+        out = split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar)
+        token = str(out.key).rsplit("-", 1)[-1]
+        # Each shard's pieces are a task group of their own ("relscore-piece-<shard in
+        # letters>"). In one group, groups x shards tasks over a few split tasks (fewer
+        # than 5) are "root-ish" to Dask's scheduler, which then places them with no
+        # regard for where their input is: it moved whole split outputs (all of a group's
+        # pieces) to the other worker to take one piece out of each. A group of at most 4
+        # tasks (one per split) is not root-ish on 2 or more threads.
+        pieces.append([take(out, j, dask_key_name=f"relscore-piece-{_letters(j)}-{token}") for j in range(shards)])
     return _Exchange([[p[j] for p in pieces] for j in range(shards)], numbers, table, out_meta)
 
 
-def _placed_groups(frame: dd.DataFrame, groups: int) -> List[List[int]]:
-    """The partition numbers of ``frame`` cut in about ``groups`` groups of adjacent ones;
-    when ``frame`` is persisted on a distributed cluster, each worker's partitions are cut
-    apart (its share of the groups in proportion to how many it holds, at least one), so
-    each group is on one worker, where Dask then runs its split task. Dask places
-    partitions on alternating workers: adjacent groups would each gather half of theirs."""
-    count = frame.npartitions
-    adjacent = [list(range(count * g // groups, count * (g + 1) // groups)) for g in range(groups)]
+def _persisted(frame: dd.DataFrame, parts: List[Delayed]) -> Optional[tuple]:
+    """The futures that hold the partitions of ``frame``, in order, and where each is (the
+    workers, from the scheduler's ``who_has``), if ``frame`` is persisted on a
+    distributed cluster as it is (each of ``parts``, its partitions as Delayed, an alias
+    of a future's key: not a column projection or any other step on top of a persisted
+    frame); otherwise None."""
     try:
         from distributed import futures_of, get_client
 
         futures = futures_of(frame)
         if not futures:
-            return adjacent
+            return None
         where = get_client().who_has(futures)
     except (ImportError, ValueError):  # no distributed, or no client
-        return adjacent
+        return None
     # A persisted frame's futures are named (layer, partition number); anything else (two
-    # layers, a partition missing or not held) leaves the groups as they are.
-    keys = sorted((key for key in where if isinstance(key, tuple) and len(key) == 2 and where[key]),
+    # layers, a partition missing or not held) is not taken as persisted.
+    by_key = {future.key: future for future in futures}
+    keys = sorted((key for key in where if isinstance(key, tuple) and len(key) == 2 and where[key] and key in by_key),
                   key=lambda key: key[1])
-    if [number for _, number in keys] != list(range(count)) or len({layer for layer, _ in keys}) != 1:
+    if [number for _, number in keys] != list(range(frame.npartitions)) or len({layer for layer, _ in keys}) != 1:
+        return None
+    for part, key in zip(parts, keys):
+        task = part.__dask_graph__().get(part.key)
+        if not isinstance(task, Alias) or task.target != key:
+            return None
+    return [by_key[key] for key in keys], [sorted(where[key]) for key in keys]
+
+
+def _placed_groups(frame: dd.DataFrame, groups: int, held: Optional[tuple] = None) -> List[List[int]]:
+    """The partition numbers of ``frame`` cut in about ``groups`` groups of adjacent ones;
+    when ``frame`` is persisted on a distributed cluster (``held``: :func:`_persisted`),
+    each worker's partitions are cut apart (its share of the groups in proportion to how
+    many it holds, at least one), so each group is on one worker, where Dask then runs
+    its split task. Dask places partitions on alternating workers: adjacent groups would
+    each gather half of theirs."""
+    count = frame.npartitions
+    adjacent = [list(range(count * g // groups, count * (g + 1) // groups)) for g in range(groups)]
+    if held is None:
         return adjacent
-    held: Dict[str, List[int]] = {}
-    for layer, number in keys:
-        held.setdefault(sorted(where[(layer, number)])[0], []).append(number)
-    quota = {w: groups * len(numbers) / count for w, numbers in held.items()}
+    by_worker: Dict[str, List[int]] = {}
+    for number, workers in enumerate(held[1]):
+        by_worker.setdefault(workers[0], []).append(number)
+    quota = {w: groups * len(numbers) / count for w, numbers in by_worker.items()}
     share = {w: max(1, int(q)) for w, q in quota.items()}
     for w in sorted(quota, key=lambda w: share[w] - quota[w])[:max(0, groups - sum(share.values()))]:
         share[w] += 1  # the largest remainders
     out = []
-    for w, numbers in held.items():
+    for w, numbers in by_worker.items():
         k = min(share[w], len(numbers))
         out += [numbers[len(numbers) * g // k:len(numbers) * (g + 1) // k] for g in range(k)]
     return out
+
+
+def _letters(number: int) -> str:
+    """``number`` in base 26 with the digits a..z (0 -> "a", 26 -> "ba"): a word that Dask's
+    key_split keeps in a task group's name (it drops numbers and hex tokens)."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = chr(ord("a") + digit) + word
+        if not number:
+            return word
 
 
 def _names_in(part: pd.DataFrame, source: str, target: str) -> np.ndarray:
@@ -247,17 +300,20 @@ class _Columns:
     """A piece of a columnar shard: the people as int32 codes of the log's one table,
     each input row's index label, and the other columns scoring reads, each either a
     numpy array, a pandas extension array, or a Categorical's codes (its dtype kept once,
-    in ``dtypes``)."""
+    in ``dtypes``). When every partition of the group has a RangeIndex (``ranges``: each
+    one's start and step), ``labels`` are the rows' int32 positions in their partition
+    instead: half the bytes of int64 labels, and no RangeIndex made into an array."""
 
-    __slots__ = ("source", "target", "labels", "data", "dtypes")
+    __slots__ = ("source", "target", "labels", "data", "dtypes", "ranges")
 
     def __init__(self, source: np.ndarray, target: np.ndarray, labels: Any, data: Dict[str, Any],
-                 dtypes: Dict[str, Any]):
+                 dtypes: Dict[str, Any], ranges: Optional[np.ndarray] = None):
         self.source, self.target, self.labels, self.data, self.dtypes = source, target, labels, data, dtypes
+        self.ranges = ranges
 
     def take(self, rows: Any) -> "_Columns":
         return _Columns(self.source[rows], self.target[rows], self.labels[rows],
-                        {c: v[rows] for c, v in self.data.items()}, self.dtypes)
+                        {c: v[rows] for c, v in self.data.items()}, self.dtypes, self.ranges)
 
     def __len__(self) -> int:
         return len(self.source)
@@ -293,8 +349,8 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
         dtypes[c] = only if isinstance(only, pd.CategoricalDtype) else None
 
     def codes(p: pd.DataFrame, c: str) -> np.ndarray:
-        if isinstance(p[c].dtype, pd.CategoricalDtype):
-            return p[c].cat.codes.to_numpy().astype(np.int32, copy=False)
+        if isinstance(p[c].dtype, pd.CategoricalDtype):  # the Categorical's own codes (no copy)
+            return p[c].array.codes.astype(np.int32, copy=False)
         # names once: codes into the log's code table (-1, a missing id, fails in scoring)
         return people.categories.get_indexer(p[c]).astype(np.int32, copy=False)
 
@@ -325,14 +381,33 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
             rows = 0
         batches[-1].append(k)
         rows += len(p)
-    pieces: List[_Chunks] = [_Chunks() for _ in range(shards)]
+    ranged = all(isinstance(p.index, pd.RangeIndex) and len(p) < 1 << 31 for p in parts)
+    ranges = np.array([[p.index.start, p.index.step] for p in parts], dtype=np.int64).reshape(-1, 2) if ranged else None
+
+    # Every batch's temporaries (the pair's key, positions) in arrays made once for the
+    # split: under Dask's MALLOC_TRIM_THRESHOLD_ each array over 128 KiB is a fresh mmap,
+    # page-faulted in again for every batch.
+    longest = max((len(p) for p in parts), default=0)
+    steps = np.arange(longest, dtype=np.int32) if ranged else None
+    most = max(sum(len(parts[k]) for k in batch) for batch in batches)
+    scratch = (np.empty(most, dtype=np.uint64), np.empty(most, dtype=np.int32), np.empty(most, dtype=np.uint16))
+
+    def labels(p: pd.DataFrame) -> np.ndarray:
+        return steps[:len(p)] if steps is not None else p.index.to_numpy()
+
     counts = np.zeros((shards, len(parts)), dtype=np.int64)
+    cut = []  # per batch: its columns and its rows in shard order (with each shard's bounds)
     for batch in batches:
         group = [parts[k] for k in batch]
         src, tgt = joined([codes(p, source) for p in group]), joined([codes(p, target) for p in group])
-        shard = _code_pair_shard(src, tgt, shards)
+        shard = _code_pair_shard(src, tgt, shards, scratch)
         # A stable sort of small integers is a radix sort in numpy: 16-bit keys when they fit.
-        order = np.argsort(shard.astype(np.uint16) if shards <= 1 << 16 else shard, kind="stable")
+        if shards <= 1 << 16:
+            small = scratch[2][:len(shard)]
+            np.copyto(small, shard, casting="unsafe")
+            order = np.argsort(small, kind="stable")
+        else:
+            order = np.argsort(shard, kind="stable")
         if len(batch) == 1:
             counts[:, batch[0]] = np.bincount(shard, minlength=shards)
         else:
@@ -340,12 +415,69 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
             counts[:, batch] = np.bincount(shard * len(batch) + within,
                                            minlength=shards * len(batch)).reshape(shards, len(batch))
         del shard
-        columns = _Columns(src, tgt, joined([p.index.to_numpy() for p in group]),
-                           {c: joined([value(p, c) for p in group]) for c in columnar}, dtypes).take(order)
-        bounds = np.concatenate([[0], np.cumsum(counts[:, batch].sum(axis=1))])
-        for j in range(shards):
-            pieces[j].append(columns.take(slice(bounds[j], bounds[j + 1])))
+        columns = _Columns(src, tgt, joined([labels(p) for p in group]),
+                           {c: joined([value(p, c) for p in group]) for c in columnar}, dtypes)
+        cut.append((columns, order, np.concatenate([[0], np.cumsum(counts[:, batch].sum(axis=1))])))
+    # Each shard's piece is one array per column (rows of every batch, in input order):
+    # each batch's rows are taken straight into place, so a piece crosses to another
+    # worker as a few large buffers, not one per batch and column, and the shard's task
+    # joins a few arrays. Columns that are not numpy arrays (extension arrays) are joined
+    # from their taken parts instead.
+    starts = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
+
+    def gathered(values: List[Any]) -> Any:
+        first = values[0]
+        if not all(isinstance(v, np.ndarray) and v.dtype == first.dtype for v in values):
+            return [v.take(order[lo:hi]) for v, (_, order, bounds) in zip(values, cut) for lo, hi in
+                    zip(bounds[:-1], bounds[1:])], None
+        out = np.empty(int(starts[-1]), dtype=first.dtype)
+        at = starts[:-1].copy()
+        for v, (_, order, bounds) in zip(values, cut):
+            for j in range(shards):
+                lo, hi = bounds[j], bounds[j + 1]
+                np.take(v, order[lo:hi], out=out[at[j]:at[j] + hi - lo])
+                at[j] += hi - lo
+        return None, out
+
+    def pieces_of(values: List[Any]) -> List[Any]:
+        parts_taken, out = gathered(values)
+        if out is not None:
+            return [out[starts[j]:starts[j + 1]] for j in range(shards)]
+        by_shard = [parts_taken[j::shards] for j in range(shards)]  # batch-major: shard j's part of each batch
+        return [joined(chunks) for chunks in by_shard]
+
+    src_pieces = pieces_of([c.source for c, _, _ in cut])
+    tgt_pieces = pieces_of([c.target for c, _, _ in cut])
+    label_pieces = pieces_of([c.labels for c, _, _ in cut])
+    data_pieces = {c: pieces_of([b.data[c] for b, _, _ in cut]) for c in columnar}
+    del cut
+    pieces = [_Chunks([_Columns(src_pieces[j], tgt_pieces[j], label_pieces[j],
+                                {c: data_pieces[c][j] for c in columnar}, dtypes, ranges)]) for j in range(shards)]
     return tuple((pieces[j], counts[j], span) for j in range(shards))
+
+
+def _labels_of(chunk: _Columns, group: List[int], counts: np.ndarray) -> Any:
+    """A chunk's index labels (its positions made into labels, where it has them), for a
+    shard that joins pieces of both kinds."""
+    if chunk.ranges is None:
+        return chunk.labels
+    local = np.repeat(np.arange(len(group)), counts)  # each row's partition within its group
+    return chunk.ranges[local, 0] + chunk.ranges[local, 1] * chunk.labels.astype(np.int64)
+
+
+class _RangeLabels:
+    """A shard's index labels, kept as each row's position in its partition and read one
+    at a time (only an error message needs one): start + step x position."""
+
+    def __init__(self, positions: np.ndarray, origin: np.ndarray, ranges: np.ndarray):
+        self.positions, self.origin, self.ranges = positions, origin, ranges
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, row: int) -> int:
+        start, step = self.ranges[self.origin[row]]
+        return int(start + step * int(self.positions[row]))
 
 
 class _Shard:
@@ -379,8 +511,16 @@ class _Shard:
             else:
                 data[c] = joined([np.asarray(pd.Categorical.from_codes(p.data[c], dtype=k), dtype=object)
                                   if k is not None else p.data[c] for p, k in zip(parts, kinds)])
+        if all(p.ranges is not None for p in parts):  # positions, read as labels when an error names a row
+            by_number = np.zeros((max(n for group in numbers for n in group) + 1, 2), dtype=np.int64)
+            for group, piece in zip(numbers, pieces):
+                for chunk in piece[0]:
+                    by_number[group] = chunk.ranges
+            labels: Any = _RangeLabels(joined([p.labels for p in parts]), origin, by_number)
+        else:
+            labels = joined([_labels_of(p, group, piece[1]) for group, piece in zip(numbers, pieces) for p in piece[0]])
         return cls(joined([p.source for p in parts]), joined([p.target for p in parts]),
-                   joined([p.labels for p in parts]), data, origin, people, source, target)
+                   labels, data, origin, people, source, target)
 
     def __len__(self) -> int:
         return len(self.source)
@@ -476,15 +616,21 @@ def _log_bounds(frame: dd.DataFrame, time: str, convert: Dict[str, Any]) -> Opti
     return (int(bounds.min()), int(bounds.max())) if len(bounds) else None
 
 
-def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int) -> np.ndarray:
+def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int, scratch: Optional[tuple] = None) -> np.ndarray:
     """The shard of each unordered pair of codes (a -> b and b -> a alike): Fibonacci
     hashing of the pair's 64-bit key, whose high bits are well mixed. A fifth of the
     cost of pandas' hash_array of both columns, which the codes do not need: they are
     numbers of one table, the same in every partition. Computed in place in one array
-    (int64, values below ``shards``)."""
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    key = lo.astype(np.uint64)
-    del lo
+    (int64, values below ``shards``): with ``scratch`` (a uint64 and an int32 array, at
+    least as long as ``a``), in those, which the result then shares."""
+    if scratch is not None and a.dtype == np.int32 and b.dtype == np.int32:
+        key, hi = scratch[0][:len(a)], scratch[1][:len(a)]
+        np.minimum(a, b, out=key, casting="unsafe")
+        np.maximum(a, b, out=hi)
+    else:
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        key = lo.astype(np.uint64)
+        del lo
     key <<= np.uint64(32)
     key |= hi.view(np.uint32) if hi.dtype == np.int32 else hi.astype(np.uint64) & np.uint64(0xFFFFFFFF)
     del hi

@@ -49,7 +49,8 @@ Design notes
 - Columnar shards: when people are codes of one table, the scoring tasks
   (:func:`partial_snapshots` with ``shards=``, :func:`relationships`,
   :func:`insight_frame`) move only the columns scoring reads, as numpy arrays (the people's
-  codes, each row's index label for error messages, time, channel, weight, mutual), cut
+  codes, each row's index label for error messages (its int32 position in its partition
+  where that has a RangeIndex), time, channel, weight, mutual), cut
   from each input partition where it is and joined once in the shard's task; the shard
   goes to the scorer as codes and names (no DataFrame, no Categorical rebuilt), and its
   insight rows take their person names from one array of the names. :func:`by_pair`
