@@ -10,7 +10,7 @@ contacts, replies, mixed channels); each partition is generated on a worker, so 
 large crosses the network from here. Stages:
 
 1. generate  the partitions, kept in the workers' memory (so later steps time scoring only);
-2. score     shuffle by relationship into --shards shards (default: two per worker thread)
+2. score     shuffle by relationship into --shards shards (default: one per worker thread)
              and score each shard in the task that joins it (relscore.dask.partial_snapshots
              with shards=, what relscore.dask.score runs), snapshot bytes out; each pair is
              scored whole in one shard, so every statistic is exact;
@@ -82,7 +82,7 @@ def main() -> None:
     parser.add_argument("--events", type=float, default=50e6, help="interactions in the log (default 50e6)")
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--partitions", type=int, default=100)
-    parser.add_argument("--shards", type=int, help="partitions after the shuffle by pair (default: 2 per worker "
+    parser.add_argument("--shards", type=int, help="partitions after the shuffle by pair (default: 1 per worker "
                                                    "thread; fewer, larger shards intern each person fewer times)")
     parser.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per LocalCluster worker")
@@ -141,7 +141,7 @@ def main() -> None:
     frame = frame.persist()
     wait(frame)
     stage("generate", start, cpu_start)
-    shards = args.shards or 2 * cores
+    shards = args.shards or cores
 
     print(f"2. shuffle by relationship into {shards} shards, and score each shard, in one graph", flush=True)
     start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
