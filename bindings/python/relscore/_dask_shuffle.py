@@ -30,9 +30,15 @@ import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
-from dask._task_spec import Alias
 from dask.dataframe.utils import UNKNOWN_CATEGORIES
 from dask.delayed import Delayed
+
+try:  # a private module of Dask (its task spec, 2024.12 on): without it, no shortcut for persisted logs
+    from dask._task_spec import Alias as _Alias
+
+    _ALIAS: Optional[type] = _Alias
+except ImportError:  # pragma: no cover - older Dask
+    _ALIAS = None
 
 
 # The column that carries each row's original partition number through the shuffle, so an
@@ -187,7 +193,7 @@ def _persisted(frame: dd.DataFrame, parts: List[Delayed]) -> Optional[tuple]:
         return None
     for part, key in zip(parts, keys):
         task = part.__dask_graph__().get(part.key)
-        if not isinstance(task, Alias) or task.target != key:
+        if _ALIAS is None or not isinstance(task, _ALIAS) or getattr(task, "target", None) != key:
             return None
     return [by_key[key] for key in keys], [sorted(where[key]) for key in keys]
 
