@@ -163,6 +163,16 @@ void BM_bulk_columns(benchmark::State& state) {
     ingest_benchmark(state, [](scorer& s, const synthetic_log& log) { s.add_columns(log.columns()); });
 }
 
+// The same with scorer::set_threads(threads); timed by the wall clock (its CPU time is the
+// whole process's, all threads).
+void BM_bulk_columns_threads(benchmark::State& state) {
+    const auto threads = static_cast<unsigned>(state.range(3));
+    ingest_benchmark(state, [threads](scorer& s, const synthetic_log& log) {
+        s.set_threads(threads);
+        s.add_columns(log.columns());
+    });
+}
+
 // Where a relationship's bytes go, by component (scorer::memory_usage()), after bulk ingest;
 // "B/pair" is the heap's own count, as in the ingest benchmarks, for comparison.
 void BM_memory_by_component(benchmark::State& state) {
@@ -416,6 +426,10 @@ int main(int argc, char** argv) {
             ->Args({1'000'000, 10'000, 1})->Args({1'000'000, 1'000'000, 1})
             ->ArgNames({"n", "pairs", "conv"})->Unit(benchmark::kMillisecond)->MinWarmUpTime(0.1);
         benchmark::RegisterBenchmark("BM_bulk_columns", BM_bulk_columns)->Apply(ingest_args);
+        benchmark::RegisterBenchmark("BM_bulk_columns_threads", BM_bulk_columns_threads)
+            ->Args({1'000'000, 10'000, 1, 2})->Args({10'000'000, 1'000'000, 1, 2})->Args({10'000'000, 1'000'000, 0, 2})
+            ->ArgNames({"n", "pairs", "conv", "threads"})->Unit(benchmark::kMillisecond)->MinWarmUpTime(0.1)
+            ->UseRealTime()->MeasureProcessCPUTime();
         benchmark::RegisterBenchmark("BM_memory_by_component", BM_memory_by_component)
             ->Args({10'000'000, 1'000'000, 1})->Args({10'000'000, 1'000'000, 0})
             ->ArgNames({"n", "pairs", "conv"})->Unit(benchmark::kMillisecond)->Iterations(1);

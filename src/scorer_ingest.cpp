@@ -8,11 +8,6 @@
 #include <string>
 #include <vector>
 
-#if defined(__GNUC__) || defined(__clang__)
-#define RELSCORE_ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define RELSCORE_ALWAYS_INLINE
-#endif
 
 RELSCORE_BEGIN_NAMESPACE
 

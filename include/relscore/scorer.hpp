@@ -35,6 +35,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -215,6 +216,18 @@ public:
     /// Room for `relationships` pairs without rehashing or reallocation (a hint, like
     /// std::vector::reserve).
     void reserve(std::size_t relationships) { reserve_pairs(relationships); }
+
+    /// How many threads a batch (add_batch, add_columns, io::ingest) may use: 1 (the
+    /// default) keeps all work on the calling thread; 0 means one per hardware thread.
+    /// Threads are started inside the call and joined before it returns, each given at
+    /// least `min_rows_each` interactions of the batch (so only batches of twice that use
+    /// two), and the result is bit for bit the same with any number (detail/parallel.hpp).
+    /// Not part of the configuration: snapshots, merges and comparisons ignore it.
+    void set_threads(unsigned threads, std::size_t min_rows_each = std::size_t{1} << 16) noexcept {
+        m_threads.threads = threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+        m_threads.min_part = std::max<std::size_t>(min_rows_each, 1);
+    }
+    [[nodiscard]] unsigned threads() const noexcept { return m_threads.threads; }
 
     /// Adds interactions given as columns. The whole batch is validated first (lengths,
     /// times, ids, channels, weights, self-interactions); an error names the row and the

@@ -19,3 +19,11 @@
 #define RELSCORE_END_NAMESPACE \
     }                          \
     }
+
+// On a lambda of a hot loop the compiler would otherwise call out of line (bulk ingest's
+// per-row resolver, detail/pair_store_bulk.hpp): inlined, each pass keeps only what it reads.
+#if defined(__GNUC__) || defined(__clang__)
+#define RELSCORE_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define RELSCORE_ALWAYS_INLINE
+#endif

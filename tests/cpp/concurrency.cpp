@@ -117,3 +117,52 @@ TEST_CASE("concurrent_scorer: writers and readers at once, batches seen whole", 
         CHECK(x.volume_ba == y.volume_ba);
     }
 }
+
+// Bulk ingest with threads (scorer::set_threads(), detail/parallel.hpp): every part does
+// what one thread would, so the scorer must be the same, byte for byte, with any number
+// of threads; with a tiny minimum share, batches of a few thousand rows use them all.
+TEST_CASE("bulk ingest with threads: the same scorer, byte for byte, as with one", "[concurrency][bulk]") {
+    std::vector<scorer_config> configs(4);
+    configs[1].channels = test::with_every_kernel();
+    configs[2].insight.retain_events = true;
+    configs[3].insight.conversations = false;
+    for (const auto& config : configs) {
+        for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+            // Out of order, duplicates, equal times, mutual ones, weights a float cannot
+            // hold (their single interactions keep a history at once); a century on seed 3.
+            const auto log = test::random_log(seed, {.people = 60, .interactions = 5000,
+                                                     .span_us = std::int64_t{86400} * 1'000'000 * (seed == 3 ? 36500 : 365)},
+                                              config.channels);
+            // Three batches: the first makes every pair new, the later ones mix known
+            // pairs with new ones (a known pair's sums and history may grow).
+            const std::size_t cut1 = log.size() / 2, cut2 = log.size() * 3 / 4;
+            std::vector<scorer> scorers;
+            for (const auto& [threads, min_rows] : {std::pair{1u, std::size_t{1} << 16}, std::pair{2u, std::size_t{16}},
+                                                    std::pair{3u, std::size_t{100}}, std::pair{8u, std::size_t{1}}}) {
+                scorer s(config);
+                s.set_threads(threads, min_rows);
+                CHECK(s.threads() == threads);
+                s.add_batch(std::span(log).first(cut1));
+                s.add_batch(std::span(log).subspan(cut1, cut2 - cut1));
+                s.add_batch(std::span(log).subspan(cut2));
+                scorers.push_back(std::move(s));
+            }
+            for (std::size_t k = 1; k < scorers.size(); ++k) {
+                CHECK(scorers[k].to_bytes() == scorers[0].to_bytes());
+                CHECK(scorers[k].stats().decayed_sums == scorers[0].stats().decayed_sums);
+                CHECK(scorers[k].memory_usage().total() == scorers[0].memory_usage().total());
+                CHECK(scorers[k].newest() == scorers[0].newest());
+                CHECK(scorers[k].log_span() == scorers[0].log_span());
+            }
+        }
+    }
+}
+
+TEST_CASE("set_threads(0) uses the hardware's threads, and copies keep the setting", "[concurrency]") {
+    scorer s;
+    s.set_threads(0);
+    CHECK(s.threads() >= 1);
+    s.set_threads(3);
+    const scorer copy = s;
+    CHECK(copy.threads() == 3);
+}

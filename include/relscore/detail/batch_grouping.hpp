@@ -31,11 +31,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <relscore/channel.hpp>
+#include <relscore/detail/parallel.hpp>
 #include <relscore/version.hpp>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -70,23 +72,54 @@ public:
     };
 
     /// Groups events [0, n) (n ≤ max_slice); `make(i)` resolves interaction i (its `index`
-    /// is set here).
+    /// is set here). With more than one thread each pass is split among them
+    /// (detail/parallel.hpp), and `make` is then called from all of them at once; the
+    /// result is the same.
     template <class Make>
-    void group_by_pair(std::size_t n, Make&& make) {
+    void group_by_pair(std::size_t n, Make&& make, const thread_use& threads = {}) {
         const unsigned bits = partition_bits(n);
         const std::size_t partitions = std::size_t{1} << bits;
+        const unsigned parts = parts_for(n, threads);
+        // Pass 1: each part counts its share of the rows by partition.
+        m_cursor.assign(parts * partitions, 0);
+        run_parts(parts, [&](unsigned part) {
+            const auto [begin, end] = share_of(n, parts, part);
+            std::size_t* count = m_cursor.data() + part * partitions;
+            for (std::size_t i = begin; i < end; ++i) ++count[partition_of(make(i).pair_key, bits)];
+        });
+        // Partition p's events start at m_offset[p]; within it, part 0's rows come first,
+        // then part 1's..., so the scatter is stable. Counts become each part's cursors.
         m_offset.assign(partitions + 1, 0);
-        for (std::size_t i = 0; i < n; ++i) ++m_offset[partition_of(make(i).pair_key, bits) + 1];  // pass 1: count
-        for (std::size_t p = 0; p < partitions; ++p) m_offset[p + 1] += m_offset[p];
-        m_cursor.assign(m_offset.begin(), m_offset.end() - 1);
-        m_events.resize(n);
-        for (std::size_t i = 0; i < n; ++i) {  // pass 2: resolve again, stable scatter
-            grouped_event e = make(i);
-            e.index = static_cast<std::uint32_t>(i);
-            m_events[m_cursor[partition_of(e.pair_key, bits)]++] = e;
+        std::size_t at = 0;
+        for (std::size_t p = 0; p < partitions; ++p) {
+            m_offset[p] = at;
+            for (unsigned part = 0; part < parts; ++part) {
+                const std::size_t count = std::exchange(m_cursor[part * partitions + p], at);
+                at += count;
+            }
         }
+        m_offset[partitions] = at;
+        m_events.resize(n);
+        run_parts(parts, [&](unsigned part) {  // pass 2: resolve again, stable scatter
+            const auto [begin, end] = share_of(n, parts, part);
+            std::size_t* cursor = m_cursor.data() + part * partitions;
+            for (std::size_t i = begin; i < end; ++i) {
+                grouped_event e = make(i);
+                e.index = static_cast<std::uint32_t>(i);
+                m_events[cursor[partition_of(e.pair_key, bits)]++] = e;
+            }
+        });
+        // Pass 3, by ranges of partitions of about equal size, each part with its own
+        // scratch; the groups come out in partition order.
+        m_scratch.resize(std::max<std::size_t>(m_scratch.size(), parts));
+        run_parts(parts, [&](unsigned part) {
+            partition_scratch& scratch = m_scratch[part];
+            scratch.groups.clear();
+            for (std::size_t p = first_partition(n, parts, part), last = first_partition(n, parts, part + 1); p < last; ++p)
+                group_partition(scratch, m_offset[p], m_offset[p + 1]);
+        });
         m_groups.clear();
-        for (std::size_t p = 0; p < partitions; ++p) group_partition(m_offset[p], m_offset[p + 1]);
+        for (unsigned part = 0; part < parts; ++part) m_groups.insert(m_groups.end(), m_scratch[part].groups.begin(), m_scratch[part].groups.end());
     }
 
     /// The grouped events: each group's events contiguous, in batch order (until
@@ -96,11 +129,15 @@ public:
     /// Puts each group's events in the order `less` gives (a check first: most groups of a
     /// batch already are, and then cost one sequential read).
     template <class Less>
-    void order_each_group(Less&& less) {
-        for (const group& g : m_groups) {
-            const auto first = m_events.begin() + g.begin, last = m_events.begin() + g.end;
-            if (!std::is_sorted(first, last, less)) std::sort(first, last, less);
-        }
+    void order_each_group(Less&& less, const thread_use& threads = {}) {
+        const unsigned parts = parts_for(m_events.size(), threads);
+        run_parts(parts, [&](unsigned part) {
+            const auto [begin, end] = share_of(m_groups.size(), parts, part);
+            for (std::size_t g = begin; g < end; ++g) {
+                const auto first = m_events.begin() + m_groups[g].begin, last = m_events.begin() + m_groups[g].end;
+                if (!std::is_sorted(first, last, less)) std::sort(first, last, less);
+            }
+        });
     }
     /// The groups, one per pair, by partition and then by first appearance.
     [[nodiscard]] std::span<const group> groups() const noexcept { return m_groups; }
@@ -108,7 +145,7 @@ public:
     /// Frees the scratch memory (it is otherwise kept for the next slice).
     void release() noexcept {
         m_events = {};
-        m_partition = {};
+        m_scratch = {};
         m_groups = {};
     }
 
@@ -123,37 +160,53 @@ private:
         return bits == 0 ? 0 : static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
     }
 
+    // What grouping one partition needs, one per thread.
+    struct partition_scratch {
+        std::vector<grouped_event> events;  // the partition's events while they are grouped
+        boost::unordered_flat_map<std::uint64_t, std::uint32_t> number;  // pair key -> group
+        std::vector<std::uint32_t> count, group_of;
+        std::vector<group> groups;  // this thread's groups, in partition order
+    };
+
+    // The first partition of part `part` of `parts` (parts' ends: first_partition(part + 1)):
+    // partitions in order, cut where the events before reach the part's share of n.
+    [[nodiscard]] std::size_t first_partition(std::size_t n, unsigned parts, unsigned part) const noexcept {
+        const std::size_t partitions = m_offset.size() - 1;
+        if (part >= parts) return partitions;
+        const std::size_t target = share_of(n, parts, part).first;
+        return static_cast<std::size_t>(std::lower_bound(m_offset.begin(), m_offset.end() - 1, target) - m_offset.begin());
+    }
+
     // Pass 3: events [begin, end), grouped by pair in place (a counting sort on the pair's
     // first-appearance number, through a partition-sized buffer).
-    void group_partition(std::size_t begin, std::size_t end) {
-        m_local.clear();
-        m_count.clear();
-        m_number.resize(end - begin);
-        m_partition.assign(m_events.begin() + static_cast<std::ptrdiff_t>(begin), m_events.begin() + static_cast<std::ptrdiff_t>(end));
-        for (std::size_t k = 0; k < m_partition.size(); ++k) {
-            const auto [it, fresh] = m_local.try_emplace(m_partition[k].pair_key, static_cast<std::uint32_t>(m_count.size()));
-            if (fresh) m_count.push_back(0);
-            m_number[k] = it->second;
-            ++m_count[it->second];
+    void group_partition(partition_scratch& s, std::size_t begin, std::size_t end) {
+        s.number.clear();
+        s.count.clear();
+        s.group_of.resize(end - begin);
+        s.events.assign(m_events.begin() + static_cast<std::ptrdiff_t>(begin), m_events.begin() + static_cast<std::ptrdiff_t>(end));
+        for (std::size_t k = 0; k < s.events.size(); ++k) {
+            const auto [it, fresh] = s.number.try_emplace(s.events[k].pair_key, static_cast<std::uint32_t>(s.count.size()));
+            if (fresh) s.count.push_back(0);
+            s.group_of[k] = it->second;
+            ++s.count[it->second];
         }
         auto at = static_cast<std::uint32_t>(begin);
-        for (std::uint32_t& c : m_count) {  // counts -> each group's next slot
+        for (std::uint32_t& c : s.count) {  // counts -> each group's next slot
             const std::uint32_t size = c;
-            m_groups.push_back({at, at + size, 0});
+            s.groups.push_back({at, at + size, 0});
             c = at;
             at += size;
         }
-        for (std::size_t k = 0; k < m_partition.size(); ++k) m_events[m_count[m_number[k]]++] = m_partition[k];
-        for (std::size_t g = m_groups.size() - m_count.size(); g < m_groups.size(); ++g)
-            m_groups[g].first = m_events[m_groups[g].begin].index;
+        for (std::size_t k = 0; k < s.events.size(); ++k) m_events[s.count[s.group_of[k]]++] = s.events[k];
+        for (std::size_t g = s.groups.size() - s.count.size(); g < s.groups.size(); ++g)
+            s.groups[g].first = m_events[s.groups[g].begin].index;
     }
 
-    std::vector<grouped_event> m_events;     // the slice, by partition, then by pair
-    std::vector<grouped_event> m_partition;  // one partition's events while they are grouped
-    std::vector<std::size_t> m_offset, m_cursor;
+    std::vector<grouped_event> m_events;  // the slice, by partition, then by pair
+    std::vector<std::size_t> m_offset;    // partition p's events: [m_offset[p], m_offset[p + 1])
+    std::vector<std::size_t> m_cursor;    // by part and partition: counts, then scatter cursors
     std::vector<group> m_groups;
-    boost::unordered_flat_map<std::uint64_t, std::uint32_t> m_local;
-    std::vector<std::uint32_t> m_count, m_number;
+    std::vector<partition_scratch> m_scratch;  // one per part
 };
 
 }  // namespace detail

@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -52,6 +53,7 @@
 #include <relscore/detail/history.hpp>
 #include <relscore/detail/kernels.hpp>
 #include <relscore/detail/pair_table.hpp>
+#include <relscore/detail/parallel.hpp>
 #include <relscore/detail/state_blocks.hpp>
 #include <relscore/detail/validation.hpp>
 #include <relscore/error.hpp>
@@ -186,15 +188,20 @@ public:
     }
 
     // The decayed sum of (component, dir) of `pair`, at its anchor; a new one is 0.
+    // `Alone` false: the pair's block has room for it, and it is not counted yet (as
+    // change_pair<false>() needs, see state_blocks::add).
+    template <bool Alone = true>
     double& state_for(std::uint32_t pair, std::uint16_t component, std::uint8_t dir) {
         state_blocks::block& b = m_pairs[pair].states;
         const std::uint32_t key = state_blocks::key(component, dir);
         if (double* found = m_states.find(b, key)) return *found;
-        if (b.count == b.capacity && m_states.wasteful())
-            m_states.compact([&](auto&& f) {
-                for (pair_record& p : m_pairs) f(p.states);
-            });
-        return m_states.add(b, key, 0.0);
+        if constexpr (Alone) {
+            if (b.count == b.capacity && m_states.wasteful())
+                m_states.compact([&](auto&& f) {
+                    for (pair_record& p : m_pairs) f(p.states);
+                });
+        }
+        return m_states.add<Alone>(b, key, 0.0);
     }
 
     // What weight w at t adds to a `component` sum of `pair`: w · 2^((t − anchor)/h), after
@@ -304,6 +311,18 @@ public:
 
     // One validated interaction of pair `idx`.
     void apply_to_pair(std::uint32_t idx, const grouped_event& e) {
+        change_pair<true>(idx, e);
+        m_newest_us = std::max(m_newest_us, e.time_us);
+        m_oldest_us = std::min(m_oldest_us, e.time_us);
+    }
+
+    // What apply_to_pair() changes in pair `idx`'s own state (all but the scorer's newest
+    // and oldest times). `Alone` false: threads change other pairs at the same time, so
+    // nothing shared may change: the pair's block of sums has room for every sum it will
+    // make, which are counted afterwards (state_blocks::counted()), and its history is
+    // kept already if it is to be (needs_kept_history()).
+    template <bool Alone>
+    void change_pair(std::uint32_t idx, const grouped_event& e) {
         const std::int64_t t = e.time_us;
         const double w = e.weight;
         const bool mutual = e.dir == 2;
@@ -320,6 +339,7 @@ public:
             if (waiting) {
                 p.history = *waiting;
             } else {
+                assert(Alone || history_is_kept(p));
                 history = &kept_history(idx);
                 prefetch(history);
                 // Its hot 128 bytes, which start anywhere in a line: three lines at most.
@@ -336,12 +356,17 @@ public:
         ++(mutual ? p.n_mutual : e.dir == 0 ? p.n_lo_hi : p.n_hi_lo);
         for_each_sum(e, [&](std::uint16_t component, std::uint8_t first_dir, std::uint8_t last_dir) {
             const double term = term_of(idx, component, w * m_kernels.component_weight[component], t);
-            for (std::uint8_t dir = first_dir; dir <= last_dir; ++dir) state_for(idx, component, dir) += term;
+            for (std::uint8_t dir = first_dir; dir <= last_dir; ++dir) state_for<Alone>(idx, component, dir) += term;
         });
         if (m_kernels.window_us[e.channel] > 0) add_to_window(idx, {t, w, e.channel, e.dir});
         if (history) m_rules.record(*history, e.dir, w, t, first, previous);  // nothing above moves m_history
-        m_newest_us = std::max(m_newest_us, t);
-        m_oldest_us = std::min(m_oldest_us, t);
+    }
+
+    // Whether a new pair's run of interactions (in time order) gets a kept history: from
+    // a second interaction, or at once if a float cannot hold its one interaction's pace
+    // (as change_pair() decides for a pair's first interaction).
+    [[nodiscard]] static bool needs_kept_history(std::span<const grouped_event> run) noexcept {
+        return run.size() > 1 || !weight_waiting(run.front().dir == 2 ? 2 * run.front().weight : run.front().weight);
     }
 
     // A window channel's interaction; ones that can never count again (older than the
@@ -484,6 +509,7 @@ public:
 
     // ---- the state -------------------------------------------------------------------
 
+    thread_use m_threads;         // what bulk ingest may use (scorer::set_threads())
     kernel_table m_kernels;       // the channels' kernels as exponential components
     conversation_rules m_rules;   // from insight_config
     bool m_conversations;         // insight_config::conversations: keep m_history

@@ -15,6 +15,7 @@
 
 #include <boost/sort/spreadsort/integer_sort.hpp>
 
+#include <relscore/detail/parallel.hpp>
 #include <relscore/detail/pair_store.hpp>
 #include <relscore/version.hpp>
 
@@ -39,7 +40,7 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
     // A batch larger than one slice is cut into slices in time order, so that a pair's
     // interactions in a later slice are never older than those in an earlier one.
     const std::vector<std::size_t> order = n > batch_grouping::max_slice ? time_sorted(n, make) : std::vector<std::size_t>{};
-    const auto at = [&](std::size_t i) { return order.empty() ? make(i) : make(order[i]); };
+    const auto at = [&](std::size_t i) RELSCORE_ALWAYS_INLINE { return order.empty() ? make(i) : make(order[i]); };
     batch_grouping grouping;
     struct fresh_pair {
         std::uint32_t first;  // index of its first interaction in the slice
@@ -49,8 +50,8 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
     std::vector<fresh_pair> fresh;
     for (std::size_t base = 0; base < n;) {
         const std::size_t m = slice_length(base, n, at);
-        grouping.group_by_pair(m, [&](std::size_t i) { return at(base + i); });
-        grouping.order_each_group([&](const grouped_event& x, const grouped_event& y) { return time_order(x, y); });
+        grouping.group_by_pair(m, [&](std::size_t i) RELSCORE_ALWAYS_INLINE { return at(base + i); }, m_threads);
+        grouping.order_each_group([&](const grouped_event& x, const grouped_event& y) { return time_order(x, y); }, m_threads);
         const auto events = grouping.events();
         const auto groups = grouping.groups();
         const auto run_of = [&](std::uint32_t g) { return events.subspan(groups[g].begin, groups[g].end - groups[g].begin); };
@@ -65,11 +66,12 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
             }
             for (const grouped_event& e : run_of(g)) apply_to_pair(row, e);
         }
-        std::size_t fresh_sums = 0, fresh_histories = 0;
+        std::size_t fresh_sums = 0, fresh_histories = 0, fresh_events = 0;
         for (fresh_pair& f : fresh) {
             f.sums = sums_created_by(run_of(f.group));
             fresh_sums += f.sums;
             fresh_histories += run_of(f.group).size() > 1;  // kept from a second interaction
+            fresh_events += run_of(f.group).size();
         }
         // New pairs in order of first appearance, with room made once (rows and their
         // index, and sums in blocks of the exact size, so the pool has no holes and no
@@ -90,21 +92,73 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
             for (auto row = first_fresh; row < m_pairs.size(); ++row) m_pairs.index(row);
             link_ties(first_fresh);
         };
+        // New pairs come in order of first appearance, their groups in partition order:
+        // each one's group and events are two cache misses, fetched ahead.
+        const auto fetch_ahead = [&](std::size_t i, std::size_t end) {
+            constexpr std::size_t ahead = 8;
+            if (i + ahead < end) prefetch(&groups[fresh[i + ahead].group]);
+            if (i + ahead / 2 < end) prefetch(&events[groups[fresh[i + ahead / 2].group].begin]);
+        };
+        const auto make_pair_room = [&](const fresh_pair& f) {
+            const std::uint64_t key = key_of(f);
+            const auto pair = static_cast<std::uint32_t>(m_pairs.size());
+            add_row(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
+            if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
+            return pair;
+        };
+        const unsigned parts = parts_for(fresh_events, m_threads);
         try {
-            for (std::size_t i = 0; i < fresh.size(); ++i) {
-                // New pairs come in order of first appearance, their groups in partition
-                // order: each one's group and events are two cache misses, fetched ahead.
-                constexpr std::size_t ahead = 8;
-                if (i + ahead < fresh.size()) prefetch(&groups[fresh[i + ahead].group]);
-                if (i + ahead / 2 < fresh.size()) prefetch(&events[groups[fresh[i + ahead / 2].group].begin]);
-                const fresh_pair& f = fresh[i];
-                const std::uint64_t key = key_of(f);
-                const auto pair = static_cast<std::uint32_t>(m_pairs.size());
-                add_row(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
-                if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
-                // A run of two or more keeps its history from the first (nothing to rebuild at the second).
-                if (m_conversations && run_of(f.group).size() > 1) new_kept_history(pair);
-                for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
+            if (parts == 1) {
+                for (std::size_t i = 0; i < fresh.size(); ++i) {
+                    fetch_ahead(i, fresh.size());
+                    const fresh_pair& f = fresh[i];
+                    const std::uint32_t pair = make_pair_room(f);
+                    // A run of two or more keeps its history from the first (nothing to rebuild at the second).
+                    if (m_conversations && run_of(f.group).size() > 1) new_kept_history(pair);
+                    for (const grouped_event& e : run_of(f.group)) apply_to_pair(pair, e);
+                }
+            } else {
+                // With threads: first every new pair's row, block of sums and (where it
+                // will need one) history, in the order the loop above makes them; then
+                // the runs, in parts of about equal numbers of events, each thread
+                // changing only its own pairs (change_pair<false>()).
+                for (const fresh_pair& f : fresh) {
+                    const std::uint32_t pair = make_pair_room(f);
+                    if (m_conversations && needs_kept_history(run_of(f.group))) new_kept_history(pair);
+                }
+                std::vector<std::size_t> cut(parts + 1, fresh.size());
+                cut[0] = 0;
+                unsigned part = 1;
+                for (std::size_t i = 0, seen = 0; i < fresh.size() && part < parts; ++i) {
+                    seen += run_of(fresh[i].group).size();
+                    while (part < parts && seen >= share_of(fresh_events, parts, part).first) cut[part++] = i + 1;
+                }
+                std::vector<std::pair<std::int64_t, std::int64_t>> span(parts, {max_time_us, min_time_us});  // oldest, newest
+                const auto count_sums = [&] {  // sums the parts made (all of them, or as far as they got)
+                    std::size_t made = 0;
+                    for (auto row = first_fresh; row < m_pairs.size(); ++row) made += m_pairs[row].states.count;
+                    m_states.counted(made);
+                };
+                try {
+                    run_parts(parts, [&](unsigned p) {
+                        for (std::size_t i = cut[p]; i < cut[p + 1]; ++i) {
+                            fetch_ahead(i, cut[p + 1]);
+                            for (const grouped_event& e : run_of(fresh[i].group)) {
+                                change_pair<false>(first_fresh + static_cast<std::uint32_t>(i), e);
+                                span[p].first = std::min(span[p].first, e.time_us);
+                                span[p].second = std::max(span[p].second, e.time_us);
+                            }
+                        }
+                    });
+                } catch (...) {
+                    count_sums();
+                    throw;
+                }
+                count_sums();
+                for (const auto& [oldest, newest] : span) {
+                    m_oldest_us = std::min(m_oldest_us, oldest);
+                    m_newest_us = std::max(m_newest_us, newest);
+                }
             }
         } catch (...) {
             index_and_link();

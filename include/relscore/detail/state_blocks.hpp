@@ -91,7 +91,11 @@ public:
 
     /// Adds a sum for key `k` (not yet in `b`) with the given initial value, in key order.
     /// The caller checks wasteful() first when the block is full, and compacts if so.
+    /// `Counted` false: into a block with room, without counting it (threads that fill
+    /// disjoint blocks at once; the caller then calls counted()).
+    template <bool Counted = true>
     double& add(block& b, std::uint32_t k, double initial) {
+        if constexpr (!Counted) assert(b.count < b.capacity);
         if (b.count == b.capacity) move_to_larger(b);
         const std::uint32_t end = b.first + b.count;
         std::uint32_t at = end;  // after every key it has (as a snapshot's keys come), else in between
@@ -109,9 +113,11 @@ public:
         if (at < end) std::copy_backward(m_sums.begin() + at, m_sums.begin() + end, m_sums.begin() + end + 1);
         ++b.count;
         m_sums[at] = initial;
-        ++m_live;
+        if constexpr (Counted) ++m_live;
         return m_sums[at];
     }
+    /// Counts n sums added with add<false>().
+    void counted(std::size_t n) noexcept { m_live += n; }
 
     /// Makes room in `b` for `n` sums in all (a loader that knows the count: no slack).
     void make_room(block& b, std::size_t n) {
