@@ -234,6 +234,10 @@ void register_scorer(py::module_& m) {
                 locked.with_other(other, [](scorer& mine, const scorer& theirs) { mine.merge(theirs); });
             },
             "other"_a, "Fold another scorer in exactly (both are locked; merging a scorer into itself is allowed).")
+        .def_property(
+            "threads", [](const locked_scorer& locked) { return locked.read()->threads(); },
+            [](locked_scorer& locked, unsigned threads) { locked.write()->set_threads(threads); },
+            "Threads a batch (add_columns) may use; 0 sets one per hardware thread. Not saved in snapshots.")
         .def(
             "shrink_to_fit", [](locked_scorer& locked) { locked.write()->shrink_to_fit(); },
             "Release spare capacity (results unchanged).")

@@ -135,6 +135,14 @@ class Scorer:
         """
         Number of pairs that ever interacted.
         """
+    @property
+    def threads(self) -> int:
+        """
+        Threads a batch (add_columns) may use; 0 sets one per hardware thread. Not saved in snapshots.
+        """
+    @threads.setter
+    def threads(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
 def add_common(core, time, source, target, channel, mutual, ids):
     """
     Add one interaction of Scorer.add()'s common shape (int/float seconds, two str or two int ids, no weight) to `core`; returns the id kind ('str' or 'int'), or None if the call is not of that shape or is refused (nothing changed: the general path converts it and says what was wrong).

@@ -49,8 +49,8 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         14d, 1d, 30d, 0.3, 30d, 7d; see :meth:`conversation`, :meth:`trend`,
         :meth:`rhythm`).
     conversations:
-        Track replies, rhythm and trend (about 460 bytes per pair); False for
-        volume-only scoring of very many pairs.
+        Track replies, rhythm and trend (176 bytes for each pair that interacted more
+        than once); False for volume-only scoring of very many pairs.
     retain_events:
         Keep every interaction (24 bytes each) so :meth:`explain` can list receipts.
     kernels:
@@ -58,6 +58,9 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         ``{"message": ("power_law", "2d", 1.2)}`` for ``(1 + age/2d)^-1.2`` (an optional
         fourth item sets the range the approximation holds over, default 1000·τ), or
         ``{"meeting": ("window", "30d")}`` to count each meeting for 30 days, then nothing.
+    threads:
+        Threads a large batch may use (:attr:`threads`): 1 by default, 0 for one per
+        core. Results are the same, bit for bit, with any number.
 
     Example
     -------
@@ -86,6 +89,7 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         conversations: bool = True,
         retain_events: bool = False,
         kernels: Optional[Mapping[str, Tuple[Any, ...]]] = None,
+        threads: int = 1,
     ) -> None:
         specs: Dict[str, Tuple[float, int]] = {}
         if defaults:
@@ -134,6 +138,8 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
             kernels=kernel_specs,
         )
         self._ids: Optional[str] = None
+        if threads != 1:
+            self.threads = threads
 
     # ---- construction helpers --------------------------------------------------------
 

@@ -196,6 +196,21 @@ class ScorerIngest(ScorerBase):
             unit=columns.unit,
         )
 
+    @property
+    def threads(self) -> int:
+        """Threads a batch (:meth:`add_arrays`, :meth:`add_dataframe`) may use: 1 by
+        default; assign 0 for one per core. Each thread takes at least 65,536 of the
+        batch's interactions, so smaller batches run on one. The result is the same, bit
+        for bit, with any number. A setting of this scorer (kept by :meth:`copy`), not
+        of its model: snapshots do not save it."""
+        return int(self._core.threads)
+
+    @threads.setter
+    def threads(self, n: int) -> None:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"relscore.Scorer.threads: expected a whole number >= 0 (0: one per core), got {n!r}")
+        self._core.threads = int(n)
+
     def shrink_to_fit(self) -> None:
         """Release spare capacity: every pair's decayed sums packed with no slack, every array
         trimmed to its size. Results are unchanged; worth calling once after a large ingest
