@@ -226,6 +226,13 @@ relscore_status relscore_add_columns(relscore_scorer* scorer, const relscore_col
     });
 }
 
+relscore_status relscore_set_threads(relscore_scorer* scorer, unsigned threads) {
+    return guarded([&] {
+        require(scorer, "relscore_set_threads", "scorer");
+        scorer->scorer.set_threads(threads);
+    });
+}
+
 relscore_status relscore_merge(relscore_scorer* scorer, const relscore_scorer* other) {
     return guarded([&] {
         require(scorer, "relscore_merge", "scorer");

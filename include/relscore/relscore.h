@@ -206,6 +206,10 @@ RELSCORE_C_API relscore_status relscore_add_batch(relscore_scorer* scorer, const
                                                   size_t count);
 /** Adds interactions given as columns, validated together first (the message names row and column). */
 RELSCORE_C_API relscore_status relscore_add_columns(relscore_scorer* scorer, const relscore_columns* columns);
+/** How many threads a batch (relscore_add_batch, relscore_add_columns) may use: 1 by default, 0 for one per
+ *  hardware thread, each taking at least 65,536 of the batch's interactions. The result is the same with any
+ *  number. Not part of the configuration: snapshots do not save it. */
+RELSCORE_C_API relscore_status relscore_set_threads(relscore_scorer* scorer, unsigned threads);
 /** Folds `other` into `scorer` exactly; both must have equal configurations. `other` is unchanged.
  *  RELSCORE_ERROR_INVALID_ARGUMENT, changing nothing, if a sum could pass 1e100 (relscore::max_total). */
 RELSCORE_C_API relscore_status relscore_merge(relscore_scorer* scorer, const relscore_scorer* other);

@@ -43,6 +43,10 @@ void add_input_options(CLI::App& app, input_options& opts) {
     app.add_flag("--skip-invalid", opts.read.skip_invalid,
                  "Skip rows that cannot be used (counted and reported on stderr) instead of stopping");
     app.add_flag("-q,--quiet", opts.quiet, "No progress display");
+    app.add_option("--threads", opts.threads,
+                   "Threads for reading the log into the scorer (0: one per core); the result is the same with any number")
+        ->default_val(1)
+        ->check(CLI::Range(0u, 1024u));
     app.add_option("--reply-window", opts.reply_window,
                    "An answer later than this is not a reply; a longer silence ends a conversation (default 14d)");
     app.add_option("--touch-gap", opts.touch_gap, "The touch period: days with contact count as touches (default 1d)");
@@ -135,6 +139,7 @@ scorer_config make_config(const input_options& opts) {
 
 scorer load_scorer(const input_options& opts) {
     scorer s(make_config(opts));
+    s.set_threads(opts.threads);
     io::read_options read = opts.read;
     if (opts.delimiter == "tab" || opts.delimiter == "\\t") read.delimiter = '\t';
     else if (opts.delimiter.size() == 1) read.delimiter = opts.delimiter[0];

@@ -31,6 +31,7 @@ struct input_options {
     std::optional<std::string> reply_window, touch_gap;
     std::optional<std::string> config_file;  // --config: channels and rho from a JSON file
     bool retain_events = false;  // set by commands that show receipts
+    unsigned threads = 1;        // --threads: scorer::set_threads()
 };
 
 /// The configuration file of --config (io::read_config_file), errors prefixed with the option.

@@ -102,6 +102,28 @@ TEST_CASE("relscore score writes JSON and honours channel options", "[cli]") {
     CHECK(row["interactions"] == 2);
 }
 
+TEST_CASE("relscore --threads: the same output with any number; a bad count is refused", "[cli][threads]") {
+    // 150,000 rows, so that two threads each take at least 65,536 of them.
+    std::string text = "time,source,target,channel\n";
+    std::uint64_t state = 7;
+    for (int i = 0; i < 150'000; ++i) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        const auto a = (state >> 33) % 2000, b = (a + 1 + (state >> 13) % 1999) % 2000;
+        text += fmt::format("{},p{},p{},{}\n", 1'600'000'000 + i * 37 - static_cast<int>((state >> 50) % 3) * 900, a, b,
+                            (state >> 40) % 2 ? "email" : "call");
+    }
+    const auto log = write_file("threads.csv", text);
+    const auto one = run({"score", log.string(), "--format", "csv", "--top", "50"});
+    const auto two = run({"score", log.string(), "--format", "csv", "--top", "50", "--threads", "2"});
+    REQUIRE(one.status == 0);
+    CHECK(two.status == 0);
+    CHECK(two.out == one.out);
+    const auto bad = run({"score", log.string(), "--threads", "-1"});
+    CHECK(bad.status != 0);
+    CHECK(bad.out.empty());
+    CHECK(bad.err.find("--threads") != std::string::npos);
+}
+
 TEST_CASE("bad input stops relscore score with a clear error and exit status 2", "[cli][errors]") {
     const std::string header = "time,source,target,channel,weight\n", good = "2026-01-01T09:00:00Z,a,b,email,1\n";
     struct bad_case {

@@ -246,6 +246,17 @@ public:
     // `make(i)`: interaction i resolved (grouped_event; its index is ignored).
     template <class Make>
     void apply_grouped(std::size_t n, Make&& make);  // in detail/pair_store_bulk.hpp, as the two below
+    // A known pair's run of a batch (bulk ingest with threads).
+    struct known_run {
+        std::uint32_t row;
+        std::span<const grouped_event> run;
+    };
+    void apply_known_in_parts(std::span<const known_run> known);
+    void make_room_for(std::uint32_t row, std::span<const grouped_event> run);
+    template <class Run>
+    void apply_in_parts(unsigned parts, const std::vector<std::size_t>& cut, Run&& run);
+    template <class EventsOf>
+    [[nodiscard]] static std::vector<std::size_t> cut_by_events(std::size_t count, unsigned parts, std::size_t events, EventsOf&& events_of);
     // The positions of a batch of n interactions in time order (stable), or nothing if the
     // batch already is in time order.
     template <class Make>

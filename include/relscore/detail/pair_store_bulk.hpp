@@ -48,6 +48,7 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
         std::uint32_t sums;   // decayed sums its run creates
     };
     std::vector<fresh_pair> fresh;
+    std::vector<known_run> known;
     for (std::size_t base = 0; base < n;) {
         const std::size_t m = slice_length(base, n, at);
         grouping.group_by_pair(m, [&](std::size_t i) RELSCORE_ALWAYS_INLINE { return at(base + i); }, m_threads);
@@ -57,15 +58,20 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
         const auto run_of = [&](std::uint32_t g) { return events.subspan(groups[g].begin, groups[g].end - groups[g].begin); };
         const auto key_of = [&](const fresh_pair& f) { return events[groups[f.group].begin].pair_key; };
         fresh.clear();
-        // Known pairs are applied at once, while their partition is in cache.
+        known.clear();
+        // Known pairs are applied at once, while their partition is in cache (or, with
+        // threads, collected and applied in parts below).
         for (std::uint32_t g = 0; g < groups.size(); ++g) {
             const std::uint32_t row = m_pairs.find(events[groups[g].begin].pair_key);
             if (row == no_row) {
                 fresh.push_back({groups[g].first, g, 0});
-                continue;
+            } else if (m_threads.threads > 1) {
+                known.push_back({row, run_of(g)});
+            } else {
+                for (const grouped_event& e : run_of(g)) apply_to_pair(row, e);
             }
-            for (const grouped_event& e : run_of(g)) apply_to_pair(row, e);
         }
+        if (!known.empty()) apply_known_in_parts(known);
         std::size_t fresh_sums = 0, fresh_histories = 0, fresh_events = 0;
         for (fresh_pair& f : fresh) {
             f.sums = sums_created_by(run_of(f.group));
@@ -126,39 +132,11 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
                     const std::uint32_t pair = make_pair_room(f);
                     if (m_conversations && needs_kept_history(run_of(f.group))) new_kept_history(pair);
                 }
-                std::vector<std::size_t> cut(parts + 1, fresh.size());
-                cut[0] = 0;
-                unsigned part = 1;
-                for (std::size_t i = 0, seen = 0; i < fresh.size() && part < parts; ++i) {
-                    seen += run_of(fresh[i].group).size();
-                    while (part < parts && seen >= share_of(fresh_events, parts, part).first) cut[part++] = i + 1;
-                }
-                std::vector<std::pair<std::int64_t, std::int64_t>> span(parts, {max_time_us, min_time_us});  // oldest, newest
-                const auto count_sums = [&] {  // sums the parts made (all of them, or as far as they got)
-                    std::size_t made = 0;
-                    for (auto row = first_fresh; row < m_pairs.size(); ++row) made += m_pairs[row].states.count;
-                    m_states.counted(made);
-                };
-                try {
-                    run_parts(parts, [&](unsigned p) {
-                        for (std::size_t i = cut[p]; i < cut[p + 1]; ++i) {
-                            fetch_ahead(i, cut[p + 1]);
-                            for (const grouped_event& e : run_of(fresh[i].group)) {
-                                change_pair<false>(first_fresh + static_cast<std::uint32_t>(i), e);
-                                span[p].first = std::min(span[p].first, e.time_us);
-                                span[p].second = std::max(span[p].second, e.time_us);
-                            }
-                        }
-                    });
-                } catch (...) {
-                    count_sums();
-                    throw;
-                }
-                count_sums();
-                for (const auto& [oldest, newest] : span) {
-                    m_oldest_us = std::min(m_oldest_us, oldest);
-                    m_newest_us = std::max(m_newest_us, newest);
-                }
+                const auto cut = cut_by_events(fresh.size(), parts, fresh_events, [&](std::size_t i) { return run_of(fresh[i].group).size(); });
+                apply_in_parts(parts, cut, [&](std::size_t i) {
+                    fetch_ahead(i, fresh.size());
+                    return std::pair{first_fresh + static_cast<std::uint32_t>(i), run_of(fresh[i].group)};
+                });
             }
         } catch (...) {
             index_and_link();
@@ -167,6 +145,107 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
         index_and_link();
         base += m;
     }
+}
+
+// Applies known pairs' runs, with threads if they are many (bulk ingest with threads):
+// first, in order, whatever each run changes outside its own pair (room for the sums it
+// adds, a history it starts keeping); then the runs in parts of about equal numbers of
+// events, each thread changing only its own pairs. The model's state is what applying
+// them one pair after the other gives; only the pool's capacity may differ (a block grows
+// once per batch here, where one at a time may grow it twice).
+inline void pair_store::apply_known_in_parts(std::span<const known_run> known) {
+    std::size_t events = 0;
+    for (const known_run& k : known) events += k.run.size();
+    const unsigned parts = parts_for(events, m_threads);
+    if (parts == 1) {
+        for (const known_run& k : known)
+            for (const grouped_event& e : k.run) apply_to_pair(k.row, e);
+        return;
+    }
+    for (const known_run& k : known) make_room_for(k.row, k.run);
+    const auto cut = cut_by_events(known.size(), parts, events, [&](std::size_t i) { return known[i].run.size(); });
+    apply_in_parts(parts, cut, [&](std::size_t i) { return std::pair{known[i].row, known[i].run}; });
+}
+
+// Where to cut `count` runs (`events_of(i)` events each, `events` in all) into `parts` of
+// about equal numbers of events: part p is [cut[p], cut[p + 1]).
+template <class EventsOf>
+std::vector<std::size_t> pair_store::cut_by_events(std::size_t count, unsigned parts, std::size_t events, EventsOf&& events_of) {
+    std::vector<std::size_t> cut(parts + 1, count);
+    cut[0] = 0;
+    unsigned part = 1;
+    for (std::size_t i = 0, seen = 0; i < count && part < parts; ++i) {
+        seen += events_of(i);
+        while (part < parts && seen >= share_of(events, parts, part).first) cut[part++] = i + 1;
+    }
+    return cut;
+}
+
+// Makes known pair `row` ready for change_pair<false>() with `run`: room in its block for
+// every sum the run adds, and its history kept if applying the run would start keeping it.
+inline void pair_store::make_room_for(std::uint32_t row, std::span<const grouped_event> run) {
+    state_blocks::block& b = m_pairs[row].states;
+    m_block_keys.clear();
+    for (const grouped_event& e : run)
+        for_each_sum(e, [&](std::uint16_t component, std::uint8_t first_dir, std::uint8_t last_dir) {
+            for (std::uint8_t dir = first_dir; dir <= last_dir; ++dir) {
+                const std::uint32_t key = state_blocks::key(component, dir);
+                if (!m_states.find(b, key) && std::find(m_block_keys.begin(), m_block_keys.end(), key) == m_block_keys.end())
+                    m_block_keys.push_back(key);
+            }
+        });
+    const std::size_t need = b.count + m_block_keys.size();
+    if (need > b.capacity) {
+        if (m_states.wasteful())  // as state_for() does before a block grows
+            m_states.compact([&](auto&& f) {
+                for (pair_record& p : m_pairs) f(p.states);
+            });
+        m_states.make_room(b, std::max(need, std::min<std::size_t>(2 * std::size_t{b.capacity}, 2 * state_blocks::max_components)));
+    }
+    const pair_record& p = m_pairs[row];
+    if (m_conversations && !history_is_kept(p)) {
+        const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
+        if (!first || needs_kept_history(run)) kept_history(row);
+    }
+}
+
+// Applies runs [cut[p], cut[p + 1]) on thread p, for each of `parts`, with
+// change_pair<false>(): `run(i)` gives the i-th run's pair and its events, each pair made
+// ready for it (room for its sums, its history kept where it will be). What the threads
+// leave shared follows after: the sums they added are counted, the scorer's newest and
+// oldest times updated (as far as they got, if one threw).
+template <class Run>
+void pair_store::apply_in_parts(unsigned parts, const std::vector<std::size_t>& cut, Run&& run) {
+    const auto sums_held = [&] {
+        std::size_t held = 0;
+        for (std::size_t i = 0; i < cut.back(); ++i) held += m_pairs[run(i).first].states.count;
+        return held;
+    };
+    const std::size_t sums_before = sums_held();
+    std::vector<std::pair<std::int64_t, std::int64_t>> span(parts, {max_time_us, min_time_us});  // oldest, newest
+    const auto fold = [&] {
+        m_states.counted(sums_held() - sums_before);
+        for (const auto& [oldest, newest] : span) {
+            m_oldest_us = std::min(m_oldest_us, oldest);
+            m_newest_us = std::max(m_newest_us, newest);
+        }
+    };
+    try {
+        run_parts(parts, [&](unsigned p) {
+            for (std::size_t i = cut[p]; i < cut[p + 1]; ++i) {
+                const auto [row, events] = run(i);
+                for (const grouped_event& e : events) {
+                    change_pair<false>(row, e);
+                    span[p].first = std::min(span[p].first, e.time_us);
+                    span[p].second = std::max(span[p].second, e.time_us);
+                }
+            }
+        });
+    } catch (...) {
+        fold();
+        throw;
+    }
+    fold();
 }
 
 // The positions of a batch of n interactions in time order (stable), or nothing if the
