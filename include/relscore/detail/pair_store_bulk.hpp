@@ -60,12 +60,13 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
         fresh.clear();
         known.clear();
         // Known pairs are applied at once, while their partition is in cache (or, with
-        // threads, collected and applied in parts below).
+        // threads and a slice large enough for them, collected and applied in parts).
+        const bool may_split = parts_for(m, m_threads) > 1;
         for (std::uint32_t g = 0; g < groups.size(); ++g) {
             const std::uint32_t row = m_pairs.find(events[groups[g].begin].pair_key);
             if (row == no_row) {
                 fresh.push_back({groups[g].first, g, 0});
-            } else if (m_threads.threads > 1) {
+            } else if (may_split) {
                 known.push_back({row, run_of(g)});
             } else {
                 for (const grouped_event& e : run_of(g)) apply_to_pair(row, e);
