@@ -131,6 +131,8 @@ def main() -> None:
         client = Client(cluster)
     cores = sum(w["nthreads"] for w in client.scheduler_info()["workers"].values())
     print(f"cluster: {client.scheduler.address}, {len(client.scheduler_info()['workers'])} workers, {cores} threads")
+    trim = sorted({str(v) for v in client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_")).values()})
+    print(f"workers' MALLOC_TRIM_THRESHOLD_: {', '.join(trim)} (None: glibc's default, a dynamic mmap threshold)")
     stage("start", start)
 
     frame = relscore.dask.synthetic_log(events, npartitions=args.partitions, people=args.people, seed=args.seed)

@@ -549,3 +549,34 @@ def test_columnar_shards_take_every_column_type_exactly(client):
     bad.loc[61_234, "source"] = np.nan  # a missing person: code -1 of the Categorical
     with pytest.raises(ValueError, match=r"partition 1, index label 61234: source has a missing id"):
         relscore.dask.score(dd.from_pandas(bad, npartitions=4, sort=False), missing_weight="default")
+
+
+def test_pair_shard_is_symmetric_in_range_and_balanced():
+    """The shard of a pair of codes (a multiply-shift of its hash, not a modulo): the same
+    for a -> b and b -> a, below the number of shards, and about as many pairs in each,
+    for any number of shards (powers of two or not, with and without the scratch arrays
+    the split passes)."""
+    rng = np.random.default_rng(5)
+    a = rng.integers(0, 1 << 20, 400_000).astype(np.int32)
+    b = rng.integers(0, 1 << 20, 400_000).astype(np.int32)
+    scratch = (np.empty(len(a), dtype=np.uint64), np.empty(len(a), dtype=np.int32))
+    for shards in (1, 2, 3, 7, 64, 256, 257, 1000):
+        one = relscore._dask_shuffle._code_pair_shard(a, b, shards).copy()
+        other = relscore._dask_shuffle._code_pair_shard(b, a, shards, scratch).copy()
+        wide = relscore._dask_shuffle._code_pair_shard(a.astype(np.int64), b.astype(np.int64), shards)
+        assert (one == other).all() and (one == wide).all()
+        assert one.min() >= 0 and one.max() < shards
+        counts = np.bincount(one, minlength=shards)
+        mean = len(a) / shards
+        assert (np.abs(counts - mean) < 6 * np.sqrt(mean) + 1).all(), shards
+
+
+def test_more_than_256_shards_take_16_bit_sort_keys_and_stay_exact(client):
+    """The split sorts rows by shard on 8-bit keys up to 256 shards and on 16-bit keys past
+    that: 300 shards of a one-partition log (one group, 300 pieces: still a direct
+    exchange), every insight column as one process's."""
+    whole = synthetic_log(20_000, people=600, seed=41).sample(frac=1.0, random_state=2).reset_index(drop=True)
+    frame = dd.from_pandas(whole, npartitions=1, sort=False)
+    sharded = relscore.dask.insight_frame(frame, shards=300, missing_weight="default")
+    assert sharded.npartitions == 300
+    assert_same_insight(sharded.compute(), single_machine(whole).insight_frame(sort=False))

@@ -348,24 +348,35 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
                     parts: tuple, columnar: List[str]) -> tuple:
     # A Categorical column (a channel, say) travels as its codes when every part of the
     # group has the same categories; otherwise as its values.
+    # Each column of each part taken out once (a DataFrame's __getitem__ costs about 50 us).
+    taken: Dict[tuple, pd.Series] = {}
+
+    def col(p: pd.DataFrame, c: str) -> pd.Series:
+        key = (id(p), c)
+        if key not in taken:
+            taken[key] = p[c]
+        return taken[key]
+
     dtypes: Dict[str, Any] = {}
     for c in columnar:
-        kinds = {p[c].dtype for p in parts}
+        kinds = {col(p, c).dtype for p in parts}
         only = next(iter(kinds)) if len(kinds) == 1 else None
         dtypes[c] = only if isinstance(only, pd.CategoricalDtype) else None
 
     def codes(p: pd.DataFrame, c: str) -> np.ndarray:
-        if isinstance(p[c].dtype, pd.CategoricalDtype):  # the Categorical's own codes (no copy)
-            return p[c].array.codes.astype(np.int32, copy=False)
+        column = col(p, c)
+        if isinstance(column.dtype, pd.CategoricalDtype):  # the Categorical's own codes (no copy)
+            return column.array.codes.astype(np.int32, copy=False)
         # names once: codes into the log's code table (-1, a missing id, fails in scoring)
-        return people.categories.get_indexer(p[c]).astype(np.int32, copy=False)
+        return people.categories.get_indexer(column).astype(np.int32, copy=False)
 
     def value(p: pd.DataFrame, c: str) -> Any:
+        column = col(p, c)
         if dtypes[c] is not None:
-            return p[c].cat.codes.to_numpy()
-        if isinstance(p[c].dtype, pd.CategoricalDtype):  # categories differ between parts: the values
-            return p[c].to_numpy(dtype=object)
-        return _column_of(p[c], None)
+            return column.array.codes
+        if isinstance(column.dtype, pd.CategoricalDtype):  # categories differ between parts: the values
+            return column.to_numpy(dtype=object)
+        return _column_of(column, None)
 
     def joined(values: List[Any]) -> Any:
         if len(values) == 1:
@@ -376,7 +387,7 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
 
     span = None
     if times is not None and any(len(p) for p in parts):
-        spans = [bounds for bounds in (_time_bounds(p[times[0]], times[1]) for p in parts) if bounds is not None]
+        spans = [bounds for bounds in (_time_bounds(col(p, times[0]), times[1]) for p in parts) if bounds is not None]
         span = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
     # Runs of adjacent partitions of at least _BATCH_ROWS rows (a large partition alone).
     batches: List[List[int]] = [[]]
@@ -396,7 +407,8 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     longest = max((len(p) for p in parts), default=0)
     steps = np.arange(longest, dtype=np.int32) if ranged else None
     most = max(sum(len(parts[k]) for k in batch) for batch in batches)
-    scratch = (np.empty(most, dtype=np.uint64), np.empty(most, dtype=np.int32), np.empty(most, dtype=np.uint16))
+    small_keys = np.uint8 if shards <= 1 << 8 else np.uint16
+    scratch = (np.empty(most, dtype=np.uint64), np.empty(most, dtype=np.int32), np.empty(most, dtype=small_keys))
 
     def labels(p: pd.DataFrame) -> np.ndarray:
         return steps[:len(p)] if steps is not None else p.index.to_numpy()
@@ -407,7 +419,8 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
         group = [parts[k] for k in batch]
         src, tgt = joined([codes(p, source) for p in group]), joined([codes(p, target) for p in group])
         shard = _code_pair_shard(src, tgt, shards, scratch)
-        # A stable sort of small integers is a radix sort in numpy: 16-bit keys when they fit.
+        # A stable sort of small integers is a radix sort in numpy: 8- or 16-bit keys when
+        # they fit (one radix pass per byte).
         if shards <= 1 << 16:
             small = scratch[2][:len(shard)]
             np.copyto(small, shard, casting="unsafe")
@@ -441,7 +454,10 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
         for v, (_, order, bounds) in zip(values, cut):
             for j in range(shards):
                 lo, hi = bounds[j], bounds[j + 1]
-                np.take(v, order[lo:hi], out=out[at[j]:at[j] + hi - lo])
+                # mode="clip" (the rows are in range by construction): with the default
+                # mode="raise", numpy takes into a temporary copy of `out` first, a fresh
+                # mmap under Dask's MALLOC_TRIM_THRESHOLD_ for every batch and column.
+                np.take(v, order[lo:hi], out=out[at[j]:at[j] + hi - lo], mode="clip")
                 at[j] += hi - lo
         return None, out
 
@@ -642,7 +658,10 @@ def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int, scratch: Optiona
     del hi
     key *= np.uint64(0x9E3779B97F4A7C15)
     key >>= np.uint64(32)
-    key %= np.uint64(shards)
+    # The high 32 bits scaled to [0, shards) (h x shards / 2^32): a multiply and a shift,
+    # not a 64-bit division per row as `%` is.
+    key *= np.uint64(shards)
+    key >>= np.uint64(32)
     return key.view(np.int64)
 
 
