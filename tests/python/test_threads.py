@@ -23,14 +23,14 @@ def _log(seed: int, n: int):
 
 @pytest.mark.parametrize("conversations", [True, False])
 def test_a_threaded_batch_gives_the_same_bytes(conversations):
-    # 150,000 rows: two parts of at least 65,536 each, in every pass.
-    t, src, dst, channel, weight, mutual = _log(5, 150_000)
+    # Two batches of 150,000 rows: each splits into two parts of at least 65,536 rows in
+    # every pass; the second mixes known pairs with new ones.
+    t, src, dst, channel, weight, mutual = _log(5, 300_000)
     snapshots = []
     for threads in (1, 2, 4):
         s = relscore.Scorer(conversations=conversations, threads=threads)
         assert s.threads == threads
-        # Two batches: the second one mixes known pairs with new ones.
-        half = len(t) * 2 // 3
+        half = len(t) // 2
         for part in (slice(0, half), slice(half, None)):
             s.add_arrays(t[part], src[part], dst[part], channel=channel[part], weight=weight[part],
                          mutual=mutual[part], missing_weight="default", unit="s")

@@ -253,6 +253,8 @@ public:
     };
     void apply_known_in_parts(std::span<const known_run> known);
     void make_room_for(std::uint32_t row, std::span<const grouped_event> run);
+    void reserve_events_for(std::uint32_t row, std::span<const grouped_event> run);
+    void drop_rows_without_interactions(std::uint32_t first) noexcept;
     template <class Run>
     void apply_in_parts(unsigned parts, const std::vector<std::size_t>& cut, Run&& run);
     template <class EventsOf>

@@ -113,7 +113,7 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
             if (f.sums > 0) m_states.make_room(m_pairs[pair].states, f.sums);
             return pair;
         };
-        const unsigned parts = parts_for(fresh_events, m_threads);
+        const auto parts = static_cast<unsigned>(std::min<std::size_t>(parts_for(fresh_events, m_threads), fresh.size()));
         try {
             if (parts == 1) {
                 for (std::size_t i = 0; i < fresh.size(); ++i) {
@@ -132,6 +132,7 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
                 for (const fresh_pair& f : fresh) {
                     const std::uint32_t pair = make_pair_room(f);
                     if (m_conversations && needs_kept_history(run_of(f.group))) new_kept_history(pair);
+                    reserve_events_for(pair, run_of(f.group));
                 }
                 const auto cut = cut_by_events(fresh.size(), parts, fresh_events, [&](std::size_t i) { return run_of(fresh[i].group).size(); });
                 apply_in_parts(parts, cut, [&](std::size_t i) {
@@ -140,6 +141,9 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
                 });
             }
         } catch (...) {
+            // Stopped half-way (out of memory): rows whose runs never began are dropped,
+            // so that every pair the scorer keeps has interacted.
+            drop_rows_without_interactions(first_fresh);
             index_and_link();
             throw;
         }
@@ -157,8 +161,8 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
 inline void pair_store::apply_known_in_parts(std::span<const known_run> known) {
     std::size_t events = 0;
     for (const known_run& k : known) events += k.run.size();
-    const unsigned parts = parts_for(events, m_threads);
-    if (parts == 1) {
+    const auto parts = static_cast<unsigned>(std::min<std::size_t>(parts_for(events, m_threads), known.size()));
+    if (parts <= 1) {
         for (const known_run& k : known)
             for (const grouped_event& e : k.run) apply_to_pair(k.row, e);
         return;
@@ -208,6 +212,40 @@ inline void pair_store::make_room_for(std::uint32_t row, std::span<const grouped
         const bool first = p.first_us == max_time_us && p.last_us == min_time_us;
         if (!first || needs_kept_history(run)) kept_history(row);
     }
+    reserve_events_for(row, run);
+}
+
+// Room in pair `row`'s retained and window-kernel events for what `run` adds, so that
+// applying it allocates nothing there (geometrically, as push_back would grow them).
+inline void pair_store::reserve_events_for(std::uint32_t row, std::span<const grouped_event> run) {
+    const auto room_for = [](auto& events, std::size_t more) {
+        if (events.size() + more > events.capacity()) events.reserve(std::max(events.size() + more, 2 * events.capacity()));
+    };
+    if (m_retain_events) room_for(m_events[row], run.size());
+    if (m_kernels.has_windows) {
+        std::size_t windowed = 0;
+        for (const grouped_event& e : run) windowed += m_kernels.window_us[e.channel] > 0 ? 1 : 0;
+        if (windowed > 0) room_for(m_windows[row], windowed);
+    }
+}
+
+// Drops the rows from `first` on that never got an interaction (a batch stopped by an
+// exception before their runs began); the others move down in order. Only for rows not
+// yet indexed or in tie lists. A kept history of a dropped row stays in m_history, unused.
+inline void pair_store::drop_rows_without_interactions(std::uint32_t first) noexcept {
+    std::uint32_t kept = first;
+    for (std::uint32_t row = first; row < m_pairs.size(); ++row) {
+        if (m_pairs[row].first_us == max_time_us && m_pairs[row].last_us == min_time_us) continue;
+        if (kept != row) {
+            m_pairs[kept] = m_pairs[row];
+            if (m_retain_events) m_events[kept] = std::move(m_events[row]);
+            if (m_kernels.has_windows) m_windows[kept] = std::move(m_windows[row]);
+        }
+        ++kept;
+    }
+    m_pairs.drop_unindexed_from(kept);
+    if (m_retain_events) m_events.erase(m_events.begin() + kept, m_events.end());
+    if (m_kernels.has_windows) m_windows.erase(m_windows.begin() + kept, m_windows.end());
 }
 
 // Applies runs [cut[p], cut[p + 1]) on thread p, for each of `parts`, with

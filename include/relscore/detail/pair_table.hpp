@@ -66,6 +66,10 @@ public:
 
     /// Appends a record, not yet indexed (index() does that).
     void add(const Record& r) { m_rows.push_back(r); }
+    /// Drops the records from `rows` on, none of which may be indexed yet.
+    void drop_unindexed_from(std::size_t rows) noexcept {
+        m_rows.erase(m_rows.begin() + static_cast<std::ptrdiff_t>(rows), m_rows.end());
+    }
     /// Room for `rows` records in all, and for indexing them, without reallocating (never
     /// less room than there is; the index first, so that has_room() is true only once both
     /// have it).
