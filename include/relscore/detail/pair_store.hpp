@@ -32,7 +32,6 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cassert>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -40,6 +39,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -352,7 +352,9 @@ public:
             if (waiting) {
                 p.history = *waiting;
             } else {
-                assert(Alone || history_is_kept(p));
+                if constexpr (!Alone) {  // made beforehand (needs_kept_history()), or m_history would move under other threads
+                    if (!history_is_kept(p)) throw_error<std::logic_error>("relscore: internal error: a threaded batch found a history not kept");
+                }
                 history = &kept_history(idx);
                 prefetch(history);
                 // Its hot 128 bytes, which start anywhere in a line: three lines at most.

@@ -115,7 +115,7 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
         };
         const auto parts = static_cast<unsigned>(std::min<std::size_t>(parts_for(fresh_events, m_threads), fresh.size()));
         try {
-            if (parts == 1) {
+            if (parts <= 1) {  // (0 when there is no new pair)
                 for (std::size_t i = 0; i < fresh.size(); ++i) {
                     fetch_ahead(i, fresh.size());
                     const fresh_pair& f = fresh[i];

@@ -46,7 +46,8 @@ struct thread_use {
 /// thread instead, so every part runs exactly once either way.
 template <class F>
 void run_parts(unsigned parts, F&& f) {
-    if (parts <= 1) {
+    if (parts == 0) return;
+    if (parts == 1) {
         f(0u);
         return;
     }

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include <relscore/error.hpp>
@@ -95,7 +96,11 @@ public:
     /// disjoint blocks at once; the caller then calls counted()).
     template <bool Counted = true>
     double& add(block& b, std::uint32_t k, double initial) {
-        if constexpr (!Counted) assert(b.count < b.capacity);
+        if constexpr (!Counted) {
+            // Threads fill blocks made ready for them: moving a full one here would move the
+            // pool under the other threads (checked in every build: it costs one compare).
+            if (b.count == b.capacity) throw_error<std::logic_error>("relscore: internal error: a threaded batch found a block without room");
+        }
         if (b.count == b.capacity) move_to_larger(b);
         const std::uint32_t end = b.first + b.count;
         std::uint32_t at = end;  // after every key it has (as a snapshot's keys come), else in between
