@@ -10,8 +10,8 @@
 /// - detail/batch_grouping.hpp: the order in which bulk ingest applies a batch;
 /// - detail/pair_table.hpp: the per-pair records and the index that finds them;
 /// - detail/pair_store.hpp: where every interaction's state lives and how one changes it
-///   (a history is kept from a pair's second interaction); detail/pair_store_bulk.hpp:
-///   how a grouped batch meets the pairs;
+///   detail/pair_store_history.hpp: a history kept from a pair's second interaction;
+///   detail/pair_store_bulk.hpp: how a grouped batch meets the pairs;
 /// - detail/validation.hpp: what is checked before anything changes;
 /// - this file: the public class, which validates input (strong exception guarantee) and
 ///   answers queries. Everything is a sum, so two scorers merge exactly (see merge()).

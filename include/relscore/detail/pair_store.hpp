@@ -9,13 +9,8 @@
 ///   its sums and its history are), and the optional `m_events[idx]` (retained events)
 ///   and `m_windows[idx]` (events of window kernels).
 /// - A pair's conversation history (detail/history.hpp, 176 bytes) is kept in
-///   `m_history` only from its second interaction on: one interaction's history follows
-///   from the record (its direction from the counts, its time `last_us`) and its weight,
-///   and most pairs of real logs never get a second (26 % in email-Eu-core, 38 % in
-///   CollegeMsg, most of a sparse log's). The record's `history` is the row in
-///   `m_history`, or, with its top bit set, that weight as a float (only a weight a float
-///   holds exactly waits so; another one's history is kept at once). history_of() reads
-///   either; kept_history() is the one that changes.
+///   `m_history` only from its second interaction on (detail/pair_store_history.hpp:
+///   until then the record's `history` holds the one interaction's weight).
 /// - A pair's decayed sums, one per (kernel component, direction) it has used, are one
 ///   contiguous block of the pool `m_states` (detail/state_blocks.hpp), each a double at
 ///   the pair's landmark `anchor_us` (forward decay, detail/decay.hpp): adding to a sum
@@ -426,67 +421,18 @@ public:
     [[nodiscard]] static bool history_is_kept(const pair_record& p) noexcept { return (p.history & history_not_kept) == 0; }
 
     // The history of a pair whose history is not kept (none, or one interaction's) into h.
-    void history_not_kept_into(const pair_record& p, pair_history& h) const {
-        h = pair_history{};
-        const std::uint64_t interactions = std::uint64_t{p.n_lo_hi} + p.n_hi_lo + p.n_mutual;
-        if (interactions == 0) return;
-        const auto dir = static_cast<std::uint8_t>(p.n_mutual == 1 ? 2 : p.n_hi_lo == 1 ? 1 : 0);
-        const double pace = std::bit_cast<float>(p.history & ~history_not_kept);
-        m_rules.record(h, dir, dir == 2 ? pace / 2 : pace, p.last_us, true, min_time_us);
-    }
-
+    void history_not_kept_into(const pair_record& p, pair_history& h) const;
     // Pair `idx`'s history: the kept one, or one made in `scratch`.
-    [[nodiscard]] const pair_history& history_of(std::uint32_t idx, pair_history& scratch) const {
-        const pair_record& p = m_pairs[idx];
-        if (history_is_kept(p)) return m_history[p.history];
-        history_not_kept_into(p, scratch);
-        return scratch;
-    }
-
-    // Room for n more kept histories: exactly that into none, else growing by half (as
-    // the other per-pair arrays), but never past the pairs' room (at most one per pair).
-    void reserve_more_histories(std::size_t n) {
-        const std::size_t want = m_history.size() + n;
-        if (want > m_history.capacity())
-            m_history.reserve(std::max(want, std::min(m_pairs.capacity(), m_history.capacity() + std::max<std::size_t>(16, m_history.capacity() / 2))));
-    }
-
+    [[nodiscard]] const pair_history& history_of(std::uint32_t idx, pair_history& scratch) const;
+    // Room for n more kept histories (detail/pair_store_history.hpp, as the four above and below).
+    void reserve_more_histories(std::size_t n);
     // Pair `idx`'s history, to be changed: kept from now on. Call it before the record
-    // changes (it reads the history a record without a kept one stands for). A reference
-    // into m_history: the next call may move it.
-    pair_history& kept_history(std::uint32_t idx) {
-        const pair_record& p = m_pairs[idx];
-        if (history_is_kept(p)) return m_history[p.history];
-        pair_history h;
-        history_not_kept_into(p, h);
-        return new_kept_history(idx) = std::move(h);
-    }
-
-    // An empty history kept for pair `idx`, whose history is not kept yet (a loader reads
-    // into it).
-    pair_history& new_kept_history(std::uint32_t idx) {
-        if (m_history.size() >= history_not_kept)
-            throw_error<invalid_argument_error>("relscore::scorer: more than 2 billion conversation histories");
-        reserve_more_histories(1);
-        m_history.emplace_back();
-        m_pairs[idx].history = static_cast<std::uint32_t>(m_history.size() - 1);
-        return m_history.back();
-    }
-
-    // Sets pair `idx`'s history to h (a loader's): not kept if it is the one its record
-    // stands for with its one interaction's weight (its pace sum).
-    void set_history(std::uint32_t idx, pair_history&& h) {
-        pair_record& p = m_pairs[idx];
-        if (!history_is_kept(p)) {
-            if (const std::optional<std::uint32_t> waiting = weight_waiting(h.pace.recent)) {
-                p.history = *waiting;
-                pair_history stands_for;
-                history_not_kept_into(p, stands_for);
-                if (stands_for == h) return;
-            }
-        }
-        kept_history(idx) = std::move(h);
-    }
+    // changes. A reference into m_history: the next call may move it.
+    pair_history& kept_history(std::uint32_t idx);
+    // An empty history kept for pair `idx`, whose history is not kept yet (a loader's).
+    pair_history& new_kept_history(std::uint32_t idx);
+    // Sets pair `idx`'s history to h (a loader's).
+    void set_history(std::uint32_t idx, pair_history&& h);
 
     // ---- reading --------------------------------------------------------------------
 
@@ -548,4 +494,5 @@ public:
 }  // namespace detail
 RELSCORE_END_NAMESPACE
 
-#include <relscore/detail/pair_store_bulk.hpp>  // apply_grouped(), which needs the class complete
+#include <relscore/detail/pair_store_bulk.hpp>     // apply_grouped(), which needs the class complete
+#include <relscore/detail/pair_store_history.hpp>  // the histories kept from a pair's second interaction
