@@ -12,6 +12,10 @@
  * - Every function that can fail returns a `relscore_status`; on failure it leaves its
  *   outputs and the scorer unchanged (the C++ strong guarantee carries over) and stores
  *   a message naming the function and what was wrong, read with relscore_last_error().
+ *   One exception: RELSCORE_ERROR_OUT_OF_MEMORY half-way through applying a batch
+ *   leaves the scorer whole (every pair it keeps has interacted, its snapshot loads,
+ *   ingest goes on) but possibly holding part of the batch. Memory that runs out while
+ *   a dense id's people are made (every id below it becomes a person) leaves it unchanged.
  *   The message is per thread and kept until the next failure on that thread.
  * - Times are int64 microseconds since 1970-01-01T00:00:00Z (UTC); relscore_parse_time()
  *   converts ISO 8601 text or UNIX seconds. Queries take `RELSCORE_AT_NEWEST` for "at the

@@ -11,6 +11,7 @@
 /// - detail/pair_table.hpp: the per-pair records and the index that finds them;
 /// - detail/pair_store.hpp: where every interaction's state lives and how one changes it
 ///   detail/pair_store_history.hpp: a history kept from a pair's second interaction;
+///   detail/pair_store_rows.hpp: people and pairs made, and unmade when that fails;
 ///   detail/pair_store_bulk.hpp: how a grouped batch meets the pairs;
 /// - detail/validation.hpp: what is checked before anything changes;
 /// - this file: the public class, which validates input (strong exception guarantee) and
@@ -459,7 +460,14 @@ private:
                                                std::uint32_t theirs, detail::conversation_rules::span theirs_span) const;
 
     void apply(person_id source, person_id target, const dense_interaction& e) {
-        apply_to_pair(find_or_add_pair(std::min(source, target), std::max(source, target)), resolve_event(source, target, e));
+        const std::size_t pairs = m_pairs.size();
+        const std::uint32_t pair = find_or_add_pair(std::min(source, target), std::max(source, target));
+        try {
+            apply_to_pair(pair, resolve_event(source, target, e));
+        } catch (...) {  // out of memory half-way
+            keep_whole_after_failed_apply(pair, m_pairs.size() > pairs);
+            throw;
+        }
     }
 
     // An interaction resolved for applying (its pair's key, direction and weight).

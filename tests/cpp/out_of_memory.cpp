@@ -9,10 +9,14 @@
 
 #include <relscore/relscore.hpp>
 
+#include <array>
 #include <atomic>
 #include <climits>
 #include <cstdlib>
+#include <functional>
 #include <new>
+#include <span>
+#include <utility>
 
 namespace {
 std::atomic<long> allocations_left{-1};  // -1: never fail; else the allocation after this many fails
@@ -76,6 +80,50 @@ TEST_CASE("bulk ingest out of memory half-way leaves a whole scorer, with one th
                 CHECK(scorer::from_bytes(s.to_bytes()).relationships() == s.relationships());
             }
             CHECK(failed > 30);  // most cuts fall inside the batch
+        }
+    }
+}
+
+// A dense id makes every id below it a person: one large id is many people. When they do
+// not fit in memory none is kept, so the scorer is as it was, for one interaction and
+// for a batch, whichever allocation of theirs fails; a failure after them (the pair's)
+// leaves a whole scorer, as above.
+TEST_CASE("dense ids out of memory while their people are made leave the scorer unchanged", "[dense][memory]") {
+    scorer s;
+    s.add(dense_interaction{from_micros(1'600'000'000'000'000), 0, 1});
+    const std::string before = s.to_bytes();
+    const dense_interaction far{from_micros(1'600'000'100'000'000), 1, 20'000};
+    // A small batch (applied one by one): new pairs, a known one, the far id last.
+    const std::array<dense_interaction, 4> batch{{{from_micros(1'600'000'050'000'000), 1, 7},
+                                                  {from_micros(1'600'000'060'000'000), 0, 1},
+                                                  {from_micros(1'600'000'070'000'000), 7, 3, 0, 2.5},
+                                                  far}};
+    scorer with_people = s;  // the same scorer, the people already made
+    with_people.add(dense_interaction{from_micros(1'600'000'000'000'000), 20'000, 19'999});
+    const auto allocations_of = [](scorer counted, auto&& add) {  // what the call makes when nothing fails
+        allocations_left = LONG_MAX;
+        add(counted);
+        return LONG_MAX - allocations_left.exchange(-1);
+    };
+    const auto add_one = [&](scorer& x) { x.add(far); };
+    const auto add_batch = [&](scorer& x) { x.add_batch(batch); };
+    for (const auto& [name, add] : {std::pair<const char*, std::function<void(scorer&)>>{"add", add_one}, {"add_batch", add_batch}}) {
+        const long used = allocations_of(s, add), for_people = used - allocations_of(with_people, add);
+        CAPTURE(name, used, for_people);
+        REQUIRE(for_people > 10);
+        for (long k = 0; k < used; ++k) {
+            CAPTURE(k);
+            scorer x = s;
+            allocations_left = k;
+            CHECK_THROWS_AS(add(x), std::bad_alloc);
+            allocations_left = -1;
+            if (k < for_people) {
+                CHECK(x.people() == 2);
+                CHECK(x.to_bytes() == before);
+            }
+            CHECK(scorer::from_bytes(x.to_bytes()).relationships() == x.relationships());
+            add(x);  // and ingest goes on
+            CHECK(x.people() == 20'001);
         }
     }
 }

@@ -116,25 +116,33 @@ public:
         return id;
     }
 
+    // Makes people 0..top that do not exist yet, named by their decimal value (dense ids);
+    // none if they do not fit in memory. (This and the functions to link_ties() below are
+    // in detail/pair_store_rows.hpp.)
     void ensure_dense_people(person_id top) {
-        // Validate first: a decimal name already used by another person is a conflict.
-        for (auto id = static_cast<person_id>(m_names.size()); id <= top; ++id) {
-            if (auto it = m_ids.find(std::to_string(id)); it != m_ids.end())
-                throw_error<invalid_argument_error>("relscore::scorer::add(): dense id " + std::to_string(id) +
-                                                    " would be named '" + std::to_string(id) +
-                                                    "', which already names person " + std::to_string(it->second));
-        }
-        while (m_names.size() <= top) new_person(std::to_string(m_names.size()));
+        if (top >= m_names.size()) make_dense_people(top);
     }
+    [[gnu::noinline]] void make_dense_people(person_id top);
+    // Drops people [count, people) again: ones just made, in no pair yet.
+    void forget_people_from(std::size_t count) noexcept;
 
     std::uint32_t find_or_add_pair(person_id lo, person_id hi) {
-        const auto [idx, inserted] = insert_pair(lo, hi);
-        if (inserted) {
-            m_ties[lo].push_back(idx);
-            m_ties[hi].push_back(idx);
-        }
+        if (const std::uint32_t row = m_pairs.find(pair_key(lo, hi)); row != no_row) return row;
+        room_for_one_more_tie(lo);  // first, so that nothing fails once the pair is indexed
+        room_for_one_more_tie(hi);
+        const std::uint32_t idx = insert_pair(lo, hi).first;
+        m_ties[lo].push_back(idx);
+        m_ties[hi].push_back(idx);
         return idx;
     }
+    void room_for_one_more_tie(person_id p);
+    // After apply_to_pair() ran out of memory half-way: a pair just made (`fresh`) goes
+    // again, so every pair kept has interacted; a known one keeps what it got, and the
+    // scorer's times cover its times.
+    [[gnu::cold, gnu::noinline]] void keep_whole_after_failed_apply(std::uint32_t idx, bool fresh) noexcept;
+    // Undoes find_or_add_pair() of the newest pair: its row, index entry, tie list
+    // entries, sums and history go.
+    void drop_new_pair(std::uint32_t idx) noexcept;
 
     // The pair's row, and whether it is new. A new row is not yet in its people's tie
     // lists: find_or_add_pair() adds it at once, link_ties() many rows in one pass.
@@ -155,28 +163,8 @@ public:
         if (m_kernels.has_windows) m_windows.emplace_back();
     }
 
-    // Adds rows [first, end) to their people's tie lists in row order. When the new rows
-    // are many for the people there are (a loader, a large batch), each list grows once in
-    // a counting pass, which costs O(people); else one row at a time.
-    void link_ties(std::uint32_t first) {
-        const std::size_t rows = m_pairs.size() - first;
-        if (rows >= m_ties.size() / 4) {
-            std::vector<std::uint32_t> more(m_ties.size());
-            for (std::size_t idx = first; idx < m_pairs.size(); ++idx) {
-                ++more[m_pairs[idx].lo];
-                ++more[m_pairs[idx].hi];
-            }
-            for (std::size_t p = 0; p < m_ties.size(); ++p) {
-                auto& ties = m_ties[p];
-                if (ties.size() + more[p] > ties.capacity())  // exact into an empty list, else geometric
-                    ties.reserve(std::max(ties.size() + more[p], ties.capacity() + ties.capacity() / 2));
-            }
-        }
-        for (std::size_t idx = first; idx < m_pairs.size(); ++idx) {
-            m_ties[m_pairs[idx].lo].push_back(static_cast<std::uint32_t>(idx));
-            m_ties[m_pairs[idx].hi].push_back(static_cast<std::uint32_t>(idx));
-        }
-    }
+    // Adds rows [first, end) to their people's tie lists in row order.
+    void link_ties(std::uint32_t first);
 
     std::uint32_t find_or_add_pair(std::uint64_t key) {
         return find_or_add_pair(static_cast<person_id>(key >> 32), static_cast<person_id>(key));
@@ -496,3 +484,4 @@ RELSCORE_END_NAMESPACE
 
 #include <relscore/detail/pair_store_bulk.hpp>     // apply_grouped(), which needs the class complete
 #include <relscore/detail/pair_store_history.hpp>  // the histories kept from a pair's second interaction
+#include <relscore/detail/pair_store_rows.hpp>     // people and pairs made, and unmade after a failure

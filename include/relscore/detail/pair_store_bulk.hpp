@@ -27,14 +27,32 @@ void pair_store::apply_grouped(std::size_t n, Make&& make) {
     constexpr std::size_t worth_grouping = 64;  // below this, grouping costs more than it saves
     if (n < worth_grouping) {
         std::array<grouped_event, worth_grouping> events;
-        for (std::size_t i = 0; i < n; ++i) {
-            events[i] = make(i);
-            events[i].index = find_or_add_pair(events[i].pair_key);  // rows by first appearance
+        const std::size_t rows = m_pairs.size();
+        const auto drop_new_rows_from = [&](std::size_t first) noexcept {  // made here and never applied
+            while (m_pairs.size() > std::max(first, rows)) drop_new_pair(static_cast<std::uint32_t>(m_pairs.size() - 1));
+        };
+        try {
+            for (std::size_t i = 0; i < n; ++i) {
+                events[i] = make(i);
+                events[i].index = find_or_add_pair(events[i].pair_key);  // rows by first appearance
+            }
+        } catch (...) {  // out of memory: no row made here has interacted yet
+            drop_new_rows_from(rows);
+            throw;
         }
         std::sort(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(n), [&](const grouped_event& x, const grouped_event& y) {
             return x.index != y.index ? x.index < y.index : time_order(x, y);
         });
-        for (std::size_t i = 0; i < n; ++i) apply_to_pair(events[i].index, events[i]);
+        for (std::size_t i = 0; i < n; ++i) {  // in row order: rows after the one applied are untouched
+            try {
+                apply_to_pair(events[i].index, events[i]);
+            } catch (...) {  // out of memory half-way: every pair kept has interacted
+                const std::uint32_t row = events[i].index;
+                drop_new_rows_from(row + std::size_t{1});
+                keep_whole_after_failed_apply(row, row >= rows && (i == 0 || events[i - 1].index != row));
+                throw;
+            }
+        }
         return;
     }
     // A batch larger than one slice is cut into slices in time order, so that a pair's

@@ -70,6 +70,11 @@ public:
     void drop_unindexed_from(std::size_t rows) noexcept {
         m_rows.erase(m_rows.begin() + static_cast<std::ptrdiff_t>(rows), m_rows.end());
     }
+    /// Drops the last record, which is indexed (a pair made and abandoned).
+    void drop_last() noexcept {
+        m_index.erase(static_cast<std::uint32_t>(m_rows.size() - 1));
+        m_rows.pop_back();
+    }
     /// Room for `rows` records in all, and for indexing them, without reallocating (never
     /// less room than there is; the index first, so that has_room() is true only once both
     /// have it).

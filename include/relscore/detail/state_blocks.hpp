@@ -121,6 +121,8 @@ public:
         if constexpr (Counted) ++m_live;
         return m_sums[at];
     }
+    /// No longer counts b's sums (its pair is dropped; a compaction reclaims the room).
+    void forget(const block& b) noexcept { m_live -= b.count; }
     /// Counts n sums added with add<false>().
     void counted(std::size_t n) noexcept { m_live += n; }
 
