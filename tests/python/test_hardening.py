@@ -235,3 +235,21 @@ def test_times_out_of_range_are_value_errors_naming_the_field(bad):
     s.add(T0, "x", "y")
     with pytest.raises(ValueError, match="at"):
         s.between("x", "y", at=2**70)
+
+
+@pytest.mark.parametrize("bad", [np.datetime64(2**62, "D"), np.datetime64(2**62 + 5, "D"), np.datetime64(-(2**62), "h"),
+                                 np.datetime64(2**60, "W"), np.datetime64(10**12, "M"), np.datetime64(10**15, "Y"),
+                                 np.datetime64(2**62, "s"), np.datetime64("10000-01-01", "D"),
+                                 np.datetime64("1399-12-31", "D"), np.datetime64("1399-12-26", "W")])
+def test_datetime64_scalars_out_of_range_never_wrap(bad):
+    # numpy's astype to microseconds wraps silently (2**62 days landed in 1970).
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match="time .* is outside years 1400..9999"):
+        s.add(bad, "x", "y")
+    assert len(s) == 0
+    s.add("2020-01-01", "x", "y")
+    with pytest.raises(ValueError, match="at .* is outside years 1400..9999"):
+        s.between("x", "y", at=bad)
+    for good in (np.datetime64("1400-01-01", "D"), np.datetime64("9999-12-31", "D"), np.datetime64(9999 - 1970, "Y")):
+        s.add(good, "x", "z")
+    assert s.newest == pd.Timestamp("9999-12-31", tz="UTC")

@@ -51,7 +51,7 @@ def _micros(value: Any) -> int:
     if isinstance(value, np.datetime64):
         if np.isnat(value):
             raise ValueError("time is NaT")
-        return int(value.astype("datetime64[us]").astype(np.int64))
+        return _datetime64_micros(value)
     if isinstance(value, str):
         return int(_core.parse_time(value))
     if isinstance(value, (int, np.integer)):
@@ -61,6 +61,19 @@ def _micros(value: Any) -> int:
             raise ValueError(f"time must be finite, got {value}")
         return int(round(float(value) * 1_000_000))
     raise TypeError(f"cannot use {type(value).__name__} as a time")
+
+
+def _datetime64_micros(value: np.datetime64) -> int:
+    """A datetime64 scalar of any unit in microseconds. One outside the core's range gives
+    a value just outside it (to_micros names the argument): numpy's conversion to
+    microseconds would wrap around int64 silently (2**62 days landed in 1970)."""
+    dtype = value.dtype
+    if np.datetime_data(dtype)[0] not in ("ns", "ps", "fs", "as"):  # finer units cannot leave the range
+        if value < np.datetime64(_MIN_US, "us").astype(dtype):
+            return _MIN_US - 1
+        if value > np.datetime64(_MAX_US, "us").astype(dtype):
+            return _MAX_US + 1
+    return int(value.astype("datetime64[us]").astype(np.int64))
 
 
 def optional_micros(value: Optional[TimeLike], name: str = "at") -> Optional[int]:
