@@ -253,3 +253,35 @@ def test_datetime64_scalars_out_of_range_never_wrap(bad):
     for good in (np.datetime64("1400-01-01", "D"), np.datetime64("9999-12-31", "D"), np.datetime64(9999 - 1970, "Y")):
         s.add(good, "x", "z")
     assert s.newest == pd.Timestamp("9999-12-31", tz="UTC")
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+@pytest.mark.parametrize("when", ["1600-01-01", "1400-01-01", "9999-06-01 12:00:00.000001", "2262-04-12"])
+def test_timestamps_beyond_nanoseconds_range_are_taken(when, unit):
+    # Timestamp.value is nanoseconds: it overflowed outside 1677..2262 (pandas' OverflowError),
+    # even for the library's own results (unit "us").
+    t = pd.Timestamp(when).as_unit(unit)
+    for given in (t, t.tz_localize("UTC"), t.tz_localize("UTC").tz_convert("Asia/Tokyo")):
+        s = relscore.Scorer()
+        s.add(given, "a", "b")
+        assert s.newest == t.tz_localize("UTC")
+        s.add(s.newest, "a", "c")  # a returned timestamp goes back in
+        assert s.between("a", "b", at=s.newest).interactions == 1
+        assert relscore.parse_time(given) == t.tz_localize("UTC")
+
+
+def test_timestamps_and_timedeltas_far_out_are_value_errors():
+    far = pd.Timestamp(np.datetime64(2**50, "s"))  # year 35 million, as a pandas Timestamp of unit "s"
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match="time .* is outside years 1400..9999"):
+        s.add(far, "a", "b")
+    with pytest.raises(ValueError, match="time .* is outside years 1400..9999"):
+        s.add(far.tz_localize("UTC"), "a", "b")
+    s.add("2020-01-01", "a", "b")
+    with pytest.raises(ValueError, match="at .* is outside years 1400..9999"):
+        s.between("a", "b", at=far)
+    long = pd.Timedelta(days=400 * 365).as_unit("s")  # beyond int64 nanoseconds
+    assert relscore.parse_duration(long) == pd.Timedelta(days=400 * 365)
+    for bad in (pd.Timedelta(np.timedelta64(2**62, "s")), np.timedelta64(2**62, "D")):
+        with pytest.raises(ValueError, match="duration"):
+            relscore.parse_duration(bad)

@@ -28,8 +28,16 @@ def to_micros(value: TimeLike, name: str = "time") -> int:
         raise ValueError(f"{name} is {value!r}: expected a time")
     us = _micros(value)
     if not _MIN_US <= us <= _MAX_US:
-        raise ValueError(f"{name} {value!r} is outside years 1400..9999")
+        raise ValueError(f"{name} {_shown(value)} is outside years 1400..9999")
     return us
+
+
+def _shown(value: Any) -> str:
+    """repr(value); a Timestamp past Python's years 1..9999 has none, so its datetime64's."""
+    try:
+        return repr(value)
+    except (ValueError, NotImplementedError):
+        return repr(value.to_datetime64()) if isinstance(value, pd.Timestamp) else object.__repr__(value)
 
 
 def _micros(value: Any) -> int:
@@ -37,10 +45,11 @@ def _micros(value: Any) -> int:
         raise TypeError("a time cannot be a bool")
     if value is pd.NaT:  # NaT is no Timestamp but passes as a datetime, giving NaN below
         raise ValueError("time is NaT")
-    if isinstance(value, pd.Timestamp):
-        if value.tzinfo is not None:
-            value = value.tz_convert("UTC").tz_localize(None)
-        return int(value.value // 1000)
+    if isinstance(value, pd.Timestamp):  # UTC, aware or not
+        try:
+            return int(value.value // 1000)
+        except OverflowError:  # .value is nanoseconds: outside 1677..2262, convert at the Timestamp's own unit
+            return _datetime64_micros(value.to_datetime64())
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=_dt.timezone.utc)
@@ -116,13 +125,16 @@ def to_duration_micros(value: DurationLike) -> int:
     like "90d" or "12h", or a number of seconds."""
     if isinstance(value, bool):
         raise TypeError("a duration cannot be a bool")
-    if isinstance(value, pd.Timedelta):
-        return int(value.value // 1000)
+    if isinstance(value, pd.Timedelta):  # at its own unit: .value (nanoseconds) overflows beyond 292 years
+        value = value.to_timedelta64()
     if isinstance(value, _dt.timedelta):
         return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
     if isinstance(value, np.timedelta64):
         if np.isnat(value):
             raise ValueError("duration is NaT")
+        if np.datetime_data(value.dtype)[0] in ("W", "D", "h", "m", "s", "ms") and \
+                abs(value) > np.timedelta64(np.iinfo(np.int64).max, "us").astype(value.dtype):
+            raise ValueError(f"duration {value!r} does not fit in int64 microseconds")
         return int(value.astype("timedelta64[us]").astype(np.int64))
     if isinstance(value, str):
         return int(_core.parse_duration(value))
