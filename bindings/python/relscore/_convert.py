@@ -102,6 +102,17 @@ def person_name(value: Any, what: str) -> str:
     raise ValueError(f"{what} must be a string or an integer id, got {value!r} ({type(value).__name__})")
 
 
+def query_name(value: Any, what: str) -> str:
+    """A person id in a query as the core's name: a string as it is, an integer by its
+    decimal digits. None, NaN, NaT, floats, bools and other objects raise ValueError naming
+    `what` (str() of them would find people named "None" or "nan")."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    raise ValueError(f"{what} must be a string or an integer id, got {value!r} ({type(value).__name__})")
+
+
 def mutual_value(value: Any) -> bool:
     """One mutual flag: True/False or 1/0 (numpy's too); anything else raises ValueError."""
     if isinstance(value, (bool, np.bool_)):
@@ -266,18 +277,41 @@ def id_kind_of(value: Any) -> str:
     return "int" if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) else "str"
 
 
-def _column_kind(col: pd.Series) -> Optional[str]:
-    """"int", "str", or None for a column mixing both (an error for the caller)."""
-    values = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else col
+def _column_kind(col: pd.Series, name: Optional[str] = None) -> Optional[str]:
+    """"int", "str", or None for a column mixing both (an error for the caller). Ids of any
+    other type (floats, bools, bytes, ...) raise ValueError naming column `name` and the
+    first row holding one (str() of them would create people named "1.0" or "True");
+    without `name` (a list of names, not a column), just the id."""
+    categorical = isinstance(col.dtype, pd.CategoricalDtype)
+    values = col.cat.categories if categorical else col
     if values.dtype.kind in "iu":
         return "int"
-    if values.dtype.kind == "O":
-        inferred = pd.api.types.infer_dtype(values, skipna=True)
-        if inferred == "integer":
-            return "int"
-        if inferred in ("mixed-integer", "mixed-integer-float"):
-            return None
-    return "str"
+    if values.dtype.kind == "U" or isinstance(values.dtype, pd.StringDtype):
+        return "str"
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred == "integer":
+        return "int"
+    if inferred in ("string", "empty"):  # "empty": all missing, refused by the caller naming the row
+        return "str"
+    for k, v in enumerate(values):  # the first id neither a string nor an integer, if any
+        if not (isinstance(v, str) or (isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)))
+                or v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)):
+            break
+    else:
+        return None if inferred == "mixed-integer" else "str"  # strings and integers, or missing values
+    if name is None:
+        where = "person ids"
+    elif categorical:
+        used = col.cat.codes.to_numpy() == k
+        where = f"{name} at row {int(np.argmax(used))}" if used.any() else f"{name}'s categories"
+    else:
+        where = f"{name} at row {k}"
+    v = v.item() if isinstance(v, np.generic) else v  # 2.0, not np.float64(2.0)
+    hint = ""
+    if isinstance(v, float) and v.is_integer():
+        hint = ("; a column of whole numbers is float when it held missing values (as after dropna()): convert it "
+                "with .astype(\"int64\")")
+    raise ValueError(f"{where}: person id {v!r} is a {type(v).__name__}, not a string or an integer{hint}")
 
 
 def mixed_ids_error(what: str, have: str, got: str) -> ValueError:
@@ -309,7 +343,7 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
                                                               np.asarray(target, dtype=np.int64))
         return src_codes, tgt_codes, names, "int"
     src, tgt = _as_id_series(source), _as_id_series(target)
-    found = [_column_kind(col) for col in (src, tgt) if len(col)]
+    found = [_column_kind(col, name) for name, col in (("source", src), ("target", tgt)) if len(col)]
     if None in found or len(set(found)) > 1:
         raise ValueError("relscore.Scorer: source and target mix integer and string person ids; a scorer's ids are "
                          "all integers or all strings (results give them back as given), so convert one side, "
