@@ -109,3 +109,16 @@ def test_bad_snapshot_bytes_say_what_is_wrong():
     future[8] = 200
     with pytest.raises(ValueError, match="unsupported snapshot version 200"):
         relscore.Scorer.from_bytes(bytes(future))
+
+
+def test_a_time_that_cannot_be_read_names_the_column_and_row():
+    s = seeded()
+    before = s.to_bytes()
+    frame = pd.DataFrame({"time": ["2026-03-01", "2026-03-02", "garbage"], "source": ["a", "b", "c"],
+                          "target": ["b", "c", "d"]})
+    with pytest.raises(ValueError, match="time at row 2: cannot read 'garbage' as a time"):
+        s.add_dataframe(frame)
+    with pytest.raises(ValueError, match="time at row 1: cannot read '2026-13-45' as a time"):
+        s.add_arrays(np.array(["2026-03-01", "2026-13-45"], dtype=object), ["a", "b"], ["b", "c"])
+    assert s.to_bytes() == before
+

@@ -267,9 +267,26 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
             raise _range_error(name, bad, array, _UNIT_HINT)
         return np.ascontiguousarray(micros.astype(np.int64))
     if kind in "OUS":
-        parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
+        try:
+            parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
+        except (ValueError, TypeError, OverflowError) as e:  # pandas' message names no row
+            raise _unreadable_time(array, name, e) from e
         return time_column(parsed, name)
     raise TypeError(f"{name}: cannot use an array of dtype {array.dtype} as times")
+
+
+def _unreadable_time(array: np.ndarray, name: str, error: Exception) -> ValueError:
+    """The error for a column of texts pandas cannot read as times: its first bad row."""
+    texts = pd.Series(array)
+    unread = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce").isna() & texts.notna()
+    for row in np.flatnonzero(unread.to_numpy()):  # the first is usually it: each alone to be sure
+        value = array[row]
+        try:
+            pd.to_datetime(pd.Series([value]), utc=True, format="ISO8601")
+        except (ValueError, TypeError, OverflowError):
+            return ValueError(f"{name} at row {row}: cannot read {value!r} as a time (expected ISO 8601, e.g. "
+                              "2026-01-05 or 2026-01-05T09:30:00Z)")
+    return ValueError(f"{name}: {error}")
 
 
 def id_kind_of(value: Any) -> str:
