@@ -122,3 +122,18 @@ def test_a_time_that_cannot_be_read_names_the_column_and_row():
         s.add_arrays(np.array(["2026-03-01", "2026-13-45"], dtype=object), ["a", "b"], ["b", "c"])
     assert s.to_bytes() == before
 
+
+def test_missing_weight_default_names_an_unknown_channel_and_its_row():
+    # It blamed the NaN weight and said to pass missing_weight='default', as the caller had.
+    s = seeded()
+    before = s.to_bytes()
+    with pytest.raises(ValueError, match=r"channel at row 1: unknown channel 'zzz' \(known: .*email"):
+        s.add_arrays(np.array([1.6e9] * 3), ["a", "b", "c"], ["b", "c", "d"], channel=["email", "zzz", "email"],
+                     weight=[1.0, np.nan, 1.0], missing_weight="default")
+    with pytest.raises(ValueError, match=r"channel at row 0: unknown channel 'zzz'"):
+        s.add_arrays(np.array([1.6e9] * 2), ["a", "b"], ["b", "c"], channel="zzz", weight=[np.nan, 1.0],
+                     missing_weight="default")
+    assert s.to_bytes() == before
+    s.add_arrays(np.array([1.6e9] * 2), ["a", "b"], ["b", "c"], channel=["email", "call"], weight=[np.nan, 2.0],
+                 missing_weight="default")
+    assert s.between("a", "b").interactions == 1

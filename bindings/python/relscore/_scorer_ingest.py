@@ -158,6 +158,11 @@ class ScorerIngest(ScorerBase):
             names = channel_names if channel_codes is not None else [default_channel]
             table = np.array([by_name.get(name, np.nan) for name in names], dtype=np.float64)
             defaults = table[channel_codes] if channel_codes is not None else np.full(n, table[0])
+            unknown = np.isnan(defaults)  # the core refuses these rows; say so, not that a weight is NaN
+            if unknown.any():
+                row = int(np.argmax(unknown))
+                name = names[channel_codes[row]] if channel_codes is not None else names[0]
+                raise ValueError(f"channel at row {row}: unknown channel {name!r} (known: {', '.join(by_name)})")
         self._core.add_columns(
             time_us=time_us,
             source=src,
