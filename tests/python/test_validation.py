@@ -91,6 +91,10 @@ def test_names_that_are_not_unicode_scalars_are_refused():
     with pytest.raises(ValueError, match="target 'lone \\\\udfff' is not valid Unicode"):
         s.add("2026-03-01", "b", "lone \udfff")
     assert s.to_bytes() == before
+    with pytest.raises(ValueError, match="channel at row 1: '\\\\udc80' is not valid Unicode"):
+        s.add_arrays([1.0e9] * 3, ["a", "b", "c"], ["b", "c", "d"], channel=["email", "\udc80", "email"])
+    with pytest.raises(ValueError, match="channel '\\\\udc80' is not valid Unicode"):
+        s.add_arrays([1.0e9] * 2, ["a", "b"], ["b", "c"], channel="\udc80")
     s.add("2026-03-01", "José", "王小明")  # real non-ASCII names are fine
     assert "王小明" in s.people
 

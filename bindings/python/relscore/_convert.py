@@ -429,18 +429,37 @@ def _check_names(names: list, codes: np.ndarray, n: int) -> None:
 
 def channel_column(values: Any, n: int) -> Tuple[Optional[np.ndarray], list]:
     """Channels as int64 codes into a list of channel names (None: one for all)."""
-    col = _as_series(values)
+    col = _as_id_series(values)  # a name with a lone surrogate reaches _channel_names, which names its row
     if len(col) != n:
         raise ValueError(f"length mismatch: time has {n} rows, channel has {len(col)}")
     if isinstance(col.dtype, pd.CategoricalDtype):  # fast path: the codes as they are
         codes = col.cat.codes.to_numpy()
         if (codes < 0).any():
             raise ValueError(f"channel has a missing value at row {int(np.argmax(codes < 0))}")
-        return np.ascontiguousarray(codes, dtype=np.int64), [str(c) for c in col.cat.categories]
+        return np.ascontiguousarray(codes, dtype=np.int64), _channel_names([str(c) for c in col.cat.categories], codes)
     if col.isna().any():
         raise ValueError(f"channel has a missing value at row {int(np.argmax(col.isna().to_numpy()))}")
     codes, uniques = pd.factorize(col)
-    return np.ascontiguousarray(np.asarray(codes, dtype=np.int64)), [str(u) for u in np.asarray(uniques, dtype=object)]
+    return (np.ascontiguousarray(np.asarray(codes, dtype=np.int64)),
+            _channel_names([str(u) for u in np.asarray(uniques, dtype=object)], codes))
+
+
+def _channel_names(names: list, codes: np.ndarray) -> list:
+    """`names`, if each encodes as UTF-8 (no lone surrogates); else ValueError naming the
+    first row of a bad one (the core's conversion raised UnicodeEncodeError, no row)."""
+    try:
+        "\n".join(names).encode("utf-8")
+        return names
+    except UnicodeEncodeError:
+        pass
+    for k, name in enumerate(names):
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError as e:
+            used = np.asarray(codes) == k
+            where = f"channel at row {int(np.argmax(used))}" if used.any() else "channel categories"
+            raise ValueError(f"{where}: {name!r} is not valid Unicode ({e.reason})") from None
+    return names
 
 
 def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None) -> np.ndarray:
