@@ -235,3 +235,125 @@ def test_times_out_of_range_are_value_errors_naming_the_field(bad):
     s.add(T0, "x", "y")
     with pytest.raises(ValueError, match="at"):
         s.between("x", "y", at=2**70)
+
+
+@pytest.mark.parametrize("bad", [np.datetime64(2**62, "D"), np.datetime64(2**62 + 5, "D"), np.datetime64(-(2**62), "h"),
+                                 np.datetime64(2**60, "W"), np.datetime64(10**12, "M"), np.datetime64(10**15, "Y"),
+                                 np.datetime64(2**62, "s"), np.datetime64("10000-01-01", "D"),
+                                 np.datetime64("1399-12-31", "D"), np.datetime64("1399-12-26", "W")])
+def test_datetime64_scalars_out_of_range_never_wrap(bad):
+    # numpy's astype to microseconds wraps silently (2**62 days landed in 1970).
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match="time .* is outside years 1400..9999"):
+        s.add(bad, "x", "y")
+    assert len(s) == 0
+    s.add("2020-01-01", "x", "y")
+    with pytest.raises(ValueError, match="at .* is outside years 1400..9999"):
+        s.between("x", "y", at=bad)
+    for good in (np.datetime64("1400-01-01", "D"), np.datetime64("9999-12-31", "D"), np.datetime64(9999 - 1970, "Y")):
+        s.add(good, "x", "z")
+    assert s.newest == pd.Timestamp("9999-12-31", tz="UTC")
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+@pytest.mark.parametrize("when", ["1600-01-01", "1400-01-01", "9999-06-01 12:00:00.000001", "2262-04-12"])
+def test_timestamps_beyond_nanoseconds_range_are_taken(when, unit):
+    # Timestamp.value is nanoseconds: it overflowed outside 1677..2262 (pandas' OverflowError),
+    # even for the library's own results (unit "us").
+    t = pd.Timestamp(when).as_unit(unit)
+    for given in (t, t.tz_localize("UTC"), t.tz_localize("UTC").tz_convert("Asia/Tokyo")):
+        s = relscore.Scorer()
+        s.add(given, "a", "b")
+        assert s.newest == t.tz_localize("UTC")
+        s.add(s.newest, "a", "c")  # a returned timestamp goes back in
+        assert s.between("a", "b", at=s.newest).interactions == 1
+        assert relscore.parse_time(given) == t.tz_localize("UTC")
+
+
+def test_timestamps_and_timedeltas_far_out_are_value_errors():
+    far = pd.Timestamp(np.datetime64(2**50, "s"))  # year 35 million, as a pandas Timestamp of unit "s"
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match="time .* is outside years 1400..9999"):
+        s.add(far, "a", "b")
+    with pytest.raises(ValueError, match="time .* is outside years 1400..9999"):
+        s.add(far.tz_localize("UTC"), "a", "b")
+    s.add("2020-01-01", "a", "b")
+    with pytest.raises(ValueError, match="at .* is outside years 1400..9999"):
+        s.between("a", "b", at=far)
+    long = pd.Timedelta(days=400 * 365).as_unit("s")  # beyond int64 nanoseconds
+    assert relscore.parse_duration(long) == pd.Timedelta(days=400 * 365)
+    for bad in (pd.Timedelta(np.timedelta64(2**62, "s")), np.timedelta64(2**62, "D")):
+        with pytest.raises(ValueError, match="duration"):
+            relscore.parse_duration(bad)
+
+
+def test_a_float_column_of_whole_numbers_is_refused_with_the_fix():
+    # dropna() leaves an integer column with missing values as float64: its ids became "1.0".
+    frame = pd.DataFrame({"time": ["2020-01-01", "2020-01-02", "2020-01-03"],
+                          "source": [1, 2, None], "target": [2, 3, None]}).dropna()
+    s = relscore.Scorer()
+    with pytest.raises(ValueError, match=r'source at row 0: person id 1\.0 is a float.*\.astype\("int64"\)'):
+        s.add_dataframe(frame)
+    assert s.people == []
+    s.add_dataframe(frame.astype({"source": "int64", "target": "int64"}))
+    assert s.people == [1, 2, 3] and s.between(1, 2).interactions == 1
+
+
+@pytest.mark.parametrize("source, target, message", [
+    (["a", "b", "c"], [1.5, 2.5, 3.5], "target at row 0: person id 1.5 is a float"),
+    (np.array([True, False, True]), ["b", "c", "d"], "source at row 0: person id True is a bool"),
+    ([b"x", b"y", b"z"], ["b", "c", "d"], "source at row 0: person id b'x' is a bytes"),
+    (np.array([b"x", b"y", b"z"]), ["b", "c", "d"], "source at row 0: person id b'x' is a bytes"),
+    (["a", "b", "c"], ["b", ("t",), "d"], r"target at row 1: person id \('t',\) is a tuple"),
+    (["a", "b", "c"], ["b", "c", 2.0], "target at row 2: person id 2.0 is a float"),
+    ([1, 2, 3], [2, 3, 4.5], r"target at row 0: person id 2\.0 is a float.*astype"),
+    ([1, 2, 3], pd.Series([2, 3, 4.5], dtype=object), "target at row 2: person id 4.5 is a float"),
+    ([1, 2, 3], [2, 3, True], "target at row 2: person id True is a bool"),
+    ([1, 2, 3], pd.Series([2.0, 3.0, 4.0], dtype="Float64"), "target at row 0: person id 2.0 is a float"),
+    (pd.Categorical([1.0, 2.0, 1.0]), [2, 3, 4], r"source at row 0: person id 1\.0 is a float.*astype"),
+    (pd.Categorical(["a", "b", "a"]), pd.Categorical(["b", 2.5, "c"]), "target at row 1: person id 2.5 is a float"),
+    (["a", "b", "c"], pd.to_datetime(["2020-01-01"] * 3).to_series(), "target at row 0: person id Timestamp"),
+])
+def test_id_columns_that_are_not_strings_or_integers_are_refused(source, target, message):
+    s = relscore.Scorer()
+    s.add("2019-01-01", "p", "q")
+    before = s.to_bytes()
+    with pytest.raises(ValueError, match=message):
+        s.add_arrays(np.array([1.6e9] * 3), source, target)
+    assert s.to_bytes() == before
+
+
+def test_id_columns_of_strings_and_integers_keep_working():
+    for source, target in [
+        (pd.Series(["a", "b"], dtype="string"), pd.Series(["b", "c"], dtype="string")),
+        (pd.Categorical(["a", "b"]), np.array(["b", "c"])),
+        (pd.Series(["a", None]).dropna().astype(object).tolist() + ["b"], ["b", "c"]),
+        (pd.Categorical([1, 2]), np.array([2, 3], dtype=np.uint16)),
+        (pd.Series([1, 2], dtype=object), pd.Series([2, 3], dtype="Int64")),
+    ]:
+        s = relscore.Scorer()
+        s.add_arrays([1.6e9, 1.6e9], source, target)
+        assert len(s.people) == 3
+
+
+@pytest.mark.parametrize("bad", [None, float("nan"), np.nan, pd.NaT, 1.0, True, b"a", ("a",)])
+def test_queries_refuse_ids_that_are_not_strings_or_integers(bad):
+    # str() of the argument found people named "None" or "nan".
+    s = relscore.Scorer(retain_events=True)
+    for name in ("None", "nan", "NaT", "1.0", "True", "b'a'", "('a',)"):
+        s.add("2020-01-01", name, "b")
+    s.add("2020-01-02", "a", "b")
+    for call, what in [
+        (lambda: s.between(bad, "b"), "a"), (lambda: s.between("b", bad), "b"),
+        (lambda: s.history(bad, "b", ["2020-01-03"]), "a"), (lambda: s.conversation("b", bad), "b"),
+        (lambda: s.trend(bad, "b"), "a"), (lambda: s.rhythm(bad, "b"), "a"),
+        (lambda: s.explain(bad, "b"), "a"), (lambda: s.stars("b", bad), "b"),
+        (lambda: s.between_many(["a", bad], ["b", "b"]), r"a\[1\]"),
+        (lambda: s.calibrate_stars(pd.DataFrame({"a": ["a", bad], "b": ["b", "b"], "stars": [1, 2]})),
+         r"ratings\['a'\] at row 1"),
+        (lambda: relscore.intro(s, bad, "b"), "a"), (lambda: relscore.intro(s, "a", "b", avoid=[bad]), "avoid"),
+    ] + ([(lambda: s.top(bad), "person"), (lambda: s.top_frame(bad), "person"), (lambda: s.due(bad), "person"),
+          (lambda: relscore.suggest(s, bad), "person")] if bad is not None else []):  # None: everyone
+        with pytest.raises(ValueError, match=f"{what} must be a string or an integer id"):
+            call()
+    assert s.between("a", "b").interactions == 1 and s.between("nan", "b").interactions == 1

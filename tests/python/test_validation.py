@@ -91,6 +91,10 @@ def test_names_that_are_not_unicode_scalars_are_refused():
     with pytest.raises(ValueError, match="target 'lone \\\\udfff' is not valid Unicode"):
         s.add("2026-03-01", "b", "lone \udfff")
     assert s.to_bytes() == before
+    with pytest.raises(ValueError, match="channel at row 1: '\\\\udc80' is not valid Unicode"):
+        s.add_arrays([1.0e9] * 3, ["a", "b", "c"], ["b", "c", "d"], channel=["email", "\udc80", "email"])
+    with pytest.raises(ValueError, match="channel '\\\\udc80' is not valid Unicode"):
+        s.add_arrays([1.0e9] * 2, ["a", "b"], ["b", "c"], channel="\udc80")
     s.add("2026-03-01", "José", "王小明")  # real non-ASCII names are fine
     assert "王小明" in s.people
 
@@ -109,3 +113,31 @@ def test_bad_snapshot_bytes_say_what_is_wrong():
     future[8] = 200
     with pytest.raises(ValueError, match="unsupported snapshot version 200"):
         relscore.Scorer.from_bytes(bytes(future))
+
+
+def test_a_time_that_cannot_be_read_names_the_column_and_row():
+    s = seeded()
+    before = s.to_bytes()
+    frame = pd.DataFrame({"time": ["2026-03-01", "2026-03-02", "garbage"], "source": ["a", "b", "c"],
+                          "target": ["b", "c", "d"]})
+    with pytest.raises(ValueError, match="time at row 2: cannot read 'garbage' as a time"):
+        s.add_dataframe(frame)
+    with pytest.raises(ValueError, match="time at row 1: cannot read '2026-13-45' as a time"):
+        s.add_arrays(np.array(["2026-03-01", "2026-13-45"], dtype=object), ["a", "b"], ["b", "c"])
+    assert s.to_bytes() == before
+
+
+def test_missing_weight_default_names_an_unknown_channel_and_its_row():
+    # It blamed the NaN weight and said to pass missing_weight='default', as the caller had.
+    s = seeded()
+    before = s.to_bytes()
+    with pytest.raises(ValueError, match=r"channel at row 1: unknown channel 'zzz' \(known: .*email"):
+        s.add_arrays(np.array([1.6e9] * 3), ["a", "b", "c"], ["b", "c", "d"], channel=["email", "zzz", "email"],
+                     weight=[1.0, np.nan, 1.0], missing_weight="default")
+    with pytest.raises(ValueError, match=r"channel at row 0: unknown channel 'zzz'"):
+        s.add_arrays(np.array([1.6e9] * 2), ["a", "b"], ["b", "c"], channel="zzz", weight=[np.nan, 1.0],
+                     missing_weight="default")
+    assert s.to_bytes() == before
+    s.add_arrays(np.array([1.6e9] * 2), ["a", "b"], ["b", "c"], channel=["email", "call"], weight=[np.nan, 2.0],
+                 missing_weight="default")
+    assert s.between("a", "b").interactions == 1

@@ -28,8 +28,16 @@ def to_micros(value: TimeLike, name: str = "time") -> int:
         raise ValueError(f"{name} is {value!r}: expected a time")
     us = _micros(value)
     if not _MIN_US <= us <= _MAX_US:
-        raise ValueError(f"{name} {value!r} is outside years 1400..9999")
+        raise ValueError(f"{name} {_shown(value)} is outside years 1400..9999")
     return us
+
+
+def _shown(value: Any) -> str:
+    """repr(value); a Timestamp past Python's years 1..9999 has none, so its datetime64's."""
+    try:
+        return repr(value)
+    except (ValueError, NotImplementedError):
+        return repr(value.to_datetime64()) if isinstance(value, pd.Timestamp) else object.__repr__(value)
 
 
 def _micros(value: Any) -> int:
@@ -37,10 +45,11 @@ def _micros(value: Any) -> int:
         raise TypeError("a time cannot be a bool")
     if value is pd.NaT:  # NaT is no Timestamp but passes as a datetime, giving NaN below
         raise ValueError("time is NaT")
-    if isinstance(value, pd.Timestamp):
-        if value.tzinfo is not None:
-            value = value.tz_convert("UTC").tz_localize(None)
-        return int(value.value // 1000)
+    if isinstance(value, pd.Timestamp):  # UTC, aware or not
+        try:
+            return int(value.value // 1000)
+        except OverflowError:  # .value is nanoseconds: outside 1677..2262, convert at the Timestamp's own unit
+            return _datetime64_micros(value.to_datetime64())
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=_dt.timezone.utc)
@@ -51,7 +60,7 @@ def _micros(value: Any) -> int:
     if isinstance(value, np.datetime64):
         if np.isnat(value):
             raise ValueError("time is NaT")
-        return int(value.astype("datetime64[us]").astype(np.int64))
+        return _datetime64_micros(value)
     if isinstance(value, str):
         return int(_core.parse_time(value))
     if isinstance(value, (int, np.integer)):
@@ -61,6 +70,19 @@ def _micros(value: Any) -> int:
             raise ValueError(f"time must be finite, got {value}")
         return int(round(float(value) * 1_000_000))
     raise TypeError(f"cannot use {type(value).__name__} as a time")
+
+
+def _datetime64_micros(value: np.datetime64) -> int:
+    """A datetime64 scalar of any unit in microseconds. One outside the core's range gives
+    a value just outside it (to_micros names the argument): numpy's conversion to
+    microseconds would wrap around int64 silently (2**62 days landed in 1970)."""
+    dtype = value.dtype
+    if np.datetime_data(dtype)[0] not in ("ns", "ps", "fs", "as"):  # finer units cannot leave the range
+        if value < np.datetime64(_MIN_US, "us").astype(dtype):
+            return _MIN_US - 1
+        if value > np.datetime64(_MAX_US, "us").astype(dtype):
+            return _MAX_US + 1
+    return int(value.astype("datetime64[us]").astype(np.int64))
 
 
 def optional_micros(value: Optional[TimeLike], name: str = "at") -> Optional[int]:
@@ -75,6 +97,17 @@ def person_name(value: Any, what: str) -> str:
         if not value:
             raise ValueError(f"{what} is an empty string")
         return check_text(value, what)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    raise ValueError(f"{what} must be a string or an integer id, got {value!r} ({type(value).__name__})")
+
+
+def query_name(value: Any, what: str) -> str:
+    """A person id in a query as the core's name: a string as it is, an integer by its
+    decimal digits. None, NaN, NaT, floats, bools and other objects raise ValueError naming
+    `what` (str() of them would find people named "None" or "nan")."""
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return str(int(value))
     raise ValueError(f"{what} must be a string or an integer id, got {value!r} ({type(value).__name__})")
@@ -103,13 +136,16 @@ def to_duration_micros(value: DurationLike) -> int:
     like "90d" or "12h", or a number of seconds."""
     if isinstance(value, bool):
         raise TypeError("a duration cannot be a bool")
-    if isinstance(value, pd.Timedelta):
-        return int(value.value // 1000)
+    if isinstance(value, pd.Timedelta):  # at its own unit: .value (nanoseconds) overflows beyond 292 years
+        value = value.to_timedelta64()
     if isinstance(value, _dt.timedelta):
         return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
     if isinstance(value, np.timedelta64):
         if np.isnat(value):
             raise ValueError("duration is NaT")
+        if np.datetime_data(value.dtype)[0] in ("W", "D", "h", "m", "s", "ms") and \
+                abs(value) > np.timedelta64(np.iinfo(np.int64).max, "us").astype(value.dtype):
+            raise ValueError(f"duration {value!r} does not fit in int64 microseconds")
         return int(value.astype("timedelta64[us]").astype(np.int64))
     if isinstance(value, str):
         return int(_core.parse_duration(value))
@@ -231,9 +267,26 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
             raise _range_error(name, bad, array, _UNIT_HINT)
         return np.ascontiguousarray(micros.astype(np.int64))
     if kind in "OUS":
-        parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
+        try:
+            parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
+        except (ValueError, TypeError, OverflowError) as e:  # pandas' message names no row
+            raise _unreadable_time(array, name, e) from e
         return time_column(parsed, name)
     raise TypeError(f"{name}: cannot use an array of dtype {array.dtype} as times")
+
+
+def _unreadable_time(array: np.ndarray, name: str, error: Exception) -> ValueError:
+    """The error for a column of texts pandas cannot read as times: its first bad row."""
+    texts = pd.Series(array)
+    unread = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce").isna() & texts.notna()
+    for row in np.flatnonzero(unread.to_numpy()):  # the first is usually it: each alone to be sure
+        value = array[row]
+        try:
+            pd.to_datetime(pd.Series([value]), utc=True, format="ISO8601")
+        except (ValueError, TypeError, OverflowError):
+            return ValueError(f"{name} at row {row}: cannot read {value!r} as a time (expected ISO 8601, e.g. "
+                              "2026-01-05 or 2026-01-05T09:30:00Z)")
+    return ValueError(f"{name}: {error}")
 
 
 def id_kind_of(value: Any) -> str:
@@ -241,18 +294,41 @@ def id_kind_of(value: Any) -> str:
     return "int" if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) else "str"
 
 
-def _column_kind(col: pd.Series) -> Optional[str]:
-    """"int", "str", or None for a column mixing both (an error for the caller)."""
-    values = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else col
+def _column_kind(col: pd.Series, name: Optional[str] = None) -> Optional[str]:
+    """"int", "str", or None for a column mixing both (an error for the caller). Ids of any
+    other type (floats, bools, bytes, ...) raise ValueError naming column `name` and the
+    first row holding one (str() of them would create people named "1.0" or "True");
+    without `name` (a list of names, not a column), just the id."""
+    categorical = isinstance(col.dtype, pd.CategoricalDtype)
+    values = col.cat.categories if categorical else col
     if values.dtype.kind in "iu":
         return "int"
-    if values.dtype.kind == "O":
-        inferred = pd.api.types.infer_dtype(values, skipna=True)
-        if inferred == "integer":
-            return "int"
-        if inferred in ("mixed-integer", "mixed-integer-float"):
-            return None
-    return "str"
+    if values.dtype.kind == "U" or isinstance(values.dtype, pd.StringDtype):
+        return "str"
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred == "integer":
+        return "int"
+    if inferred in ("string", "empty"):  # "empty": all missing, refused by the caller naming the row
+        return "str"
+    for k, v in enumerate(values):  # the first id neither a string nor an integer, if any
+        if not (isinstance(v, str) or (isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)))
+                or v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)):
+            break
+    else:
+        return None if inferred == "mixed-integer" else "str"  # strings and integers, or missing values
+    if name is None:
+        where = "person ids"
+    elif categorical:
+        used = col.cat.codes.to_numpy() == k
+        where = f"{name} at row {int(np.argmax(used))}" if used.any() else f"{name}'s categories"
+    else:
+        where = f"{name} at row {k}"
+    v = v.item() if isinstance(v, np.generic) else v  # 2.0, not np.float64(2.0)
+    hint = ""
+    if isinstance(v, float) and v.is_integer():
+        hint = ("; a column of whole numbers is float when it held missing values (as after dropna()): convert it "
+                "with .astype(\"int64\")")
+    raise ValueError(f"{where}: person id {v!r} is a {type(v).__name__}, not a string or an integer{hint}")
 
 
 def mixed_ids_error(what: str, have: str, got: str) -> ValueError:
@@ -284,7 +360,7 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
                                                               np.asarray(target, dtype=np.int64))
         return src_codes, tgt_codes, names, "int"
     src, tgt = _as_id_series(source), _as_id_series(target)
-    found = [_column_kind(col) for col in (src, tgt) if len(col)]
+    found = [_column_kind(col, name) for name, col in (("source", src), ("target", tgt)) if len(col)]
     if None in found or len(set(found)) > 1:
         raise ValueError("relscore.Scorer: source and target mix integer and string person ids; a scorer's ids are "
                          "all integers or all strings (results give them back as given), so convert one side, "
@@ -353,18 +429,37 @@ def _check_names(names: list, codes: np.ndarray, n: int) -> None:
 
 def channel_column(values: Any, n: int) -> Tuple[Optional[np.ndarray], list]:
     """Channels as int64 codes into a list of channel names (None: one for all)."""
-    col = _as_series(values)
+    col = _as_id_series(values)  # a name with a lone surrogate reaches _channel_names, which names its row
     if len(col) != n:
         raise ValueError(f"length mismatch: time has {n} rows, channel has {len(col)}")
     if isinstance(col.dtype, pd.CategoricalDtype):  # fast path: the codes as they are
         codes = col.cat.codes.to_numpy()
         if (codes < 0).any():
             raise ValueError(f"channel has a missing value at row {int(np.argmax(codes < 0))}")
-        return np.ascontiguousarray(codes, dtype=np.int64), [str(c) for c in col.cat.categories]
+        return np.ascontiguousarray(codes, dtype=np.int64), _channel_names([str(c) for c in col.cat.categories], codes)
     if col.isna().any():
         raise ValueError(f"channel has a missing value at row {int(np.argmax(col.isna().to_numpy()))}")
     codes, uniques = pd.factorize(col)
-    return np.ascontiguousarray(np.asarray(codes, dtype=np.int64)), [str(u) for u in np.asarray(uniques, dtype=object)]
+    return (np.ascontiguousarray(np.asarray(codes, dtype=np.int64)),
+            _channel_names([str(u) for u in np.asarray(uniques, dtype=object)], codes))
+
+
+def _channel_names(names: list, codes: np.ndarray) -> list:
+    """`names`, if each encodes as UTF-8 (no lone surrogates); else ValueError naming the
+    first row of a bad one (the core's conversion raised UnicodeEncodeError, no row)."""
+    try:
+        "\n".join(names).encode("utf-8")
+        return names
+    except UnicodeEncodeError:
+        pass
+    for k, name in enumerate(names):
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError as e:
+            used = np.asarray(codes) == k
+            where = f"channel at row {int(np.argmax(used))}" if used.any() else "channel categories"
+            raise ValueError(f"{where}: {name!r} is not valid Unicode ({e.reason})") from None
+    return names
 
 
 def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None) -> np.ndarray:

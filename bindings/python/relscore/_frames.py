@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 import pandas as pd
 
+from ._convert import query_name
 from ._describe import FIELDS, field_names, frame_columns
 
 # The fields of a relationship, in description order.
@@ -43,17 +44,20 @@ def person_column(codes_or_names: Any, people: List[Any], kind: Optional[str], *
 
 
 def name_list(values: Any, what: str) -> List[str]:
-    """Person ids as a list of the core's names (integers by their decimal digits)."""
-    array = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values)
-    if array.ndim != 1:
-        raise ValueError(f"relscore.Scorer.between_many(): {what} must be one-dimensional")
-    if array.dtype.kind in "iu":
-        return array.astype(str).tolist()
-    items = array.tolist()
+    """Person ids as a list of the core's names (integers by their decimal digits); ids
+    neither strings nor integers raise ValueError naming `what` and the position."""
+    if isinstance(values, (list, tuple)):  # as given: numpy would make ["a", nan] the strings ["a", "nan"]
+        items = list(values)
+    else:
+        array = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values)
+        if array.ndim != 1:
+            raise ValueError(f"relscore.Scorer.between_many(): {what} must be one-dimensional")
+        if array.dtype.kind in "iu":
+            return array.astype(str).tolist()
+        items = array.tolist()
     if all(type(v) is str for v in items):  # the usual case: names already
         return items
-    return [str(int(v)) if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-            else str(v) for v in items]
+    return [query_name(v, f"relscore.Scorer.between_many(): {what}[{i}]") for i, v in enumerate(items)]
 
 
 def relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool,

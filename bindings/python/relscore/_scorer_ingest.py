@@ -150,6 +150,7 @@ class ScorerIngest(ScorerBase):
             default_channel = channel
         elif channel is not None:
             channel_codes, channel_names = _convert.channel_column(channel, n)
+        _convert.check_text(default_channel, "channel")
         if missing_weight not in ("raise", "default"):
             raise ValueError(f"missing_weight must be 'raise' or 'default', got {missing_weight!r}")
         defaults = None
@@ -158,6 +159,11 @@ class ScorerIngest(ScorerBase):
             names = channel_names if channel_codes is not None else [default_channel]
             table = np.array([by_name.get(name, np.nan) for name in names], dtype=np.float64)
             defaults = table[channel_codes] if channel_codes is not None else np.full(n, table[0])
+            unknown = np.isnan(defaults)  # the core refuses these rows; say so, not that a weight is NaN
+            if unknown.any():
+                row = int(np.argmax(unknown))
+                name = names[channel_codes[row]] if channel_codes is not None else names[0]
+                raise ValueError(f"channel at row {row}: unknown channel {name!r} (known: {', '.join(by_name)})")
         self._core.add_columns(
             time_us=time_us,
             source=src,

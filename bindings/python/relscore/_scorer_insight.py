@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert, _core, _insight
-from ._convert import DurationLike, TimeLike
+from ._convert import DurationLike, TimeLike, query_name
 from ._frames import person_column, relationship_frame, utc_times
 from ._insight import Conversation, Explanation, Rhythm, StarCalibration, Trend
 from ._scorer_base import ScorerBase
@@ -27,21 +27,23 @@ class ScorerInsight(ScorerBase):
         """Replies, persistence and initiation between ``a`` and ``b``, seen from ``a``:
         per direction the reply rate, Kaplan–Meier reply-latency quartiles (unanswered
         attempts censored), the unanswered streak and the share of conversations started."""
-        return Conversation._from(self._core.conversation(a=str(a), b=str(b), at_us=_convert.optional_micros(at)),
-                                  self._person)
+        return Conversation._from(self._core.conversation(a=query_name(a, "a"), b=query_name(b, "b"),
+                                                          at_us=_convert.optional_micros(at)), self._person)
 
     def trend(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> Trend:
         """Rising, steady or cooling: the recent pace of contact against the long-run pace."""
-        return Trend._from(self._core.trend_of(a=str(a), b=str(b), at_us=_convert.optional_micros(at)))
+        return Trend._from(self._core.trend_of(a=query_name(a, "a"), b=query_name(b, "b"),
+                                               at_us=_convert.optional_micros(at)))
 
     def rhythm(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> Rhythm:
         """The relationship's typical gap between touches, its due date and how overdue it is."""
-        return Rhythm._from(self._core.rhythm_of(a=str(a), b=str(b), at_us=_convert.optional_micros(at)))
+        return Rhythm._from(self._core.rhythm_of(a=query_name(a, "a"), b=query_name(b, "b"),
+                                                 at_us=_convert.optional_micros(at)))
 
     def due(self, person: Any = None, k: int = 20, *, at: Optional[TimeLike] = None) -> pd.DataFrame:
         """The relationships (of ``person``, or of everyone) due a touch: past their own
         rhythm, ranked by strength × overdue. Any interaction resets a relationship's clock."""
-        rows = self._core.due(person=None if person is None else str(person), k=int(k),
+        rows = self._core.due(person=None if person is None else query_name(person, "person"), k=int(k),
                               at_us=_convert.optional_micros(at))
         return _insight.due_frame(rows, lambda names: person_column(names, [], self._ids, codes=False))
 
@@ -50,7 +52,8 @@ class ScorerInsight(ScorerBase):
         (the parts sum to the strength) and, with ``retain_events=True``, the ``receipts``
         interactions that contribute most."""
         return Explanation._from(
-            self._core.explain(a=str(a), b=str(b), receipts=int(receipts), at_us=_convert.optional_micros(at)),
+            self._core.explain(a=query_name(a, "a"), b=query_name(b, "b"), receipts=int(receipts),
+                               at_us=_convert.optional_micros(at)),
             self._person,
         )
 
@@ -58,7 +61,7 @@ class ScorerInsight(ScorerBase):
               thresholds: Optional[List[float]] = None) -> int:
         """Stars (0–5) of a relationship: the default mapping (docs/concepts.md), or the
         strength thresholds of :meth:`calibrate_stars`."""
-        return int(self._core.stars_of(a=str(a), b=str(b), at_us=_convert.optional_micros(at),
+        return int(self._core.stars_of(a=query_name(a, "a"), b=query_name(b, "b"), at_us=_convert.optional_micros(at),
                                        thresholds=None if thresholds is None else [float(x) for x in thresholds]))
 
     def calibrate_stars(self, ratings: pd.DataFrame, *, at: Optional[TimeLike] = None) -> StarCalibration:
@@ -71,7 +74,8 @@ class ScorerInsight(ScorerBase):
         given = ratings["stars"].to_numpy()
         if not np.issubdtype(given.dtype, np.integer):
             raise ValueError("relscore.Scorer.calibrate_stars(): 'stars' must hold whole numbers 0..5")
-        fit = _core.calibrate_stars(self._core, a=[str(x) for x in ratings["a"]], b=[str(x) for x in ratings["b"]],
+        a, b = ([query_name(x, f"ratings[{c!r}] at row {i}") for i, x in enumerate(ratings[c])] for c in ("a", "b"))
+        fit = _core.calibrate_stars(self._core, a=a, b=b,
                                     stars=[int(x) for x in given], at_us=_convert.optional_micros(at))
         return StarCalibration(thresholds=list(fit["thresholds"]), before=dict(fit["before"]), after=dict(fit["after"]))
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _convert
-from ._convert import TimeLike
+from ._convert import TimeLike, query_name
 from ._describe import frame_columns, raw_records
 from ._frames import RELATIONSHIP_COLUMNS, name_list, numpy_times, person_column, relationship_frame, utc_times
 from ._relationship import Relationship
@@ -27,8 +27,8 @@ class ScorerQueries(ScorerBase):
         """The relationship of ``a`` with ``b`` at ``at`` (default: the newest interaction).
         Raises KeyError for an unknown person, ValueError for a time before the newest
         interaction."""
-        return Relationship._from_tuple(self._core.between(a=str(a), b=str(b), at_us=_convert.optional_micros(at)),
-                                        self._person)
+        return Relationship._from_tuple(self._core.between(a=query_name(a, "a"), b=query_name(b, "b"),
+                                                           at_us=_convert.optional_micros(at)), self._person)
 
     def between_many(self, a: Any, b: Any, *, at: Optional[TimeLike] = None) -> np.ndarray:
         """The strengths of many pairs at once: ``a[i]`` with ``b[i]`` for each i.
@@ -57,7 +57,7 @@ class ScorerQueries(ScorerBase):
             names = list(frame.columns)
             return [Relationship._from_row(dict(zip(names, row)), lambda p: self._person(str(p)))
                     for row in frame.itertuples(index=False, name=None)]
-        rows = self._core.top(person=str(person), k=int(k), at_us=_convert.optional_micros(at))
+        rows = self._core.top(person=query_name(person, "person"), k=int(k), at_us=_convert.optional_micros(at))
         return [Relationship._from_tuple(t, self._person) for t in rows]
 
     def top_frame(self, person: Any = None, k: int = 10, *, at: Optional[TimeLike] = None) -> pd.DataFrame:
@@ -73,7 +73,7 @@ class ScorerQueries(ScorerBase):
                 pick = np.arange(len(strength))
             pick = pick[np.argsort(-strength[pick], kind="stable")]
             return relationship_frame({c: v[pick] for c, v in t.items()}, self._core.people(), False, self._ids)
-        rows = self._core.top(person=str(person), k=int(k), at_us=_convert.optional_micros(at))
+        rows = self._core.top(person=query_name(person, "person"), k=int(k), at_us=_convert.optional_micros(at))
         cols: List[Any] = list(zip(*rows)) if rows else [[] for _ in RELATIONSHIP_COLUMNS]
         return pd.DataFrame(frame_columns("relationship", dict(zip(RELATIONSHIP_COLUMNS, cols)),
                                           lambda v: person_column(v, [], self._ids, codes=False)))
@@ -97,7 +97,7 @@ class ScorerQueries(ScorerBase):
                 "relscore.Scorer.history(): this scorer keeps no past interactions; create it with "
                 "Scorer(retain_events=True) to replay a pair, or keep snapshots (Scorer.to_bytes(), "
                 "relscore::save_snapshot) at the times you want and query those")
-        name_a, name_b = str(a), str(b)
+        name_a, name_b = query_name(a, "a"), query_name(b, "b")
         scalar = np.ndim(times) == 0 and not isinstance(times, (list, tuple))
         when = _convert.time_column(pd.Series([times]) if scalar else times, "times")
         x = self._core.explain(a=name_a, b=name_b, receipts=2**62, at_us=None)

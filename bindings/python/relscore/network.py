@@ -76,10 +76,10 @@ def intro(
         raise ValueError(f"k must be at least 1, got {k}")
     hops, _ = _core.introductions(
         scorer=_core_of(scorer),
-        a=str(a),
-        z=str(z),
+        a=_convert.query_name(a, "a"),
+        z=_convert.query_name(z, "z"),
         paths=int(k),
-        avoid=[str(p) for p in avoid],
+        avoid=[_convert.query_name(p, "avoid") for p in avoid],
         at_us=_convert.optional_micros(at),
     )
     # Every described field of a hop (relscore/describe.hpp), in its order; people as given
@@ -111,7 +111,7 @@ def suggest(
         raise ValueError(f"max_intermediary_degree must be >= 1 or None, got {max_intermediary_degree}")
     rows = _core.suggest_meetings(
         scorer=_core_of(scorer),
-        person=None if person is None else str(person),
+        person=None if person is None else _convert.query_name(person, "person"),
         top=int(k),
         max_intermediary_degree=cap,
         at_us=_convert.optional_micros(at),
