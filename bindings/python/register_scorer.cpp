@@ -460,6 +460,9 @@ void register_scorer(py::module_& m) {
     m.def("factorize_int_ids", &factorize_int_ids, "source"_a, "target"_a,
           "Integer ids as (source codes, target codes, names): pandas.factorize of source then target, names their "
           "decimal values.");
+    m.def("fill_weights", &fill_weights, py::arg("weight").noconvert(), "channel"_a, "defaults"_a,
+          "Fill each NaN of weight (float64, in place) with defaults[channel[i]] (defaults[0] for a table of one) and "
+          "return the first row not in [0, max_weight], or -1. Without defaults, only the check.");
 }
 
 }  // namespace relscore::bindings

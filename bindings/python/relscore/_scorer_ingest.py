@@ -134,11 +134,13 @@ class ScorerIngest(ScorerBase):
                         default_channel=default_channel, missing_weight=missing_weight)
 
     def _add_coded(self, time_us: np.ndarray, src: np.ndarray, tgt: np.ndarray, people: list, kind: str, *,
-                   channel: Any, weight: Any, mutual: Any, default_channel: str, missing_weight: str) -> None:
+                   channel: Any, weight: Any, mutual: Any, default_channel: str, missing_weight: str,
+                   weight_owned: bool = False) -> None:
         """add_arrays() after its time and person conversions: ``time_us`` int64
         microseconds, ``src``/``tgt`` int64 codes into ``people`` (the core's names, of
         id kind ``kind``). relscore.dask's shards come in here with their people already
-        as codes of the log's one table."""
+        as codes of the log's one table. ``weight_owned``: ``weight`` is a float64 array
+        of the caller's own, whose missing weights may be filled in place."""
         n = time_us.shape[0]
         if n:
             self._admit(kind, "add_arrays()")
@@ -152,12 +154,11 @@ class ScorerIngest(ScorerBase):
             channel_codes, channel_names = _convert.channel_column(channel, n)
         if missing_weight not in ("raise", "default"):
             raise ValueError(f"missing_weight must be 'raise' or 'default', got {missing_weight!r}")
-        defaults = None
+        defaults = None  # each channel's weight, by channel code (one for all without a channel column)
         if weight is not None and missing_weight == "default":
             by_name = {c.name: c.weight for c in self.channels}
             names = channel_names if channel_codes is not None else [default_channel]
-            table = np.array([by_name.get(name, np.nan) for name in names], dtype=np.float64)
-            defaults = table[channel_codes] if channel_codes is not None else np.full(n, table[0])
+            defaults = np.array([by_name.get(name, np.nan) for name in names], dtype=np.float64)
         self._core.add_columns(
             time_us=time_us,
             source=src,
@@ -166,7 +167,8 @@ class ScorerIngest(ScorerBase):
             channel=channel_codes,
             channel_names=channel_names,
             default_channel=default_channel,
-            weight=None if weight is None else _convert.weight_column(weight, n, defaults),
+            weight=None if weight is None else _convert.weight_column(weight, n, defaults, channel_codes,
+                                                                       owned=weight_owned),
             mutual=None if mutual is None else _convert.mutual_column(mutual, n),
         )
         if n:
