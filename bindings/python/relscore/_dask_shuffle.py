@@ -502,6 +502,10 @@ class _RangeLabels:
         return int(start + step * int(self.positions[row]))
 
 
+# Rows per np.take() of int32 codes (its int64 copy of them: 64 KiB, from the heap, not mmap).
+_TAKE_ROWS = 1 << 13
+
+
 class _Shard:
     """A columnar shard, joined from its pieces: enough of a DataFrame for scoring
     (``columns``, ``shard[name]``, ``len``, ``index`` for error messages), with the people
@@ -624,10 +628,14 @@ class _Shard:
             at = 0
             for p in self._parts:
                 codes = getattr(p, name)
+                # In runs of _TAKE_ROWS: take() casts int32 indices to int64 in a temporary
+                # as long as its input (a fresh mmap under Dask's trim setting above 128 KiB).
                 # mode="clip": the codes are in range (checked above); numpy's default
                 # mode="raise" takes into a temporary copy of `out` first.
-                np.take(renumber, codes, out=out[at:at + len(codes)], mode="clip")
-                at += len(codes)
+                for lo in range(0, len(codes), _TAKE_ROWS):
+                    run = codes[lo:lo + _TAKE_ROWS]
+                    np.take(renumber, run, out=out[at:at + len(run)], mode="clip")
+                    at += len(run)
             return out
 
         return renumbered("source"), renumbered("target"), _names(names), kind
