@@ -208,15 +208,17 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
         # Checked by the least and greatest time first (NaT is both): no array of flags the
         # length of the column, only when one is wrong, to name its row.
         dtype = array.dtype
-        fine = np.datetime_data(dtype)[0] in ("ns", "ps", "fs", "as")  # finer units cannot leave the range
-        low, high = (None, None) if fine else (np.datetime64(_MIN_US, "us").astype(dtype),
-                                               np.datetime64(_MAX_US, "us").astype(dtype))
-        least, greatest = (array.min(), array.max()) if array.size else (None, None)
-        if least is not None and (np.isnat(least) or (not fine and (least < low or greatest > high))):
-            nat = np.isnat(array)
-            if nat.any():
-                raise ValueError(f"{name} has NaT at row {int(np.argmax(nat))}")
-            raise _range_error(name, (array < low) | (array > high), array)
+        if array.size:
+            least, greatest = array.min(), array.max()
+            outside = False
+            if np.datetime_data(dtype)[0] not in ("ns", "ps", "fs", "as"):  # finer units cannot leave the range
+                low, high = np.datetime64(_MIN_US, "us").astype(dtype), np.datetime64(_MAX_US, "us").astype(dtype)
+                outside = bool(least < low or greatest > high)
+            if np.isnat(least) or outside:
+                nat = np.isnat(array)
+                if nat.any():
+                    raise ValueError(f"{name} has NaT at row {int(np.argmax(nat))}")
+                raise _range_error(name, (array < low) | (array > high), array)
         micros = array.astype("datetime64[us]", copy=False).view(np.int64)
         return np.ascontiguousarray(micros)
     if kind in "iu":

@@ -564,7 +564,8 @@ class _Shard:
             if all(p.ranges is not None for p in parts):  # positions, read as labels when an error names a row
                 by_number = np.zeros((max(n for group in self._numbers for n in group) + 1, 2), dtype=np.int64)
                 for group, chunk in zip(self._groups, parts):
-                    by_number[group] = chunk.ranges
+                    if chunk.ranges is not None:  # every one, by the test above
+                        by_number[group] = chunk.ranges
                 self._index = _RangeLabels(self._joined([p.labels for p in parts]), self.origin, by_number)
             else:
                 self._index = self._joined([_labels_of(p, group, counts)

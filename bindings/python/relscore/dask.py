@@ -350,7 +350,7 @@ def _scored(part: Any, config: bytes, index: int, columns: LogColumns) -> Scorer
                 mutual=columns.optional(part, columns.mutual), default_channel=columns.default_channel,
                 missing_weight=columns.missing_weight,
                 # a weight column joined for this shard is its own: missing weights filled in place
-                weight_owned=weight is not None and part.owns(columns.weight))
+                weight_owned=weight is not None and columns.weight is not None and part.owns(columns.weight))
         except (ValueError, KeyError, TypeError) as exc:
             raise _located(exc, part, index, part.origin) from exc
         return scorer
