@@ -16,6 +16,8 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
+#include <stdexcept>
 #include <optional>
 #include <span>
 #include <string>
@@ -188,6 +190,32 @@ py::tuple factorize_int_ids(const carray<std::int64_t>& source, const carray<std
     py::list names(uniques.size());
     for (std::size_t k = 0; k < uniques.size(); ++k) names[k] = py::str(std::to_string(uniques[k]));
     return py::make_tuple(std::move(src_codes), std::move(tgt_codes), std::move(names));
+}
+
+std::int64_t fill_weights(py::array_t<double, py::array::c_style> weight, const std::optional<carray<std::int64_t>>& channel,
+                          const std::optional<carray<double>>& defaults) {
+    const auto n = static_cast<std::size_t>(weight.size());
+    const auto table = span_of(defaults);
+    const auto codes = span_of(channel);
+    if (!table.empty() && table.size() > 1 && codes.size() != n)
+        throw std::invalid_argument("fill_weights: one channel code per weight is needed for several defaults");
+    double* const w = table.empty() ? nullptr : weight.mutable_data();  // writable only when it is filled
+    const double* const r = weight.data();
+    std::int64_t first_bad = -1;
+    {
+        py::gil_scoped_release release;
+        for (std::size_t i = 0; i < n; ++i) {
+            double x = r[i];
+            if (std::isnan(x) && !table.empty()) {
+                const std::int64_t c = table.size() == 1 ? 0 : codes[i];
+                x = c >= 0 && static_cast<std::size_t>(c) < table.size() ? table[static_cast<std::size_t>(c)]
+                                                                          : std::numeric_limits<double>::quiet_NaN();
+                w[i] = x;
+            }
+            if (first_bad < 0 && !(x >= 0.0 && x <= max_weight)) first_bad = static_cast<std::int64_t>(i);
+        }
+    }
+    return first_bad;
 }
 
 }  // namespace relscore::bindings

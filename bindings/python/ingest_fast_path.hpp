@@ -26,4 +26,13 @@ void register_add_common(py::module_& m);
 // first appearance in source, then in target: pandas.factorize of the two joined columns.
 py::tuple factorize_int_ids(const carray<std::int64_t>& source, const carray<std::int64_t>& target);
 
+// Weights checked, and missing ones filled, in one pass with no temporary: each NaN of
+// `weight` (float64, C-contiguous, written in place) becomes its channel's default
+// (`defaults[channel[i]]`, or `defaults[0]` for a table of one; NaN for a code outside the
+// table); without `defaults`, nothing is written. Returns the first row whose weight is not
+// in [0, max_weight] after filling (NaN included), or -1: the Python layer then says what
+// was wrong (relscore._convert.weight_column).
+std::int64_t fill_weights(py::array_t<double, py::array::c_style> weight, const std::optional<carray<std::int64_t>>& channel,
+                          const std::optional<carray<double>>& defaults);
+
 }  // namespace relscore::bindings

@@ -444,14 +444,12 @@ void register_scorer(py::module_& m) {
                     }
                 }
                 // The table's own columns too: one call, so one consistent state even while
-                // other threads add (two calls could see different numbers of rows).
-                const auto copy = [](const auto& column) {
-                    using scalar = typename std::decay_t<decltype(column)>::Scalar;
-                    return py::array_t<scalar>(static_cast<py::ssize_t>(column.size()), column.data());
-                };
+                // other threads add (two calls could see different numbers of rows). Moved
+                // into the arrays, not copied (the loop above was their last use here): a copy
+                // is fresh memory, page-faulted in, for every column.
                 py::dict out("stars"_a = star, "trend"_a = direction, "trend_change"_a = change, "typical_gap_us"_a = gap,
                              "due_us"_a = due, "overdue"_a = overdue, "at_us"_a = to_micros(t.at), "people"_a = people_of(s));
-                put_table_columns(out, t, copy);
+                put_table_columns(out, t, [](auto& column) { return owning_array(std::move(column)); });
                 return out;
             },
             "at_us"_a, "thresholds"_a, "log_span_us"_a = py::none(),
@@ -462,6 +460,9 @@ void register_scorer(py::module_& m) {
     m.def("factorize_int_ids", &factorize_int_ids, "source"_a, "target"_a,
           "Integer ids as (source codes, target codes, names): pandas.factorize of source then target, names their "
           "decimal values.");
+    m.def("fill_weights", &fill_weights, py::arg("weight").noconvert(), "channel"_a, "defaults"_a,
+          "Fill each NaN of weight (float64, in place) with defaults[channel[i]] (defaults[0] for a table of one) and "
+          "return the first row not in [0, max_weight], or -1. Without defaults, only the check.");
 }
 
 }  // namespace relscore::bindings

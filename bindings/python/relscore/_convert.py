@@ -241,21 +241,26 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
     array = np.asarray(values)
     kind = array.dtype.kind
     if kind == "M":
-        nat = np.isnat(array)
-        if nat.any():
-            raise ValueError(f"{name} has NaT at row {int(np.argmax(nat))}")
+        # Checked by the least and greatest time first (NaT is both): no array of flags the
+        # length of the column, only when one is wrong, to name its row.
         dtype = array.dtype
-        if np.datetime_data(dtype)[0] not in ("ns", "ps", "fs", "as"):  # finer units cannot leave the range
-            low, high = np.datetime64(_MIN_US, "us").astype(dtype), np.datetime64(_MAX_US, "us").astype(dtype)
-            bad = (array < low) | (array > high)
-            if bad.any():
-                raise _range_error(name, bad, array)
+        if array.size:
+            least, greatest = array.min(), array.max()
+            outside = False
+            if np.datetime_data(dtype)[0] not in ("ns", "ps", "fs", "as"):  # finer units cannot leave the range
+                low, high = np.datetime64(_MIN_US, "us").astype(dtype), np.datetime64(_MAX_US, "us").astype(dtype)
+                outside = bool(least < low or greatest > high)
+            if np.isnat(least) or outside:
+                nat = np.isnat(array)
+                if nat.any():
+                    raise ValueError(f"{name} has NaT at row {int(np.argmax(nat))}")
+                raise _range_error(name, (array < low) | (array > high), array)
         micros = array.astype("datetime64[us]", copy=False).view(np.int64)
         return np.ascontiguousarray(micros)
     if kind in "iu":
-        bad = (array < -(-_MIN_US // 1_000_000)) | (array > _MAX_US // 1_000_000)
-        if bad.any():
-            raise _range_error(name, bad, array, _UNIT_HINT)
+        lo, hi = -(-_MIN_US // 1_000_000), _MAX_US // 1_000_000
+        if array.size and (array.min() < lo or array.max() > hi):
+            raise _range_error(name, (array < lo) | (array > hi), array, _UNIT_HINT)
         return np.ascontiguousarray(array.astype(np.int64, copy=False) * 1_000_000)
     if kind == "f":
         bad = ~np.isfinite(array)
@@ -369,8 +374,12 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
     if len(src) != len(tgt):
         raise ValueError(f"length mismatch: source has {len(src)} rows, target has {len(tgt)}")
     for name, col in (("source", src), ("target", tgt)):
-        missing = (col.cat.codes.to_numpy() < 0) if isinstance(col.dtype, pd.CategoricalDtype) else col.isna().to_numpy()
-        if missing.any():
+        if isinstance(col.dtype, pd.CategoricalDtype):  # the least code first: no array of flags unless one is -1
+            codes = col.cat.codes.to_numpy()
+            missing = (codes < 0) if len(codes) and codes.min() < 0 else None
+        else:
+            missing = col.isna().to_numpy()
+        if missing is not None and missing.any():
             raise ValueError(f"{name} has a missing id at row {int(np.argmax(missing))}")
     if (
         isinstance(src.dtype, pd.CategoricalDtype)
@@ -434,7 +443,7 @@ def channel_column(values: Any, n: int) -> Tuple[Optional[np.ndarray], list]:
         raise ValueError(f"length mismatch: time has {n} rows, channel has {len(col)}")
     if isinstance(col.dtype, pd.CategoricalDtype):  # fast path: the codes as they are
         codes = col.cat.codes.to_numpy()
-        if (codes < 0).any():
+        if len(codes) and codes.min() < 0:
             raise ValueError(f"channel has a missing value at row {int(np.argmax(codes < 0))}")
         return np.ascontiguousarray(codes, dtype=np.int64), _channel_names([str(c) for c in col.cat.categories], codes)
     if col.isna().any():
@@ -462,21 +471,25 @@ def _channel_names(names: list, codes: np.ndarray) -> list:
     return names
 
 
-def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None) -> np.ndarray:
-    """Weights as float64. Missing values (NaN) raise, unless `defaults` (each row's
-    channel weight) is given to fill them."""
+def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None,
+                  channel: Optional[np.ndarray] = None, *, owned: bool = False) -> np.ndarray:
+    """Weights as float64. Missing values (NaN) raise, unless `defaults` (each channel's
+    weight: a table indexed by the int64 codes `channel`, or one weight for all) is given
+    to fill them. Filled and checked in one pass in C++ (_core.fill_weights), in a copy
+    of the column only when it has a NaN to fill (``owned``: `values` is this call's own
+    float64 array, filled in place)."""
     if isinstance(values, pd.Series):
         values = values.to_numpy(dtype=np.float64, na_value=np.nan)
     array = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
     if array.shape != (n,):
         raise ValueError(f"length mismatch: time has {n} rows, weight has {array.size}")
-    if defaults is not None:
-        missing = np.isnan(array)
-        if missing.any():
-            array = np.where(missing, defaults, array)
-    bad = ~((array >= 0) & (array <= _core.max_weight))
-    if bad.any():
-        row = int(np.argmax(bad))
+    table = None
+    if defaults is not None and n and np.isnan(array.min()):  # NaN is the least: a weight to fill
+        table = np.ascontiguousarray(defaults, dtype=np.float64)
+        if not (owned and array is values and array.flags.writeable):
+            array = array.copy()
+    row = _core.fill_weights(array, None if table is None or len(table) == 1 else channel, table)
+    if row >= 0:
         hint = " (pass missing_weight='default' to use the channel's weight)" if np.isnan(array[row]) else ""
         raise ValueError(f"weight must be finite, >= 0 and <= {_core.max_weight:g} (relscore.MAX_WEIGHT), "
                          f"got {array[row]} at row {row}{hint}")
@@ -498,7 +511,9 @@ def mutual_column(values: Any, n: int) -> np.ndarray:
         if bad.any():
             row = int(np.argmax(bad))
             raise ValueError(f"mutual must be 0 or 1, got {array[row]} at row {row}")
-    if array.dtype.kind in "biu":
+    if array.dtype.kind == "b":  # True and False are the bytes 1 and 0: read as they are
+        return np.ascontiguousarray(array).view(np.uint8)
+    if array.dtype.kind in "iu":
         return np.ascontiguousarray(array != 0, dtype=np.uint8)
     if array.dtype.kind == "f" and np.isin(array[~np.isnan(array)], (0.0, 1.0)).all():
         return np.ascontiguousarray(array == 1.0, dtype=np.uint8)

@@ -155,6 +155,10 @@ def factorize_int_ids(source: typing.Annotated[numpy.typing.ArrayLike, numpy.int
     """
     Integer ids as (source codes, target codes, names): pandas.factorize of source then target, names their decimal values.
     """
+def fill_weights(weight: numpy.typing.NDArray[numpy.float64], channel: typing.Annotated[numpy.typing.ArrayLike, numpy.int64] | None, defaults: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None) -> int:
+    """
+    Fill each NaN of weight (float64, in place) with defaults[channel[i]] (defaults[0] for a table of one) and return the first row not in [0, max_weight], or -1. Without defaults, only the check.
+    """
 def format_time(time_us: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     Format microseconds since the epoch as ISO 8601 UTC.

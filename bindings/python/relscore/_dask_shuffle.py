@@ -502,67 +502,120 @@ class _RangeLabels:
         return int(start + step * int(self.positions[row]))
 
 
+# Rows per np.take() of int32 codes (its int64 copy of them: 64 KiB, from the heap, not mmap).
+_TAKE_ROWS = 1 << 13
+
+
 class _Shard:
     """A columnar shard, joined from its pieces: enough of a DataFrame for scoring
     (``columns``, ``shard[name]``, ``len``, ``index`` for error messages), with the people
-    as codes of the log's one table, handed to the scorer as they are (:meth:`add_to`)."""
+    as codes of the log's one table, handed to the scorer as they are (:meth:`add_to`).
 
-    def __init__(self, source: np.ndarray, target: np.ndarray, labels: Any, data: Dict[str, Any],
-                 origin: np.ndarray, people: pd.CategoricalDtype, source_name: str, target_name: str):
-        self.source, self.target, self.index, self.data = source, target, labels, data
-        self.origin, self.people = origin, people
-        self.columns = [source_name, target_name, *data]
+    Nothing is joined up front: each column is joined from its pieces when it is first
+    read (``shard[name]``), the people's codes are written from the pieces straight into
+    the scorer's int64 codes (:meth:`people_codes`), and each row's original partition and
+    index label (``origin``, ``index``) are worked out only when an error names a row.
+    Under Dask's ``MALLOC_TRIM_THRESHOLD_`` every array over 128 KiB is fresh memory,
+    page-faulted in: a column joined only to be converted again is one array too many."""
+
+    def __init__(self, parts: List[_Columns], groups: List[List[int]], counts: List[np.ndarray],
+                 numbers: List[List[int]], pieces_counts: List[np.ndarray],
+                 people: pd.CategoricalDtype, source_name: str, target_name: str):
+        # parts: every chunk of every piece, in order, each with its group's partition
+        # numbers (groups) and its piece's rows per partition (counts); numbers and
+        # pieces_counts: per piece, for each row's original partition.
+        self._parts, self._groups, self._counts = parts, groups, counts
+        self._numbers, self._pieces_counts = numbers, pieces_counts
+        self._data: Dict[str, Any] = {}
+        self._origin: Optional[np.ndarray] = None
+        self._index: Any = None
+        self.people = people
+        self.columns = [source_name, target_name, *(parts[0].data if parts else {})]
+        self._length = sum(len(p) for p in parts)
 
     @classmethod
     def join(cls, pieces: List[tuple], numbers: List[List[int]], source: str, target: str,
              people: pd.CategoricalDtype) -> "_Shard":
         parts = [chunk for piece in pieces for chunk in piece[0]]
-        origin = np.concatenate([np.repeat(np.asarray(group, dtype=np.int32), piece[1])
-                                 for group, piece in zip(numbers, pieces)])
+        groups = [group for group, piece in zip(numbers, pieces) for _ in piece[0]]
+        counts = [piece[1] for piece in pieces for _ in piece[0]]
+        return cls(parts, groups, counts, numbers, [piece[1] for piece in pieces], people, source, target)
 
-        def joined(values: List[Any]) -> Any:
-            if all(isinstance(v, np.ndarray) for v in values):
-                return np.concatenate(values) if len(values) > 1 else values[0]
-            return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
+    @staticmethod
+    def _joined(values: List[Any]) -> Any:
+        if all(isinstance(v, np.ndarray) for v in values):
+            return np.concatenate(values) if len(values) > 1 else values[0]
+        return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
 
-        data = {}
-        for c in parts[0].data:
-            kinds = [p.dtypes[c] for p in parts]
-            if all(k is not None and k == kinds[0] for k in kinds):  # the same categories in every piece
-                data[c] = pd.Categorical.from_codes(joined([p.data[c] for p in parts]), dtype=kinds[0])
+    @property
+    def origin(self) -> np.ndarray:
+        """Each row's original partition number (int32)."""
+        if self._origin is None:
+            self._origin = np.concatenate([np.repeat(np.asarray(group, dtype=np.int32), counts)
+                                           for group, counts in zip(self._numbers, self._pieces_counts)]
+                                          or [np.zeros(0, dtype=np.int32)])
+        return self._origin
+
+    @property
+    def index(self) -> Any:
+        """Each row's index label (read one at a time, by an error message)."""
+        if self._index is None:
+            parts = self._parts
+            if all(p.ranges is not None for p in parts):  # positions, read as labels when an error names a row
+                by_number = np.zeros((max(n for group in self._numbers for n in group) + 1, 2), dtype=np.int64)
+                for group, chunk in zip(self._groups, parts):
+                    if chunk.ranges is not None:  # every one, by the test above
+                        by_number[group] = chunk.ranges
+                self._index = _RangeLabels(self._joined([p.labels for p in parts]), self.origin, by_number)
             else:
-                data[c] = joined([np.asarray(pd.Categorical.from_codes(p.data[c], dtype=k), dtype=object)
-                                  if k is not None else p.data[c] for p, k in zip(parts, kinds)])
-        if all(p.ranges is not None for p in parts):  # positions, read as labels when an error names a row
-            by_number = np.zeros((max(n for group in numbers for n in group) + 1, 2), dtype=np.int64)
-            for group, piece in zip(numbers, pieces):
-                for chunk in piece[0]:
-                    by_number[group] = chunk.ranges
-            labels: Any = _RangeLabels(joined([p.labels for p in parts]), origin, by_number)
-        else:
-            labels = joined([_labels_of(p, group, piece[1]) for group, piece in zip(numbers, pieces) for p in piece[0]])
-        return cls(joined([p.source for p in parts]), joined([p.target for p in parts]),
-                   labels, data, origin, people, source, target)
+                self._index = self._joined([_labels_of(p, group, counts)
+                                            for p, group, counts in zip(parts, self._groups, self._counts)])
+        return self._index
+
+    @property
+    def source(self) -> np.ndarray:
+        return self._joined([p.source for p in self._parts])
+
+    @property
+    def target(self) -> np.ndarray:
+        return self._joined([p.target for p in self._parts])
 
     def __len__(self) -> int:
-        return len(self.source)
+        return self._length
 
     def __getitem__(self, name: str) -> Any:
-        value = self.data[name]
+        if name not in self._data:
+            self._data[name] = self._column(name)
+        value = self._data[name]
         return value if isinstance(value, np.ndarray) else pd.Series(value, copy=False)
+
+    def _column(self, c: str) -> Any:
+        parts = self._parts
+        kinds = [p.dtypes[c] for p in parts]
+        if all(k is not None and k == kinds[0] for k in kinds):  # the same categories in every piece
+            return pd.Categorical.from_codes(self._joined([p.data[c] for p in parts]), dtype=kinds[0])
+        return self._joined([np.asarray(pd.Categorical.from_codes(p.data[c], dtype=k), dtype=object)
+                             if k is not None else p.data[c] for p, k in zip(parts, kinds)])
+
+    def owns(self, name: str) -> bool:
+        """Whether column ``name`` as read is an array joined for this shard (several
+        pieces), not a piece itself (a task's output, which must not be written to)."""
+        return len(self._parts) > 1 and isinstance(self._data.get(name), np.ndarray)
 
     def people_codes(self) -> tuple:
         """The source and target codes (int64) into the names this shard uses, those
-        names as the core takes them, and their id kind ("int" or "str")."""
+        names as the core takes them, and their id kind ("int" or "str"). The codes are
+        written from the pieces straight into the int64 arrays (no joined int32 codes)."""
         from ._convert import _column_kind, _names
 
-        for name, codes in (("source", self.source), ("target", self.target)):
-            missing = codes < 0
-            if missing.any():
-                raise ValueError(f"{name} has a missing id at row {int(np.argmax(missing))}")
+        for name in ("source", "target"):
+            if any(len(getattr(p, name)) and getattr(p, name).min() < 0 for p in self._parts):
+                codes = getattr(self, name)
+                raise ValueError(f"{name} has a missing id at row {int(np.argmax(codes < 0))}")
         used = np.zeros(len(self.people.categories), dtype=bool)
-        used[self.source] = True
-        used[self.target] = True
+        for p in self._parts:
+            used[p.source] = True
+            used[p.target] = True
         renumber = np.cumsum(used, dtype=np.int64) - 1
         names = self.people.categories[used]
         kind = _column_kind(pd.Series(names[:0] if names.dtype.kind != "O" else names))
@@ -570,7 +623,23 @@ class _Shard:
             raise ValueError("relscore.Scorer: source and target mix integer and string person ids; a scorer's ids "
                              "are all integers or all strings (results give them back as given), so convert one "
                              "side, e.g. with .astype(str)")
-        return renumber[self.source], renumber[self.target], _names(names), kind
+
+        def renumbered(name: str) -> np.ndarray:
+            out = np.empty(len(self), dtype=np.int64)
+            at = 0
+            for p in self._parts:
+                codes = getattr(p, name)
+                # In runs of _TAKE_ROWS: take() casts int32 indices to int64 in a temporary
+                # as long as its input (a fresh mmap under Dask's trim setting above 128 KiB).
+                # mode="clip": the codes are in range (checked above); numpy's default
+                # mode="raise" takes into a temporary copy of `out` first.
+                for lo in range(0, len(codes), _TAKE_ROWS):
+                    run = codes[lo:lo + _TAKE_ROWS]
+                    np.take(renumber, run, out=out[at:at + len(run)], mode="clip")
+                    at += len(run)
+            return out
+
+        return renumbered("source"), renumbered("target"), _names(names), kind
 
 
 def _run(part: pd.DataFrame, work: Any, *work_args: Any, **work_kwargs: Any) -> Any:

@@ -100,10 +100,11 @@ def column(kind: str, values: Any, person: Callable[[Any], Any]) -> Any:
         if array.dtype.kind not in "Mm":
             if array.dtype == object:
                 array = np.array([_NAT if v is None else int(v) for v in array], dtype=np.int64)
-            array = array.astype(np.int64).view("datetime64[us]" if kind == "time" else "timedelta64[us]")
+            array = array.astype(np.int64, copy=False).view("datetime64[us]" if kind == "time" else "timedelta64[us]")
+        # Views where the unit is already microseconds (the core's): the localized times are the one copy.
         if kind == "time":
-            return pd.Series(pd.DatetimeIndex(array.astype("datetime64[us]")).tz_localize("UTC"))
-        return pd.Series(array.astype("timedelta64[us]"))
+            return pd.Series(pd.DatetimeIndex(array.astype("datetime64[us]", copy=False), copy=False).tz_localize("UTC"))
+        return pd.Series(array.astype("timedelta64[us]", copy=False), copy=False)
     if kind == "count":
         return np.asarray(values, dtype=np.int64)
     if kind == "flag":

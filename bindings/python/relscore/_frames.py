@@ -24,11 +24,12 @@ TIME_DTYPE = "datetime64[us, UTC]"
 
 
 def utc_times(us: Any) -> pd.Series:
-    """int64 microseconds (or datetime64) as a datetime64[us, UTC] Series."""
+    """int64 microseconds (or datetime64) as a datetime64[us, UTC] Series (one copy: the
+    localized times; the microseconds are viewed, not copied, on the way)."""
     array = np.asarray(us)
     if array.dtype.kind != "M":
-        array = array.astype(np.int64).view("datetime64[us]")
-    return pd.Series(pd.DatetimeIndex(array.astype("datetime64[us]")).tz_localize("UTC"))
+        array = array.astype(np.int64, copy=False).view("datetime64[us]")
+    return pd.Series(pd.DatetimeIndex(array.astype("datetime64[us]", copy=False), copy=False).tz_localize("UTC"))
 
 
 def person_column(codes_or_names: Any, people: List[Any], kind: Optional[str], *, codes: bool) -> Any:
@@ -61,17 +62,23 @@ def name_list(values: Any, what: str) -> List[str]:
 
 
 def relationship_frame(t: Dict[str, np.ndarray], people: List[str], sort: bool,
-                        kind: Optional[str] = None, *, strings: bool = False) -> pd.DataFrame:
+                        kind: Optional[str] = None, *, strings: bool = False,
+                        extra: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
     """The to_pandas() frame of table() columns `t` (a and b index `people`, the core's
     names; times int64 microseconds or datetime64): every described field of a
-    relationship, in description order. ``strings``: string ids as a column of strings
-    (each row's name taken from one array of the names) rather than a Categorical."""
+    relationship, in description order, then the columns ``extra``. ``strings``: string
+    ids as a column of strings (each row's name taken from one array of the names) rather
+    than a Categorical. The columns are this call's own arrays (the core's, or made from
+    them), so the frame takes them as they are: not copied into consolidated blocks."""
     if strings and kind != "int":
         names = pd.array(people, dtype="str")
         person: Callable[[Any], Any] = lambda v: names.take(np.asarray(v, dtype=np.int64))  # noqa: E731
     else:
         person = lambda v: person_column(v, people, kind, codes=True)  # noqa: E731
-    frame = pd.DataFrame(frame_columns("relationship", t, person))
+    columns = frame_columns("relationship", t, person)
+    if extra:
+        columns.update(extra)
+    frame = pd.DataFrame(columns, copy=False)
     if sort:
         frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
     return frame

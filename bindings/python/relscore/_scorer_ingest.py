@@ -134,11 +134,13 @@ class ScorerIngest(ScorerBase):
                         default_channel=default_channel, missing_weight=missing_weight)
 
     def _add_coded(self, time_us: np.ndarray, src: np.ndarray, tgt: np.ndarray, people: list, kind: str, *,
-                   channel: Any, weight: Any, mutual: Any, default_channel: str, missing_weight: str) -> None:
+                   channel: Any, weight: Any, mutual: Any, default_channel: str, missing_weight: str,
+                   weight_owned: bool = False) -> None:
         """add_arrays() after its time and person conversions: ``time_us`` int64
         microseconds, ``src``/``tgt`` int64 codes into ``people`` (the core's names, of
         id kind ``kind``). relscore.dask's shards come in here with their people already
-        as codes of the log's one table."""
+        as codes of the log's one table. ``weight_owned``: ``weight`` is a float64 array
+        of the caller's own, whose missing weights may be filled in place."""
         n = time_us.shape[0]
         if n:
             self._admit(kind, "add_arrays()")
@@ -153,17 +155,17 @@ class ScorerIngest(ScorerBase):
         _convert.check_text(default_channel, "channel")
         if missing_weight not in ("raise", "default"):
             raise ValueError(f"missing_weight must be 'raise' or 'default', got {missing_weight!r}")
-        defaults = None
+        defaults = None  # each channel's weight, by channel code (one for all without a channel column)
         if weight is not None and missing_weight == "default":
             by_name = {c.name: c.weight for c in self.channels}
             names = channel_names if channel_codes is not None else [default_channel]
-            table = np.array([by_name.get(name, np.nan) for name in names], dtype=np.float64)
-            defaults = table[channel_codes] if channel_codes is not None else np.full(n, table[0])
-            unknown = np.isnan(defaults)  # the core refuses these rows; say so, not that a weight is NaN
-            if unknown.any():
-                row = int(np.argmax(unknown))
-                name = names[channel_codes[row]] if channel_codes is not None else names[0]
-                raise ValueError(f"channel at row {row}: unknown channel {name!r} (known: {', '.join(by_name)})")
+            defaults = np.array([by_name.get(name, np.nan) for name in names], dtype=np.float64)
+            if np.isnan(defaults).any():  # the core refuses an unknown channel's rows; say so, not that a weight is NaN
+                unknown = np.isnan(defaults[channel_codes]) if channel_codes is not None else np.ones(n, dtype=bool)
+                if unknown.any():
+                    row = int(np.argmax(unknown))
+                    name = names[channel_codes[row]] if channel_codes is not None else names[0]
+                    raise ValueError(f"channel at row {row}: unknown channel {name!r} (known: {', '.join(by_name)})")
         self._core.add_columns(
             time_us=time_us,
             source=src,
@@ -172,7 +174,8 @@ class ScorerIngest(ScorerBase):
             channel=channel_codes,
             channel_names=channel_names,
             default_channel=default_channel,
-            weight=None if weight is None else _convert.weight_column(weight, n, defaults),
+            weight=None if weight is None else _convert.weight_column(weight, n, defaults, channel_codes,
+                                                                       owned=weight_owned),
             mutual=None if mutual is None else _convert.mutual_column(mutual, n),
         )
         if n:

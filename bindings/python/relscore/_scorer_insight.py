@@ -98,14 +98,20 @@ class ScorerInsight(ScorerBase):
         cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
                                           thresholds=None if star_thresholds is None else list(star_thresholds),
                                           log_span_us=None if log_span is None else _convert.to_duration_micros(log_span))
-        frame = relationship_frame(cols, cols["people"], False, self._ids, strings=strings)
-        frame["stars"] = cols["stars"]
-        frame["trend"] = pd.Categorical.from_codes(cols["trend"].astype(np.int64) + 1,
-                                                   categories=["cooling", "steady", "rising", "not enough history"])
-        frame["trend_change"] = cols["trend_change"]
-        frame["typical_gap"] = pd.Series(np.asarray(cols["typical_gap_us"], dtype=np.int64).view("timedelta64[us]"))
-        frame["due"] = utc_times(cols["due_us"])
-        frame["overdue"] = cols["overdue"]
+        # The insight columns go into the frame as it is built: each column assigned after
+        # would be copied (pandas' copy-on-write), and the frame's blocks consolidated.
+        trend = cols["trend"]
+        trend += 1  # the core's int8 (-1 cooling .. 2 not enough history), as category codes, in place
+        extra = {
+            "stars": cols["stars"],
+            "trend": pd.Categorical.from_codes(trend, categories=["cooling", "steady", "rising", "not enough history"]),
+            "trend_change": cols["trend_change"],
+            "typical_gap": pd.Series(np.asarray(cols["typical_gap_us"], dtype=np.int64).view("timedelta64[us]"),
+                                     copy=False),
+            "due": utc_times(cols["due_us"]),
+            "overdue": cols["overdue"],
+        }
+        frame = relationship_frame(cols, cols["people"], False, self._ids, strings=strings, extra=extra)
         if sort:
             frame = frame.sort_values("strength", ascending=False, kind="stable").reset_index(drop=True)
         return frame

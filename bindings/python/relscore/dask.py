@@ -343,11 +343,14 @@ def _scored(part: Any, config: bytes, index: int, columns: LogColumns) -> Scorer
         try:
             columns.require(part)
             source, target, people, kind = part.people_codes()
+            weight = columns.optional(part, columns.weight)
             scorer._add_coded(
                 time_column(part[columns.time], origin=columns.origin, unit=columns.unit), source, target, people,
-                kind, channel=columns.optional(part, columns.channel), weight=columns.optional(part, columns.weight),
+                kind, channel=columns.optional(part, columns.channel), weight=weight,
                 mutual=columns.optional(part, columns.mutual), default_channel=columns.default_channel,
-                missing_weight=columns.missing_weight)
+                missing_weight=columns.missing_weight,
+                # a weight column joined for this shard is its own: missing weights filled in place
+                weight_owned=weight is not None and columns.weight is not None and part.owns(columns.weight))
         except (ValueError, KeyError, TypeError) as exc:
             raise _located(exc, part, index, part.origin) from exc
         return scorer
