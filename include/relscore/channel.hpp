@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include <relscore/detail/utf8.hpp>
 #include <relscore/error.hpp>
 #include <relscore/kernel.hpp>
 #include <relscore/limits.hpp>
@@ -67,11 +68,14 @@ public:
     }
 
     /// Adds a channel, or redefines the one with the same name (keeping its id).
-    /// Throws invalid_argument_error for an empty name, a weight that is negative, not
+    /// Throws invalid_argument_error for an empty, overlong or not UTF-8 name, a weight that is negative, not
     /// finite or above max_weight (limits.hpp), or a half-life that is not positive.
     channel_id define(channel c) {
         if (c.name.empty())
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): empty channel name");
+        if (c.name.size() > detail::max_name_bytes || detail::invalid_utf8_at(c.name))
+            detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel name longer than " +
+                                                        std::to_string(detail::max_name_bytes) + " bytes or not valid UTF-8");
         if (!detail::weight_in_range(c.weight))
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
                                                         "': " + detail::weight_range_message(c.weight));

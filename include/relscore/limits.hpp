@@ -22,6 +22,7 @@
 ///   products); with every sum below ~1e100 each of these stays far inside the
 ///   double range (1.8e308).
 
+#include <cstddef>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -36,6 +37,9 @@ inline constexpr double max_weight = 1e15;
 inline constexpr double max_total = 1e100;
 
 namespace detail {
+
+/// Names (people, channels) longer than this are refused (a guard against a wrong column).
+inline constexpr std::size_t max_name_bytes = 4096;
 
 /// True for a weight relscore accepts: finite, >= 0 and <= max_weight (false for NaN).
 [[nodiscard]] constexpr bool weight_in_range(double w) noexcept { return w >= 0 && w <= max_weight; }

@@ -265,3 +265,18 @@ TEST_CASE("a log file goes in whole or not at all", "[validation][log]") {
     ingest_text(r, header + "2026-03-03,a,b,fax,1\n");
     CHECK(r.channels().find("fax"));
 }
+
+// A channel's name is written to CSV, JSON and snapshots and read back as text, so it is
+// checked as a person's is (review: a name of byte 0xFF was accepted, saved and reloaded,
+// and then broke Python's repr and the CLI's JSON).
+TEST_CASE("channel names must be valid UTF-8 and at most max_name_bytes long", "[validation][channels]") {
+    channel_registry r = channel_registry::defaults();
+    const std::size_t before = r.size();
+    for (const std::string bad : {std::string("\xff"), std::string("caf\xc3"), std::string("\xed\xa0\x80"), std::string(4097, 'c')}) {
+        CAPTURE(bad.size());
+        CHECK(message_of([&] { r.define({bad, 1.0, std::chrono::days{30}}); }).find("not valid UTF-8") != std::string::npos);
+    }
+    CHECK(r.size() == before);
+    CHECK_NOTHROW(r.define({"caf\xc3\xa9", 1.0, std::chrono::days{30}}));
+    CHECK_NOTHROW(r.define({std::string(4096, 'c'), 1.0, std::chrono::days{30}}));
+}

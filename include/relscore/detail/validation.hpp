@@ -31,8 +31,6 @@ namespace detail {
 /// difference far inside int64 microseconds.
 inline constexpr std::int64_t earliest_time_us = -17987443200LL * 1000000;  // 1400-01-01
 inline constexpr std::int64_t latest_time_us = 253402300799999999LL;         // 9999-12-31T23:59:59.999999
-/// Names longer than this are refused (a guard against a wrong column).
-inline constexpr std::size_t max_name_bytes = 4096;
 /// Dense person ids must not exceed this.
 inline constexpr person_id max_person_id = (person_id{1} << 31) - 1;
 
