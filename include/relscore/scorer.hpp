@@ -9,7 +9,7 @@
 /// - detail/history.hpp, detail/conversation.hpp: conversation history and its rules;
 /// - detail/batch_grouping.hpp: the order in which bulk ingest applies a batch;
 /// - detail/pair_table.hpp: the per-pair records and the index that finds them;
-/// - detail/pair_store.hpp: where every interaction's state lives and how one changes it
+/// - detail/pair_store.hpp: where every interaction's state lives and how one changes it;
 ///   detail/pair_store_history.hpp: a history kept from a pair's second interaction;
 ///   detail/pair_store_rows.hpp: people and pairs made, and unmade when that fails;
 ///   detail/pair_store_bulk.hpp: how a grouped batch meets the pairs;
