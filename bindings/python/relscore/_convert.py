@@ -419,21 +419,31 @@ def _plain_int_ids(values: Any) -> bool:
     return dtype.kind == "i" or len(values) == 0 or int(values.max()) <= np.iinfo(np.int64).max
 
 
-def _check_names(names: list, codes: np.ndarray, n: int) -> None:
-    """Names must encode as UTF-8 (Python strings may hold lone surrogates); the error
-    names the first row that uses a bad one. One C-level encode in the usual case."""
+def _first_not_utf8(names: list) -> Optional[Tuple[int, str]]:
+    """The first name that does not encode as UTF-8 (Python strings may hold lone
+    surrogates), as its index and the reason; None if all do. One C-level encode in the
+    usual case."""
     try:
         "\n".join(names).encode("utf-8")
-        return
+        return None
     except UnicodeEncodeError:
         pass
     for k, name in enumerate(names):
         try:
             name.encode("utf-8")
         except UnicodeEncodeError as e:
-            row = int(np.argmax(codes == k))
-            column = "source" if row < n else "target"
-            raise ValueError(f"{column} at row {row % n}: person id {name!r} is not valid Unicode ({e.reason})") from None
+            return k, e.reason
+    return None
+
+
+def _check_names(names: list, codes: np.ndarray, n: int) -> None:
+    """Names must encode as UTF-8; the error names the first row that uses a bad one."""
+    bad = _first_not_utf8(names)
+    if bad is not None:
+        k, reason = bad
+        row = int(np.argmax(codes == k))
+        column = "source" if row < n else "target"
+        raise ValueError(f"{column} at row {row % n}: person id {names[k]!r} is not valid Unicode ({reason})")
 
 
 def channel_column(values: Any, n: int) -> Tuple[Optional[np.ndarray], list]:
@@ -454,20 +464,15 @@ def channel_column(values: Any, n: int) -> Tuple[Optional[np.ndarray], list]:
 
 
 def _channel_names(names: list, codes: np.ndarray) -> list:
-    """`names`, if each encodes as UTF-8 (no lone surrogates); else ValueError naming the
-    first row of a bad one (the core's conversion raised UnicodeEncodeError, no row)."""
-    try:
-        "\n".join(names).encode("utf-8")
+    """`names`, if each encodes as UTF-8; else ValueError naming the first row of a bad one
+    (the core's conversion raised UnicodeEncodeError, no row)."""
+    bad = _first_not_utf8(names)
+    if bad is None:
         return names
-    except UnicodeEncodeError:
-        pass
-    for k, name in enumerate(names):
-        try:
-            name.encode("utf-8")
-        except UnicodeEncodeError as e:
-            used = np.asarray(codes) == k
-            where = f"channel at row {int(np.argmax(used))}" if used.any() else "channel categories"
-            raise ValueError(f"{where}: {name!r} is not valid Unicode ({e.reason})") from None
+    k, reason = bad
+    used = np.asarray(codes) == k
+    where = f"channel at row {int(np.argmax(used))}" if used.any() else "channel categories"
+    raise ValueError(f"{where}: {names[k]!r} is not valid Unicode ({reason})")
     return names
 
 
