@@ -122,7 +122,7 @@ public:
     void ensure_dense_people(person_id top) {
         if (top >= m_names.size()) make_dense_people(top);
     }
-    [[gnu::noinline]] void make_dense_people(person_id top);
+    [[gnu::cold]] void make_dense_people(person_id top);  // out of the hot path
     // Drops people [count, people) again: ones just made, in no pair yet.
     void forget_people_from(std::size_t count) noexcept;
 
@@ -139,7 +139,7 @@ public:
     // After apply_to_pair() ran out of memory half-way: a pair just made (`fresh`) goes
     // again, so every pair kept has interacted; a known one keeps what it got, and the
     // scorer's times cover its times.
-    [[gnu::cold, gnu::noinline]] void keep_whole_after_failed_apply(std::uint32_t idx, bool fresh) noexcept;
+    [[gnu::cold]] void keep_whole_after_failed_apply(std::uint32_t idx, bool fresh) noexcept;
     // Undoes find_or_add_pair() of the newest pair: its row, index entry, tie list
     // entries, sums and history go.
     void drop_new_pair(std::uint32_t idx) noexcept;
