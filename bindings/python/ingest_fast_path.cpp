@@ -212,7 +212,7 @@ std::int64_t fill_weights(py::array_t<double, py::array::c_style> weight, const 
                                                                           : std::numeric_limits<double>::quiet_NaN();
                 w[i] = x;
             }
-            if (first_bad < 0 && !(x >= 0.0 && x <= max_weight)) first_bad = static_cast<std::int64_t>(i);
+            if (first_bad < 0 && !relscore::detail::weight_in_range(x)) first_bad = static_cast<std::int64_t>(i);
         }
     }
     return first_bad;
