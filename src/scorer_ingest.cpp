@@ -59,6 +59,10 @@ void scorer::add_columns(const interaction_columns& c) {
             row_error(i, "channel code " + std::to_string(c.channel[i]) + " out of range");
         if (!c.weight.empty() && !detail::weight_in_range(c.weight[i])) row_error(i, detail::weight_range_message(c.weight[i]));
     }
+    check_interaction_limit(n, [&](std::size_t i) -> std::optional<std::uint64_t> {
+        if (c.people.empty()) return known_pair(static_cast<person_id>(c.source[i]), static_cast<person_id>(c.target[i]));
+        return known_pair(c.people[static_cast<std::size_t>(c.source[i])], c.people[static_cast<std::size_t>(c.target[i])]);
+    }, where);
     // Valid: apply.
     register_channels(new_channels);
     std::vector<person_id> id_of;
@@ -124,6 +128,7 @@ void scorer::merge(const scorer& other) {
         mine.n_lo_hi += flipped ? p.n_hi_lo : p.n_lo_hi;
         mine.n_hi_lo += flipped ? p.n_lo_hi : p.n_hi_lo;
         mine.n_mutual += p.n_mutual;
+        m_most_interactions = std::max(m_most_interactions, interactions_of(mine));
         // Both sides' sums at the later of the two anchors (each factor ≤ 1), then added.
         const std::int64_t anchor = std::max(mine.anchor_us, p.anchor_us);
         move_anchor(idx, anchor);
@@ -152,11 +157,20 @@ void scorer::check_merge_totals(const scorer& other) const {
     for (std::uint32_t theirs = 0; theirs < other.m_pairs.size(); ++theirs) {
         const pair_record& p = other.m_pairs[theirs];
         largest_sums mine;
+        std::uint64_t mine_interactions = 0;
         if (map[p.lo] && map[p.hi]) {
             const person_id x = *map[p.lo], y = *map[p.hi];
-            if (const std::uint32_t row = m_pairs.find(pair_key(std::min(x, y), std::max(x, y))); row != no_row)
+            if (const std::uint32_t row = m_pairs.find(pair_key(std::min(x, y), std::max(x, y))); row != no_row) {
                 mine = largest_sum(row);
+                mine_interactions = interactions_of(m_pairs[row]);
+            }
         }
+        // Each count of the merged pair is at most its interactions (limits.hpp).
+        if (mine_interactions + interactions_of(p) > max_pair_interactions)
+            detail::throw_error<invalid_argument_error>(
+                "relscore::scorer::merge(): the relationship of '" + other.m_names[p.lo] + "' and '" +
+                other.m_names[p.hi] + "' would hold more than relscore::max_pair_interactions (4294967295) "
+                "interactions after the merge; nothing was merged");
         // Values as of each side's last interaction bound every later query; stored sums
         // (each grown by up to 2^880 at its anchor, detail/decay.hpp) must stay finite too.
         const largest_sums theirs_sums = other.largest_sum(theirs);

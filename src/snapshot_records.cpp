@@ -117,6 +117,9 @@ void snapshot_codec::parse_state(reader& r, pair_store& s, const scorer_config& 
         p.n_hi_lo = r.get<std::uint32_t>();
         p.n_mutual = r.get<std::uint32_t>();
         if (p.lo >= p.hi || p.hi >= n_people) corrupt("a pair names unknown people");
+        if (pair_store::interactions_of(p) > max_pair_interactions)
+            corrupt("a relationship holds more than relscore::max_pair_interactions (4294967295) interactions");
+        s.m_most_interactions = std::max(s.m_most_interactions, pair_store::interactions_of(p));
         if (!valid_time(p.last_us)) corrupt("a relationship's last interaction time is out of range");
         // Appending, the pair's people may be in the other order in `s`: then its
         // directions swap (as merge() flips a pair).

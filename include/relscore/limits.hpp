@@ -18,11 +18,18 @@
 ///   grow without bound. merge() therefore refuses (before changing anything) when a
 ///   merged sum's value could exceed max_total = 1e100, far above anything ingest
 ///   reaches, or a stored one 2^1000 (detail::max_stored_sum).
+/// - Counts: a relationship holds at most max_pair_interactions (2^32 - 1) interactions,
+///   the width of its record's counters; every count kept for it (touches, replies,
+///   conversations, histogram bins) is at most its number of interactions. Ingest and
+///   merge() refuse, before changing anything, what would take a relationship past it
+///   (repeated self-merges reach it after about 30 doublings, long before max_total), and
+///   a snapshot that holds more is refused as corrupted.
 /// - Queries add and multiply a few sums (volumes, reciprocity, a person's ties, chain
 ///   products); with every sum below ~1e100 each of these stays far inside the
 ///   double range (1.8e308).
 
 #include <cstddef>
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -35,6 +42,8 @@ RELSCORE_BEGIN_NAMESPACE
 inline constexpr double max_weight = 1e15;
 /// The largest value a stored sum may reach through merge() (1e100).
 inline constexpr double max_total = 1e100;
+/// The most interactions one relationship may hold (2^32 - 1: its counters are 32 bits).
+inline constexpr std::uint64_t max_pair_interactions = 4294967295;
 
 namespace detail {
 

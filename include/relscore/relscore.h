@@ -215,7 +215,8 @@ RELSCORE_C_API relscore_status relscore_add_columns(relscore_scorer* scorer, con
  *  number. Not part of the configuration: snapshots do not save it. */
 RELSCORE_C_API relscore_status relscore_set_threads(relscore_scorer* scorer, unsigned threads);
 /** Folds `other` into `scorer` exactly; both must have equal configurations. `other` is unchanged.
- *  RELSCORE_ERROR_INVALID_ARGUMENT, changing nothing, if a sum could pass 1e100 (relscore::max_total). */
+ *  RELSCORE_ERROR_INVALID_ARGUMENT, changing nothing, if a sum could pass 1e100 (relscore::max_total) or a
+ *  relationship 4294967295 interactions (relscore::max_pair_interactions; every add refuses that too). */
 RELSCORE_C_API relscore_status relscore_merge(relscore_scorer* scorer, const relscore_scorer* other);
 
 /** The number of people the scorer knows. */

@@ -171,6 +171,8 @@ public:
     void add(const interaction& e) {
         std::vector<std::string> new_channels;
         const dense_interaction d = detail::resolve_checked(m_config, e, "relscore::scorer::add()", new_channels);
+        if (!new_channels.empty())  // apply() checks the limit once the channel is made: too late then
+            check_interaction_limit(0, [&](std::size_t) { return known_pair(e.source, e.target); }, "relscore::scorer::add()", 1);
         register_channels(new_channels);
         apply_named(e, d);
     }
@@ -193,6 +195,8 @@ public:
         std::vector<std::string> new_channels;
         for (std::size_t i = 0; i < batch.size(); ++i)
             resolved.push_back(detail::resolve_checked(m_config, batch[i], batch_position(i), new_channels));
+        check_interaction_limit(batch.size(), [&](std::size_t i) { return known_pair(batch[i].source, batch[i].target); },
+                                "relscore::scorer::add_batch()");
         register_channels(new_channels);
         // Intern in batch order, source before target, so ids follow first appearance.
         std::vector<std::pair<person_id, person_id>> ends(batch.size());
@@ -210,6 +214,8 @@ public:
             detail::validate_dense(m_config, batch[i], batch_position(i));
             top = std::max({top, batch[i].source, batch[i].target});
         }
+        check_interaction_limit(batch.size(), [&](std::size_t i) { return known_pair(batch[i].source, batch[i].target); },
+                                "relscore::scorer::add_batch()");
         if (!batch.empty()) ensure_dense_people(top);
         apply_grouped(batch.size(), [&](std::size_t i) { return resolve_event(batch[i].source, batch[i].target, batch[i]); });
     }
@@ -462,12 +468,69 @@ private:
     void apply(person_id source, person_id target, const dense_interaction& e) {
         const std::size_t pairs = m_pairs.size();
         const std::uint32_t pair = find_or_add_pair(std::min(source, target), std::max(source, target));
+        count_one_interaction(pair);  // a pair at the limit is an old one: nothing made yet
         try {
             apply_to_pair(pair, resolve_event(source, target, e));
         } catch (...) {  // out of memory half-way
             keep_whole_after_failed_apply(pair, m_pairs.size() > pairs);
             throw;
         }
+    }
+
+    // ---- the limit of a relationship's interactions (limits.hpp) ----
+    // Refuses, before anything changes, a batch of n interactions that could take a
+    // relationship past max_pair_interactions, and counts them toward m_most_interactions
+    // (a single add() is checked in apply(), where its pair's record is at hand).
+    // `pair_of(i)`: interaction i's pair key if both its people are known (a new pair has
+    // none yet). One comparison unless some pair may be near the limit. (`rows`: the
+    // interactions pair_of() gives, if not n: add()'s one, checked but not counted.)
+    template <class PairOf>
+    void check_interaction_limit(std::size_t n, PairOf&& pair_of, const char* where, std::size_t rows = 0) {
+        const std::size_t checked = std::max(n, rows);
+        if (checked > max_pair_interactions || m_most_interactions > max_pair_interactions - checked) [[unlikely]]
+            check_interaction_limit_exactly(checked, pair_of, where);
+        m_most_interactions += n;
+    }
+    // apply()'s check: pair `pair` is about to take one more interaction.
+    void count_one_interaction(std::uint32_t pair) {
+        const std::uint64_t had = interactions_of(m_pairs[pair]);
+        if (had >= m_most_interactions) [[unlikely]] {
+            if (had >= max_pair_interactions) refuse_past_interaction_limit(pair, "relscore::scorer::add()");
+            m_most_interactions = had + 1;
+        }
+    }
+    [[noreturn, gnu::cold, gnu::noinline]] void refuse_past_interaction_limit(std::uint32_t pair, const std::string& where) const {
+        detail::throw_error<invalid_argument_error>(
+            where + ": the relationship of '" + m_names[m_pairs[pair].lo] + "' and '" + m_names[m_pairs[pair].hi] +
+            "' would hold more than relscore::max_pair_interactions (4294967295) interactions; nothing was added");
+    }
+    template <class PairOf>
+    [[gnu::cold, gnu::noinline]] void check_interaction_limit_exactly(std::size_t n, PairOf& pair_of, const char* where) {
+        if (n > max_pair_interactions)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": a batch of " + std::to_string(n) +
+                                                        " interactions, more than relscore::max_pair_interactions "
+                                                        "(4294967295): split it");
+        m_most_interactions = 0;  // the bound made exact
+        for (const pair_record& p : m_pairs) m_most_interactions = std::max(m_most_interactions, interactions_of(p));
+        if (m_most_interactions <= max_pair_interactions - n) return;
+        boost::unordered_flat_map<std::uint64_t, std::uint64_t> added;
+        for (std::size_t i = 0; i < n; ++i)
+            if (const std::optional<std::uint64_t> key = pair_of(i)) ++added[*key];
+        for (const auto& [key, count] : added) {
+            const std::uint32_t row = m_pairs.find(key);
+            if (row != no_row && interactions_of(m_pairs[row]) + count > max_pair_interactions)
+                refuse_past_interaction_limit(row, where);
+        }
+    }
+    // The key of the pair of two people, if both are known (by name, or by dense id).
+    [[nodiscard]] std::optional<std::uint64_t> known_pair(std::string_view a, std::string_view b) const {
+        const std::optional<person_id> x = find_person(a), y = find_person(b);
+        if (!x || !y) return std::nullopt;
+        return pair_key(std::min(*x, *y), std::max(*x, *y));
+    }
+    [[nodiscard]] std::optional<std::uint64_t> known_pair(person_id a, person_id b) const noexcept {
+        if (std::max(a, b) >= m_names.size()) return std::nullopt;
+        return pair_key(std::min(a, b), std::max(a, b));
     }
 
     // An interaction resolved for applying (its pair's key, direction and weight).

@@ -122,35 +122,101 @@ TEST_CASE("the maximum weight is accepted and every result stays finite", "[limi
     for (const auto& m : suggest_meetings(s)) CHECK(std::isfinite(m.score));
 }
 
-TEST_CASE("merge refuses, changing nothing, once a sum could pass max_total", "[limits][merge]") {
+// A scorer of one relationship, a–b, with one interaction whose decayed sum is `value`
+// (written into its snapshot, as a writer of other software could: counts cannot grow a
+// sum this far before they reach max_pair_interactions).
+scorer with_sum(double value) {
     scorer s;
-    s.add({t0, "a", "b", "email", max_weight, true});
+    s.add({t0, "a", "b", "email", 1234.5, false});
+    std::string bytes = s.to_bytes();
+    const double old_value = 1234.5;  // the pair's one decayed sum (then its pace sums)
+    const auto at = bytes.find(std::string(reinterpret_cast<const char*>(&old_value), sizeof old_value));
+    REQUIRE(at != std::string::npos);
+    bytes.replace(at, sizeof value, reinterpret_cast<const char*>(&value), sizeof value);
+    const std::uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);  // the checksum
+    bytes.replace(bytes.size() - 8, 8, reinterpret_cast<const char*>(&sum), 8);
+    return scorer::from_bytes(bytes);
+}
+
+TEST_CASE("merge refuses, changing nothing, once a sum could pass max_total", "[limits][merge]") {
+    scorer s = with_sum(0.3e100);
     s.add({t0, "b", "c", "call", max_weight, false});
-    int merges = 0;
-    for (;; ++merges) {
-        REQUIRE(merges < 400);  // 2^400 * 1e15 would be inf long before
-        const std::string before = s.to_bytes();
-        try {
-            s.merge(s);
-        } catch (const invalid_argument_error& e) {
-            CHECK(contains(e.what(), "would exceed relscore::max_total (1e+100)"));
-            CHECK(s.to_bytes() == before);
-            break;
-        }
-        REQUIRE(all_finite(s));
-    }
-    // Each self-merge doubles: refused when the next doubling could pass 1e100.
-    CHECK(merges >= 270);
+    CHECK_NOTHROW(s.merge(s));  // 0.6e100
+    const std::string before = s.to_bytes();
+    CHECK(contains(error_of([&] { s.merge(s); }), "the relationship of 'a' and 'b' would exceed relscore::max_total (1e+100)"));
+    CHECK(s.to_bytes() == before);
+    REQUIRE(all_finite(s));
     CHECK(s.between("a", "b").volume_ab <= max_total);
     SECTION("a merge of two scorers checks the pair they share") {
-        scorer other = s;
-        const std::string before = s.to_bytes();
-        CHECK_THROWS_AS(s.merge(other), invalid_argument_error);
+        CHECK_THROWS_AS(s.merge(with_sum(0.5e100)), invalid_argument_error);
         CHECK(s.to_bytes() == before);
         scorer fresh;
         fresh.add({t0, "x", "y", "email", max_weight, false});
         CHECK_NOTHROW(s.merge(fresh));  // other pairs are far from the limit
     }
+}
+
+// A scorer whose relationship a–b holds `n` interactions, n < 2^32, one a day's worth at
+// t0 (built by merges: each power of two is a self-merge of the one below).
+scorer with_interactions(std::uint64_t n) {
+    scorer power, out;
+    power.add({t0, "a", "b", "email", 1.0, false});
+    for (std::uint64_t bit = 1; bit <= n; bit <<= 1) {
+        if (n & bit) out.merge(power);
+        if (bit <= n / 2) power.merge(power);
+    }
+    return out;
+}
+
+TEST_CASE("self-merges stop at max_pair_interactions instead of wrapping the counts", "[limits][merge]") {
+    scorer s;
+    s.add({t0, "a", "b", "email", max_weight, true});
+    s.add({t0 + std::chrono::hours(30), "b", "a", "call", 1.0, false});
+    int merges = 0;
+    for (;; ++merges) {
+        REQUIRE(merges < 64);
+        const std::string before = s.to_bytes();
+        try {
+            s.merge(s);
+        } catch (const invalid_argument_error& e) {
+            CHECK(contains(e.what(), "the relationship of 'a' and 'b' would hold more than relscore::max_pair_interactions (4294967295) interactions after the merge; nothing was merged"));
+            CHECK(s.to_bytes() == before);
+            break;
+        }
+    }
+    CHECK(merges == 30);  // 2 · 2^30 interactions; 2^32 would not fit
+    const relationship r = s.between("a", "b");
+    CHECK(r.interactions == std::uint64_t{1} << 31);
+    CHECK(r.touches <= r.interactions);
+    REQUIRE(all_finite(s));
+    CHECK(scorer::from_bytes(s.to_bytes()).to_bytes() == s.to_bytes());
+}
+
+TEST_CASE("ingest refuses, changing nothing, an interaction past max_pair_interactions", "[limits]") {
+    scorer s = with_interactions(max_pair_interactions);
+    REQUIRE(s.between("a", "b").interactions == max_pair_interactions);
+    const std::string before = s.to_bytes();
+    const std::string refused = "the relationship of 'a' and 'b' would hold more than relscore::max_pair_interactions (4294967295) interactions; nothing was added";
+    CHECK(contains(error_of([&] { s.add({t0, "b", "a", "call", 1.0, false}); }), "relscore::scorer::add(): " + refused));
+    CHECK(contains(error_of([&] { s.add(dense_interaction{t0, 1, 0, 0, std::nullopt, false}); }), refused));
+    const std::vector<interaction> batch{{t0, "c", "d", "email", 1.0, false}, {t0, "a", "b", "email", 1.0, false}};
+    CHECK(contains(error_of([&] { s.add_batch(batch); }), "relscore::scorer::add_batch(): " + refused));
+    const std::vector<dense_interaction> dense{{t0, 0, 2, 0, std::nullopt, false}, {t0, 0, 1, 0, std::nullopt, false}};
+    CHECK(contains(error_of([&] { s.add_batch(dense); }), refused));
+    const std::vector<std::int64_t> time{to_micros(t0), to_micros(t0)}, source{0, 2}, target{1, 1};
+    const std::vector<std::string> people{"b", "a", "new"};
+    CHECK(contains(error_of([&] { s.add_columns({.time_us = time, .source = source, .target = target, .people = people}); }), refused));
+    CHECK(s.to_bytes() == before);  // no person, channel or pair made
+    // Other relationships, new or not, still take interactions, singly and in batches.
+    s.add({t0, "a", "c", "email", 1.0, false});
+    s.add_batch(std::vector<interaction>{{t0, "c", "a", "email", 1.0, false}, {t0, "b", "c", "call", 1.0, false}});
+    CHECK(s.between("a", "c").interactions == 2);
+    CHECK(s.between("a", "b").interactions == max_pair_interactions);
+    // And a merge that would pass it is refused.
+    scorer one;
+    one.add({t0, "a", "b", "email", 1.0, false});
+    CHECK(contains(error_of([&] { s.merge(one); }), "max_pair_interactions"));
+    CHECK(scorer::from_bytes(s.to_bytes()).to_bytes() == s.to_bytes());
 }
 
 TEST_CASE("the CSV reader refuses a weight above the maximum with file:line:column", "[limits][csv]") {

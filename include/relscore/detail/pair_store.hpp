@@ -105,6 +105,10 @@ public:
     [[nodiscard]] static std::uint64_t pair_key(person_id lo, person_id hi) noexcept {
         return (std::uint64_t{lo} << 32) | hi;
     }
+    /// A pair's interactions: at most max_pair_interactions (limits.hpp).
+    [[nodiscard]] static std::uint64_t interactions_of(const pair_record& p) noexcept {
+        return std::uint64_t{p.n_lo_hi} + p.n_hi_lo + p.n_mutual;
+    }
 
     // ---- people and pairs -------------------------------------------------------------
 
@@ -475,6 +479,9 @@ public:
     std::vector<std::vector<retained_event>> m_windows;  // per pair, if a channel has a window kernel
     std::int64_t m_newest_us = min_time_us;
     std::int64_t m_oldest_us = max_time_us;
+    // At least the most interactions any one pair holds: ingest adds its size, so that
+    // the limit (max_pair_interactions) costs it one comparison (scorer.hpp).
+    std::uint64_t m_most_interactions = 0;
 
     std::vector<std::uint32_t> m_block_keys;  // scratch of sums_created_by()
 };
