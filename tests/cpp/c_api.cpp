@@ -7,6 +7,10 @@
 #include <relscore/relscore.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -87,4 +91,21 @@ TEST_CASE("the C API gives the C++ answers on random logs", "[c_api]") {
         CHECK(loaded.relationships() == expected.relationships());
         relscore_scorer_free(s);
     }
+}
+
+TEST_CASE("a configuration file with bad star thresholds is refused", "[c_api][config]") {
+    const auto path = std::filesystem::temp_directory_path() / "relscore_c_api_config_test.json";
+    const auto read = [&](const std::string& rest) {
+        std::ofstream(path) << R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5, )" << rest << "}";
+        relscore_config* config = nullptr;
+        const relscore_status status = relscore_config_read_file(path.string().c_str(), &config);
+        relscore_config_free(config);
+        return status;
+    };
+    const std::string email = R"({"name": "email", "weight": 1.0, "half_life_us": 5184000000000})";
+    CHECK(read(R"("channels": [)" + email + "]") == RELSCORE_OK);
+    CHECK(read(R"("channels": [)" + email + R"(], "star_thresholds": [1, 2, 3, 2, 5])") == RELSCORE_ERROR_INVALID_ARGUMENT);
+    CHECK(std::string(relscore_last_error()).find("star_thresholds[3] (the strength for 4 stars) is 2: below") !=
+          std::string::npos);
+    std::filesystem::remove(path);
 }

@@ -39,7 +39,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _convert
+from . import _convert, _core
 from ._columns import LogColumns
 
 CONFIG_FORMAT = "relscore-config"
@@ -94,6 +94,13 @@ def read_config(config: Any) -> Dict[str, Any]:
     for c in channels:
         if not isinstance(c, Mapping) or not {"name", "weight", "half_life_us"} <= set(c):
             raise ValueError(f"relscore.Scorer.from_config(): a channel needs name, weight and half_life_us, got {c!r}")
+    if config.get("star_thresholds") is not None:
+        thresholds = config["star_thresholds"]
+        what = "relscore.Scorer.from_config(): star_thresholds"
+        if not isinstance(thresholds, (list, tuple)) or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) for x in thresholds):
+            raise ValueError(f"{what} must be a list of 5 numbers (strengths for 1..5 stars), got {thresholds!r}")
+        _core.check_star_thresholds([float(x) for x in thresholds], what)
     return dict(config)
 
 
