@@ -60,7 +60,7 @@ config_file read_config_file(const std::string& path) {
         if (!half_life.is_number_integer()) fail(fmt::format("{}.half_life_us must be an integer (microseconds)", where));
         ch.half_life = duration{half_life.get<std::int64_t>()};
         try {
-            out.channels.define(ch);
+            out.channels.add(ch);
         } catch (const invalid_argument_error& e) {
             fail(fmt::format("{}: {}", where, e.what()));
         }

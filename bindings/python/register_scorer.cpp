@@ -131,7 +131,7 @@ scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& 
     apply_insight(config.insight, insight);
     if (!channels.empty()) {
         config.channels = channel_registry();
-        for (const auto& [name, weight, half_life_us] : channels) config.channels.define({name, weight, duration{half_life_us}});
+        for (const auto& [name, weight, half_life_us] : channels) config.channels.add({name, weight, duration{half_life_us}});
     }
     apply_kernels(config.channels, kernels);
     return config;

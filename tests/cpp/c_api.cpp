@@ -93,7 +93,7 @@ TEST_CASE("the C API gives the C++ answers on random logs", "[c_api]") {
     }
 }
 
-TEST_CASE("a configuration file with bad star thresholds is refused", "[c_api][config]") {
+TEST_CASE("a configuration file with bad star thresholds or a channel listed twice is refused", "[c_api][config]") {
     const auto path = std::filesystem::temp_directory_path() / "relscore_c_api_config_test.json";
     const auto read = [&](const std::string& rest) {
         std::ofstream(path) << R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5, )" << rest << "}";
@@ -107,5 +107,8 @@ TEST_CASE("a configuration file with bad star thresholds is refused", "[c_api][c
     CHECK(read(R"("channels": [)" + email + R"(], "star_thresholds": [1, 2, 3, 2, 5])") == RELSCORE_ERROR_INVALID_ARGUMENT);
     CHECK(std::string(relscore_last_error()).find("star_thresholds[3] (the strength for 4 stars) is 2: below") !=
           std::string::npos);
+    CHECK(read(R"("channels": [)" + email + ", " + email + "]") == RELSCORE_ERROR_INVALID_ARGUMENT);
+    CHECK(std::string(relscore_last_error()).find("channels[1]: relscore::channel_registry::add(): channel 'email' is "
+                                                  "already defined") != std::string::npos);
     std::filesystem::remove(path);
 }

@@ -56,3 +56,15 @@ def test_calibrated_thresholds_with_inf_and_ties_are_taken_back(s):
     config["star_thresholds"] = list(fit.thresholds)
     relscore.Scorer.from_config(config)
 
+
+def test_a_channel_listed_twice_in_a_configuration_is_refused(s, tmp_path):
+    config = s.config()
+    config["channels"].append(dict(config["channels"][1], weight=9.0))
+    name = config["channels"][1]["name"]
+    last = len(config["channels"]) - 1
+    with pytest.raises(ValueError, match=rf"channels\[{last}\]: channel '{name}' is already defined"):
+        relscore.Scorer.from_config(config)
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(config))
+    with pytest.raises(ValueError, match=rf"channels\[{last}\]: channel '{name}' is already defined"):
+        relscore.Scorer.from_config(str(path))
