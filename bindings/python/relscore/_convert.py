@@ -429,13 +429,9 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
         and isinstance(tgt.dtype, pd.CategoricalDtype)
         and src.cat.categories.equals(tgt.cat.categories)
     ):
-        names = _names(src.cat.categories)
-        return (
-            np.ascontiguousarray(src.cat.codes.to_numpy().astype(np.int64)),
-            np.ascontiguousarray(tgt.cat.codes.to_numpy().astype(np.int64)),
-            names,
-            kind,
-        )
+        src_codes, tgt_codes, categories = _used_categories(src.cat.codes.to_numpy(), tgt.cat.codes.to_numpy(),
+                                                            src.cat.categories)
+        return np.ascontiguousarray(src_codes), np.ascontiguousarray(tgt_codes), _names(categories), kind
     both = pd.concat([src.astype(object), tgt.astype(object)] if src.dtype != tgt.dtype else [src, tgt],
                      ignore_index=True)
     codes, uniques = pd.factorize(both)
@@ -448,6 +444,20 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
     n = len(src)
     _check_names(names, codes, n)
     return np.ascontiguousarray(codes[:n]), np.ascontiguousarray(codes[n:]), names, kind
+
+
+def _used_categories(src: np.ndarray, tgt: np.ndarray, categories: pd.Index) -> Tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Codes (no -1) of a Categorical's source and target as int64 codes into the categories
+    they use, and those categories: the core interns every name it is given as a person, so
+    an unused category (a filtered frame keeps them all, as does a dask partition) would
+    become a person with no relationships."""
+    used = np.zeros(len(categories), dtype=bool)
+    used[src] = True
+    used[tgt] = True
+    if used.all():
+        return src.astype(np.int64), tgt.astype(np.int64), categories
+    renumber = np.cumsum(used, dtype=np.int64) - 1
+    return renumber[src], renumber[tgt], categories[used]
 
 
 def _plain_int_ids(values: Any) -> bool:
