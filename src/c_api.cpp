@@ -49,6 +49,7 @@ std::vector<std::string> copy_strings(const char* const* strings, std::size_t n,
     std::vector<std::string> out;
     if (n == 0) return out;
     require(strings, function, what);
+    require_array_size(n, sizeof(const char*), function, fmt::format("the count of {}", what));
     out.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
         if (strings[i] == nullptr)
@@ -182,6 +183,7 @@ relscore_status relscore_add_batch(relscore_scorer* scorer, const relscore_inter
     return guarded([&] {
         require(scorer, "relscore_add_batch", "scorer");
         if (count > 0) require(interactions, "relscore_add_batch", "interactions");
+        require_array_size(count, sizeof(relscore_interaction), "relscore_add_batch", "count");
         std::vector<relscore::interaction> batch;
         batch.reserve(count);
         for (std::size_t i = 0; i < count; ++i) {
@@ -204,6 +206,7 @@ relscore_status relscore_add_columns(relscore_scorer* scorer, const relscore_col
         require(columns, function, "columns");
         const relscore_columns& c = *columns;
         const std::size_t n = c.rows;
+        require_array_size(n, sizeof(int64_t), function, "columns->rows");
         if (n > 0) {
             require(c.time_us, function, "columns->time_us");
             require(c.source, function, "columns->source");

@@ -4,9 +4,13 @@
 
 #include <relscore/relscore.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -44,6 +48,16 @@ inline void require(const T* pointer, const char* function, const char* argument
     if (pointer == nullptr) fail(RELSCORE_ERROR_INVALID_ARGUMENT, fmt::format("{}(): {} is NULL", function, argument));
 }
 
+// `count` elements of `element_size` bytes must fit in memory at all (an array larger than
+// PTRDIFF_MAX bytes cannot exist): a count past that is a wrong argument, not a lack of memory.
+inline void require_array_size(std::size_t count, std::size_t element_size, const char* function,
+                               std::string_view argument) {
+    const std::size_t most = static_cast<std::size_t>(PTRDIFF_MAX) / element_size;
+    if (count > most)
+        fail(RELSCORE_ERROR_INVALID_ARGUMENT,
+             fmt::format("{}(): {} is {}, more than any array can hold (at most {})", function, argument, count, most));
+}
+
 inline relscore_status record(relscore_status status, std::string message) noexcept {
     try {
         last_error = std::move(message);
@@ -72,6 +86,9 @@ relscore_status guarded(Body&& body) noexcept {
         return record(RELSCORE_ERROR_CONFIG_MISMATCH, e.what());
     } catch (const std::bad_alloc&) {
         return record(RELSCORE_ERROR_OUT_OF_MEMORY, "relscore: out of memory");
+    } catch (const std::length_error& e) {  // a container asked for more than it can ever hold
+        return record(RELSCORE_ERROR_OUT_OF_MEMORY, std::string("relscore: out of memory (a size too large: ") +
+                                                         e.what() + ")");
     } catch (const std::exception& e) {
         return record(RELSCORE_ERROR_INTERNAL, std::string("relscore: internal error: ") + e.what());
     } catch (...) {

@@ -4,11 +4,13 @@
 
 #include <relscore/error.hpp>
 #include <relscore/io/event_log.hpp>
+#include <relscore/stars.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <vector>
 
 RELSCORE_BEGIN_NAMESPACE
 namespace io {
@@ -58,17 +60,21 @@ config_file read_config_file(const std::string& path) {
         if (!half_life.is_number_integer()) fail(fmt::format("{}.half_life_us must be an integer (microseconds)", where));
         ch.half_life = duration{half_life.get<std::int64_t>()};
         try {
-            out.channels.define(ch);
+            out.channels.add(ch);
         } catch (const invalid_argument_error& e) {
             fail(fmt::format("{}: {}", where, e.what()));
         }
     }
     if (doc.contains("star_thresholds")) {
         const auto& t = doc["star_thresholds"];
-        if (!t.is_array() || t.size() != 5) fail("\"star_thresholds\" must list 5 strengths");
-        std::array<double, 5> thresholds{};
-        for (std::size_t k = 0; k < 5; ++k) thresholds[k] = number(t[k], fmt::format("star_thresholds[{}]", k));
-        out.star_thresholds = thresholds;
+        if (!t.is_array()) fail("\"star_thresholds\" must be a list of 5 strengths (for 1..5 stars)");
+        std::vector<double> thresholds;
+        for (std::size_t k = 0; k < t.size(); ++k) thresholds.push_back(number(t[k], fmt::format("star_thresholds[{}]", k)));
+        try {
+            out.star_thresholds = stars_config::with_thresholds(thresholds, "star_thresholds").thresholds();
+        } catch (const invalid_argument_error& e) {
+            fail(e.what());
+        }
     }
     return out;
 }

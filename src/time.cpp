@@ -242,6 +242,12 @@ duration parse_duration(std::string_view text) {
 std::string format_time(timestamp t) {
     static const pt::ptime epoch(greg::date(1970, 1, 1));
     const std::int64_t us = to_micros(t);
+    // Boost's calendar ends at 9999 and throws std::out_of_range past it (or overflows
+    // first): refuse what parse_time() would, naming the range.
+    if (us < scorer::min_time_us || us > scorer::max_time_us)
+        detail::throw_error<invalid_argument_error>(
+            fmt::format("relscore::format_time(): time {} us is outside years 1400..9999 ({}..{} us since 1970)", us,
+                        scorer::min_time_us, scorer::max_time_us));
     const pt::ptime p = epoch + pt::microseconds(us);
     const auto ymd = p.date().year_month_day();
     const auto tod = p.time_of_day();

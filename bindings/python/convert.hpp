@@ -21,6 +21,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -100,15 +101,11 @@ inline py::dict agreement_dict(const star_agreement& a) {
                     "mean_abs_error"_a = a.mean_abs_error);
 }
 
-// Star thresholds from Python: None for the defaults, or 5 strengths (for 1..5 stars).
-inline stars_config stars_config_of(const std::optional<std::vector<double>>& thresholds) {
-    stars_config c;
-    if (!thresholds) return c;
-    if (thresholds->size() != 5)
-        throw invalid_argument_error("relscore: star thresholds must be 5 strengths (for 1..5 stars), got " +
-                                     std::to_string(thresholds->size()));
-    for (std::size_t k = 0; k < 5; ++k) c.levels[k].min_strength = (*thresholds)[k];
-    return c;
+// Star thresholds from Python: None for the defaults, or 5 strengths (for 1..5 stars),
+// checked by the core (stars_config::with_thresholds); `what` names the argument.
+inline stars_config stars_config_of(const std::optional<std::vector<double>>& thresholds, std::string_view what) {
+    if (!thresholds) return {};
+    return stars_config::with_thresholds(*thresholds, what);
 }
 
 }  // namespace relscore::bindings

@@ -131,7 +131,7 @@ scorer_config make_config(double reciprocity, const std::vector<channel_tuple>& 
     apply_insight(config.insight, insight);
     if (!channels.empty()) {
         config.channels = channel_registry();
-        for (const auto& [name, weight, half_life_us] : channels) config.channels.define({name, weight, duration{half_life_us}});
+        for (const auto& [name, weight, half_life_us] : channels) config.channels.add({name, weight, duration{half_life_us}});
     }
     apply_kernels(config.channels, kernels);
     return config;
@@ -402,7 +402,8 @@ void register_scorer(py::module_& m) {
                const std::optional<std::vector<double>>& thresholds) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                return stars(s, s.between(a, b, at_of(at_us)), stars_config_of(thresholds));
+                return stars(s, s.between(a, b, at_of(at_us)),
+                             stars_config_of(thresholds, "relscore.Scorer.stars(): thresholds"));
             },
             "a"_a, "b"_a, "at_us"_a, "thresholds"_a, "Stars (0-5) of one relationship.")
         .def(
@@ -411,7 +412,9 @@ void register_scorer(py::module_& m) {
                std::optional<std::int64_t> log_span_us) {
                 const auto guard = locked.read();
                 const scorer& s = *guard;
-                const stars_config config = stars_config_of(thresholds).for_log(log_span_us ? duration{*log_span_us} : s.log_span());
+                const stars_config config =
+                    stars_config_of(thresholds, "relscore.Scorer.insight_frame(): star_thresholds")
+                        .for_log(log_span_us ? duration{*log_span_us} : s.log_span());
                 relationship_table t = s.table(at_of(at_us));
                 const auto n = static_cast<py::ssize_t>(t.size());
                 py::array_t<std::int8_t> star(n), direction(n);

@@ -38,6 +38,13 @@ void register_stars(py::module_& m) {
         },
         "scorer"_a, "a"_a, "b"_a, "stars"_a, "at_us"_a,
         "Fit the star thresholds to a user's ratings; returns the thresholds and the agreement before and after.");
+    m.def(
+        "check_star_thresholds",
+        [](const std::vector<double>& thresholds, const std::string& what) {
+            (void)stars_config::with_thresholds(thresholds, what);
+        },
+        "thresholds"_a, "what"_a,
+        "Raise ValueError naming `what` and the position if these are not valid star thresholds (as the core checks).");
 }
 
 

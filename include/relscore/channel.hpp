@@ -67,7 +67,8 @@ public:
         return r;
     }
 
-    /// Adds a channel, or redefines the one with the same name (keeping its id).
+    /// Adds a channel, or redefines the one with the same name (keeping its id); add()
+    /// refuses a name that exists.
     /// Throws invalid_argument_error for an empty, overlong or not UTF-8 name, a weight that is negative, not
     /// finite or above max_weight (limits.hpp), or a half-life that is not positive.
     channel_id define(channel c) {
@@ -104,6 +105,24 @@ public:
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): too many channels");
         m_channels.push_back(std::move(c));
         return static_cast<channel_id>(m_channels.size() - 1);
+    }
+
+    /// Adds a channel that is not defined yet: define() for one entry of a list of
+    /// channels (a configuration file, a scorer's channel list), where a name given twice
+    /// is a mistake rather than a redefinition. Throws invalid_argument_error naming the
+    /// channel if one of that name exists (and as define() does); changes nothing then.
+    ///
+    /// **Example**:
+    ///
+    ///     relscore::channel_registry r;
+    ///     r.add({"email", 1.0, std::chrono::days{60}});
+    ///     r.add({"email", 2.0, std::chrono::days{60}});  // throws: 'email' is already defined
+    channel_id add(channel c) {
+        if (find(c.name))
+            detail::throw_error<invalid_argument_error>("relscore::channel_registry::add(): channel '" + c.name +
+                                                        "' is already defined (a name may appear once in a list "
+                                                        "of channels)");
+        return define(std::move(c));
     }
 
     /// Sets every channel's half-life to `h` (the CLI's --half-life).

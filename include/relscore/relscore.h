@@ -173,7 +173,8 @@ RELSCORE_C_API relscore_status relscore_parse_duration(const char* text, int64_t
 /**
  * Formats a time as ISO 8601 UTC into `buffer` (capacity `size` bytes, NUL included), like
  * snprintf: `*needed` (if not NULL) receives the length without the NUL, and the result is
- * truncated if `size` is too small. `buffer` may be NULL when `size` is 0.
+ * truncated if `size` is too small. `buffer` may be NULL when `size` is 0. A time outside
+ * years 1400..9999 is RELSCORE_ERROR_INVALID_ARGUMENT (nothing is written).
  */
 RELSCORE_C_API relscore_status relscore_format_time(int64_t time_us, char* buffer, size_t size, size_t* needed);
 
@@ -205,7 +206,8 @@ RELSCORE_C_API void relscore_scorer_free(relscore_scorer* scorer);
 
 /** Adds one interaction. On error nothing changes. */
 RELSCORE_C_API relscore_status relscore_add(relscore_scorer* scorer, const relscore_interaction* interaction);
-/** Adds `count` interactions, validated together first: on error none is added and the message names the index. */
+/** Adds `count` interactions, validated together first: on error none is added and the message names the index.
+ *  A `count` no array can have (over PTRDIFF_MAX bytes) is RELSCORE_ERROR_INVALID_ARGUMENT. */
 RELSCORE_C_API relscore_status relscore_add_batch(relscore_scorer* scorer, const relscore_interaction* interactions,
                                                   size_t count);
 /** Adds interactions given as columns, validated together first (the message names row and column). */

@@ -28,9 +28,12 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <relscore/error.hpp>
+#include <relscore/limits.hpp>
 #include <relscore/scorer.hpp>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -45,7 +48,37 @@ struct star_level {
     friend bool operator==(const star_level&, const star_level&) = default;
 };
 
+namespace detail {
+// The one check of star strength thresholds (stars_config::with_thresholds(), check()):
+// `what` names the list in the caller's terms ("star_thresholds" in a file, "thresholds" in
+// Python), so the message says where the bad value is.
+[[noreturn, gnu::cold, gnu::noinline]] inline void bad_star_threshold(std::string_view what, std::size_t k, double v,
+                                                                    const char* why) {
+    throw_error<invalid_argument_error>(std::string(what) + "[" + std::to_string(k) + "] (the strength for " +
+                                        std::to_string(k + 1) + (k ? " stars" : " star") + ") is " + short_number(v) +
+                                        ": " + why);
+}
+inline void check_star_thresholds(std::span<const double> thresholds, std::string_view what) {
+    if (thresholds.size() != 5)
+        throw_error<invalid_argument_error>(std::string(what) + " must be 5 strengths (for 1..5 stars), got " +
+                                            std::to_string(thresholds.size()));
+    for (std::size_t k = 0; k < thresholds.size(); ++k) {
+        const double v = thresholds[k];
+        if (std::isnan(v)) bad_star_threshold(what, k, v, "not a number");
+        if (v < 0) bad_star_threshold(what, k, v, "a threshold must be >= 0 (a strength is never negative)");
+        if (k > 0 && v < thresholds[k - 1])
+            bad_star_threshold(what, k, v, ("below the one for " + std::to_string(k) + (k > 1 ? " stars" : " star") +
+                                            " (" + short_number(thresholds[k - 1]) +
+                                            "); thresholds must not decrease").c_str());
+    }
+}
+}  // namespace detail
+
 /// The thresholds of stars 1..5 (levels[k] is star k+1).
+///
+/// Valid strength thresholds (check()) are numbers >= 0, none below the one before (a star
+/// is never easier than a lower one). Equal thresholds, and +inf ("no strength earns this
+/// star"), are allowed: calibrate_stars() gives both when no rating calls for a star.
 struct stars_config {
     std::array<star_level, 5> levels{{
         {0.25, 0.0, duration{0}, 1},
@@ -58,6 +91,35 @@ struct stars_config {
     /// for_log()).
     bool scale_spans_to_log = true;
 
+    /// The default gates with these strength thresholds (for stars 1..5). Throws
+    /// invalid_argument_error naming `what` and the position of a bad one (check()), or if
+    /// there are not 5.
+    ///
+    /// **Example**:
+    ///
+    ///     auto c = relscore::stars_config::with_thresholds(std::array{0.5, 2.0, 5.0, 10.0, 30.0});
+    [[nodiscard]] static stars_config with_thresholds(std::span<const double> thresholds,
+                                                      std::string_view what = "relscore::stars_config: thresholds") {
+        detail::check_star_thresholds(thresholds, what);
+        stars_config out;
+        for (std::size_t k = 0; k < out.levels.size(); ++k) out.levels[k].min_strength = thresholds[k];
+        return out;
+    }
+
+    /// The strength thresholds (levels[k].min_strength, for stars 1..5).
+    [[nodiscard]] std::array<double, 5> thresholds() const noexcept {
+        std::array<double, 5> out{};
+        for (std::size_t k = 0; k < out.size(); ++k) out[k] = levels[k].min_strength;
+        return out;
+    }
+
+    /// Throws invalid_argument_error if a strength threshold is NaN, negative or below the
+    /// one before, naming `what` and its position (levels[k].min_strength is `what`[k]).
+    void check(std::string_view what = "relscore::stars_config: levels[].min_strength") const {
+        const std::array<double, 5> t = thresholds();
+        detail::check_star_thresholds(t, what);
+    }
+
     /// These thresholds for a log that spans `log_span` (scorer::log_span()). A pair cannot
     /// be known for longer than the log, nor in practice for all of it, so in a log shorter
     /// than twice the longest "known for" gate (240 days) those gates shrink in proportion,
@@ -65,7 +127,9 @@ struct stars_config {
     /// touch gates (days with contact) shrink by log span / 120 days, rounded up, asking for
     /// the same rate of contact. Without it no pair of a 28-day log could pass 3 stars, nor
     /// one of a 2-day log 2 stars, whatever its contact.
+    /// Throws invalid_argument_error for invalid strength thresholds (check()).
     [[nodiscard]] stars_config for_log(duration log_span) const {
+        check("relscore::stars_config::for_log(): levels[].min_strength");
         stars_config out = *this;
         duration longest{0};
         for (const star_level& l : levels) longest = std::max(longest, l.min_span);
@@ -105,8 +169,9 @@ namespace detail {
 }  // namespace detail
 
 /// The stars of a relationship: the highest k such that it meets every gate of stars 1..k.
-/// Non-decreasing in strength when the rest is fixed. The thresholds are used as given;
-/// stars(s, r) fits them to the span of the scorer's log first.
+/// Non-decreasing in strength when the rest is fixed. The thresholds are used as given,
+/// unchecked (a loop over many relationships checks them once: stars_config::check());
+/// stars(s, r) fits them to the span of the scorer's log first, which checks them.
 [[nodiscard]] inline int stars(const relationship& r, const stars_config& c = {}) {
     return std::min(detail::star_by_strength(r.strength, c), detail::star_cap(r, c));
 }
@@ -157,6 +222,7 @@ struct star_calibration {
 /// threshold lands halfway between the strengths it separates.
 [[nodiscard]] inline star_calibration calibrate_stars(std::span<const relationship> rs, std::span<const int> user_stars,
                                                      const stars_config& start = {}) {
+    start.check("relscore::calibrate_stars(): start.levels[].min_strength");
     if (rs.size() != user_stars.size())
         detail::throw_error<invalid_argument_error>("relscore::calibrate_stars(): " + std::to_string(rs.size()) +
                                                     " relationships but " + std::to_string(user_stars.size()) + " ratings");

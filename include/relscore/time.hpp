@@ -35,7 +35,8 @@ using timestamp = std::chrono::sys_time<duration>;
 [[nodiscard]] duration parse_duration(std::string_view text);
 
 /// Formats a time as ISO 8601 in UTC: "2006-12-18T09:30:00Z", with ".ffffff" when the
-/// time has a fractional second.
+/// time has a fractional second. Throws invalid_argument_error for a time outside years
+/// 1400..9999 (scorer::min_time_us..max_time_us), the times parse_time() gives.
 [[nodiscard]] std::string format_time(timestamp t);
 
 /// Formats a duration in its largest exact unit: "90d", "12h", "1500ms".

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <set>
+#include <string>
 #include <unistd.h>
 
 namespace relscore::cli {
@@ -77,12 +79,17 @@ scorer_config make_config(const input_options& opts) {
     if (opts.reply_window) config.insight.reply_window = parse_duration(*opts.reply_window);
     if (opts.touch_gap) config.insight.touch_gap = parse_duration(*opts.touch_gap);
     if (opts.half_life) config.channels.set_half_life(parse_duration(*opts.half_life));
+    // --channel redefines a default channel or adds one; the options themselves are one list,
+    // where a name given twice is a mistake (the last would win silently).
+    std::set<std::string> given;
     for (const auto& spec : opts.channel_specs) {
         const auto eq = spec.find('=');
         if (eq == std::string::npos || eq == 0)
             throw invalid_argument_error(fmt::format("--channel '{}': expected NAME=WEIGHT[:HALF_LIFE]", spec));
         channel c;
         c.name = spec.substr(0, eq);
+        if (!given.insert(c.name).second)
+            throw invalid_argument_error(fmt::format("--channel '{}': channel '{}' is given twice", spec, c.name));
         const std::string rest = spec.substr(eq + 1);
         const auto colon = rest.find(':');
         const std::string weight = rest.substr(0, colon);

@@ -7,6 +7,10 @@
 #include <relscore/relscore.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -87,4 +91,71 @@ TEST_CASE("the C API gives the C++ answers on random logs", "[c_api]") {
         CHECK(loaded.relationships() == expected.relationships());
         relscore_scorer_free(s);
     }
+}
+
+// Review: a time past year 9999 and a batch count no array can have reported
+// RELSCORE_ERROR_INTERNAL ("a bug in relscore"); they are the caller's arguments.
+TEST_CASE("out-of-range arguments give RELSCORE_ERROR_INVALID_ARGUMENT and say which", "[c_api]") {
+    SECTION("a time outside years 1400..9999") {
+        char buffer[64] = "unchanged";
+        std::size_t needed = 7;
+        for (const std::int64_t us : {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(),
+                                      scorer::max_time_us + 1, scorer::min_time_us - 1}) {
+            CAPTURE(us);
+            CHECK(relscore_format_time(us, buffer, sizeof buffer, &needed) == RELSCORE_ERROR_INVALID_ARGUMENT);
+            CHECK(std::string(relscore_last_error()).starts_with("relscore::format_time(): time " + std::to_string(us) +
+                                                                 " us is outside years 1400..9999"));
+            CHECK(std::string(buffer) == "unchanged");
+            CHECK(needed == 7);
+        }
+        CHECK(relscore_format_time(scorer::max_time_us, buffer, sizeof buffer, &needed) == RELSCORE_OK);
+        CHECK(std::string(buffer) == "9999-12-31T23:59:59.999999Z");
+    }
+    SECTION("a count larger than any array") {
+        relscore_scorer* s = nullptr;
+        REQUIRE(relscore_scorer_new(nullptr, &s) == RELSCORE_OK);
+        const relscore_interaction one{};
+        CHECK(relscore_add_batch(s, &one, SIZE_MAX / 2) == RELSCORE_ERROR_INVALID_ARGUMENT);
+        CHECK(std::string(relscore_last_error()).starts_with("relscore_add_batch(): count is " +
+                                                             std::to_string(SIZE_MAX / 2) + ", more than any array"));
+        const std::int64_t times[1] = {0};
+        const std::int64_t codes[1] = {0};
+        const char* names[1] = {"a"};
+        relscore_columns columns{};
+        columns.rows = SIZE_MAX / 4;
+        columns.time_us = times;
+        columns.source = codes;
+        columns.target = codes;
+        CHECK(relscore_add_columns(s, &columns) == RELSCORE_ERROR_INVALID_ARGUMENT);
+        CHECK(std::string(relscore_last_error()).starts_with("relscore_add_columns(): columns->rows is "));
+        columns.rows = 0;
+        columns.people = names;
+        columns.n_people = SIZE_MAX / 2;
+        CHECK(relscore_add_columns(s, &columns) == RELSCORE_ERROR_INVALID_ARGUMENT);
+        CHECK(std::string(relscore_last_error()).starts_with("relscore_add_columns(): the count of columns->people is "));
+        std::size_t people = 1;
+        CHECK(relscore_people_count(s, &people) == RELSCORE_OK);
+        CHECK(people == 0);
+        relscore_scorer_free(s);
+    }
+}
+
+TEST_CASE("a configuration file with bad star thresholds or a channel listed twice is refused", "[c_api][config]") {
+    const auto path = std::filesystem::temp_directory_path() / "relscore_c_api_config_test.json";
+    const auto read = [&](const std::string& rest) {
+        std::ofstream(path) << R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5, )" << rest << "}";
+        relscore_config* config = nullptr;
+        const relscore_status status = relscore_config_read_file(path.string().c_str(), &config);
+        relscore_config_free(config);
+        return status;
+    };
+    const std::string email = R"({"name": "email", "weight": 1.0, "half_life_us": 5184000000000})";
+    CHECK(read(R"("channels": [)" + email + "]") == RELSCORE_OK);
+    CHECK(read(R"("channels": [)" + email + R"(], "star_thresholds": [1, 2, 3, 2, 5])") == RELSCORE_ERROR_INVALID_ARGUMENT);
+    CHECK(std::string(relscore_last_error()).find("star_thresholds[3] (the strength for 4 stars) is 2: below") !=
+          std::string::npos);
+    CHECK(read(R"("channels": [)" + email + ", " + email + "]") == RELSCORE_ERROR_INVALID_ARGUMENT);
+    CHECK(std::string(relscore_last_error()).find("channels[1]: relscore::channel_registry::add(): channel 'email' is "
+                                                  "already defined") != std::string::npos);
+    std::filesystem::remove(path);
 }

@@ -197,3 +197,20 @@ TEST_CASE("control characters in names are escaped in table output, kept in CSV"
     const auto csv = run({"score", log.string(), "--format", "csv"});
     CHECK(csv.out.find("ev\x1b[2Jil") != std::string::npos);
 }
+
+TEST_CASE("a config file's bad star thresholds, and a channel given twice, exit 2 naming them", "[cli][hardening]") {
+    const std::string email = R"({"name": "email", "weight": 1.0, "half_life_us": 5184000000000})";
+    const auto config = [&](const std::string& name, const std::string& rest) {
+        return write_file(name, R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5, "channels": [)" +
+                                    email + "]" + rest + "}")
+            .string();
+    };
+    const std::string decreasing = config("decreasing.json", R"(, "star_thresholds": [1, 2, 6, 4, 5])");
+    check_refused(run({"stars", sample, "--config", decreasing}),
+                  "star_thresholds[3] (the strength for 4 stars) is 4: below the one for 3 stars (6)");
+    check_refused(run({"stars", sample, "--config", config("four.json", R"(, "star_thresholds": [1, 2, 3, 4])")}),
+                  "star_thresholds must be 5 strengths (for 1..5 stars), got 4");
+    check_refused(run({"score", sample, "--channel", "email=2", "--channel", "email=3"}),
+                  "--channel 'email=3': channel 'email' is given twice");
+    CHECK(run({"score", sample, "--channel", "email=2", "--channel", "call=3"}).status == 0);
+}

@@ -3,10 +3,17 @@
 #include "support/catch.hpp"
 #include "support/reference.hpp"
 
+#include <relscore/io/config_file.hpp>
 #include <relscore/relscore.hpp>
 
+#include <array>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <limits>
 #include <random>
+#include <string>
+#include <vector>
 
 using namespace relscore;
 using relscore::test::message_of;
@@ -160,4 +167,57 @@ TEST_CASE("daily two-way contact builds stars, in a short log too", "[stars]") {
     CHECK(stars(s, s.between("cy", "dee")) == 1);
     // A year-long log keeps the table as documented.
     CHECK(stars_config{}.for_log(std::chrono::days{365}) == stars_config{});
+}
+
+TEST_CASE("star thresholds are checked: not five, NaN, negative or decreasing is refused naming the position", "[stars]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+    SECTION("with_thresholds takes valid ones, equal ones and +inf (no strength earns that star)") {
+        CHECK(stars_config::with_thresholds(std::array{0.25, 3.0, 6.0, 12.0, 20.0}) == stars_config{});
+        const std::array valid{0.0, 1.0, 1.0, inf, inf};  // as calibrate_stars() gives them
+        CHECK(stars_config::with_thresholds(valid).thresholds() == valid);
+    }
+    SECTION("each bad list is refused with what and where") {
+        const auto message = [](std::vector<double> t) {
+            return message_of<invalid_argument_error>([&] { (void)stars_config::with_thresholds(t, "thresholds"); });
+        };
+        CHECK(message({1, 2, 3, 4}) == "thresholds must be 5 strengths (for 1..5 stars), got 4");
+        CHECK(message({1, 2, 3, 4, 5, 6}) == "thresholds must be 5 strengths (for 1..5 stars), got 6");
+        CHECK(message({1, 2, nan, 4, 5}) == "thresholds[2] (the strength for 3 stars) is nan: not a number");
+        CHECK(message({-1, 2, 3, 4, 5}).starts_with("thresholds[0] (the strength for 1 star) is -1: a threshold must be >= 0"));
+        CHECK(message({-inf, 2, 3, 4, 5}).starts_with("thresholds[0] (the strength for 1 star) is -inf"));
+        CHECK(message({1, 2, 6, 4, 5}) ==
+              "thresholds[3] (the strength for 4 stars) is 4: below the one for 3 stars (6); thresholds must not decrease");
+        CHECK(message({1, 2, inf, 4, 5}).starts_with("thresholds[3] (the strength for 4 stars) is 4: below"));
+    }
+    SECTION("a config built by hand is checked where it is used") {
+        stars_config c;
+        c.levels[1].min_strength = nan;
+        CHECK(message_of<invalid_argument_error>([&] { (void)c.for_log(std::chrono::days{400}); })
+                  .find("relscore::stars_config::for_log(): levels[].min_strength[1] (the strength for 2 stars) is nan") !=
+              std::string::npos);
+        scorer s;
+        s.add({parse_time("2026-01-01"), "a", "b", "email"});
+        CHECK_THROWS_AS((void)stars(s, s.between("a", "b"), c), invalid_argument_error);
+        std::vector<relationship> rs{s.between("a", "b")};
+        std::vector<int> given{1};
+        CHECK(message_of<invalid_argument_error>([&] { (void)calibrate_stars(rs, given, c); })
+                  .starts_with("relscore::calibrate_stars(): start.levels[].min_strength[1]"));
+    }
+}
+
+TEST_CASE("a configuration file's star thresholds are checked by the same rule, naming the file and field", "[stars][config]") {
+    const auto path = std::filesystem::temp_directory_path() / "relscore_stars_config_test.json";
+    const auto read_with = [&](const std::string& thresholds) {
+        std::ofstream(path) << R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5,
+            "channels": [{"name": "email", "weight": 1.0, "half_life_us": 5184000000000}],
+            "star_thresholds": )" << thresholds << "}";
+        return message_of<invalid_argument_error>([&] { (void)io::read_config_file(path.string()); });
+    };
+    CHECK(read_with("[0.25, 3, 6, 12, 20]").empty());
+    CHECK(read_with("[1, 2, 3, 4]") == path.string() + ": star_thresholds must be 5 strengths (for 1..5 stars), got 4");
+    CHECK(read_with("[1, 2, 6, 4, 5]") == path.string() + ": star_thresholds[3] (the strength for 4 stars) is 4: below "
+                                                          "the one for 3 stars (6); thresholds must not decrease");
+    CHECK(read_with("[1, -2, 6, 7, 8]").starts_with(path.string() + ": star_thresholds[1] (the strength for 2 stars) is -2"));
+    CHECK(read_with("[1, 2, \"x\", 4, 5]") == path.string() + ": star_thresholds[2] must be a number, got \"x\"");
+    std::filesystem::remove(path);
 }

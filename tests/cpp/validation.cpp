@@ -6,9 +6,12 @@
 #include "support/random_log.hpp"
 #include "support/reference.hpp"
 
+#include <relscore/io/config_file.hpp>
 #include <relscore/io/ingest.hpp>
 #include <relscore/relscore.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <sstream>
 
@@ -279,4 +282,31 @@ TEST_CASE("channel names must be valid UTF-8 and at most max_name_bytes long", "
     CHECK(r.size() == before);
     CHECK_NOTHROW(r.define({"caf\xc3\xa9", 1.0, std::chrono::days{30}}));
     CHECK_NOTHROW(r.define({std::string(4096, 'c'), 1.0, std::chrono::days{30}}));
+}
+
+// define() redefines a channel by name (documented, and how the CLI's --channel changes a
+// default); a list of channels defines each once, so a name given twice there is refused
+// rather than the last one silently winning (review: a configuration file listing "email"
+// twice kept the second).
+TEST_CASE("a name given twice in one list of channels is refused, naming it; define() still redefines",
+          "[validation][channels]") {
+    channel_registry r;
+    r.add({"email", 1.0, std::chrono::days{60}});
+    const channel_registry before = r;
+    CHECK(message_of<invalid_argument_error>([&] { r.add({"email", 2.0, std::chrono::days{30}}); }) ==
+          "relscore::channel_registry::add(): channel 'email' is already defined (a name may appear once in a list of "
+          "channels)");
+    CHECK(r == before);
+    CHECK(r.define({"email", 2.0, std::chrono::days{30}}) == 0);  // a redefinition keeps the id
+    CHECK(r[0].weight == 2.0);
+
+    const auto path = std::filesystem::temp_directory_path() / "relscore_duplicate_channel_test.json";
+    std::ofstream(path) << R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5, "channels": [
+        {"name": "email", "weight": 1.0, "half_life_us": 5184000000000},
+        {"name": "call", "weight": 2.0, "half_life_us": 5184000000000},
+        {"name": "email", "weight": 3.0, "half_life_us": 5184000000000}]})";
+    CHECK(message_of<invalid_argument_error>([&] { (void)io::read_config_file(path.string()); }) ==
+          path.string() + ": channels[2]: relscore::channel_registry::add(): channel 'email' is already defined (a name "
+                          "may appear once in a list of channels)");
+    std::filesystem::remove(path);
 }

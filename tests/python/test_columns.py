@@ -112,3 +112,22 @@ def test_the_fit_command_reads_mutual_flags_as_the_package_does(tmp_path, log, c
     assert _fit_main.main([str(path), str(labels), "--out", str(tmp_path / "out.json")]) == 2
     assert "mutual: cannot read 'maybe' at row 1" in capsys.readouterr().err
     assert not (tmp_path / "out.json").exists()
+
+
+def test_unused_categories_of_a_categorical_person_column_become_no_people():
+    """Review: a Categorical's categories were all interned as people, so a filtered frame
+    (which keeps every category) added people with no relationships."""
+    people = pd.CategoricalDtype(["ana", "ben", "cy", "dee", "eve"])
+    frame = pd.DataFrame({"time": ["2026-01-01", "2026-01-02"],
+                          "source": pd.Series(["ben", "dee"], dtype=people),
+                          "target": pd.Series(["dee", "ben"], dtype=people)})
+    s = relscore.Scorer()
+    s.add_dataframe(frame)
+    assert sorted(s.people) == ["ben", "dee"]
+    plain = relscore.Scorer()
+    plain.add_dataframe(frame.astype({"source": str, "target": str}))
+    assert s.to_bytes() == plain.to_bytes()
+    ints = pd.CategoricalDtype([5, 7, 9, 11])
+    s = relscore.Scorer()
+    s.add_arrays(np.array([1, 2]), pd.Series([11, 5], dtype=ints), pd.Series([5, 11], dtype=ints))
+    assert sorted(s.people) == [5, 11] and s.between(5, 11).strength > 0

@@ -176,3 +176,24 @@ def test_timeline_from_retained_events_draws_the_same_curves(sample, tmp_path):
     plain.add_dataframe(events, missing_weight="default")
     with pytest.raises(ValueError, match="retain_events=True"):
         plot.timeline(plain, None, "Sam Rivera", "Daniel Okafor")
+
+
+def test_timeline_takes_integer_ids_as_the_scorer_does_and_refuses_other_types():
+    """Review: timeline() matched ids by str(), so a float 1.0 or True was looked up as "1.0"
+    or "True" (and a float column of ids as "1.0"), never refused; it now reads ids as
+    add_dataframe and every query do."""
+    events = pd.DataFrame({"time": [1_700_000_000, 1_700_086_400, 1_700_172_800],
+                           "source": [1, 2, 1], "target": [2, 1, 3], "channel": ["call", "email", "email"]})
+    s = relscore.Scorer()
+    s.add_dataframe(events)
+    ax = plot.timeline(s, events, 1, 2, points=20)
+    assert ax.get_lines()[0].get_ydata()[-1] == pytest.approx(s.between(1, 2).strength)
+    again = plot.timeline(s, events, np.int64(2), 1, points=20)  # numpy ints, either order
+    np.testing.assert_allclose(again.get_lines()[0].get_ydata(), ax.get_lines()[0].get_ydata())
+    for a, b, what in ((1.0, 2, "a"), (1, True, "b"), (None, 2, "a")):
+        with pytest.raises(ValueError, match=f"{what} must be a string or an integer id"):
+            plot.timeline(s, events, a, b)
+    floats = events.astype({"source": float})
+    with pytest.raises(ValueError, match=r"source at row 0: person id 1\.0 is a float"):
+        plot.timeline(s, floats, 1, 2)
+    plt.close("all")

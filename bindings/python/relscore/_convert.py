@@ -131,9 +131,48 @@ def weight_value(value: Any) -> Optional[float]:
     return float(value)
 
 
-def to_duration_micros(value: DurationLike) -> int:
+# The range of an int64: what the core takes for a duration (microseconds) or a count.
+INT64_MAX = int(np.iinfo(np.int64).max)
+UINT32_MAX = int(np.iinfo(np.uint32).max)
+
+
+def whole_number(value: Any, name: str, *, least: int = 0, most: int = INT64_MAX) -> int:
+    """A count argument (``k``, ``receipts``, ``threads``, ...) as an int in [least, most].
+
+    The one check for every integer argument the core takes: without it pybind11 refuses
+    a negative or too large number with a TypeError that names neither the argument nor
+    the range. A bool, a float or any other type raises ValueError, a number below
+    ``least`` ValueError, one above ``most`` OverflowError; each names ``name`` and the
+    allowed range."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number in {least}..{most}, got {value!r} ({type(value).__name__})")
+    number = int(value)
+    if number < least:
+        raise ValueError(f"{name} must be a whole number in {least}..{most}, got {number}")
+    if number > most:
+        raise OverflowError(f"{name} must be a whole number in {least}..{most}, got {number}")
+    return number
+
+
+def to_duration_micros(value: DurationLike, name: Optional[str] = None) -> int:
     """A span of time as int64 microseconds: timedelta, numpy/pandas timedelta, a string
-    like "90d" or "12h", or a number of seconds."""
+    like "90d" or "12h", or a number of seconds. NaN or infinite seconds raise ValueError,
+    a span beyond int64 microseconds (about 292,000 years either way) OverflowError; with
+    ``name`` (the argument), the message starts with it."""
+    try:
+        us = _duration_micros(value)
+    except (ValueError, TypeError) as e:
+        if name is None:
+            raise
+        raise type(e)(f"{name}: {e}") from None
+    if not -INT64_MAX <= us <= INT64_MAX:
+        name = "duration" if name is None else name
+        raise OverflowError(f"{name} {_shown(value)} is {us:.3g} microseconds, outside int64 microseconds "
+                            f"(at most {INT64_MAX} us, about 292,000 years, either way)")
+    return us
+
+
+def _duration_micros(value: DurationLike) -> int:
     if isinstance(value, bool):
         raise TypeError("a duration cannot be a bool")
     if isinstance(value, pd.Timedelta):  # at its own unit: .value (nanoseconds) overflows beyond 292 years
@@ -149,7 +188,11 @@ def to_duration_micros(value: DurationLike) -> int:
         return int(value.astype("timedelta64[us]").astype(np.int64))
     if isinstance(value, str):
         return int(_core.parse_duration(value))
-    if isinstance(value, (int, float, np.integer, np.floating)):
+    if isinstance(value, (int, np.integer)):
+        return int(value) * 1_000_000
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            raise ValueError(f"duration must be finite, got {value}")
         return int(round(float(value) * 1_000_000))
     raise TypeError(f"cannot use {type(value).__name__} as a duration")
 
@@ -386,13 +429,9 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
         and isinstance(tgt.dtype, pd.CategoricalDtype)
         and src.cat.categories.equals(tgt.cat.categories)
     ):
-        names = _names(src.cat.categories)
-        return (
-            np.ascontiguousarray(src.cat.codes.to_numpy().astype(np.int64)),
-            np.ascontiguousarray(tgt.cat.codes.to_numpy().astype(np.int64)),
-            names,
-            kind,
-        )
+        src_codes, tgt_codes, categories = _used_categories(src.cat.codes.to_numpy(), tgt.cat.codes.to_numpy(),
+                                                            src.cat.categories)
+        return np.ascontiguousarray(src_codes), np.ascontiguousarray(tgt_codes), _names(categories), kind
     both = pd.concat([src.astype(object), tgt.astype(object)] if src.dtype != tgt.dtype else [src, tgt],
                      ignore_index=True)
     codes, uniques = pd.factorize(both)
@@ -405,6 +444,20 @@ def id_columns(source: Any, target: Any) -> Tuple[np.ndarray, np.ndarray, list, 
     n = len(src)
     _check_names(names, codes, n)
     return np.ascontiguousarray(codes[:n]), np.ascontiguousarray(codes[n:]), names, kind
+
+
+def _used_categories(src: np.ndarray, tgt: np.ndarray, categories: pd.Index) -> Tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Codes (no -1) of a Categorical's source and target as int64 codes into the categories
+    they use, and those categories: the core interns every name it is given as a person, so
+    an unused category (a filtered frame keeps them all, as does a dask partition) would
+    become a person with no relationships."""
+    used = np.zeros(len(categories), dtype=bool)
+    used[src] = True
+    used[tgt] = True
+    if used.all():
+        return src.astype(np.int64), tgt.astype(np.int64), categories
+    renumber = np.cumsum(used, dtype=np.int64) - 1
+    return renumber[src], renumber[tgt], categories[used]
 
 
 def _plain_int_ids(values: Any) -> bool:

@@ -151,6 +151,10 @@ def calibrate_stars(scorer: Scorer, a: collections.abc.Sequence[str], b: collect
     """
     Fit the star thresholds to a user's ratings; returns the thresholds and the agreement before and after.
     """
+def check_star_thresholds(thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], what: str) -> None:
+    """
+    Raise ValueError naming `what` and the position if these are not valid star thresholds (as the core checks).
+    """
 def factorize_int_ids(source: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], target: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> tuple:
     """
     Integer ids as (source codes, target codes, names): pandas.factorize of source then target, names their decimal values.

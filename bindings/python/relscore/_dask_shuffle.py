@@ -670,7 +670,7 @@ def _people_as_codes(part: pd.DataFrame, source: str, target: str) -> pd.DataFra
 def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.CategoricalDtype,
                        trim: bool = False) -> pd.DataFrame:
     codes = [part[c].to_numpy() for c in (source, target)]
-    if trim:  # only the names this part uses (see _without_unused_people), from the codes directly
+    if trim:  # only the names this part uses (see _convert._used_categories), from the codes directly
         used = np.zeros(len(people.categories) + 1, dtype=bool)  # the last entry: code -1, a missing id
         for column in codes:
             used[column] = True

@@ -39,7 +39,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _convert
+from . import _convert, _core
 from ._columns import LogColumns
 
 CONFIG_FORMAT = "relscore-config"
@@ -91,9 +91,21 @@ def read_config(config: Any) -> Dict[str, Any]:
     channels = config.get("channels")
     if not isinstance(channels, list) or not channels:
         raise ValueError("relscore.Scorer.from_config(): the configuration lists no channels")
-    for c in channels:
+    seen = set()
+    for i, c in enumerate(channels):
         if not isinstance(c, Mapping) or not {"name", "weight", "half_life_us"} <= set(c):
             raise ValueError(f"relscore.Scorer.from_config(): a channel needs name, weight and half_life_us, got {c!r}")
+        if c["name"] in seen:  # the file's list, where the last would win silently
+            raise ValueError(f"relscore.Scorer.from_config(): channels[{i}]: channel {c['name']!r} is already defined "
+                             "(a name may appear once in a list of channels)")
+        seen.add(c["name"])
+    if config.get("star_thresholds") is not None:
+        thresholds = config["star_thresholds"]
+        what = "relscore.Scorer.from_config(): star_thresholds"
+        if not isinstance(thresholds, (list, tuple)) or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) for x in thresholds):
+            raise ValueError(f"{what} must be a list of 5 numbers (strengths for 1..5 stars), got {thresholds!r}")
+        _core.check_star_thresholds([float(x) for x in thresholds], what)
     return dict(config)
 
 

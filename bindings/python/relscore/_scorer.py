@@ -96,17 +96,17 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
             for name, weight, hl in _core.Scorer(reciprocity=0.5, channels=[]).channels:
                 specs[name] = (weight, hl)
         if half_life is not None:
-            h = _convert.to_duration_micros(half_life)
+            h = _convert.to_duration_micros(half_life, "half_life")
             specs = {name: (w, h) for name, (w, _) in specs.items()}
         for name, spec in (channels or {}).items():
             if isinstance(spec, Channel):
-                weight, hl = spec.weight, _convert.to_duration_micros(spec.half_life)
+                weight, hl = spec.weight, _convert.to_duration_micros(spec.half_life, f"half-life of channel {name!r}")
             elif isinstance(spec, Mapping):
                 weight = float(spec["weight"])
-                hl = _convert.to_duration_micros(spec.get("half_life", half_life or "60d"))
+                hl = _convert.to_duration_micros(spec.get("half_life", half_life or "60d"), f"half-life of channel {name!r}")
             else:
                 weight, hl_like = spec
-                hl = _convert.to_duration_micros(hl_like)
+                hl = _convert.to_duration_micros(hl_like, f"half-life of channel {name!r}")
             specs[name] = (float(weight), hl)
         if not specs:
             raise ValueError("relscore.Scorer: no channels (defaults=False needs channels=...)")
@@ -115,7 +115,7 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
                            ("trend_horizon_us", trend_horizon), ("new_tie_rhythm_us", new_tie_rhythm),
                            ("min_rhythm_us", min_rhythm)):
             if value is not None:
-                insight[key] = _convert.to_duration_micros(value)
+                insight[key] = _convert.to_duration_micros(value, key[:-3])
         if trend_threshold is not None:
             insight["trend_threshold"] = float(trend_threshold)
         kernel_specs: Dict[str, Tuple[str, int, float, int]] = {}
@@ -125,12 +125,13 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
             if kind == "power_law":
                 if len(parts) not in (3, 4):
                     raise ValueError(f"relscore.Scorer: kernel of '{name}': expected ('power_law', tau, beta[, range])")
-                kernel_specs[name] = (kind, _convert.to_duration_micros(parts[1]), float(parts[2]),
-                                      _convert.to_duration_micros(parts[3]) if len(parts) == 4 else 0)
+                kernel_specs[name] = (kind, _convert.to_duration_micros(parts[1], f"tau of kernel {name!r}"), float(parts[2]),
+                                      _convert.to_duration_micros(parts[3], f"range of kernel {name!r}")
+                                      if len(parts) == 4 else 0)
             elif kind == "window":
                 if len(parts) != 2:
                     raise ValueError(f"relscore.Scorer: kernel of '{name}': expected ('window', length)")
-                kernel_specs[name] = (kind, _convert.to_duration_micros(parts[1]), 0.0, 0)
+                kernel_specs[name] = (kind, _convert.to_duration_micros(parts[1], f"length of kernel {name!r}"), 0.0, 0)
             else:
                 raise ValueError(f"relscore.Scorer: kernel of '{name}': unknown kernel '{kind}' (power_law or window)")
         self._core = _core.Scorer(

@@ -216,9 +216,8 @@ class ScorerIngest(ScorerBase):
 
     @threads.setter
     def threads(self, n: int) -> None:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"relscore.Scorer.threads: expected a whole number >= 0 (0: one per core), got {n!r}")
-        self._core.threads = int(n)
+        self._core.threads = _convert.whole_number(n, "relscore.Scorer.threads (0: one per core)",
+                                                   most=_convert.UINT32_MAX)
 
     def shrink_to_fit(self) -> None:
         """Release spare capacity: every pair's decayed sums packed with no slack, every array

@@ -43,7 +43,7 @@ class ScorerInsight(ScorerBase):
     def due(self, person: Any = None, k: int = 20, *, at: Optional[TimeLike] = None) -> pd.DataFrame:
         """The relationships (of ``person``, or of everyone) due a touch: past their own
         rhythm, ranked by strength × overdue. Any interaction resets a relationship's clock."""
-        rows = self._core.due(person=None if person is None else query_name(person, "person"), k=int(k),
+        rows = self._core.due(person=None if person is None else query_name(person, "person"), k=_convert.whole_number(k, "k"),
                               at_us=_convert.optional_micros(at))
         return _insight.due_frame(rows, lambda names: person_column(names, [], self._ids, codes=False))
 
@@ -52,7 +52,7 @@ class ScorerInsight(ScorerBase):
         (the parts sum to the strength) and, with ``retain_events=True``, the ``receipts``
         interactions that contribute most."""
         return Explanation._from(
-            self._core.explain(a=query_name(a, "a"), b=query_name(b, "b"), receipts=int(receipts),
+            self._core.explain(a=query_name(a, "a"), b=query_name(b, "b"), receipts=_convert.whole_number(receipts, "receipts"),
                                at_us=_convert.optional_micros(at)),
             self._person,
         )
@@ -97,7 +97,7 @@ class ScorerInsight(ScorerBase):
         # other threads add interactions.
         cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
                                           thresholds=None if star_thresholds is None else list(star_thresholds),
-                                          log_span_us=None if log_span is None else _convert.to_duration_micros(log_span))
+                                          log_span_us=None if log_span is None else _convert.to_duration_micros(log_span, "log_span"))
         # The insight columns go into the frame as it is built: each column assigned after
         # would be copied (pandas' copy-on-write), and the frame's blocks consolidated.
         trend = cols["trend"]

@@ -57,15 +57,16 @@ class ScorerQueries(ScorerBase):
             names = list(frame.columns)
             return [Relationship._from_row(dict(zip(names, row)), lambda p: self._person(str(p)))
                     for row in frame.itertuples(index=False, name=None)]
-        rows = self._core.top(person=query_name(person, "person"), k=int(k), at_us=_convert.optional_micros(at))
+        rows = self._core.top(person=query_name(person, "person"), k=_convert.whole_number(k, "k"),
+                              at_us=_convert.optional_micros(at))
         return [Relationship._from_tuple(t, self._person) for t in rows]
 
     def top_frame(self, person: Any = None, k: int = 10, *, at: Optional[TimeLike] = None) -> pd.DataFrame:
         """``person``'s ``k`` strongest relationships as a DataFrame (the columns of
         :meth:`to_pandas`); with no ``person``, the ``k`` strongest in the whole scorer."""
+        k = _convert.whole_number(k, "k")
         if person is None:
             t = self.table(at=at)
-            k = max(int(k), 0)
             strength = t["strength"]
             if k < len(strength):
                 pick = np.argpartition(-strength, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
@@ -73,7 +74,7 @@ class ScorerQueries(ScorerBase):
                 pick = np.arange(len(strength))
             pick = pick[np.argsort(-strength[pick], kind="stable")]
             return relationship_frame({c: v[pick] for c, v in t.items()}, self._core.people(), False, self._ids)
-        rows = self._core.top(person=query_name(person, "person"), k=int(k), at_us=_convert.optional_micros(at))
+        rows = self._core.top(person=query_name(person, "person"), k=k, at_us=_convert.optional_micros(at))
         cols: List[Any] = list(zip(*rows)) if rows else [[] for _ in RELATIONSHIP_COLUMNS]
         return pd.DataFrame(frame_columns("relationship", dict(zip(RELATIONSHIP_COLUMNS, cols)),
                                           lambda v: person_column(v, [], self._ids, codes=False)))

@@ -360,36 +360,10 @@ def _scored(part: Any, config: bytes, index: int, columns: LogColumns) -> Scorer
         part = part.drop(columns=_ORIGIN)
     scorer = Scorer.from_bytes(config)
     try:
-        scorer._add_log(_without_unused_people(part, columns.source, columns.target), columns)
+        scorer._add_log(part, columns)  # a Categorical's unused categories become no people (_convert.id_columns)
     except (ValueError, KeyError, TypeError) as exc:
         raise _located(exc, part, index, origin) from exc
     return scorer
-
-
-def _without_unused_people(part: pd.DataFrame, source: str, target: str) -> pd.DataFrame:
-    # A dask Categorical carries every category in every partition. The scorer interns
-    # each category as a person, so a partition with 100 k rows of a 1 M-person
-    # Categorical would ship and merge 1 M names; keep only the people it mentions.
-    if source not in part.columns or target not in part.columns:
-        return part  # add_dataframe names the missing column
-    src, tgt = part[source], part[target]
-    if not (isinstance(src.dtype, pd.CategoricalDtype) and isinstance(tgt.dtype, pd.CategoricalDtype)
-            and src.cat.categories.equals(tgt.cat.categories)):
-        return part
-    categories = src.cat.categories
-    codes = np.concatenate([src.cat.codes.to_numpy(np.int64), tgt.cat.codes.to_numpy(np.int64)])
-    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
-    if used.all():
-        return part
-    renumber = np.cumsum(used) - 1
-    dtype = pd.CategoricalDtype(categories[used])
-
-    def recode(column: pd.Series) -> pd.Series:
-        old = column.cat.codes.to_numpy(np.int64)
-        new = np.where(old >= 0, renumber[np.maximum(old, 0)], -1)
-        return pd.Series(pd.Categorical.from_codes(new, dtype=dtype), index=column.index)
-
-    return part.assign(**{source: recode(src), target: recode(tgt)})
 
 
 def _merge_group(*snapshots: bytes) -> bytes:

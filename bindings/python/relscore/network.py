@@ -72,13 +72,12 @@ def intro(
     ``normalized`` (strength / strongest tie) and ``product`` (the chain's worth, in
     (0, 1]). Empty if no chain links them. Raises KeyError for an unknown person and
     ValueError if ``a == z`` or an end is avoided."""
-    if int(k) < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
+    paths = _convert.whole_number(k, "k", least=1)
     hops, _ = _core.introductions(
         scorer=_core_of(scorer),
         a=_convert.query_name(a, "a"),
         z=_convert.query_name(z, "z"),
-        paths=int(k),
+        paths=paths,
         avoid=[_convert.query_name(p, "avoid") for p in avoid],
         at_us=_convert.optional_micros(at),
     )
@@ -104,15 +103,13 @@ def suggest(
     which also bounds the work on big graphs. Columns: ``a``, ``b``, ``score``, ``common``
     (how many common contacts), ``via`` (the contact with the strongest two-sided link)
     and ``via_strength``."""
-    if int(k) < 0:
-        raise ValueError(f"k must be >= 0, got {k}")
-    cap = 0 if max_intermediary_degree is None else int(max_intermediary_degree)
-    if cap < 0 or (max_intermediary_degree is not None and cap == 0):
-        raise ValueError(f"max_intermediary_degree must be >= 1 or None, got {max_intermediary_degree}")
+    top = _convert.whole_number(k, "k")
+    cap = 0 if max_intermediary_degree is None else _convert.whole_number(
+        max_intermediary_degree, "max_intermediary_degree (or None)", least=1)
     rows = _core.suggest_meetings(
         scorer=_core_of(scorer),
         person=None if person is None else _convert.query_name(person, "person"),
-        top=int(k),
+        top=top,
         max_intermediary_degree=cap,
         at_us=_convert.optional_micros(at),
     )

@@ -95,19 +95,30 @@ def timeline(
     With more than ``max_markers`` interactions, each row becomes a density strip per
     channel instead (binned counts, darker = more). The legend stays inside the axes."""
     plt = _pyplot()
-    name_a, name_b = str(a), str(b)
+    # The core's names of a and b (an integer id by its decimal digits), as every query
+    # takes them; str() would make a float 7.0 "7.0" and True "True" instead of refusing them.
+    name_a, name_b = _convert.query_name(a, "a"), _convert.query_name(b, "b")
     roles = LogColumns.of("relscore.plot.timeline()", columns, without=("missing_weight", "origin", "unit"))
     if events is None:
         pair = _retained(scorer, name_a, name_b)
         roles = LogColumns(default_channel=roles.default_channel)  # _retained's frame has the default names
     time, source, target = roles.time, roles.source, roles.target
     channel, weight, mutual = roles.channel, roles.weight, roles.mutual
+    from_a_rows = None
     if events is not None:
-        src, tgt = events[source].astype(str), events[target].astype(str)
-        pair = events[((src == name_a) & (tgt == name_b)) | ((src == name_b) & (tgt == name_a))].copy()
+        roles.require(events)
+        # The log's people as add_dataframe reads them (one conversion, which refuses ids of
+        # other types naming the row), matched by the core's names.
+        src, tgt, people, _ = _convert.id_columns(events[source], events[target])
+        code = {name: k for k, name in enumerate(people)}
+        code_a, code_b = code.get(name_a, -1), code.get(name_b, -1)
+        rows = ((src == code_a) & (tgt == code_b)) | ((src == code_b) & (tgt == code_a))
+        pair = events[rows].copy()
+        from_a_rows = src[rows] == code_a
     if pair.empty:
         raise ValueError(f"no interactions between {a!r} and {b!r} in events")
     pair["_us"] = _convert.time_column(pair[time])
+    pair["_from_a"] = from_a_rows if from_a_rows is not None else pair[source].to_numpy(dtype=object) == name_a
     pair = pair.sort_values("_us", kind="stable")
     t0 = _convert.to_micros(start) if start is not None else int(pair["_us"].iloc[0])
     newest = scorer.newest
@@ -123,7 +134,7 @@ def timeline(
     weights = pair[weight].to_numpy(dtype=np.float64, na_value=np.nan) if has(weight) else np.full(n, np.nan)
     mutual_flags = (_convert.mutual_column(pair[mutual].to_numpy(dtype=object), n).astype(bool)
                     if has(mutual) else np.zeros(n, dtype=bool))
-    from_a = pair[source].astype(str).to_numpy() == name_a
+    from_a = pair["_from_a"].to_numpy(dtype=bool)
     times_us = pair["_us"].to_numpy()
 
     replay = scorer.empty_like()._core  # the core takes names as they are
