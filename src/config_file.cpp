@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -69,7 +70,9 @@ config_file read_config_file(const std::string& path) {
         const auto& t = doc["star_thresholds"];
         if (!t.is_array()) fail("\"star_thresholds\" must be a list of 5 strengths (for 1..5 stars)");
         std::vector<double> thresholds;
-        for (std::size_t k = 0; k < t.size(); ++k) thresholds.push_back(number(t[k], fmt::format("star_thresholds[{}]", k)));
+        for (std::size_t k = 0; k < t.size(); ++k)  // null: no strength earns that star (JSON has no infinity)
+            thresholds.push_back(t[k].is_null() ? std::numeric_limits<double>::infinity()
+                                                : number(t[k], fmt::format("star_thresholds[{}]", k)));
         try {
             out.star_thresholds = stars_config::with_thresholds(thresholds, "star_thresholds").thresholds();
         } catch (const invalid_argument_error& e) {

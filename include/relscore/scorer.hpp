@@ -478,6 +478,9 @@ private:
     }
 
     // ---- the limit of a relationship's interactions (limits.hpp) ----
+    // m_most_interactions is at least the most interactions any pair holds and never more
+    // than max_pair_interactions, so a pair at the limit always meets the checks below.
+
     // Refuses, before anything changes, a batch of n interactions that could take a
     // relationship past max_pair_interactions, and counts them toward m_most_interactions
     // (a single add() is checked in apply(), where its pair's record is at hand).
@@ -488,8 +491,9 @@ private:
     void check_interaction_limit(std::size_t n, PairOf&& pair_of, const char* where, std::size_t rows = 0) {
         const std::size_t checked = std::max(n, rows);
         if (checked > max_pair_interactions || m_most_interactions > max_pair_interactions - checked) [[unlikely]]
-            check_interaction_limit_exactly(checked, pair_of, where);
-        m_most_interactions += n;
+            check_interaction_limit_exactly(checked, n, pair_of, where);
+        else
+            m_most_interactions += n;
     }
     // apply()'s check: pair `pair` is about to take one more interaction.
     void count_one_interaction(std::uint32_t pair) {
@@ -504,23 +508,33 @@ private:
             where + ": the relationship of '" + m_names[m_pairs[pair].lo] + "' and '" + m_names[m_pairs[pair].hi] +
             "' would hold more than relscore::max_pair_interactions (4294967295) interactions; nothing was added");
     }
+    // The check with pairs near the limit: the bound made exact, then, if it is still too
+    // close, each known pair's count in the batch (`checked` interactions, `counted` of
+    // which the caller adds now) against its own.
     template <class PairOf>
-    [[gnu::cold, gnu::noinline]] void check_interaction_limit_exactly(std::size_t n, PairOf& pair_of, const char* where) {
-        if (n > max_pair_interactions)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": a batch of " + std::to_string(n) +
+    [[gnu::cold, gnu::noinline]] void check_interaction_limit_exactly(std::size_t checked, std::size_t counted, PairOf& pair_of,
+                                                                      const char* where) {
+        if (checked > max_pair_interactions)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": a batch of " + std::to_string(checked) +
                                                         " interactions, more than relscore::max_pair_interactions "
                                                         "(4294967295): split it");
-        m_most_interactions = 0;  // the bound made exact
-        for (const pair_record& p : m_pairs) m_most_interactions = std::max(m_most_interactions, interactions_of(p));
-        if (m_most_interactions <= max_pair_interactions - n) return;
+        std::uint64_t most = 0;
+        for (const pair_record& p : m_pairs) most = std::max(most, interactions_of(p));
+        if (most <= max_pair_interactions - checked) {
+            m_most_interactions = most + counted;
+            return;
+        }
         boost::unordered_flat_map<std::uint64_t, std::uint64_t> added;
-        for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t i = 0; i < checked; ++i)
             if (const std::optional<std::uint64_t> key = pair_of(i)) ++added[*key];
+        std::uint64_t most_after = std::max<std::uint64_t>(most, counted);  // a new pair gets at most `counted`
         for (const auto& [key, count] : added) {
             const std::uint32_t row = m_pairs.find(key);
-            if (row != no_row && interactions_of(m_pairs[row]) + count > max_pair_interactions)
-                refuse_past_interaction_limit(row, where);
+            if (row == no_row) continue;
+            if (interactions_of(m_pairs[row]) + count > max_pair_interactions) refuse_past_interaction_limit(row, where);
+            most_after = std::max(most_after, interactions_of(m_pairs[row]) + (counted > 0 ? count : 0));
         }
+        m_most_interactions = most_after;
     }
     // The key of the pair of two people, if both are known (by name, or by dense id).
     [[nodiscard]] std::optional<std::uint64_t> known_pair(std::string_view a, std::string_view b) const {
@@ -556,14 +570,25 @@ private:
         if (!at) return m_pairs.empty() ? 0 : m_newest_us;
         const std::int64_t t = to_micros(*at);
         if (!m_pairs.empty() && t < m_newest_us) throw_query_too_early(where, *at);
+        if (t < min_time_us || t > max_time_us) throw_query_out_of_range(where, t);  // (ages would overflow)
         return t;
     }
     // Out of line: keeps the error's string building out of every query's inlined code.
     [[noreturn, gnu::noinline, gnu::cold]] void throw_query_too_early(const char* where, timestamp at) const {
         std::string message = where;
-        message += ": query time " + format_time(at) + " is earlier than the newest interaction " +
+        message += ": query time " + query_time_text(to_micros(at)) + " is earlier than the newest interaction " +
                    format_time(from_micros(m_newest_us));
         detail::throw_error<time_order_error>(message);
+    }
+    [[noreturn, gnu::noinline, gnu::cold]] static void throw_query_out_of_range(const char* where, std::int64_t t) {
+        detail::throw_error<invalid_argument_error>(std::string(where) + ": query time " + query_time_text(t) +
+                                                    " is outside years 1400..9999");
+    }
+    // A query time as an error message names it: as format_time() gives it, or in
+    // microseconds outside the years that formats.
+    [[nodiscard]] static std::string query_time_text(std::int64_t t) {
+        if (t < min_time_us || t > max_time_us) return std::to_string(t) + "us";
+        return format_time(from_micros(t));
     }
 
     void fill(relationship& r, std::uint32_t pair, bool flipped, std::int64_t t) const {

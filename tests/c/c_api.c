@@ -293,6 +293,49 @@ static void test_finite_totals(void) {
 
 /* relscore_set_threads: a batch of 200,000 columns rows split among threads gives the same
  * snapshot bytes as one thread; a null scorer is refused. */
+/* A relationship holds at most 2^32 - 1 interactions: relscore_add and relscore_add_batch
+   refuse one more with RELSCORE_ERROR_INVALID_ARGUMENT, changing nothing, also after a
+   batch on another pair. */
+static void test_interaction_limit(void) {
+    relscore_scorer *power = NULL, *out = NULL;
+    relscore_interaction e = {0}, batch[2];
+    relscore_relationship r;
+    unsigned char *before = NULL, *after = NULL;
+    size_t before_size = 0, after_size = 0;
+    const uint64_t limit = 4294967295u;
+    uint64_t bit;
+
+    CHECK_OK(relscore_scorer_new(NULL, &power));
+    CHECK_OK(relscore_scorer_new(NULL, &out));
+    e.time_text = "2026-01-01";
+    e.source = "ana";
+    e.target = "ben";
+    CHECK_OK(relscore_add(power, &e));
+    for (bit = 1; bit <= limit; bit <<= 1) { /* out gets each power of two of the limit */
+        CHECK_OK(relscore_merge(out, power));
+        if (bit <= limit / 2) CHECK_OK(relscore_merge(power, power));
+    }
+    CHECK_OK(relscore_between(out, "ana", "ben", RELSCORE_AT_NEWEST, &r));
+    CHECK(r.interactions == limit);
+    CHECK_OK(relscore_save_bytes(out, &before, &before_size));
+    CHECK_FAILS(relscore_add(out, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "would hold more than relscore::max_pair_interactions");
+    batch[0] = e;
+    batch[0].source = "cy";
+    batch[0].target = "dee";
+    batch[1] = e;
+    CHECK_FAILS(relscore_add_batch(out, batch, 2), RELSCORE_ERROR_INVALID_ARGUMENT, "'ana' and 'ben' would hold more than");
+    CHECK_OK(relscore_save_bytes(out, &after, &after_size));
+    CHECK(before_size == after_size && memcmp(before, after, before_size) == 0);
+    relscore_free(after);
+    CHECK_OK(relscore_add_batch(out, batch, 1)); /* another pair */
+    CHECK_FAILS(relscore_add(out, &e), RELSCORE_ERROR_INVALID_ARGUMENT, "max_pair_interactions");
+    CHECK_OK(relscore_between(out, "ana", "ben", RELSCORE_AT_NEWEST, &r));
+    CHECK(r.interactions == limit);
+    relscore_free(before);
+    relscore_scorer_free(power);
+    relscore_scorer_free(out);
+}
+
 static void test_threads(void) {
     enum { rows = 200000, people = 5000 };
     int64_t* time_us = malloc(rows * sizeof *time_us);
@@ -469,6 +512,7 @@ int main(int argc, char** argv) {
     test_scoring_by_hand();
     test_errors();
     test_finite_totals();
+    test_interaction_limit();
     test_threads();
     test_columns_table_snapshots(scratch);
     test_names_half_life_and_merge();

@@ -168,6 +168,39 @@ scorer with_interactions(std::uint64_t n) {
     return out;
 }
 
+TEST_CASE("a relationship just under max_pair_interactions takes what fits and refuses the rest", "[limits]") {
+    scorer s = with_interactions(max_pair_interactions - 2);
+    s.add({t0, "c", "d", "call", 1.0, false});  // another pair, before and after
+    const std::vector<interaction> two{{t0, "a", "b", "email", 1.0, false}, {t0, "b", "a", "email", 1.0, false}};
+    const std::vector<interaction> three{two[0], two[1], {t0, "c", "d", "call", 1.0, false}, two[0]};
+    const std::string before = s.to_bytes();
+    CHECK(contains(error_of([&] { s.add_batch(three); }), "'a' and 'b' would hold more than"));
+    CHECK(s.to_bytes() == before);
+    s.add_batch(two);  // exactly to the limit
+    CHECK(s.between("a", "b").interactions == max_pair_interactions);
+    s.add_batch(std::vector<interaction>{{t0, "d", "c", "call", 1.0, false}});
+    CHECK(contains(error_of([&] { s.add({t0, "a", "b", "email", 1.0, false}); }), "'a' and 'b' would hold more than"));
+    CHECK(s.between("a", "b").interactions == max_pair_interactions);
+    CHECK(s.between("c", "d").interactions == 2);
+}
+
+TEST_CASE("a snapshot of a relationship with more than max_pair_interactions is corrupt", "[limits][snapshot]") {
+    std::string bytes = with_interactions(max_pair_interactions).to_bytes();
+    // The pair's counts as written: lo→hi 2^32 − 1, hi→lo 0, mutual 0; one mutual more.
+    const unsigned char counts[12] = {0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0};
+    const auto at = bytes.find(std::string(reinterpret_cast<const char*>(counts), sizeof counts));
+    REQUIRE(at != std::string::npos);
+    bytes[at + 8] = 1;
+    const std::uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);
+    bytes.replace(bytes.size() - 8, 8, reinterpret_cast<const char*>(&sum), 8);
+    CHECK(contains(error_of([&] { (void)scorer::from_bytes(bytes); }), "holds more than relscore::max_pair_interactions"));
+    scorer other;
+    other.add({t0, "x", "y", "email", 1.0, false});
+    const std::string first = other.to_bytes();
+    const std::string_view both[2] = {first, bytes};
+    CHECK(contains(error_of([&] { (void)scorer::from_bytes_many(both); }), "holds more than relscore::max_pair_interactions"));
+}
+
 TEST_CASE("self-merges stop at max_pair_interactions instead of wrapping the counts", "[limits][merge]") {
     scorer s;
     s.add({t0, "a", "b", "email", max_weight, true});
@@ -212,6 +245,12 @@ TEST_CASE("ingest refuses, changing nothing, an interaction past max_pair_intera
     s.add_batch(std::vector<interaction>{{t0, "c", "a", "email", 1.0, false}, {t0, "b", "c", "call", 1.0, false}});
     CHECK(s.between("a", "c").interactions == 2);
     CHECK(s.between("a", "b").interactions == max_pair_interactions);
+    // After those, a–b is still refused, singly and in a batch, and still not wrapped.
+    const std::string after = s.to_bytes();
+    CHECK(contains(error_of([&] { s.add({t0, "a", "b", "email", 1.0, false}); }), refused));
+    CHECK(contains(error_of([&] { s.add(dense_interaction{t0, 0, 1, 0, std::nullopt, false}); }), refused));
+    CHECK(contains(error_of([&] { s.add_batch(batch); }), refused));
+    CHECK(s.to_bytes() == after);
     // And a merge that would pass it is refused.
     scorer one;
     one.add({t0, "a", "b", "email", 1.0, false});
@@ -293,4 +332,18 @@ TEST_CASE("a snapshot holding a sum above max_total is refused as corrupted", "[
     const std::uint64_t sum = XXH3_64bits(bytes.data(), bytes.size() - 8);  // format 4's checksum
     bytes.replace(bytes.size() - 8, 8, reinterpret_cast<const char*>(&sum), 8);
     CHECK(contains(error_of([&] { (void)scorer::from_bytes(bytes); }), "corrupted snapshot: an invalid relationship state"));
+}
+
+TEST_CASE("a query time outside years 1400..9999 is refused, not overflowed", "[limits][time]") {
+    scorer s;
+    s.add({parse_time("1494-06-01T00:00:00Z"), "a", "b", "email", 1.0, false});
+    const auto at = [](std::int64_t us) { return std::optional<timestamp>(from_micros(us)); };
+    // Past year 9999 the pair's age in microseconds would overflow: refused, naming the time.
+    const std::string late = error_of([&] { (void)s.between("a", "b", at(std::numeric_limits<std::int64_t>::max())); });
+    CHECK(contains(late, "query time 9223372036854775807us is outside years 1400..9999"));
+    CHECK_THROWS_AS(s.top("a", 3, at(std::numeric_limits<std::int64_t>::max())), invalid_argument_error);
+    // Before the newest interaction it is too early, whatever the year (no format_time() error).
+    CHECK_THROWS_AS(s.between("a", "b", at(-30'000'000'000'000'000)), time_order_error);
+    CHECK(contains(error_of([&] { (void)s.between("a", "b", at(-30'000'000'000'000'000)); }), "is earlier than the newest interaction 1494-06-01"));
+    CHECK(s.between("a", "b", parse_time("9999-12-31T00:00:00Z")).strength >= 0);
 }

@@ -275,7 +275,7 @@ TEST_CASE("a log file goes in whole or not at all", "[validation][log]") {
 TEST_CASE("channel names must be valid UTF-8 and at most max_name_bytes long", "[validation][channels]") {
     channel_registry r = channel_registry::defaults();
     const std::size_t before = r.size();
-    for (const std::string bad : {std::string("\xff"), std::string("caf\xc3"), std::string("\xed\xa0\x80"), std::string(4097, 'c')}) {
+    for (const std::string& bad : {std::string("\xff"), std::string("caf\xc3"), std::string("\xed\xa0\x80"), std::string(4097, 'c')}) {
         CAPTURE(bad.size());
         CHECK(message_of([&] { r.define({bad, 1.0, std::chrono::days{30}}); }).find("not valid UTF-8") != std::string::npos);
     }

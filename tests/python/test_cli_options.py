@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -302,3 +303,29 @@ def test_fit_command_writes_the_config_that_score_reads(cli, tmp_path):
         assert row.strength == pytest.approx(python.between(row.a, row.b).strength, rel=1e-9)
     r = subprocess.run([cli, "fit", str(SAMPLE), str(tmp_path / "missing.csv")], capture_output=True, text=True, env=env)
     assert r.returncode == 2 and "missing.csv" in r.stderr
+
+
+def test_a_saved_fit_with_infinite_star_thresholds_is_valid_json_every_reader_takes(cli, tmp_path):
+    """Calibration gives +inf for a star no rating calls for; JSON has no infinity, so a
+    saved configuration writes null, and Python and the command line take it back as inf
+    (json.dumps would write `Infinity`, which the C++ reader refuses as not JSON)."""
+    log = pd.DataFrame({"time": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-02-01"], utc=True),
+                        "source": ["ana", "ben", "ana"], "target": ["ben", "ana", "cy"],
+                        "channel": ["email", "call", "email"]})
+    events = tmp_path / "log.csv"
+    log.to_csv(events, index=False)
+    s = relscore.Scorer()
+    s.add_dataframe(log)
+    fit = s.calibrate_stars(pd.DataFrame({"a": ["ana", "ana"], "b": ["ben", "cy"], "stars": [2, 0]}))
+    assert np.isinf(fit.thresholds).any()
+    config = s.config()
+    config["star_thresholds"] = list(fit.thresholds)
+    path = tmp_path / "fitted.json"
+    relscore._fit.FitResult(config=config, kind="stars", link={}, cv=pd.DataFrame()).save(path)
+    text = path.read_text()
+    assert "Infinity" not in text and json.loads(text)["star_thresholds"].count(None) == int(np.isinf(fit.thresholds).sum())
+    assert relscore.Scorer.from_config(path) is not None
+    assert relscore._fit.read_config(str(path))["star_thresholds"] == list(fit.thresholds)
+    stars = pd.read_csv(io.StringIO(run(cli, "stars", str(events), "--config", str(path), "--format", "csv").stdout))
+    for row in stars.itertuples():
+        assert row.stars == s.stars(row.a, row.b, thresholds=list(fit.thresholds))

@@ -196,4 +196,9 @@ def test_timeline_takes_integer_ids_as_the_scorer_does_and_refuses_other_types()
     floats = events.astype({"source": float})
     with pytest.raises(ValueError, match=r"source at row 0: person id 1\.0 is a float"):
         plot.timeline(s, floats, 1, 2)
+    for points in (0, -5, 2.5):
+        with pytest.raises(ValueError, match="points"):
+            plot.timeline(s, events, 1, 2, points=points)
+    with pytest.raises(ValueError, match="max_markers"):
+        plot.timeline(s, events, 1, 2, max_markers=-1)
     plt.close("all")

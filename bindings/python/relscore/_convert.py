@@ -342,21 +342,30 @@ def id_kind_of(value: Any) -> str:
     return "int" if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) else "str"
 
 
+def _kind_at_a_glance(values: Any) -> Optional[str]:
+    """"int" or "str" when the values' dtype or inferred type says so at once, else None."""
+    if values.dtype.kind in "iu":
+        return "int"
+    if values.dtype.kind == "U" or isinstance(values.dtype, pd.StringDtype):
+        return "str"
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    return "int" if inferred == "integer" else "str" if inferred == "string" else None
+
+
 def _column_kind(col: pd.Series, name: Optional[str] = None) -> Optional[str]:
     """"int", "str", or None for a column mixing both (an error for the caller). Ids of any
     other type (floats, bools, bytes, ...) raise ValueError naming column `name` and the
     first row holding one (str() of them would create people named "1.0" or "True");
     without `name` (a list of names, not a column), just the id."""
     categorical = isinstance(col.dtype, pd.CategoricalDtype)
+    if categorical and _kind_at_a_glance(col.cat.categories) is None:
+        col = col.cat.remove_unused_categories()  # unused categories make no people, so no kind either
     values = col.cat.categories if categorical else col
-    if values.dtype.kind in "iu":
-        return "int"
-    if values.dtype.kind == "U" or isinstance(values.dtype, pd.StringDtype):
-        return "str"
+    at_a_glance = _kind_at_a_glance(values)
+    if at_a_glance is not None:
+        return at_a_glance
     inferred = pd.api.types.infer_dtype(values, skipna=True)
-    if inferred == "integer":
-        return "int"
-    if inferred in ("string", "empty"):  # "empty": all missing, refused by the caller naming the row
+    if inferred == "empty":  # all missing, refused by the caller naming the row
         return "str"
     for k, v in enumerate(values):  # the first id neither a string nor an integer, if any
         if not (isinstance(v, str) or (isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)))

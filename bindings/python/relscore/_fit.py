@@ -99,14 +99,27 @@ def read_config(config: Any) -> Dict[str, Any]:
             raise ValueError(f"relscore.Scorer.from_config(): channels[{i}]: channel {c['name']!r} is already defined "
                              "(a name may appear once in a list of channels)")
         seen.add(c["name"])
+    config = dict(config)
     if config.get("star_thresholds") is not None:
         thresholds = config["star_thresholds"]
         what = "relscore.Scorer.from_config(): star_thresholds"
         if not isinstance(thresholds, (list, tuple)) or not all(
-                isinstance(x, (int, float)) and not isinstance(x, bool) for x in thresholds):
+                x is None or (isinstance(x, (int, float)) and not isinstance(x, bool)) for x in thresholds):
             raise ValueError(f"{what} must be a list of 5 numbers (strengths for 1..5 stars), got {thresholds!r}")
-        _core.check_star_thresholds([float(x) for x in thresholds], what)
-    return dict(config)
+        # null in a file: no strength earns that star (JSON has no infinity)
+        config["star_thresholds"] = [math.inf if x is None else float(x) for x in thresholds]
+        _core.check_star_thresholds(config["star_thresholds"], what)
+    return config
+
+
+def config_as_json(config: Mapping[str, Any]) -> str:
+    """The JSON text of a configuration: an infinite star threshold (no strength earns
+    that star, as calibration gives when no rating calls for it) is written as null, which
+    every reader (Python, the C++ library, the CLI, the C API) takes back as infinity."""
+    out = dict(config)
+    if out.get("star_thresholds") is not None:
+        out["star_thresholds"] = [None if math.isinf(x) and x > 0 else x for x in out["star_thresholds"]]
+    return json.dumps(out, indent=2, allow_nan=False)
 
 
 # ----------------------------------------------------------------------------- the result
@@ -172,7 +185,7 @@ class FitResult:
     def save(self, path: Any) -> None:
         """Write the fitted configuration as JSON (read it with
         ``relscore.Scorer.from_config(path)``)."""
-        text = json.dumps(self.config, indent=2)
+        text = config_as_json(self.config)
         tmp = os.fspath(path) + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text + "\n")

@@ -139,7 +139,7 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
             kernels=kernel_specs,
         )
         self._ids: Optional[str] = None
-        if threads != 1:
+        if not (type(threads) is int and threads == 1):  # the setter checks anything else (True, 1.0, ...)
             self.threads = threads
 
     # ---- construction helpers --------------------------------------------------------

@@ -95,9 +95,12 @@ class ScorerInsight(ScorerBase):
         """insight_frame(); ``strings``: string ids as strings, not a Categorical (relscore.dask's rows)."""
         # One core call gives the table and its insight columns from one state, even while
         # other threads add interactions.
+        log_span_us = None if log_span is None else _convert.to_duration_micros(log_span, "log_span")
+        if log_span_us is not None and log_span_us < 0:  # as "-30d" is: a span is never negative
+            raise ValueError(f"relscore.Scorer.insight_frame(): log_span must not be negative, got {log_span!r}")
         cols = self._core.insight_columns(at_us=_convert.optional_micros(at),
                                           thresholds=None if star_thresholds is None else list(star_thresholds),
-                                          log_span_us=None if log_span is None else _convert.to_duration_micros(log_span, "log_span"))
+                                          log_span_us=log_span_us)
         # The insight columns go into the frame as it is built: each column assigned after
         # would be copied (pandas' copy-on-write), and the frame's blocks consolidated.
         trend = cols["trend"]

@@ -98,6 +98,8 @@ def timeline(
     # The core's names of a and b (an integer id by its decimal digits), as every query
     # takes them; str() would make a float 7.0 "7.0" and True "True" instead of refusing them.
     name_a, name_b = _convert.query_name(a, "a"), _convert.query_name(b, "b")
+    points = _convert.whole_number(points, "relscore.plot.timeline(): points", least=2, most=10_000_000)
+    max_markers = _convert.whole_number(max_markers, "relscore.plot.timeline(): max_markers")
     roles = LogColumns.of("relscore.plot.timeline()", columns, without=("missing_weight", "origin", "unit"))
     if events is None:
         pair = _retained(scorer, name_a, name_b)

@@ -5,7 +5,7 @@
 ///
 ///     {"format": "relscore-config", "version": 1, "reciprocity": 0.8,
 ///      "channels": [{"name": "email", "weight": 1.0, "half_life_us": 5184000000000}, ...],
-///      "star_thresholds": [0.25, 3, 6, 12, 20]}          (optional; other keys are ignored)
+///      "star_thresholds": [0.25, 3, 6, 12, 20]}          (optional, null: no strength earns that star; other keys are ignored)
 
 #include <array>
 #include <optional>
