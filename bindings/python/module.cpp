@@ -26,6 +26,7 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "relscore's compiled core (private: use the relscore package).";
     m.attr("__version__") = RELSCORE_VERSION_STRING;
     m.attr("max_weight") = relscore::max_weight;
+    m.attr("max_pair_interactions") = relscore::max_pair_interactions;
     m.def(
         "result_fields",
         [] {

@@ -378,7 +378,8 @@ def _with_interactions(n):
 
 
 def test_ingest_refuses_a_relationship_past_max_pair_interactions_and_changes_nothing():
-    limit = 2**32 - 1
+    limit = relscore.MAX_PAIR_INTERACTIONS
+    assert limit == 2**32 - 1
     s = _with_interactions(limit)
     assert s.between("a", "b").interactions == limit
     before = s.to_bytes()

@@ -30,6 +30,9 @@ __version__: str = _core.__version__
 MAX_WEIGHT: float = _core.max_weight
 """The largest weight an interaction or a channel may have (1e15; relscore::max_weight):
 with it no sum can reach inf (docs/guarantees.md)."""
+MAX_PAIR_INTERACTIONS: int = _core.max_pair_interactions
+"""The most interactions one relationship may hold (2**32 - 1; relscore::max_pair_interactions):
+ingest and merge refuse, changing nothing, what would pass it (docs/guarantees.md)."""
 
 __all__ = [
     "Channel",
@@ -38,6 +41,7 @@ __all__ = [
     "Explanation",
     "FitResult",
     "LogColumns",
+    "MAX_PAIR_INTERACTIONS",
     "MAX_WEIGHT",
     "Relationship",
     "Replies",

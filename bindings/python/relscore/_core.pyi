@@ -192,4 +192,5 @@ def suggest_meetings(scorer: Scorer, person: str | None, top: typing.SupportsInt
     Pairs with no tie ranked by the sum over common contacts of the weaker tie, as tuples of result_fields()['meeting_suggestion'].
     """
 __version__: str = '0.1.0'
+max_pair_interactions: int = 4294967295
 max_weight: float = 1000000000000000.0
