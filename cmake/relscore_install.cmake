@@ -33,3 +33,23 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/relscoreConfigVersion.cm
   COMPATIBILITY ${_relscore_compatibility})
 install(FILES "${PROJECT_BINARY_DIR}/relscoreConfig.cmake" "${PROJECT_BINARY_DIR}/relscoreConfigVersion.cmake"
   DESTINATION "${_relscore_cmake_dir}")
+
+# pkg-config for the C API (relscore_c.pc), for callers that do not build with CMake.
+# Paths relative to the .pc file (${pcfiledir}) keep an installed tree movable, as the
+# CMake package is; absolute install directories are written as they are.
+if(TARGET relscore_c)
+  set(_relscore_pc_dir "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+    set(RELSCORE_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+    set(RELSCORE_PC_LIBDIR "${CMAKE_INSTALL_FULL_LIBDIR}")
+    set(RELSCORE_PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+  else()
+    file(RELATIVE_PATH _relscore_pc_up "/prefix/${_relscore_pc_dir}" "/prefix")
+    string(REGEX REPLACE "/$" "" _relscore_pc_up "${_relscore_pc_up}")
+    set(RELSCORE_PC_PREFIX "\${pcfiledir}/${_relscore_pc_up}")
+    set(RELSCORE_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+    set(RELSCORE_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+  endif()
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/relscore_c.pc.in" "${PROJECT_BINARY_DIR}/relscore_c.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/relscore_c.pc" DESTINATION "${_relscore_pc_dir}")
+endif()

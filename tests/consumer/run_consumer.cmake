@@ -35,3 +35,36 @@ run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}/tests/consumer/${MODE}" -B "${consumer_
 run("${CMAKE_COMMAND}" --build "${consumer_build}" --parallel 2)
 run("${consumer_build}/consumer_cpp")
 run("${consumer_build}/consumer_c")
+
+# The same C consumer built without CMake, as cgo or a Makefile would: flags from the
+# installed relscore_c.pc (found through PKG_CONFIG_PATH only), then run against the
+# installed shared library.
+if(MODE STREQUAL "installed")
+  find_program(pkg_config pkg-config REQUIRED)
+  file(GLOB_RECURSE pc_file "${prefix}/*/relscore_c.pc")
+  if(NOT pc_file)
+    message(FATAL_ERROR "cmake --install did not install relscore_c.pc")
+  endif()
+  get_filename_component(pc_dir "${pc_file}" DIRECTORY)
+  set(ENV{PKG_CONFIG_PATH} "${pc_dir}")
+  set(ENV{PKG_CONFIG_LIBDIR} "${pc_dir}")
+  foreach(query modversion cflags libs libdir)
+    set(option --${query})
+    if(query STREQUAL "libdir")
+      set(option --variable=libdir)
+    endif()
+    execute_process(COMMAND "${pkg_config}" ${option} relscore_c OUTPUT_VARIABLE pc_${query}
+                    OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE result)
+    if(NOT result EQUAL 0)
+      message(FATAL_ERROR "pkg-config ${option} relscore_c failed (${result})")
+    endif()
+  endforeach()
+  if(NOT pc_modversion STREQUAL VERSION)
+    message(FATAL_ERROR "relscore_c.pc says version '${pc_modversion}', the build is ${VERSION}")
+  endif()
+  separate_arguments(pc_cflags UNIX_COMMAND "${pc_cflags}")
+  separate_arguments(pc_libs UNIX_COMMAND "${pc_libs}")
+  run("${C_COMPILER}" -std=c11 "${SOURCE_DIR}/tests/consumer/consumer.c" -o "${WORK_DIR}/consumer_c_pkg_config"
+      ${pc_cflags} ${pc_libs} -lm "-Wl,-rpath,${pc_libdir}")
+  run("${WORK_DIR}/consumer_c_pkg_config")
+endif()
