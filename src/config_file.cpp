@@ -9,8 +9,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -21,6 +24,29 @@ namespace {
 constexpr const char* format_name = "relscore-config";
 constexpr long long newest_version = 1;
 
+// Python's json module writes Infinity, -Infinity and NaN, which are not JSON (nor read by
+// nlohmann::json): relscore's Python wrote Infinity for a star threshold no strength earns
+// before it wrote null. If the parse stopped at one (`at`: where it stopped), what to do.
+std::string non_json_number_hint(const std::string& text, std::size_t at) {
+    at = std::min(at, text.size());
+    if (at > 0 && text[at - 1] == '-') --at;  // -Infinity stops after the sign
+    const std::string_view rest = std::string_view(text).substr(at);
+    std::string_view token;
+    for (const std::string_view t : {"Infinity", "-Infinity", "NaN"})
+        if (rest.starts_with(t)) token = t;
+    if (token.empty()) return {};
+    const std::string_view before = std::string_view(text).substr(0, at);
+    const std::size_t line_start = before.rfind('\n');  // npos on the first line
+    const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+    const std::size_t column = at - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    const std::string what =
+        fmt::format("{} at line {}, column {} is not JSON (Python's json module writes it)", token, line, column);
+    if (token == "Infinity")
+        return what + ": rewrite the file with null in its place (for a star threshold, null is the infinity: no "
+                      "strength earns that star)";
+    return what + ": rewrite the file with a number in its place";
+}
+
 }  // namespace
 
 config_file read_config_file(const std::string& path) {
@@ -28,10 +54,13 @@ config_file read_config_file(const std::string& path) {
         detail::throw_error<invalid_argument_error>(fmt::format("{}: {}", path, why));
     };
     std::ifstream in = open_for_reading(path);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     nlohmann::json doc;
     try {
-        doc = nlohmann::json::parse(in);
+        doc = nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
+        // e.byte: the characters read, the last being where it stopped
+        if (const std::string hint = non_json_number_hint(text, e.byte == 0 ? 0 : e.byte - 1); !hint.empty()) fail(hint);
         fail(fmt::format("not JSON ({})", e.what()));
     }
     if (!doc.is_object() || !doc.contains("format") || doc["format"] != format_name)

@@ -172,7 +172,7 @@ public:
         std::vector<std::string> new_channels;
         const dense_interaction d = detail::resolve_checked(m_config, e, "relscore::scorer::add()", new_channels);
         if (!new_channels.empty())  // apply() checks the limit once the channel is made: too late then
-            check_interaction_limit(0, [&](std::size_t) { return known_pair(e.source, e.target); }, "relscore::scorer::add()", 1);
+            check_one_more_interaction(e.source, e.target, "relscore::scorer::add()");
         register_channels(new_channels);
         apply_named(e, d);
     }
@@ -485,15 +485,19 @@ private:
     // relationship past max_pair_interactions, and counts them toward m_most_interactions
     // (a single add() is checked in apply(), where its pair's record is at hand).
     // `pair_of(i)`: interaction i's pair key if both its people are known (a new pair has
-    // none yet). One comparison unless some pair may be near the limit. (`rows`: the
-    // interactions pair_of() gives, if not n: add()'s one, checked but not counted.)
+    // none yet). One comparison unless some pair may be near the limit.
     template <class PairOf>
-    void check_interaction_limit(std::size_t n, PairOf&& pair_of, const char* where, std::size_t rows = 0) {
-        const std::size_t checked = std::max(n, rows);
-        if (checked > max_pair_interactions || m_most_interactions > max_pair_interactions - checked) [[unlikely]]
-            check_interaction_limit_exactly(checked, n, pair_of, where);
+    void check_interaction_limit(std::size_t n, PairOf&& pair_of, const char* where) {
+        if (n > max_pair_interactions || m_most_interactions > max_pair_interactions - n) [[unlikely]]
+            check_interaction_limit_exactly(n, pair_of, where);
         else
             m_most_interactions += n;
+    }
+    // add()'s check before it registers a new channel: apply() counts the interaction later.
+    void check_one_more_interaction(std::string_view a, std::string_view b, const char* where) const {
+        const std::optional<std::uint64_t> key = known_pair(a, b);
+        const std::uint32_t row = key ? m_pairs.find(*key) : no_row;
+        if (row != no_row && interactions_of(m_pairs[row]) >= max_pair_interactions) refuse_past_interaction_limit(row, where);
     }
     // apply()'s check: pair `pair` is about to take one more interaction.
     void count_one_interaction(std::uint32_t pair) {
@@ -509,30 +513,28 @@ private:
             "' would hold more than relscore::max_pair_interactions (4294967295) interactions; nothing was added");
     }
     // The check with pairs near the limit: the bound made exact, then, if it is still too
-    // close, each known pair's count in the batch (`checked` interactions, `counted` of
-    // which the caller adds now) against its own.
+    // close, each known pair's count in the batch of n against its own.
     template <class PairOf>
-    [[gnu::cold, gnu::noinline]] void check_interaction_limit_exactly(std::size_t checked, std::size_t counted, PairOf& pair_of,
-                                                                      const char* where) {
-        if (checked > max_pair_interactions)
-            detail::throw_error<invalid_argument_error>(std::string(where) + ": a batch of " + std::to_string(checked) +
+    [[gnu::cold, gnu::noinline]] void check_interaction_limit_exactly(std::size_t n, PairOf& pair_of, const char* where) {
+        if (n > max_pair_interactions)
+            detail::throw_error<invalid_argument_error>(std::string(where) + ": a batch of " + std::to_string(n) +
                                                         " interactions, more than relscore::max_pair_interactions "
                                                         "(4294967295): split it");
         std::uint64_t most = 0;
         for (const pair_record& p : m_pairs) most = std::max(most, interactions_of(p));
-        if (most <= max_pair_interactions - checked) {
-            m_most_interactions = most + counted;
+        if (most <= max_pair_interactions - n) {
+            m_most_interactions = most + n;
             return;
         }
         boost::unordered_flat_map<std::uint64_t, std::uint64_t> added;
-        for (std::size_t i = 0; i < checked; ++i)
+        for (std::size_t i = 0; i < n; ++i)
             if (const std::optional<std::uint64_t> key = pair_of(i)) ++added[*key];
-        std::uint64_t most_after = std::max<std::uint64_t>(most, counted);  // a new pair gets at most `counted`
+        std::uint64_t most_after = std::max<std::uint64_t>(most, n);  // a new pair gets at most n
         for (const auto& [key, count] : added) {
             const std::uint32_t row = m_pairs.find(key);
             if (row == no_row) continue;
             if (interactions_of(m_pairs[row]) + count > max_pair_interactions) refuse_past_interaction_limit(row, where);
-            most_after = std::max(most_after, interactions_of(m_pairs[row]) + (counted > 0 ? count : 0));
+            most_after = std::max(most_after, interactions_of(m_pairs[row]) + count);
         }
         m_most_interactions = most_after;
     }

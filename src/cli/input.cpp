@@ -80,7 +80,8 @@ scorer_config make_config(const input_options& opts) {
     if (opts.touch_gap) config.insight.touch_gap = parse_duration(*opts.touch_gap);
     if (opts.half_life) config.channels.set_half_life(parse_duration(*opts.half_life));
     // --channel redefines a default channel or adds one; the options themselves are one list,
-    // where a name given twice is a mistake (the last would win silently).
+    // where a name given twice is a mistake (the last would win silently). Checked here:
+    // define() redefines, so channel_registry::add()'s refusal of a name twice is no use.
     std::set<std::string> given;
     for (const auto& spec : opts.channel_specs) {
         const auto eq = spec.find('=');

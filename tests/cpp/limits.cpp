@@ -158,8 +158,8 @@ TEST_CASE("merge refuses, changing nothing, once a sum could pass max_total", "[
 
 // A scorer whose relationship a–b holds `n` interactions, n < 2^32, one a day's worth at
 // t0 (built by merges: each power of two is a self-merge of the one below).
-scorer with_interactions(std::uint64_t n) {
-    scorer power, out;
+scorer with_interactions(std::uint64_t n, const scorer_config& config = {}) {
+    scorer power(config), out(config);
     power.add({t0, "a", "b", "email", 1.0, false});
     for (std::uint64_t bit = 1; bit <= n; bit <<= 1) {
         if (n & bit) out.merge(power);
@@ -256,6 +256,21 @@ TEST_CASE("ingest refuses, changing nothing, an interaction past max_pair_intera
     one.add({t0, "a", "b", "email", 1.0, false});
     CHECK(contains(error_of([&] { s.merge(one); }), "max_pair_interactions"));
     CHECK(scorer::from_bytes(s.to_bytes()).to_bytes() == s.to_bytes());
+}
+
+TEST_CASE("add() refuses a pair at max_pair_interactions before it registers the interaction's new channel", "[limits]") {
+    scorer_config config;
+    config.register_unknown_channels = channel{};
+    scorer s = with_interactions(max_pair_interactions, config);
+    const std::string before = s.to_bytes();
+    CHECK(contains(error_of([&] { s.add({t0, "a", "b", "sms", 1.0, false}); }),
+                   "relscore::scorer::add(): the relationship of 'a' and 'b' would hold more than"));
+    CHECK(!s.channels().find("sms"));
+    CHECK(s.to_bytes() == before);
+    s.add({t0, "a", "c", "sms", 1.0, false});  // another pair takes it
+    CHECK(s.channels().find("sms"));
+    CHECK(contains(error_of([&] { s.add({t0, "b", "a", "fax", 1.0, false}); }), "'a' and 'b' would hold more than"));
+    CHECK(!s.channels().find("fax"));
 }
 
 TEST_CASE("the CSV reader refuses a weight above the maximum with file:line:column", "[limits][csv]") {

@@ -221,3 +221,23 @@ TEST_CASE("a configuration file's star thresholds are checked by the same rule, 
     CHECK(read_with("[1, 2, \"x\", 4, 5]") == path.string() + ": star_thresholds[2] must be a number, got \"x\"");
     std::filesystem::remove(path);
 }
+
+TEST_CASE("a configuration file with Infinity, as Python's json module wrote it, is refused saying to write null", "[stars][config]") {
+    const auto path = std::filesystem::temp_directory_path() / "relscore_infinity_config_test.json";
+    const auto read_with = [&](const std::string& thresholds) {
+        std::ofstream(path) << "{\n  \"format\": \"relscore-config\",\n  \"version\": 1,\n  \"reciprocity\": 0.5,\n"
+                               "  \"channels\": [{\"name\": \"email\", \"weight\": 1.0, \"half_life_us\": 5184000000000}],\n"
+                               "  \"star_thresholds\": " << thresholds << "\n}\n";
+        return message_of<invalid_argument_error>([&] { (void)io::read_config_file(path.string()); });
+    };
+    CHECK(read_with("[0.25, 3, 6, 12, Infinity]") ==
+          path.string() + ": Infinity at line 6, column 39 is not JSON (Python's json module writes it): rewrite the file "
+                          "with null in its place (for a star threshold, null is the infinity: no strength earns that star)");
+    CHECK(read_with("[0.25, 3, 6, 12, null]").empty());  // the file so rewritten
+    CHECK(read_with("[0.25, 3, 6, -Infinity, 20]") ==
+          path.string() + ": -Infinity at line 6, column 35 is not JSON (Python's json module writes it): rewrite the file "
+                          "with a number in its place");
+    CHECK(read_with("[NaN, 3, 6, 12, 20]").starts_with(path.string() + ": NaN at line 6, column 23 is not JSON"));
+    CHECK(read_with("[0.25, 3, 6, 12, Inf]").starts_with(path.string() + ": not JSON ("));  // other mistakes as before
+    std::filesystem::remove(path);
+}

@@ -395,6 +395,25 @@ def test_ingest_refuses_a_relationship_past_max_pair_interactions_and_changes_no
     assert s.between("a", "b").interactions == limit
 
 
+def test_an_id_column_of_objects_is_scanned_for_its_type_once(monkeypatch):
+    """Review: the slow path of the id kind (an object column) called infer_dtype, a scan of
+    every value, twice."""
+    from relscore import _convert
+
+    calls = []
+    infer = pd.api.types.infer_dtype
+    monkeypatch.setattr(pd.api.types, "infer_dtype", lambda *args, **kwargs: calls.append(1) or infer(*args, **kwargs))
+    for col, kind in ((pd.Series(["a", 1], dtype=object), None), (pd.Series(["a", None], dtype=object), "str"),
+                      (pd.Series([1, 2], dtype=object), "int"), (pd.Categorical([5, 7], categories=[5, 7, "x"]), "int")):
+        calls.clear()
+        assert _convert._column_kind(pd.Series(col), "source") == kind
+        assert len(calls) == (2 if isinstance(col, pd.Categorical) else 1)  # categories again without the unused
+    calls.clear()
+    with pytest.raises(ValueError, match=r"source at row 1: person id 2\.5 is a float"):
+        _convert._column_kind(pd.Series(["a", 2.5], dtype=object), "source")
+    assert len(calls) == 1
+
+
 def test_argument_corners_found_in_review():
     # Unused categories of another kind make no people, so they do not decide the ids' kind.
     people = pd.Categorical([5, 7], categories=[5, 7, "x"])

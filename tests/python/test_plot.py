@@ -187,9 +187,29 @@ def test_timeline_takes_integer_ids_as_the_scorer_does_and_refuses_other_types()
     s = relscore.Scorer()
     s.add_dataframe(events)
     ax = plot.timeline(s, events, 1, 2, points=20)
-    assert ax.get_lines()[0].get_ydata()[-1] == pytest.approx(s.between(1, 2).strength)
-    again = plot.timeline(s, events, np.int64(2), 1, points=20)  # numpy ints, either order
-    np.testing.assert_allclose(again.get_lines()[0].get_ydata(), ax.get_lines()[0].get_ydata())
+    again = plot.timeline(s, events, np.int64(2), 1, points=20)  # numpy ints, either order: the pair seen from 2
+    lines, lines_again = ax.get_lines(), again.get_lines()
+    assert len(lines) == len(lines_again) == 3
+    for axes, (a, b) in ((ax, (1, 2)), (again, (2, 1))):  # each curve ends at the scorer's value, named by direction
+        r = s.between(a, b)
+        ends = [line.get_ydata()[-1] for line in axes.get_lines()]
+        assert ends == pytest.approx([r.strength, r.volume_ab, r.volume_ba])
+        assert [line.get_label() for line in axes.get_lines()] == ["strength", f"volume {a} → {b}", f"volume {b} → {a}"]
+    for k, k_again in ((0, 0), (1, 2), (2, 1)):  # strength; each direction's volume, the other way round
+        assert lines_again[k_again].get_label() == lines[k].get_label()
+        np.testing.assert_array_equal(lines_again[k_again].get_xdata(), lines[k].get_xdata())
+        np.testing.assert_allclose(lines_again[k_again].get_ydata(), lines[k].get_ydata())
+
+    def marks(axes, a, b):  # each interaction's mark: time, direction (a → b's row on top), fill colour
+        ys = [y for c in axes.collections for _, y in c.get_offsets()]
+        row = {max(ys): f"{a} → {b}", min(ys): f"{b} → {a}"}
+        return sorted((x, row[y], tuple(c.get_facecolor()[0])) for c in axes.collections for x, y in c.get_offsets())
+
+    pair = events[events.target != 3]  # the interactions of 1 and 2, each in its own direction's row
+    got = marks(ax, 1, 2)
+    assert [d for _, d, _ in got] == [f"{u} → {v}" for u, v in zip(pair.source, pair.target)]
+    assert [x for x, _, _ in got] == pytest.approx(matplotlib.dates.date2num(pd.to_datetime(pair.time, unit="s", utc=True)))
+    assert marks(again, 2, 1) == got
     for a, b, what in ((1.0, 2, "a"), (1, True, "b"), (None, 2, "a")):
         with pytest.raises(ValueError, match=f"{what} must be a string or an integer id"):
             plot.timeline(s, events, a, b)

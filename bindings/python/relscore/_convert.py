@@ -342,14 +342,17 @@ def id_kind_of(value: Any) -> str:
     return "int" if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) else "str"
 
 
-def _kind_at_a_glance(values: Any) -> Optional[str]:
-    """"int" or "str" when the values' dtype or inferred type says so at once, else None."""
+def _inferred_type(values: Any) -> str:
+    """pd.api.types.infer_dtype(values, skipna=True), at once from the dtype of integers or
+    strings (for an object column it is a scan of every value: callers keep its answer)."""
     if values.dtype.kind in "iu":
-        return "int"
+        return "integer"
     if values.dtype.kind == "U" or isinstance(values.dtype, pd.StringDtype):
-        return "str"
-    inferred = pd.api.types.infer_dtype(values, skipna=True)
-    return "int" if inferred == "integer" else "str" if inferred == "string" else None
+        return "string"
+    return pd.api.types.infer_dtype(values, skipna=True)
+
+
+_KIND_OF_INFERRED = {"integer": "int", "string": "str"}
 
 
 def _column_kind(col: pd.Series, name: Optional[str] = None) -> Optional[str]:
@@ -358,13 +361,14 @@ def _column_kind(col: pd.Series, name: Optional[str] = None) -> Optional[str]:
     first row holding one (str() of them would create people named "1.0" or "True");
     without `name` (a list of names, not a column), just the id."""
     categorical = isinstance(col.dtype, pd.CategoricalDtype)
-    if categorical and _kind_at_a_glance(col.cat.categories) is None:
-        col = col.cat.remove_unused_categories()  # unused categories make no people, so no kind either
     values = col.cat.categories if categorical else col
-    at_a_glance = _kind_at_a_glance(values)
-    if at_a_glance is not None:
-        return at_a_glance
-    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    inferred = _inferred_type(values)
+    if categorical and inferred not in _KIND_OF_INFERRED:
+        col = col.cat.remove_unused_categories()  # unused categories make no people, so no kind either
+        values = col.cat.categories
+        inferred = _inferred_type(values)
+    if inferred in _KIND_OF_INFERRED:
+        return _KIND_OF_INFERRED[inferred]
     if inferred == "empty":  # all missing, refused by the caller naming the row
         return "str"
     for k, v in enumerate(values):  # the first id neither a string nor an integer, if any

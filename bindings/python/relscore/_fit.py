@@ -95,7 +95,9 @@ def read_config(config: Any) -> Dict[str, Any]:
     for i, c in enumerate(channels):
         if not isinstance(c, Mapping) or not {"name", "weight", "half_life_us"} <= set(c):
             raise ValueError(f"relscore.Scorer.from_config(): a channel needs name, weight and half_life_us, got {c!r}")
-        if c["name"] in seen:  # the file's list, where the last would win silently
+        # The file's list, where the last would win silently: from_config() hands the core a
+        # dict of channels, so its refusal of a name given twice never sees this list.
+        if c["name"] in seen:
             raise ValueError(f"relscore.Scorer.from_config(): channels[{i}]: channel {c['name']!r} is already defined "
                              "(a name may appear once in a list of channels)")
         seen.add(c["name"])

@@ -27,7 +27,8 @@ struct config_file {
 
 /// Reads and checks a configuration file. Throws file_error if it cannot be read, and
 /// invalid_argument_error naming the file and the field for anything else (not JSON,
-/// another format or version, a bad channel).
+/// another format or version, a bad channel). Infinity and NaN, which Python's json module
+/// writes but JSON lacks, are named with what to write instead (null for Infinity).
 config_file read_config_file(const std::string& path);
 
 }  // namespace io
