@@ -502,6 +502,16 @@ static void test_config_file(const char* scratch_path) {
     config = NULL;
     CHECK_FAILS(relscore_config_read_file(path, &config), RELSCORE_ERROR_INVALID_ARGUMENT, "channels[0].weight");
     CHECK(config == NULL);
+    /* A number beyond a double is the user's mistake, not INTERNAL. */
+    f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    fputs("{\"format\": \"relscore-config\", \"version\": 1, \"reciprocity\": 0.5,\n"
+          " \"channels\": [{\"name\": \"x\", \"weight\": 1e400, \"half_life_us\": 1}]}", f);
+    fclose(f);
+    CHECK_FAILS(relscore_config_read_file(path, &config), RELSCORE_ERROR_INVALID_ARGUMENT, "a number does not fit a double");
+    CHECK(strstr(relscore_last_error(), path) != NULL);
+    CHECK(config == NULL);
     remove(path);
     CHECK_FAILS(relscore_config_read_file(path, &config), RELSCORE_ERROR_PARSE, "cannot open");
     CHECK_FAILS(relscore_config_read_file(NULL, &config), RELSCORE_ERROR_INVALID_ARGUMENT, "path");

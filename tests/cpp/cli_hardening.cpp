@@ -214,3 +214,13 @@ TEST_CASE("a config file's bad star thresholds, and a channel given twice, exit 
                   "--channel 'email=3': channel 'email' is given twice");
     CHECK(run({"score", sample, "--channel", "email=2", "--channel", "call=3"}).status == 0);
 }
+
+// Review (round 2): a number a double cannot hold escaped as nlohmann's out_of_range, naming
+// no file.
+TEST_CASE("a config number that overflows a double exits 2 naming the file", "[cli][hardening]") {
+    const auto config = write_file("overflow.json", R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5, )"
+                                                    R"("channels": [{"name": "email", "weight": 1e400, "half_life_us": 5184000000000}]})");
+    const auto r = run({"score", sample, "--config", config.string()});
+    check_refused(r, "--config " + config.string() + ": a number does not fit a double");
+    CHECK(r.err.find("1e400") != std::string::npos);
+}
