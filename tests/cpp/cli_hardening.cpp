@@ -224,3 +224,20 @@ TEST_CASE("a config number that overflows a double exits 2 naming the file", "[c
     check_refused(r, "--config " + config.string() + ": a number does not fit a double");
     CHECK(r.err.find("1e400") != std::string::npos);
 }
+
+// Review (round 2): output small enough for stdio's buffer was lost at exit with status 0.
+TEST_CASE("a stdout that cannot be written exits 2, however small the output", "[cli][hardening]") {
+    if (!fs::exists("/dev/full")) return;  // not Linux
+    const auto err = scratch_dir() / "full.err";
+    const auto small = write_file("small.csv", "time,source,target\n2026-01-01,a,b\n2026-01-02,b,a\n");
+    for (const auto& sub : std::vector<std::vector<std::string>>{{"score", "--format", "csv"}, {"explain", "a", "b"}}) {
+        CAPTURE(sub[0]);
+        std::string cmd = relscore::test::shell_quote(RELSCORE_CLI_PATH) + " " + sub[0] + " -q " +
+                          relscore::test::shell_quote(small.string());
+        for (std::size_t i = 1; i < sub.size(); ++i) cmd += " " + relscore::test::shell_quote(sub[i]);
+        cmd += " >/dev/full 2>" + relscore::test::shell_quote(err.string()) + " </dev/null";
+        const int raw = std::system(cmd.c_str());
+        CHECK((WIFEXITED(raw) ? WEXITSTATUS(raw) : -1) == 2);
+        CHECK(relscore::test::slurp(err).find("cannot write the output to stdout") != std::string::npos);
+    }
+}
