@@ -201,6 +201,12 @@ static void test_columns_table_snapshots(const char* scratch_path) {
         CHECK_OK(relscore_relationship_count(s, &pairs));
         CHECK(pairs == 3);
         c.target = target;
+        /* A non-NULL list of no names is not dense ids: every code is out of range. */
+        c.n_people = 0;
+        CHECK_FAILS(relscore_add_columns(s, &c), RELSCORE_ERROR_INVALID_ARGUMENT, "row 0: source id 0 out of range");
+        CHECK_OK(relscore_relationship_count(s, &pairs));
+        CHECK(pairs == 3);
+        c.n_people = 3;
     }
 
     /* Snapshots: bytes and files round-trip to identical answers. */
