@@ -228,6 +228,8 @@ static void test_columns_table_snapshots(const char* scratch_path) {
     CHECK(again.volume_ba == row.volume_ba && again.last_interaction_us == row.last_interaction_us);
     remove(scratch_path);
     CHECK_FAILS(relscore_load_file(scratch_path, &loaded), RELSCORE_ERROR_IO, "cannot open");
+    /* The header is checked before the rest is read: /dev/zero fails at once, not out of memory. */
+    CHECK_FAILS(relscore_load_file("/dev/zero", &loaded), RELSCORE_ERROR_PARSE, "not a relscore snapshot");
 
     /* The table owns its names: still readable after the scorer grows and is freed. */
     {
