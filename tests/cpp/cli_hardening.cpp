@@ -241,3 +241,30 @@ TEST_CASE("a stdout that cannot be written exits 2, however small the output", "
         CHECK(relscore::test::slurp(err).find("cannot write the output to stdout") != std::string::npos);
     }
 }
+
+// Review (round 2): durations and times in options failed naming relscore::parse_duration(),
+// not the option; --at was parsed only after the whole log was read.
+TEST_CASE("bad durations and times in options name the option, and --at fails before the log is read",
+          "[cli][hardening]") {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"--at", "2026-13-01"}, "--at '2026-13-01': "},
+        {{"--half-life", "3x"}, "--half-life '3x': "},
+        {{"--reply-window", "3x"}, "--reply-window '3x': "},
+        {{"--touch-gap", "3x"}, "--touch-gap '3x': "},
+        {{"--channel", "coffee=2:3x"}, "--channel 'coffee=2:3x': "},
+        {{"--kernel", "email=power:3x:1"}, "--kernel 'email=power:3x:1': "},
+        {{"--kernel", "email=window:3x"}, "--kernel 'email=window:3x': "},
+    };
+    for (const auto& [args, needle] : cases) {
+        CAPTURE(needle);
+        const auto r = run(with_file({"score"}, sample, args));
+        check_refused(r, needle);
+        CHECK(r.err.find("invalid") != std::string::npos);
+    }
+    // A bad --at is reported, not the log's bad row after it.
+    const auto bad_log = write_file("bad-row.csv", "time,source,target\n2025-01-01,a,a\n");
+    for (const auto& sub : subcommands) {
+        CAPTURE(sub[0]);
+        check_refused(run(with_file(sub, bad_log.string(), {"--at", "2026-13-01"})), "--at '2026-13-01'");
+    }
+}
