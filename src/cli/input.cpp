@@ -41,7 +41,7 @@ void add_input_options(CLI::App& app, input_options& opts) {
     optional_column("--channel-col", opts.read.columns.channel, "Name of the channel column");
     optional_column("--weight-col", opts.read.columns.weight, "Name of the weight column");
     optional_column("--mutual-col", opts.read.columns.mutual, "Name of the mutual column");
-    app.add_option("--delimiter", opts.delimiter, "Field delimiter (default: tab for .tsv, else comma; 'tab' for tab)");
+    app.add_option("--delimiter", opts.delimiter, "Field delimiter (default: tab for a .tsv file or a header with tabs and no commas, else comma; 'tab' for tab)");
     app.add_flag("--skip-invalid", opts.read.skip_invalid,
                  "Skip rows that cannot be used (counted and reported on stderr) instead of stopping");
     app.add_flag("-q,--quiet", opts.quiet, "No progress display");

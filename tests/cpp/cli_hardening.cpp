@@ -268,3 +268,19 @@ TEST_CASE("bad durations and times in options name the option, and --at fails be
         check_refused(run(with_file(sub, bad_log.string(), {"--at", "2026-13-01"})), "--at '2026-13-01'");
     }
 }
+
+// Review (round 2): a header with tabs chose tab in a file but not from a pipe.
+TEST_CASE("a header with tabs reads as TSV from a pipe too", "[cli][hardening]") {
+    const fs::path fifo = scratch_dir() / "tsv.fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string log = "time\tsource\ttarget\n2026-01-01\ta\tb\n2026-01-02\tb\ta\n";
+    const auto file = write_file("tabs.txt", log);
+    const auto from_file = run({"score", file.string(), "--format", "csv"});
+    REQUIRE(from_file.status == 0);
+    std::thread writer([&] { std::ofstream(fifo) << log; });
+    const auto from_pipe = run({"score", fifo.string(), "--format", "csv"});
+    writer.join();
+    CHECK(from_pipe.status == 0);
+    CHECK(from_pipe.err.empty());
+    CHECK(from_pipe.out == from_file.out);
+}
