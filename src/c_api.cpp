@@ -212,6 +212,12 @@ relscore_status relscore_add_columns(relscore_scorer* scorer, const relscore_col
             require(c.source, function, "columns->source");
             require(c.target, function, "columns->target");
         }
+        // C++ reads no names as dense ids; here a non-NULL list of zero names leaves every code out of range.
+        if (c.people != nullptr && c.n_people == 0 && n > 0)
+            fail(RELSCORE_ERROR_INVALID_ARGUMENT,
+                 fmt::format("{}(): row 0: source id {} out of range (columns->people is non-NULL with "
+                             "n_people 0; pass people NULL for dense ids)",
+                             function, c.source[0]));
         const std::vector<std::string> people = copy_strings(c.people, c.n_people, function, "columns->people");
         const std::vector<std::string> channel_names =
             copy_strings(c.channel_names, c.n_channel_names, function, "columns->channel_names");

@@ -62,6 +62,13 @@ config_file read_config_file(const std::string& path) {
         // e.byte: the characters read, the last being where it stopped
         if (const std::string hint = non_json_number_hint(text, e.byte == 0 ? 0 : e.byte - 1); !hint.empty()) fail(hint);
         fail(fmt::format("not JSON ({})", e.what()));
+    } catch (const nlohmann::json::out_of_range& e) {
+        // A number beyond a double (1e400): nlohmann's error carries no position, but the stream
+        // stops just past the number.
+        in.clear();
+        const auto at = static_cast<long long>(in.tellg());
+        fail(fmt::format("a number does not fit a double{} ({})", at > 0 ? fmt::format(" (before byte {})", at) : "",
+                         e.what()));
     }
     if (!doc.is_object() || !doc.contains("format") || doc["format"] != format_name)
         fail(fmt::format("not a relscore configuration (no \"format\": \"{}\")", format_name));

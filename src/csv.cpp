@@ -82,6 +82,7 @@ bool csv_reader::next(std::vector<std::string>& fields) {
         field = std::string();
         if (c == m_delimiter) {
             ++column;
+            if (column > max_fields) fail(column, fmt::format("more than {} fields in a row", max_fields));
             continue;
         }
         if (c == '\r') {

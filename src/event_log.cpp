@@ -80,14 +80,16 @@ column_layout layout_of(const std::vector<std::string>& header, const read_optio
     return l;
 }
 
+// The delimiter, or 0 for a stream that cannot seek back (a pipe): read_interactions then
+// decides from the header it reads anyway.
 char choose_delimiter(std::istream& in, const std::string& name, char requested) {
     if (requested != 0) return requested;
     if (name.size() >= 4 && lower(name.substr(name.size() - 4)) == ".tsv") return '\t';
-    // Peek at the header line without consuming it. A pipe cannot seek back: comma.
+    // Peek at the header line without consuming it.
     const auto pos = in.tellg();
     if (pos == std::streampos(-1)) {
         in.clear();
-        return ',';
+        return 0;
     }
     std::string first;
     std::getline(in, first);
@@ -101,9 +103,22 @@ char choose_delimiter(std::istream& in, const std::string& name, char requested)
 
 read_summary read_interactions(std::istream& in, const std::string& name, const channel_registry& channels,
                                const read_options& options, const std::function<void(interaction&&)>& sink) {
-    csv_reader reader(in, name, choose_delimiter(in, name, options.delimiter));
+    const char delimiter = choose_delimiter(in, name, options.delimiter);
+    csv_reader reader(in, name, delimiter == 0 ? ',' : delimiter);
     std::vector<std::string> fields;
     if (!reader.next(fields)) throw parse_error(name, 1, 0, "", name + ": empty file (expected a header row)");
+    // From a pipe, a header with tabs and no commas reads as one field: split it, as a file's is.
+    if (delimiter == 0 && fields.size() == 1 && fields[0].find('\t') != std::string::npos) {
+        std::vector<std::string> split;
+        for (std::size_t from = 0;;) {
+            const auto tab = fields[0].find('\t', from);
+            split.push_back(fields[0].substr(from, tab == std::string::npos ? std::string::npos : tab - from));
+            if (tab == std::string::npos) break;
+            from = tab + 1;
+        }
+        fields = std::move(split);
+        reader.set_delimiter('\t');
+    }
     const column_layout cols = layout_of(fields, options, name);
     const std::size_t width = fields.size();
 

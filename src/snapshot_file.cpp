@@ -11,9 +11,12 @@
 
 #include <relscore/snapshot.hpp>
 
+#include "snapshot_format.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
@@ -95,27 +98,48 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 }
 
 scorer load_snapshot(const std::filesystem::path& path) {
+    const auto bad_snapshot = [&](const parse_error& e) {
+        return parse_error(path.string(), 0, 0, "", fmt::format("relscore::load_snapshot(): '{}': {}", path.string(), e.what()));
+    };
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw file_error(fmt::format("relscore::load_snapshot(): cannot open '{}': {}", path.string(), std::strerror(errno)));
+    struct closer {
+        int fd;
+        ~closer() { ::close(fd); }
+    } close_on_exit{fd};
+    namespace format = detail::snapshot_format;
+    constexpr std::size_t header_size = format::magic.size() + 4;  // magic, version
     std::string bytes;
+    bool header_checked = false;
     char buffer[1 << 16];
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            throw file_error(fmt::format("relscore::load_snapshot(): cannot read '{}': {}", path.string(), std::strerror(err)));
-        }
+        if (n < 0)
+            throw file_error(fmt::format("relscore::load_snapshot(): cannot read '{}': {}", path.string(), std::strerror(errno)));
         if (n == 0) break;
         bytes.append(buffer, static_cast<std::size_t>(n));
+        // The header is checked as soon as it is read: a path that never ends (/dev/zero) or a
+        // big file that is no snapshot fails at once instead of being read until memory runs out.
+        if (!header_checked && bytes.size() >= header_size) {
+            header_checked = true;
+            std::uint32_t version = 0;
+            std::memcpy(&version, bytes.data() + format::magic.size(), 4);
+            if (!bytes.starts_with(format::magic) || version < format::oldest_readable_version ||
+                version > format::format_version) {
+                try {
+                    (void)scorer::from_bytes(std::string_view(bytes).substr(0, header_size));  // says which
+                } catch (const parse_error& e) {
+                    throw bad_snapshot(e);
+                }
+            }
+        }
     }
-    ::close(fd);
     try {
         return scorer::from_bytes(bytes);
     } catch (const parse_error& e) {
-        throw parse_error(path.string(), 0, 0, "", fmt::format("relscore::load_snapshot(): '{}': {}", path.string(), e.what()));
+        throw bad_snapshot(e);
     }
 }
 

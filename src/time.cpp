@@ -187,11 +187,22 @@ duration parse_duration(std::string_view text) {
             bad_duration(text);
         if (s.size() > h + 6 && (s[h + 6] != '.' || s.size() == h + 7 || !all_digits(s.substr(h + 7))))
             bad_duration(text, "unexpected characters after HH:MM:SS");
+        // The fraction is ours, not Boost's (which truncates past 6 digits): rounded to the
+        // microsecond and refused if a nonzero duration rounds to 0, as "0.0000001s" is.
+        const std::string_view fraction = s.size() > h + 7 ? s.substr(h + 7) : std::string_view{};
+        std::int64_t fraction_us = 0;
+        for (std::size_t k = 0; k < 6; ++k) fraction_us = fraction_us * 10 + (k < fraction.size() ? fraction[k] - '0' : 0);
+        if (fraction.size() > 6 && fraction[6] >= '5') ++fraction_us;
+        std::int64_t whole_us = 0;
         try {
-            return duration{pt::duration_from_string(std::string(s)).total_microseconds()};
+            whole_us = pt::duration_from_string(std::string(s.substr(0, h + 6))).total_microseconds();
         } catch (const std::exception& e) {
             bad_duration(text, e.what());
         }
+        if (whole_us < 0 || whole_us >= 9'000'000'000'000'000'000LL - fraction_us) bad_duration(text, "too long");
+        if (whole_us + fraction_us == 0 && fraction.find_first_not_of('0') != std::string_view::npos)
+            bad_duration(text, "shorter than 1us, the resolution");
+        return duration{whole_us + fraction_us};
     }
     std::size_t n = 0;
     while (n < s.size() && (std::isdigit(static_cast<unsigned char>(s[n])) || s[n] == '.')) ++n;

@@ -69,7 +69,7 @@ public:
 
     /// Adds a channel, or redefines the one with the same name (keeping its id); add()
     /// refuses a name that exists.
-    /// Throws invalid_argument_error for an empty, overlong or not UTF-8 name, a weight that is negative, not
+    /// Throws invalid_argument_error for an empty, overlong or not UTF-8 name (or one holding U+0000), a weight that is negative, not
     /// finite or above max_weight (limits.hpp), or a half-life that is not positive.
     channel_id define(channel c) {
         if (c.name.empty())
@@ -77,6 +77,9 @@ public:
         if (c.name.size() > detail::max_name_bytes || detail::invalid_utf8_at(c.name))
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel name longer than " +
                                                         std::to_string(detail::max_name_bytes) + " bytes or not valid UTF-8");
+        if (detail::nul_at(c.name))  // C strings and messages would cut it short
+            detail::throw_error<invalid_argument_error>(
+                "relscore::channel_registry::define(): channel name contains a NUL character (U+0000)");
         if (!detail::weight_in_range(c.weight))
             detail::throw_error<invalid_argument_error>("relscore::channel_registry::define(): channel '" + c.name +
                                                         "': " + detail::weight_range_message(c.weight));

@@ -104,7 +104,7 @@ typedef struct relscore_columns {
     const int64_t* time_us;           /**< microseconds since the epoch */
     const int64_t* source;            /**< codes into `people` (or dense ids when `people` is NULL) */
     const int64_t* target;
-    const char* const* people;        /**< `n_people` distinct names, or NULL */
+    const char* const* people;        /**< `n_people` distinct names, or NULL (non-NULL with 0 names: every code out of range) */
     size_t n_people;
     const int64_t* channel;           /**< codes into `channel_names`, or NULL: all `default_channel` */
     const char* const* channel_names; /**< `n_channel_names` channel names */

@@ -41,7 +41,7 @@ void add_input_options(CLI::App& app, input_options& opts) {
     optional_column("--channel-col", opts.read.columns.channel, "Name of the channel column");
     optional_column("--weight-col", opts.read.columns.weight, "Name of the weight column");
     optional_column("--mutual-col", opts.read.columns.mutual, "Name of the mutual column");
-    app.add_option("--delimiter", opts.delimiter, "Field delimiter (default: tab for .tsv, else comma; 'tab' for tab)");
+    app.add_option("--delimiter", opts.delimiter, "Field delimiter (default: tab for a .tsv file or a header with tabs and no commas, else comma; 'tab' for tab)");
     app.add_flag("--skip-invalid", opts.read.skip_invalid,
                  "Skip rows that cannot be used (counted and reported on stderr) instead of stopping");
     app.add_flag("-q,--quiet", opts.quiet, "No progress display");
@@ -67,6 +67,20 @@ io::config_file read_config(const std::string& path) {
     }
 }
 
+namespace {
+
+// A duration given in `option` (its whole value `given`): the message names the option, not
+// the parser function.
+duration option_duration(const std::string& option, const std::string& given, const std::string& text) {
+    try {
+        return parse_duration(text);
+    } catch (const error& e) {
+        throw invalid_argument_error(fmt::format("{} '{}': {}", option, given, e.what()));
+    }
+}
+
+}  // namespace
+
 scorer_config make_config(const input_options& opts) {
     scorer_config config;
     config.reciprocity = opts.reciprocity;
@@ -76,9 +90,9 @@ scorer_config make_config(const input_options& opts) {
         config.channels = std::move(file.channels);
     }
     config.insight.retain_events = opts.retain_events;
-    if (opts.reply_window) config.insight.reply_window = parse_duration(*opts.reply_window);
-    if (opts.touch_gap) config.insight.touch_gap = parse_duration(*opts.touch_gap);
-    if (opts.half_life) config.channels.set_half_life(parse_duration(*opts.half_life));
+    if (opts.reply_window) config.insight.reply_window = option_duration("--reply-window", *opts.reply_window, *opts.reply_window);
+    if (opts.touch_gap) config.insight.touch_gap = option_duration("--touch-gap", *opts.touch_gap, *opts.touch_gap);
+    if (opts.half_life) config.channels.set_half_life(option_duration("--half-life", *opts.half_life, *opts.half_life));
     // --channel redefines a default channel or adds one; the options themselves are one list,
     // where a name given twice is a mistake (the last would win silently). Checked here:
     // define() redefines, so channel_registry::add()'s refusal of a name twice is no use.
@@ -97,9 +111,9 @@ scorer_config make_config(const input_options& opts) {
         const auto [end, ec] = std::from_chars(weight.data(), weight.data() + weight.size(), c.weight);
         if (weight.empty() || ec != std::errc{} || end != weight.data() + weight.size())
             throw invalid_argument_error(fmt::format("--channel '{}': invalid weight '{}'", spec, weight));
-        if (colon != std::string::npos) c.half_life = parse_duration(rest.substr(colon + 1));
+        if (colon != std::string::npos) c.half_life = option_duration("--channel", spec, rest.substr(colon + 1));
         else if (auto existing = config.channels.find(c.name)) c.half_life = config.channels[*existing].half_life;
-        else if (opts.half_life) c.half_life = parse_duration(*opts.half_life);
+        else if (opts.half_life) c.half_life = option_duration("--half-life", *opts.half_life, *opts.half_life);
         try {
             config.channels.define(c);
         } catch (const invalid_argument_error& e) {
@@ -129,10 +143,10 @@ scorer_config make_config(const input_options& opts) {
             const auto [end, ec] = std::from_chars(parts[2].data(), parts[2].data() + parts[2].size(), beta);
             if (parts[2].empty() || ec != std::errc{} || end != parts[2].data() + parts[2].size())
                 fail(fmt::format("invalid exponent '{}'", parts[2]));
-            c.kernel = decay_kernel::power_law(parse_duration(parts[1]), beta,
-                                               parts.size() == 4 ? parse_duration(parts[3]) : duration{});
+            c.kernel = decay_kernel::power_law(option_duration("--kernel", spec, parts[1]), beta,
+                                               parts.size() == 4 ? option_duration("--kernel", spec, parts[3]) : duration{});
         } else if (parts[0] == "window" && parts.size() == 2) {
-            c.kernel = decay_kernel::window(parse_duration(parts[1]));
+            c.kernel = decay_kernel::window(option_duration("--kernel", spec, parts[1]));
         } else {
             fail(fmt::format("unknown kernel '{}'", parts[0]));
         }
@@ -176,8 +190,12 @@ scorer load_scorer(const input_options& opts) {
 }
 
 std::optional<timestamp> parse_at(const std::optional<std::string>& at) {
-    if (at) return parse_time(*at);
-    return std::nullopt;
+    if (!at) return std::nullopt;
+    try {
+        return parse_time(*at);
+    } catch (const error& e) {
+        throw invalid_argument_error(fmt::format("--at '{}': {}", *at, e.what()));
+    }
 }
 
 timestamp answer_time(const scorer& s, const std::optional<timestamp>& at) {

@@ -56,6 +56,7 @@ scorer_config make_config(const input_options& opts);
 scorer load_scorer(const input_options& opts);
 
 /// `--at TIME` parsed, or nullopt ("at the newest interaction") when it was not given.
+/// Commands call it before load_scorer: a typo must not wait for the whole log to be read.
 std::optional<timestamp> parse_at(const std::optional<std::string>& at);
 
 /// The time a result is for: `at`, else the newest interaction (the epoch for an empty log).

@@ -67,8 +67,8 @@ std::vector<rating> read_ratings(const std::string& path) {
 
 int stars_command::run() const {
     const stars_command& o = *this;
-    const scorer s = load_scorer(o.input);
     const auto when = parse_at(o.at);
+    const scorer s = load_scorer(o.input);
     stars_config config = stars_config{}.for_log(s.log_span());
     if (o.input.config_file)  // a fitted configuration's own star thresholds
         if (const auto thresholds = read_config(*o.input.config_file).star_thresholds)
@@ -140,8 +140,8 @@ int stars_command::run() const {
 
 int due_command::run() const {
     const due_command& o = *this;
-    const scorer s = load_scorer(o.input);
     const auto when = parse_at(o.at);
+    const scorer s = load_scorer(o.input);
     const auto items = o.person ? s.due(*o.person, o.top, when) : s.due_all(o.top, when);
     // Every described field of a due item (describe<due_item>) in CSV and JSON; the table
     // shows what to act on, times as dates. Then the derived stars and trend.
@@ -175,8 +175,8 @@ int explain_command::run() const {
     const explain_command& o = *this;
     input_options with_events = o.input;
     with_events.retain_events = o.receipts > 0;  // receipts need the interactions themselves
-    const scorer s = load_scorer(with_events);
     const auto when = parse_at(o.at);
+    const scorer s = load_scorer(with_events);
     const person_id pa = s.person(o.a);
     const person_id pb = s.person(o.b);
     const relationship r = s.between(pa, pb, when);

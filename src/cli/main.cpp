@@ -12,7 +12,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <functional>
 
@@ -44,7 +46,14 @@ int main(int argc, char** argv) {
     }
     // Every failure, expected or not, ends as exit 2 with a message: never an abort.
     try {
-        return run ? run() : 0;
+        const int status = run ? run() : 0;
+        // Output that fits stdio's buffer is written only here: a full disk or closed pipe
+        // must not pass as success.
+        if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+            fmt::print(stderr, "relscore: error: cannot write the output to stdout: {}\n", std::strerror(errno));
+            return exit_bad_input;
+        }
+        return status;
     } catch (const std::exception& e) {
         std::fflush(stdout);
         fmt::print(stderr, "relscore: error: {}\n", e.what());

@@ -88,10 +88,10 @@ CLI::App* intro_command::define(CLI::App& app) {
 }
 
 int intro_command::run() const {
-    const scorer s = load_scorer(input);
     intro_options o;
-    o.paths = alternatives + 1;  // no wrap: --alternatives is at most 1000
     o.at = parse_at(at);
+    const scorer s = load_scorer(input);
+    o.paths = alternatives + 1;  // no wrap: --alternatives is at most 1000
     const person_id a = s.person(from), z = s.person(to);
     for (const auto& name : avoid) o.avoid.push_back(s.person(name));
     if (a == z) throw invalid_argument_error(fmt::format("intro: '{}' is both ends of the chain", from));
@@ -147,11 +147,11 @@ CLI::App* suggest_command::define(CLI::App& app) {
 }
 
 int suggest_command::run() const {
-    const scorer s = load_scorer(input);
     suggest_options o;
+    o.at = parse_at(at);
+    const scorer s = load_scorer(input);
     o.top = top;
     o.max_intermediary_degree = max_degree;
-    o.at = parse_at(at);
     std::optional<person_id> who;
     if (person) who = s.person(*person);
     const auto g = strength_matrix(s, o.at);

@@ -22,8 +22,8 @@ CLI::App* score_command::define(CLI::App& app) {
 }
 
 int score_command::run() const {
-    const scorer s = load_scorer(input);
     const auto when = parse_at(at);
+    const scorer s = load_scorer(input);
     std::vector<relationship> rows;
     if (person) {
         rows = s.top(*person, top.value_or(s.relationships()), when);

@@ -201,6 +201,12 @@ static void test_columns_table_snapshots(const char* scratch_path) {
         CHECK_OK(relscore_relationship_count(s, &pairs));
         CHECK(pairs == 3);
         c.target = target;
+        /* A non-NULL list of no names is not dense ids: every code is out of range. */
+        c.n_people = 0;
+        CHECK_FAILS(relscore_add_columns(s, &c), RELSCORE_ERROR_INVALID_ARGUMENT, "row 0: source id 0 out of range");
+        CHECK_OK(relscore_relationship_count(s, &pairs));
+        CHECK(pairs == 3);
+        c.n_people = 3;
     }
 
     /* Snapshots: bytes and files round-trip to identical answers. */
@@ -222,6 +228,8 @@ static void test_columns_table_snapshots(const char* scratch_path) {
     CHECK(again.volume_ba == row.volume_ba && again.last_interaction_us == row.last_interaction_us);
     remove(scratch_path);
     CHECK_FAILS(relscore_load_file(scratch_path, &loaded), RELSCORE_ERROR_IO, "cannot open");
+    /* The header is checked before the rest is read: /dev/zero fails at once, not out of memory. */
+    CHECK_FAILS(relscore_load_file("/dev/zero", &loaded), RELSCORE_ERROR_PARSE, "not a relscore snapshot");
 
     /* The table owns its names: still readable after the scorer grows and is freed. */
     {
@@ -501,6 +509,16 @@ static void test_config_file(const char* scratch_path) {
     fclose(f);
     config = NULL;
     CHECK_FAILS(relscore_config_read_file(path, &config), RELSCORE_ERROR_INVALID_ARGUMENT, "channels[0].weight");
+    CHECK(config == NULL);
+    /* A number beyond a double is the user's mistake, not INTERNAL. */
+    f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    fputs("{\"format\": \"relscore-config\", \"version\": 1, \"reciprocity\": 0.5,\n"
+          " \"channels\": [{\"name\": \"x\", \"weight\": 1e400, \"half_life_us\": 1}]}", f);
+    fclose(f);
+    CHECK_FAILS(relscore_config_read_file(path, &config), RELSCORE_ERROR_INVALID_ARGUMENT, "a number does not fit a double");
+    CHECK(strstr(relscore_last_error(), path) != NULL);
     CHECK(config == NULL);
     remove(path);
     CHECK_FAILS(relscore_config_read_file(path, &config), RELSCORE_ERROR_PARSE, "cannot open");

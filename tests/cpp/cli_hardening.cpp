@@ -214,3 +214,73 @@ TEST_CASE("a config file's bad star thresholds, and a channel given twice, exit 
                   "--channel 'email=3': channel 'email' is given twice");
     CHECK(run({"score", sample, "--channel", "email=2", "--channel", "call=3"}).status == 0);
 }
+
+// Review (round 2): a number a double cannot hold escaped as nlohmann's out_of_range, naming
+// no file.
+TEST_CASE("a config number that overflows a double exits 2 naming the file", "[cli][hardening]") {
+    const auto config = write_file("overflow.json", R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5, )"
+                                                    R"("channels": [{"name": "email", "weight": 1e400, "half_life_us": 5184000000000}]})");
+    const auto r = run({"score", sample, "--config", config.string()});
+    check_refused(r, "--config " + config.string() + ": a number does not fit a double");
+    CHECK(r.err.find("1e400") != std::string::npos);
+}
+
+// Review (round 2): output small enough for stdio's buffer was lost at exit with status 0.
+TEST_CASE("a stdout that cannot be written exits 2, however small the output", "[cli][hardening]") {
+    if (!fs::exists("/dev/full")) return;  // not Linux
+    const auto err = scratch_dir() / "full.err";
+    const auto small = write_file("small.csv", "time,source,target\n2026-01-01,a,b\n2026-01-02,b,a\n");
+    for (const auto& sub : std::vector<std::vector<std::string>>{{"score", "--format", "csv"}, {"explain", "a", "b"}}) {
+        CAPTURE(sub[0]);
+        std::string cmd = relscore::test::shell_quote(RELSCORE_CLI_PATH) + " " + sub[0] + " -q " +
+                          relscore::test::shell_quote(small.string());
+        for (std::size_t i = 1; i < sub.size(); ++i) cmd += " " + relscore::test::shell_quote(sub[i]);
+        cmd += " >/dev/full 2>" + relscore::test::shell_quote(err.string()) + " </dev/null";
+        const int raw = std::system(cmd.c_str());
+        CHECK((WIFEXITED(raw) ? WEXITSTATUS(raw) : -1) == 2);
+        CHECK(relscore::test::slurp(err).find("cannot write the output to stdout") != std::string::npos);
+    }
+}
+
+// Review (round 2): durations and times in options failed naming relscore::parse_duration(),
+// not the option; --at was parsed only after the whole log was read.
+TEST_CASE("bad durations and times in options name the option, and --at fails before the log is read",
+          "[cli][hardening]") {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"--at", "2026-13-01"}, "--at '2026-13-01': "},
+        {{"--half-life", "3x"}, "--half-life '3x': "},
+        {{"--reply-window", "3x"}, "--reply-window '3x': "},
+        {{"--touch-gap", "3x"}, "--touch-gap '3x': "},
+        {{"--channel", "coffee=2:3x"}, "--channel 'coffee=2:3x': "},
+        {{"--kernel", "email=power:3x:1"}, "--kernel 'email=power:3x:1': "},
+        {{"--kernel", "email=window:3x"}, "--kernel 'email=window:3x': "},
+    };
+    for (const auto& [args, needle] : cases) {
+        CAPTURE(needle);
+        const auto r = run(with_file({"score"}, sample, args));
+        check_refused(r, needle);
+        CHECK(r.err.find("invalid") != std::string::npos);
+    }
+    // A bad --at is reported, not the log's bad row after it.
+    const auto bad_log = write_file("bad-row.csv", "time,source,target\n2025-01-01,a,a\n");
+    for (const auto& sub : subcommands) {
+        CAPTURE(sub[0]);
+        check_refused(run(with_file(sub, bad_log.string(), {"--at", "2026-13-01"})), "--at '2026-13-01'");
+    }
+}
+
+// Review (round 2): a header with tabs chose tab in a file but not from a pipe.
+TEST_CASE("a header with tabs reads as TSV from a pipe too", "[cli][hardening]") {
+    const fs::path fifo = scratch_dir() / "tsv.fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string log = "time\tsource\ttarget\n2026-01-01\ta\tb\n2026-01-02\tb\ta\n";
+    const auto file = write_file("tabs.txt", log);
+    const auto from_file = run({"score", file.string(), "--format", "csv"});
+    REQUIRE(from_file.status == 0);
+    std::thread writer([&] { std::ofstream(fifo) << log; });
+    const auto from_pipe = run({"score", fifo.string(), "--format", "csv"});
+    writer.join();
+    CHECK(from_pipe.status == 0);
+    CHECK(from_pipe.err.empty());
+    CHECK(from_pipe.out == from_file.out);
+}

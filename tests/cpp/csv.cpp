@@ -54,6 +54,13 @@ TEST_CASE("malformed CSV is refused with line and column", "[csv][errors]") {
           std::string::npos);
     CHECK(message_of<parse_error>([] { read_all(std::string("a,b\n1,\0\n", 7)); }).find("NUL byte") !=
           std::string::npos);
+    // Review: a 20 MB line of commas became 20 million fields (1.2 GB) before any check.
+    const std::size_t most = io::csv_reader::max_fields;
+    CHECK(read_all("a\n" + std::string(most - 1, ',') + "\n")[1].size() == most);
+    CHECK(message_of<parse_error>([&] { read_all("a\n" + std::string(most, ',') + "\n"); })
+              .find("t.csv:2:4097: more than 4096 fields in a row") != std::string::npos);
+    CHECK(message_of<parse_error>([&] { read_all("a\n" + std::string(2'000'000, ',')); })
+              .find("t.csv:2:4097: more than 4096 fields") != std::string::npos);
 }
 
 TEST_CASE("event logs read with optional columns", "[csv][log]") {

@@ -13,11 +13,15 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace relscore;
@@ -194,6 +198,35 @@ TEST_CASE("loading a bad snapshot file says what is wrong and leaves the target 
     const std::string msg = message_of<file_error>([&] { target = load_snapshot(dir.path / "absent.relscore"); });
     CHECK(msg.find("absent.relscore") != std::string::npos);
     CHECK(target.to_bytes() == before);
+}
+
+// Review: the whole file was read before its magic bytes were looked at, so /dev/zero grew
+// until memory ran out. The header is checked as soon as it arrives.
+TEST_CASE("a snapshot path that is no snapshot and never ends fails at its header", "[snapshot][file][errors]") {
+    CHECK(message_of<parse_error>([] { (void)load_snapshot("/dev/zero"); }).find("not a relscore snapshot") !=
+          std::string::npos);
+    // A writer that keeps its FIFO open: the load must fail before the writer gives up.
+    temp_dir dir;
+    const fs::path fifo = dir.path / "stream.relscore";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::atomic<bool> loaded{false}, writer_gave_up{false};
+    std::thread writer([&] {
+        std::ofstream out(fifo, std::ios::binary);
+        out << "SQLite format 3" << std::flush;
+        for (int i = 0; i < 300 && !loaded; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        writer_gave_up = !loaded;
+    });
+    const std::string msg = message_of<parse_error>([&] { (void)load_snapshot(fifo); });
+    loaded = true;
+    writer.join();
+    CHECK(msg.find("not a relscore snapshot (bad magic bytes)") != std::string::npos);
+    CHECK(!writer_gave_up);
+    // Bad versions are refused from the header too.
+    std::string version = random_scorer(41).to_bytes().substr(0, 12);
+    version[8] = 7;
+    write_file(dir.path / "v7.relscore", version + std::string(100, 'x'));
+    CHECK(message_of<parse_error>([&] { (void)load_snapshot(dir.path / "v7.relscore"); })
+              .find("unsupported snapshot version 7") != std::string::npos);
 }
 
 // ---- snapshots of released format versions ----------------------------------------------

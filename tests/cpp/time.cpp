@@ -41,6 +41,19 @@ TEST_CASE("durations parse with units and as HH:MM:SS", "[time]") {
     CHECK(parse_duration("1.5d") == hours{36});
     CHECK(parse_duration("250ms") == milliseconds{250});
     CHECK(parse_duration("01:30:00") == minutes{90});
+    // Both forms round to the microsecond and refuse what rounds to 0 (review: the HH:MM:SS
+    // form truncated and let a nonzero duration become 0).
+    CHECK(parse_duration("00:00:00.9999999") == parse_duration("0.9999999s"));
+    CHECK(parse_duration("00:00:00.9999999") == seconds{1});
+    CHECK(parse_duration("00:00:01.0000004") == seconds{1});
+    CHECK(parse_duration("00:00:00.0000006") == microseconds{1});
+    CHECK(parse_duration("01:00:00.25") == hours{1} + milliseconds{250});
+    CHECK(parse_duration("00:00:00") == seconds{0});
+    CHECK(parse_duration("00:00:00.000") == seconds{0});
+    for (const char* tiny : {"0.0000001s", "00:00:00.0000001"}) {
+        CAPTURE(tiny);
+        CHECK(message_of<parse_error>([&] { (void)parse_duration(tiny); }).find("shorter than 1us") != std::string::npos);
+    }
     for (const char* bad : {"", "d", "-5d", "5 fortnights", "1:2:3", "abc"}) {
         CAPTURE(bad);
         CHECK_THROWS_AS(parse_duration(bad), parse_error);

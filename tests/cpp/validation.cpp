@@ -76,6 +76,10 @@ TEST_CASE("a bad interaction anywhere in a batch changes nothing", "[validation]
         {{t0, "\xc0\xaf", "b", "email"}, "not valid UTF-8 (byte 0)"},         // overlong '/'
         {{t0, "\xed\xa0\x80", "b", "email"}, "not valid UTF-8 (byte 0)"},     // a surrogate
         {{t0, "\xf4\x90\x80\x80", "b", "email"}, "not valid UTF-8 (byte 0)"}, // above U+10FFFF
+        // U+0000 is valid UTF-8, but C strings would cut "ann\0smith" to "ann" (two people, one name).
+        {{t0, std::string("ann\0smith", 9), "b", "email"}, "person id contains a NUL character (U+0000) at byte 3"},
+        {{t0, "a", std::string("em\0ail", 6), "email"}, "person id contains a NUL character (U+0000) at byte 2"},
+        {{t0, "a", "b", std::string("em\0ail", 6)}, "channel name contains a NUL character (U+0000) at byte 2"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.what);
@@ -127,6 +131,12 @@ TEST_CASE("bad columns name the row and the column and change nothing", "[valida
     expect({"empty person id"});
     people[1] = "bad\xfe";
     expect({"not valid UTF-8 (byte 3)"});
+    people[1] = std::string("new\0y", 6);
+    expect({"person id contains a NUL character (U+0000) at byte 3"});
+    people[1] = "new-y";
+    channels[1] = std::string("ca\0ll", 5);
+    expect({"channel name contains a NUL character (U+0000) at byte 2"});
+    channels[1] = "call";
     people[1] = "new-x";
     expect({"person name 'new-x' appears twice"});
     people[1] = "new-y";
@@ -279,6 +289,8 @@ TEST_CASE("channel names must be valid UTF-8 and at most max_name_bytes long", "
         CAPTURE(bad.size());
         CHECK(message_of([&] { r.define({bad, 1.0, std::chrono::days{30}}); }).find("not valid UTF-8") != std::string::npos);
     }
+    CHECK(message_of([&] { r.define({std::string("em\0ail", 6), 1.0, std::chrono::days{30}}); }).find("NUL character") !=
+          std::string::npos);
     CHECK(r.size() == before);
     CHECK_NOTHROW(r.define({"caf\xc3\xa9", 1.0, std::chrono::days{30}}));
     CHECK_NOTHROW(r.define({std::string(4096, 'c'), 1.0, std::chrono::days{30}}));

@@ -426,3 +426,12 @@ def test_argument_corners_found_in_review():
     for span in (pd.Timedelta(days=-400), -1, "-30d"):
         with pytest.raises(ValueError, match="log_span"):
             s.insight_frame(log_span=span)
+
+
+def test_names_holding_nul_are_refused():
+    # Review: "ann\0smith" and "ann\0jones" were taken, then came out of the C API as "ann" twice.
+    s = relscore.Scorer()
+    for source, channel, what in (("ann\0smith", "email", "person id"), ("ann", "em\0ail", "channel name")):
+        with pytest.raises(ValueError, match=f"{what} contains a NUL character"):
+            s.add("2026-01-01", source, "bob", channel=channel)
+    assert s.people == []

@@ -14,6 +14,14 @@
 RELSCORE_BEGIN_NAMESPACE
 namespace detail {
 
+/// The offset of the first NUL byte (U+0000), or nullopt. Valid UTF-8, but refused in names:
+/// the C API hands names out NUL-terminated, where "ann\0smith" would become "ann".
+[[nodiscard]] inline std::optional<std::size_t> nul_at(std::string_view s) noexcept {
+    const auto at = s.find('\0');
+    if (at == std::string_view::npos) return std::nullopt;
+    return at;
+}
+
 /// The offset of the first byte that is not part of valid UTF-8, or nullopt if `s` is valid.
 [[nodiscard]] inline std::optional<std::size_t> invalid_utf8_at(std::string_view s) noexcept {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };

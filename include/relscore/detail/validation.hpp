@@ -4,7 +4,7 @@
 ///
 /// Every ingest call validates its whole input first and only then applies it, so an
 /// error leaves the scorer as it was (the strong guarantee). The checks live here, apart
-/// from the state they protect: names (non-empty, at most `max_name_bytes`, valid UTF-8),
+/// from the state they protect: names (non-empty, at most `max_name_bytes`, valid UTF-8, no U+0000),
 /// dense ids, channels (known, or registered by the config's policy once the whole batch
 /// is valid), weights (limits.hpp) and times (years 1400..9999). An error names the call
 /// and, for a batch, the element; the message is built only when an error is thrown.
@@ -56,6 +56,16 @@ inline void check_name(std::string_view name, const error_site& where) {
     if (auto bad = invalid_utf8_at(name))
         throw_error<invalid_argument_error>(where.str() + ": person id is not valid UTF-8 (byte " + std::to_string(*bad) +
                                             ")");
+    if (auto nul = nul_at(name))
+        throw_error<invalid_argument_error>(where.str() + ": person id contains a NUL character (U+0000) at byte " +
+                                            std::to_string(*nul));
+}
+
+/// A channel name with U+0000 would be cut short in every message and C string that shows it.
+inline void check_channel_nul(std::string_view name, const error_site& where) {
+    if (auto nul = nul_at(name))
+        throw_error<invalid_argument_error>(where.str() + ": channel name contains a NUL character (U+0000) at byte " +
+                                            std::to_string(*nul));
 }
 
 /// Channel, weight and time of an interaction. `new_channels`: channels registered by the
@@ -84,6 +94,7 @@ inline void validate_dense(const scorer_config& config, const dense_interaction&
 [[nodiscard]] inline channel_id channel_or_throw(const channel_registry& channels, std::string_view name,
                                                  const error_site& where) {
     if (auto id = channels.find(name)) return *id;
+    check_channel_nul(name, where);
     throw_error<invalid_argument_error>(where.str() + ": unknown channel '" + std::string(name) +
                                         "' (known: " + channels.names() + ")");
 }
@@ -98,6 +109,7 @@ inline void validate_dense(const scorer_config& config, const dense_interaction&
     for (std::size_t i = 0; i < new_channels.size(); ++i)
         if (new_channels[i] == name) return static_cast<channel_id>(config.channels.size() + i);
     if (name.empty()) throw_error<invalid_argument_error>(where.str() + ": empty channel name");
+    check_channel_nul(name, where);
     if (name.size() > max_name_bytes || invalid_utf8_at(name))
         throw_error<invalid_argument_error>(where.str() + ": channel name is too long or not valid UTF-8");
     if (config.channels.size() + new_channels.size() >= channel_registry::max_channels)

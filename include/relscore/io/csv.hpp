@@ -9,7 +9,7 @@
 /// Accepts: a UTF-8 byte-order mark at the start, CRLF or LF line ends, quoted fields with
 /// embedded delimiters, newlines and doubled quotes. Rejects (parse_error): a quote inside
 /// an unquoted field, characters after a closing quote, an unterminated quoted field, a
-/// NUL byte, a field longer than max_field_bytes.
+/// NUL byte, a field longer than max_field_bytes, a record of more than max_fields fields.
 
 #include <cstddef>
 #include <istream>
@@ -25,6 +25,9 @@ namespace io {
 class csv_reader {
 public:
     static constexpr std::size_t max_field_bytes = 1 << 20;
+    /// Fields in one record: far above any real header, and it bounds a record's memory
+    /// (a line of commas is otherwise millions of empty fields).
+    static constexpr std::size_t max_fields = 4096;
 
     /// `name` is used in error messages (usually the file path).
     csv_reader(std::istream& in, std::string name, char delimiter = ',');
@@ -41,6 +44,8 @@ public:
     [[nodiscard]] std::size_t bytes_read() const noexcept { return m_bytes; }
     [[nodiscard]] const std::string& name() const noexcept { return m_name; }
     [[nodiscard]] char delimiter() const noexcept { return m_delimiter; }
+    /// Changes the delimiter for the records still to be read (a pipe's header decides it).
+    void set_delimiter(char delimiter) noexcept { m_delimiter = delimiter; }
 
 private:
     int get();
