@@ -122,13 +122,44 @@ def mutual_value(value: Any) -> bool:
     raise ValueError(f"mutual must be True/False or 1/0, got {value!r}")
 
 
-def weight_value(value: Any) -> Optional[float]:
+def weight_value(value: Any, name: str = "weight") -> Optional[float]:
     """One weight as a float (None: the channel's weight); the core checks its range."""
     if value is None:
         return None
+    return real_number(value, name)
+
+
+def flag(value: Any, name: str) -> bool:
+    """A yes/no argument: True or False (numpy's too). Anything else raises TypeError: a
+    string such as "false" is true to bool()."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def text_value(value: Any, name: str) -> str:
+    """A name argument (a channel, ...): a str that encodes as UTF-8; else TypeError or
+    ValueError naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r} ({type(value).__name__})")
+    return check_text(value, name)
+
+
+def real_number(value: Any, name: str, *, least: float = -np.inf, most: float = np.inf) -> float:
+    """A real-valued argument (a weight, ``reciprocity``, ``l2``, ...) as a float in
+    [least, most]: the one check for them. A bool, complex, str or other type raises
+    TypeError, an int past a float's range OverflowError, NaN or a number outside the
+    range ValueError; each names ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"weight must be a number, got {value!r}")
-    return float(value)
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise OverflowError(f"{name} is too large for a float (an integer of {len(str(abs(int(value))))} digits)") \
+            from None
+    if not least <= number <= most:  # NaN fails both
+        raise ValueError(f"{name} must be a number in [{least:g}, {most:g}], got {number}")
+    return number
 
 
 # The range of an int64: what the core takes for a duration (microseconds) or a count.
@@ -546,8 +577,12 @@ def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None,
     of the column only when it has a NaN to fill (``owned``: `values` is this call's own
     float64 array, filled in place)."""
     if isinstance(values, pd.Series):
-        values = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    array = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+        numeric = values.dtype.kind in "iuf" and not isinstance(values.dtype, pd.BooleanDtype)
+        values = values.to_numpy(dtype=np.float64, na_value=np.nan) if numeric else values.to_numpy()
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        array = _real_column(array, "weight")
+    array = np.ascontiguousarray(array, dtype=np.float64)
     if array.shape != (n,):
         raise ValueError(f"length mismatch: time has {n} rows, weight has {array.size}")
     table = None
@@ -561,6 +596,22 @@ def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None,
         raise ValueError(f"weight must be finite, >= 0 and <= {_core.max_weight:g} (relscore.MAX_WEIGHT), "
                          f"got {array[row]} at row {row}{hint}")
     return array
+
+
+def _real_column(array: np.ndarray, name: str) -> np.ndarray:
+    """A non-numeric column of numbers as float64 (None and NaN stay missing): objects
+    each as real_number takes them, naming the row; bools, complex numbers, texts and
+    times raise TypeError (float() would take True as 1 and drop an imaginary part)."""
+    if array.dtype.kind != "O":
+        raise TypeError(f"{name} must be real numbers, got an array of dtype {array.dtype}")
+    out = np.empty(array.shape, dtype=np.float64)
+    for row, v in enumerate(array.reshape(-1)):
+        out.reshape(-1)[row] = np.nan if _missing(v) else real_number(v, f"{name} at row {row}")
+    return out
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 _TRUE = {"1", "true", "t", "yes", "y"}
@@ -607,6 +658,6 @@ def _as_id_series(values: Any) -> pd.Series:
 def _as_series(values: Any) -> pd.Series:
     if isinstance(values, pd.Series):
         return values.reset_index(drop=True)
-    if isinstance(values, pd.Categorical):
+    if isinstance(values, pd.api.extensions.ExtensionArray):  # e.g. Int64 with NA: np.asarray would make floats
         return pd.Series(values)
     return pd.Series(np.asarray(values) if not isinstance(values, Sequence) or isinstance(values, str) else list(values))
