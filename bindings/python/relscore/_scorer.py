@@ -8,6 +8,7 @@ import dataclasses
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+import numpy as np
 import pandas as pd
 
 from . import _convert, _core, _fit
@@ -223,7 +224,7 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         for key in ("reciprocity", "channels", "defaults", "half_life"):
             if key in settings:
                 raise ValueError(f"relscore.Scorer.from_config(): {key}= comes from the configuration")
-        channels = {c["name"]: (float(c["weight"]), pd.Timedelta(microseconds=int(c["half_life_us"])))
+        channels = {c["name"]: (float(c["weight"]), np.timedelta64(c["half_life_us"], "us"))  # any int64
                     for c in checked["channels"]}
         return cls(reciprocity=float(checked["reciprocity"]), channels=channels, defaults=False, **settings)
 
