@@ -63,8 +63,9 @@ class LogColumns:
         for role in ("time", "source", "target", "channel", "weight", "mutual"):
             name = getattr(self, role)
             # frame[name] would be a DataFrame, not a column: refuse it here, by name
-            if name is not None and (frame.columns == name).sum() > 1:
-                raise ValueError(f"DataFrame has {(frame.columns == name).sum()} columns named {name!r} ({role}=)")
+            count = list(frame.columns).count(name) if name is not None else 0
+            if count > 1:
+                raise ValueError(f"DataFrame has {count} columns named {name!r} ({role}=)")
 
     def optional(self, frame: pd.DataFrame, name: Optional[str]) -> Optional[pd.Series]:
         """Column ``name`` of ``frame`` if it is given and present, else None."""
