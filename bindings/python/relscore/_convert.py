@@ -303,7 +303,8 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
 
     datetime64 of any unit (zero-copy when already microseconds), timezone-aware pandas
     columns, int64 or float UNIX seconds (or numbers of ``unit`` since ``origin``, see
-    :func:`numeric_time_column`), and strings (parsed vectorised by pandas)."""
+    :func:`numeric_time_column`), and strings (parsed by the C++ core, as :func:`to_micros`
+    and the CLI read them)."""
     if origin is not None or unit is not None:
         return numeric_time_column(values, name, origin, unit)
     if isinstance(values, pd.Series):
@@ -345,13 +346,43 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
         if bad.any():
             raise _range_error(name, bad, array, _UNIT_HINT)
         return np.ascontiguousarray(micros.astype(np.int64))
-    if kind in "OUS":
+    if kind == "S":
+        array = array.astype(str)
+        kind = "U"
+    if kind == "U" or (kind == "O" and pd.api.types.infer_dtype(array, skipna=False) == "string"):
+        return _text_times(array.tolist(), name)
+    if kind == "O" and any(isinstance(v, str) for v in array):  # texts among datetimes or missing values
+        return _mixed_times(array, name)
+    if kind == "O":
         try:
             parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
         except (ValueError, TypeError, OverflowError) as e:  # pandas' message names no row
             raise _unreadable_time(array, name, e) from e
         return time_column(parsed, name)
     raise TypeError(f"{name}: cannot use an array of dtype {array.dtype} as times")
+
+
+def _text_times(values: list, name: str) -> np.ndarray:
+    """Time texts parsed by the C++ core, as add() and the CLI read them (pandas would read
+    "20260101" as a date, the core reads UNIX seconds); errors name the row and the text."""
+    micros = _core.parse_times(values, name)
+    bad = (micros < _MIN_US) | (micros > _MAX_US)
+    if bad.any():
+        raise _range_error(name, bad, np.asarray(values, dtype=object))
+    return micros
+
+
+def _mixed_times(values: np.ndarray, name: str) -> np.ndarray:
+    """An object column of texts among other times: each as to_micros reads it (texts by
+    the core's parser), row by row; a missing or unreadable one raises naming its row."""
+    out = np.empty(len(values), dtype=np.int64)
+    for row, v in enumerate(values):
+        try:
+            out[row] = to_micros(v, f"{name} at row {row}")
+        except (TypeError, ValueError, OverflowError) as e:
+            message = str(e)
+            raise ValueError(message if message.startswith(name) else f"{name} at row {row}: {message}") from None
+    return out
 
 
 def _unreadable_time(array: np.ndarray, name: str, error: Exception) -> ValueError:
