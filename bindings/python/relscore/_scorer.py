@@ -277,8 +277,10 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         roles = dataclasses.replace(LogColumns.of("relscore.Scorer.fit()", columns, without=("missing_weight",)),
                                     missing_weight="default")
         result = _fit.fit(log, labels, list(base._core.channels), base.reciprocity,
-                          at_us=_convert.optional_micros(at), columns=roles, folds=int(folds), seed=int(seed),
-                          l2=float(l2))
+                          at_us=_convert.optional_micros(at), columns=roles,
+                          folds=_convert.whole_number(folds, "relscore.Scorer.fit(): folds", least=2),
+                          seed=_convert.whole_number(seed, "relscore.Scorer.fit(): seed", most=_convert.UINT32_MAX),
+                          l2=_convert.real_number(l2, "relscore.Scorer.fit(): l2", least=0.0))
         if result.kind == "stars":
             fitted = cls.from_config(result.config, conversations=True)
             fitted._add_log(log, roles)
