@@ -46,7 +46,8 @@ PYBIND11_MODULE(_core, m) {
         "output order.");
     // The public names the register_* below define, written once, sorted.
     m.attr("__all__") = py::list(py::make_tuple("Scorer", "calibrate_stars", "format_time", "introductions",
-                                                "parse_duration", "parse_time", "strength_matrix", "suggest_meetings"));
+                                                "parse_duration", "parse_time", "parse_times",
+                                                "strength_matrix", "suggest_meetings"));
     py::register_exception_translator(relscore::bindings::translate_errors);
     relscore::bindings::register_time(m);
     relscore::bindings::register_scorer(m);

@@ -55,10 +55,17 @@ class LogColumns:
         return cls(**columns)
 
     def require(self, frame: pd.DataFrame) -> None:
-        """Raise KeyError naming the first required column ``frame`` lacks."""
+        """Raise KeyError naming the first required column ``frame`` lacks, ValueError when
+        two of its columns have the name of one role."""
         missing = [c for c in (self.time, self.source, self.target) if c not in frame.columns]
         if missing:
             raise KeyError(f"DataFrame has no column {missing[0]!r} (columns: {list(frame.columns)})")
+        for role in ("time", "source", "target", "channel", "weight", "mutual"):
+            name = getattr(self, role)
+            # frame[name] would be a DataFrame, not a column: refuse it here, by name
+            count = list(frame.columns).count(name) if name is not None else 0
+            if count > 1:
+                raise ValueError(f"DataFrame has {count} columns named {name!r} ({role}=)")
 
     def optional(self, frame: pd.DataFrame, name: Optional[str]) -> Optional[pd.Series]:
         """Column ``name`` of ``frame`` if it is given and present, else None."""

@@ -122,13 +122,44 @@ def mutual_value(value: Any) -> bool:
     raise ValueError(f"mutual must be True/False or 1/0, got {value!r}")
 
 
-def weight_value(value: Any) -> Optional[float]:
+def weight_value(value: Any, name: str = "weight") -> Optional[float]:
     """One weight as a float (None: the channel's weight); the core checks its range."""
     if value is None:
         return None
+    return real_number(value, name)
+
+
+def flag(value: Any, name: str) -> bool:
+    """A yes/no argument: True or False (numpy's too). Anything else raises TypeError: a
+    string such as "false" is true to bool()."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def text_value(value: Any, name: str) -> str:
+    """A name argument (a channel, ...): a str that encodes as UTF-8; else TypeError or
+    ValueError naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r} ({type(value).__name__})")
+    return check_text(value, name)
+
+
+def real_number(value: Any, name: str, *, least: float = -np.inf, most: float = np.inf) -> float:
+    """A real-valued argument (a weight, ``reciprocity``, ``l2``, ...) as a float in
+    [least, most]: the one check for them. A bool, complex, str or other type raises
+    TypeError, an int past a float's range OverflowError, NaN or a number outside the
+    range ValueError; each names ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ValueError(f"weight must be a number, got {value!r}")
-    return float(value)
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise OverflowError(f"{name} is too large for a float (an integer of {len(str(abs(int(value))))} digits)") \
+            from None
+    if not least <= number <= most:  # NaN fails both
+        raise ValueError(f"{name} must be a number in [{least:g}, {most:g}], got {number}")
+    return number
 
 
 # The range of an int64: what the core takes for a duration (microseconds) or a count.
@@ -272,7 +303,8 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
 
     datetime64 of any unit (zero-copy when already microseconds), timezone-aware pandas
     columns, int64 or float UNIX seconds (or numbers of ``unit`` since ``origin``, see
-    :func:`numeric_time_column`), and strings (parsed vectorised by pandas)."""
+    :func:`numeric_time_column`), and strings (parsed by the C++ core, as :func:`to_micros`
+    and the CLI read them)."""
     if origin is not None or unit is not None:
         return numeric_time_column(values, name, origin, unit)
     if isinstance(values, pd.Series):
@@ -314,13 +346,43 @@ def time_column(values: Any, name: str = "time", *, origin: Any = None, unit: Op
         if bad.any():
             raise _range_error(name, bad, array, _UNIT_HINT)
         return np.ascontiguousarray(micros.astype(np.int64))
-    if kind in "OUS":
+    if kind == "S":
+        array = array.astype(str)
+        kind = "U"
+    if kind == "U" or (kind == "O" and pd.api.types.infer_dtype(array, skipna=False) == "string"):
+        return _text_times(array.tolist(), name)
+    if kind == "O" and any(isinstance(v, str) for v in array):  # texts among datetimes or missing values
+        return _mixed_times(array, name)
+    if kind == "O":
         try:
             parsed = pd.to_datetime(pd.Series(array), utc=True, format="ISO8601")
         except (ValueError, TypeError, OverflowError) as e:  # pandas' message names no row
             raise _unreadable_time(array, name, e) from e
         return time_column(parsed, name)
     raise TypeError(f"{name}: cannot use an array of dtype {array.dtype} as times")
+
+
+def _text_times(values: list, name: str) -> np.ndarray:
+    """Time texts parsed by the C++ core, as add() and the CLI read them (pandas would read
+    "20260101" as a date, the core reads UNIX seconds); errors name the row and the text."""
+    micros = _core.parse_times(values, name)
+    bad = (micros < _MIN_US) | (micros > _MAX_US)
+    if bad.any():
+        raise _range_error(name, bad, np.asarray(values, dtype=object))
+    return micros
+
+
+def _mixed_times(values: np.ndarray, name: str) -> np.ndarray:
+    """An object column of texts among other times: each as to_micros reads it (texts by
+    the core's parser), row by row; a missing or unreadable one raises naming its row."""
+    out = np.empty(len(values), dtype=np.int64)
+    for row, v in enumerate(values):
+        try:
+            out[row] = to_micros(v, f"{name} at row {row}")
+        except (TypeError, ValueError, OverflowError) as e:
+            message = str(e)
+            raise ValueError(message if message.startswith(name) else f"{name} at row {row}: {message}") from None
+    return out
 
 
 def _unreadable_time(array: np.ndarray, name: str, error: Exception) -> ValueError:
@@ -550,8 +612,12 @@ def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None,
     of the column only when it has a NaN to fill (``owned``: `values` is this call's own
     float64 array, filled in place)."""
     if isinstance(values, pd.Series):
-        values = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    array = np.ascontiguousarray(np.asarray(values, dtype=np.float64))
+        numeric = values.dtype.kind in "iuf" and not isinstance(values.dtype, pd.BooleanDtype)
+        values = values.to_numpy(dtype=np.float64, na_value=np.nan) if numeric else values.to_numpy()
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        array = _real_column(array, "weight")
+    array = np.ascontiguousarray(array, dtype=np.float64)
     if array.shape != (n,):
         raise ValueError(f"length mismatch: time has {n} rows, weight has {array.size}")
     table = None
@@ -565,6 +631,22 @@ def weight_column(values: Any, n: int, defaults: Optional[np.ndarray] = None,
         raise ValueError(f"weight must be finite, >= 0 and <= {_core.max_weight:g} (relscore.MAX_WEIGHT), "
                          f"got {array[row]} at row {row}{hint}")
     return array
+
+
+def _real_column(array: np.ndarray, name: str) -> np.ndarray:
+    """A non-numeric column of numbers as float64 (None and NaN stay missing): objects
+    each as real_number takes them, naming the row; bools, complex numbers, texts and
+    times raise TypeError (float() would take True as 1 and drop an imaginary part)."""
+    if array.dtype.kind != "O":
+        raise TypeError(f"{name} must be real numbers, got an array of dtype {array.dtype}")
+    out = np.empty(array.shape, dtype=np.float64)
+    for row, v in enumerate(array.reshape(-1)):
+        out.reshape(-1)[row] = np.nan if _missing(v) else real_number(v, f"{name} at row {row}")
+    return out
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 _TRUE = {"1", "true", "t", "yes", "y"}
@@ -611,6 +693,6 @@ def _as_id_series(values: Any) -> pd.Series:
 def _as_series(values: Any) -> pd.Series:
     if isinstance(values, pd.Series):
         return values.reset_index(drop=True)
-    if isinstance(values, pd.Categorical):
+    if isinstance(values, pd.api.extensions.ExtensionArray):  # e.g. Int64 with NA: np.asarray would make floats
         return pd.Series(values)
     return pd.Series(np.asarray(values) if not isinstance(values, Sequence) or isinstance(values, str) else list(values))

@@ -6,7 +6,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list = ['Scorer', 'calibrate_stars', 'format_time', 'introductions', 'parse_duration', 'parse_time', 'strength_matrix', 'suggest_meetings']
+__all__: list = ['Scorer', 'calibrate_stars', 'format_time', 'introductions', 'parse_duration', 'parse_time', 'parse_times', 'strength_matrix', 'suggest_meetings']
 class Scorer:
     """
     The C++ scorer. Use relscore.Scorer, which wraps it with Pythonic conversions.
@@ -178,6 +178,10 @@ def parse_duration(text: str) -> int:
 def parse_time(text: str) -> int:
     """
     Parse ISO 8601 or UNIX seconds into microseconds since the epoch (UTC).
+    """
+def parse_times(texts: list, name: str) -> numpy.typing.NDArray[numpy.int64]:
+    """
+    Parse a list of str as parse_time does into an int64 array of microseconds; ValueError names the row.
     """
 def result_fields() -> dict:
     """

@@ -75,17 +75,16 @@ def read_config(config: Any) -> Dict[str, Any]:
     """A configuration from a dict, a FitResult or a JSON file's path, checked."""
     if isinstance(config, FitResult):
         config = config.config
+    where = "relscore.Scorer.from_config(): "
     if isinstance(config, (str, os.PathLike)):
-        with open(config, encoding="utf-8") as f:
-            try:
-                config = json.load(f)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"relscore.Scorer.from_config(): {os.fspath(config)!r} is not JSON: {e}") from None
+        path = os.fspath(config)
+        where += f"{path!r}: "
+        config = _load_json(path)
     if not isinstance(config, Mapping) or config.get("format") != CONFIG_FORMAT:
         raise ValueError(f"relscore.Scorer.from_config(): not a relscore configuration (no \"format\": "
                          f"\"{CONFIG_FORMAT}\")")
     version = config.get("version")
-    if not isinstance(version, int) or version < 1 or version > CONFIG_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1 or version > CONFIG_VERSION:
         raise ValueError(f"relscore.Scorer.from_config(): configuration version {version!r} is not supported "
                          f"(this relscore reads versions 1..{CONFIG_VERSION})")
     channels = config.get("channels")
@@ -101,6 +100,7 @@ def read_config(config: Any) -> Dict[str, Any]:
             raise ValueError(f"relscore.Scorer.from_config(): channels[{i}]: channel {c['name']!r} is already defined "
                              "(a name may appear once in a list of channels)")
         seen.add(c["name"])
+    _check_fields(config, where)
     config = dict(config)
     if config.get("star_thresholds") is not None:
         thresholds = config["star_thresholds"]
@@ -114,6 +114,58 @@ def read_config(config: Any) -> Dict[str, Any]:
     return config
 
 
+def _load_json(path: str) -> Any:
+    """A configuration file's JSON, read as the C++ reader (nlohmann::json) reads it: UTF-8,
+    a byte order mark skipped, no NaN or Infinity; else ValueError naming the file."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"relscore.Scorer.from_config(): {path!r} is not JSON: not UTF-8 text (byte {e.start})") \
+            from None
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is no JSON number")
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except ValueError as e:  # JSONDecodeError is one
+        raise ValueError(f"relscore.Scorer.from_config(): {path!r} is not JSON: {e}") from None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_fields(config: Mapping[str, Any], where: str) -> None:
+    """The C++ reader's rules for the fields (src/config_file.cpp read_config_file), so a
+    file Python takes is one the CLI takes: numbers are JSON numbers (not "2"), a
+    half-life whole microseconds in int64, and each channel one the core accepts."""
+    reciprocity: Any = config.get("reciprocity")
+    if not _is_number(reciprocity):
+        raise ValueError(f"{where}reciprocity must be a number, got {json.dumps(reciprocity)}")
+    if not 0 <= reciprocity <= 1:
+        raise ValueError(f"{where}reciprocity {reciprocity} is not in [0, 1]")
+    for i, c in enumerate(config["channels"]):
+        field = f"channels[{i}]"
+        if not isinstance(c["name"], str):
+            raise ValueError(f"{where}{field} needs a \"name\" string")
+        if not _is_number(c["weight"]):
+            raise ValueError(f"{where}{field}.weight must be a number, got {json.dumps(c['weight'])}")
+        half_life = c["half_life_us"]
+        if not isinstance(half_life, int) or isinstance(half_life, bool) or not \
+                -_convert.INT64_MAX - 1 <= half_life <= _convert.INT64_MAX:
+            raise ValueError(f"{where}{field}.half_life_us must be an integer (microseconds), got "
+                             f"{json.dumps(half_life)}")
+        try:  # the core's checks of a channel (weight and half-life ranges, the name)
+            _core.Scorer(reciprocity=0.5, channels=[(c["name"], float(c["weight"]), half_life)])
+        except (ValueError, UnicodeEncodeError) as e:
+            raise ValueError(f"{where}{field}: {e}") from None
+
+
 def config_as_json(config: Mapping[str, Any]) -> str:
     """The JSON text of a configuration: an infinite star threshold (no strength earns
     that star, as calibration gives when no rating calls for it) is written as null, which
@@ -121,7 +173,20 @@ def config_as_json(config: Mapping[str, Any]) -> str:
     out = dict(config)
     if out.get("star_thresholds") is not None:
         out["star_thresholds"] = [None if math.isinf(x) and x > 0 else x for x in out["star_thresholds"]]
+    if out.get("fit") is not None:  # diagnostics only: a score undefined on a fold (no spread) is NaN there
+        out["fit"] = _nan_as_null(out["fit"])
     return json.dumps(out, indent=2, allow_nan=False)
+
+
+def _nan_as_null(value: Any) -> Any:
+    """`value` with every NaN float, however deep in dicts and lists, as None (JSON null)."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, Mapping):
+        return {k: _nan_as_null(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nan_as_null(v) for v in value]
+    return value
 
 
 # ----------------------------------------------------------------------------- the result
@@ -201,13 +266,40 @@ class FitResult:
 
 # ----------------------------------------------------------------------------- data preparation
 
-def _names(values: Any) -> np.ndarray:
-    """Person ids as the core names them (an integer by its decimal digits)."""
-    array = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
-    if array.dtype.kind in "iu":
-        return array.astype(str).astype(object)
-    return np.array([str(int(v)) if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-                     else str(v) for v in array], dtype=object)
+def _names(source: Any, target: Any, what: str) -> Tuple[np.ndarray, np.ndarray]:
+    """Two columns of person ids as the core names them, checked as add_dataframe checks
+    them (missing, float or mixed ids raise ValueError); `what` names the pair of columns."""
+    try:
+        src, tgt, people, _ = _convert.id_columns(source, target)
+    except ValueError as e:
+        raise ValueError(f"relscore.Scorer.fit(): {what}: {e}") from None
+    names = np.array(people, dtype=object)
+    return names[src], names[tgt]
+
+
+def _label_values(labels: pd.DataFrame, column: str, allowed: str, least: int, most: int) -> np.ndarray:
+    """Column `column` of the labels as int64, each a whole number in least..most (bools
+    as 0/1, 3.0 as 3); a missing or other value raises ValueError naming the row."""
+    col = labels[column]
+    missing = col.isna().to_numpy()
+    if missing.any():
+        raise ValueError(f"relscore.Scorer.fit(): labels' {column!r} has a missing value at row "
+                         f"{int(np.argmax(missing))} (expected {allowed})")
+    values = col.to_numpy()
+    if values.dtype.kind in "biu":
+        whole = np.ones(values.shape, dtype=bool)
+    elif values.dtype.kind == "f":
+        whole = values == np.round(values)
+    else:  # objects: e.g. a nullable column's own numbers
+        whole = np.array([isinstance(v, (int, np.integer, np.bool_))
+                          or (isinstance(v, (float, np.floating)) and float(v).is_integer()) for v in values], dtype=bool)
+    numbers = values.astype(np.int64) if whole.all() else np.zeros(values.shape, dtype=np.int64)
+    bad = ~whole | (numbers < least) | (numbers > most)
+    if bad.any():
+        row = int(np.argmax(bad))
+        v = values[row].item() if isinstance(values[row], np.generic) else values[row]
+        raise ValueError(f"relscore.Scorer.fit(): labels' {column!r} must hold {allowed}, got {v!r} at row {row}")
+    return numbers
 
 
 @dataclass
@@ -231,8 +323,7 @@ def _prepare(frame: pd.DataFrame, labels: pd.DataFrame, kind: str, channel_index
     n = time_us.shape[0]
     if at_us is None:
         at_us = int(time_us.max()) if n else 0
-    src = _names(frame[columns.source])
-    tgt = _names(frame[columns.target])
+    src, tgt = _names(frame[columns.source], frame[columns.target], "the log's source and target")
     ch_col = columns.optional(frame, columns.channel)
     if ch_col is not None:
         ch_names = ch_col.astype(str).to_numpy()
@@ -251,7 +342,7 @@ def _prepare(frame: pd.DataFrame, labels: pd.DataFrame, kind: str, channel_index
     mutual = (_convert.mutual_column(m_col.to_numpy(), n).astype(bool)
               if m_col is not None else np.zeros(n, dtype=bool))
 
-    la, lb = _names(labels["a"]), _names(labels["b"])
+    la, lb = _names(labels["a"], labels["b"], "the labels' a and b")
     lo, hi = np.where(la < lb, la, lb), np.where(la < lb, lb, la)
     if (lo == hi).any():
         raise ValueError("relscore.Scorer.fit(): a label pairs a person with themself")
@@ -271,15 +362,10 @@ def _prepare(frame: pd.DataFrame, labels: pd.DataFrame, kind: str, channel_index
     count = np.bincount(pair, minlength=len(keys)).astype(np.float64)
 
     if kind == "binary":
-        y = labels["label"].to_numpy()
-        if not np.isin(y, [0, 1, True, False]).all():
-            raise ValueError("relscore.Scorer.fit(): 'label' must hold 0/1 (or booleans)")
-        y = y.astype(np.int64)
+        y = _label_values(labels, "label", "0/1 (or booleans)", 0, 1)
         levels = np.array([0, 1])
     else:
-        stars = labels["stars"].to_numpy()
-        if not np.issubdtype(stars.dtype, np.integer):
-            raise ValueError("relscore.Scorer.fit(): 'stars' must hold whole numbers 0..5")
+        stars = _label_values(labels, "stars", "whole numbers 0..5", 0, 5)
         levels, y = np.unique(stars, return_inverse=True)
     if levels.size < 2 or np.bincount(y).min() == 0:
         raise ValueError("relscore.Scorer.fit(): the labels need at least two different values")
@@ -452,7 +538,16 @@ def fit(frame: pd.DataFrame, labels: pd.DataFrame, start_channels: Sequence[Tupl
             raise ValueError(f"relscore.Scorer.fit(): labels lack column {c!r}")
     names = [n for n, _, _ in start_channels]
     index = {n: i for i, n in enumerate(names)}
+    if len(labels) == 0:
+        raise ValueError("relscore.Scorer.fit(): no labels (labels has no rows)")
     problem, at_us = _prepare(frame, labels, kind, index, at_us=at_us, columns=columns)
+    # Too little to fit: a model of no interactions, or a fold with no pair to hold out.
+    if problem.count.sum() == 0:
+        raise ValueError("relscore.Scorer.fit(): the log has no interaction between labelled pairs (at or before "
+                         "`at`): nothing to fit")
+    if problem.pairs < folds:
+        raise ValueError(f"relscore.Scorer.fit(): {problem.pairs} labelled pairs are too few for {folds} folds "
+                         "(each fold holds out at least one; pass a smaller folds=)")
     start = _Params(np.array([w for _, w, _ in start_channels], dtype=np.float64),
                     np.array([h / _DAY_US for _, _, h in start_channels], dtype=np.float64), float(start_rho))
     model = _Model(problem, start, l2)

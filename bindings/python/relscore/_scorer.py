@@ -8,6 +8,7 @@ import dataclasses
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+import numpy as np
 import pandas as pd
 
 from . import _convert, _core, _fit
@@ -19,6 +20,16 @@ from ._scorer_insight import ScorerInsight
 from ._scorer_queries import ScorerQueries
 
 __all__ = ["Channel", "Relationship", "Scorer", "DEFAULT_CHANNELS"]
+
+
+def _mapping(value: Any, name: str, example: str) -> Mapping[Any, Any]:
+    """A by-name argument (channels=, kernels=): a mapping, or None for none."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"relscore.Scorer: {name} must be a mapping by channel name such as {example}, got "
+                        f"{type(value).__name__}")
+    return value
 
 
 class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
@@ -98,34 +109,46 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         if half_life is not None:
             h = _convert.to_duration_micros(half_life, "half_life")
             specs = {name: (w, h) for name, (w, _) in specs.items()}
-        for name, spec in (channels or {}).items():
+        for name, spec in _mapping(channels, "channels", "{'coffee': (2.5, '90d')}").items():
+            name = _convert.text_value(name, "relscore.Scorer: channels: a channel name")
+            where = f"relscore.Scorer: channel {name!r}"
             if isinstance(spec, Channel):
                 weight, hl = spec.weight, _convert.to_duration_micros(spec.half_life, f"half-life of channel {name!r}")
             elif isinstance(spec, Mapping):
-                weight = float(spec["weight"])
+                if "weight" not in spec:
+                    raise ValueError(f"{where}: a mapping needs 'weight' (and optionally 'half_life'), got {dict(spec)!r}")
+                weight = spec["weight"]
                 hl = _convert.to_duration_micros(spec.get("half_life", half_life or "60d"), f"half-life of channel {name!r}")
-            else:
+            elif isinstance(spec, (tuple, list)) and len(spec) == 2:
                 weight, hl_like = spec
                 hl = _convert.to_duration_micros(hl_like, f"half-life of channel {name!r}")
-            specs[name] = (float(weight), hl)
+            else:
+                raise ValueError(f"{where}: expected (weight, half_life), a Channel or {{'weight': ..., 'half_life': "
+                                 f"...}}, got {spec!r}")
+            specs[name] = (_convert.real_number(weight, f"weight of channel {name!r}"), hl)
         if not specs:
             raise ValueError("relscore.Scorer: no channels (defaults=False needs channels=...)")
-        insight: Dict[str, Any] = {"conversations": bool(conversations), "retain_events": bool(retain_events)}
+        insight: Dict[str, Any] = {"conversations": _convert.flag(conversations, "conversations"),
+                                   "retain_events": _convert.flag(retain_events, "retain_events")}
         for key, value in (("reply_window_us", reply_window), ("touch_gap_us", touch_gap),
                            ("trend_horizon_us", trend_horizon), ("new_tie_rhythm_us", new_tie_rhythm),
                            ("min_rhythm_us", min_rhythm)):
             if value is not None:
                 insight[key] = _convert.to_duration_micros(value, key[:-3])
         if trend_threshold is not None:
-            insight["trend_threshold"] = float(trend_threshold)
+            insight["trend_threshold"] = _convert.real_number(trend_threshold, "trend_threshold")
         kernel_specs: Dict[str, Tuple[str, int, float, int]] = {}
-        for name, given in (kernels or {}).items():
+        for name, given in _mapping(kernels, "kernels", "{'message': ('power_law', '2d', 1.2)}").items():
+            if not isinstance(given, (tuple, list)) or not given:
+                raise ValueError(f"relscore.Scorer: kernel of {name!r}: expected ('power_law', tau, beta[, range]) or "
+                                 f"('window', length), got {given!r}")
             parts: List[Any] = list(given)
             kind = str(parts[0])
             if kind == "power_law":
                 if len(parts) not in (3, 4):
                     raise ValueError(f"relscore.Scorer: kernel of '{name}': expected ('power_law', tau, beta[, range])")
-                kernel_specs[name] = (kind, _convert.to_duration_micros(parts[1], f"tau of kernel {name!r}"), float(parts[2]),
+                kernel_specs[name] = (kind, _convert.to_duration_micros(parts[1], f"tau of kernel {name!r}"),
+                                      _convert.real_number(parts[2], f"beta of kernel {name!r}"),
                                       _convert.to_duration_micros(parts[3], f"range of kernel {name!r}")
                                       if len(parts) == 4 else 0)
             elif kind == "window":
@@ -201,7 +224,7 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         for key in ("reciprocity", "channels", "defaults", "half_life"):
             if key in settings:
                 raise ValueError(f"relscore.Scorer.from_config(): {key}= comes from the configuration")
-        channels = {c["name"]: (float(c["weight"]), pd.Timedelta(microseconds=int(c["half_life_us"])))
+        channels = {c["name"]: (float(c["weight"]), np.timedelta64(c["half_life_us"], "us"))  # any int64
                     for c in checked["channels"]}
         return cls(reciprocity=float(checked["reciprocity"]), channels=channels, defaults=False, **settings)
 
@@ -254,8 +277,10 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         roles = dataclasses.replace(LogColumns.of("relscore.Scorer.fit()", columns, without=("missing_weight",)),
                                     missing_weight="default")
         result = _fit.fit(log, labels, list(base._core.channels), base.reciprocity,
-                          at_us=_convert.optional_micros(at), columns=roles, folds=int(folds), seed=int(seed),
-                          l2=float(l2))
+                          at_us=_convert.optional_micros(at), columns=roles,
+                          folds=_convert.whole_number(folds, "relscore.Scorer.fit(): folds", least=2),
+                          seed=_convert.whole_number(seed, "relscore.Scorer.fit(): seed", most=_convert.UINT32_MAX),
+                          l2=_convert.real_number(l2, "relscore.Scorer.fit(): l2", least=0.0))
         if result.kind == "stars":
             fitted = cls.from_config(result.config, conversations=True)
             fitted._add_log(log, roles)

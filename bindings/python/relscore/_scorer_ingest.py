@@ -152,7 +152,7 @@ class ScorerIngest(ScorerBase):
             default_channel = channel
         elif channel is not None:
             channel_codes, channel_names = _convert.channel_column(channel, n)
-        _convert.check_text(default_channel, "channel")
+        _convert.text_value(default_channel, "default_channel")
         if missing_weight not in ("raise", "default"):
             raise ValueError(f"missing_weight must be 'raise' or 'default', got {missing_weight!r}")
         defaults = None  # each channel's weight, by channel code (one for all without a channel column)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Optional, Tuple
 
+import numpy as np
 import pandas as pd
 
 from . import _convert, _core
@@ -54,6 +55,11 @@ def strength_matrix(scorer: Scorer, at: Optional[TimeLike] = None) -> Tuple[Any,
     return matrix, [scorer._person(p) for p in names]
 
 
+def _people(ids: Any) -> Iterable[Any]:
+    """One id (a str is one name, not its characters) or an iterable of them."""
+    return [ids] if isinstance(ids, (str, int, np.integer)) else ids
+
+
 def intro(
     scorer: Scorer,
     a: Any,
@@ -67,7 +73,8 @@ def intro(
     alternatives), one row per hop.
 
     A chain is worth the product of its ties' strengths, each divided by the strongest tie
-    in the network at ``at``; chains visit nobody twice and skip the people in ``avoid``.
+    in the network at ``at``; chains visit nobody twice and skip the people in ``avoid``
+    (a list of ids, or one id).
     Columns: ``path`` (1 = best), ``hop`` (1 = from ``a``), ``from``, ``to``, ``strength``,
     ``normalized`` (strength / strongest tie) and ``product`` (the chain's worth, in
     (0, 1]). Empty if no chain links them. Raises KeyError for an unknown person and
@@ -78,7 +85,7 @@ def intro(
         a=_convert.query_name(a, "a"),
         z=_convert.query_name(z, "z"),
         paths=paths,
-        avoid=[_convert.query_name(p, "avoid") for p in avoid],
+        avoid=[_convert.query_name(p, "avoid") for p in _people(avoid)],
         at_us=_convert.optional_micros(at),
     )
     # Every described field of a hop (relscore/describe.hpp), in its order; people as given
