@@ -153,7 +153,13 @@ enum class trend_direction { cooling, steady, rising, not_enough_history };
 /// A steady rhythm gives about 0 (within ±25% right after and before a contact), a new or
 /// intensifying tie a positive change (a single contact: +300%), silence for a time T
 /// after a steady rhythm 2^(−0.75·T/H) − 1 (−41% after one horizon). Unlike comparing the
-/// strength with itself, this does not depend on the channels' half-lives.
+/// strength with itself, this does not depend on the channels' half-lives. The ratio is
+/// taken from the two sums at the pair's newest interaction and the decay since, so it
+/// does not underflow: a silence of centuries reads cooling, change → −1.
+/// A pair known for less than H (since its first interaction) is "not enough history",
+/// whatever its paces. A pair with no pace at all (every interaction of weight 0, or
+/// all of its weight flushed to 0 before a newer interaction of weight 0) has nothing to
+/// compare: change 0 and, once known for H, steady.
 struct trend {
     double rate_per_day = 0;       ///< change_over_horizon per day of the horizon
     double change_over_horizon = 0;///< relative change of the pace over the horizon

@@ -367,6 +367,51 @@ TEST_CASE("trend: the recent pace of contact against the long-run pace, from its
     CHECK(weekly.trend_of("a", "b").direction == trend_direction::steady);
 }
 
+TEST_CASE("trend: a long silence reads cooling, not 0/0; the history rule comes first; zero weights",
+          "[insight][trend]") {
+    // Two interactions, then a silence T: brute force, in the log2 domain, is
+    // change = 2^(−0.75·T/H) · 4·R_H/R_4H (both at the newest interaction) − 1.
+    for (const std::int64_t horizon_us : {hour_us, 30 * day_us}) {
+        scorer_config config;
+        config.insight.trend_horizon = duration{horizon_us};
+        scorer s(config);
+        const std::int64_t t0 = to_micros(parse_time("2024-01-01T00:00:00Z")), t1 = t0 + 6 * hour_us;
+        s.add({from_micros(t0), "ana", "ben", "email"});
+        s.add({from_micros(t1), "ben", "ana", "email"});
+        const long double H = static_cast<long double>(horizon_us);
+        const long double gap = static_cast<long double>(t1 - t0);
+        const long double ratio = (1 + std::exp2l(-gap / H)) / (1 + std::exp2l(-gap / (4 * H)));
+        // Up to past 4·1022 horizons, where the long-run pace itself underflows.
+        for (const long double horizons : {2.0L, 50.0L, 1000.0L, 1100.0L, 4000.0L, 4100.0L, 5000.0L, 1e6L}) {
+            const std::int64_t t = t1 + static_cast<std::int64_t>(horizons * H);
+            if (t > to_micros(parse_time("9999-12-31T00:00:00Z"))) continue;
+            CAPTURE(horizon_us, horizons);
+            const trend tr = s.trend_of("ana", "ben", from_micros(t));
+            const long double T = static_cast<long double>(t - t1);
+            const long double change = 4 * ratio * std::exp2l(-0.75L * T / H) - 1;
+            CHECK(agrees(tr.change_over_horizon, change, 1e-9, 1e-12));
+            const double threshold = s.config().insight.trend_threshold;
+            CHECK(tr.direction == (change > threshold    ? trend_direction::rising
+                                   : change < -threshold ? trend_direction::cooling
+                                                         : trend_direction::steady));
+            if (horizons >= 50) CHECK(tr.direction == trend_direction::cooling);
+        }
+        CHECK(s.trend_of("ana", "ben", parse_time("9999-12-31T00:00:00Z")).change_over_horizon == -1.0);
+    }
+    // Known for less than the horizon: not enough history, whatever the weights.
+    scorer zero;
+    zero.add({parse_time("2020-01-01T00:00:00Z"), "ana", "ben", "email", 0.0});
+    zero.add({parse_time("2020-01-02T00:00:00Z"), "ben", "ana", "email", 0.0});
+    const trend young = zero.trend_of("ana", "ben");
+    CHECK(young.direction == trend_direction::not_enough_history);
+    CHECK(young.change_over_horizon == 0.0);
+    // Every weight 0, known for longer than the horizon: no pace to compare, steady at 0.
+    const trend old = zero.trend_of("ana", "ben", parse_time("2021-01-01T00:00:00Z"));
+    CHECK(old.direction == trend_direction::steady);
+    CHECK(old.change_over_horizon == 0.0);
+    CHECK(old.rate_per_day == 0.0);
+}
+
 TEST_CASE("explanations: the parts and the receipts add up to the strength", "[insight]") {
     for (std::uint64_t seed = 1; seed <= 20; ++seed) {
         scorer_config config;

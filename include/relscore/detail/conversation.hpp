@@ -137,17 +137,22 @@ public:
     /// Where the pair is heading at t (see relscore::trend); `first_us`: its first interaction.
     [[nodiscard]] trend trend_at(const pair_history& h, std::int64_t first_us, std::int64_t t) const {
         trend out;
-        // Paces (weight per unit of time): 4·recent/long is the ratio of the two averages.
-        const double recent = h.pace.recent_at(t, m_trend_horizon_us), long_run = h.pace.long_run_at(t, m_trend_horizon_us);
-        if (long_run <= 0) return out;
-        out.change_over_horizon = 4 * recent / long_run - 1;
+        // Known for less than the horizon, every pair would look "rising": say so first,
+        // whatever the paces.
+        const bool young = static_cast<double>(t - first_us) < m_trend_horizon_us;
+        if (young) out.direction = trend_direction::not_enough_history;
+        // 4·recent/long_run from the paces' values at their shared reference time and the
+        // decay since, 2^(−dt/H) / 2^(−dt/4H) = 2^(−0.75·dt/H): no underflow of either pace
+        // (a long silence then reads cooling, change → −1, not 0/0).
+        if (!h.pace.any()) return out;  // every weight 0: no pace to compare (insight.hpp)
+        const double dt = static_cast<double>(std::max<std::int64_t>(t - h.pace.ref_us, 0));
+        out.change_over_horizon = 4 * (h.pace.recent / h.pace.long_run) * std::exp2(-0.75 * dt / m_trend_horizon_us) - 1;
         out.rate_per_day = out.change_over_horizon / (m_trend_horizon_us / 86400e6);
         const double threshold = m_config.trend_threshold;
-        out.direction = out.change_over_horizon > threshold    ? trend_direction::rising
-                        : out.change_over_horizon < -threshold ? trend_direction::cooling
-                                                               : trend_direction::steady;
-        // Known for less than the horizon, every pair would look "rising": say so instead.
-        if (static_cast<double>(t - first_us) < m_trend_horizon_us) out.direction = trend_direction::not_enough_history;
+        if (!young)
+            out.direction = out.change_over_horizon > threshold    ? trend_direction::rising
+                            : out.change_over_horizon < -threshold ? trend_direction::cooling
+                                                                   : trend_direction::steady;
         return out;
     }
 

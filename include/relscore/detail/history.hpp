@@ -344,6 +344,10 @@ struct pace_sums {
     void merge(const pace_sums& o, double horizon_us) noexcept {
         add_both(o.recent, o.long_run, o.ref_us, horizon_us);
     }
+    /// Whether there is a pace: the long-run sum at ref_us holds the newest weight undecayed,
+    /// so it is 0 only when every weight was 0, or all weight flushed to 0 before a newer
+    /// interaction of weight 0.
+    [[nodiscard]] bool any() const noexcept { return long_run > 0; }
     [[nodiscard]] double recent_at(std::int64_t t_us, double horizon_us) const noexcept {
         return decayed_sum{recent, ref_us}.at(t_us, horizon_us);
     }
