@@ -11,6 +11,7 @@
 #include <relscore/relscore.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <numbers>
 #include <random>
@@ -165,7 +166,8 @@ TEST_CASE("conversation statistics equal their definitions on random chronologic
                     const std::int64_t G = ic.touch_gap.count();
                     const auto k = static_cast<int>(std::floor(std::log2(static_cast<double>(median) / static_cast<double>(G)))) + 1;
                     const std::int64_t lo = std::max(G << (std::min(k, 15) - 1), ic.min_rhythm.count());
-                    const std::int64_t hi = std::max(G << std::min(k, 15), ic.min_rhythm.count());
+                    // The last bin is open: interpolated up to the pair's span.
+                    const std::int64_t hi = k >= 15 ? std::numeric_limits<std::int64_t>::max() : std::max(G << k, ic.min_rhythm.count());
                     CAPTURE(median, r.typical_gap.count());
                     CHECK(r.typical_gap.count() >= lo);
                     CHECK(r.typical_gap.count() <= hi);
@@ -410,6 +412,41 @@ TEST_CASE("trend: a long silence reads cooling, not 0/0; the history rule comes 
     CHECK(old.direction == trend_direction::steady);
     CHECK(old.change_over_horizon == 0.0);
     CHECK(old.rate_per_day == 0.0);
+}
+
+TEST_CASE("the open last bin is interpolated up to the pair's span, not capped at 2^15 bases",
+          "[insight][bins]") {
+    const auto geometric = [](long double lo, long double hi, long double f) { return lo * std::pow(hi / lo, f); };
+    const long double minute = 60e6L, span_lat = 445.0L * day_us;
+    // A 60-day reply window, every email answered after 45 days (three waits, 200 days
+    // apart): all three latencies in the open bin [2^14 min, span]; the median is its middle.
+    scorer_config config;
+    config.insight.reply_window = std::chrono::days{60};
+    scorer late(config);
+    const std::int64_t t0 = to_micros(parse_time("2024-01-01T00:00:00Z"));
+    for (int k = 0; k < 3; ++k) {
+        late.add({from_micros(t0 + k * 200 * day_us), "ana", "ben", "email"});
+        late.add({from_micros(t0 + k * 200 * day_us + 45 * day_us), "ben", "ana", "email"});
+    }
+    const reply_stats r = late.conversation("ana", "ben").a_to_b;
+    REQUIRE(r.answered == 3);
+    REQUIRE(r.latency_median);
+    CHECK(r.latency_median->count() > (std::int64_t{1} << 15) * 60'000'000);  // was capped below 22.75 days
+    CHECK(r.latency_median->count() == std::llround(geometric(16384 * minute, span_lat, 0.5L)));
+    CHECK(r.latency_p75->count() == std::llround(geometric(16384 * minute, span_lat, 0.75L)));
+    CHECK(r.latency_p75->count() <= 445 * day_us);
+    // touch_gap one hour, a touch every five years: the five gaps are in the open bin
+    // [2^14 h, span]; the typical gap is its middle (it was 2.64 years).
+    scorer_config hourly;
+    hourly.insight.touch_gap = std::chrono::hours{1};
+    scorer rare(hourly);
+    for (int y = 2000; y <= 2025; y += 5)
+        rare.add({parse_time(std::to_string(y) + "-01-01T00:00:00Z"), "ana", "ben", "email"});
+    const rhythm rh = rare.rhythm_of("ana", "ben");
+    REQUIRE(rh.gaps == 5);
+    const long double span_gap = static_cast<long double>(to_micros(parse_time("2025-01-01T00:00:00Z")) - to_micros(parse_time("2000-01-01T00:00:00Z")));
+    CHECK(rh.typical_gap.count() == std::llround(geometric(16384.0L * hour_us, span_gap, 0.5L)));
+    CHECK(rh.typical_gap.count() > 4 * 365 * day_us);
 }
 
 TEST_CASE("explanations: the parts and the receipts add up to the strength", "[insight]") {

@@ -101,8 +101,9 @@ public:
         return period_of(t) != period_of(previous);
     }
 
-    /// Replies and initiation of stored direction k (0: lo→hi) at t.
-    [[nodiscard]] reply_stats replies(const pair_history& h, int k, std::int64_t t) const {
+    /// Replies and initiation of stored direction k (0: lo→hi) at t; `span_us`: the pair's
+    /// last minus first interaction, which no latency passes (it closes the open bin).
+    [[nodiscard]] reply_stats replies(const pair_history& h, int k, std::int64_t t, std::int64_t span_us) const {
         const direction_history& d = h.dir[k];
         reply_stats r;
         r.messages = d.messages;
@@ -118,7 +119,7 @@ public:
         }
         r.reply_rate = r.resolved ? static_cast<double>(r.answered) / static_cast<double>(r.resolved) : 0.0;
         const auto quantile = [&](double q) -> std::optional<duration> {
-            if (auto v = km_quantile(h.latency(k), censored, direction_history::latency_base_us, q))
+            if (auto v = km_quantile(h.latency(k), censored, direction_history::latency_base_us, q, static_cast<double>(span_us)))
                 return duration{static_cast<duration::rep>(std::llround(*v))};
             return std::nullopt;
         };
@@ -156,13 +157,14 @@ public:
         return out;
     }
 
-    /// The pair's rhythm and how overdue it is at t; `last_us`: its newest interaction.
-    [[nodiscard]] rhythm rhythm_at(const pair_history& h, std::int64_t last_us, std::int64_t t,
+    /// The pair's rhythm and how overdue it is at t; `first_us`, `last_us`: its first and
+    /// newest interaction (no gap passes last − first: it closes the open bin).
+    [[nodiscard]] rhythm rhythm_at(const pair_history& h, std::int64_t first_us, std::int64_t last_us, std::int64_t t,
                                    std::int64_t max_time_us) const {
         rhythm out;
         out.gaps = h.gaps().total();
         out.learned = out.gaps > 0;
-        const double typical = out.learned ? *binned_quantile(h.gaps(), m_touch_gap_us, 0.5)
+        const double typical = out.learned ? *binned_quantile(h.gaps(), m_touch_gap_us, 0.5, static_cast<double>(last_us - first_us))
                                            : static_cast<double>(m_config.new_tie_rhythm.count());
         const auto gap_us = std::max(static_cast<std::int64_t>(std::llround(typical)), m_config.min_rhythm.count());
         out.typical_gap = duration{gap_us};
