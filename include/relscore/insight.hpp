@@ -34,11 +34,15 @@
 ///   nothing else (not in touches, conversations, waits, replies, latencies, streaks or the
 ///   rhythm); `late` counts them. Feed history oldest first, or as one batch, to avoid it.
 /// - merge() is exact for the volumes always (up to rounding). When, for a pair, one side's
-///   interactions all come before the other's (a log split by time), every other field is
-///   exact too. When they interleave, counts and histograms add and the open waits come
-///   from the newer side: touches, conversations and waits can only be over-counted (a
-///   silence on one side may be filled on the other), and a reply across the sides is not
-///   seen (it counts as an expired wait).
+///   interactions all come strictly before the other's (a log split by time, no instant in
+///   both sides) and the newer side has no late interaction (its `late` is 0), every other
+///   field is exact too (stars to rounding: a strength on a threshold may round either
+///   way). Otherwise (interleaved sides, a shared boundary instant, or a late interaction
+///   on the newer side) counts and histograms add and the open waits come from the newer
+///   side: touches and conversations can only be over-counted (a silence on one side may
+///   be filled on the other), waits may be over- or under-counted (follow-ups on one side
+///   may be separate waits around an answer on the other), and a reply across the sides
+///   is not seen (it counts as an expired wait).
 
 #include <chrono>
 #include <cstdint>
