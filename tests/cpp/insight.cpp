@@ -417,9 +417,10 @@ TEST_CASE("trend: a long silence reads cooling, not 0/0; the history rule comes 
 TEST_CASE("the open last bin is interpolated up to the pair's span, not capped at 2^15 bases",
           "[insight][bins]") {
     const auto geometric = [](long double lo, long double hi, long double f) { return lo * std::pow(hi / lo, f); };
-    const long double minute = 60e6L, span_lat = 445.0L * day_us;
+    const long double minute = 60e6L, bound = 60.0L * day_us;
     // A 60-day reply window, every email answered after 45 days (three waits, 200 days
-    // apart): all three latencies in the open bin [2^14 min, span]; the median is its middle.
+    // apart): all three latencies in the open bin, closed at min(span, (messages − waits
+    // + 1)·window) = 60 days; the median is its middle.
     scorer_config config;
     config.insight.reply_window = std::chrono::days{60};
     scorer late(config);
@@ -432,9 +433,19 @@ TEST_CASE("the open last bin is interpolated up to the pair's span, not capped a
     REQUIRE(r.answered == 3);
     REQUIRE(r.latency_median);
     CHECK(r.latency_median->count() > (std::int64_t{1} << 15) * 60'000'000);  // was capped below 22.75 days
-    CHECK(r.latency_median->count() == std::llround(geometric(16384 * minute, span_lat, 0.5L)));
-    CHECK(r.latency_p75->count() == std::llround(geometric(16384 * minute, span_lat, 0.75L)));
-    CHECK(r.latency_p75->count() <= 445 * day_us);
+    CHECK(r.latency_median->count() == std::llround(geometric(16384 * minute, bound, 0.5L)));
+    CHECK(r.latency_p75->count() == std::llround(geometric(16384 * minute, bound, 0.75L)));
+    // Follow-ups every 10 days, answered after 100: 10 messages a wait, so the bound is the
+    // span (900 days) or 28 windows of 14 days, and the median is past the old cap.
+    scorer persistent;
+    for (int k = 0; k < 3; ++k) {
+        for (int d = 0; d < 100; d += 10) persistent.add({from_micros(t0 + (400 * k + d) * day_us), "ana", "ben", "email"});
+        persistent.add({from_micros(t0 + (400 * k + 100) * day_us), "ben", "ana", "email"});
+    }
+    const reply_stats p = persistent.conversation("ana", "ben").a_to_b;
+    REQUIRE(p.answered == 3);
+    CHECK(p.latency_median->count() == std::llround(geometric(16384 * minute, 28.0L * 14 * day_us, 0.5L)));
+    CHECK(p.latency_p75->count() <= 28 * 14 * day_us);
     // touch_gap one hour, a touch every five years: the five gaps are in the open bin
     // [2^14 h, span]; the typical gap is its middle (it was 2.64 years).
     scorer_config hourly;

@@ -102,7 +102,7 @@ public:
     }
 
     /// Replies and initiation of stored direction k (0: lo→hi) at t; `span_us`: the pair's
-    /// last minus first interaction, which no latency passes (it closes the open bin).
+    /// last minus first interaction, which no latency passes (it helps close the open bin).
     [[nodiscard]] reply_stats replies(const pair_history& h, int k, std::int64_t t, std::int64_t span_us) const {
         const direction_history& d = h.dir[k];
         reply_stats r;
@@ -118,8 +118,13 @@ public:
             r.waiting_since = from_micros(d.wait_first_us);
         }
         r.reply_rate = r.resolved ? static_cast<double>(r.answered) / static_cast<double>(r.resolved) : 0.0;
+        // The open bin's upper edge: no latency passes the span, nor m·window for a wait of m
+        // messages (follow-ups within the window, the answer within it of the last one), and
+        // a wait holds at most messages − (waits − 1) of them.
+        const double most = std::max(static_cast<double>(d.messages) - static_cast<double>(d.waits) + 1, 1.0);
+        const double open_upper = std::min(static_cast<double>(span_us), most * static_cast<double>(m_reply_window_us));
         const auto quantile = [&](double q) -> std::optional<duration> {
-            if (auto v = km_quantile(h.latency(k), censored, direction_history::latency_base_us, q, static_cast<double>(span_us)))
+            if (auto v = km_quantile(h.latency(k), censored, direction_history::latency_base_us, q, open_upper))
                 return duration{static_cast<duration::rep>(std::llround(*v))};
             return std::nullopt;
         };

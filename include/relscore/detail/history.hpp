@@ -8,9 +8,10 @@
 /// Quantiles come from the binned distribution, interpolated geometrically inside a bin.
 /// Every bin but the last spans a factor of 2, so a quantile there is within a factor of
 /// 2 of the exact one, usually far closer. The last bin (from 2^14 bases: 11.4 days of
-/// latency, 2^14 touch gaps) is open: it is interpolated up to the pair's span (last −
-/// first interaction), which no latency or gap passes, so a quantile there lies between
-/// 2^14 bases and the span and is only within a factor of span / 2^14 bases.
+/// latency, 2^14 touch gaps) is open: it is interpolated up to a bound no value passes
+/// (the pair's span, last − first interaction; for latencies also the reply window times
+/// the most messages a wait can hold), so a quantile there lies between 2^14 bases and
+/// that bound and is only within a factor of bound / 2^14 bases.
 /// Reply latencies are survival data: an attempt that has not been answered (yet, or
 /// within the reply window) is *censored*, not dropped, and the quantiles come from the
 /// actuarial (life-table) Kaplan–Meier estimator over the bins.
