@@ -15,7 +15,6 @@ RELSCORE_BEGIN_NAMESPACE
 relationship_table scorer::table(std::optional<timestamp> at) const {
     const std::int64_t t = query_time(at, "relscore::scorer::table()");
     const auto n_pairs = static_cast<Eigen::Index>(m_pairs.size());
-    const auto n_states = static_cast<Eigen::Index>(m_states.size());
     relationship_table out;
     out.at = from_micros(t);
     out.a.resize(n_pairs);
@@ -25,14 +24,14 @@ relationship_table scorer::table(std::optional<timestamp> at) const {
     out.interactions.resize(n_pairs);
     out.touches.resize(n_pairs);
 
-    // Gather each state's value and age since its pair's anchor, in whole half-lives and
-    // the fraction of one (detail/decay.hpp), into contiguous columns; take 2^−fraction of
-    // all at once, then scale by the whole half-lives and scatter-add into the two
-    // directions of each pair.
-    Eigen::ArrayXd value(n_states), fraction(n_states);
-    std::vector<std::int64_t> whole(static_cast<std::size_t>(n_states));
-    std::vector<std::uint32_t> slot(static_cast<std::size_t>(n_states));
-    Eigen::Index k = 0;
+    // Every pair's volumes through volumes(), as between() and top() compute them: a
+    // relationship's strength must not depend on its row (a vectorised exp over all
+    // states gave a batch's pairs and the leftover ones different last bits).
+    out.volume_ab.resize(n_pairs);
+    out.volume_ba.resize(n_pairs);
+    out.strength.resize(n_pairs);
+    out.reciprocity.resize(n_pairs);
+    const double rho = m_config.reciprocity;
     for (Eigen::Index i = 0; i < n_pairs; ++i) {
         const pair_record& p = m_pairs[static_cast<std::size_t>(i)];
         out.a[i] = p.lo;
@@ -41,37 +40,13 @@ relationship_table scorer::table(std::optional<timestamp> at) const {
         out.first_interaction_us[i] = p.first_us;
         out.interactions[i] = static_cast<std::int64_t>(p.n_lo_hi) + p.n_hi_lo + p.n_mutual;
         out.touches[i] = p.touches;
-        const std::int64_t age = std::max<std::int64_t>(t - p.anchor_us, 0);
-        m_states.each(p.states, [&](std::uint32_t key, double sum) {
-            const std::uint16_t component = detail::state_blocks::component_of(key);
-            const auto x = detail::split_half_lives(age, m_kernels.half_life_us[component], m_kernels.per_half_life_us[component]);
-            value[k] = sum;
-            fraction[k] = x.fraction;
-            whole[static_cast<std::size_t>(k)] = x.whole;
-            slot[static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(2 * i + detail::state_blocks::dir_of(key));
-            ++k;
-        });
+        double v[2];
+        volumes(static_cast<std::uint32_t>(i), t, v);
+        out.volume_ab[i] = v[0];
+        out.volume_ba[i] = v[1];
+        out.strength[i] = relscore::strength(v[0], v[1], rho);
+        out.reciprocity[i] = relscore::reciprocity(v[0], v[1]);
     }
-    Eigen::ArrayXd decayed = value * (-std::numbers::ln2 * fraction).exp();
-    for (Eigen::Index s = 0; s < n_states; ++s) decayed[s] = detail::halved(decayed[s], whole[static_cast<std::size_t>(s)]);
-    Eigen::ArrayXd volumes = Eigen::ArrayXd::Zero(2 * n_pairs);
-    for (Eigen::Index s = 0; s < n_states; ++s) volumes[slot[static_cast<std::size_t>(s)]] += decayed[s];
-    if (m_kernels.has_windows)
-        for (Eigen::Index i = 0; i < n_pairs; ++i) {
-            double v[2] = {0, 0};
-            add_window_volumes(static_cast<std::uint32_t>(i), t, v);
-            volumes[2 * i] += v[0];
-            volumes[2 * i + 1] += v[1];
-        }
-    using stride = Eigen::InnerStride<2>;
-    out.volume_ab = Eigen::Map<const Eigen::ArrayXd, 0, stride>(volumes.data(), n_pairs);
-    // No pairs: data() is null, and null + 1 is undefined behaviour (found by fuzzing).
-    out.volume_ba = Eigen::Map<const Eigen::ArrayXd, 0, stride>(n_pairs > 0 ? volumes.data() + 1 : nullptr, n_pairs);
-    const double rho = m_config.reciprocity;
-    const Eigen::ArrayXd total = out.volume_ab + out.volume_ba;
-    const Eigen::ArrayXd low = out.volume_ab.min(out.volume_ba);
-    out.strength = (1 - rho) * total + rho * 2 * low;
-    out.reciprocity = (total > 0).select(2 * low / total, 0.0);
     return out;
 }
 

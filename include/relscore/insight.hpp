@@ -34,11 +34,15 @@
 ///   nothing else (not in touches, conversations, waits, replies, latencies, streaks or the
 ///   rhythm); `late` counts them. Feed history oldest first, or as one batch, to avoid it.
 /// - merge() is exact for the volumes always (up to rounding). When, for a pair, one side's
-///   interactions all come before the other's (a log split by time), every other field is
-///   exact too. When they interleave, counts and histograms add and the open waits come
-///   from the newer side: touches, conversations and waits can only be over-counted (a
-///   silence on one side may be filled on the other), and a reply across the sides is not
-///   seen (it counts as an expired wait).
+///   interactions all come strictly before the other's (a log split by time, no instant in
+///   both sides) and the newer side has no late interaction (its `late` is 0), every other
+///   field is exact too (stars to rounding: a strength on a threshold may round either
+///   way). Otherwise (interleaved sides, a shared boundary instant, or a late interaction
+///   on the newer side) counts and histograms add and the open waits come from the newer
+///   side: touches and conversations can only be over-counted (a silence on one side may
+///   be filled on the other), waits may be over- or under-counted (follow-ups on one side
+///   may be separate waits around an answer on the other), and a reply across the sides
+///   is not seen (it counts as an expired wait).
 
 #include <chrono>
 #include <cstdint>
@@ -153,7 +157,13 @@ enum class trend_direction { cooling, steady, rising, not_enough_history };
 /// A steady rhythm gives about 0 (within ±25% right after and before a contact), a new or
 /// intensifying tie a positive change (a single contact: +300%), silence for a time T
 /// after a steady rhythm 2^(−0.75·T/H) − 1 (−41% after one horizon). Unlike comparing the
-/// strength with itself, this does not depend on the channels' half-lives.
+/// strength with itself, this does not depend on the channels' half-lives. The ratio is
+/// taken from the two sums at the pair's newest interaction and the decay since, so it
+/// does not underflow: a silence of centuries reads cooling, change → −1.
+/// A pair known for less than H (since its first interaction) is "not enough history",
+/// whatever its paces. A pair with no pace at all (every interaction of weight 0, or
+/// all of its weight flushed to 0 before a newer interaction of weight 0) has nothing to
+/// compare: change 0 and, once known for H, steady.
 struct trend {
     double rate_per_day = 0;       ///< change_over_horizon per day of the horizon
     double change_over_horizon = 0;///< relative change of the pace over the horizon

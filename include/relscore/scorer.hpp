@@ -329,8 +329,8 @@ public:
         c.late = h.late;
         c.first_interaction = from_micros(p.first_us);
         c.last_interaction = from_micros(p.last_us);
-        c.a_to_b = m_rules.replies(h, flipped ? 1 : 0, t);
-        c.b_to_a = m_rules.replies(h, flipped ? 0 : 1, t);
+        c.a_to_b = m_rules.replies(h, flipped ? 1 : 0, t, p.last_us - p.first_us);
+        c.b_to_a = m_rules.replies(h, flipped ? 0 : 1, t, p.last_us - p.first_us);
         return c;
     }
     [[nodiscard]] conversation_stats conversation(std::string_view a, std::string_view b,
@@ -421,7 +421,7 @@ private:
     }
     [[nodiscard]] relscore::rhythm rhythm_at(std::uint32_t pair, std::int64_t t) const {
         detail::pair_history scratch;
-        return m_rules.rhythm_at(history_of(pair, scratch), m_pairs[pair].last_us, t, max_time_us);
+        return m_rules.rhythm_at(history_of(pair, scratch), m_pairs[pair].first_us, m_pairs[pair].last_us, t, max_time_us);
     }
 
     void add_if_due(std::vector<due_item>& out, std::uint32_t pair, bool flipped, std::int64_t t) const {

@@ -11,6 +11,7 @@
 #include <relscore/relscore.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <numbers>
 #include <random>
@@ -165,7 +166,8 @@ TEST_CASE("conversation statistics equal their definitions on random chronologic
                     const std::int64_t G = ic.touch_gap.count();
                     const auto k = static_cast<int>(std::floor(std::log2(static_cast<double>(median) / static_cast<double>(G)))) + 1;
                     const std::int64_t lo = std::max(G << (std::min(k, 15) - 1), ic.min_rhythm.count());
-                    const std::int64_t hi = std::max(G << std::min(k, 15), ic.min_rhythm.count());
+                    // The last bin is open: interpolated up to the pair's span.
+                    const std::int64_t hi = k >= 15 ? std::numeric_limits<std::int64_t>::max() : std::max(G << k, ic.min_rhythm.count());
                     CAPTURE(median, r.typical_gap.count());
                     CHECK(r.typical_gap.count() >= lo);
                     CHECK(r.typical_gap.count() <= hi);
@@ -365,6 +367,97 @@ TEST_CASE("trend: the recent pace of contact against the long-run pace, from its
     scorer weekly;
     for (int k = 0; k < 104; ++k) weekly.add({from_micros(1'700'000'000LL * 1'000'000 + k * 7 * day_us), "a", "b", "call", {}, true});
     CHECK(weekly.trend_of("a", "b").direction == trend_direction::steady);
+}
+
+TEST_CASE("trend: a long silence reads cooling, not 0/0; the history rule comes first; zero weights",
+          "[insight][trend]") {
+    // Two interactions, then a silence T: brute force, in the log2 domain, is
+    // change = 2^(−0.75·T/H) · 4·R_H/R_4H (both at the newest interaction) − 1.
+    for (const std::int64_t horizon_us : {hour_us, 30 * day_us}) {
+        scorer_config config;
+        config.insight.trend_horizon = duration{horizon_us};
+        scorer s(config);
+        const std::int64_t t0 = to_micros(parse_time("2024-01-01T00:00:00Z")), t1 = t0 + 6 * hour_us;
+        s.add({from_micros(t0), "ana", "ben", "email"});
+        s.add({from_micros(t1), "ben", "ana", "email"});
+        const long double H = static_cast<long double>(horizon_us);
+        const long double gap = static_cast<long double>(t1 - t0);
+        const long double ratio = (1 + std::exp2l(-gap / H)) / (1 + std::exp2l(-gap / (4 * H)));
+        // Up to past 4·1022 horizons, where the long-run pace itself underflows.
+        for (const long double horizons : {2.0L, 50.0L, 1000.0L, 1100.0L, 4000.0L, 4100.0L, 5000.0L, 1e6L}) {
+            const std::int64_t t = t1 + static_cast<std::int64_t>(horizons * H);
+            if (t > to_micros(parse_time("9999-12-31T00:00:00Z"))) continue;
+            CAPTURE(horizon_us, horizons);
+            const trend tr = s.trend_of("ana", "ben", from_micros(t));
+            const long double T = static_cast<long double>(t - t1);
+            const long double change = 4 * ratio * std::exp2l(-0.75L * T / H) - 1;
+            CHECK(agrees(tr.change_over_horizon, change, 1e-9, 1e-12));
+            const double threshold = s.config().insight.trend_threshold;
+            CHECK(tr.direction == (change > threshold    ? trend_direction::rising
+                                   : change < -threshold ? trend_direction::cooling
+                                                         : trend_direction::steady));
+            if (horizons >= 50) CHECK(tr.direction == trend_direction::cooling);
+        }
+        CHECK(s.trend_of("ana", "ben", parse_time("9999-12-31T00:00:00Z")).change_over_horizon == -1.0);
+    }
+    // Known for less than the horizon: not enough history, whatever the weights.
+    scorer zero;
+    zero.add({parse_time("2020-01-01T00:00:00Z"), "ana", "ben", "email", 0.0});
+    zero.add({parse_time("2020-01-02T00:00:00Z"), "ben", "ana", "email", 0.0});
+    const trend young = zero.trend_of("ana", "ben");
+    CHECK(young.direction == trend_direction::not_enough_history);
+    CHECK(young.change_over_horizon == 0.0);
+    // Every weight 0, known for longer than the horizon: no pace to compare, steady at 0.
+    const trend old = zero.trend_of("ana", "ben", parse_time("2021-01-01T00:00:00Z"));
+    CHECK(old.direction == trend_direction::steady);
+    CHECK(old.change_over_horizon == 0.0);
+    CHECK(old.rate_per_day == 0.0);
+}
+
+TEST_CASE("the open last bin is interpolated up to the pair's span, not capped at 2^15 bases",
+          "[insight][bins]") {
+    const auto geometric = [](long double lo, long double hi, long double f) { return lo * std::pow(hi / lo, f); };
+    const long double minute = 60e6L, bound = 60.0L * day_us;
+    // A 60-day reply window, every email answered after 45 days (three waits, 200 days
+    // apart): all three latencies in the open bin, closed at min(span, (messages − waits
+    // + 1)·window) = 60 days; the median is its middle.
+    scorer_config config;
+    config.insight.reply_window = std::chrono::days{60};
+    scorer late(config);
+    const std::int64_t t0 = to_micros(parse_time("2024-01-01T00:00:00Z"));
+    for (int k = 0; k < 3; ++k) {
+        late.add({from_micros(t0 + k * 200 * day_us), "ana", "ben", "email"});
+        late.add({from_micros(t0 + k * 200 * day_us + 45 * day_us), "ben", "ana", "email"});
+    }
+    const reply_stats r = late.conversation("ana", "ben").a_to_b;
+    REQUIRE(r.answered == 3);
+    REQUIRE(r.latency_median);
+    CHECK(r.latency_median->count() > (std::int64_t{1} << 15) * 60'000'000);  // was capped below 22.75 days
+    CHECK(r.latency_median->count() == std::llround(geometric(16384 * minute, bound, 0.5L)));
+    CHECK(r.latency_p75->count() == std::llround(geometric(16384 * minute, bound, 0.75L)));
+    // Follow-ups every 10 days, answered after 100: 10 messages a wait, so the bound is the
+    // span (900 days) or 28 windows of 14 days, and the median is past the old cap.
+    scorer persistent;
+    for (int k = 0; k < 3; ++k) {
+        for (int d = 0; d < 100; d += 10) persistent.add({from_micros(t0 + (400 * k + d) * day_us), "ana", "ben", "email"});
+        persistent.add({from_micros(t0 + (400 * k + 100) * day_us), "ben", "ana", "email"});
+    }
+    const reply_stats p = persistent.conversation("ana", "ben").a_to_b;
+    REQUIRE(p.answered == 3);
+    CHECK(p.latency_median->count() == std::llround(geometric(16384 * minute, 28.0L * 14 * day_us, 0.5L)));
+    CHECK(p.latency_p75->count() <= 28 * 14 * day_us);
+    // touch_gap one hour, a touch every five years: the five gaps are in the open bin
+    // [2^14 h, span]; the typical gap is its middle (it was 2.64 years).
+    scorer_config hourly;
+    hourly.insight.touch_gap = std::chrono::hours{1};
+    scorer rare(hourly);
+    for (int y = 2000; y <= 2025; y += 5)
+        rare.add({parse_time(std::to_string(y) + "-01-01T00:00:00Z"), "ana", "ben", "email"});
+    const rhythm rh = rare.rhythm_of("ana", "ben");
+    REQUIRE(rh.gaps == 5);
+    const long double span_gap = static_cast<long double>(to_micros(parse_time("2025-01-01T00:00:00Z")) - to_micros(parse_time("2000-01-01T00:00:00Z")));
+    CHECK(rh.typical_gap.count() == std::llround(geometric(16384.0L * hour_us, span_gap, 0.5L)));
+    CHECK(rh.typical_gap.count() > 4 * 365 * day_us);
 }
 
 TEST_CASE("explanations: the parts and the receipts add up to the strength", "[insight]") {

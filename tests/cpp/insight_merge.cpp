@@ -94,3 +94,42 @@ TEST_CASE("merging interleaved parts keeps volumes exact and only over-counts to
         }
     }
 }
+
+TEST_CASE("merges the docs call approximate: what they pin", "[insight][merge]") {
+    const timestamp t1 = parse_time("2024-01-01T09:00:00Z"), t2 = parse_time("2024-01-02T09:00:00Z"),
+                    t3 = parse_time("2024-01-03T09:00:00Z");
+    // Interleaved parts can under-count waits: ana's two emails are one wait (a follow-up)
+    // in her part, two waits around ben's answer in the whole log.
+    scorer whole, a, b;
+    whole.add({t1, "ana", "ben", "email"});
+    whole.add({t2, "ben", "ana", "email"});
+    whole.add({t3, "ana", "ben", "email"});
+    a.add({t1, "ana", "ben", "email"});
+    a.add({t3, "ana", "ben", "email"});
+    b.add({t2, "ben", "ana", "email"});
+    scorer ab = a, ba = b;
+    ab.merge(b);
+    ba.merge(a);
+    CHECK(whole.conversation("ana", "ben").a_to_b.waits == 2);
+    CHECK(ab.conversation("ana", "ben").a_to_b.waits == 1);
+    CHECK(ba.conversation("ana", "ben").a_to_b.waits == 1);
+    // Parts sharing one instant are not a strict split: the merge order decides who answered.
+    scorer x, y;
+    x.add({t1, "ana", "ben", "email"});
+    y.add({t1, "ben", "ana", "email"});
+    scorer xy = x, yx = y;
+    xy.merge(y);
+    yx.merge(x);
+    CHECK(xy.conversation("ana", "ben").a_to_b.answered != yx.conversation("ana", "ben").a_to_b.answered);
+    // A late interaction in the newer part: not joined exactly (its reply is not seen).
+    scorer older, newer, sequential;
+    for (scorer* s : {&older, &sequential}) s->add({parse_time("2024-01-01T00:00:00Z"), "ana", "ben", "email"});
+    for (scorer* s : {&newer, &sequential}) {
+        s->add({parse_time("2024-01-03T00:00:00Z"), "ben", "ana", "email"});
+        s->add({parse_time("2024-01-06T00:00:00Z"), "ana", "ben", "email"});
+        s->add({parse_time("2024-01-05T00:00:00Z"), "ben", "ana", "email"});  // late
+    }
+    older.merge(newer);
+    CHECK(sequential.conversation("ana", "ben").a_to_b.answered == 1);
+    CHECK(older.conversation("ana", "ben").a_to_b.answered == 0);
+}

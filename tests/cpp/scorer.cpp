@@ -305,3 +305,31 @@ TEST_CASE("a pair's sums stay exact across landmark moves: a 1-hour half-life ov
     check(interleaved);
     check(scorer::from_bytes(interleaved.to_bytes()));
 }
+
+TEST_CASE("table() gives identical pairs identical strengths, equal to between(), whatever their rows",
+          "[scorer][table]") {
+    // Identical relationships in every row position: a vectorised exp over the states once
+    // gave the pairs of a batch and the leftover one different last bits.
+    for (int n = 1; n <= 9; ++n) {
+        CAPTURE(n);
+        scorer s({mixed_channels(), 0.5});
+        for (int i = 0; i < n; ++i) {
+            const std::string a = "a" + std::to_string(i), b = "b" + std::to_string(i);
+            s.add({from_micros(0), a, b, "email"});
+            if (i % 2 == 0) s.add({from_micros(0), b, a, "chat"});  // some pairs hold two states
+        }
+        for (std::int64_t k = 1; k <= 400; ++k) {
+            const timestamp at = from_micros(k * 7919 * 1'000'003);
+            const relationship_table table = s.table(at);
+            for (Eigen::Index row = 0; row < static_cast<Eigen::Index>(table.size()); ++row) {
+                const relationship r = s.between(table.a[row], table.b[row], at);
+                CAPTURE(k, row);
+                REQUIRE(table.strength[row] == r.strength);
+                REQUIRE(table.volume_ab[row] == r.volume_ab);
+                REQUIRE(table.volume_ba[row] == r.volume_ba);
+                REQUIRE(table.reciprocity[row] == r.reciprocity);
+                REQUIRE(table.strength[row] == table.strength[row % 2]);  // the same relationship
+            }
+        }
+    }
+}

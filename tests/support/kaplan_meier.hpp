@@ -49,7 +49,8 @@ inline int km_bin_of(std::int64_t us) {
 }
 // Bin 0 is [0, 1 min) but interpolates from 30 s.
 inline std::int64_t km_bin_lower(int k) { return k == 0 ? km_minute_us / 2 : km_minute_us << (k - 1); }
-inline std::int64_t km_bin_upper(int k) { return km_minute_us << k; }
+// The last bin is open: interpolated up to the pair's span (detail/history.hpp).
+inline std::int64_t km_bin_upper(int k) { return k == km_last_bin ? INT64_MAX : km_minute_us << k; }
 
 // Where a censoring moves to when it is put at the start (before every answer) or the end
 // (after every answer) of its bin.

@@ -32,7 +32,8 @@ def _same(name: Any) -> Any:
 # Reply latencies are counted in power-of-two bins from one minute up
 # (direction_history::latency_base_us in relscore/detail/history.hpp): [0, 1 min), [1, 2),
 # [2, 4) min, ... The quartiles are interpolated inside one bin, so only the first two
-# figures mean anything (a bin spans a factor of 2).
+# figures mean anything (a bin spans a factor of 2; the last, open one from 2^14 min up
+# to the pair's span, docs/concepts.md).
 _LATENCY_BASE_US = 60_000_000
 _MINUTE, _HOUR, _DAY = 60_000_000, 3_600_000_000, 86_400_000_000
 

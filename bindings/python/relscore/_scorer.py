@@ -364,11 +364,12 @@ class Scorer(ScorerIngest, ScorerQueries, ScorerInsight):
         """Fold ``other`` in: afterwards this scorer answers as if fed both logs.
 
         Exact for the volumes and strength (to rounding) always; exact for every other
-        field (touches, replies, latencies, waits, streaks, rhythm, stars) when, for each
-        pair, one scorer's interactions all come before the other's (a log split by time).
-        When they interleave, the conversation statistics are each part's own view added
-        up: touches, conversations and waits can only be over-counted, and a reply across
-        the parts counts as an unanswered wait. Partition by pair (as :mod:`relscore.dask`
+        field (touches, replies, latencies, waits, streaks, rhythm; stars to rounding)
+        when, for each pair, one scorer's interactions all come strictly before the
+        other's (a log split by time, no instant in both) and the newer one has no late
+        interaction. Otherwise the conversation statistics are each part's own view added
+        up: touches and conversations can only be over-counted, waits may be over- or
+        under-counted, and a reply across the parts counts as an unanswered wait. Partition by pair (as :mod:`relscore.dask`
         does) or by time to stay exact."""
         if not isinstance(other, Scorer):
             raise TypeError(f"can only merge a relscore.Scorer, not {type(other).__name__}")

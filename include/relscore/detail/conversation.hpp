@@ -101,8 +101,9 @@ public:
         return period_of(t) != period_of(previous);
     }
 
-    /// Replies and initiation of stored direction k (0: lo→hi) at t.
-    [[nodiscard]] reply_stats replies(const pair_history& h, int k, std::int64_t t) const {
+    /// Replies and initiation of stored direction k (0: lo→hi) at t; `span_us`: the pair's
+    /// last minus first interaction, which no latency passes (it helps close the open bin).
+    [[nodiscard]] reply_stats replies(const pair_history& h, int k, std::int64_t t, std::int64_t span_us) const {
         const direction_history& d = h.dir[k];
         reply_stats r;
         r.messages = d.messages;
@@ -117,8 +118,13 @@ public:
             r.waiting_since = from_micros(d.wait_first_us);
         }
         r.reply_rate = r.resolved ? static_cast<double>(r.answered) / static_cast<double>(r.resolved) : 0.0;
+        // The open bin's upper edge: no latency passes the span, nor m·window for a wait of m
+        // messages (follow-ups within the window, the answer within it of the last one), and
+        // a wait holds at most messages − (waits − 1) of them.
+        const double most = std::max(static_cast<double>(d.messages) - static_cast<double>(d.waits) + 1, 1.0);
+        const double open_upper = std::min(static_cast<double>(span_us), most * static_cast<double>(m_reply_window_us));
         const auto quantile = [&](double q) -> std::optional<duration> {
-            if (auto v = km_quantile(h.latency(k), censored, direction_history::latency_base_us, q))
+            if (auto v = km_quantile(h.latency(k), censored, direction_history::latency_base_us, q, open_upper))
                 return duration{static_cast<duration::rep>(std::llround(*v))};
             return std::nullopt;
         };
@@ -137,27 +143,33 @@ public:
     /// Where the pair is heading at t (see relscore::trend); `first_us`: its first interaction.
     [[nodiscard]] trend trend_at(const pair_history& h, std::int64_t first_us, std::int64_t t) const {
         trend out;
-        // Paces (weight per unit of time): 4·recent/long is the ratio of the two averages.
-        const double recent = h.pace.recent_at(t, m_trend_horizon_us), long_run = h.pace.long_run_at(t, m_trend_horizon_us);
-        if (long_run <= 0) return out;
-        out.change_over_horizon = 4 * recent / long_run - 1;
+        // Known for less than the horizon, every pair would look "rising": say so first,
+        // whatever the paces.
+        const bool young = static_cast<double>(t - first_us) < m_trend_horizon_us;
+        if (young) out.direction = trend_direction::not_enough_history;
+        // 4·recent/long_run from the paces' values at their shared reference time and the
+        // decay since, 2^(−dt/H) / 2^(−dt/4H) = 2^(−0.75·dt/H): no underflow of either pace
+        // (a long silence then reads cooling, change → −1, not 0/0).
+        if (!h.pace.any()) return out;  // every weight 0: no pace to compare (insight.hpp)
+        const double dt = static_cast<double>(std::max<std::int64_t>(t - h.pace.ref_us, 0));
+        out.change_over_horizon = 4 * (h.pace.recent / h.pace.long_run) * std::exp2(-0.75 * dt / m_trend_horizon_us) - 1;
         out.rate_per_day = out.change_over_horizon / (m_trend_horizon_us / 86400e6);
         const double threshold = m_config.trend_threshold;
-        out.direction = out.change_over_horizon > threshold    ? trend_direction::rising
-                        : out.change_over_horizon < -threshold ? trend_direction::cooling
-                                                               : trend_direction::steady;
-        // Known for less than the horizon, every pair would look "rising": say so instead.
-        if (static_cast<double>(t - first_us) < m_trend_horizon_us) out.direction = trend_direction::not_enough_history;
+        if (!young)
+            out.direction = out.change_over_horizon > threshold    ? trend_direction::rising
+                            : out.change_over_horizon < -threshold ? trend_direction::cooling
+                                                                   : trend_direction::steady;
         return out;
     }
 
-    /// The pair's rhythm and how overdue it is at t; `last_us`: its newest interaction.
-    [[nodiscard]] rhythm rhythm_at(const pair_history& h, std::int64_t last_us, std::int64_t t,
+    /// The pair's rhythm and how overdue it is at t; `first_us`, `last_us`: its first and
+    /// newest interaction (no gap passes last − first: it closes the open bin).
+    [[nodiscard]] rhythm rhythm_at(const pair_history& h, std::int64_t first_us, std::int64_t last_us, std::int64_t t,
                                    std::int64_t max_time_us) const {
         rhythm out;
         out.gaps = h.gaps().total();
         out.learned = out.gaps > 0;
-        const double typical = out.learned ? *binned_quantile(h.gaps(), m_touch_gap_us, 0.5)
+        const double typical = out.learned ? *binned_quantile(h.gaps(), m_touch_gap_us, 0.5, static_cast<double>(last_us - first_us))
                                            : static_cast<double>(m_config.new_tie_rhythm.count());
         const auto gap_us = std::max(static_cast<std::int64_t>(std::llround(typical)), m_config.min_rhythm.count());
         out.typical_gap = duration{gap_us};

@@ -5,8 +5,13 @@
 ///
 /// Latencies and gaps are kept as counts in logarithmic bins (factor 2 per bin), so a
 /// history never grows with the number of interactions and two histories add exactly.
-/// Quantiles come from the binned distribution, interpolated geometrically inside a bin
-/// (a latency quantile is exact to within its bin, a factor of 2, and usually far closer).
+/// Quantiles come from the binned distribution, interpolated geometrically inside a bin.
+/// Every bin but the last spans a factor of 2, so a quantile there is within a factor of
+/// 2 of the exact one, usually far closer. The last bin (from 2^14 bases: 11.4 days of
+/// latency, 2^14 touch gaps) is open: it is interpolated up to a bound no value passes
+/// (the pair's span, last − first interaction; for latencies also the reply window times
+/// the most messages a wait can hold), so a quantile there lies between 2^14 bases and
+/// that bound and is only within a factor of bound / 2^14 bases.
 /// Reply latencies are survival data: an attempt that has not been answered (yet, or
 /// within the reply window) is *censored*, not dropped, and the quantiles come from the
 /// actuarial (life-table) Kaplan–Meier estimator over the bins.
@@ -220,9 +225,20 @@ private:
     return lo * std::pow(hi / lo, std::clamp(f, 0.0, 1.0));
 }
 
-/// The value below which a fraction q of the binned sample lies (nullopt if empty).
+/// The upper edge used for bin k of Bins when interpolating: the last bin is open, so a
+/// known bound on every value (`open_upper` > 0: a pair's span) closes it; without one it
+/// is taken as one factor of 2 wide, as every other bin.
+template <std::size_t Bins>
+[[nodiscard]] double interpolation_upper(std::size_t k, std::int64_t base, double open_upper) noexcept {
+    using edges = log2_bins<Bins>;
+    if (k + 1 < Bins || open_upper <= 0) return edges::upper(k, base);
+    return std::max(open_upper, edges::lower(k, base));
+}
+
+/// The value below which a fraction q of the binned sample lies (nullopt if empty);
+/// `open_upper` as in interpolation_upper().
 template <class Histogram>
-[[nodiscard]] std::optional<double> binned_quantile(const Histogram& h, std::int64_t base, double q) {
+[[nodiscard]] std::optional<double> binned_quantile(const Histogram& h, std::int64_t base, double q, double open_upper = 0) {
     using edges = log2_bins<Histogram::bins>;
     const auto n = static_cast<double>(h.total());
     if (n == 0) return std::nullopt;
@@ -231,17 +247,20 @@ template <class Histogram>
     for (std::size_t k = 0; k < Histogram::bins; ++k) {
         const double c = h[k];
         if (c > 0 && below + c >= target)
-            return geometric_between(edges::lower(k, base), edges::upper(k, base), (target - below) / c);
+            return geometric_between(edges::lower(k, base), interpolation_upper<Histogram::bins>(k, base, open_upper),
+                                     (target - below) / c);
         below += c;
     }
-    return edges::upper(Histogram::bins - 1, base);
+    return interpolation_upper<Histogram::bins>(Histogram::bins - 1, base, open_upper);
 }
 
 /// Actuarial Kaplan–Meier: the time by which a fraction p of attempts is answered, from
 /// binned event times and binned censoring times; nullopt if fewer than p are ever
-/// answered by the estimate (e.g. most attempts are never answered).
+/// answered by the estimate (e.g. most attempts are never answered). `open_upper` as in
+/// interpolation_upper().
 template <class Events, class Censored>
-[[nodiscard]] std::optional<double> km_quantile(const Events& events, const Censored& censored, std::int64_t base, double p) {
+[[nodiscard]] std::optional<double> km_quantile(const Events& events, const Censored& censored, std::int64_t base, double p,
+                                                double open_upper = 0) {
     static_assert(Events::bins == Censored::bins);
     constexpr std::size_t Bins = Events::bins;
     using edges = log2_bins<Bins>;
@@ -256,7 +275,7 @@ template <class Events, class Censored>
         // missed by a rounding error, which would move the quantile to the next answered bin.
         if (next <= target + 1e-12 && d > 0) {
             const double f = (survival - target) / (survival - next);
-            return geometric_between(edges::lower(k, base), edges::upper(k, base), f);
+            return geometric_between(edges::lower(k, base), interpolation_upper<Bins>(k, base, open_upper), f);
         }
         survival = next;
         at_risk -= d + c;
@@ -268,7 +287,7 @@ template <class Events, class Censored>
 /// and the open wait, touched by every interaction; the latency histograms, touched only
 /// when a wait ends, are in pair_history::histograms.
 struct direction_history {
-    static constexpr std::size_t latency_bins = 16;  // 1 minute .. 2^14 minutes (11 days), then open
+    static constexpr std::size_t latency_bins = 16;  // 1 minute .. 2^14 minutes (11 days), then open (up to the span)
     static constexpr std::int64_t latency_base_us = 60'000'000;
     using latency_histogram = log2_bins<latency_bins>;  ///< a standalone copy (a query's)
 
@@ -344,6 +363,10 @@ struct pace_sums {
     void merge(const pace_sums& o, double horizon_us) noexcept {
         add_both(o.recent, o.long_run, o.ref_us, horizon_us);
     }
+    /// Whether there is a pace: the long-run sum at ref_us holds the newest weight undecayed,
+    /// so it is 0 only when every weight was 0, or all weight flushed to 0 before a newer
+    /// interaction of weight 0.
+    [[nodiscard]] bool any() const noexcept { return long_run > 0; }
     [[nodiscard]] double recent_at(std::int64_t t_us, double horizon_us) const noexcept {
         return decayed_sum{recent, ref_us}.at(t_us, horizon_us);
     }
@@ -371,7 +394,7 @@ private:
 /// part then spans three lines, not two, but padding to 192 bytes cost 16 bytes a pair
 /// and bought no speed (docs/performance.md).
 struct pair_history {
-    static constexpr std::size_t gap_bins = 16;  // 1 day .. 2^14 days, then open
+    static constexpr std::size_t gap_bins = 16;  // 1 touch gap .. 2^14 of them, then open (up to the span)
     using gap_histogram = log2_bins<gap_bins>;   ///< a standalone copy (a query's)
     using which = history_histograms::which;
 
