@@ -10,7 +10,7 @@ Dask's task stream, every task group's compute and transfer time.
 The log is examples/python/dask_scale.py's (synthetic, 200 k people, 100 partitions,
 generated on the workers and persisted first); the insight stage runs --runs times on it
 (the first run also warms the workers up: imports, first allocations), with
---shards-per-thread shards per worker thread (dask_scale.py's default: 2). A transfer in
+--shards-per-thread shards per worker thread (default 1, as dask_scale.py). A transfer in
 a task group means that task's input was moved to the worker that ran it.
 """
 
@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--events", type=float, default=10e6)
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--shards-per-thread", type=int, default=2)
+    parser.add_argument("--shards-per-thread", type=int, default=1)
     parser.add_argument("--no-malloc-trim", action="store_true")
     args = parser.parse_args()
     if args.no_malloc_trim:

@@ -53,4 +53,5 @@ PYBIND11_MODULE(_core, m) {
     relscore::bindings::register_scorer(m);
     relscore::bindings::register_stars(m);    // after Scorer: it takes one
     relscore::bindings::register_network(m);  // after Scorer: its functions take one
+    relscore::bindings::register_shuffle(m);
 }

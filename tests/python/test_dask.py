@@ -554,15 +554,13 @@ def test_columnar_shards_take_every_column_type_exactly(client):
 def test_pair_shard_is_symmetric_in_range_and_balanced():
     """The shard of a pair of codes (a multiply-shift of its hash, not a modulo): the same
     for a -> b and b -> a, below the number of shards, and about as many pairs in each,
-    for any number of shards (powers of two or not, with and without the scratch arrays
-    the split passes)."""
+    for any number of shards (powers of two or not)."""
     rng = np.random.default_rng(5)
     a = rng.integers(0, 1 << 20, 400_000).astype(np.int32)
     b = rng.integers(0, 1 << 20, 400_000).astype(np.int32)
-    scratch = (np.empty(len(a), dtype=np.uint64), np.empty(len(a), dtype=np.int32))
     for shards in (1, 2, 3, 7, 64, 256, 257, 1000):
-        one = relscore._dask_shuffle._code_pair_shard(a, b, shards).copy()
-        other = relscore._dask_shuffle._code_pair_shard(b, a, shards, scratch).copy()
+        one = relscore._dask_shuffle._code_pair_shard(a, b, shards)
+        other = relscore._dask_shuffle._code_pair_shard(b, a, shards)
         wide = relscore._dask_shuffle._code_pair_shard(a.astype(np.int64), b.astype(np.int64), shards)
         assert (one == other).all() and (one == wide).all()
         assert one.min() >= 0 and one.max() < shards
@@ -571,10 +569,56 @@ def test_pair_shard_is_symmetric_in_range_and_balanced():
         assert (np.abs(counts - mean) < 6 * np.sqrt(mean) + 1).all(), shards
 
 
-def test_more_than_256_shards_take_16_bit_sort_keys_and_stay_exact(client):
-    """The split sorts rows by shard on 8-bit keys up to 256 shards and on 16-bit keys past
-    that: 300 shards of a one-partition log (one group, 300 pieces: still a direct
-    exchange), every insight column as one process's."""
+@pytest.mark.parametrize("shards", [1, 2, 3, 7, 256, 257, 70_000])
+def test_split_by_pair_in_cpp_is_the_numpy_split(shards):
+    """_core.split_by_pair (the columnar split's cut, in C++) against numpy on random
+    partitions, empty ones and missing people (code -1) among them: the same shard as
+    _code_pair_shard for every row, each shard's rows in input order (a stable sort by
+    shard), the counts by shard and partition, and every column of 1, 2, 4 and 8 bytes
+    moved bit for bit (70,000 shards take 32-bit shard numbers inside)."""
+    rng = np.random.default_rng(shards)
+    sizes = [0, 1, 5_000, 0, 33_333, 17]
+    n = sum(sizes)
+    a = rng.integers(-1, 3_000, n).astype(np.int32)
+    b = rng.integers(-1, 3_000, n).astype(np.int32)
+    columns = [a, b, rng.integers(-128, 127, n).astype(np.int8), rng.integers(0, 1 << 16, n).astype(np.uint16),
+               rng.standard_normal(n).astype(np.float32), rng.standard_normal(n),
+               rng.integers(0, 1 << 62, n).astype("datetime64[us]"), rng.random(n) < 0.5]
+    cuts = np.cumsum(sizes)[:-1]
+    counts, outputs = relscore._core.split_by_pair(shards, [np.split(c, cuts) for c in columns])
+    shard = relscore._dask_shuffle._code_pair_shard(a, b, shards)
+    order = np.argsort(shard, kind="stable")
+    part = np.repeat(np.arange(len(sizes)), sizes)
+    want = np.zeros((shards, len(sizes)), dtype=np.int64)
+    np.add.at(want, (shard, part), 1)
+    assert counts.shape == (shards, len(sizes)) and (counts == want).all()
+    for column, out in zip(columns, outputs):
+        assert out.dtype == column.dtype
+        assert out.tobytes() == column[order].tobytes()
+
+
+def test_split_by_pair_refuses_what_it_cannot_move():
+    """Columns it cannot move as bytes (objects, parts that differ in dtype or length,
+    codes that are not int32) are refused, naming the column, not misread."""
+    codes = [np.arange(4, dtype=np.int32)]
+    split = relscore._core.split_by_pair
+    with pytest.raises(ValueError, match="column 0: the people's codes must be int32"):
+        split(2, [[np.arange(4)], codes])
+    with pytest.raises(ValueError, match="column 2: values must be numbers, times or flags"):
+        split(2, [codes, codes, [np.array(list("abcd"), dtype=object)]])
+    with pytest.raises(ValueError, match="column 2: its parts differ in dtype"):
+        split(2, [codes * 2, codes * 2, [np.zeros(4), np.zeros(4, dtype=np.float32)]])
+    with pytest.raises(ValueError, match="columns of partition 0 differ in length"):
+        split(2, [codes, codes, [np.zeros(3)]])
+    with pytest.raises(ValueError, match="column 2: not one array per partition"):
+        split(2, [codes, codes, [np.zeros(4), np.zeros(4)]])
+    with pytest.raises(ValueError, match="shards must be at least 1"):
+        split(0, [codes, codes])
+
+
+def test_300_shards_stay_exact(client):
+    """300 shards of a one-partition log (one group, 300 pieces: still a direct exchange),
+    every insight column as one process's."""
     whole = synthetic_log(20_000, people=600, seed=41).sample(frac=1.0, random_state=2).reset_index(drop=True)
     frame = dd.from_pandas(whole, npartitions=1, sort=False)
     sharded = relscore.dask.insight_frame(frame, shards=300, missing_weight="default")

@@ -187,6 +187,10 @@ def result_fields() -> dict:
     """
     The one description of each result type (relscore/describe.hpp): its name -> [(field, kind, doc)], in output order.
     """
+def split_by_pair(shards: typing.SupportsInt | typing.SupportsIndex, columns: list) -> tuple:
+    """
+    Rows cut into shards by their unordered pair of people: columns[k][p] is column k of partition p (a numpy array of 1-, 2-, 4- or 8-byte values, one dtype per column), columns 0 and 1 the int32 codes of source and target. Returns (counts, outputs): counts[s, p] the rows of partition p in shard s (int64), outputs[k] column k with the rows of shard 0 first, then shard 1's..., each shard's in input order. The shard is _dask_shuffle._code_pair_shard's.
+    """
 def strength_matrix(scorer: Scorer, at_us: typing.SupportsInt | typing.SupportsIndex | None) -> tuple[numpy.typing.NDArray[numpy.float64], numpy.typing.NDArray[numpy.int32], numpy.typing.NDArray[numpy.int32], int]:
     """
     The strength graph in CSR form: (data, indices, indptr, n); rows and columns are person ids.

@@ -33,6 +33,8 @@ import pandas as pd
 from dask.dataframe.utils import UNKNOWN_CATEGORIES
 from dask.delayed import Delayed
 
+from . import _core
+
 try:  # a private module of Dask (its task spec, 2024.12 on): without it, no shortcut for persisted logs
     from dask._task_spec import Alias as _Alias
 
@@ -333,15 +335,22 @@ def _column_of(series: pd.Series, categories: Optional[pd.CategoricalDtype]) -> 
     return series.to_numpy() if isinstance(series.dtype, np.dtype) else series.array
 
 
-# Input partitions smaller than this are joined (in runs of adjacent ones) before they are
-# cut, so that a shard's piece is not hundreds of tiny arrays; larger ones are cut alone,
-# with no copy of the whole group first.
-_BATCH_ROWS = 1 << 16
+# The keys of a split's own columns, beside the data columns (strings): the people's
+# codes, each row's index label (or position), and the row's number in its group.
+_SOURCE, _TARGET, _LABELS, _ROWS = ("split", "source"), ("split", "target"), ("split", "labels"), ("split", "rows")
+
+
+def _bytewise(values: List[Any]) -> bool:
+    """Whether a column's arrays (one per partition) can be moved as bytes by
+    _core.split_by_pair: numpy arrays of one dtype with values of 1 to 8 bytes, no objects."""
+    first = values[0] if values else None
+    return (isinstance(first, np.ndarray) and first.dtype.kind not in "OV" and first.itemsize in (1, 2, 4, 8)
+            and all(isinstance(v, np.ndarray) and v.ndim == 1 and v.dtype == first.dtype for v in values))
 
 
 class _Chunks(list):
-    """A piece of a columnar shard: its rows from each batch of the group's partitions, as
-    a list of :class:`_Columns` (joined once, in the shard's task)."""
+    """A piece of a columnar shard: a list of :class:`_Columns` (joined once, in the
+    shard's task; the split makes one)."""
 
 
 def _split_columnar(shards: int, source: str, target: str, people: pd.CategoricalDtype, times: Optional[tuple],
@@ -389,92 +398,37 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     if times is not None and any(len(p) for p in parts):
         spans = [bounds for bounds in (_time_bounds(col(p, times[0]), times[1]) for p in parts) if bounds is not None]
         span = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
-    # Runs of adjacent partitions of at least _BATCH_ROWS rows (a large partition alone).
-    batches: List[List[int]] = [[]]
-    rows = 0
-    for k, p in enumerate(parts):
-        if rows >= _BATCH_ROWS:
-            batches.append([])
-            rows = 0
-        batches[-1].append(k)
-        rows += len(p)
     ranged = all(isinstance(p.index, pd.RangeIndex) and len(p) < 1 << 31 for p in parts)
     ranges = np.array([[p.index.start, p.index.step] for p in parts], dtype=np.int64).reshape(-1, 2) if ranged else None
-
-    # Every batch's temporaries (the pair's key, positions) in arrays made once for the
-    # split: under Dask's MALLOC_TRIM_THRESHOLD_ each array over 128 KiB is a fresh mmap,
-    # page-faulted in again for every batch.
-    longest = max((len(p) for p in parts), default=0)
-    steps = np.arange(longest, dtype=np.int32) if ranged else None
-    most = max(sum(len(parts[k]) for k in batch) for batch in batches)
-    small_keys = np.uint8 if shards <= 1 << 8 else np.uint16
-    scratch = (np.empty(most, dtype=np.uint64), np.empty(most, dtype=np.int32), np.empty(most, dtype=small_keys))
+    steps = np.arange(max((len(p) for p in parts), default=0), dtype=np.int32) if ranged else None
 
     def labels(p: pd.DataFrame) -> np.ndarray:
         return steps[:len(p)] if steps is not None else p.index.to_numpy()
 
-    counts = np.zeros((shards, len(parts)), dtype=np.int64)
-    cut = []  # per batch: its columns and its rows in shard order (with each shard's bounds)
-    for batch in batches:
-        group = [parts[k] for k in batch]
-        src, tgt = joined([codes(p, source) for p in group]), joined([codes(p, target) for p in group])
-        shard = _code_pair_shard(src, tgt, shards, scratch)
-        # A stable sort of small integers is a radix sort in numpy: 8- or 16-bit keys when
-        # they fit (one radix pass per byte).
-        if shards <= 1 << 16:
-            small = scratch[2][:len(shard)]
-            np.copyto(small, shard, casting="unsafe")
-            order = np.argsort(small, kind="stable")
-        else:
-            order = np.argsort(shard, kind="stable")
-        if len(batch) == 1:
-            counts[:, batch[0]] = np.bincount(shard, minlength=shards)
-        else:
-            within = np.repeat(np.arange(len(batch), dtype=np.int64), [len(p) for p in group])
-            counts[:, batch] = np.bincount(shard * len(batch) + within,
-                                           minlength=shards * len(batch)).reshape(shards, len(batch))
-        del shard
-        columns = _Columns(src, tgt, joined([labels(p) for p in group]),
-                           {c: joined([value(p, c) for p in group]) for c in columnar}, dtypes)
-        cut.append((columns, order, np.concatenate([[0], np.cumsum(counts[:, batch].sum(axis=1))])))
-    # Each shard's piece is one array per column (rows of every batch, in input order):
-    # each batch's rows are taken straight into place, so a piece crosses to another
-    # worker as a few large buffers, not one per batch and column, and the shard's task
-    # joins a few arrays. Columns that are not numpy arrays (extension arrays) are joined
-    # from their taken parts instead.
+    # Every column as its array in each partition. Arrays of 1- to 8-byte values of one
+    # dtype are cut in C++ (_core.split_by_pair: one pass to count, one scatter pass per
+    # column, no copy of the group first); any other column (objects, pandas extension
+    # arrays, dtypes that differ between partitions) is taken by row number afterwards.
+    columns = {_SOURCE: [codes(p, source) for p in parts], _TARGET: [codes(p, target) for p in parts],
+               _LABELS: [labels(p) for p in parts]}
+    columns.update({c: [value(p, c) for p in parts] for c in columnar})
+    moved = [k for k, values in columns.items() if _bytewise(values)]
+    others = [k for k in columns if k not in moved]
+    if others:
+        columns[_ROWS] = np.split(np.arange(sum(len(p) for p in parts), dtype=np.int64),
+                                  np.cumsum([len(p) for p in parts])[:-1])
+        moved.append(_ROWS)
+    counts, outputs = _core.split_by_pair(shards, [[np.ascontiguousarray(v) for v in columns[k]] for k in moved])
+    out = dict(zip(moved, outputs))
+    for k in others:
+        out[k] = joined(columns[k]).take(out[_ROWS])
     starts = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
 
-    def gathered(values: List[Any]) -> Any:
-        first = values[0]
-        if not all(isinstance(v, np.ndarray) and v.dtype == first.dtype for v in values):
-            return [v.take(order[lo:hi]) for v, (_, order, bounds) in zip(values, cut) for lo, hi in
-                    zip(bounds[:-1], bounds[1:])], None
-        out = np.empty(int(starts[-1]), dtype=first.dtype)
-        at = starts[:-1].copy()
-        for v, (_, order, bounds) in zip(values, cut):
-            for j in range(shards):
-                lo, hi = bounds[j], bounds[j + 1]
-                # mode="clip" (the rows are in range by construction): with the default
-                # mode="raise", numpy takes into a temporary copy of `out` first, a fresh
-                # mmap under Dask's MALLOC_TRIM_THRESHOLD_ for every batch and column.
-                np.take(v, order[lo:hi], out=out[at[j]:at[j] + hi - lo], mode="clip")
-                at[j] += hi - lo
-        return None, out
+    def piece(k: str, j: int) -> Any:
+        return out[k][starts[j]:starts[j + 1]]
 
-    def pieces_of(values: List[Any]) -> List[Any]:
-        parts_taken, out = gathered(values)
-        if out is not None:
-            return [out[starts[j]:starts[j + 1]] for j in range(shards)]
-        by_shard = [parts_taken[j::shards] for j in range(shards)]  # batch-major: shard j's part of each batch
-        return [joined(chunks) for chunks in by_shard]
-
-    src_pieces = pieces_of([c.source for c, _, _ in cut])
-    tgt_pieces = pieces_of([c.target for c, _, _ in cut])
-    label_pieces = pieces_of([c.labels for c, _, _ in cut])
-    data_pieces = {c: pieces_of([b.data[c] for b, _, _ in cut]) for c in columnar}
-    del cut
-    pieces = [_Chunks([_Columns(src_pieces[j], tgt_pieces[j], label_pieces[j],
-                                {c: data_pieces[c][j] for c in columnar}, dtypes, ranges)]) for j in range(shards)]
+    pieces = [_Chunks([_Columns(piece(_SOURCE, j), piece(_TARGET, j), piece(_LABELS, j),
+                                {c: piece(c, j) for c in columnar}, dtypes, ranges)]) for j in range(shards)]
     return tuple((pieces[j], counts[j], span) for j in range(shards))
 
 
@@ -707,21 +661,15 @@ def _log_bounds(frame: dd.DataFrame, time: str, convert: Dict[str, Any]) -> Opti
     return (int(bounds.min()), int(bounds.max())) if len(bounds) else None
 
 
-def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int, scratch: Optional[tuple] = None) -> np.ndarray:
+def _code_pair_shard(a: np.ndarray, b: np.ndarray, shards: int) -> np.ndarray:
     """The shard of each unordered pair of codes (a -> b and b -> a alike): Fibonacci
     hashing of the pair's 64-bit key, whose high bits are well mixed. A fifth of the
     cost of pandas' hash_array of both columns, which the codes do not need: they are
-    numbers of one table, the same in every partition. Computed in place in one array
-    (int64, values below ``shards``): with ``scratch`` (a uint64 and an int32 array, at
-    least as long as ``a``), in those, which the result then shares."""
-    if scratch is not None and a.dtype == np.int32 and b.dtype == np.int32:
-        key, hi = scratch[0][:len(a)], scratch[1][:len(a)]
-        np.minimum(a, b, out=key, casting="unsafe")
-        np.maximum(a, b, out=hi)
-    else:
-        lo, hi = np.minimum(a, b), np.maximum(a, b)
-        key = lo.astype(np.uint64)
-        del lo
+    numbers of one table, the same in every partition. The columnar split computes the
+    same in C++ (_core.split_by_pair); this is the other paths' (int64, below ``shards``)."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    key = lo.astype(np.uint64)
+    del lo
     key <<= np.uint64(32)
     key |= hi.view(np.uint32) if hi.dtype == np.int32 else hi.astype(np.uint64) & np.uint64(0xFFFFFFFF)
     del hi
