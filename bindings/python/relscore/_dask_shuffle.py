@@ -409,7 +409,7 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     # dtype are cut in C++ (_core.split_by_pair: one pass to count, one scatter pass per
     # column, no copy of the group first); any other column (objects, pandas extension
     # arrays, dtypes that differ between partitions) is taken by row number afterwards.
-    columns = {_SOURCE: [codes(p, source) for p in parts], _TARGET: [codes(p, target) for p in parts],
+    columns: Dict[Any, List[Any]] = {_SOURCE: [codes(p, source) for p in parts], _TARGET: [codes(p, target) for p in parts],
                _LABELS: [labels(p) for p in parts]}
     columns.update({c: [value(p, c) for p in parts] for c in columnar})
     moved = [k for k, values in columns.items() if _bytewise(values)]
@@ -419,12 +419,12 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
                                   np.cumsum([len(p) for p in parts])[:-1])
         moved.append(_ROWS)
     counts, outputs = _core.split_by_pair(shards, [[np.ascontiguousarray(v) for v in columns[k]] for k in moved])
-    out = dict(zip(moved, outputs))
+    out: Dict[Any, Any] = dict(zip(moved, outputs))
     for k in others:
         out[k] = joined(columns[k]).take(out[_ROWS])
     starts = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
 
-    def piece(k: str, j: int) -> Any:
+    def piece(k: Any, j: int) -> Any:
         return out[k][starts[j]:starts[j + 1]]
 
     pieces = [_Chunks([_Columns(piece(_SOURCE, j), piece(_TARGET, j), piece(_LABELS, j),
