@@ -409,8 +409,9 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     # dtype are cut in C++ (_core.split_by_pair: one pass to count, one scatter pass per
     # column, no copy of the group first); any other column (objects, pandas extension
     # arrays, dtypes that differ between partitions) is taken by row number afterwards.
-    columns: Dict[Any, List[Any]] = {_SOURCE: [codes(p, source) for p in parts], _TARGET: [codes(p, target) for p in parts],
-               _LABELS: [labels(p) for p in parts]}
+    columns: Dict[Any, List[Any]] = {_SOURCE: [codes(p, source) for p in parts],
+                                     _TARGET: [codes(p, target) for p in parts],
+                                     _LABELS: [labels(p) for p in parts]}
     columns.update({c: [value(p, c) for p in parts] for c in columnar})
     moved = [k for k, values in columns.items() if _bytewise(values)]
     others = [k for k in columns if k not in moved]
