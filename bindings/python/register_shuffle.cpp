@@ -19,6 +19,7 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -59,6 +60,7 @@ column_parts column_of(const py::handle& arrays, std::size_t k, std::size_t part
         c.parts.push_back(std::move(array));
     }
     if (c.parts.size() != partitions) throw std::invalid_argument(which + ": not one array per partition");
+    if (c.parts.empty()) throw std::invalid_argument(which + ": no partitions");
     const char kind = c.dtype.kind();
     const std::size_t size = c.itemsize();
     if (kind == 'O' || kind == 'V' || (size != 1 && size != 2 && size != 4 && size != 8))
@@ -68,15 +70,26 @@ column_parts column_of(const py::handle& arrays, std::size_t k, std::size_t part
     return c;
 }
 
+// A value read or written through memcpy: numpy arrays need not be aligned to their
+// values' size, and a fixed-size memcpy compiles to one move either way.
+template <class Value>
+Value load(const void* base, std::size_t i) noexcept {
+    Value v;
+    std::memcpy(&v, static_cast<const std::byte*>(base) + i * sizeof(Value), sizeof(Value));
+    return v;
+}
+
 // Row r of the group goes to out[cursor[shard[r]]++]: the rows of each shard in group order.
 template <class Value, class Shard>
 void scatter(const std::vector<const void*>& parts, const std::vector<std::size_t>& sizes, const std::vector<Shard>& shard,
              std::vector<std::size_t> cursor, void* out) {
-    auto* const to = static_cast<Value*>(out);
+    auto* const to = static_cast<std::byte*>(out);
     std::size_t row = 0;
     for (std::size_t p = 0; p < parts.size(); ++p) {
-        const auto* const from = static_cast<const Value*>(parts[p]);
-        for (std::size_t i = 0; i < sizes[p]; ++i, ++row) to[cursor[shard[row]]++] = from[i];
+        for (std::size_t i = 0; i < sizes[p]; ++i, ++row) {
+            const Value v = load<Value>(parts[p], i);
+            std::memcpy(to + cursor[shard[row]]++ * sizeof(Value), &v, sizeof(Value));
+        }
     }
 }
 
@@ -110,10 +123,8 @@ py::tuple split(std::uint32_t shards, const std::vector<column_parts>& columns) 
         std::vector<std::size_t> total(shards, 0);
         std::size_t row = 0;
         for (std::size_t p = 0; p < partitions; ++p) {
-            const auto* const a = static_cast<const std::int32_t*>(in[0][p]);
-            const auto* const b = static_cast<const std::int32_t*>(in[1][p]);
             for (std::size_t i = 0; i < sizes[p]; ++i, ++row) {
-                const std::uint32_t s = pair_shard(a[i], b[i], shards);
+                const std::uint32_t s = pair_shard(load<std::int32_t>(in[0][p], i), load<std::int32_t>(in[1][p], i), shards);
                 shard[row] = static_cast<Shard>(s);
                 ++count[std::size_t{s} * partitions + p];
                 ++total[s];
@@ -136,7 +147,9 @@ py::tuple split(std::uint32_t shards, const std::vector<column_parts>& columns) 
 }
 
 py::tuple split_by_pair(std::uint32_t shards, const py::list& columns) {
-    if (shards == 0) throw std::invalid_argument("split_by_pair: shards must be at least 1");
+    // The shard numbers of the Python layer stay far below this (past 500 pieces it uses
+    // Dask's own shuffle); the bound keeps the counts table from a runaway size.
+    if (shards == 0 || shards > (1U << 24)) throw std::invalid_argument("split_by_pair: shards must be 1 to 2^24");
     if (columns.size() < 2) throw std::invalid_argument("split_by_pair: the source and target codes come first");
     const std::size_t partitions = py::len(columns[0]);
     std::vector<column_parts> parts;

@@ -599,7 +599,8 @@ def test_split_by_pair_in_cpp_is_the_numpy_split(shards):
 
 def test_split_by_pair_refuses_what_it_cannot_move():
     """Columns it cannot move as bytes (objects, parts that differ in dtype or length,
-    codes that are not int32) are refused, naming the column, not misread."""
+    codes that are not int32), no partitions and absurd shard counts are refused, naming
+    the column, not misread; unaligned arrays are read as they are."""
     codes = [np.arange(4, dtype=np.int32)]
     split = relscore._core.split_by_pair
     with pytest.raises(ValueError, match="column 0: the people's codes must be int32"):
@@ -612,8 +613,16 @@ def test_split_by_pair_refuses_what_it_cannot_move():
         split(2, [codes, codes, [np.zeros(3)]])
     with pytest.raises(ValueError, match="column 2: not one array per partition"):
         split(2, [codes, codes, [np.zeros(4), np.zeros(4)]])
-    with pytest.raises(ValueError, match="shards must be at least 1"):
+    with pytest.raises(ValueError, match="shards must be 1 to 2"):
         split(0, [codes, codes])
+    with pytest.raises(ValueError, match="shards must be 1 to 2"):
+        split((1 << 24) + 1, [codes, codes])
+    with pytest.raises(ValueError, match="column 0: no partitions"):
+        split(3, [[], []])
+    unaligned = np.frombuffer(b"\0" + np.arange(4, dtype=np.float64).tobytes(), dtype=np.float64, offset=1)
+    assert not unaligned.flags.aligned
+    counts, (_, _, moved) = split(1, [codes, codes, [unaligned]])
+    assert moved.tolist() == [0.0, 1.0, 2.0, 3.0]
 
 
 def test_300_shards_stay_exact(client):
@@ -624,3 +633,64 @@ def test_300_shards_stay_exact(client):
     sharded = relscore.dask.insight_frame(frame, shards=300, missing_weight="default")
     assert sharded.npartitions == 300
     assert_same_insight(sharded.compute(), single_machine(whole).insight_frame(sort=False))
+
+
+def test_shard_counts_and_column_names_are_checked_before_anything_runs(client):
+    """shards=/npartitions= must be whole numbers of at least 1 (or None), and a
+    misspelled column is named at once, with the frame's columns, by every entry point."""
+    frame = dd.from_pandas(synthetic_log(2_000, people=50, seed=3), npartitions=2, sort=False)
+    calls = {"score": relscore.dask.score, "insight_frame": relscore.dask.insight_frame,
+             "relationships": relscore.dask.relationships,
+             "partial_snapshots": lambda f, **kw: relscore.dask.partial_snapshots(f, **kw)}
+    for name, call in calls.items():
+        for bad, error in ((0, ValueError), (-1, ValueError), (True, TypeError), (2.0, TypeError)):
+            with pytest.raises(error, match=rf"relscore\.dask\.{name}\(\): shards must be"):
+                call(frame, shards=bad, missing_weight="default")
+        with pytest.raises(KeyError, match=r"no column 'when'.*time"):
+            call(frame, time="when", missing_weight="default")
+    with pytest.raises(ValueError, match=r"by_pair\(\): npartitions must be at least 1"):
+        relscore.dask.by_pair(frame, npartitions=0)
+
+
+def test_relationships_default_time_reads_times_as_scoring_does(client):
+    """relationships() without at= answers at the log's newest interaction as the scorer
+    reads the times: numbers with origin=/unit=, and ISO texts with UTC offsets (whose
+    largest text is not the newest instant), as one process's to_pandas()."""
+    log = synthetic_log(3_000, people=60, seed=8).fillna({"weight": 1.0})
+    micros = log["time"].astype("datetime64[us]").astype(np.int64).to_numpy()
+    utc = pd.to_datetime(micros, unit="us")
+    east = (utc + pd.Timedelta(hours=5, minutes=30)).strftime("%Y-%m-%dT%H:%M:%S.%f") + "+05:30"
+    west = (utc - pd.Timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%S.%f") + "-03:00"
+    texts = np.where(np.arange(len(log)) % 2 == 0, east, west)  # the same instants, written two ways
+    cases = [(log.assign(time=micros // 1000), {"unit": "ms"}),
+             (log.assign(time=(micros - micros.min()) / 1e6),
+              {"origin": pd.Timestamp(int(micros.min()), unit="us"), "unit": "s"}),
+             (log.assign(time=texts), {})]
+    for whole, how in cases:
+        one = relscore.Scorer()
+        one.add_dataframe(whole, **how)
+        got = relscore.dask.relationships(dd.from_pandas(whole, npartitions=3, sort=False), shards=2, **how).compute()
+        assert_same_relationships(got, one.to_pandas(sort=False))
+
+
+def test_insight_frame_of_a_template_without_a_contact_channel(client):
+    """The rows' columns are read from the template's own first channel, so a template
+    with other channels only works, as score() and relationships() do."""
+    template = relscore.Scorer(defaults=False, channels={"chat": (1.0, "7d"), "mail": (2.0, "30d")})
+    whole = synthetic_log(2_000, people=40, seed=4).fillna({"weight": 1.0})
+    whole["channel"] = np.where(np.arange(len(whole)) % 3 == 0, "chat", "mail")
+    one = template.empty_like()
+    one.add_dataframe(whole)
+    rows = relscore.dask.insight_frame(dd.from_pandas(whole, npartitions=2, sort=False), template=template).compute()
+    assert_same_insight(rows, one.insight_frame(sort=False))
+
+
+def test_score_of_a_list_of_delayed_frames(client):
+    """score() takes a list of Delayed pandas frames, as partial_snapshots() does (ids
+    are strings: there are no dtypes to read before they are computed). The frames are
+    scored as given and merged (see as_given)."""
+    whole = synthetic_log(2_000, people=40, seed=6).fillna({"weight": 1.0})
+    parts = [dask.delayed(whole.iloc[k * 500:(k + 1) * 500]) for k in range(4)]
+    got = relscore.dask.score(parts)
+    assert got.ids == "str"
+    assert_same_relationships(got.to_pandas(sort=False), single_machine(whole).to_pandas(sort=False))

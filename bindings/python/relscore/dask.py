@@ -107,6 +107,23 @@ __all__ = [
 # ---- the pieces of the computation --------------------------------------------------
 
 
+def _shard_count(value: Any, where: str, name: str = "shards") -> Optional[int]:
+    """``shards=`` / ``npartitions=``: None (as many as the frame has) or a whole number >= 1."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{where}: {name} must be a whole number or None, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{where}: {name} must be at least 1, got {value}")
+    return int(value)
+
+
+def _require_columns(frame: Any, roles: LogColumns) -> None:
+    # Before any task runs: a misspelled column is named at once, with the frame's columns.
+    if isinstance(frame, (dd.DataFrame, pd.DataFrame)):
+        roles.require(frame)
+
+
 def partial_snapshots(
     frame: Any,
     *,
@@ -125,6 +142,8 @@ def partial_snapshots(
     :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`)."""
     config = (template if template is not None else Scorer()).empty_like().to_bytes()
     roles = LogColumns.of("relscore.dask.partial_snapshots()", columns)
+    shards = _shard_count(shards, "relscore.dask.partial_snapshots()")
+    _require_columns(frame, roles)
     if shards is not None:
         if not isinstance(frame, dd.DataFrame):
             raise TypeError(f"relscore.dask.partial_snapshots(): shards= needs a dask DataFrame, got {type(frame).__name__}")
@@ -163,7 +182,10 @@ def by_pair(frame: dd.DataFrame, *, source: str = "source", target: str = "targe
     that every interaction of an unordered pair lands in the same partition: each
     relationship is then scored whole, in one partition, and every statistic of the
     combined result is exact. Rows keep their index labels; string people come back as a
-    Categorical over every name of the log (factorized once; see the design notes)."""
+    Categorical over every name of the log (factorized once; see the design notes) when
+    the split is a direct exchange (up to about 500 pieces: input partitions grouped by
+    shards, times shards), and as given past that, where Dask's own shuffle is used."""
+    npartitions = _shard_count(npartitions, "relscore.dask.by_pair()", "npartitions")
     return _by_pair(frame, source, target, npartitions).drop(columns=_ORIGIN)
 
 
@@ -191,16 +213,20 @@ def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None
     roles = LogColumns.of("relscore.dask.score()", columns)
     if partition not in ("by_pair", "as_given"):
         raise ValueError(f"relscore.dask.score(): partition must be 'by_pair' or 'as_given', got {partition!r}")
+    shards = _shard_count(shards, "relscore.dask.score()")
+    _require_columns(frame, roles)
+    # A list of Delayed frames has no dtypes to read before it is computed: string ids.
+    ids = _ids_of(frame, roles) if isinstance(frame, (dd.DataFrame, pd.DataFrame)) else None
     if partition == "by_pair":
         if isinstance(frame, dd.DataFrame) and (frame.npartitions > 1 or (shards or 1) > 1):
             shards = shards or frame.npartitions
         else:
             shards = None
         partials = dask.compute(*partial_snapshots(frame, template=template, shards=shards, **columns))
-        return combine_snapshots(partials, ids=_ids_of(frame, roles))
+        return combine_snapshots(partials, ids=ids)
     merged = merge_snapshots(partial_snapshots(frame, template=template, **columns), split_every=split_every)
     (data,) = dask.compute(merged)
-    return Scorer.from_bytes(data, ids=_ids_of(frame, roles))
+    return Scorer.from_bytes(data, ids=ids)
 
 
 def _ids_of(frame: Any, columns: LogColumns) -> Optional[str]:
@@ -259,15 +285,18 @@ def relationships(
     and each shard's table is one partition of the result.
 
     Every shard's table is taken at the same time ``at`` (default: the newest interaction
-    of the whole log, computed first), so the rows agree with :func:`score`'s
+    of the whole log, read as ``time=`` with its ``origin=``/``unit=``, taken as the log is
+    split), so the rows agree with :func:`score`'s
     ``to_pandas(at=at)``. Person columns are strings; rows are not sorted. ``columns``: the
     keyword arguments of :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`)."""
     roles = LogColumns.of("relscore.dask.relationships()", columns)
+    shards = _shard_count(shards, "relscore.dask.relationships()")
+    _require_columns(frame, roles)
     template = template if template is not None else Scorer()
     config = template.empty_like().to_bytes()
-    if at is None:  # a datetime64 or a number of UNIX seconds, as Scorer's at= takes it
-        at = frame[roles.time].max().compute()
-    tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_table, config, roles, at, keep=_read(roles))
+    convert = {"origin": roles.origin, "unit": roles.unit}
+    tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_table, config, roles, at,
+                           times=(roles.time, convert), keep=_read(roles))
     return dd.from_delayed(tasks, meta=_relationship_meta(), verify_meta=False)
 
 
@@ -290,10 +319,12 @@ def insight_frame(
     columns are strings; rows are not sorted. ``columns``: the keyword arguments of
     :meth:`Scorer.add_dataframe` (:class:`relscore.LogColumns`)."""
     roles = LogColumns.of("relscore.dask.insight_frame()", columns)
+    shards = _shard_count(shards, "relscore.dask.insight_frame()")
     template = template if template is not None else Scorer()
     config = template.empty_like().to_bytes()
     if roles.time not in frame.columns:
         raise KeyError(f"relscore.dask: no column {roles.time!r} for time (columns: {', '.join(map(str, frame.columns))})")
+    _require_columns(frame, roles)
     convert = {"origin": roles.origin, "unit": roles.unit}
     tasks = _by_pair_tasks(frame, roles.source, roles.target, shards, _shard_insight, config, roles, at,
                            times=(roles.time, convert), keep=_read(roles))
@@ -375,10 +406,13 @@ def _merge_group(*snapshots: bytes) -> bytes:
     return merged.to_bytes()
 
 
-def _shard_table(part: pd.DataFrame, config: bytes, columns: LogColumns, at: Any) -> pd.DataFrame:
+def _shard_table(part: pd.DataFrame, config: bytes, columns: LogColumns, at: Any, *,
+                 bounds: Optional[tuple]) -> pd.DataFrame:
     scorer = _scored(part, config, -1, columns)
-    if len(scorer) == 0:
+    if len(scorer) == 0 or bounds is None:
         return _relationship_meta()
+    # The whole log's newest time (from the split, as the scorer reads times), unless given.
+    at = at if at is not None else pd.Timestamp(bounds[1], unit="us", tz="UTC")
     table = scorer.to_pandas(at=at, sort=False)
     table["a"], table["b"] = _as_str(table["a"]), _as_str(table["b"])
     return table
@@ -400,7 +434,7 @@ def _shard_insight(part: pd.DataFrame, config: bytes, columns: LogColumns, at: A
 
 def _insight_meta(template: Scorer) -> pd.DataFrame:
     empty = template.empty_like()
-    empty.add(0, "x", "y")  # one row gives the columns and their dtypes
+    empty.add(0, "x", "y", channel=empty.channels[0].name)  # one row gives the columns and their dtypes
     meta = empty.insight_frame().iloc[:0]
     meta["a"], meta["b"] = _as_str(meta["a"]), _as_str(meta["b"])
     return meta
