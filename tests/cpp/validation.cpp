@@ -92,6 +92,30 @@ TEST_CASE("a bad interaction anywhere in a batch changes nothing", "[validation]
     s.add({t0, "😀 emoji", "\xf4\x8f\xbf\xbf", "email"});  // U+10FFFF, the last code point
 }
 
+// add() checks U+0000 only where a name makes a new person: both names before either is made.
+TEST_CASE("a bad second name leaves the new first one unmade", "[validation]") {
+    scorer_config config;
+    config.register_unknown_channels = channel{"", 1.0, std::chrono::days{30}};
+    scorer s = seeded_scorer(config);
+    const std::size_t people = s.people();
+    const std::string bad("b\0b", 3);
+    refused(s, [&](scorer& x) { x.add({t0, "new-first", bad, "email"}); },
+            {"relscore::scorer::add()", "person id contains a NUL character (U+0000) at byte 1"});
+    refused(s, [&](scorer& x) { x.add({t0, "new-first", bad, "new-channel"}); }, {"NUL character (U+0000) at byte 1"});
+    CHECK(!s.find_person("new-first"));
+    CHECK(!s.channels().find("new-channel"));
+    CHECK(s.people() == people);
+    // A known first name with a bad new second one, and the other way round.
+    const std::string known = s.name(0);
+    refused(s, [&](scorer& x) { x.add({t0, known, bad, "email"}); }, {"at byte 1"});
+    refused(s, [&](scorer& x) { x.add({t0, bad, known, "email"}); }, {"at byte 1"});
+    CHECK(s.people() == people);
+    // Known people are not checked again, and new good names still come in.
+    s.add({t0, known, s.name(1), "email"});
+    s.add({t0, "new-first", "new-second", "email"});
+    CHECK(s.people() == people + 2);
+}
+
 TEST_CASE("dense-id ingest validates the same way", "[validation]") {
     scorer s = seeded_scorer();
     std::vector<dense_interaction> batch(4, dense_interaction{t0, 100, 101, 1});
