@@ -2,6 +2,7 @@
 
 #include <relscore/io/config_file.hpp>
 
+#include <relscore/detail/utf8.hpp>
 #include <relscore/error.hpp>
 #include <relscore/io/event_log.hpp>
 #include <relscore/stars.hpp>
@@ -44,17 +45,27 @@ std::string non_json_number_hint(const std::string& text, std::size_t at) {
     if (token == "Infinity")
         return what + ": rewrite the file with null in its place (for a star threshold, null is the infinity: no "
                       "strength earns that star)";
+    if (token == "NaN")
+        return fmt::format("NaN at line {}, column {} is not JSON: NaN is no JSON number (Python's json module writes "
+                           "it): rewrite the file with a number in its place", line, column);
     return what + ": rewrite the file with a number in its place";
 }
 
 }  // namespace
 
 config_file read_config_file(const std::string& path) {
-    const auto fail = [&](const std::string& why) -> void {
-        detail::throw_error<invalid_argument_error>(fmt::format("{}: {}", path, why));
-    };
     std::ifstream in = open_for_reading(path);
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return parse_config_file(text, path);
+}
+
+config_file parse_config_file(std::string_view text_view, const std::string& name) {
+    const auto fail = [&](const std::string& why) -> void {
+        detail::throw_error<invalid_argument_error>(name.empty() ? why : fmt::format("{}: {}", name, why));
+    };
+    const std::string text(text_view);
+    // JSON is UTF-8: say so, rather than the parser's complaint about a byte in a string.
+    if (const auto bad = detail::invalid_utf8_at(text)) fail(fmt::format("not JSON: not UTF-8 text (byte {})", *bad));
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
@@ -63,12 +74,8 @@ config_file read_config_file(const std::string& path) {
         if (const std::string hint = non_json_number_hint(text, e.byte == 0 ? 0 : e.byte - 1); !hint.empty()) fail(hint);
         fail(fmt::format("not JSON ({})", e.what()));
     } catch (const nlohmann::json::out_of_range& e) {
-        // A number beyond a double (1e400): nlohmann's error carries no position, but the stream
-        // stops just past the number.
-        in.clear();
-        const auto at = static_cast<long long>(in.tellg());
-        fail(fmt::format("a number does not fit a double{} ({})", at > 0 ? fmt::format(" (before byte {})", at) : "",
-                         e.what()));
+        // A number beyond a double (1e400): nlohmann's error carries no position.
+        fail(fmt::format("a number does not fit a double ({})", e.what()));
     }
     if (!doc.is_object() || !doc.contains("format") || doc["format"] != format_name)
         fail(fmt::format("not a relscore configuration (no \"format\": \"{}\")", format_name));
@@ -94,12 +101,19 @@ config_file read_config_file(const std::string& path) {
         ch.name = c["name"].get<std::string>();
         ch.weight = number(c.value("weight", nlohmann::json()), where + ".weight");
         const auto half_life = c.value("half_life_us", nlohmann::json());
-        if (!half_life.is_number_integer()) fail(fmt::format("{}.half_life_us must be an integer (microseconds)", where));
+        // (an integer past int64, which the parser keeps as unsigned, would wrap)
+        if (!half_life.is_number_integer() ||
+            (half_life.is_number_unsigned() && half_life.get<std::uint64_t>() > std::uint64_t{INT64_MAX}))
+            fail(fmt::format("{}.half_life_us must be an integer (microseconds), got {}", where, half_life.dump()));
         ch.half_life = duration{half_life.get<std::int64_t>()};
         try {
             out.channels.add(ch);
         } catch (const invalid_argument_error& e) {
-            fail(fmt::format("{}: {}", where, e.what()));
+            // The channel's fault, without the registry's function name: the file holds no call.
+            std::string_view why = e.what();
+            for (const std::string_view call : {"relscore::channel_registry::add(): ", "relscore::channel_registry::define(): "})
+                if (why.starts_with(call)) why.remove_prefix(call.size());
+            fail(fmt::format("{}: {}", where, why));
         }
     }
     if (doc.contains("star_thresholds")) {

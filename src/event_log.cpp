@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -80,45 +81,68 @@ column_layout layout_of(const std::vector<std::string>& header, const read_optio
     return l;
 }
 
-// The delimiter, or 0 for a stream that cannot seek back (a pipe): read_interactions then
-// decides from the header it reads anyway.
-char choose_delimiter(std::istream& in, const std::string& name, char requested) {
-    if (requested != 0) return requested;
-    if (name.size() >= 4 && lower(name.substr(name.size() - 4)) == ".tsv") return '\t';
-    // Peek at the header line without consuming it.
-    const auto pos = in.tellg();
-    if (pos == std::streampos(-1)) {
-        in.clear();
-        return 0;
-    }
-    std::string first;
-    std::getline(in, first);
-    in.clear();
-    in.seekg(pos);
-    const bool tabs = first.find('\t') != std::string::npos, commas = first.find(',') != std::string::npos;
+// Tab for a header line with tabs and no commas, else comma.
+char delimiter_of_header(const std::string& first_line) {
+    const bool tabs = first_line.find('\t') != std::string::npos, commas = first_line.find(',') != std::string::npos;
     return tabs && !commas ? '\t' : ',';
 }
+
+// The header line read off a pipe, given again, then the rest of the pipe: the header is
+// parsed as a file's is, once its line has chosen the delimiter (quoted names included).
+class replayed_header : public std::streambuf {
+public:
+    replayed_header(std::string head, std::streambuf* rest) : m_head(std::move(head)), m_rest(rest) {
+        setg(m_head.data(), m_head.data(), m_head.data() + m_head.size());
+    }
+
+protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        // What the pipe's buffer holds (at least one byte, waiting for it): no waiting for
+        // a full buffer when the writer is slow.
+        if (m_rest->sgetc() == traits_type::eof()) return traits_type::eof();
+        const std::streamsize held = std::clamp<std::streamsize>(m_rest->in_avail(), 1, sizeof m_buffer);
+        const std::streamsize n = m_rest->sgetn(m_buffer, held);
+        setg(m_buffer, m_buffer, m_buffer + n);
+        return n > 0 ? traits_type::to_int_type(*gptr()) : traits_type::eof();
+    }
+
+private:
+    std::string m_head;
+    std::streambuf* m_rest;
+    char m_buffer[1 << 16];
+};
 
 }  // namespace
 
 read_summary read_interactions(std::istream& in, const std::string& name, const channel_registry& channels,
                                const read_options& options, const std::function<void(interaction&&)>& sink) {
-    const char delimiter = choose_delimiter(in, name, options.delimiter);
-    csv_reader reader(in, name, delimiter == 0 ? ',' : delimiter);
+    char delimiter = options.delimiter;
+    if (delimiter == 0 && name.size() >= 4 && lower(name.substr(name.size() - 4)) == ".tsv") delimiter = '\t';
+    std::unique_ptr<replayed_header> replay;
+    std::optional<std::istream> replayed;
+    if (delimiter == 0) {
+        std::string first;
+        const auto pos = in.tellg();
+        if (pos != std::streampos(-1)) {  // a file: peek at the header line
+            std::getline(in, first);
+            in.clear();
+            in.seekg(pos);
+        } else {  // a pipe cannot seek back: read the line, then give it again
+            in.clear();
+            std::getline(in, first);
+            const bool ended = !in.eof();
+            in.clear();
+            delimiter = delimiter_of_header(first);
+            if (ended) first += '\n';
+            replay = std::make_unique<replayed_header>(std::move(first), in.rdbuf());
+            replayed.emplace(replay.get());
+        }
+        if (!replay) delimiter = delimiter_of_header(first);
+    }
+    csv_reader reader(replayed ? *replayed : in, name, delimiter);
     std::vector<std::string> fields;
     if (!reader.next(fields)) throw parse_error(name, 1, 0, "", name + ": empty file (expected a header row)");
-    // From a pipe, a header with tabs and no commas reads as one field: split it, as a file's is.
-    if (delimiter == 0 && fields.size() == 1 && fields[0].find('\t') != std::string::npos) {
-        std::vector<std::string> split;
-        for (std::size_t from = 0;;) {
-            const auto tab = fields[0].find('\t', from);
-            split.push_back(fields[0].substr(from, tab == std::string::npos ? std::string::npos : tab - from));
-            if (tab == std::string::npos) break;
-            from = tab + 1;
-        }
-        fields = std::move(split);
-        reader.set_delimiter('\t');
-    }
     const column_layout cols = layout_of(fields, options, name);
     const std::size_t width = fields.size();
 

@@ -57,9 +57,11 @@ void snapshot_codec::parse_state(reader& r, pair_store& s, const scorer_config& 
     const auto valid_time = [&](std::int64_t us) { return us >= pair_store::min_time_us && us <= newest_us; };
     if (newest_us < pair_store::min_time_us || newest_us > pair_store::max_time_us)
         corrupt("the newest interaction time is out of range");
+    // As ingest checks a new person's name: add() skips the U+0000 check for known people.
     const auto check_name = [&](const std::string& name) {
         if (name.size() > detail::max_name_bytes || detail::invalid_utf8_at(name))
             corrupt("a person name is too long or not valid UTF-8");
+        if (detail::nul_at(name)) corrupt("a person name contains a NUL character (U+0000)");
     };
     const auto n_people = r.get_count(4);
     // This snapshot's person ids in `s` (appending: matched by name; else the positions).

@@ -4,6 +4,7 @@
 #include "locked_scorer.hpp"
 #include "register.hpp"
 
+#include <relscore/io/config_file.hpp>
 #include <relscore/relscore.hpp>
 
 #include <pybind11/pybind11.h>
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace relscore::bindings {
@@ -45,6 +47,21 @@ void register_stars(py::module_& m) {
         },
         "thresholds"_a, "what"_a,
         "Raise ValueError naming `what` and the position if these are not valid star thresholds (as the core checks).");
+    m.def(
+        "parse_config",
+        [](const py::bytes& text, const std::string& name) {
+            const io::config_file c = io::parse_config_file(std::string_view(text), name);
+            py::list channels;
+            for (channel_id i = 0; i < c.channels.size(); ++i)
+                channels.append(py::make_tuple(c.channels[i].name, c.channels[i].weight, c.channels[i].half_life.count()));
+            py::object thresholds = py::none();
+            if (c.star_thresholds) thresholds = py::cast(std::vector<double>(c.star_thresholds->begin(), c.star_thresholds->end()));
+            return py::dict("reciprocity"_a = c.reciprocity, "channels"_a = channels, "star_thresholds"_a = thresholds);
+        },
+        "text"_a, "name"_a,
+        "A configuration file's JSON text read as the C++ reader (io::parse_config_file) reads it: {'reciprocity', "
+        "'channels': [(name, weight, half_life_us)], 'star_thresholds': 5 floats (inf: no strength earns that star) "
+        "or None}. ValueError with the reader's message (starting with `name` and a colon, if not empty).");
 }
 
 

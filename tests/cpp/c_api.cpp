@@ -155,7 +155,7 @@ TEST_CASE("a configuration file with bad star thresholds or a channel listed twi
     CHECK(std::string(relscore_last_error()).find("star_thresholds[3] (the strength for 4 stars) is 2: below") !=
           std::string::npos);
     CHECK(read(R"("channels": [)" + email + ", " + email + "]") == RELSCORE_ERROR_INVALID_ARGUMENT);
-    CHECK(std::string(relscore_last_error()).find("channels[1]: relscore::channel_registry::add(): channel 'email' is "
+    CHECK(std::string(relscore_last_error()).find("channels[1]: channel 'email' is "
                                                   "already defined") != std::string::npos);
     std::filesystem::remove(path);
 }

@@ -284,3 +284,20 @@ TEST_CASE("a header with tabs reads as TSV from a pipe too", "[cli][hardening]")
     CHECK(from_pipe.err.empty());
     CHECK(from_pipe.out == from_file.out);
 }
+
+// A quoted header ("time"<tab>"source"...) chose tab in a file but not from a pipe.
+TEST_CASE("a quoted header with tabs reads as TSV from a pipe too", "[cli][hardening]") {
+    const fs::path fifo = scratch_dir() / "quoted_tsv.fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string log = "\"time\"\t\"source\"\t\"target\"\n2026-01-01\t\"a, b\"\tc\n2026-01-02\tc\t\"a, b\"\n";
+    const auto file = write_file("quoted_tabs.txt", log);
+    const auto from_file = run({"score", file.string(), "--format", "csv"});
+    REQUIRE(from_file.status == 0);
+    REQUIRE(from_file.out.find("a, b") != std::string::npos);
+    std::thread writer([&] { std::ofstream(fifo) << log; });
+    const auto from_pipe = run({"score", fifo.string(), "--format", "csv"});
+    writer.join();
+    CHECK(from_pipe.status == 0);
+    CHECK(from_pipe.err.empty());
+    CHECK(from_pipe.out == from_file.out);
+}

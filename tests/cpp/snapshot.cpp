@@ -197,6 +197,19 @@ TEST_CASE("loading refuses a pair whose anchor is after its last interaction", "
     CHECK(msg.find("corrupted snapshot: a relationship's anchor time") != std::string::npos);
 }
 
+// add() checks U+0000 only in the names of new people, so no person may come in holding it.
+TEST_CASE("loading refuses a person name holding U+0000", "[snapshot][errors]") {
+    scorer s;
+    s.add({from_micros(t_newest), "ann#smith", "ben", "email"});
+    std::string bytes = s.to_bytes();
+    bytes.resize(bytes.size() - 8);
+    const std::size_t at = bytes.find("ann#smith");
+    REQUIRE(at != std::string::npos);
+    bytes[at + 3] = '\0';
+    const std::string msg = message_of<parse_error>([&] { (void)scorer::from_bytes(with_checksum(bytes)); });
+    CHECK(msg.find("corrupted snapshot: a person name contains a NUL character") != std::string::npos);
+}
+
 TEST_CASE("loading checks every value, not only the checksum", "[snapshot][errors]") {
     SECTION("the hand-written snapshot is well formed: a valid value loads and answers") {
         const scorer s = scorer::from_bytes(v1_snapshot(0.75));

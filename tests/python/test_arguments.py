@@ -64,3 +64,12 @@ def test_durations_of_channels_kernels_and_log_span_name_what_they_are(s):
         relscore.Scorer(kernels={"email": ("window", 10**15)})
     with pytest.raises(OverflowError, match=r"log_span .* outside int64 microseconds"):
         s.insight_frame(log_span=10**15)
+
+
+def test_a_channel_whose_half_life_is_over_292_years_prints():
+    # Its Timedelta holds it in seconds; in nanoseconds (pandas' .value) it overflows.
+    s = relscore.Scorer(channels={"archive": (1.0, "300000d")})
+    (archive,) = [c for c in s.channels if c.name == "archive"]
+    assert repr(archive) == "Channel('archive', weight=1, half_life='300000d')"
+    longest = relscore.Scorer(channels={"archive": (1.0, 10**12)})  # seconds: about 31,700 years
+    assert "half_life='1000000000000s'" in repr([c for c in longest.channels if c.name == "archive"][0])

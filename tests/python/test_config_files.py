@@ -67,3 +67,16 @@ def test_a_half_life_past_pandas_nanoseconds_loads(tmp_path):
     path.write_text(json.dumps(config(half_life_us=2**62)))
     half_life = relscore.Scorer.from_config(path).channels[0].half_life
     assert half_life.to_timedelta64().astype("timedelta64[us]").astype("int64") == 2**62
+
+
+def test_a_file_and_a_dict_are_read_by_the_cli_s_reader(tmp_path):
+    """from_config reads through the C++ reader: its errors, naming line and column."""
+    path = tmp_path / "c.json"
+    path.write_text('{\n  "format": "relscore-config",\n  "version": 1,,\n}')
+    with pytest.raises(ValueError, match=r"^relscore\.Scorer\.from_config\(\): .*parse error at line 3, column \d+") \
+            as refused:
+        relscore.Scorer.from_config(path)
+    assert str(path) in str(refused.value)
+    with pytest.raises(ValueError, match=r"^relscore\.Scorer\.from_config\(\): channels\[0\]\.half_life_us must be an "
+                                         r"integer \(microseconds\), got 18446744073709551615$"):
+        relscore.Scorer.from_config(config(half_life_us=2**64 - 1))

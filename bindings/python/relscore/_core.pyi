@@ -171,6 +171,10 @@ def introductions(scorer: Scorer, a: str, z: str, paths: typing.SupportsInt | ty
     """
     The best chains from a to z: (hops as tuples of result_fields()['intro_hop'], strongest tie).
     """
+def parse_config(text: bytes, name: str) -> dict:
+    """
+    A configuration file's JSON text read as the C++ reader (io::parse_config_file) reads it: {'reciprocity', 'channels': [(name, weight, half_life_us)], 'star_thresholds': 5 floats (inf: no strength earns that star) or None}. ValueError with the reader's message (starting with `name` and a colon, if not empty).
+    """
 def parse_duration(text: str) -> int:
     """
     Parse a duration such as '90d', '12h', '2w' or 'HH:MM:SS' into microseconds.

@@ -72,98 +72,52 @@ def make_config(reciprocity: float, channels: Sequence[Tuple[str, float, int]],
 
 
 def read_config(config: Any) -> Dict[str, Any]:
-    """A configuration from a dict, a FitResult or a JSON file's path, checked."""
+    """A configuration from a dict, a FitResult or a JSON file's path, read by the C++
+    reader (io::parse_config_file), so Python takes exactly what the CLI and the C API
+    take; ValueError with its message (naming the file, and for JSON errors the line and
+    column)."""
     if isinstance(config, FitResult):
         config = config.config
     where = "relscore.Scorer.from_config(): "
     if isinstance(config, (str, os.PathLike)):
         path = os.fspath(config)
-        where += f"{path!r}: "
-        config = _load_json(path)
-    if not isinstance(config, Mapping) or config.get("format") != CONFIG_FORMAT:
-        raise ValueError(f"relscore.Scorer.from_config(): not a relscore configuration (no \"format\": "
-                         f"\"{CONFIG_FORMAT}\")")
-    version = config.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1 or version > CONFIG_VERSION:
-        raise ValueError(f"relscore.Scorer.from_config(): configuration version {version!r} is not supported "
-                         f"(this relscore reads versions 1..{CONFIG_VERSION})")
-    channels = config.get("channels")
-    if not isinstance(channels, list) or not channels:
-        raise ValueError("relscore.Scorer.from_config(): the configuration lists no channels")
-    seen = set()
-    for i, c in enumerate(channels):
-        if not isinstance(c, Mapping) or not {"name", "weight", "half_life_us"} <= set(c):
-            raise ValueError(f"relscore.Scorer.from_config(): a channel needs name, weight and half_life_us, got {c!r}")
-        # The file's list, where the last would win silently: from_config() hands the core a
-        # dict of channels, so its refusal of a name given twice never sees this list.
-        if c["name"] in seen:
-            raise ValueError(f"relscore.Scorer.from_config(): channels[{i}]: channel {c['name']!r} is already defined "
-                             "(a name may appear once in a list of channels)")
-        seen.add(c["name"])
-    _check_fields(config, where)
+        with open(path, "rb") as f:  # Python's own OSError for a file it cannot open
+            text = f.read()
+        read = _parse(text, os.fsdecode(path), where)
+        return make_config(read["reciprocity"], read["channels"], read["star_thresholds"])
+    if not isinstance(config, Mapping):
+        raise ValueError(f"{where}not a relscore configuration (no \"format\": \"{CONFIG_FORMAT}\")")
     config = dict(config)
-    if config.get("star_thresholds") is not None:
-        thresholds = config["star_thresholds"]
-        what = "relscore.Scorer.from_config(): star_thresholds"
+    # Apart: JSON cannot hold a NaN threshold, which the core's check names.
+    thresholds = config.pop("star_thresholds", None)
+    try:
+        text = json.dumps(config, allow_nan=False, default=_json_scalar).encode()
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{where}the configuration is not JSON ({e})") from None
+    read = _parse(text, "", where)
+    if thresholds is not None:
+        what = f"{where}star_thresholds"
         if not isinstance(thresholds, (list, tuple)) or not all(
                 x is None or (isinstance(x, (int, float)) and not isinstance(x, bool)) for x in thresholds):
             raise ValueError(f"{what} must be a list of 5 numbers (strengths for 1..5 stars), got {thresholds!r}")
-        # null in a file: no strength earns that star (JSON has no infinity)
-        config["star_thresholds"] = [math.inf if x is None else float(x) for x in thresholds]
-        _core.check_star_thresholds(config["star_thresholds"], what)
-    return config
+        # None (null in a file): no strength earns that star (JSON has no infinity)
+        thresholds = [math.inf if x is None else float(x) for x in thresholds]
+        _core.check_star_thresholds(thresholds, what)
+    return make_config(read["reciprocity"], read["channels"], thresholds)
 
 
-def _load_json(path: str) -> Any:
-    """A configuration file's JSON, read as the C++ reader (nlohmann::json) reads it: UTF-8,
-    a byte order mark skipped, no NaN or Infinity; else ValueError naming the file."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def _parse(text: bytes, name: str, where: str) -> Dict[str, Any]:
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"relscore.Scorer.from_config(): {path!r} is not JSON: not UTF-8 text (byte {e.start})") \
-            from None
-
-    def refuse(constant: str) -> Any:
-        raise ValueError(f"{constant} is no JSON number")
-
-    try:
-        return json.loads(text, parse_constant=refuse)
-    except ValueError as e:  # JSONDecodeError is one
-        raise ValueError(f"relscore.Scorer.from_config(): {path!r} is not JSON: {e}") from None
+        return _core.parse_config(text, name)
+    except ValueError as e:
+        raise ValueError(f"{where}{e}") from None
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_fields(config: Mapping[str, Any], where: str) -> None:
-    """The C++ reader's rules for the fields (src/config_file.cpp read_config_file), so a
-    file Python takes is one the CLI takes: numbers are JSON numbers (not "2"), a
-    half-life whole microseconds in int64, and each channel one the core accepts."""
-    reciprocity: Any = config.get("reciprocity")
-    if not _is_number(reciprocity):
-        raise ValueError(f"{where}reciprocity must be a number, got {json.dumps(reciprocity)}")
-    if not 0 <= reciprocity <= 1:
-        raise ValueError(f"{where}reciprocity {reciprocity} is not in [0, 1]")
-    for i, c in enumerate(config["channels"]):
-        field = f"channels[{i}]"
-        if not isinstance(c["name"], str):
-            raise ValueError(f"{where}{field} needs a \"name\" string")
-        if not _is_number(c["weight"]):
-            raise ValueError(f"{where}{field}.weight must be a number, got {json.dumps(c['weight'])}")
-        half_life = c["half_life_us"]
-        if not isinstance(half_life, int) or isinstance(half_life, bool) or not \
-                -_convert.INT64_MAX - 1 <= half_life <= _convert.INT64_MAX:
-            raise ValueError(f"{where}{field}.half_life_us must be an integer (microseconds), got "
-                             f"{json.dumps(half_life)}")
-        try:  # the core's checks of a channel (weight and half-life ranges, the name)
-            _core.Scorer(reciprocity=0.5, channels=[(c["name"], float(c["weight"]), half_life)])
-        except (ValueError, UnicodeEncodeError) as e:
-            raise ValueError(f"{where}{field}: {e}") from None
+def _json_scalar(value: Any) -> Any:
+    """A numpy number as the Python number it holds (json.dumps takes no numpy types)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
 
 
 def config_as_json(config: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ from typing import Any, Mapping, Optional, Tuple, Union
 
 import pandas as pd
 
-from ._convert import DurationLike
+from ._convert import DurationLike, _duration_micros
 from ._describe import Record
 
 __all__ = ["Channel", "ChannelSpec", "Relationship"]
@@ -85,7 +85,7 @@ ChannelSpec = Union[Channel, Tuple[float, DurationLike], Mapping[str, Any]]
 
 
 def _short(td: pd.Timedelta) -> str:
-    us = int(td.value // 1000)
+    us = _duration_micros(td)  # not td.value: nanoseconds overflow beyond 292 years
     for unit, size in (("w", 7 * 86_400_000_000), ("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000),
                        ("s", 1_000_000)):
         if us and us % size == 0:

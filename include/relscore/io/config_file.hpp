@@ -10,6 +10,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <relscore/channel.hpp>
 #include <relscore/version.hpp>
@@ -30,6 +31,11 @@ struct config_file {
 /// another format or version, a bad channel). Infinity and NaN, which Python's json module
 /// writes but JSON lacks, are named with what to write instead (null for Infinity).
 config_file read_config_file(const std::string& path);
+
+/// The same for a configuration's JSON text (Python's Scorer.from_config reads files and
+/// dicts through it); errors start with `name` (a path) and a colon, or, if it is empty,
+/// with the reason alone.
+config_file parse_config_file(std::string_view text, const std::string& name);
 
 }  // namespace io
 RELSCORE_END_NAMESPACE

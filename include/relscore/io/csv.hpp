@@ -44,8 +44,6 @@ public:
     [[nodiscard]] std::size_t bytes_read() const noexcept { return m_bytes; }
     [[nodiscard]] const std::string& name() const noexcept { return m_name; }
     [[nodiscard]] char delimiter() const noexcept { return m_delimiter; }
-    /// Changes the delimiter for the records still to be read (a pipe's header decides it).
-    void set_delimiter(char delimiter) noexcept { m_delimiter = delimiter; }
 
 private:
     int get();
