@@ -131,8 +131,8 @@ public:
 
     /// The id of `name`, creating the person if new.
     person_id intern(std::string_view name) {
-        if (auto it = m_ids.find(name); it != m_ids.end()) return it->second;  // checked when made
         detail::check_name(name, "relscore::scorer::intern()");
+        if (auto it = m_ids.find(name); it != m_ids.end()) return it->second;
         return new_person(std::string(name));
     }
     /// The id of `name`, if known.
@@ -170,19 +170,11 @@ public:
     /// Adds one interaction named by string ids. Strong exception guarantee.
     void add(const interaction& e) {
         std::vector<std::string> new_channels;
-        const dense_interaction d = detail::resolve_checked(m_config, e, "relscore::scorer::add()", new_channels, false);
-        // U+0000 only in the names of new people (a known one's was checked), both before
-        // anything is made.
-        const std::optional<person_id> source = find_person(e.source), target = find_person(e.target);
-        if (!source) detail::check_name_nul(e.source, "relscore::scorer::add()");
-        if (!target) detail::check_name_nul(e.target, "relscore::scorer::add()");
+        const dense_interaction d = detail::resolve_checked(m_config, e, "relscore::scorer::add()", new_channels);
         if (!new_channels.empty())  // apply() checks the limit once the channel is made: too late then
             check_one_more_interaction(e.source, e.target, "relscore::scorer::add()");
         register_channels(new_channels);
-        // Source before target, so ids, and so table rows, follow first appearance.
-        const person_id a = source ? *source : new_person(e.source);
-        const person_id b = target ? *target : new_person(e.target);
-        apply(a, b, d);
+        apply_named(e, d);
     }
 
     /// Adds one interaction named by dense ids (the fast path). Ids not yet known create
@@ -566,6 +558,14 @@ private:
         out.channel = e.channel;
         out.dir = e.mutual ? 2 : static_cast<std::uint8_t>(source > target);
         return out;
+    }
+
+    void apply_named(const interaction& e, const dense_interaction& resolved) {
+        // Intern in a fixed order (function arguments are evaluated in unspecified order),
+        // so ids, and so table rows, follow first appearance: source before target.
+        const person_id source = intern(e.source);
+        const person_id target = intern(e.target);
+        apply(source, target, resolved);
     }
 
     [[nodiscard]] std::int64_t query_time(std::optional<timestamp> at, const char* where) const {

@@ -342,25 +342,7 @@ TEST_CASE("a name given twice in one list of channels is refused, naming it; def
         {"name": "call", "weight": 2.0, "half_life_us": 5184000000000},
         {"name": "email", "weight": 3.0, "half_life_us": 5184000000000}]})";
     CHECK(message_of<invalid_argument_error>([&] { (void)io::read_config_file(path.string()); }) ==
-          path.string() + ": channels[2]: channel 'email' is already defined (a name "
+          path.string() + ": channels[2]: relscore::channel_registry::add(): channel 'email' is already defined (a name "
                           "may appear once in a list of channels)");
     std::filesystem::remove(path);
-}
-
-// Python's Scorer.from_config reads files and dicts through parse_config_file.
-TEST_CASE("a configuration's text is read as its file is", "[validation][config]") {
-    const auto with_half_life = [](const std::string& h) {
-        return R"({"format": "relscore-config", "version": 1, "reciprocity": 0.5, "channels": [)"
-               R"({"name": "email", "weight": 1.0, "half_life_us": )" + h + "}]}";
-    };
-    CHECK(io::parse_config_file(with_half_life("5184000000000"), "c.json").channels[0].half_life.count() == 5184000000000);
-    // Past int64 the parser keeps an unsigned integer, which wrapped to a negative half-life.
-    CHECK(message_of<invalid_argument_error>([&] { (void)io::parse_config_file(with_half_life("18446744073709551615"), "c.json"); }) ==
-          "c.json: channels[0].half_life_us must be an integer (microseconds), got 18446744073709551615");
-    CHECK(message_of<invalid_argument_error>([&] { (void)io::parse_config_file(with_half_life("0"), ""); }) ==
-          "channels[0]: channel 'email': half-life must be positive");
-    CHECK(message_of<invalid_argument_error>([&] { (void)io::parse_config_file(with_half_life("1") + "\xff", "c.json"); }) ==
-          "c.json: not JSON: not UTF-8 text (byte " + std::to_string(with_half_life("1").size()) + ")");
-    CHECK(message_of<invalid_argument_error>([&] { (void)io::parse_config_file("{\n  \"format\": NaN}", "c.json"); })
-              .starts_with("c.json: NaN at line 2, column 13 is not JSON: NaN is no JSON number"));
 }

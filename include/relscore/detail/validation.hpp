@@ -48,8 +48,7 @@ struct error_site {
     }
 };
 
-/// A person's name: non-empty, at most max_name_bytes, valid UTF-8.
-inline void check_name_form(std::string_view name, const error_site& where) {
+inline void check_name(std::string_view name, const error_site& where) {
     if (name.empty()) throw_error<invalid_argument_error>(where.str() + ": empty person id");
     if (name.size() > max_name_bytes)
         throw_error<invalid_argument_error>(where.str() + ": person id longer than " + std::to_string(max_name_bytes) +
@@ -57,20 +56,9 @@ inline void check_name_form(std::string_view name, const error_site& where) {
     if (auto bad = invalid_utf8_at(name))
         throw_error<invalid_argument_error>(where.str() + ": person id is not valid UTF-8 (byte " + std::to_string(*bad) +
                                             ")");
-}
-
-/// U+0000 in a person's name: C strings would cut it short (two people, one name). Every
-/// way in that makes a person checks it, so a known person's name is free of it and
-/// add() checks only names that make a new person.
-inline void check_name_nul(std::string_view name, const error_site& where) {
     if (auto nul = nul_at(name))
         throw_error<invalid_argument_error>(where.str() + ": person id contains a NUL character (U+0000) at byte " +
                                             std::to_string(*nul));
-}
-
-inline void check_name(std::string_view name, const error_site& where) {
-    check_name_form(name, where);
-    check_name_nul(name, where);
 }
 
 /// A channel name with U+0000 would be cut short in every message and C string that shows it.
@@ -132,14 +120,10 @@ inline void validate_dense(const scorer_config& config, const dense_interaction&
 }
 
 /// Validates a named interaction and resolves its channel; people are not interned yet.
-/// `check_nul` false: the caller checks U+0000 in the names of new people itself.
 [[nodiscard]] inline dense_interaction resolve_checked(const scorer_config& config, const interaction& e,
-                                                       const error_site& where, std::vector<std::string>& new_channels,
-                                                       bool check_nul = true) {
-    check_name_form(e.source, where);
-    if (check_nul) check_name_nul(e.source, where);
-    check_name_form(e.target, where);
-    if (check_nul) check_name_nul(e.target, where);
+                                                       const error_site& where, std::vector<std::string>& new_channels) {
+    check_name(e.source, where);
+    check_name(e.target, where);
     if (e.source == e.target) throw_error<invalid_argument_error>(where.str() + ": self-interaction ('" + e.source + "')");
     dense_interaction d{e.time, 0, 0, channel_or_register(config, e.channel, where, new_channels), e.weight, e.mutual};
     validate_common(config, d, where, new_channels.size());
