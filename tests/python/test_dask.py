@@ -306,6 +306,46 @@ def test_by_pair_lean_and_staged_shuffles_put_each_pair_in_one_shard(client, mon
             pd.testing.assert_frame_equal(got, whole.sort_index(), check_categorical=True)
 
 
+def test_partitions_whose_categories_are_not_the_metadata_are_recoded(client, monkeypatch):
+    """Dask takes known categories to be every partition's, but dd.concat of frames with
+    other categories (its metadata: their union) leaves partitions whose own codes mean
+    other people: each is recoded by name, in the direct exchange and in Dask's staged
+    shuffle, and every column equals one process's. A person the metadata does not know
+    (map_partitions that trims categories: dask infers 1 category) names its partition
+    and label; the log with its categories made unknown is scored exactly."""
+    whole = synthetic_log(6_000, people=120, seed=31).fillna({"weight": 1.0})
+    halves = [whole.iloc[:3_000].copy(), whole.iloc[3_000:].copy()]
+    for k, half in enumerate(halves):
+        names = sorted(set(half["source"].astype(str)) | set(half["target"].astype(str)))
+        names = names[::-1] if k else names  # the same people, in another order
+        for c in ("source", "target"):
+            half[c] = pd.Categorical(half[c].astype(str), categories=names)
+    frame = dd.concat([dd.from_pandas(h, npartitions=2, sort=False) for h in halves])
+    assert frame["source"].cat.known
+    reference = single_machine(whole)
+    want = reference.insight_frame(sort=False)
+    assert_same_insight(relscore.dask.insight_frame(frame, shards=2, missing_weight="default").compute(), want)
+    assert_same_insight(relscore.dask.score(frame, shards=3, missing_weight="default").insight_frame(sort=False), want)
+    monkeypatch.setattr(relscore._dask_shuffle, "_MAX_PIECES", 1)  # Dask's staged shuffle
+    assert_same_relationships(relscore.dask.score(frame, shards=3, missing_weight="default").to_pandas(),
+                              reference.to_pandas())
+    monkeypatch.undo()
+
+    dtype = pd.CategoricalDtype(sorted(set(whole["source"].astype(str)) | set(whole["target"].astype(str))))
+    typed = whole.assign(source=whole["source"].astype(str).astype(dtype), target=whole["target"].astype(str).astype(dtype))
+    typed.index = pd.RangeIndex(10_000, 16_000)
+    trimmed = dd.from_pandas(typed, npartitions=3, sort=False).map_partitions(
+        lambda p: p.assign(source=p["source"].cat.remove_unused_categories(),
+                           target=p["target"].cat.remove_unused_categories()))
+    assert trimmed["source"].cat.known and len(trimmed._meta["source"].cat.categories) == 1
+    with pytest.raises(ValueError, match=r"relscore\.dask: partition \d, index label 1\d{4}: source at row \d+: person id "
+                                         r"'p\d+' is not among the categories of the dask DataFrame's metadata"):
+        relscore.dask.score(trimmed, shards=2, missing_weight="default")
+    unknown = trimmed.assign(source=trimmed["source"].cat.as_unknown(), target=trimmed["target"].cat.as_unknown())
+    assert_same_relationships(relscore.dask.score(unknown, shards=2, missing_weight="default").to_pandas(),
+                              reference.to_pandas())
+
+
 def test_score_with_few_shards_combines_disjoint_partials_once(client):
     """score(shards=k): the shuffle makes k partials with disjoint relationships, combined
     at the client in one pass (combine_snapshots): every insight column as one process."""

@@ -159,7 +159,8 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     take = dask.delayed(operator.getitem, pure=True)
     pieces = []
     for g in range(len(numbers)):
-        out = split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar)
+        out = split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar,
+                    numbers=numbers[g])
         token = str(out.key).rsplit("-", 1)[-1]
         # Each shard's pieces are a task group of their own ("relscore-piece-<shard in
         # letters>"). In one group, groups x shards tasks over a few split tasks (fewer
@@ -247,20 +248,24 @@ def _code_table(*names: np.ndarray) -> pd.CategoricalDtype:
 
 
 def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.CategoricalDtype],
-                   times: Optional[tuple], *parts: pd.DataFrame, columnar: Optional[List[str]] = None) -> tuple:
+                   times: Optional[tuple], *parts: pd.DataFrame, columnar: Optional[List[str]] = None,
+                   numbers: Optional[List[int]] = None) -> tuple:
     """``parts`` (a group of input partitions) cut into ``shards`` pieces by pair: piece j
     is (rows of shard j in input order, rows of it from each input partition, the group's
     earliest and latest time in microseconds: None without ``times=(column, convert)``
     or rows). With ``columnar`` (and ``people``), the rows are a :class:`_Columns` of the
-    people's codes, the index labels and the ``columnar`` columns, not a DataFrame."""
+    people's codes, the index labels and the ``columnar`` columns, not a DataFrame.
+    ``numbers``: the partition numbers of ``parts`` (errors name them)."""
+    numbers = list(numbers) if numbers is not None else [-1] * len(parts)
     if columnar is not None and people is not None:
-        return _split_columnar(shards, source, target, people, times, parts, columnar)
+        return _split_columnar(shards, source, target, people, times, parts, columnar, numbers)
     sizes = [len(p) for p in parts]
     if people is not None:
-        parts = tuple(_people_as_codes(p, source, target) if isinstance(p[source].dtype, pd.CategoricalDtype)
+        parts = tuple(_people_as_codes(p, source, target, people, number)
+                      if isinstance(p[source].dtype, pd.CategoricalDtype)
                       # names once: codes into the log's code table (-1, a missing id, fails in scoring)
                       else p.assign(**{c: people.categories.get_indexer(p[c]).astype(np.int32) for c in (source, target)})
-                      for p in parts)
+                      for p, number in zip(parts, numbers))
     part = pd.concat(parts) if len(parts) > 1 else parts[0]
     if people is not None:  # codes into one table for the whole log: a multiplicative hash of the pair's codes
         shard = _code_pair_shard(part[source].to_numpy(), part[target].to_numpy(), shards)
@@ -354,7 +359,7 @@ class _Chunks(list):
 
 
 def _split_columnar(shards: int, source: str, target: str, people: pd.CategoricalDtype, times: Optional[tuple],
-                    parts: tuple, columnar: List[str]) -> tuple:
+                    parts: tuple, columnar: List[str], numbers: List[int]) -> tuple:
     # A Categorical column (a channel, say) travels as its codes when every part of the
     # group has the same categories; otherwise as its values.
     # Each column of each part taken out once (a DataFrame's __getitem__ costs about 50 us).
@@ -372,10 +377,11 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
         only = next(iter(kinds)) if len(kinds) == 1 else None
         dtypes[c] = only if isinstance(only, pd.CategoricalDtype) else None
 
-    def codes(p: pd.DataFrame, c: str) -> np.ndarray:
+    def codes(p: pd.DataFrame, c: str, number: int) -> np.ndarray:
         column = col(p, c)
-        if isinstance(column.dtype, pd.CategoricalDtype):  # the Categorical's own codes (no copy)
-            return column.array.codes.astype(np.int32, copy=False)
+        if isinstance(column.dtype, pd.CategoricalDtype):  # the Categorical's codes, into the table
+            role = "source" if c == source else "target"
+            return _table_codes(column, people, role, p, number).astype(np.int32, copy=False)
         # names once: codes into the log's code table (-1, a missing id, fails in scoring)
         return people.categories.get_indexer(column).astype(np.int32, copy=False)
 
@@ -409,8 +415,8 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     # dtype are cut in C++ (_core.split_by_pair: one pass to count, one scatter pass per
     # column, no copy of the group first); any other column (objects, pandas extension
     # arrays, dtypes that differ between partitions) is taken by row number afterwards.
-    columns: Dict[Any, List[Any]] = {_SOURCE: [codes(p, source) for p in parts],
-                                     _TARGET: [codes(p, target) for p in parts],
+    columns: Dict[Any, List[Any]] = {_SOURCE: [codes(p, source, k) for p, k in zip(parts, numbers)],
+                                     _TARGET: [codes(p, target, k) for p, k in zip(parts, numbers)],
                                      _LABELS: [labels(p) for p in parts]}
     columns.update({c: [value(p, c) for p in parts] for c in columnar})
     moved = [k for k, values in columns.items() if _bytewise(values)]
@@ -606,7 +612,7 @@ def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, 
     meta = frame._meta
     people = meta[source].dtype
     if coded:
-        frame = frame.map_partitions(_people_as_codes, source, target,
+        frame = frame.map_partitions(_people_as_codes, source, target, dask.delayed(people),
                                      meta=meta.assign(**{source: meta[source].cat.codes, target: meta[target].cat.codes}))
     pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
     tagged = frame.map_partitions(_tag_origin, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
@@ -618,8 +624,42 @@ def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, 
     return shuffled
 
 
-def _people_as_codes(part: pd.DataFrame, source: str, target: str) -> pd.DataFrame:
-    return part.assign(**{source: part[source].cat.codes, target: part[target].cat.codes})
+def _people_as_codes(part: pd.DataFrame, source: str, target: str, people: pd.CategoricalDtype,
+                     number: Optional[int] = None, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
+    if number is None:
+        number = partition_info["number"] if partition_info else -1
+    return part.assign(**{c: _table_codes(part[c], people, role, part, number)
+                          for role, c in (("source", source), ("target", target))})
+
+
+def _table_codes(column: pd.Series, table: pd.CategoricalDtype, role: str, part: pd.DataFrame,
+                 number: int) -> np.ndarray:
+    """A Categorical column's codes into the log's code table (the dask metadata's
+    categories). Dask takes known categories to be every partition's, but dd.concat of
+    frames with other categories (the metadata holds their union) or a map_partitions
+    that changes them leave partitions whose own codes mean other people: those are
+    recoded by name. The check is the identity, the length, then Index.equals (one
+    pass over the categories per partition, none over the rows)."""
+    array = column.array
+    own, every, codes = array.categories, table.categories, array.codes
+    if own is every or (len(own) == len(every) and own.equals(every)):
+        return codes
+    # the last entry for code -1 (a missing id), which stays -1 and fails in scoring
+    recode = np.append(every.get_indexer(own).astype(np.int32, copy=False), np.int32(-1))
+    out = recode[codes]
+    lost = (out < 0) & (codes >= 0)
+    if lost.any():
+        # A person the metadata does not know: there is no code for it that the other
+        # partitions would agree on (they were cut without seeing it).
+        from .dask import _located
+
+        row = int(np.argmax(lost))
+        raise _located(ValueError(
+            f"{role} at row {row}: person id {own[codes[row]]!r} is not among the categories of the dask "
+            "DataFrame's metadata, which dask takes to be every partition's; make them unknown with "
+            ".cat.as_unknown() (or give the metadata every category with .cat.set_categories()) first"),
+            part, number)
+    return out
 
 
 def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.CategoricalDtype,
