@@ -487,6 +487,22 @@ def test_labels_of_range_and_other_indexes_in_one_shard(client):
             relscore.dask.insight_frame(frame_of(bad), shards=2).compute()
 
 
+def test_labels_of_a_range_index_and_a_datetime_index_in_one_shard(client):
+    """Labels with no common numpy dtype (a RangeIndex partition's and a DatetimeIndex
+    one's), joined in one split task (shards=1) or one shard (shards=2), still name the
+    bad row's partition and label."""
+    base = synthetic_log(2_000, people=60, seed=17).fillna({"weight": 1.0})
+    a, b = base.iloc[:1_000].copy(), base.iloc[1_000:].copy()
+    b.index = pd.date_range("2026-01-01", periods=len(b), freq="min")
+    for number, (label, shown) in enumerate(((a.index[10], "10"), (b.index[10], r"Timestamp\('2026-01-01 00:10:00'\)"))):
+        parts = [a.copy(), b.copy()]
+        parts[number].loc[label, "weight"] = -1.0
+        frame = dd.from_delayed([dask.delayed(p) for p in parts], meta=a.iloc[:0], verify_meta=False)
+        for shards in (1, 2):
+            with pytest.raises(ValueError, match=rf"relscore\.dask: partition {number}, index label {shown}: weight must"):
+                relscore.dask.score(frame, shards=shards)
+
+
 def test_partial_snapshots_by_shard_hold_disjoint_relationships(client):
     """partial_snapshots(shards=k): one snapshot per shard of by_pair (each shard joined
     and scored in one task), no relationship in two of them, together the whole log."""

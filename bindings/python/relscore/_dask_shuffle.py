@@ -428,7 +428,7 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     counts, outputs = _core.split_by_pair(shards, [[np.ascontiguousarray(v) for v in columns[k]] for k in moved])
     out: Dict[Any, Any] = dict(zip(moved, outputs))
     for k in others:
-        out[k] = joined(columns[k]).take(out[_ROWS])
+        out[k] = (_joined_labels if k == _LABELS else joined)(columns[k]).take(out[_ROWS])
     starts = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
 
     def piece(k: Any, j: int) -> Any:
@@ -437,6 +437,15 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     pieces = [_Chunks([_Columns(piece(_SOURCE, j), piece(_TARGET, j), piece(_LABELS, j),
                                 {c: piece(c, j) for c in columnar}, dtypes, ranges)]) for j in range(shards)]
     return tuple((pieces[j], counts[j], span) for j in range(shards))
+
+
+def _joined_labels(values: List[Any]) -> Any:
+    """Index labels of several partitions as one array: as objects when their dtypes
+    differ (a RangeIndex's integers and a DatetimeIndex's times have no common numpy
+    dtype, and ns and us times would be joined at ns, wrapping after 2262)."""
+    if len(values) > 1 and len({getattr(v, "dtype", None) for v in values}) > 1:
+        return np.concatenate([pd.Index(v).to_numpy(dtype=object) for v in values])
+    return _Shard._joined(values)
 
 
 def _labels_of(chunk: _Columns, group: List[int], counts: np.ndarray) -> Any:
@@ -529,8 +538,8 @@ class _Shard:
                         by_number[group] = chunk.ranges
                 self._index = _RangeLabels(self._joined([p.labels for p in parts]), self.origin, by_number)
             else:
-                self._index = self._joined([_labels_of(p, group, counts)
-                                            for p, group, counts in zip(parts, self._groups, self._counts)])
+                self._index = _joined_labels([_labels_of(p, group, counts)
+                                              for p, group, counts in zip(parts, self._groups, self._counts)])
         return self._index
 
     @property
