@@ -204,6 +204,33 @@ def test_bad_input_in_one_partition_names_the_partition_and_row(client):
         relscore.dask.score(dd.from_pandas(frame, npartitions=2), source="sender")
 
 
+def test_missing_integer_ids_and_bad_times_name_the_partition_and_label(client, monkeypatch):
+    """A nullable Int64 id that is <NA> is refused as one process refuses it ("source has a
+    missing id"), not by the pair's hash; a NaT or unreadable time is refused by
+    insight_frame's time bounds (taken as the log is split, or by a pass of their own
+    before Dask's staged shuffle), for people as codes and as integers; each names the
+    partition and the row's label."""
+    base = synthetic_log(4_000, people=80, seed=21).fillna({"weight": 1.0})
+    base.index = pd.RangeIndex(100_000, 104_000)
+    ints = base.assign(source=base["source"].cat.codes.astype("Int64"), target=base["target"].cat.codes.astype("Int64"))
+    missing = ints.copy()
+    missing.loc[102_345, "source"] = pd.NA  # partition 2 of 4
+    with pytest.raises(ValueError, match=r"relscore\.dask: partition 2, index label 102345: source has a missing id"):
+        relscore.dask.score(dd.from_pandas(missing, npartitions=4, sort=False), shards=2)
+    for frame in (base, ints.astype({"source": "int64", "target": "int64"})):
+        nat, text = frame.copy(), frame.assign(time=frame["time"].astype(str))
+        nat.loc[102_345, "time"] = pd.NaT
+        text.loc[102_345, "time"] = "not a time"
+        for bad, said in ((nat, "time has NaT at row 345"), (text, "time at row 345: .*invalid time 'not a time'")):
+            lazy = dd.from_pandas(bad, npartitions=4, sort=False)
+            with pytest.raises(ValueError, match=rf"relscore\.dask: partition 2, index label 102345: {said}"):
+                relscore.dask.insight_frame(lazy, shards=2).compute()
+            with monkeypatch.context() as m:
+                m.setattr(relscore._dask_shuffle, "_MAX_PIECES", 1)  # Dask's staged shuffle
+                with pytest.raises(ValueError, match=rf"relscore\.dask: partition 2, index label 102345: {said}"):
+                    relscore.dask.insight_frame(lazy, shards=2).compute()
+
+
 def canonical_insight(frame: pd.DataFrame) -> pd.DataFrame:
     return canonical(frame).reset_index(drop=True)
 

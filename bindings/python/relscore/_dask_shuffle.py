@@ -277,7 +277,10 @@ def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.Ca
     counts = np.bincount(shard * len(parts) + within, minlength=shards * len(parts)).reshape(shards, len(parts))
     bounds = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
     taken = part.take(order)
-    span = _time_bounds(part[times[0]], times[1]) if times is not None and len(part) else None
+    span = None
+    if times is not None and len(part):
+        spans = [b for b in (_part_bounds(p[times[0]], times[1], p, k) for p, k in zip(parts, numbers)) if b is not None]
+        span = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
     return tuple((taken.iloc[bounds[j]:bounds[j + 1]], counts[j], span) for j in range(shards))
 
 
@@ -402,7 +405,8 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
 
     span = None
     if times is not None and any(len(p) for p in parts):
-        spans = [bounds for bounds in (_time_bounds(col(p, times[0]), times[1]) for p in parts) if bounds is not None]
+        spans = [bounds for bounds in (_part_bounds(col(p, times[0]), times[1], p, k) for p, k in zip(parts, numbers))
+                 if bounds is not None]
         span = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
     ranged = all(isinstance(p.index, pd.RangeIndex) and len(p) < 1 << 31 for p in parts)
     ranges = np.array([[p.index.start, p.index.step] for p in parts], dtype=np.int64).reshape(-1, 2) if ranged else None
@@ -701,8 +705,21 @@ def _time_bounds(times: pd.Series, convert: Dict[str, Any]) -> Optional[tuple]:
     return int(us.min()), int(us.max())
 
 
-def _bounds_series(times: pd.Series, convert: Dict[str, Any]) -> pd.Series:
-    return pd.Series(_time_bounds(times, convert) or [], dtype=np.int64)
+def _part_bounds(times: pd.Series, convert: Dict[str, Any], part: Any, number: int) -> Optional[tuple]:
+    """_time_bounds of one input partition; an error (a NaT, an unreadable time) names the
+    partition and the row's label, as scoring's errors do."""
+    try:
+        return _time_bounds(times, convert)
+    except (ValueError, KeyError, TypeError) as exc:
+        from .dask import _located
+
+        raise _located(exc, part, number) from exc
+
+
+def _bounds_series(times: pd.Series, convert: Dict[str, Any],
+                   partition_info: Optional[Dict[str, Any]] = None) -> pd.Series:
+    number = partition_info["number"] if partition_info else -1
+    return pd.Series(_part_bounds(times, convert, times, number) or [], dtype=np.int64)
 
 
 def _log_bounds(frame: dd.DataFrame, time: str, convert: Dict[str, Any]) -> Optional[tuple]:
@@ -737,8 +754,8 @@ def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:
     # and the shard does not depend on how a partition happened to encode the ids (or by
     # the codes of categories every partition shares: _by_pair).
     def hashed(column: pd.Series) -> np.ndarray:
-        if column.dtype.kind in "iu":
-            return pd.util.hash_array(column.to_numpy(np.int64))
+        if column.dtype.kind in "iu":  # a missing id (nullable Int64) hashed as 0: scoring refuses its row
+            return pd.util.hash_array(column.to_numpy(np.int64, na_value=0))
         return pd.util.hash_array(column.astype(str).to_numpy(dtype=object))
 
     a, b = hashed(part[source]), hashed(part[target])
