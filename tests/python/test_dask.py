@@ -187,6 +187,27 @@ def test_integer_ids_name_people_the_same_in_every_partition(client):
     assert_same_relationships(relscore.dask.relationships(lazy, shards=3).compute(), reference.to_pandas())
 
 
+def test_float_and_time_categories_are_refused_as_one_process_refuses_them(client):
+    """People as a Categorical of floats or of Timestamps: one process refuses them (str()
+    of them would name people "1.0"), and so does every path of relscore.dask, naming the
+    partition and label of a row."""
+    base = synthetic_log(2_000, people=30, seed=3).fillna({"weight": 1.0})
+    number = {c: base[c].cat.codes for c in ("source", "target")}
+    for people, said in ((lambda k: k.astype(float), r"person id \d+\.0 is a float, not a string or an integer"),
+                         (lambda k: pd.Timestamp("2020-01-01") + pd.to_timedelta(k, unit="D"),
+                          r"person id Timestamp\('2020-01-\d\d 00:00:00'\) is a Timestamp, not a string or an integer")):
+        dtype = pd.CategoricalDtype(sorted(set(people(number["source"])) | set(people(number["target"]))))
+        frame = base.assign(**{c: people(k).astype(dtype) for c, k in number.items()})
+        with pytest.raises(ValueError, match=said):
+            single_machine(frame)
+        lazy = dd.from_pandas(frame, npartitions=4, sort=False)
+        where = r"relscore\.dask: partition \d, index label \d+: (source|target) at row \d+: "
+        with pytest.raises(ValueError, match=where + said):
+            relscore.dask.score(lazy, shards=2)
+        with pytest.raises(ValueError, match=where + said):
+            relscore.dask.insight_frame(lazy, shards=2).compute()
+
+
 def test_bad_input_in_one_partition_names_the_partition_and_row(client):
     frame = synthetic_log(4_000, people=100, seed=9).fillna({"weight": 1.0})
     frame.index = pd.RangeIndex(100_000, 104_000)  # labels differ from positions

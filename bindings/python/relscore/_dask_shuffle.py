@@ -580,7 +580,7 @@ class _Shard:
         """The source and target codes (int64) into the names this shard uses, those
         names as the core takes them, and their id kind ("int" or "str"). The codes are
         written from the pieces straight into the int64 arrays (no joined int32 codes)."""
-        from ._convert import _column_kind, _names
+        from ._convert import _column_kind, _inferred_type, _names
 
         for name in ("source", "target"):
             if any(len(getattr(p, name)) and getattr(p, name).min() < 0 for p in self._parts):
@@ -592,7 +592,14 @@ class _Shard:
             used[p.target] = True
         renumber = np.cumsum(used, dtype=np.int64) - 1
         names = self.people.categories[used]
-        kind = _column_kind(pd.Series(names[:0] if names.dtype.kind != "O" else names))
+        kind = {"integer": "int", "string": "str"}.get(_inferred_type(names))
+        if kind is None:
+            # Floats, times, bools, mixed objects...: refused (or taken) as one process takes
+            # the columns, naming the first row of a bad id (so the partition and label).
+            people = self.people
+            found = [_column_kind(pd.Series(pd.Categorical.from_codes(getattr(self, c), dtype=people)), c)
+                     for c in ("source", "target") if len(self)]
+            kind = found[0] if found and len(set(found)) == 1 else None if found else "str"
         if kind is None:  # as Scorer.add_dataframe says it
             raise ValueError("relscore.Scorer: source and target mix integer and string person ids; a scorer's ids "
                              "are all integers or all strings (results give them back as given), so convert one "
