@@ -187,6 +187,35 @@ def test_integer_ids_name_people_the_same_in_every_partition(client):
     assert_same_relationships(relscore.dask.relationships(lazy, shards=3).compute(), reference.to_pandas())
 
 
+def test_integer_ids_as_categoricals_or_objects_come_back_as_integers(client):
+    """Integer ids given as a Categorical of integers (known categories or not) or as an
+    object column of integers give a scorer of integer ids, as one process does."""
+    rng = np.random.default_rng(8)
+    n = 6_000
+    frame = pd.DataFrame({"time": rng.integers(1_700_000_000, 1_730_000_000, n), "source": rng.integers(0, 200, n),
+                          "target": rng.integers(0, 200, n)})
+    frame = frame[frame["source"] != frame["target"]]
+    with dask.config.set({"dataframe.convert-string": False}):  # else dask makes objects strings
+        for given in (frame.astype({"source": "category", "target": "category"}),
+                      frame.astype({"source": object, "target": object})):
+            reference = relscore.Scorer()
+            reference.add_dataframe(given)
+            assert reference.ids == "int"
+            lazy = dd.from_pandas(given, npartitions=4, sort=False)
+            if isinstance(given["source"].dtype, pd.CategoricalDtype):
+                unknown = lazy.assign(source=lazy["source"].cat.as_unknown(), target=lazy["target"].cat.as_unknown())
+                lazies = [lazy, unknown]
+            else:
+                assert lazy._meta["source"].dtype == object
+                lazies = [lazy]
+            for each in lazies:
+                for partition in ("by_pair", "as_given"):
+                    got = relscore.dask.score(each, partition=partition)
+                    assert got.ids == "int", (given["source"].dtype, partition)
+                    assert got.to_pandas()["a"].dtype == np.int64
+                    assert_same_relationships(got.to_pandas(), reference.to_pandas())
+
+
 def test_float_and_time_categories_are_refused_as_one_process_refuses_them(client):
     """People as a Categorical of floats or of Timestamps: one process refuses them (str()
     of them would name people "1.0"), and so does every path of relscore.dask, naming the
