@@ -684,6 +684,39 @@ def test_columnar_shards_take_every_column_type_exactly(client):
         relscore.dask.score(dd.from_pandas(bad, npartitions=4, sort=False), missing_weight="default")
 
 
+def test_times_at_nanoseconds_beside_microseconds_are_not_wrapped(client):
+    """A partition of datetime64[ns] beside ones of datetime64[us] (whose years 2280 ns
+    cannot hold), naive or timezone-aware, joined in a split task or a shard: each time is
+    the microsecond one process reads (numpy's cast, which floors: a pre-1970 time of
+    -1500 ns is -2 us), and every column equals one process's."""
+    whole = synthetic_log(4_000, people=60, seed=29).fillna({"weight": 1.0}).sort_values("time", kind="stable")
+    whole = whole.reset_index(drop=True)
+    whole["time"] = (whole["time"] - whole["time"].min() + pd.Timestamp("2250-01-01")).astype("datetime64[us]")
+    whole.loc[1_000:, "time"] += pd.Timedelta(days=365 * 30)  # 2280 on, after partition 0
+    for c in ("source", "target"):
+        whole[c] = whole[c].cat.add_categories(["old_a", "old_b"])
+    whole.loc[[0, 1], ["source", "target"]] = "old_a", "old_b"  # a pair of its own, before 1970
+    sub_us = np.array([-1_500, -2_500], dtype="datetime64[ns]")
+    for aware in (False, True):
+        parts = [whole.iloc[k * 1_000:(k + 1) * 1_000].copy() for k in range(4)]
+        parts[0]["time"] = parts[0]["time"].astype("datetime64[ns]")
+        parts[0].loc[[0, 1], "time"] = sub_us
+        reference_log = pd.concat([parts[0].assign(time=parts[0]["time"].astype("datetime64[us]")), *parts[1:]])
+        if aware:
+            parts = [p.assign(time=p["time"].dt.tz_localize("UTC").dt.tz_convert("Asia/Tokyo")) for p in parts]
+        assert parts[0]["time"].dt.unit == "ns" and parts[1]["time"].dt.unit == "us"
+        reference = single_machine(reference_log)
+        last = reference.to_pandas().set_index(["a", "b"])
+        last = last["last_interaction"].get(("old_a", "old_b"), last["last_interaction"].get(("old_b", "old_a")))
+        assert last == pd.Timestamp(-2, unit="us", tz="UTC")
+        frame = dd.from_delayed([dask.delayed(p) for p in parts], meta=parts[1].iloc[:0], verify_meta=False)
+        want = reference.insight_frame(sort=False)
+        for shards in (1, 2, 4):  # the ns partition joined in the split (1, 2) or in the shard (2, 4)
+            assert_same_insight(relscore.dask.score(frame, shards=shards, missing_weight="default").insight_frame(
+                sort=False), want)
+        assert_same_insight(relscore.dask.insight_frame(frame, shards=2, missing_weight="default").compute(), want)
+
+
 def test_pair_shard_is_symmetric_in_range_and_balanced():
     """The shard of a pair of codes (a multiply-shift of its hash, not a modulo): the same
     for a -> b and b -> a, below the number of shards, and about as many pairs in each,

@@ -399,6 +399,7 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     def joined(values: List[Any]) -> Any:
         if len(values) == 1:
             return values[0]
+        values = _in_one_time_unit(values)
         if all(isinstance(v, np.ndarray) for v in values):
             return np.concatenate(values)
         return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
@@ -441,6 +442,36 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     pieces = [_Chunks([_Columns(piece(_SOURCE, j), piece(_TARGET, j), piece(_LABELS, j),
                                 {c: piece(c, j) for c in columnar}, dtypes, ranges)]) for j in range(shards)]
     return tuple((pieces[j], counts[j], span) for j in range(shards))
+
+
+def _in_one_time_unit(values: List[Any]) -> List[Any]:
+    """Times of several partitions (datetime64 of any unit, or timezone-aware) in other
+    dtypes, each as datetime64[us], converted as _convert.time_column converts them:
+    joined as they are, numpy would take them all to the finest unit, and ns wraps after
+    2262. Anything else as it is."""
+    if len(values) < 2 or len({getattr(v, "dtype", None) for v in values}) < 2 or not all(
+            (isinstance(v, np.ndarray) and v.dtype.kind == "M") or isinstance(getattr(v, "dtype", None), pd.DatetimeTZDtype)
+            for v in values):
+        return values
+    return [_micros_of(v) for v in values]
+
+
+def _micros_of(times: Any) -> np.ndarray:
+    from ._convert import _MAX_US, _MIN_US
+
+    if not isinstance(times, np.ndarray):  # timezone-aware: its UTC times, as time_column reads them
+        times = pd.Series(times, copy=False).dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    unit = np.datetime_data(times.dtype)[0]
+    if unit == "us":
+        return times
+    out = times.astype("datetime64[us]")  # numpy's cast, as time_column's (it floors: -1500 ns is -2 us)
+    if unit not in ("ns", "ps", "fs", "as"):
+        # A coarser unit can leave the core's years, and wrap in microseconds: such a time
+        # becomes one just outside them, which time_column then refuses, naming its row.
+        low, high = np.datetime64(_MIN_US, "us").astype(times.dtype), np.datetime64(_MAX_US, "us").astype(times.dtype)
+        out[times < low] = np.datetime64(_MIN_US - 1, "us")
+        out[times > high] = np.datetime64(_MAX_US + 1, "us")
+    return out
 
 
 def _joined_labels(values: List[Any]) -> Any:
@@ -517,6 +548,7 @@ class _Shard:
 
     @staticmethod
     def _joined(values: List[Any]) -> Any:
+        values = _in_one_time_unit(values)
         if all(isinstance(v, np.ndarray) for v in values):
             return np.concatenate(values) if len(values) > 1 else values[0]
         return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
