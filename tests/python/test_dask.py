@@ -684,7 +684,7 @@ def test_columnar_shards_take_every_column_type_exactly(client):
         relscore.dask.score(dd.from_pandas(bad, npartitions=4, sort=False), missing_weight="default")
 
 
-def test_times_at_nanoseconds_beside_microseconds_are_not_wrapped(client):
+def test_times_at_nanoseconds_beside_microseconds_are_not_wrapped(client, monkeypatch):
     """A partition of datetime64[ns] beside ones of datetime64[us] (whose years 2280 ns
     cannot hold), naive or timezone-aware, joined in a split task or a shard: each time is
     the microsecond one process reads (numpy's cast, which floors: a pre-1970 time of
@@ -715,6 +715,17 @@ def test_times_at_nanoseconds_beside_microseconds_are_not_wrapped(client):
             assert_same_insight(relscore.dask.score(frame, shards=shards, missing_weight="default").insight_frame(
                 sort=False), want)
         assert_same_insight(relscore.dask.insight_frame(frame, shards=2, missing_weight="default").compute(), want)
+    # Integer ids: the shards are DataFrames joined by pandas (which failed past 2262), or Dask's staged shuffle.
+    ints = [p.assign(source=p["source"].cat.codes.astype(np.int64), target=p["target"].cat.codes.astype(np.int64))
+            for p in parts]
+    want = single_machine(pd.concat([i.assign(time=i["time"].dt.tz_convert("UTC").dt.tz_localize(None)
+                                               .astype("datetime64[us]")) for i in ints])).to_pandas()
+    ints = [i.assign(time=i["time"].dt.tz_convert("UTC").dt.tz_localize(None)) for i in ints]  # naive: ns and us
+    frame = dd.from_delayed([dask.delayed(i) for i in ints], meta=ints[1].iloc[:0], verify_meta=False)
+    for shards in (1, 2):
+        assert_same_relationships(relscore.dask.score(frame, shards=shards, missing_weight="default").to_pandas(), want)
+    monkeypatch.setattr(relscore._dask_shuffle, "_MAX_PIECES", 1)  # Dask's staged shuffle
+    assert_same_relationships(relscore.dask.score(frame, shards=2, missing_weight="default").to_pandas(), want)
 
 
 def test_pair_shard_is_symmetric_in_range_and_balanced():

@@ -266,7 +266,7 @@ def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.Ca
                       # names once: codes into the log's code table (-1, a missing id, fails in scoring)
                       else p.assign(**{c: people.categories.get_indexer(p[c]).astype(np.int32) for c in (source, target)})
                       for p, number in zip(parts, numbers))
-    part = pd.concat(parts) if len(parts) > 1 else parts[0]
+    part = pd.concat(_frames_in_one_time_unit(parts)) if len(parts) > 1 else parts[0]
     if people is not None:  # codes into one table for the whole log: a multiplicative hash of the pair's codes
         shard = _code_pair_shard(part[source].to_numpy(), part[target].to_numpy(), shards)
     else:
@@ -291,7 +291,7 @@ def _join_shard(pieces: List[tuple], numbers: List[List[int]], source: str, targ
     frames = [piece[0] for piece in pieces]
     origin = np.concatenate([np.repeat(np.asarray(group, dtype=np.int32), piece[1])
                              for group, piece in zip(numbers, pieces)])
-    joined = pd.concat(frames) if len(frames) > 1 else frames[0].copy()
+    joined = pd.concat(_frames_in_one_time_unit(frames)) if len(frames) > 1 else frames[0].copy()
     joined[_ORIGIN] = origin
     if people is not None:
         joined = _people_from_codes(joined, source, target, people, trim)
@@ -454,6 +454,18 @@ def _in_one_time_unit(values: List[Any]) -> List[Any]:
             for v in values):
         return values
     return [_micros_of(v) for v in values]
+
+
+def _frames_in_one_time_unit(frames: List[pd.DataFrame]) -> List[pd.DataFrame]:
+    """``frames`` with each time column whose dtype differs between them as
+    :func:`_in_one_time_unit` gives it (pandas would join ns and us at ns, and fail past 2262)."""
+    for c in frames[0].columns if len(frames) > 1 else ():
+        dtypes = {f[c].dtype if c in f.columns else None for f in frames}
+        if len(dtypes) > 1 and all(getattr(d, "kind", None) == "M" for d in dtypes):  # numpy's or tz-aware times
+            same = _in_one_time_unit([f[c].array if isinstance(f[c].dtype, pd.DatetimeTZDtype) else f[c].to_numpy()
+                                      for f in frames])
+            frames = [f.assign(**{c: v}) for f, v in zip(frames, same)]
+    return frames
 
 
 def _micros_of(times: Any) -> np.ndarray:
@@ -667,7 +679,10 @@ def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, 
         frame = frame.map_partitions(_people_as_codes, source, target, dask.delayed(people),
                                      meta=meta.assign(**{source: meta[source].cat.codes, target: meta[target].cat.codes}))
     pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
-    tagged = frame.map_partitions(_tag_origin, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
+    # Times at another unit than the metadata's (ns beside us) at us, as the shards'
+    # joins take them: Dask's shuffle joins its pieces with pandas, at the finest unit.
+    times = {c: d for c, d in frame._meta.dtypes.items() if isinstance(d, np.dtype) and d.kind == "M"}
+    tagged = frame.map_partitions(_tag_origin, times, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
     shuffled = tagged.assign(_relscore_shard=pair_key % np.uint64(shards)).shuffle("_relscore_shard", npartitions=shards)
     shuffled = shuffled.drop(columns="_relscore_shard")
     if coded:
@@ -729,9 +744,13 @@ def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.
     return part.assign(**{c: pd.Categorical.from_codes(k, dtype=people) for c, k in zip((source, target), codes)})
 
 
-def _tag_origin(part: pd.DataFrame, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
+def _tag_origin(part: pd.DataFrame, times: Optional[Dict[str, np.dtype]] = None,
+                partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
     number = partition_info["number"] if partition_info else -1
-    return part.assign(**{_ORIGIN: np.int32(number)})
+    other = {c: _micros_of(part[c].to_numpy()) for c, dtype in (times or {}).items()
+             if c in part.columns and isinstance(part[c].dtype, np.dtype) and part[c].dtype.kind == "M"
+             and part[c].dtype != dtype}
+    return part.assign(**other, **{_ORIGIN: np.int32(number)})
 
 
 def _time_bounds(times: pd.Series, convert: Dict[str, Any]) -> Optional[tuple]:
