@@ -187,6 +187,56 @@ def test_integer_ids_name_people_the_same_in_every_partition(client):
     assert_same_relationships(relscore.dask.relationships(lazy, shards=3).compute(), reference.to_pandas())
 
 
+def test_integer_ids_as_categoricals_or_objects_come_back_as_integers(client):
+    """Integer ids given as a Categorical of integers (known categories or not) or as an
+    object column of integers give a scorer of integer ids, as one process does."""
+    rng = np.random.default_rng(8)
+    n = 6_000
+    frame = pd.DataFrame({"time": rng.integers(1_700_000_000, 1_730_000_000, n), "source": rng.integers(0, 200, n),
+                          "target": rng.integers(0, 200, n)})
+    frame = frame[frame["source"] != frame["target"]]
+    with dask.config.set({"dataframe.convert-string": False}):  # else dask makes objects strings
+        for given in (frame.astype({"source": "category", "target": "category"}),
+                      frame.astype({"source": object, "target": object})):
+            reference = relscore.Scorer()
+            reference.add_dataframe(given)
+            assert reference.ids == "int"
+            lazy = dd.from_pandas(given, npartitions=4, sort=False)
+            if isinstance(given["source"].dtype, pd.CategoricalDtype):
+                unknown = lazy.assign(source=lazy["source"].cat.as_unknown(), target=lazy["target"].cat.as_unknown())
+                lazies = [lazy, unknown]
+            else:
+                assert lazy._meta["source"].dtype == object
+                lazies = [lazy]
+            for each in lazies:
+                for partition in ("by_pair", "as_given"):
+                    got = relscore.dask.score(each, partition=partition)
+                    assert got.ids == "int", (given["source"].dtype, partition)
+                    assert got.to_pandas()["a"].dtype == np.int64
+                    assert_same_relationships(got.to_pandas(), reference.to_pandas())
+
+
+def test_float_and_time_categories_are_refused_as_one_process_refuses_them(client):
+    """People as a Categorical of floats or of Timestamps: one process refuses them (str()
+    of them would name people "1.0"), and so does every path of relscore.dask, naming the
+    partition and label of a row."""
+    base = synthetic_log(2_000, people=30, seed=3).fillna({"weight": 1.0})
+    number = {c: base[c].cat.codes for c in ("source", "target")}
+    for people, said in ((lambda k: k.astype(float), r"person id \d+\.0 is a float, not a string or an integer"),
+                         (lambda k: pd.Timestamp("2020-01-01") + pd.to_timedelta(k, unit="D"),
+                          r"person id Timestamp\('2020-01-\d\d 00:00:00'\) is a Timestamp, not a string or an integer")):
+        dtype = pd.CategoricalDtype(sorted(set(people(number["source"])) | set(people(number["target"]))))
+        frame = base.assign(**{c: people(k).astype(dtype) for c, k in number.items()})
+        with pytest.raises(ValueError, match=said):
+            single_machine(frame)
+        lazy = dd.from_pandas(frame, npartitions=4, sort=False)
+        where = r"relscore\.dask: partition \d, index label \d+: (source|target) at row \d+: "
+        with pytest.raises(ValueError, match=where + said):
+            relscore.dask.score(lazy, shards=2)
+        with pytest.raises(ValueError, match=where + said):
+            relscore.dask.insight_frame(lazy, shards=2).compute()
+
+
 def test_bad_input_in_one_partition_names_the_partition_and_row(client):
     frame = synthetic_log(4_000, people=100, seed=9).fillna({"weight": 1.0})
     frame.index = pd.RangeIndex(100_000, 104_000)  # labels differ from positions
@@ -202,6 +252,33 @@ def test_bad_input_in_one_partition_names_the_partition_and_row(client):
 
     with pytest.raises(KeyError, match="no column 'sender'"):
         relscore.dask.score(dd.from_pandas(frame, npartitions=2), source="sender")
+
+
+def test_missing_integer_ids_and_bad_times_name_the_partition_and_label(client, monkeypatch):
+    """A nullable Int64 id that is <NA> is refused as one process refuses it ("source has a
+    missing id"), not by the pair's hash; a NaT or unreadable time is refused by
+    insight_frame's time bounds (taken as the log is split, or by a pass of their own
+    before Dask's staged shuffle), for people as codes and as integers; each names the
+    partition and the row's label."""
+    base = synthetic_log(4_000, people=80, seed=21).fillna({"weight": 1.0})
+    base.index = pd.RangeIndex(100_000, 104_000)
+    ints = base.assign(source=base["source"].cat.codes.astype("Int64"), target=base["target"].cat.codes.astype("Int64"))
+    missing = ints.copy()
+    missing.loc[102_345, "source"] = pd.NA  # partition 2 of 4
+    with pytest.raises(ValueError, match=r"relscore\.dask: partition 2, index label 102345: source has a missing id"):
+        relscore.dask.score(dd.from_pandas(missing, npartitions=4, sort=False), shards=2)
+    for frame in (base, ints.astype({"source": "int64", "target": "int64"})):
+        nat, text = frame.copy(), frame.assign(time=frame["time"].astype(str))
+        nat.loc[102_345, "time"] = pd.NaT
+        text.loc[102_345, "time"] = "not a time"
+        for bad, said in ((nat, "time has NaT at row 345"), (text, "time at row 345: .*invalid time 'not a time'")):
+            lazy = dd.from_pandas(bad, npartitions=4, sort=False)
+            with pytest.raises(ValueError, match=rf"relscore\.dask: partition 2, index label 102345: {said}"):
+                relscore.dask.insight_frame(lazy, shards=2).compute()
+            with monkeypatch.context() as m:
+                m.setattr(relscore._dask_shuffle, "_MAX_PIECES", 1)  # Dask's staged shuffle
+                with pytest.raises(ValueError, match=rf"relscore\.dask: partition 2, index label 102345: {said}"):
+                    relscore.dask.insight_frame(lazy, shards=2).compute()
 
 
 def canonical_insight(frame: pd.DataFrame) -> pd.DataFrame:
@@ -304,6 +381,46 @@ def test_by_pair_lean_and_staged_shuffles_put_each_pair_in_one_shard(client, mon
                     assert pair_shard.setdefault(frozenset((a, b)), k) == k
             got = pd.concat(pieces).sort_index()
             pd.testing.assert_frame_equal(got, whole.sort_index(), check_categorical=True)
+
+
+def test_partitions_whose_categories_are_not_the_metadata_are_recoded(client, monkeypatch):
+    """Dask takes known categories to be every partition's, but dd.concat of frames with
+    other categories (its metadata: their union) leaves partitions whose own codes mean
+    other people: each is recoded by name, in the direct exchange and in Dask's staged
+    shuffle, and every column equals one process's. A person the metadata does not know
+    (map_partitions that trims categories: dask infers 1 category) names its partition
+    and label; the log with its categories made unknown is scored exactly."""
+    whole = synthetic_log(6_000, people=120, seed=31).fillna({"weight": 1.0})
+    halves = [whole.iloc[:3_000].copy(), whole.iloc[3_000:].copy()]
+    for k, half in enumerate(halves):
+        names = sorted(set(half["source"].astype(str)) | set(half["target"].astype(str)))
+        names = names[::-1] if k else names  # the same people, in another order
+        for c in ("source", "target"):
+            half[c] = pd.Categorical(half[c].astype(str), categories=names)
+    frame = dd.concat([dd.from_pandas(h, npartitions=2, sort=False) for h in halves])
+    assert frame["source"].cat.known
+    reference = single_machine(whole)
+    want = reference.insight_frame(sort=False)
+    assert_same_insight(relscore.dask.insight_frame(frame, shards=2, missing_weight="default").compute(), want)
+    assert_same_insight(relscore.dask.score(frame, shards=3, missing_weight="default").insight_frame(sort=False), want)
+    monkeypatch.setattr(relscore._dask_shuffle, "_MAX_PIECES", 1)  # Dask's staged shuffle
+    assert_same_relationships(relscore.dask.score(frame, shards=3, missing_weight="default").to_pandas(),
+                              reference.to_pandas())
+    monkeypatch.undo()
+
+    dtype = pd.CategoricalDtype(sorted(set(whole["source"].astype(str)) | set(whole["target"].astype(str))))
+    typed = whole.assign(source=whole["source"].astype(str).astype(dtype), target=whole["target"].astype(str).astype(dtype))
+    typed.index = pd.RangeIndex(10_000, 16_000)
+    trimmed = dd.from_pandas(typed, npartitions=3, sort=False).map_partitions(
+        lambda p: p.assign(source=p["source"].cat.remove_unused_categories(),
+                           target=p["target"].cat.remove_unused_categories()))
+    assert trimmed["source"].cat.known and len(trimmed._meta["source"].cat.categories) == 1
+    with pytest.raises(ValueError, match=r"relscore\.dask: partition \d, index label 1\d{4}: source at row \d+: person id "
+                                         r"'p\d+' is not among the categories of the dask DataFrame's metadata"):
+        relscore.dask.score(trimmed, shards=2, missing_weight="default")
+    unknown = trimmed.assign(source=trimmed["source"].cat.as_unknown(), target=trimmed["target"].cat.as_unknown())
+    assert_same_relationships(relscore.dask.score(unknown, shards=2, missing_weight="default").to_pandas(),
+                              reference.to_pandas())
 
 
 def test_score_with_few_shards_combines_disjoint_partials_once(client):
@@ -447,6 +564,22 @@ def test_labels_of_range_and_other_indexes_in_one_shard(client):
             relscore.dask.insight_frame(frame_of(bad), shards=2).compute()
 
 
+def test_labels_of_a_range_index_and_a_datetime_index_in_one_shard(client):
+    """Labels with no common numpy dtype (a RangeIndex partition's and a DatetimeIndex
+    one's), joined in one split task (shards=1) or one shard (shards=2), still name the
+    bad row's partition and label."""
+    base = synthetic_log(2_000, people=60, seed=17).fillna({"weight": 1.0})
+    a, b = base.iloc[:1_000].copy(), base.iloc[1_000:].copy()
+    b.index = pd.date_range("2026-01-01", periods=len(b), freq="min")
+    for number, (label, shown) in enumerate(((a.index[10], "10"), (b.index[10], r"Timestamp\('2026-01-01 00:10:00'\)"))):
+        parts = [a.copy(), b.copy()]
+        parts[number].loc[label, "weight"] = -1.0
+        frame = dd.from_delayed([dask.delayed(p) for p in parts], meta=a.iloc[:0], verify_meta=False)
+        for shards in (1, 2):
+            with pytest.raises(ValueError, match=rf"relscore\.dask: partition {number}, index label {shown}: weight must"):
+                relscore.dask.score(frame, shards=shards)
+
+
 def test_partial_snapshots_by_shard_hold_disjoint_relationships(client):
     """partial_snapshots(shards=k): one snapshot per shard of by_pair (each shard joined
     and scored in one task), no relationship in two of them, together the whole log."""
@@ -549,6 +682,50 @@ def test_columnar_shards_take_every_column_type_exactly(client):
     bad.loc[61_234, "source"] = np.nan  # a missing person: code -1 of the Categorical
     with pytest.raises(ValueError, match=r"partition 1, index label 61234: source has a missing id"):
         relscore.dask.score(dd.from_pandas(bad, npartitions=4, sort=False), missing_weight="default")
+
+
+def test_times_at_nanoseconds_beside_microseconds_are_not_wrapped(client, monkeypatch):
+    """A partition of datetime64[ns] beside ones of datetime64[us] (whose years 2280 ns
+    cannot hold), naive or timezone-aware, joined in a split task or a shard: each time is
+    the microsecond one process reads (numpy's cast, which floors: a pre-1970 time of
+    -1500 ns is -2 us), and every column equals one process's."""
+    whole = synthetic_log(4_000, people=60, seed=29).fillna({"weight": 1.0}).sort_values("time", kind="stable")
+    whole = whole.reset_index(drop=True)
+    whole["time"] = (whole["time"] - whole["time"].min() + pd.Timestamp("2250-01-01")).astype("datetime64[us]")
+    whole.loc[1_000:, "time"] += pd.Timedelta(days=365 * 30)  # 2280 on, after partition 0
+    for c in ("source", "target"):
+        whole[c] = whole[c].cat.add_categories(["old_a", "old_b"])
+    whole.loc[[0, 1], ["source", "target"]] = "old_a", "old_b"  # a pair of its own, before 1970
+    sub_us = np.array([-1_500, -2_500], dtype="datetime64[ns]")
+    for aware in (False, True):
+        parts = [whole.iloc[k * 1_000:(k + 1) * 1_000].copy() for k in range(4)]
+        parts[0]["time"] = parts[0]["time"].astype("datetime64[ns]")
+        parts[0].loc[[0, 1], "time"] = sub_us
+        reference_log = pd.concat([parts[0].assign(time=parts[0]["time"].astype("datetime64[us]")), *parts[1:]])
+        if aware:
+            parts = [p.assign(time=p["time"].dt.tz_localize("UTC").dt.tz_convert("Asia/Tokyo")) for p in parts]
+        assert parts[0]["time"].dt.unit == "ns" and parts[1]["time"].dt.unit == "us"
+        reference = single_machine(reference_log)
+        last = reference.to_pandas().set_index(["a", "b"])
+        last = last["last_interaction"].get(("old_a", "old_b"), last["last_interaction"].get(("old_b", "old_a")))
+        assert last == pd.Timestamp(-2, unit="us", tz="UTC")
+        frame = dd.from_delayed([dask.delayed(p) for p in parts], meta=parts[1].iloc[:0], verify_meta=False)
+        want = reference.insight_frame(sort=False)
+        for shards in (1, 2, 4):  # the ns partition joined in the split (1, 2) or in the shard (2, 4)
+            assert_same_insight(relscore.dask.score(frame, shards=shards, missing_weight="default").insight_frame(
+                sort=False), want)
+        assert_same_insight(relscore.dask.insight_frame(frame, shards=2, missing_weight="default").compute(), want)
+    # Integer ids: the shards are DataFrames joined by pandas (which failed past 2262), or Dask's staged shuffle.
+    ints = [p.assign(source=p["source"].cat.codes.astype(np.int64), target=p["target"].cat.codes.astype(np.int64))
+            for p in parts]
+    want = single_machine(pd.concat([i.assign(time=i["time"].dt.tz_convert("UTC").dt.tz_localize(None)
+                                               .astype("datetime64[us]")) for i in ints])).to_pandas()
+    ints = [i.assign(time=i["time"].dt.tz_convert("UTC").dt.tz_localize(None)) for i in ints]  # naive: ns and us
+    frame = dd.from_delayed([dask.delayed(i) for i in ints], meta=ints[1].iloc[:0], verify_meta=False)
+    for shards in (1, 2):
+        assert_same_relationships(relscore.dask.score(frame, shards=shards, missing_weight="default").to_pandas(), want)
+    monkeypatch.setattr(relscore._dask_shuffle, "_MAX_PIECES", 1)  # Dask's staged shuffle
+    assert_same_relationships(relscore.dask.score(frame, shards=2, missing_weight="default").to_pandas(), want)
 
 
 def test_pair_shard_is_symmetric_in_range_and_balanced():

@@ -159,7 +159,8 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     take = dask.delayed(operator.getitem, pure=True)
     pieces = []
     for g in range(len(numbers)):
-        out = split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar)
+        out = split(shards, source, target, table, times, *[parts[k] for k in numbers[g]], columnar=columnar,
+                    numbers=numbers[g])
         token = str(out.key).rsplit("-", 1)[-1]
         # Each shard's pieces are a task group of their own ("relscore-piece-<shard in
         # letters>"). In one group, groups x shards tasks over a few split tasks (fewer
@@ -247,21 +248,25 @@ def _code_table(*names: np.ndarray) -> pd.CategoricalDtype:
 
 
 def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.CategoricalDtype],
-                   times: Optional[tuple], *parts: pd.DataFrame, columnar: Optional[List[str]] = None) -> tuple:
+                   times: Optional[tuple], *parts: pd.DataFrame, columnar: Optional[List[str]] = None,
+                   numbers: Optional[List[int]] = None) -> tuple:
     """``parts`` (a group of input partitions) cut into ``shards`` pieces by pair: piece j
     is (rows of shard j in input order, rows of it from each input partition, the group's
     earliest and latest time in microseconds: None without ``times=(column, convert)``
     or rows). With ``columnar`` (and ``people``), the rows are a :class:`_Columns` of the
-    people's codes, the index labels and the ``columnar`` columns, not a DataFrame."""
+    people's codes, the index labels and the ``columnar`` columns, not a DataFrame.
+    ``numbers``: the partition numbers of ``parts`` (errors name them)."""
+    numbers = list(numbers) if numbers is not None else [-1] * len(parts)
     if columnar is not None and people is not None:
-        return _split_columnar(shards, source, target, people, times, parts, columnar)
+        return _split_columnar(shards, source, target, people, times, parts, columnar, numbers)
     sizes = [len(p) for p in parts]
     if people is not None:
-        parts = tuple(_people_as_codes(p, source, target) if isinstance(p[source].dtype, pd.CategoricalDtype)
+        parts = tuple(_people_as_codes(p, source, target, people, number)
+                      if isinstance(p[source].dtype, pd.CategoricalDtype)
                       # names once: codes into the log's code table (-1, a missing id, fails in scoring)
                       else p.assign(**{c: people.categories.get_indexer(p[c]).astype(np.int32) for c in (source, target)})
-                      for p in parts)
-    part = pd.concat(parts) if len(parts) > 1 else parts[0]
+                      for p, number in zip(parts, numbers))
+    part = pd.concat(_frames_in_one_time_unit(parts)) if len(parts) > 1 else parts[0]
     if people is not None:  # codes into one table for the whole log: a multiplicative hash of the pair's codes
         shard = _code_pair_shard(part[source].to_numpy(), part[target].to_numpy(), shards)
     else:
@@ -272,7 +277,10 @@ def _split_by_pair(shards: int, source: str, target: str, people: Optional[pd.Ca
     counts = np.bincount(shard * len(parts) + within, minlength=shards * len(parts)).reshape(shards, len(parts))
     bounds = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
     taken = part.take(order)
-    span = _time_bounds(part[times[0]], times[1]) if times is not None and len(part) else None
+    span = None
+    if times is not None and len(part):
+        spans = [b for b in (_part_bounds(p[times[0]], times[1], p, k) for p, k in zip(parts, numbers)) if b is not None]
+        span = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
     return tuple((taken.iloc[bounds[j]:bounds[j + 1]], counts[j], span) for j in range(shards))
 
 
@@ -283,7 +291,7 @@ def _join_shard(pieces: List[tuple], numbers: List[List[int]], source: str, targ
     frames = [piece[0] for piece in pieces]
     origin = np.concatenate([np.repeat(np.asarray(group, dtype=np.int32), piece[1])
                              for group, piece in zip(numbers, pieces)])
-    joined = pd.concat(frames) if len(frames) > 1 else frames[0].copy()
+    joined = pd.concat(_frames_in_one_time_unit(frames)) if len(frames) > 1 else frames[0].copy()
     joined[_ORIGIN] = origin
     if people is not None:
         joined = _people_from_codes(joined, source, target, people, trim)
@@ -354,7 +362,7 @@ class _Chunks(list):
 
 
 def _split_columnar(shards: int, source: str, target: str, people: pd.CategoricalDtype, times: Optional[tuple],
-                    parts: tuple, columnar: List[str]) -> tuple:
+                    parts: tuple, columnar: List[str], numbers: List[int]) -> tuple:
     # A Categorical column (a channel, say) travels as its codes when every part of the
     # group has the same categories; otherwise as its values.
     # Each column of each part taken out once (a DataFrame's __getitem__ costs about 50 us).
@@ -372,10 +380,11 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
         only = next(iter(kinds)) if len(kinds) == 1 else None
         dtypes[c] = only if isinstance(only, pd.CategoricalDtype) else None
 
-    def codes(p: pd.DataFrame, c: str) -> np.ndarray:
+    def codes(p: pd.DataFrame, c: str, number: int) -> np.ndarray:
         column = col(p, c)
-        if isinstance(column.dtype, pd.CategoricalDtype):  # the Categorical's own codes (no copy)
-            return column.array.codes.astype(np.int32, copy=False)
+        if isinstance(column.dtype, pd.CategoricalDtype):  # the Categorical's codes, into the table
+            role = "source" if c == source else "target"
+            return _table_codes(column, people, role, p, number).astype(np.int32, copy=False)
         # names once: codes into the log's code table (-1, a missing id, fails in scoring)
         return people.categories.get_indexer(column).astype(np.int32, copy=False)
 
@@ -390,13 +399,15 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     def joined(values: List[Any]) -> Any:
         if len(values) == 1:
             return values[0]
+        values = _in_one_time_unit(values)
         if all(isinstance(v, np.ndarray) for v in values):
             return np.concatenate(values)
         return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
 
     span = None
     if times is not None and any(len(p) for p in parts):
-        spans = [bounds for bounds in (_time_bounds(col(p, times[0]), times[1]) for p in parts) if bounds is not None]
+        spans = [bounds for bounds in (_part_bounds(col(p, times[0]), times[1], p, k) for p, k in zip(parts, numbers))
+                 if bounds is not None]
         span = (min(lo for lo, _ in spans), max(hi for _, hi in spans))
     ranged = all(isinstance(p.index, pd.RangeIndex) and len(p) < 1 << 31 for p in parts)
     ranges = np.array([[p.index.start, p.index.step] for p in parts], dtype=np.int64).reshape(-1, 2) if ranged else None
@@ -409,8 +420,8 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     # dtype are cut in C++ (_core.split_by_pair: one pass to count, one scatter pass per
     # column, no copy of the group first); any other column (objects, pandas extension
     # arrays, dtypes that differ between partitions) is taken by row number afterwards.
-    columns: Dict[Any, List[Any]] = {_SOURCE: [codes(p, source) for p in parts],
-                                     _TARGET: [codes(p, target) for p in parts],
+    columns: Dict[Any, List[Any]] = {_SOURCE: [codes(p, source, k) for p, k in zip(parts, numbers)],
+                                     _TARGET: [codes(p, target, k) for p, k in zip(parts, numbers)],
                                      _LABELS: [labels(p) for p in parts]}
     columns.update({c: [value(p, c) for p in parts] for c in columnar})
     moved = [k for k, values in columns.items() if _bytewise(values)]
@@ -422,7 +433,7 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     counts, outputs = _core.split_by_pair(shards, [[np.ascontiguousarray(v) for v in columns[k]] for k in moved])
     out: Dict[Any, Any] = dict(zip(moved, outputs))
     for k in others:
-        out[k] = joined(columns[k]).take(out[_ROWS])
+        out[k] = (_joined_labels if k == _LABELS else joined)(columns[k]).take(out[_ROWS])
     starts = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
 
     def piece(k: Any, j: int) -> Any:
@@ -431,6 +442,57 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
     pieces = [_Chunks([_Columns(piece(_SOURCE, j), piece(_TARGET, j), piece(_LABELS, j),
                                 {c: piece(c, j) for c in columnar}, dtypes, ranges)]) for j in range(shards)]
     return tuple((pieces[j], counts[j], span) for j in range(shards))
+
+
+def _in_one_time_unit(values: List[Any]) -> List[Any]:
+    """Times of several partitions (datetime64 of any unit, or timezone-aware) in other
+    dtypes, each as datetime64[us], converted as _convert.time_column converts them:
+    joined as they are, numpy would take them all to the finest unit, and ns wraps after
+    2262. Anything else as it is."""
+    if len(values) < 2 or len({getattr(v, "dtype", None) for v in values}) < 2 or not all(
+            (isinstance(v, np.ndarray) and v.dtype.kind == "M") or isinstance(getattr(v, "dtype", None), pd.DatetimeTZDtype)
+            for v in values):
+        return values
+    return [_micros_of(v) for v in values]
+
+
+def _frames_in_one_time_unit(frames: List[pd.DataFrame]) -> List[pd.DataFrame]:
+    """``frames`` with each time column whose dtype differs between them as
+    :func:`_in_one_time_unit` gives it (pandas would join ns and us at ns, and fail past 2262)."""
+    for c in frames[0].columns if len(frames) > 1 else ():
+        dtypes = {f[c].dtype if c in f.columns else None for f in frames}
+        if len(dtypes) > 1 and all(getattr(d, "kind", None) == "M" for d in dtypes):  # numpy's or tz-aware times
+            same = _in_one_time_unit([f[c].array if isinstance(f[c].dtype, pd.DatetimeTZDtype) else f[c].to_numpy()
+                                      for f in frames])
+            frames = [f.assign(**{c: v}) for f, v in zip(frames, same)]
+    return frames
+
+
+def _micros_of(times: Any) -> np.ndarray:
+    from ._convert import _MAX_US, _MIN_US
+
+    if not isinstance(times, np.ndarray):  # timezone-aware: its UTC times, as time_column reads them
+        times = pd.Series(times, copy=False).dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    unit = np.datetime_data(times.dtype)[0]
+    if unit == "us":
+        return times
+    out = times.astype("datetime64[us]")  # numpy's cast, as time_column's (it floors: -1500 ns is -2 us)
+    if unit not in ("ns", "ps", "fs", "as"):
+        # A coarser unit can leave the core's years, and wrap in microseconds: such a time
+        # becomes one just outside them, which time_column then refuses, naming its row.
+        low, high = np.datetime64(_MIN_US, "us").astype(times.dtype), np.datetime64(_MAX_US, "us").astype(times.dtype)
+        out[times < low] = np.datetime64(_MIN_US - 1, "us")
+        out[times > high] = np.datetime64(_MAX_US + 1, "us")
+    return out
+
+
+def _joined_labels(values: List[Any]) -> Any:
+    """Index labels of several partitions as one array: as objects when their dtypes
+    differ (a RangeIndex's integers and a DatetimeIndex's times have no common numpy
+    dtype, and ns and us times would be joined at ns, wrapping after 2262)."""
+    if len(values) > 1 and len({getattr(v, "dtype", None) for v in values}) > 1:
+        return np.concatenate([pd.Index(v).to_numpy(dtype=object) for v in values])
+    return _Shard._joined(values)
 
 
 def _labels_of(chunk: _Columns, group: List[int], counts: np.ndarray) -> Any:
@@ -498,6 +560,7 @@ class _Shard:
 
     @staticmethod
     def _joined(values: List[Any]) -> Any:
+        values = _in_one_time_unit(values)
         if all(isinstance(v, np.ndarray) for v in values):
             return np.concatenate(values) if len(values) > 1 else values[0]
         return pd.concat([pd.Series(v, copy=False) for v in values], ignore_index=True).array
@@ -523,8 +586,8 @@ class _Shard:
                         by_number[group] = chunk.ranges
                 self._index = _RangeLabels(self._joined([p.labels for p in parts]), self.origin, by_number)
             else:
-                self._index = self._joined([_labels_of(p, group, counts)
-                                            for p, group, counts in zip(parts, self._groups, self._counts)])
+                self._index = _joined_labels([_labels_of(p, group, counts)
+                                              for p, group, counts in zip(parts, self._groups, self._counts)])
         return self._index
 
     @property
@@ -561,7 +624,7 @@ class _Shard:
         """The source and target codes (int64) into the names this shard uses, those
         names as the core takes them, and their id kind ("int" or "str"). The codes are
         written from the pieces straight into the int64 arrays (no joined int32 codes)."""
-        from ._convert import _column_kind, _names
+        from ._convert import _column_kind, _inferred_type, _names
 
         for name in ("source", "target"):
             if any(len(getattr(p, name)) and getattr(p, name).min() < 0 for p in self._parts):
@@ -573,7 +636,14 @@ class _Shard:
             used[p.target] = True
         renumber = np.cumsum(used, dtype=np.int64) - 1
         names = self.people.categories[used]
-        kind = _column_kind(pd.Series(names[:0] if names.dtype.kind != "O" else names))
+        kind = {"integer": "int", "string": "str"}.get(_inferred_type(names))
+        if kind is None:
+            # Floats, times, bools, mixed objects...: refused (or taken) as one process takes
+            # the columns, naming the first row of a bad id (so the partition and label).
+            people = self.people
+            found = [_column_kind(pd.Series(pd.Categorical.from_codes(getattr(self, c), dtype=people)), c)
+                     for c in ("source", "target") if len(self)]
+            kind = found[0] if found and len(set(found)) == 1 else None if found else "str"
         if kind is None:  # as Scorer.add_dataframe says it
             raise ValueError("relscore.Scorer: source and target mix integer and string person ids; a scorer's ids "
                              "are all integers or all strings (results give them back as given), so convert one "
@@ -606,10 +676,13 @@ def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, 
     meta = frame._meta
     people = meta[source].dtype
     if coded:
-        frame = frame.map_partitions(_people_as_codes, source, target,
+        frame = frame.map_partitions(_people_as_codes, source, target, dask.delayed(people),
                                      meta=meta.assign(**{source: meta[source].cat.codes, target: meta[target].cat.codes}))
     pair_key = frame.map_partitions(_pair_hash, source, target, meta=(None, "uint64"))
-    tagged = frame.map_partitions(_tag_origin, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
+    # Times at another unit than the metadata's (ns beside us) at us, as the shards'
+    # joins take them: Dask's shuffle joins its pieces with pandas, at the finest unit.
+    times = {c: d for c, d in frame._meta.dtypes.items() if isinstance(d, np.dtype) and d.kind == "M"}
+    tagged = frame.map_partitions(_tag_origin, times, meta=frame._meta.assign(**{_ORIGIN: np.int32(0)}))
     shuffled = tagged.assign(_relscore_shard=pair_key % np.uint64(shards)).shuffle("_relscore_shard", npartitions=shards)
     shuffled = shuffled.drop(columns="_relscore_shard")
     if coded:
@@ -618,8 +691,42 @@ def _by_pair_staged(frame: dd.DataFrame, source: str, target: str, shards: int, 
     return shuffled
 
 
-def _people_as_codes(part: pd.DataFrame, source: str, target: str) -> pd.DataFrame:
-    return part.assign(**{source: part[source].cat.codes, target: part[target].cat.codes})
+def _people_as_codes(part: pd.DataFrame, source: str, target: str, people: pd.CategoricalDtype,
+                     number: Optional[int] = None, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
+    if number is None:
+        number = partition_info["number"] if partition_info else -1
+    return part.assign(**{c: _table_codes(part[c], people, role, part, number)
+                          for role, c in (("source", source), ("target", target))})
+
+
+def _table_codes(column: pd.Series, table: pd.CategoricalDtype, role: str, part: pd.DataFrame,
+                 number: int) -> np.ndarray:
+    """A Categorical column's codes into the log's code table (the dask metadata's
+    categories). Dask takes known categories to be every partition's, but dd.concat of
+    frames with other categories (the metadata holds their union) or a map_partitions
+    that changes them leave partitions whose own codes mean other people: those are
+    recoded by name. The check is the identity, the length, then Index.equals (one
+    pass over the categories per partition, none over the rows)."""
+    array = column.array
+    own, every, codes = array.categories, table.categories, array.codes
+    if own is every or (len(own) == len(every) and own.equals(every)):
+        return codes
+    # the last entry for code -1 (a missing id), which stays -1 and fails in scoring
+    recode = np.append(every.get_indexer(own).astype(np.int32, copy=False), np.int32(-1))
+    out = recode[codes]
+    lost = (out < 0) & (codes >= 0)
+    if lost.any():
+        # A person the metadata does not know: there is no code for it that the other
+        # partitions would agree on (they were cut without seeing it).
+        from .dask import _located
+
+        row = int(np.argmax(lost))
+        raise _located(ValueError(
+            f"{role} at row {row}: person id {own[codes[row]]!r} is not among the categories of the dask "
+            "DataFrame's metadata, which dask takes to be every partition's; make them unknown with "
+            ".cat.as_unknown() (or give the metadata every category with .cat.set_categories()) first"),
+            part, number)
+    return out
 
 
 def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.CategoricalDtype,
@@ -637,9 +744,13 @@ def _people_from_codes(part: pd.DataFrame, source: str, target: str, people: pd.
     return part.assign(**{c: pd.Categorical.from_codes(k, dtype=people) for c, k in zip((source, target), codes)})
 
 
-def _tag_origin(part: pd.DataFrame, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
+def _tag_origin(part: pd.DataFrame, times: Optional[Dict[str, np.dtype]] = None,
+                partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
     number = partition_info["number"] if partition_info else -1
-    return part.assign(**{_ORIGIN: np.int32(number)})
+    other = {c: _micros_of(part[c].to_numpy()) for c, dtype in (times or {}).items()
+             if c in part.columns and isinstance(part[c].dtype, np.dtype) and part[c].dtype.kind == "M"
+             and part[c].dtype != dtype}
+    return part.assign(**other, **{_ORIGIN: np.int32(number)})
 
 
 def _time_bounds(times: pd.Series, convert: Dict[str, Any]) -> Optional[tuple]:
@@ -652,8 +763,21 @@ def _time_bounds(times: pd.Series, convert: Dict[str, Any]) -> Optional[tuple]:
     return int(us.min()), int(us.max())
 
 
-def _bounds_series(times: pd.Series, convert: Dict[str, Any]) -> pd.Series:
-    return pd.Series(_time_bounds(times, convert) or [], dtype=np.int64)
+def _part_bounds(times: pd.Series, convert: Dict[str, Any], part: Any, number: int) -> Optional[tuple]:
+    """_time_bounds of one input partition; an error (a NaT, an unreadable time) names the
+    partition and the row's label, as scoring's errors do."""
+    try:
+        return _time_bounds(times, convert)
+    except (ValueError, KeyError, TypeError) as exc:
+        from .dask import _located
+
+        raise _located(exc, part, number) from exc
+
+
+def _bounds_series(times: pd.Series, convert: Dict[str, Any],
+                   partition_info: Optional[Dict[str, Any]] = None) -> pd.Series:
+    number = partition_info["number"] if partition_info else -1
+    return pd.Series(_part_bounds(times, convert, times, number) or [], dtype=np.int64)
 
 
 def _log_bounds(frame: dd.DataFrame, time: str, convert: Dict[str, Any]) -> Optional[tuple]:
@@ -688,8 +812,8 @@ def _pair_hash(part: pd.DataFrame, source: str, target: str) -> pd.Series:
     # and the shard does not depend on how a partition happened to encode the ids (or by
     # the codes of categories every partition shares: _by_pair).
     def hashed(column: pd.Series) -> np.ndarray:
-        if column.dtype.kind in "iu":
-            return pd.util.hash_array(column.to_numpy(np.int64))
+        if column.dtype.kind in "iu":  # a missing id (nullable Int64) hashed as 0: scoring refuses its row
+            return pd.util.hash_array(column.to_numpy(np.int64, na_value=0))
         return pd.util.hash_array(column.astype(str).to_numpy(dtype=object))
 
     a, b = hashed(part[source]), hashed(part[target])

@@ -232,8 +232,32 @@ def score(frame: Any, *, split_every: int = 8, template: Optional[Scorer] = None
 def _ids_of(frame: Any, columns: LogColumns) -> Optional[str]:
     # Snapshots name people by strings: integer id columns give integers back, as
     # Scorer.add_dataframe does.
-    kinds = [getattr(frame[c].dtype, "kind", "O") for c in (columns.source, columns.target)]
-    return "int" if all(k in "iu" for k in kinds) else None
+    kinds = [_id_kind(frame, c) for c in (columns.source, columns.target)]
+    return "int" if all(k == "int" for k in kinds) else None
+
+
+def _id_kind(frame: Any, column: str) -> Optional[str]:
+    # The kind one process reads (_convert._column_kind): integers also as a Categorical of
+    # integers or objects that are all integers. Those not told by the metadata (objects,
+    # unknown categories) are read from the partitions, in a pass of their own.
+    from ._convert import _column_kind
+
+    def kind(values: pd.Series) -> Optional[str]:
+        try:
+            return _column_kind(values) if len(values) else "empty"
+        except ValueError:
+            return None
+
+    if not isinstance(frame, dd.DataFrame):
+        return kind(frame[column])
+    dtype = frame._meta[column].dtype
+    if getattr(dtype, "kind", "O") in "iu" or isinstance(dtype, pd.StringDtype):
+        return "int" if dtype.kind in "iu" else "str"
+    if isinstance(dtype, pd.CategoricalDtype) and frame[column].cat.known:
+        return kind(pd.Series(dtype.categories))
+    found = set(frame[column].map_partitions(lambda part: pd.Series([kind(part)], dtype=object),
+                                             meta=(column, object)).compute()) - {"empty"}
+    return found.pop() if len(found) == 1 else None
 
 
 def combine_snapshots(snapshots: Sequence[bytes], *, ids: Optional[str] = None) -> Scorer:
