@@ -24,7 +24,8 @@ Design notes
 from __future__ import annotations
 
 import operator
-from typing import Any, Dict, List, Optional
+import re
+from typing import Any, Dict, List, Optional, Sequence
 
 import dask
 import dask.dataframe as dd
@@ -46,6 +47,24 @@ except ImportError:  # pragma: no cover - older Dask
 # The column that carries each row's original partition number through the shuffle, so an
 # error can name the partition the user knows.
 _ORIGIN = "_relscore_partition"
+
+# The row an error names: "at row 12" (Python layer), "row 12:" (C++ core).
+_ROW = re.compile(r"\brow (\d+)\b")
+
+
+def _located(exc: Exception, part: pd.DataFrame, index: int, origin: Optional[np.ndarray] = None) -> Exception:
+    message = str(exc.args[0]) if exc.args else str(exc)
+    where = f"partition {index}"
+    match = _ROW.search(message)
+    if match and int(match.group(1)) < len(part):
+        row = int(match.group(1))
+        if origin is not None:
+            where = f"partition {int(origin[row])}"
+        label = part.index[row]
+        where += f", index label {label.item() if isinstance(label, np.generic) else label!r}"
+    elif origin is not None:
+        where = "a partition of the input (rows shuffled by pair" + (f" into partition {index})" if index >= 0 else ")")
+    return type(exc)(f"relscore.dask: {where}: {message}")
 
 
 # The direct exchange below makes groups x shards small tasks (one piece each), at
@@ -456,7 +475,7 @@ def _in_one_time_unit(values: List[Any]) -> List[Any]:
     return [_micros_of(v) for v in values]
 
 
-def _frames_in_one_time_unit(frames: List[pd.DataFrame]) -> List[pd.DataFrame]:
+def _frames_in_one_time_unit(frames: Sequence[pd.DataFrame]) -> List[pd.DataFrame]:
     """``frames`` with each time column whose dtype differs between them as
     :func:`_in_one_time_unit` gives it (pandas would join ns and us at ns, and fail past 2262)."""
     for c in frames[0].columns if len(frames) > 1 else ():
@@ -465,7 +484,7 @@ def _frames_in_one_time_unit(frames: List[pd.DataFrame]) -> List[pd.DataFrame]:
             same = _in_one_time_unit([f[c].array if isinstance(f[c].dtype, pd.DatetimeTZDtype) else f[c].to_numpy()
                                       for f in frames])
             frames = [f.assign(**{c: v}) for f, v in zip(frames, same)]
-    return frames
+    return list(frames)
 
 
 def _micros_of(times: Any) -> np.ndarray:
@@ -718,8 +737,6 @@ def _table_codes(column: pd.Series, table: pd.CategoricalDtype, role: str, part:
     if lost.any():
         # A person the metadata does not know: there is no code for it that the other
         # partitions would agree on (they were cut without seeing it).
-        from .dask import _located
-
         row = int(np.argmax(lost))
         raise _located(ValueError(
             f"{role} at row {row}: person id {own[codes[row]]!r} is not among the categories of the dask "
@@ -769,8 +786,6 @@ def _part_bounds(times: pd.Series, convert: Dict[str, Any], part: Any, number: i
     try:
         return _time_bounds(times, convert)
     except (ValueError, KeyError, TypeError) as exc:
-        from .dask import _located
-
         raise _located(exc, part, number) from exc
 
 

@@ -73,7 +73,6 @@ separately.
 
 from __future__ import annotations
 
-import re
 from typing import Any, List, Optional, Sequence
 
 import numpy as np
@@ -88,7 +87,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from ._columns import LogColumns
 from ._convert import time_column
-from ._dask_shuffle import _ORIGIN, _by_pair, _by_pair_tasks, _Shard
+from ._dask_shuffle import _ORIGIN, _by_pair, _by_pair_tasks, _located, _Shard
 from ._describe import FIELDS
 from ._scorer import Scorer
 
@@ -380,7 +379,6 @@ def synthetic_log(n: int, *, npartitions: int, people: int = 10_000, seed: int =
 
 # ---- tasks (run on the workers) -------------------------------------------------------
 
-_ROW = re.compile(r"\brow (\d+)\b")  # "at row 12" (Python layer), "row 12:" (C++ core)
 
 
 def _score_partition(part: pd.DataFrame, config: bytes, index: int, columns: LogColumns) -> bytes:
@@ -477,21 +475,6 @@ def _relationship_meta() -> pd.DataFrame:
     dtypes = {"name": str, "time": "datetime64[us, UTC]", "duration": "timedelta64[us]", "count": np.int64,
               "real": np.float64, "flag": bool, "label": str}
     return pd.DataFrame({name: pd.Series([], dtype=dtypes[kind]) for name, kind, _ in FIELDS["relationship"]})
-
-
-def _located(exc: Exception, part: pd.DataFrame, index: int, origin: Optional[np.ndarray] = None) -> Exception:
-    message = str(exc.args[0]) if exc.args else str(exc)
-    where = f"partition {index}"
-    match = _ROW.search(message)
-    if match and int(match.group(1)) < len(part):
-        row = int(match.group(1))
-        if origin is not None:
-            where = f"partition {int(origin[row])}"
-        label = part.index[row]
-        where += f", index label {label.item() if isinstance(label, np.generic) else label!r}"
-    elif origin is not None:
-        where = "a partition of the input (rows shuffled by pair" + (f" into partition {index})" if index >= 0 else ")")
-    return type(exc)(f"relscore.dask: {where}: {message}")
 
 
 def _partitions(frame: Any) -> List[Any]:
