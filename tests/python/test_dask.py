@@ -423,6 +423,35 @@ def test_partitions_whose_categories_are_not_the_metadata_are_recoded(client, mo
                               reference.to_pandas())
 
 
+def test_the_split_checks_each_partitions_categories_once(monkeypatch):
+    """A partition's categories equal to the table's but not the same object (as they
+    arrive from another process) are compared by name once, whether source and target
+    share them or not, and a partition whose categories differ is still recoded."""
+    whole = synthetic_log(4_000, people=50, seed=3).fillna({"weight": 1.0})
+    names = sorted(set(whole["source"].astype(str)) | set(whole["target"].astype(str)))
+    table = pd.CategoricalDtype(pd.Index(names, dtype="str"))
+
+    def part(rows, shared=True, order=names):
+        dtype = pd.CategoricalDtype(pd.Index(order, dtype="str"))  # a new object, equal to the table's
+        other = dtype if shared else pd.CategoricalDtype(pd.Index(order, dtype="str"))
+        return rows.assign(source=rows["source"].astype(str).astype(dtype), target=rows["target"].astype(str).astype(other))
+
+    parts = [part(whole.iloc[:1_000]), part(whole.iloc[1_000:2_000], shared=False),
+             part(whole.iloc[2_000:3_000], order=names[::-1]), part(whole.iloc[3_000:])]
+    calls = []  # a partition's categories compared with the table's
+    equals = pd.Index.equals
+    monkeypatch.setattr(pd.Index, "equals",
+                        lambda self, other: calls.append(other is table.categories) or equals(self, other))
+    pieces = relscore._dask_shuffle._split_by_pair(3, "source", "target", table, None, *parts,
+                                                   columnar=["time", "channel", "weight"])
+    # parts 0 and 3 once each, part 1's two objects once each, part 2's (unequal) twice
+    assert sum(calls) == 6
+    monkeypatch.undo()
+    got = np.concatenate([columns.source for piece in pieces for columns in piece[0]])
+    want = np.concatenate([table.categories.get_indexer(p["source"].astype(str)) for p in parts])
+    assert np.array_equal(np.sort(got), np.sort(want))
+
+
 def test_score_with_few_shards_combines_disjoint_partials_once(client):
     """score(shards=k): the shuffle makes k partials with disjoint relationships, combined
     at the client in one pass (combine_snapshots): every insight column as one process."""

@@ -399,11 +399,13 @@ def _split_columnar(shards: int, source: str, target: str, people: pd.Categorica
         only = next(iter(kinds)) if len(kinds) == 1 else None
         dtypes[c] = only if isinstance(only, pd.CategoricalDtype) else None
 
+    same: Dict[int, pd.Index] = {}  # the group's categories found equal to the table's, by id
+
     def codes(p: pd.DataFrame, c: str, number: int) -> np.ndarray:
         column = col(p, c)
         if isinstance(column.dtype, pd.CategoricalDtype):  # the Categorical's codes, into the table
             role = "source" if c == source else "target"
-            return _table_codes(column, people, role, p, number).astype(np.int32, copy=False)
+            return _table_codes(column, people, role, p, number, same).astype(np.int32, copy=False)
         # names once: codes into the log's code table (-1, a missing id, fails in scoring)
         return people.categories.get_indexer(column).astype(np.int32, copy=False)
 
@@ -719,16 +721,22 @@ def _people_as_codes(part: pd.DataFrame, source: str, target: str, people: pd.Ca
 
 
 def _table_codes(column: pd.Series, table: pd.CategoricalDtype, role: str, part: pd.DataFrame,
-                 number: int) -> np.ndarray:
+                 number: int, same: Optional[Dict[int, pd.Index]] = None) -> np.ndarray:
     """A Categorical column's codes into the log's code table (the dask metadata's
     categories). Dask takes known categories to be every partition's, but dd.concat of
     frames with other categories (the metadata holds their union) or a map_partitions
     that changes them leave partitions whose own codes mean other people: those are
     recoded by name. The check is the identity, the length, then Index.equals (one
-    pass over the categories per partition, none over the rows)."""
+    pass over the categories per partition, none over the rows). ``same``: categories
+    already found equal to the table's, by id (held there, so no id is reused): a
+    partition's source and target usually share theirs, checked once."""
     array = column.array
     own, every, codes = array.categories, table.categories, array.codes
-    if own is every or (len(own) == len(every) and own.equals(every)):
+    if own is every or (same is not None and id(own) in same):
+        return codes
+    if len(own) == len(every) and own.equals(every):
+        if same is not None:
+            same[id(own)] = own
         return codes
     # the last entry for code -1 (a missing id), which stays -1 and fails in scoring
     recode = np.append(every.get_indexer(own).astype(np.int32, copy=False), np.int32(-1))
