@@ -22,7 +22,9 @@ large crosses the network from here. Stages:
              (relscore.dask.insight_frame: its own shuffle, scoring, insight rows), kept
              on the workers (or written to --parquet).
 
-Each stage prints its wall time, the CPU seconds of the worker processes (every thread:
+In a terminal, the long stages (generate, score, insight) show Dask's progress bar
+(--progress/--no-progress to choose), and the cluster's dashboard address is printed:
+open it to watch the task stream and the workers' memory. Each stage prints its wall time, the CPU seconds of the worker processes (every thread:
 tasks, serialization, transfers, Dask's own work) and those of this process (the client,
 and a LocalCluster's scheduler, which runs in it), and a table of them at the end.
 
@@ -36,12 +38,13 @@ once).
 """
 
 import argparse
+import sys
 import time
 
 import dask
 import numpy as np
 import pandas as pd
-from distributed import Client, LocalCluster, wait
+from distributed import Client, LocalCluster, progress, wait
 
 import relscore
 import relscore.dask
@@ -92,6 +95,8 @@ def main() -> None:
                              "default; it fixes glibc's thresholds, so every array over 128 KiB is a fresh mmap, "
                              "page-faulted in and unmapped again: docs/scale-out.md)")
     parser.add_argument("--scheduler", help="address of a running scheduler (tcp://host:8786) instead of a LocalCluster")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="show Dask's progress bar for the long stages (default: when the output is a terminal)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--check", action="store_true", help="compare with a single-process ingest (slow)")
@@ -104,6 +109,14 @@ def main() -> None:
     events = int(args.events)
 
     timings, cpu, client_cpu = {}, {}, {}
+    show_progress = sys.stdout.isatty() if args.progress is None else args.progress
+
+    def finish(futures):
+        """Wait for a stage's futures; in the console, progress() draws its bar until they are done."""
+        if show_progress:
+            progress(futures)
+            print(flush=True)  # the bar ends without a newline
+        wait(futures)
 
     def stage(name, start, cpu_start=None, client_cpu_start=None):
         """Wall time, the workers' CPU seconds (every thread of every worker process:
@@ -133,6 +146,8 @@ def main() -> None:
     print(f"cluster: {client.scheduler.address}, {len(client.scheduler_info()['workers'])} workers, {cores} threads")
     trim = sorted({str(v) for v in client.run(lambda: __import__("os").environ.get("MALLOC_TRIM_THRESHOLD_")).values()})
     print(f"workers' MALLOC_TRIM_THRESHOLD_: {', '.join(trim)} (None: glibc's default, a dynamic mmap threshold)")
+    if client.dashboard_link:
+        print(f"dashboard: {client.dashboard_link}")
     stage("start", start)
 
     frame = relscore.dask.synthetic_log(events, npartitions=args.partitions, people=args.people, seed=args.seed)
@@ -141,14 +156,14 @@ def main() -> None:
     print("1. generate", flush=True)
     start, cpu_start = time.perf_counter(), worker_cpu_seconds(client)
     frame = frame.persist()
-    wait(frame)
+    finish(frame)
     stage("generate", start, cpu_start)
     shards = args.shards or cores
 
     print(f"2. shuffle by relationship into {shards} shards, and score each shard, in one graph", flush=True)
     start, cpu_start, client_start = time.perf_counter(), worker_cpu_seconds(client), time.process_time()
     partials = client.compute(relscore.dask.partial_snapshots(frame, shards=shards, missing_weight="default"))
-    wait(partials)
+    finish(partials)
     stage("score", start, cpu_start, client_start)
 
     print("3. fetch the partial snapshots", flush=True)
@@ -179,7 +194,7 @@ def main() -> None:
         rows = relscore.dask.insight_frame(frame, shards=shards, missing_weight="default")
         rows = rows.to_parquet(args.parquet, compute=False) if args.parquet else rows
         rows = client.persist(rows)
-        wait(rows)
+        finish(rows)
         stage("insight", start, cpu_start, client_start)
         insight_runs.append((cpu["insight"], timings["insight"], client_cpu["insight"]))
     if len(insight_runs) > 1:  # the median run's CPU (and its wall time)

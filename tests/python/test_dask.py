@@ -349,15 +349,19 @@ def test_merge_snapshots_rejects_a_bad_split_and_an_empty_list():
 
 def test_the_scale_example_runs_and_checks_itself(tmp_path):
     """examples/python/dask_scale.py, small: its own LocalCluster, every stage, and --check
-    (the same log scored in one process, compared to 1e-12)."""
+    (the same log scored in one process, compared to 1e-12); with --progress (on by
+    default in a terminal) the long stages draw Dask's progress bar, and the dashboard's
+    address is printed."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     script = os.path.join(root, "examples", "python", "dask_scale.py")
     result = subprocess.run([sys.executable, script, "--events", "200000", "--people", "5000", "--partitions", "8",
-                             "--workers", "2", "--memory-limit", "1GiB", "--top", "3", "--check"],
+                             "--workers", "2", "--memory-limit", "1GiB", "--top", "3", "--check", "--progress"],
                             capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "largest relative difference in strength" in result.stdout
     assert "the 3 strongest relationships" in result.stdout
+    assert result.stdout.count("100% Completed") == 3  # generate, score, insight
+    assert "dashboard: http" in result.stdout
 
 
 def test_by_pair_lean_and_staged_shuffles_put_each_pair_in_one_shard(client, monkeypatch):
