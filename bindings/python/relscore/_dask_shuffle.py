@@ -67,12 +67,15 @@ def _located(exc: Exception, part: pd.DataFrame, index: int, origin: Optional[np
     return type(exc)(f"relscore.dask: {where}: {message}")
 
 
-# The direct exchange below makes groups x shards small tasks (one piece each), at
-# about 1.7 ms of worker CPU per piece; past this many, Dask's own shuffle (which stages
-# the exchange) is cheaper and is used instead. Measured on 2 M interactions, one split
-# task per input partition (before groups): 100 x 4 pieces 0.41 s against Dask's 0.92 s;
-# 20 x 20 even; 100 x 20 3.6 s against 2.2 s; 100 x 100 17.5 s against 3.6 s.
-_MAX_PIECES = 500
+# The direct exchange below makes groups x shards small tasks (one piece each); past this
+# many, Dask's own shuffle (which stages the exchange) is used instead. Its cost grows
+# with the log and the direct exchange's with the pieces, so where they cross depends on
+# the log: measured with examples/python/dask_scale.py on 2 workers (docs/scale-out.md,
+# 2026-12-03), the insight stage's worker CPU, direct against Dask's: 2 M interactions,
+# 32 x 32 pieces 2.7 s against 5.3 s, 64 x 64 6.0 s against 6.4 s (about even, at ~500
+# rows a piece); 10 M, 32 x 32 6.9 s against 12.9 s, 64 x 64 10.3 s against 13.7 s.
+# 2,048 pieces (up to 45 shards) stays on the cheap side for logs of a million rows and up.
+_MAX_PIECES = 2048
 
 
 def _by_pair(frame: dd.DataFrame, source: str, target: str, npartitions: Optional[int]) -> dd.DataFrame:

@@ -182,7 +182,7 @@ def by_pair(frame: dd.DataFrame, *, source: str = "source", target: str = "targe
     relationship is then scored whole, in one partition, and every statistic of the
     combined result is exact. Rows keep their index labels; string people come back as a
     Categorical over every name of the log (factorized once; see the design notes) when
-    the split is a direct exchange (up to about 500 pieces: input partitions grouped by
+    the split is a direct exchange (up to 2,048 pieces: input partitions grouped by
     shards, times shards), and as given past that, where Dask's own shuffle is used."""
     npartitions = _shard_count(npartitions, "relscore.dask.by_pair()", "npartitions")
     return _by_pair(frame, source, target, npartitions).drop(columns=_ORIGIN)
