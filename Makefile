@@ -17,8 +17,8 @@ PY_DEPS     := scikit-build-core pybind11 cmake ninja numpy pandas pytest hypoth
 # relscore.evaluate: metrics as DyGLib computes them, and the parameter fits; scipy also for
 # relscore.network.strength_matrix (a scipy.sparse matrix).
 PY_DEPS     += scipy scikit-learn
-# Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow.
-PY_DEPS     += dask distributed pyarrow
+# Scale-out on Dask (relscore.dask): the dataframe layer needs pyarrow, the dashboard bokeh.
+PY_DEPS     += dask distributed pyarrow bokeh
 # bench/python/compare.py measures relscore against raphtory (docs/performance.md); pinned
 # because its Python API changes between minor versions (0.17.0 has wheels for the CPython
 # of Debian 12 and 13, 3.11 and 3.13).

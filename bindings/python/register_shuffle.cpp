@@ -147,8 +147,8 @@ py::tuple split(std::uint32_t shards, const std::vector<column_parts>& columns) 
 }
 
 py::tuple split_by_pair(std::uint32_t shards, const py::list& columns) {
-    // The shard numbers of the Python layer stay far below this (past 500 pieces it uses
-    // Dask's own shuffle); the bound keeps the counts table from a runaway size.
+    // The shard numbers of the Python layer stay far below this (past 2,048 pieces it
+    // uses Dask's own shuffle); the bound keeps the counts table from a runaway size.
     if (shards == 0 || shards > (1U << 24)) throw std::invalid_argument("split_by_pair: shards must be 1 to 2^24");
     if (columns.size() < 2) throw std::invalid_argument("split_by_pair: the source and target codes come first");
     const std::size_t partitions = py::len(columns[0]);

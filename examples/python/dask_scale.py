@@ -23,10 +23,13 @@ large crosses the network from here. Stages:
              on the workers (or written to --parquet).
 
 In a terminal, the long stages (generate, score, insight) show Dask's progress bar
-(--progress/--no-progress to choose), and the cluster's dashboard address is printed:
-open it to watch the task stream and the workers' memory. Each stage prints its wall time, the CPU seconds of the worker processes (every thread:
-tasks, serialization, transfers, Dask's own work) and those of this process (the client,
-and a LocalCluster's scheduler, which runs in it), and a table of them at the end.
+(--progress/--no-progress to choose; it polls the scheduler every 100 ms, in the timed
+window, so time with --no-progress or with the output sent to a file), and the
+cluster's dashboard address is printed: open it (it needs bokeh, which `make python`
+installs) to watch the task stream and the workers' memory. Each stage prints its wall
+time, the CPU seconds of the worker processes (every thread: tasks, serialization,
+transfers, Dask's own work) and those of this process (the client, and a LocalCluster's
+scheduler, which runs in it), and a table of them at the end.
 
 With --check, also scores the same log in one batch in this process and times it (the
 efficiency baseline: one process's bulk ingest, and its insight_frame), and compares
@@ -114,8 +117,7 @@ def main() -> None:
     def finish(futures):
         """Wait for a stage's futures; in the console, progress() draws its bar until they are done."""
         if show_progress:
-            progress(futures)
-            print(flush=True)  # the bar ends without a newline
+            progress(futures)  # the bar erases itself when done
         wait(futures)
 
     def stage(name, start, cpu_start=None, client_cpu_start=None):

@@ -451,9 +451,42 @@ def test_the_split_checks_each_partitions_categories_once(monkeypatch):
     # parts 0 and 3 once each, part 1's two objects once each, part 2's (unequal) twice
     assert sum(calls) == 6
     monkeypatch.undo()
-    got = np.concatenate([columns.source for piece in pieces for columns in piece[0]])
-    want = np.concatenate([table.categories.get_indexer(p["source"].astype(str)) for p in parts])
-    assert np.array_equal(np.sort(got), np.sort(want))
+    # Every row once, with its codes in the table (part 2 recoded by name) beside its own time.
+    got = pd.DataFrame([(s, t, time) for piece in pieces for columns in piece[0]
+                        for s, t, time in zip(columns.source, columns.target, columns.data["time"])],
+                       columns=["source", "target", "time"])
+    whole_parts = pd.concat(parts)
+    want = pd.DataFrame({c: table.categories.get_indexer(whole_parts[c].astype(str)) for c in ("source", "target")})
+    want["time"] = whole_parts["time"].to_numpy()
+    key = ["time", "source", "target"]
+    pd.testing.assert_frame_equal(got.sort_values(key, ignore_index=True), want.sort_values(key, ignore_index=True),
+                                  check_dtype=False)
+
+
+def test_the_dashboard_serves_its_pages():
+    """The progress pages docs/scale-out.md points to: with bokeh installed (the dask
+    extra), the dashboard serves them, not distributed's page asking for bokeh."""
+    import urllib.request
+
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster, Client(cluster) as c:
+        assert c.dashboard_link
+        base = f"http://127.0.0.1:{cluster.scheduler.http_server.port}"
+        for page in ("status", "tasks", "individual-progress"):
+            with urllib.request.urlopen(f"{base}/{page}", timeout=30) as response:
+                body = response.read().decode()
+            assert response.status == 200 and "needs bokeh" not in body and "Bokeh" in body, page
+
+
+def test_the_direct_exchange_counts_the_groups_it_makes(monkeypatch):
+    """_MAX_PIECES bounds the pieces of the groups actually made: a persisted log gives
+    every worker that holds partitions a group of its own, which can be more groups than
+    shards; past the bound the split is Dask's own shuffle."""
+    frame = dd.from_pandas(synthetic_log(2_000, people=50, seed=5), npartitions=8, sort=False)
+    monkeypatch.setattr(relscore._dask_shuffle, "_MAX_PIECES", 20)
+    assert relscore._dask_shuffle._exchange(frame, "source", "target", 3, None) is not None  # 3 groups x 3 shards
+    one_each = lambda frame, groups, held=None: [[k] for k in range(frame.npartitions)]  # as 8 workers would
+    monkeypatch.setattr(relscore._dask_shuffle, "_placed_groups", one_each)
+    assert relscore._dask_shuffle._exchange(frame, "source", "target", 3, None) is None  # 8 x 3 = 24 pieces
 
 
 def test_score_with_few_shards_combines_disjoint_partials_once(client):

@@ -74,7 +74,8 @@ def _located(exc: Exception, part: pd.DataFrame, index: int, origin: Optional[np
 # 2026-12-03), the insight stage's worker CPU, direct against Dask's: 2 M interactions,
 # 32 x 32 pieces 2.7 s against 5.3 s, 64 x 64 6.0 s against 6.4 s (about even, at ~500
 # rows a piece); 10 M, 32 x 32 6.9 s against 12.9 s, 64 x 64 10.3 s against 13.7 s.
-# 2,048 pieces (up to 45 shards) stays on the cheap side for logs of a million rows and up.
+# 2,048 pieces (up to 45 shards) keeps about 1,000 rows a piece or more, twice that crossing,
+# for logs of 2 M rows and up (not measured below 2 M, where both are quick anyway).
 _MAX_PIECES = 2048
 
 
@@ -143,6 +144,15 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     groups = min(frame.npartitions, shards)
     if groups * shards > _MAX_PIECES:
         return None
+    # A persisted log's partitions are taken as the futures that hold them: to_delayed()
+    # would add one alias task per partition (each scheduled and run on a worker).
+    parts = frame.to_delayed(optimize_graph=True)
+    held = _persisted(frame, parts)
+    if held is not None:
+        parts = held[0]
+    numbers = _placed_groups(frame, groups, held)
+    if len(numbers) * shards > _MAX_PIECES:  # every worker holding partitions makes a group of its own
+        return None
     meta = frame._meta
     people = meta[source].dtype
     coded = _coded(frame, source, target)
@@ -151,12 +161,6 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
     # the columns travel (people as codes); each row's original partition is not carried
     # but restored from the piece's row counts per partition, and the pair's hash is
     # computed once.
-    # A persisted log's partitions are taken as the futures that hold them: to_delayed()
-    # would add one alias task per partition (each scheduled and run on a worker).
-    parts = frame.to_delayed(optimize_graph=True)
-    held = _persisted(frame, parts)
-    if held is not None:
-        parts = held[0]
     out_meta = meta.assign(**{_ORIGIN: np.int32(0)})
     named = isinstance(people, pd.StringDtype) and isinstance(meta[target].dtype, pd.StringDtype)
     if coded:
@@ -173,7 +177,6 @@ def _exchange(frame: dd.DataFrame, source: str, target: str, npartitions: Option
                                       target: out_meta[target].astype(unknown)})
     else:
         table = None
-    numbers = _placed_groups(frame, groups, held)
     columnar = None
     if keep is not None and table is not None:
         columnar = [c for c in dict.fromkeys(keep) if c in meta.columns and c not in (source, target)]

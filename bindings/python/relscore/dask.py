@@ -59,9 +59,10 @@ Design notes
   as many groups as there are shards (a persisted log's partitions grouped by the worker
   that holds them, so none of them moves), each group into one piece per shard (groups x
   shards pieces, one small task each), and each shard's task joins its pieces and scores
-  them in the same task (nothing kept in between). For few shards this costs a fraction
-  of Dask's staged shuffle; past ``_MAX_PIECES`` pieces its per-task cost dominates and
-  Dask's own shuffle takes over. Fewer, larger shards (a few per worker thread, as memory
+  them in the same task (nothing kept in between). Up to 45 shards this costs a fraction
+  of Dask's staged shuffle on logs of millions of rows; past ``_MAX_PIECES`` pieces
+  (2,048) Dask's own shuffle takes over, since the direct exchange's cost grows with its
+  pieces and Dask's with the log. Fewer, larger shards (a few per worker thread, as memory
   allows) are cheapest: each shard interns its people once.
 
 Limits: the final scorer lives on one machine (the client), so its state — about 40
