@@ -12,6 +12,7 @@
 // runs do not pay the virtual machine's first touch of fresh pages (about 12 µs per 4 KiB
 // here). Each ingest benchmark runs once untimed first.
 
+#include "floors.hpp"
 #include "synthetic.hpp"
 
 #include <relscore/relscore.hpp>
@@ -110,6 +111,28 @@ void BM_reference_flat_map_sum(benchmark::State& state) {
     }
     report(state, log, {});
 }
+
+// ---- floors: the model's volumes and nothing more (bench/floors.hpp) ------------------
+
+// `Floor` holds the log's volumes exactly, as a scorer's volumes must be held; it is
+// checked as the scorer is (pairs and total volume), so it cannot be fast by being wrong.
+template <class Floor>
+void floor_benchmark(benchmark::State& state) {
+    const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
+    const bench::floors::channel_table channels(channel_registry::defaults());
+    for (auto _ : state) {
+        Floor floor;
+        floor.ingest(log, channels);
+        state.PauseTiming();
+        if (floor.pairs() != log.distinct_pairs) fail("floor: wrong number of pairs");
+        const long double total = floor.total_at(log.newest_us, channels);
+        if (std::abs(total - log.total_volume) > 1e-9L * log.total_volume) fail("floor: total volume differs from the reference");
+        state.ResumeTiming();
+    }
+    report(state, log, {});
+}
+void BM_floor_stream(benchmark::State& state) { floor_benchmark<bench::floors::stream>(state); }
+void BM_floor_bulk(benchmark::State& state) { floor_benchmark<bench::floors::bulk>(state); }
 
 // ---- ingest ---------------------------------------------------------------------------
 
@@ -422,6 +445,8 @@ int main(int argc, char** argv) {
     } else {
         benchmark::RegisterBenchmark("BM_reference_flat_map_sum", BM_reference_flat_map_sum)->Apply([](auto* b) { reference_args(b, false); });
         benchmark::RegisterBenchmark("BM_stream_dense", BM_stream_dense)->Apply(ingest_args);
+        benchmark::RegisterBenchmark("BM_floor_stream", BM_floor_stream)->Apply([](auto* b) { reference_args(b, false); });
+        benchmark::RegisterBenchmark("BM_floor_bulk", BM_floor_bulk)->Apply([](auto* b) { reference_args(b, false); });
         benchmark::RegisterBenchmark("BM_stream_names", BM_stream_names)
             ->Args({1'000'000, 10'000, 1})->Args({1'000'000, 1'000'000, 1})
             ->ArgNames({"n", "pairs", "conv"})->Unit(benchmark::kMillisecond)->MinWarmUpTime(0.1);
