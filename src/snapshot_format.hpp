@@ -199,6 +199,14 @@ public:
     // An unsigned LEB128 varint (version 6), refused unless in its shortest form: a value
     // has one encoding, so a re-save gives the same bytes.
     std::uint64_t get_varint() {
+        // Most varints of a history are one byte (counts below 128): those first.
+        if (m_pos < m_bytes.size()) [[likely]] {
+            const auto b = static_cast<std::uint8_t>(m_bytes[m_pos]);
+            if (b < 0x80) {
+                ++m_pos;
+                return b;
+            }
+        }
         std::uint64_t v = 0;
         for (unsigned shift = 0;; shift += 7) {
             if (m_pos == m_bytes.size()) [[unlikely]]

@@ -33,6 +33,7 @@
 #include <relscore/detail/history.hpp>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 
 RELSCORE_BEGIN_NAMESPACE
@@ -81,22 +82,18 @@ void put_compact_history(Writer& w, const pair_history& h, std::int64_t last_us)
         w.put_varint(time_before(last_us, d.wait_last_us));
         w.put_varint(time_before(d.wait_last_us, d.wait_first_us));
     }
-    std::array<std::array<std::uint32_t, history_histograms::bins>, history_histogram_count> counts;
+    std::array<std::uint16_t, history_histogram_count> nonzero;
     std::uint8_t present = 0;
     for (std::size_t which = 0; which < history_histogram_count; ++which) {
-        counts[which] = h.histograms.get_all(static_cast<history_histograms::which>(which));
-        for (const std::uint32_t c : counts[which])
-            if (c != 0) present |= static_cast<std::uint8_t>(1u << which);
+        nonzero[which] = h.histograms.nonzero_bins(static_cast<history_histograms::which>(which));
+        if (nonzero[which] != 0) present |= static_cast<std::uint8_t>(1u << which);
     }
     w.put(present);
     for (std::size_t which = 0; which < history_histogram_count; ++which) {
-        if (!(present & (1u << which))) continue;
-        std::uint16_t mask = 0;
-        for (std::size_t k = 0; k < history_histograms::bins; ++k)
-            if (counts[which][k] != 0) mask |= static_cast<std::uint16_t>(1u << k);
-        w.put(mask);
-        for (const std::uint32_t c : counts[which])
-            if (c != 0) w.put_varint(c);
+        if (nonzero[which] == 0) continue;
+        w.put(nonzero[which]);
+        for (unsigned bins = nonzero[which]; bins != 0; bins &= bins - 1)  // the non-zero bins, in order
+            w.put_varint(h.histograms.get(static_cast<history_histograms::which>(which), static_cast<std::size_t>(std::countr_zero(bins))));
     }
     w.put_varint(h.opening.bits());
 }

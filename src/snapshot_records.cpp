@@ -192,7 +192,12 @@ void snapshot_codec::parse_state(reader& r, pair_store& s, const scorer_config& 
             // unless it must be flipped first. Another one's is kept only if it is not what
             // its record stands for (set_history()).
             const bool kept = std::uint64_t{p.n_lo_hi} + p.n_hi_lo + p.n_mutual >= 2;
-            if (!kept || flipped) read_history = {};  // as fresh as a new kept one (a version 2 opening stays unknown)
+            if (!kept || flipped) {  // as fresh as a new kept one
+                if (version >= compact_history_version)
+                    read_history.histograms.clear();  // every other field is read (get_compact_history())
+                else
+                    read_history = {};  // (a version 2 opening stays unknown)
+            }
             detail::pair_history& h = kept && !flipped ? s.new_kept_history(idx) : read_history;
             if (version >= compact_history_version) get_compact_history(r, h, p.last_us, /*fresh=*/true);
             else history_fields(h, version, [&](auto& field) {
@@ -219,7 +224,7 @@ void snapshot_codec::parse_state(reader& r, pair_store& s, const scorer_config& 
                 s.m_rules.merge(mine, {pair_store::max_time_us, pair_store::min_time_us}, h, {p.first_us, p.last_us}, true);
                 if (!kept) s.set_history(idx, std::move(unflipped));
             } else if (!kept) {
-                s.set_history(idx, detail::pair_history(h));
+                s.set_history(idx, std::move(h));  // h is read_history, made fresh again for the next pair
             }
         }
         s.m_oldest_us = std::min(s.m_oldest_us, p.first_us);

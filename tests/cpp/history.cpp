@@ -39,6 +39,10 @@ void check_counts(const histograms& hs, const counts& expected) {
         }
         CHECK(ref.total() == total);
         CHECK(bins(ref).total() == total);  // a standalone copy holds the same counts
+        std::uint16_t nonzero = 0;
+        for (std::size_t k = 0; k < 16; ++k)
+            if (expected[h][k] != 0) nonzero |= static_cast<std::uint16_t>(1u << k);
+        CHECK(hs.nonzero_bins(histograms::which(h)) == nonzero);
     }
 }
 
@@ -49,6 +53,27 @@ std::uint64_t largest(const counts& c) {
 }
 
 }  // namespace
+
+TEST_CASE("which bins hold a count, read from the packed counts, agrees with the counts one by one", "[history]") {
+    // Every count 0..15 in every bin, zeros often (a snapshot writes only the non-zero
+    // bins, so a wrong mask would drop or invent a bin), in the packed and the wide form.
+    std::mt19937_64 rng(7);
+    for (int round = 0; round < 20'000; ++round) {
+        histograms hs;
+        counts expected{};
+        const bool wide = round % 10 == 9;
+        for (std::size_t h = 0; h < histograms::count; ++h) {
+            std::array<std::uint32_t, 16> c{};
+            for (std::size_t k = 0; k < 16; ++k) {
+                c[k] = rng() % 3 == 0 ? static_cast<std::uint32_t>(rng() % 16) : 0;
+                if (wide && h == 0 && k == 0) c[k] = 16 + static_cast<std::uint32_t>(rng() % 4);  // moves all five to 32 bits
+                expected[h][k] = c[k];
+            }
+            hs.set_all(histograms::which(h), c);
+        }
+        check_counts(hs, expected);
+    }
+}
 
 TEST_CASE("histogram counts outgrow 4 bits without losing one", "[history]") {
     std::mt19937_64 rng(5);

@@ -142,6 +142,28 @@ public:
         }
         return out;
     }
+    /// Every count back to zero (the 4-bit form again).
+    void clear() noexcept {
+        m_narrow = {};
+        m_wide.reset();
+    }
+    /// Which bins of histogram h hold a count: bit k for bin k (a snapshot writes only
+    /// those). From the packed word without unpacking it: a 4-bit count's bits folded
+    /// into its lowest bit, then every fourth bit gathered into 16.
+    [[nodiscard]] std::uint16_t nonzero_bins(which h) const noexcept {
+        if (m_wide) {
+            std::uint16_t mask = 0;
+            for (std::size_t k = 0; k < bins; ++k)
+                if ((*m_wide)[h * bins + k] != 0) mask |= static_cast<std::uint16_t>(1u << k);
+            return mask;
+        }
+        const std::uint64_t w = m_narrow[h];
+        std::uint64_t t = (w | w >> 1 | w >> 2 | w >> 3) & 0x1111111111111111ULL;  // bit 4k: bin k
+        t = (t | t >> 3) & 0x0303030303030303ULL;   // byte j, bits 0-1: bins 2j, 2j + 1
+        t = (t | t >> 6) & 0x000F000F000F000FULL;   // 16-bit lane i, bits 0-3: bins 4i .. 4i + 3
+        t = (t | t >> 12) & 0x000000FF000000FFULL;  // 32-bit lane m, bits 0-7: bins 8m .. 8m + 7
+        return static_cast<std::uint16_t>(t | t >> 24);
+    }
     /// Exchanges histograms x and y (a history seen from the other side swaps directions).
     void swap(which x, which y) noexcept {
         std::swap(m_narrow[x], m_narrow[y]);
