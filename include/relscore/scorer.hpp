@@ -16,10 +16,11 @@
 /// - detail/validation.hpp: what is checked before anything changes;
 /// - this file: the public class, which validates input (strong exception guarantee) and
 ///   answers queries. Everything is a sum, so two scorers merge exactly (see merge()).
-///   What every interaction or single-pair query runs is defined here (inlined); the
-///   large whole-scorer operations are compiled in src/: scorer_ingest.cpp (add_columns,
-///   merge), scorer_queries.cpp (table, a person's top, due_all, explain) and
-///   scorer_state.cpp (memory_usage, shrink_to_fit);
+///   What every interaction and a pair's strength run is defined here (inlined); the
+///   rest is compiled in src/: scorer_ingest.cpp (add_columns, merge),
+///   scorer_insight.cpp (a pair's conversation, trend and rhythm, a person's due),
+///   scorer_queries.cpp (table, a person's top, due_all, explain) and scorer_state.cpp
+///   (memory_usage, shrink_to_fit);
 /// - src/snapshot_*.cpp: snapshots, which see only the state layer (the private base
 ///   detail::pair_store) and the configuration, handed over by to_bytes() and from_bytes().
 
@@ -315,24 +316,7 @@ public:
     // ---- insight (definitions in insight.hpp) -----------------------------------------
 
     /// Replies, persistence and initiation between `a` and `b` at `at`, seen from a.
-    [[nodiscard]] conversation_stats conversation(person_id a, person_id b, std::optional<timestamp> at = {}) const {
-        const auto [pair, flipped, t] = insight_pair(a, b, at, "relscore::scorer::conversation()");
-        conversation_stats c;
-        c.a = a;
-        c.b = b;
-        if (pair == no_pair) return c;
-        const pair_record& p = m_pairs[pair];
-        detail::pair_history scratch;
-        const detail::pair_history& h = history_of(pair, scratch);
-        c.conversations = h.conversations;
-        c.touches = p.touches;
-        c.late = h.late;
-        c.first_interaction = from_micros(p.first_us);
-        c.last_interaction = from_micros(p.last_us);
-        c.a_to_b = m_rules.replies(h, flipped ? 1 : 0, t, p.last_us - p.first_us);
-        c.b_to_a = m_rules.replies(h, flipped ? 0 : 1, t, p.last_us - p.first_us);
-        return c;
-    }
+    [[nodiscard]] conversation_stats conversation(person_id a, person_id b, std::optional<timestamp> at = {}) const;
     [[nodiscard]] conversation_stats conversation(std::string_view a, std::string_view b,
                                                   std::optional<timestamp> at = {}) const {
         const person_id first = person(a);
@@ -340,11 +324,7 @@ public:
     }
 
     /// Where the relationship of `a` and `b` is heading at `at` (see relscore::trend).
-    [[nodiscard]] relscore::trend trend_of(person_id a, person_id b, std::optional<timestamp> at = {}) const {
-        const auto [pair, flipped, t] = insight_pair(a, b, at, "relscore::scorer::trend_of()");
-        (void)flipped;
-        return pair == no_pair ? relscore::trend{} : trend_at(pair, t);
-    }
+    [[nodiscard]] relscore::trend trend_of(person_id a, person_id b, std::optional<timestamp> at = {}) const;
     [[nodiscard]] relscore::trend trend_of(std::string_view a, std::string_view b, std::optional<timestamp> at = {}) const {
         const person_id first = person(a);
         return trend_of(first, person(b), at);
@@ -352,14 +332,7 @@ public:
 
     /// The rhythm of the relationship of `a` and `b` and how overdue it is at `at`.
     /// Throws invalid_argument_error if they never interacted.
-    [[nodiscard]] relscore::rhythm rhythm_of(person_id a, person_id b, std::optional<timestamp> at = {}) const {
-        const auto [pair, flipped, t] = insight_pair(a, b, at, "relscore::scorer::rhythm_of()");
-        (void)flipped;
-        if (pair == no_pair)
-            detail::throw_error<invalid_argument_error>("relscore::scorer::rhythm_of(): '" + m_names[a] + "' and '" +
-                                                        m_names[b] + "' never interacted");
-        return rhythm_at(pair, t);
-    }
+    [[nodiscard]] relscore::rhythm rhythm_of(person_id a, person_id b, std::optional<timestamp> at = {}) const;
     [[nodiscard]] relscore::rhythm rhythm_of(std::string_view a, std::string_view b, std::optional<timestamp> at = {}) const {
         const person_id first = person(a);
         return rhythm_of(first, person(b), at);
@@ -367,14 +340,7 @@ public:
 
     /// The relationships of `p` due a touch at `at` (overdue ≥ 1), highest strength ×
     /// overdue first, at most k. Any interaction resets a relationship's clock.
-    [[nodiscard]] std::vector<due_item> due(person_id p, std::size_t k, std::optional<timestamp> at = {}) const {
-        check_person(p);
-        require_conversations("relscore::scorer::due()");
-        const std::int64_t t = query_time(at, "relscore::scorer::due()");
-        std::vector<due_item> out;
-        for (const std::uint32_t pair : m_ties[p]) add_if_due(out, pair, m_pairs[pair].hi == p, t);
-        return rank_due(std::move(out), k);
-    }
+    [[nodiscard]] std::vector<due_item> due(person_id p, std::size_t k, std::optional<timestamp> at = {}) const;
     [[nodiscard]] std::vector<due_item> due(std::string_view p, std::size_t k, std::optional<timestamp> at = {}) const {
         return due(person(p), k, at);
     }
@@ -400,39 +366,12 @@ private:
         bool flipped;        // a is the pair's hi
         std::int64_t t;
     };
-    void require_conversations(const char* where) const {
-        if (!m_config.insight.conversations)
-            detail::throw_error<invalid_argument_error>(std::string(where) +
-                                                        ": conversation tracking is off (insight_config::conversations)");
-    }
-    [[nodiscard]] pair_lookup insight_pair(person_id a, person_id b, std::optional<timestamp> at, const char* where) const {
-        check_person(a);
-        check_person(b);
-        require_conversations(where);
-        if (a == b) detail::throw_error<invalid_argument_error>(std::string(where) + ": a person has no relationship with themself");
-        const std::int64_t t = query_time(at, where);
-        const std::uint32_t row = m_pairs.find(pair_key(std::min(a, b), std::max(a, b)));
-        return {row == no_row ? no_pair : row, a > b, t};
-    }
-
-    [[nodiscard]] relscore::trend trend_at(std::uint32_t pair, std::int64_t t) const {
-        detail::pair_history scratch;
-        return m_rules.trend_at(history_of(pair, scratch), m_pairs[pair].first_us, t);
-    }
-    [[nodiscard]] relscore::rhythm rhythm_at(std::uint32_t pair, std::int64_t t) const {
-        detail::pair_history scratch;
-        return m_rules.rhythm_at(history_of(pair, scratch), m_pairs[pair].first_us, m_pairs[pair].last_us, t, max_time_us);
-    }
-
-    void add_if_due(std::vector<due_item>& out, std::uint32_t pair, bool flipped, std::int64_t t) const {
-        const relscore::rhythm when = rhythm_at(pair, t);
-        if (when.overdue < 1) return;
-        const pair_record& p = m_pairs[pair];
-        relationship r;
-        fill(r, pair, flipped, t);
-        if (r.strength <= 0) return;
-        out.push_back({flipped ? p.hi : p.lo, flipped ? p.lo : p.hi, r.strength, when, r.strength * when.overdue});
-    }
+    // The insight queries' shared steps (scorer_insight.cpp).
+    void require_conversations(const char* where) const;
+    [[nodiscard]] pair_lookup insight_pair(person_id a, person_id b, std::optional<timestamp> at, const char* where) const;
+    [[nodiscard]] relscore::trend trend_at(std::uint32_t pair, std::int64_t t) const;
+    [[nodiscard]] relscore::rhythm rhythm_at(std::uint32_t pair, std::int64_t t) const;
+    void add_if_due(std::vector<due_item>& out, std::uint32_t pair, bool flipped, std::int64_t t) const;
 
     // The k most overdue (priority, then names), in that order (scorer_queries.cpp).
     [[nodiscard]] std::vector<due_item> rank_due(std::vector<due_item> items, std::size_t k) const;
