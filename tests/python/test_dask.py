@@ -463,6 +463,35 @@ def test_the_split_checks_each_partitions_categories_once(monkeypatch):
                                   check_dtype=False)
 
 
+def test_the_staged_path_checks_a_partitions_shared_categories_once(monkeypatch):
+    """Past the direct exchange's cap, each partition's people become codes on their own
+    (_people_as_codes): a partition whose source and target share one categories object
+    equal to the table's is compared by name once; one with two objects twice; one with
+    other categories is still recoded."""
+    whole = synthetic_log(3_000, people=40, seed=5).fillna({"weight": 1.0})
+    names = sorted(set(whole["source"].astype(str)) | set(whole["target"].astype(str)))
+    table = pd.CategoricalDtype(pd.Index(names, dtype="str"))
+
+    def coded(rows, shared=True, order=names):
+        dtype = pd.CategoricalDtype(pd.Index(order, dtype="str"))  # a new object, equal to the table's
+        other = dtype if shared else pd.CategoricalDtype(pd.Index(order, dtype="str"))
+        rows = rows.assign(source=rows["source"].astype(str).astype(dtype), target=rows["target"].astype(str).astype(other))
+        calls.clear()
+        out = relscore._dask_shuffle._people_as_codes(rows, "source", "target", table, number=0)
+        want = {c: table.categories.get_indexer(rows[c].astype(str)) for c in ("source", "target")}
+        for c in ("source", "target"):
+            np.testing.assert_array_equal(np.asarray(out[c]), want[c])
+        return sum(calls)
+
+    calls = []  # a partition's categories compared with the table's
+    equals = pd.Index.equals
+    monkeypatch.setattr(pd.Index, "equals",
+                        lambda self, other: calls.append(other is table.categories) or equals(self, other))
+    assert coded(whole.iloc[:1_000]) == 1
+    assert coded(whole.iloc[1_000:2_000], shared=False) == 2
+    assert coded(whole.iloc[2_000:], order=names[::-1]) == 2  # unequal: recoded by name, each column
+
+
 def test_the_dashboard_serves_its_pages():
     """The progress pages docs/scale-out.md points to: with bokeh installed (the dask
     extra), the dashboard serves them, not distributed's page asking for bokeh."""

@@ -722,7 +722,8 @@ def _people_as_codes(part: pd.DataFrame, source: str, target: str, people: pd.Ca
                      number: Optional[int] = None, partition_info: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
     if number is None:
         number = partition_info["number"] if partition_info else -1
-    return part.assign(**{c: _table_codes(part[c], people, role, part, number)
+    same: Dict[int, pd.Index] = {}  # source and target usually share their categories: compared once
+    return part.assign(**{c: _table_codes(part[c], people, role, part, number, same)
                           for role, c in (("source", source), ("target", target))})
 
 
