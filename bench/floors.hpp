@@ -1,7 +1,8 @@
 #pragma once
-// Floors: the least a scorer must do to hold the model's decayed volumes exactly, written
-// as plainly as it can be, so the engine's ingest can be measured against what any
-// implementation of the same volumes would pay, not only against the `+=` loop.
+// Floors: plain code that does only what holding the model's decayed volumes exactly
+// needs, so the engine's ingest can be measured against that, not only against the `+=`
+// loop. Plain, not tuned (a slot for every channel and direction, no prefetching): a
+// measure of what the volumes cost, not a proven lower bound.
 //
 // A pair's state here is what volumes alone need and nothing more: its key, a landmark
 // time, and one double per channel and direction, each the sum of w · 2^((t − L)/h) at

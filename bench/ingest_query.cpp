@@ -115,7 +115,8 @@ void BM_reference_flat_map_sum(benchmark::State& state) {
 // ---- floors: the model's volumes and nothing more (bench/floors.hpp) ------------------
 
 // `Floor` holds the log's volumes exactly, as a scorer's volumes must be held; it is
-// checked as the scorer is (pairs and total volume), so it cannot be fast by being wrong.
+// checked as the scorer's volumes are (every pair, and the total volume), so it cannot
+// skip the work of a term without the total changing.
 template <class Floor>
 void floor_benchmark(benchmark::State& state) {
     const auto& log = cached_log(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));

@@ -224,7 +224,7 @@ void snapshot_codec::parse_state(reader& r, pair_store& s, const scorer_config& 
                 s.m_rules.merge(mine, {pair_store::max_time_us, pair_store::min_time_us}, h, {p.first_us, p.last_us}, true);
                 if (!kept) s.set_history(idx, std::move(unflipped));
             } else if (!kept) {
-                s.set_history(idx, std::move(h));  // h is read_history, made fresh again for the next pair
+                s.set_history(idx, std::move(h));  // h is read_history: the next pair clears it first
             }
         }
         s.m_oldest_us = std::min(s.m_oldest_us, p.first_us);
