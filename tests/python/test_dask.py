@@ -427,6 +427,15 @@ def test_partitions_whose_categories_are_not_the_metadata_are_recoded(client, mo
                               reference.to_pandas())
 
 
+def _with_own_categories(rows, order, shared=True):
+    """rows with source and target as Categoricals over `order`, in new categories
+    objects (as they arrive from another process): one shared by both columns, or one
+    each."""
+    dtype = pd.CategoricalDtype(pd.Index(order, dtype="str"))
+    other = dtype if shared else pd.CategoricalDtype(pd.Index(order, dtype="str"))
+    return rows.assign(source=rows["source"].astype(str).astype(dtype), target=rows["target"].astype(str).astype(other))
+
+
 def test_the_split_checks_each_partitions_categories_once(monkeypatch):
     """A partition's categories equal to the table's but not the same object (as they
     arrive from another process) are compared by name once, whether source and target
@@ -434,14 +443,9 @@ def test_the_split_checks_each_partitions_categories_once(monkeypatch):
     whole = synthetic_log(4_000, people=50, seed=3).fillna({"weight": 1.0})
     names = sorted(set(whole["source"].astype(str)) | set(whole["target"].astype(str)))
     table = pd.CategoricalDtype(pd.Index(names, dtype="str"))
-
-    def part(rows, shared=True, order=names):
-        dtype = pd.CategoricalDtype(pd.Index(order, dtype="str"))  # a new object, equal to the table's
-        other = dtype if shared else pd.CategoricalDtype(pd.Index(order, dtype="str"))
-        return rows.assign(source=rows["source"].astype(str).astype(dtype), target=rows["target"].astype(str).astype(other))
-
-    parts = [part(whole.iloc[:1_000]), part(whole.iloc[1_000:2_000], shared=False),
-             part(whole.iloc[2_000:3_000], order=names[::-1]), part(whole.iloc[3_000:])]
+    part = _with_own_categories
+    parts = [part(whole.iloc[:1_000], names), part(whole.iloc[1_000:2_000], names, shared=False),
+             part(whole.iloc[2_000:3_000], names[::-1]), part(whole.iloc[3_000:], names)]
     calls = []  # a partition's categories compared with the table's
     equals = pd.Index.equals
     monkeypatch.setattr(pd.Index, "equals",
@@ -473,9 +477,7 @@ def test_the_staged_path_checks_a_partitions_shared_categories_once(monkeypatch)
     table = pd.CategoricalDtype(pd.Index(names, dtype="str"))
 
     def coded(rows, shared=True, order=names):
-        dtype = pd.CategoricalDtype(pd.Index(order, dtype="str"))  # a new object, equal to the table's
-        other = dtype if shared else pd.CategoricalDtype(pd.Index(order, dtype="str"))
-        rows = rows.assign(source=rows["source"].astype(str).astype(dtype), target=rows["target"].astype(str).astype(other))
+        rows = _with_own_categories(rows, order, shared)
         calls.clear()
         out = relscore._dask_shuffle._people_as_codes(rows, "source", "target", table, number=0)
         want = {c: table.categories.get_indexer(rows[c].astype(str)) for c in ("source", "target")}
